@@ -1,0 +1,16 @@
+//! Wire and domain types shared by the desktop app (`masar-core`) and `masar-server`.
+//!
+//! Everything here is plain data plus the validators both sides must agree on (national ID,
+//! digit normalisation). No I/O.
+
+pub mod api;
+pub mod digits;
+pub mod national_id;
+pub mod record;
+
+pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};
+pub use national_id::{NationalId, NationalIdError};
+pub use record::*;
+
+/// The first path segment of every endpoint of this protocol version.
+pub const API_PREFIX: &str = "/v1";

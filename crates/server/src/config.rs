@@ -1,0 +1,31 @@
+//! How a server instance is set up: where it listens, where its data lives, demo or not.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default seed of `--demo`: the same seed always gives the same employees.
+pub const DEFAULT_DEMO_SEED: u64 = 1448;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub demo: bool,
+    pub demo_seed: u64,
+}
+
+impl ServerConfig {
+    /// A demo server on a free loopback port, data in `data_dir` (what the tests use).
+    pub fn demo_on_loopback(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            demo: true,
+            demo_seed: DEFAULT_DEMO_SEED,
+        }
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("masar.db")
+    }
+}

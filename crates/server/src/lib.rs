@@ -1,0 +1,106 @@
+//! masar-server: the Masar back end (and, from the sign-in issue on, the identity provider) that
+//! Masar Desktop talks to. Runs on an embedded SQLite file; `--demo` seeds realistic employees.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod store;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::ServerConfig;
+pub use db::Db;
+pub use routes::DEMO_EMPLOYEE_HEADER;
+
+/// Shared state of the HTTP handlers.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub demo: bool,
+}
+
+/// A server that is accepting connections. Dropping it does not stop it: call [`Self::shutdown`].
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, the base URL clients use.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits for the server to end.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            // The receiver is gone only if the server already ended, which is what we want.
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .context("server task panicked")?
+            .context("server failed")
+    }
+
+    /// Waits until the server ends by itself (its shutdown signal fired).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task
+            .await
+            .context("server task panicked")?
+            .context("server failed")
+    }
+}
+
+/// Opens the database (migrating it), seeds demo data if asked, binds and starts serving.
+/// `extra_shutdown` ends the server too (the binary passes SIGINT/SIGTERM here).
+pub async fn start(
+    config: &ServerConfig,
+    extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<RunningServer> {
+    let db = Db::open(&config.database_path()).await?;
+    if config.demo {
+        let seeded = demo::seed_if_empty(&db, config.demo_seed).await?;
+        tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
+    }
+    let state = AppState {
+        db,
+        demo: config.demo,
+    };
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = routes::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = stopped => {},
+                    () = extra_shutdown => {},
+                }
+                tracing::info!("shutting down");
+            })
+            .await
+    });
+    tracing::info!(%addr, demo = config.demo, "listening");
+    Ok(RunningServer {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}

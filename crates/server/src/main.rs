@@ -1,0 +1,115 @@
+//! `masar-server`: serve the Masar API on an embedded SQLite database.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED, store};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "masar-server",
+    version,
+    about = "The Masar back end for Masar Desktop"
+)]
+struct Args {
+    /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
+    #[arg(long, env = "MASAR_BIND", default_value = "127.0.0.1:0")]
+    bind: SocketAddr,
+    /// Directory of the database file (created if missing).
+    #[arg(long, env = "MASAR_DATA_DIR", default_value = "masar-data")]
+    data_dir: PathBuf,
+    /// Seed demo employees into an empty database and print how to try them.
+    #[arg(long, env = "MASAR_DEMO")]
+    demo: bool,
+    /// Seed of the demo data: the same seed always gives the same employees.
+    #[arg(long, env = "MASAR_DEMO_SEED", default_value_t = DEFAULT_DEMO_SEED)]
+    demo_seed: u64,
+    /// Log filter, e.g. `info` or `masar_server=debug,tower_http=debug`.
+    #[arg(long, env = "MASAR_LOG", default_value = "info")]
+    log: String,
+    /// Log line format.
+    #[arg(long, env = "MASAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let filter = EnvFilter::try_new(&args.log).context("invalid --log filter")?;
+    // Logs go to stderr; stdout carries only the address line and the demo hints.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+
+    let config = ServerConfig {
+        bind: args.bind,
+        data_dir: args.data_dir,
+        demo: args.demo,
+        demo_seed: args.demo_seed,
+    };
+    let server = masar_server::start(&config, shutdown_signal()).await?;
+    println!("masar-server listening on {}", server.base_url());
+    if config.demo {
+        print_demo_hints(&config).await?;
+    }
+    server.wait().await
+}
+
+async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
+    let db = masar_server::Db::open(&config.database_path()).await?;
+    let accounts = db.call(|conn| store::demo_accounts(conn)).await?;
+    println!("demo employees (national ID, name, job):");
+    for account in accounts {
+        println!(
+            "  {}  {}  — {}",
+            account.national_id,
+            account.name_ar.full(),
+            account.job_title
+        );
+    }
+    println!("choose one in the app's settings (sign-in arrives with the next release)");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
