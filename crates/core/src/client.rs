@@ -1,0 +1,210 @@
+//! The HTTP client of the Masar API. Every failure is classified so the user can be told what
+//! happened: no route to the server, no answer in time, a server error, or an answer that is not
+//! from a Masar server at all.
+
+use std::time::Duration;
+
+use masar_protocol::api::SERVICE_NAME;
+use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::ErrorCode;
+use crate::i18n::{Language, Localize};
+use crate::settings::ServerUrl;
+
+/// Header naming the demo employee until sign-in exists (see `masar-server`'s record route).
+const DEMO_EMPLOYEE_HEADER: &str = "x-masar-demo-national-id";
+
+/// Time allowed to open a connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Time allowed for a whole request: a server that accepts but never answers is "not answering".
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(8);
+/// The health check must be quick for the status bar to be truthful.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
+/// Larger answers are not ours: refuse them instead of filling memory.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the server did not answer in time")]
+    Timeout,
+    #[error("cannot reach the server: {0}")]
+    Unreachable(String),
+    #[error("the server answered {status}")]
+    Server { status: u16 },
+    #[error("the server refused: {code:?} ({status})")]
+    Api {
+        status: u16,
+        code: ApiErrorCode,
+        message: String,
+    },
+    #[error("the answer is not from a Masar server: {0}")]
+    BadResponse(String),
+}
+
+impl ClientError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Timeout => ErrorCode::ServerTimeout,
+            Self::Unreachable(_) => ErrorCode::ServerUnreachable,
+            Self::Server { .. } => ErrorCode::ServerError,
+            Self::Api { code, .. } => match code {
+                ApiErrorCode::Unauthenticated => ErrorCode::NotSignedIn,
+                ApiErrorCode::NotFound => ErrorCode::NotFound,
+                ApiErrorCode::BadRequest => ErrorCode::BadServerResponse,
+                ApiErrorCode::Internal => ErrorCode::ServerError,
+            },
+            Self::BadResponse(_) => ErrorCode::BadServerResponse,
+        }
+    }
+
+    fn from_reqwest(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::Timeout
+        } else if error.is_decode() || error.is_body() {
+            Self::BadResponse(error.to_string())
+        } else {
+            // Connection refused, reset, DNS failure, TLS failure: all "cannot reach".
+            Self::Unreachable(error.to_string())
+        }
+    }
+}
+
+impl Localize for ClientError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Self::Timeout => language
+                .pick(
+                    "لم يرد الخادم في الوقت المحدد. تحقق من الشبكة ثم حاول مرة أخرى.",
+                    "The server did not answer in time. Check the network and try again.",
+                )
+                .into(),
+            Self::Unreachable(_) => language
+                .pick(
+                    "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.",
+                    "The server cannot be reached. Check the network connection and the server address in Settings.",
+                )
+                .into(),
+            Self::Server { status } => match language {
+                Language::Ar => format!("حدث خطأ في الخادم (الرمز {status}). حاول مرة أخرى لاحقًا."),
+                Language::En => format!("The server had an error (status {status}). Try again later."),
+            },
+            Self::Api { code, message, .. } => match language {
+                Language::Ar => message.clone(),
+                Language::En => match code {
+                    ApiErrorCode::Unauthenticated => "You need to sign in to see this data.".into(),
+                    ApiErrorCode::NotFound => "The requested data was not found on the server.".into(),
+                    ApiErrorCode::BadRequest => "The server did not accept the request.".into(),
+                    ApiErrorCode::Internal => "The server had an error. Try again later.".into(),
+                },
+            },
+            Self::BadResponse(_) => language
+                .pick(
+                    "ردّ الخادم بما لا يُفهم. تأكد أن العنوان في الإعدادات هو عنوان خادم مسار.",
+                    "The server's answer could not be understood. Check that Settings point at a Masar server.",
+                )
+                .into(),
+        }
+    }
+}
+
+/// A client bound to one server.
+#[derive(Debug, Clone)]
+pub struct MasarClient {
+    http: reqwest::Client,
+    base: ServerUrl,
+}
+
+impl MasarClient {
+    pub fn new(base: ServerUrl) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("masar-desktop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Ok(Self { http, base })
+    }
+
+    pub fn base(&self) -> &ServerUrl {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Result<url::Url, ClientError> {
+        self.base
+            .join(path)
+            .map_err(|e| ClientError::BadResponse(e.to_string()))
+    }
+
+    /// `GET /v1/health`; an answer from anything but a Masar server is a [`ClientError::BadResponse`].
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        let request = self
+            .http
+            .get(self.url("v1/health")?)
+            .timeout(HEALTH_TIMEOUT);
+        let health: Health = send_json(request).await?;
+        if health.service != SERVICE_NAME {
+            return Err(ClientError::BadResponse(format!(
+                "service is {:?}",
+                health.service
+            )));
+        }
+        Ok(health)
+    }
+
+    /// The record of the employee named by the demo header (sign-in replaces this).
+    pub async fn demo_record(&self, employee: &NationalId) -> Result<EmployeeRecord, ClientError> {
+        let request = self
+            .http
+            .get(self.url("v1/me/record")?)
+            .header(DEMO_EMPLOYEE_HEADER, employee.as_str());
+        send_json(request).await
+    }
+
+    /// The employees of a `--demo` server.
+    pub async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ClientError> {
+        send_json(self.http.get(self.url("v1/dev/accounts")?)).await
+    }
+}
+
+async fn send_json<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T, ClientError> {
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| ClientError::from_reqwest(&e))?;
+    let status = response.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ClientError::from_reqwest(&e))?
+    {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ClientError::BadResponse("answer too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if !status.is_success() {
+        return Err(match serde_json::from_slice::<ApiErrorBody>(&body) {
+            Ok(api) => ClientError::Api {
+                status: status.as_u16(),
+                code: api.code,
+                message: api.message,
+            },
+            Err(_)
+                if status == StatusCode::REQUEST_TIMEOUT
+                    || status == StatusCode::GATEWAY_TIMEOUT =>
+            {
+                ClientError::Timeout
+            }
+            Err(_) if status.is_server_error() => ClientError::Server {
+                status: status.as_u16(),
+            },
+            Err(_) => ClientError::BadResponse(format!("status {status} without an error body")),
+        });
+    }
+    serde_json::from_slice(&body).map_err(|e| ClientError::BadResponse(e.to_string()))
+}

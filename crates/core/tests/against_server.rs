@@ -1,0 +1,260 @@
+//! The core against the real server in-process on 127.0.0.1:0, and against loopback servers that
+//! misbehave: refuse, hang, answer 500, answer garbage, or are not a Masar server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use masar_core::{
+    ConnectionStatus, CoreOptions, ErrorCode, Language, MasarCore, ServerUrl, SettingsInput,
+};
+use masar_server::{RunningServer, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+async fn demo_server(dir: &std::path::Path) -> RunningServer {
+    masar_server::start(&ServerConfig::demo_on_loopback(dir), std::future::pending())
+        .await
+        .unwrap()
+}
+
+fn core_for(url: &str, config_dir: &std::path::Path) -> Arc<MasarCore> {
+    MasarCore::open(CoreOptions {
+        config_dir: Some(config_dir.to_owned()),
+        server_url: Some(ServerUrl::parse(url).unwrap()),
+    })
+    .unwrap()
+}
+
+/// A loopback server that answers every connection with `answer` (or never, if `None`).
+async fn raw_server(answer: Option<&'static [u8]>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut request = [0_u8; 4096];
+                let _ = socket.read(&mut request).await;
+                match answer {
+                    Some(bytes) => {
+                        let _ = socket.write_all(bytes).await;
+                        let _ = socket.shutdown().await;
+                    }
+                    // Hold the connection open without a word.
+                    None => tokio::time::sleep(Duration::from_secs(60)).await,
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A complete HTTP/1.1 answer with a correct length, kept for the life of the test process.
+fn http_response(status: &str, body: &str) -> &'static [u8] {
+    let text = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    Box::leak(text.into_bytes().into_boxed_slice())
+}
+
+fn offline_code(status: &ConnectionStatus) -> ErrorCode {
+    match status {
+        ConnectionStatus::Offline { code, reason, .. } => {
+            assert!(!reason.is_empty());
+            *code
+        }
+        other => panic!("expected offline, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn online_against_the_real_server_and_the_first_demo_employee_is_shown() {
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let server = demo_server(data.path()).await;
+    let core = core_for(&server.base_url(), config.path());
+
+    let status = core.check_connection().await;
+    assert!(status.is_online(), "{status:?}");
+
+    let accounts = core.demo_accounts().await.unwrap();
+    let profile = core.employee_profile().await.unwrap();
+    assert_eq!(profile.national_id, accounts[0].national_id);
+    assert_eq!(profile.name_ar, accounts[0].name_ar);
+
+    // Choosing another employee in settings shows that employee.
+    let input = SettingsInput {
+        server_url: server.base_url(),
+        language: Language::Ar,
+        demo_employee: accounts[2].national_id.to_string(),
+    };
+    core.save_settings(&input).unwrap();
+    assert_eq!(
+        core.employee_profile().await.unwrap().national_id,
+        accounts[2].national_id
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_monitor_turns_offline_when_the_server_stops_and_online_when_it_returns() {
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let server = demo_server(data.path()).await;
+    let addr = server.addr();
+    let core = core_for(&server.base_url(), config.path());
+    let mut updates = core.subscribe_connection();
+    let monitor = core.spawn_connection_monitor(Duration::from_millis(100));
+
+    let wait_for =
+        |want_online: bool, updates: &mut tokio::sync::watch::Receiver<ConnectionStatus>| {
+            let mut updates = updates.clone();
+            async move {
+                tokio::time::timeout(
+                    Duration::from_secs(20),
+                    updates.wait_for(|s| {
+                        s.is_online() == want_online && !matches!(s, ConnectionStatus::Checking)
+                    }),
+                )
+                .await
+                .expect("status did not change in time")
+                .expect("monitor stopped")
+                .clone()
+            }
+        };
+    wait_for(true, &mut updates).await;
+    server.shutdown().await.unwrap();
+    let offline = wait_for(false, &mut updates).await;
+    assert_eq!(offline_code(&offline), ErrorCode::ServerUnreachable);
+
+    // The same address again: the monitor notices without being asked.
+    let config_again = ServerConfig {
+        bind: addr,
+        ..ServerConfig::demo_on_loopback(data.path())
+    };
+    let again = masar_server::start(&config_again, std::future::pending())
+        .await
+        .unwrap();
+    wait_for(true, &mut updates).await;
+    monitor.abort();
+    again.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_unreachable() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let config = tempfile::tempdir().unwrap();
+    let core = core_for(&url, config.path());
+    assert_eq!(
+        offline_code(&core.check_connection().await),
+        ErrorCode::ServerUnreachable
+    );
+    let error = core.employee_profile().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ServerUnreachable);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let url = raw_server(None).await;
+    let config = tempfile::tempdir().unwrap();
+    let core = core_for(&url, config.path());
+    assert_eq!(
+        offline_code(&core.check_connection().await),
+        ErrorCode::ServerTimeout
+    );
+}
+
+#[tokio::test]
+async fn garbage_and_strangers_are_bad_responses() {
+    let config = tempfile::tempdir().unwrap();
+    let garbage = raw_server(Some(http_response("200 OK", "not json!"))).await;
+    let core = core_for(&garbage, config.path());
+    assert_eq!(
+        offline_code(&core.check_connection().await),
+        ErrorCode::BadServerResponse
+    );
+
+    // Well-formed health JSON, but from some other service.
+    let stranger_body =
+        r#"{"service":"other","version":"1","time":"2026-01-01T00:00:00Z","demo":false}"#;
+    let stranger = raw_server(Some(http_response("200 OK", stranger_body))).await;
+    let core = core_for(&stranger, config.path());
+    assert_eq!(
+        offline_code(&core.check_connection().await),
+        ErrorCode::BadServerResponse
+    );
+
+    let not_http = raw_server(Some(b"\x00\x01\x02 hello")).await;
+    let core = core_for(&not_http, config.path());
+    let code = offline_code(&core.check_connection().await);
+    assert!(
+        matches!(
+            code,
+            ErrorCode::BadServerResponse | ErrorCode::ServerUnreachable
+        ),
+        "{code:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_error_is_reported_as_such() {
+    let config = tempfile::tempdir().unwrap();
+    let url = raw_server(Some(http_response("500 Internal Server Error", "oops"))).await;
+    let core = core_for(&url, config.path());
+    let status = core.check_connection().await;
+    assert_eq!(offline_code(&status), ErrorCode::ServerError);
+    let ConnectionStatus::Offline { reason, .. } = status else {
+        unreachable!()
+    };
+    assert!(reason.contains("500"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_invalid_server_url_is_refused_and_nothing_changes() {
+    let config = tempfile::tempdir().unwrap();
+    let core = core_for("http://127.0.0.1:9", config.path());
+    let before = core.settings();
+    let input = SettingsInput {
+        server_url: "http://masar.example.com".into(),
+        language: Language::Ar,
+        demo_employee: String::new(),
+    };
+    let error = core.save_settings(&input).unwrap_err();
+    let ui = core.ui_error(&error);
+    assert_eq!(ui.code, ErrorCode::InvalidServerUrl);
+    assert!(ui.message.contains("https://"), "{}", ui.message);
+    assert_eq!(core.settings(), before);
+    assert!(!config.path().join("settings.json").exists());
+}
+
+#[tokio::test]
+async fn saved_settings_are_there_after_a_restart() {
+    let config = tempfile::tempdir().unwrap();
+    let core = MasarCore::open(CoreOptions {
+        config_dir: Some(config.path().to_owned()),
+        server_url: None,
+    })
+    .unwrap();
+    let input = SettingsInput {
+        server_url: "https://masar.example.sa".into(),
+        language: Language::En,
+        demo_employee: String::new(),
+    };
+    core.save_settings(&input).unwrap();
+    drop(core);
+    let again = MasarCore::open(CoreOptions {
+        config_dir: Some(config.path().to_owned()),
+        server_url: None,
+    })
+    .unwrap();
+    assert_eq!(
+        again.settings().server_url.as_str(),
+        "https://masar.example.sa/"
+    );
+    assert_eq!(again.language(), Language::En);
+}
