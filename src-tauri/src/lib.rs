@@ -1,5 +1,77 @@
+//! The desktop shell: parses the command line, opens [`masar_core::MasarCore`], registers the
+//! typed commands and events, and forwards the connection monitor to the window. No business
+//! rule lives here.
+
+mod bindings;
+mod cli;
+mod commands;
+mod events;
+
+use std::sync::Arc;
+
+use clap::Parser;
+use masar_core::MasarCore;
+use tauri_specta::Event;
+use tracing_subscriber::EnvFilter;
+
+pub use bindings::specta_builder;
+
+/// Starts the app; returns when the window is closed.
 pub fn run() {
-    tauri::Builder::default()
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let args = cli::Args::parse();
+    init_logging();
+    let options = match args.core_options() {
+        Ok(options) => options,
+        Err(error) => exit_with(&format!("invalid --server-url: {error}")),
+    };
+    let core = match MasarCore::open(options) {
+        Ok(core) => core,
+        Err(error) => exit_with(&format!("cannot start: {error}")),
+    };
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .manage(Arc::clone(&core))
+        .setup(move |app| {
+            builder.mount_events(app);
+            forward_connection_status(app.handle().clone(), Arc::clone(&core));
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(error) = result {
+        exit_with(&format!("the window could not be opened: {error}"));
+    }
+}
+
+/// Runs the connection monitor and tells the window whenever the status changes.
+fn forward_connection_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
+    tauri::async_runtime::spawn(async move {
+        let _monitor = core.spawn_connection_monitor(masar_core::core::CONNECTION_CHECK_INTERVAL);
+        let mut updates = core.subscribe_connection();
+        let mut last = core.connection_status();
+        while updates.changed().await.is_ok() {
+            let status = updates.borrow_and_update().clone();
+            if status.same_as(&last) {
+                continue;
+            }
+            last = status.clone();
+            if let Err(error) = events::ConnectionChanged(status).emit(&app) {
+                tracing::warn!(%error, "cannot send the connection status to the window");
+            }
+        }
+    });
+}
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_env("MASAR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn exit_with(message: &str) -> ! {
+    tracing::error!("{message}");
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("masar-desktop: {message}");
+    }
+    std::process::exit(1);
 }

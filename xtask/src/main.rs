@@ -1,1 +1,84 @@
-fn main() {}
+//! `cargo xtask setup | run | test | bindings`: the project's whole set-up, run and test, on a
+//! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
+
+mod e2e;
+mod process;
+mod setup;
+mod workspace;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use workspace::StatusOk;
+
+#[derive(Debug, Parser)]
+#[command(name = "xtask", about = "Set-up, run and test Masar Desktop")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what building and testing need (system packages, npm packages, tauri-driver).
+    Setup,
+    /// Build, start a local masar-server with demo data, open the app on it; stop the server
+    /// when the app closes.
+    Run,
+    /// Every check and test: formatting, clippy, UI type check and unit tests, cargo tests,
+    /// then the end-to-end tests in a real window under Xvfb.
+    Test {
+        /// Skip the end-to-end stage (for a quick loop while developing).
+        #[arg(long)]
+        no_e2e: bool,
+    },
+    /// Regenerate the UI's TypeScript bindings from the Rust types.
+    Bindings,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let ws = workspace::Workspace::locate()?;
+    match cli.command {
+        Command::Setup => setup::run(&ws),
+        Command::Run => run_app(&ws),
+        Command::Test { no_e2e } => test(&ws, !no_e2e),
+        Command::Bindings => ws
+            .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])
+            .env("MASAR_UPDATE_BINDINGS", "1")
+            .status_ok(),
+    }
+}
+
+fn run_app(ws: &workspace::Workspace) -> Result<()> {
+    setup::run(ws)?;
+    ws.build_app()?;
+    let data_dir = ws.target_dir.join("demo-data");
+    let server = process::DemoServer::start(&ws.binary("masar-server"), &data_dir, true)?;
+    println!("opening Masar Desktop on {}", server.url);
+    let status =
+        std::process::Command::new(ws.binary("masar-desktop")).arg("--server-url").arg(&server.url).status();
+    server.stop();
+    let status = status?;
+    anyhow::ensure!(status.success(), "masar-desktop exited with {status}");
+    Ok(())
+}
+
+fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    setup::run(ws)?;
+    ws.stage("formatting", || ws.cargo(&["fmt", "--all", "--", "--check"]).status_ok())?;
+    ws.stage("UI type check", || ws.npm(&["run", "check"]).status_ok())?;
+    ws.stage("UI unit tests", || ws.npm(&["test"]).status_ok())?;
+    ws.stage("UI build", || ws.npm(&["run", "build"]).status_ok())?;
+    ws.stage("clippy", || {
+        ws.cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]).status_ok()
+    })?;
+    ws.stage("cargo tests", || {
+        ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"]).status_ok()
+    })?;
+    if with_e2e {
+        ws.stage("end-to-end tests", || e2e::run(ws))?;
+    }
+    println!("xtask test: all stages passed in {:.0?}", started.elapsed());
+    Ok(())
+}

@@ -34,11 +34,7 @@ pub enum ClientError {
     #[error("the server answered {status}")]
     Server { status: u16 },
     #[error("the server refused: {code:?} ({status})")]
-    Api {
-        status: u16,
-        code: ApiErrorCode,
-        message: String,
-    },
+    Api { status: u16, code: ApiErrorCode, message: String },
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
 }
@@ -132,33 +128,23 @@ impl MasarClient {
     }
 
     fn url(&self, path: &str) -> Result<url::Url, ClientError> {
-        self.base
-            .join(path)
-            .map_err(|e| ClientError::BadResponse(e.to_string()))
+        self.base.join(path).map_err(|e| ClientError::BadResponse(e.to_string()))
     }
 
     /// `GET /v1/health`; an answer from anything but a Masar server is a [`ClientError::BadResponse`].
     pub async fn health(&self) -> Result<Health, ClientError> {
-        let request = self
-            .http
-            .get(self.url("v1/health")?)
-            .timeout(HEALTH_TIMEOUT);
+        let request = self.http.get(self.url("v1/health")?).timeout(HEALTH_TIMEOUT);
         let health: Health = send_json(request).await?;
         if health.service != SERVICE_NAME {
-            return Err(ClientError::BadResponse(format!(
-                "service is {:?}",
-                health.service
-            )));
+            return Err(ClientError::BadResponse(format!("service is {:?}", health.service)));
         }
         Ok(health)
     }
 
     /// The record of the employee named by the demo header (sign-in replaces this).
     pub async fn demo_record(&self, employee: &NationalId) -> Result<EmployeeRecord, ClientError> {
-        let request = self
-            .http
-            .get(self.url("v1/me/record")?)
-            .header(DEMO_EMPLOYEE_HEADER, employee.as_str());
+        let request =
+            self.http.get(self.url("v1/me/record")?).header(DEMO_EMPLOYEE_HEADER, employee.as_str());
         send_json(request).await
     }
 
@@ -168,20 +154,11 @@ impl MasarClient {
     }
 }
 
-async fn send_json<T: DeserializeOwned>(
-    request: reqwest::RequestBuilder,
-) -> Result<T, ClientError> {
-    let mut response = request
-        .send()
-        .await
-        .map_err(|e| ClientError::from_reqwest(&e))?;
+async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    let mut response = request.send().await.map_err(|e| ClientError::from_reqwest(&e))?;
     let status = response.status();
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| ClientError::from_reqwest(&e))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::from_reqwest(&e))? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(ClientError::BadResponse("answer too large".into()));
         }
@@ -189,20 +166,11 @@ async fn send_json<T: DeserializeOwned>(
     }
     if !status.is_success() {
         return Err(match serde_json::from_slice::<ApiErrorBody>(&body) {
-            Ok(api) => ClientError::Api {
-                status: status.as_u16(),
-                code: api.code,
-                message: api.message,
-            },
-            Err(_)
-                if status == StatusCode::REQUEST_TIMEOUT
-                    || status == StatusCode::GATEWAY_TIMEOUT =>
-            {
+            Ok(api) => ClientError::Api { status: status.as_u16(), code: api.code, message: api.message },
+            Err(_) if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::GATEWAY_TIMEOUT => {
                 ClientError::Timeout
             }
-            Err(_) if status.is_server_error() => ClientError::Server {
-                status: status.as_u16(),
-            },
+            Err(_) if status.is_server_error() => ClientError::Server { status: status.as_u16() },
             Err(_) => ClientError::BadResponse(format!("status {status} without an error body")),
         });
     }

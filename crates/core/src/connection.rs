@@ -10,11 +10,7 @@ use crate::i18n::{Language, Localize};
 
 /// The connection as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(
-    tag = "state",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ConnectionStatus {
     /// No check has finished yet.
     Checking,
@@ -35,16 +31,10 @@ impl ConnectionStatus {
     pub fn from_check(result: &Result<Health, ClientError>, language: Language) -> Self {
         let checked_at = Utc::now();
         match result {
-            Ok(health) => Self::Online {
-                server_version: health.version.clone(),
-                demo: health.demo,
-                checked_at,
-            },
-            Err(error) => Self::Offline {
-                code: error.code(),
-                reason: error.localize(language),
-                checked_at,
-            },
+            Ok(health) => {
+                Self::Online { server_version: health.version.clone(), demo: health.demo, checked_at }
+            }
+            Err(error) => Self::Offline { code: error.code(), reason: error.localize(language), checked_at },
         }
     }
 
@@ -57,25 +47,12 @@ impl ConnectionStatus {
         match (self, other) {
             (Self::Checking, Self::Checking) => true,
             (
-                Self::Online {
-                    server_version: a,
-                    demo: x,
-                    ..
-                },
-                Self::Online {
-                    server_version: b,
-                    demo: y,
-                    ..
-                },
+                Self::Online { server_version: a, demo: x, .. },
+                Self::Online { server_version: b, demo: y, .. },
             ) => a == b && x == y,
-            (
-                Self::Offline {
-                    code: a, reason: r, ..
-                },
-                Self::Offline {
-                    code: b, reason: s, ..
-                },
-            ) => a == b && r == s,
+            (Self::Offline { code: a, reason: r, .. }, Self::Offline { code: b, reason: s, .. }) => {
+                a == b && r == s
+            }
             _ => false,
         }
     }
@@ -86,12 +63,7 @@ mod tests {
     use super::*;
 
     fn health() -> Health {
-        Health {
-            service: "masar-server".into(),
-            version: "1.2.3".into(),
-            time: Utc::now(),
-            demo: true,
-        }
+        Health { service: "masar-server".into(), version: "1.2.3".into(), time: Utc::now(), demo: true }
     }
 
     #[test]
@@ -107,31 +79,17 @@ mod tests {
     fn each_failure_is_offline_with_its_own_code_and_a_reason() {
         let cases = [
             (ClientError::Timeout, ErrorCode::ServerTimeout),
-            (
-                ClientError::Unreachable("refused".into()),
-                ErrorCode::ServerUnreachable,
-            ),
+            (ClientError::Unreachable("refused".into()), ErrorCode::ServerUnreachable),
             (ClientError::Server { status: 500 }, ErrorCode::ServerError),
-            (
-                ClientError::BadResponse("garbage".into()),
-                ErrorCode::BadServerResponse,
-            ),
+            (ClientError::BadResponse("garbage".into()), ErrorCode::BadServerResponse),
         ];
         for (error, code) in cases {
             let status = ConnectionStatus::from_check(&Err(error), Language::Ar);
-            let ConnectionStatus::Offline {
-                code: got, reason, ..
-            } = &status
-            else {
+            let ConnectionStatus::Offline { code: got, reason, .. } = &status else {
                 panic!("expected offline, got {status:?}");
             };
             assert_eq!(*got, code);
-            assert!(
-                reason
-                    .chars()
-                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                "{reason}"
-            );
+            assert!(reason.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{reason}");
             let json = serde_json::to_value(&status).unwrap();
             assert_eq!(json["state"], "offline");
             assert!(json["checkedAt"].is_string());
@@ -142,8 +100,7 @@ mod tests {
     fn same_as_ignores_the_time_but_not_the_reason() {
         let a = ConnectionStatus::from_check(&Err(ClientError::Timeout), Language::Ar);
         let b = ConnectionStatus::from_check(&Err(ClientError::Timeout), Language::Ar);
-        let c =
-            ConnectionStatus::from_check(&Err(ClientError::Server { status: 502 }), Language::Ar);
+        let c = ConnectionStatus::from_check(&Err(ClientError::Server { status: 502 }), Language::Ar);
         assert!(a.same_as(&b));
         assert!(!a.same_as(&c));
         assert!(!a.same_as(&ConnectionStatus::Checking));

@@ -59,24 +59,15 @@ impl MasarCore {
     fn read_settings(&self) -> RwLockReadGuard<'_, Settings> {
         // A panic while holding the lock cannot leave Settings half-written (it is replaced
         // whole), so a poisoned lock still holds good data.
-        self.settings
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.settings.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write_settings(&self) -> RwLockWriteGuard<'_, Settings> {
-        self.settings
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.settings.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn client(&self) -> Arc<MasarClient> {
-        Arc::clone(
-            &self
-                .client
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
+        Arc::clone(&self.client.read().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     pub fn settings(&self) -> Settings {
@@ -94,10 +85,7 @@ impl MasarCore {
         let server_changed = self.read_settings().server_url != settings.server_url;
         if server_changed {
             let client = MasarClient::new(settings.server_url.clone())?;
-            *self
-                .client
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(client);
+            *self.client.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(client);
         }
         *self.write_settings() = settings.clone();
         // A new server or a new language: the status bar should say so now.
@@ -129,10 +117,7 @@ impl MasarCore {
 
     /// Checks the connection every `interval`, and at once after settings change, until the
     /// returned task is aborted. Needs a Tokio runtime.
-    pub fn spawn_connection_monitor(
-        self: &Arc<Self>,
-        interval: Duration,
-    ) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_connection_monitor(self: &Arc<Self>, interval: Duration) -> tokio::task::JoinHandle<()> {
         let core = Arc::clone(self);
         tokio::spawn(async move {
             loop {

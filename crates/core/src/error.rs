@@ -21,6 +21,7 @@ pub enum ErrorCode {
     NotFound,
     NoDemoEmployees,
     SettingsNotSaved,
+    Internal,
 }
 
 /// What a command returns on failure.
@@ -59,10 +60,7 @@ impl CoreError {
     }
 
     pub fn to_ui(&self, language: Language) -> UiError {
-        UiError {
-            code: self.code(),
-            message: self.localize(language),
-        }
+        UiError { code: self.code(), message: self.localize(language) }
     }
 }
 
@@ -73,10 +71,18 @@ impl Localize for CoreError {
             Self::Client(error) => error.localize(language),
             Self::NoDemoEmployees => language
                 .pick(
-                    "لا يوجد موظفون في بيانات الخادم التجريبية. شغّل الخادم بالخيار ‎--demo‎.",
+                    "لا يوجد موظفون في بيانات الخادم التجريبية. شغّل الخادم بالخيار \u{2066}--demo\u{2069}.",
                     "The demo server has no employees. Start the server with --demo.",
                 )
                 .into(),
         }
+    }
+}
+
+/// For a failure that is the app's own fault (a task that panicked): nothing the user did.
+pub fn internal_error() -> UiError {
+    UiError {
+        code: ErrorCode::Internal,
+        message: "حدث خطأ غير متوقع في التطبيق. أعد المحاولة، وإن تكرر فأعد تشغيل التطبيق.".into(),
     }
 }

@@ -23,7 +23,8 @@ pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8787/";
 #[specta(transparent)]
 pub struct ServerUrl(String);
 
-/// What is wrong with a server URL the user typed.
+/// What is wrong with a server URL the user typed. (Latin text inside the Arabic messages is
+/// wrapped in LRI…PDI so `https://` keeps its slashes on the right side.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum UrlProblem {
     #[error("empty")]
@@ -138,18 +139,13 @@ pub struct SettingsInput {
 
 impl SettingsInput {
     pub fn validate(&self) -> Result<Settings, SettingsError> {
-        let server_url =
-            ServerUrl::parse(&self.server_url).map_err(SettingsError::InvalidServerUrl)?;
+        let server_url = ServerUrl::parse(&self.server_url).map_err(SettingsError::InvalidServerUrl)?;
         let demo_employee = if self.demo_employee.trim().is_empty() {
             None
         } else {
             Some(NationalId::parse(&self.demo_employee).map_err(SettingsError::InvalidNationalId)?)
         };
-        Ok(Settings {
-            server_url,
-            language: self.language,
-            demo_employee,
-        })
+        Ok(Settings { server_url, language: self.language, demo_employee })
     }
 }
 
@@ -160,10 +156,7 @@ pub enum SettingsError {
     #[error("invalid national ID: {0}")]
     InvalidNationalId(NationalIdError),
     #[error("cannot save settings to {path}: {source}")]
-    Save {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Save { path: PathBuf, source: std::io::Error },
 }
 
 impl SettingsError {
@@ -182,11 +175,11 @@ impl Localize for SettingsError {
             Self::InvalidServerUrl(problem) => match problem {
                 UrlProblem::Empty => language.pick("أدخل عنوان الخادم.", "Enter the server address."),
                 UrlProblem::Malformed => language.pick(
-                    "عنوان الخادم غير صالح. اكتبه كاملًا، مثل https://masar.example.sa",
+                    "عنوان الخادم غير صالح. اكتبه كاملًا، مثل \u{2066}https://masar.example.sa\u{2069}",
                     "The server address is not valid. Write it in full, like https://masar.example.sa",
                 ),
                 UrlProblem::Scheme => language.pick(
-                    "يجب أن يبدأ عنوان الخادم بـ https://",
+                    "يجب أن يبدأ عنوان الخادم بـ \u{2066}https://\u{2069}",
                     "The server address must start with https://",
                 ),
                 UrlProblem::Credentials => language.pick(
@@ -198,7 +191,7 @@ impl Localize for SettingsError {
                     "Remove everything after ? or # from the server address.",
                 ),
                 UrlProblem::InsecureRemote => language.pick(
-                    "الاتصال غير المشفّر (http) مسموح للخادم المحلي فقط. استخدم https://",
+                    "الاتصال غير المشفّر (\u{2066}http\u{2069}) مسموح للخادم المحلي فقط. استخدم \u{2066}https://\u{2069}",
                     "Unencrypted http is allowed only for a server on this computer. Use https://",
                 ),
             },
@@ -234,9 +227,7 @@ pub struct SettingsStore {
 
 impl SettingsStore {
     pub fn new(config_dir: &Path) -> Self {
-        Self {
-            path: config_dir.join("settings.json"),
-        }
+        Self { path: config_dir.join("settings.json") }
     }
 
     /// The OS config directory of the app (`~/.config/masar-desktop` on Linux).
@@ -278,14 +269,10 @@ impl SettingsStore {
     /// Writes the settings to a temporary file, syncs it, then renames it over the old one, so a
     /// crash or a full disk leaves either the old or the new settings, never half of them.
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
-        let fail = |source| SettingsError::Save {
-            path: self.path.clone(),
-            source,
-        };
+        let fail = |source| SettingsError::Save { path: self.path.clone(), source };
         let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir).map_err(fail)?;
-        let json =
-            serde_json::to_vec_pretty(settings).map_err(|e| fail(std::io::Error::other(e)))?;
+        let json = serde_json::to_vec_pretty(settings).map_err(|e| fail(std::io::Error::other(e)))?;
         let temporary = self.path.with_extension("json.tmp");
         let result = (|| {
             let mut file = std::fs::File::create(&temporary)?;
@@ -309,10 +296,7 @@ mod tests {
     fn good_server_urls_are_normalised() {
         let cases = [
             ("https://masar.example.sa", "https://masar.example.sa/"),
-            (
-                "  https://masar.example.sa/api  ",
-                "https://masar.example.sa/api/",
-            ),
+            ("  https://masar.example.sa/api  ", "https://masar.example.sa/api/"),
             ("http://127.0.0.1:8787", "http://127.0.0.1:8787/"),
             ("http://localhost:3000/", "http://localhost:3000/"),
             ("http://[::1]:9000", "http://[::1]:9000/"),
@@ -350,20 +334,12 @@ mod tests {
         let errors = [
             SettingsError::InvalidServerUrl(UrlProblem::InsecureRemote),
             SettingsError::InvalidNationalId(NationalIdError::BadChecksum),
-            SettingsError::Save {
-                path: "x".into(),
-                source: std::io::Error::other("disk full"),
-            },
+            SettingsError::Save { path: "x".into(), source: std::io::Error::other("disk full") },
         ];
         for error in errors {
             let arabic = error.localize(Language::Ar);
             let english = error.localize(Language::En);
-            assert!(
-                arabic
-                    .chars()
-                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                "{arabic}"
-            );
+            assert!(arabic.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{arabic}");
             assert!(english.is_ascii(), "{english}");
             assert_ne!(arabic, english);
         }
@@ -378,22 +354,10 @@ mod tests {
         };
         let settings = input.validate().unwrap();
         assert_eq!(settings.demo_employee.unwrap().as_str(), "1000000008");
-        let bad_id = SettingsInput {
-            demo_employee: "1000000009".into(),
-            ..input.clone()
-        };
-        assert_eq!(
-            bad_id.validate().unwrap_err().code(),
-            ErrorCode::InvalidNationalId
-        );
-        let bad_url = SettingsInput {
-            server_url: "http://example.com".into(),
-            ..input
-        };
-        assert_eq!(
-            bad_url.validate().unwrap_err().code(),
-            ErrorCode::InvalidServerUrl
-        );
+        let bad_id = SettingsInput { demo_employee: "1000000009".into(), ..input.clone() };
+        assert_eq!(bad_id.validate().unwrap_err().code(), ErrorCode::InvalidNationalId);
+        let bad_url = SettingsInput { server_url: "http://example.com".into(), ..input };
+        assert_eq!(bad_url.validate().unwrap_err().code(), ErrorCode::InvalidServerUrl);
     }
 
     #[test]
@@ -417,21 +381,14 @@ mod tests {
         let store = SettingsStore::new(dir.path());
         std::fs::write(store.path(), b"{ not json").unwrap();
         assert_eq!(store.load(), Settings::default());
-        assert_eq!(
-            std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(),
-            b"{ not json"
-        );
+        assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(), b"{ not json");
     }
 
     #[test]
     fn a_tampered_file_cannot_smuggle_in_an_invalid_url() {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::new(dir.path());
-        std::fs::write(
-            store.path(),
-            br#"{"serverUrl":"http://evil.example.com","language":"ar"}"#,
-        )
-        .unwrap();
+        std::fs::write(store.path(), br#"{"serverUrl":"http://evil.example.com","language":"ar"}"#).unwrap();
         assert_eq!(store.load().server_url, ServerUrl::default());
     }
 

@@ -1,20 +1,19 @@
 //! The core against the real server in-process on 127.0.0.1:0, and against loopback servers that
 //! misbehave: refuse, hang, answer 500, answer garbage, or are not a Masar server.
 
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use masar_core::{
-    ConnectionStatus, CoreOptions, ErrorCode, Language, MasarCore, ServerUrl, SettingsInput,
-};
+use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Language, MasarCore, ServerUrl, SettingsInput};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 async fn demo_server(dir: &std::path::Path) -> RunningServer {
-    masar_server::start(&ServerConfig::demo_on_loopback(dir), std::future::pending())
-        .await
-        .unwrap()
+    masar_server::start(&ServerConfig::demo_on_loopback(dir), std::future::pending()).await.unwrap()
 }
 
 fn core_for(url: &str, config_dir: &std::path::Path) -> Arc<MasarCore> {
@@ -92,10 +91,7 @@ async fn online_against_the_real_server_and_the_first_demo_employee_is_shown() {
         demo_employee: accounts[2].national_id.to_string(),
     };
     core.save_settings(&input).unwrap();
-    assert_eq!(
-        core.employee_profile().await.unwrap().national_id,
-        accounts[2].national_id
-    );
+    assert_eq!(core.employee_profile().await.unwrap().national_id, accounts[2].national_id);
     server.shutdown().await.unwrap();
 }
 
@@ -109,35 +105,28 @@ async fn the_monitor_turns_offline_when_the_server_stops_and_online_when_it_retu
     let mut updates = core.subscribe_connection();
     let monitor = core.spawn_connection_monitor(Duration::from_millis(100));
 
-    let wait_for =
-        |want_online: bool, updates: &mut tokio::sync::watch::Receiver<ConnectionStatus>| {
-            let mut updates = updates.clone();
-            async move {
-                tokio::time::timeout(
-                    Duration::from_secs(20),
-                    updates.wait_for(|s| {
-                        s.is_online() == want_online && !matches!(s, ConnectionStatus::Checking)
-                    }),
-                )
-                .await
-                .expect("status did not change in time")
-                .expect("monitor stopped")
-                .clone()
-            }
-        };
+    let wait_for = |want_online: bool, updates: &mut tokio::sync::watch::Receiver<ConnectionStatus>| {
+        let mut updates = updates.clone();
+        async move {
+            tokio::time::timeout(
+                Duration::from_secs(20),
+                updates
+                    .wait_for(|s| s.is_online() == want_online && !matches!(s, ConnectionStatus::Checking)),
+            )
+            .await
+            .expect("status did not change in time")
+            .expect("monitor stopped")
+            .clone()
+        }
+    };
     wait_for(true, &mut updates).await;
     server.shutdown().await.unwrap();
     let offline = wait_for(false, &mut updates).await;
     assert_eq!(offline_code(&offline), ErrorCode::ServerUnreachable);
 
     // The same address again: the monitor notices without being asked.
-    let config_again = ServerConfig {
-        bind: addr,
-        ..ServerConfig::demo_on_loopback(data.path())
-    };
-    let again = masar_server::start(&config_again, std::future::pending())
-        .await
-        .unwrap();
+    let config_again = ServerConfig { bind: addr, ..ServerConfig::demo_on_loopback(data.path()) };
+    let again = masar_server::start(&config_again, std::future::pending()).await.unwrap();
     wait_for(true, &mut updates).await;
     monitor.abort();
     again.shutdown().await.unwrap();
@@ -150,10 +139,7 @@ async fn a_refused_connection_is_unreachable() {
     drop(listener);
     let config = tempfile::tempdir().unwrap();
     let core = core_for(&url, config.path());
-    assert_eq!(
-        offline_code(&core.check_connection().await),
-        ErrorCode::ServerUnreachable
-    );
+    assert_eq!(offline_code(&core.check_connection().await), ErrorCode::ServerUnreachable);
     let error = core.employee_profile().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::ServerUnreachable);
 }
@@ -163,10 +149,7 @@ async fn a_server_that_never_answers_times_out() {
     let url = raw_server(None).await;
     let config = tempfile::tempdir().unwrap();
     let core = core_for(&url, config.path());
-    assert_eq!(
-        offline_code(&core.check_connection().await),
-        ErrorCode::ServerTimeout
-    );
+    assert_eq!(offline_code(&core.check_connection().await), ErrorCode::ServerTimeout);
 }
 
 #[tokio::test]
@@ -174,31 +157,18 @@ async fn garbage_and_strangers_are_bad_responses() {
     let config = tempfile::tempdir().unwrap();
     let garbage = raw_server(Some(http_response("200 OK", "not json!"))).await;
     let core = core_for(&garbage, config.path());
-    assert_eq!(
-        offline_code(&core.check_connection().await),
-        ErrorCode::BadServerResponse
-    );
+    assert_eq!(offline_code(&core.check_connection().await), ErrorCode::BadServerResponse);
 
     // Well-formed health JSON, but from some other service.
-    let stranger_body =
-        r#"{"service":"other","version":"1","time":"2026-01-01T00:00:00Z","demo":false}"#;
+    let stranger_body = r#"{"service":"other","version":"1","time":"2026-01-01T00:00:00Z","demo":false}"#;
     let stranger = raw_server(Some(http_response("200 OK", stranger_body))).await;
     let core = core_for(&stranger, config.path());
-    assert_eq!(
-        offline_code(&core.check_connection().await),
-        ErrorCode::BadServerResponse
-    );
+    assert_eq!(offline_code(&core.check_connection().await), ErrorCode::BadServerResponse);
 
     let not_http = raw_server(Some(b"\x00\x01\x02 hello")).await;
     let core = core_for(&not_http, config.path());
     let code = offline_code(&core.check_connection().await);
-    assert!(
-        matches!(
-            code,
-            ErrorCode::BadServerResponse | ErrorCode::ServerUnreachable
-        ),
-        "{code:?}"
-    );
+    assert!(matches!(code, ErrorCode::BadServerResponse | ErrorCode::ServerUnreachable), "{code:?}");
 }
 
 #[tokio::test]
@@ -208,9 +178,7 @@ async fn a_server_error_is_reported_as_such() {
     let core = core_for(&url, config.path());
     let status = core.check_connection().await;
     assert_eq!(offline_code(&status), ErrorCode::ServerError);
-    let ConnectionStatus::Offline { reason, .. } = status else {
-        unreachable!()
-    };
+    let ConnectionStatus::Offline { reason, .. } = status else { unreachable!() };
     assert!(reason.contains("500"), "{reason}");
 }
 
@@ -235,11 +203,8 @@ async fn an_invalid_server_url_is_refused_and_nothing_changes() {
 #[tokio::test]
 async fn saved_settings_are_there_after_a_restart() {
     let config = tempfile::tempdir().unwrap();
-    let core = MasarCore::open(CoreOptions {
-        config_dir: Some(config.path().to_owned()),
-        server_url: None,
-    })
-    .unwrap();
+    let core = MasarCore::open(CoreOptions { config_dir: Some(config.path().to_owned()), server_url: None })
+        .unwrap();
     let input = SettingsInput {
         server_url: "https://masar.example.sa".into(),
         language: Language::En,
@@ -247,14 +212,8 @@ async fn saved_settings_are_there_after_a_restart() {
     };
     core.save_settings(&input).unwrap();
     drop(core);
-    let again = MasarCore::open(CoreOptions {
-        config_dir: Some(config.path().to_owned()),
-        server_url: None,
-    })
-    .unwrap();
-    assert_eq!(
-        again.settings().server_url.as_str(),
-        "https://masar.example.sa/"
-    );
+    let again = MasarCore::open(CoreOptions { config_dir: Some(config.path().to_owned()), server_url: None })
+        .unwrap();
+    assert_eq!(again.settings().server_url.as_str(), "https://masar.example.sa/");
     assert_eq!(again.language(), Language::En);
 }

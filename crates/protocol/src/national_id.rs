@@ -83,7 +83,7 @@ fn luhn_valid(digits: &str) -> bool {
         .enumerate()
         .map(|(position, byte)| {
             let digit = u32::from(byte - b'0');
-            if position % 2 == 1 {
+            if !position.is_multiple_of(2) {
                 let doubled = digit * 2;
                 if doubled > 9 { doubled - 9 } else { doubled }
             } else {
@@ -91,7 +91,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl TryFrom<String> for NationalId {
@@ -127,10 +127,7 @@ mod tests {
     #[test]
     fn known_valid_and_invalid_numbers() {
         assert!(NationalId::parse("1000000008").is_ok());
-        assert_eq!(
-            NationalId::parse("1012345678"),
-            Err(NationalIdError::BadChecksum)
-        );
+        assert_eq!(NationalId::parse("1012345678"), Err(NationalIdError::BadChecksum));
     }
 
     #[test]
@@ -162,10 +159,7 @@ mod tests {
             assert!(id.as_str().starts_with(first_nine));
             assert_eq!(NationalId::parse(id.as_str()).as_ref(), Ok(&id));
         }
-        assert_eq!(
-            NationalId::with_check_digit("100000000").unwrap().as_str(),
-            "1000000008"
-        );
+        assert_eq!(NationalId::with_check_digit("100000000").unwrap().as_str(), "1000000008");
     }
 
     #[test]

@@ -43,8 +43,8 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create data directory {}", dir.display()))?;
         }
-        let mut conn = Connection::open(path)
-            .with_context(|| format!("cannot open database {}", path.display()))?;
+        let mut conn =
+            Connection::open(path).with_context(|| format!("cannot open database {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -53,9 +53,7 @@ impl Db {
         migrations()
             .to_latest(&mut conn)
             .with_context(|| format!("cannot migrate database {}", path.display()))?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -105,10 +103,7 @@ mod tests {
             conn.pragma_update(None, "user_version", 999).unwrap();
         }
         let error = Db::open(&path).await.unwrap_err();
-        assert!(
-            format!("{error:#}").contains("newer than this server"),
-            "{error:#}"
-        );
+        assert!(format!("{error:#}").contains("newer than this server"), "{error:#}");
     }
 
     #[tokio::test]

@@ -20,19 +20,15 @@ pub enum ApiError {
 impl ApiError {
     fn parts(&self) -> (StatusCode, ApiErrorCode, &'static str) {
         match self {
-            Self::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest, message)
-            }
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest, message),
             Self::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 ApiErrorCode::Unauthenticated,
                 "يلزم تسجيل الدخول للوصول إلى هذه البيانات.",
             ),
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                ApiErrorCode::NotFound,
-                "لم يتم العثور على البيانات المطلوبة.",
-            ),
+            Self::NotFound => {
+                (StatusCode::NOT_FOUND, ApiErrorCode::NotFound, "لم يتم العثور على البيانات المطلوبة.")
+            }
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ApiErrorCode::Internal,
@@ -48,10 +44,7 @@ impl IntoResponse for ApiError {
         if let Self::Internal(error) = &self {
             tracing::error!(error = %format!("{error:#}"), "request failed");
         }
-        let body = ApiErrorBody {
-            code,
-            message: message.to_owned(),
-        };
+        let body = ApiErrorBody { code, message: message.to_owned() };
         (status, Json(body)).into_response()
     }
 }

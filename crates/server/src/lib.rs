@@ -50,18 +50,12 @@ impl RunningServer {
             // The receiver is gone only if the server already ended, which is what we want.
             let _ = stop.send(());
         }
-        self.task
-            .await
-            .context("server task panicked")?
-            .context("server failed")
+        self.task.await.context("server task panicked")?.context("server failed")
     }
 
     /// Waits until the server ends by itself (its shutdown signal fired).
     pub async fn wait(self) -> anyhow::Result<()> {
-        self.task
-            .await
-            .context("server task panicked")?
-            .context("server failed")
+        self.task.await.context("server task panicked")?.context("server failed")
     }
 }
 
@@ -76,13 +70,9 @@ pub async fn start(
         let seeded = demo::seed_if_empty(&db, config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
-    let state = AppState {
-        db,
-        demo: config.demo,
-    };
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let state = AppState { db, demo: config.demo };
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = routes::router(state);
@@ -98,9 +88,5 @@ pub async fn start(
             .await
     });
     tracing::info!(%addr, demo = config.demo, "listening");
-    Ok(RunningServer {
-        addr,
-        stop: Some(stop),
-        task,
-    })
+    Ok(RunningServer { addr, stop: Some(stop), task })
 }

@@ -10,11 +10,7 @@ use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED, store};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "masar-server",
-    version,
-    about = "The Masar back end for Masar Desktop"
-)]
+#[command(name = "masar-server", version, about = "The Masar back end for Masar Desktop")]
 struct Args {
     /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
     #[arg(long, env = "MASAR_BIND", default_value = "127.0.0.1:0")]
@@ -56,12 +52,8 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
-    let config = ServerConfig {
-        bind: args.bind,
-        data_dir: args.data_dir,
-        demo: args.demo,
-        demo_seed: args.demo_seed,
-    };
+    let config =
+        ServerConfig { bind: args.bind, data_dir: args.data_dir, demo: args.demo, demo_seed: args.demo_seed };
     let server = masar_server::start(&config, shutdown_signal()).await?;
     println!("masar-server listening on {}", server.base_url());
     if config.demo {
@@ -75,12 +67,7 @@ async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
     let accounts = db.call(|conn| store::demo_accounts(conn)).await?;
     println!("demo employees (national ID, name, job):");
     for account in accounts {
-        println!(
-            "  {}  {}  — {}",
-            account.national_id,
-            account.name_ar.full(),
-            account.job_title
-        );
+        println!("  {}  {}  — {}", account.national_id, account.name_ar.full(), account.job_title);
     }
     println!("choose one in the app's settings (sign-in arrives with the next release)");
     Ok(())

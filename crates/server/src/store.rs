@@ -233,11 +233,7 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<EmployeeProfile> {
 pub fn load_record(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<EmployeeRecord>> {
     let key = Wire(id);
     let Some(profile) = conn
-        .query_row(
-            "SELECT * FROM employees WHERE national_id = ?1",
-            [&key],
-            profile_from_row,
-        )
+        .query_row("SELECT * FROM employees WHERE national_id = ?1", [&key], profile_from_row)
         .optional()
         .context("load employee")?
     else {
@@ -263,13 +259,11 @@ pub fn load_record(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<
     let qualifications = conn
         .prepare("SELECT * FROM qualifications WHERE national_id = ?1 ORDER BY graduation_date")?
         .query_map([&key], |row| {
-            let equivalency = match (
-                row.get::<_, Option<String>>("equivalency_number")?,
-                row.get("equivalency_date")?,
-            ) {
-                (Some(number), Some(date)) => Some(Equivalency { number, date }),
-                _ => None,
-            };
+            let equivalency =
+                match (row.get::<_, Option<String>>("equivalency_number")?, row.get("equivalency_date")?) {
+                    (Some(number), Some(date)) => Some(Equivalency { number, date }),
+                    _ => None,
+                };
             Ok(Qualification {
                 id: row.get("id")?,
                 level: wire(row, "level")?,
@@ -322,13 +316,7 @@ pub fn load_record(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<
         })?
         .collect::<Result<Vec<_>, _>>()
         .context("load sick leaves")?;
-    Ok(Some(EmployeeRecord {
-        profile,
-        employment_events,
-        qualifications,
-        transactions,
-        sick_leaves,
-    }))
+    Ok(Some(EmployeeRecord { profile, employment_events, qualifications, transactions, sick_leaves }))
 }
 
 pub fn list_opportunities(conn: &Connection) -> anyhow::Result<Vec<Opportunity>> {

@@ -1,5 +1,8 @@
 //! The real router, in-process on 127.0.0.1:0, against a temporary database.
 
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
 use masar_protocol::{
     ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId, Opportunity,
 };
@@ -7,9 +10,7 @@ use masar_server::{DEMO_EMPLOYEE_HEADER, RunningServer, ServerConfig};
 use reqwest::StatusCode;
 
 async fn start(config: &ServerConfig) -> RunningServer {
-    masar_server::start(config, std::future::pending())
-        .await
-        .unwrap()
+    masar_server::start(config, std::future::pending()).await.unwrap()
 }
 
 async fn demo_server() -> (tempfile::TempDir, RunningServer) {
@@ -20,26 +21,16 @@ async fn demo_server() -> (tempfile::TempDir, RunningServer) {
 
 async fn get_json<T: serde::de::DeserializeOwned>(url: String) -> T {
     let response = reqwest::get(url).await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "status {}",
-        response.status()
-    );
+    assert!(response.status().is_success(), "status {}", response.status());
     response.json().await.unwrap()
 }
 
-async fn error_of(
-    response: reqwest::Response,
-    status: StatusCode,
-    code: ApiErrorCode,
-) -> ApiErrorBody {
+async fn error_of(response: reqwest::Response, status: StatusCode, code: ApiErrorCode) -> ApiErrorBody {
     assert_eq!(response.status(), status);
     let body: ApiErrorBody = response.json().await.unwrap();
     assert_eq!(body.code, code);
     assert!(
-        body.message
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+        body.message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
         "Arabic message: {}",
         body.message
     );
@@ -62,8 +53,7 @@ async fn health_names_the_service_and_listens_on_loopback() {
 #[tokio::test]
 async fn a_demo_employee_reads_their_whole_record() {
     let (_dir, server) = demo_server().await;
-    let accounts: Vec<DemoAccount> =
-        get_json(format!("{}/v1/dev/accounts", server.base_url())).await;
+    let accounts: Vec<DemoAccount> = get_json(format!("{}/v1/dev/accounts", server.base_url())).await;
     assert_eq!(accounts.len(), masar_server::demo::DEMO_EMPLOYEES);
     let expected = masar_server::demo::generate(masar_server::config::DEFAULT_DEMO_SEED);
 
@@ -79,22 +69,15 @@ async fn a_demo_employee_reads_their_whole_record() {
             .unwrap();
         assert_eq!(record.profile.national_id, account.national_id);
         assert_eq!(record.profile.name_ar, account.name_ar);
-        let generated = expected
-            .employees
-            .iter()
-            .find(|e| e.profile.national_id == account.national_id)
-            .unwrap();
-        assert_eq!(
-            &record.profile, &generated.profile,
-            "stored and read back unchanged"
-        );
+        let generated =
+            expected.employees.iter().find(|e| e.profile.national_id == account.national_id).unwrap();
+        assert_eq!(&record.profile, &generated.profile, "stored and read back unchanged");
         assert_eq!(record.employment_events, generated.employment_events);
         assert_eq!(record.qualifications.len(), generated.qualifications.len());
         assert_eq!(record.transactions.len(), generated.transactions.len());
         assert_eq!(record.sick_leaves.len(), generated.sick_leaves.len());
     }
-    let opportunities: Vec<Opportunity> =
-        get_json(format!("{}/v1/opportunities", server.base_url())).await;
+    let opportunities: Vec<Opportunity> = get_json(format!("{}/v1/opportunities", server.base_url())).await;
     assert!(opportunities.len() >= 10);
     server.shutdown().await.unwrap();
 }
@@ -106,35 +89,16 @@ async fn the_record_needs_a_valid_known_employee() {
     let client = reqwest::Client::new();
 
     let none = client.get(&url).send().await.unwrap();
-    error_of(
-        none,
-        StatusCode::UNAUTHORIZED,
-        ApiErrorCode::Unauthenticated,
-    )
-    .await;
+    error_of(none, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
 
-    let invalid = client
-        .get(&url)
-        .header(DEMO_EMPLOYEE_HEADER, "1012345678")
-        .send()
-        .await
-        .unwrap();
+    let invalid = client.get(&url).header(DEMO_EMPLOYEE_HEADER, "1012345678").send().await.unwrap();
     error_of(invalid, StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest).await;
 
     let unknown_id = NationalId::with_check_digit("111111111").unwrap();
-    let unknown = client
-        .get(&url)
-        .header(DEMO_EMPLOYEE_HEADER, unknown_id.as_str())
-        .send()
-        .await
-        .unwrap();
+    let unknown = client.get(&url).header(DEMO_EMPLOYEE_HEADER, unknown_id.as_str()).send().await.unwrap();
     error_of(unknown, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
 
-    let no_route = client
-        .get(format!("{}/v1/nothing-here", server.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let no_route = client.get(format!("{}/v1/nothing-here", server.base_url())).send().await.unwrap();
     error_of(no_route, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
     server.shutdown().await.unwrap();
 }
@@ -142,16 +106,11 @@ async fn the_record_needs_a_valid_known_employee() {
 #[tokio::test]
 async fn without_demo_there_are_no_dev_endpoints_and_no_header_sign_in() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        demo: false,
-        ..ServerConfig::demo_on_loopback(dir.path())
-    };
+    let config = ServerConfig { demo: false, ..ServerConfig::demo_on_loopback(dir.path()) };
     let server = start(&config).await;
     let health: Health = get_json(format!("{}/v1/health", server.base_url())).await;
     assert!(!health.demo);
-    let dev = reqwest::get(format!("{}/v1/dev/accounts", server.base_url()))
-        .await
-        .unwrap();
+    let dev = reqwest::get(format!("{}/v1/dev/accounts", server.base_url())).await.unwrap();
     error_of(dev, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
     let record = reqwest::Client::new()
         .get(format!("{}/v1/me/record", server.base_url()))
@@ -159,12 +118,7 @@ async fn without_demo_there_are_no_dev_endpoints_and_no_header_sign_in() {
         .send()
         .await
         .unwrap();
-    error_of(
-        record,
-        StatusCode::UNAUTHORIZED,
-        ApiErrorCode::Unauthenticated,
-    )
-    .await;
+    error_of(record, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
     server.shutdown().await.unwrap();
 }
 
@@ -178,17 +132,10 @@ async fn the_same_seed_seeds_the_same_employees_and_a_restart_keeps_the_data() {
     a.shutdown().await.unwrap();
     b.shutdown().await.unwrap();
 
-    let config = ServerConfig {
-        demo_seed: 7,
-        ..ServerConfig::demo_on_loopback(dir_a.path())
-    };
+    let config = ServerConfig { demo_seed: 7, ..ServerConfig::demo_on_loopback(dir_a.path()) };
     let again = start(&config).await;
-    let after_restart: Vec<DemoAccount> =
-        get_json(format!("{}/v1/dev/accounts", again.base_url())).await;
-    assert_eq!(
-        after_restart, from_a,
-        "an existing database is not seeded again"
-    );
+    let after_restart: Vec<DemoAccount> = get_json(format!("{}/v1/dev/accounts", again.base_url())).await;
+    assert_eq!(after_restart, from_a, "an existing database is not seeded again");
     again.shutdown().await.unwrap();
 }
 

@@ -2,10 +2,9 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use masar_protocol::{
-    AdminTransaction, EmployeeProfile, EmployeeRecord, EmploymentEvent, EmploymentEventKind,
-    Equivalency, Gender, Grade, NationalAddress, NationalId, Opportunity, OpportunityKind,
-    PersonName, Qualification, QualificationLevel, QualificationStatus, SickLeave, SickLeaveStatus,
-    StudyMode, TransactionStatus,
+    AdminTransaction, EmployeeProfile, EmployeeRecord, EmploymentEvent, EmploymentEventKind, Equivalency,
+    Gender, Grade, NationalAddress, NationalId, Opportunity, OpportunityKind, PersonName, Qualification,
+    QualificationLevel, QualificationStatus, SickLeave, SickLeaveStatus, StudyMode, TransactionStatus,
 };
 
 use super::rng::DemoRng;
@@ -31,9 +30,7 @@ pub fn generate(seed: u64) -> DemoData {
     for index in 0..DEMO_EMPLOYEES {
         let record = loop {
             let candidate = employee(&mut rng, index);
-            let taken = employees
-                .iter()
-                .any(|e| e.profile.national_id == candidate.profile.national_id);
+            let taken = employees.iter().any(|e| e.profile.national_id == candidate.profile.national_id);
             if !taken {
                 break candidate;
             }
@@ -41,10 +38,7 @@ pub fn generate(seed: u64) -> DemoData {
         employees.push(record);
     }
     let opportunities = opportunities(&mut rng);
-    DemoData {
-        employees,
-        opportunities,
-    }
+    DemoData { employees, opportunities }
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -56,13 +50,11 @@ fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
 }
 
 fn add_days(day: NaiveDate, days: u32) -> NaiveDate {
-    day.checked_add_days(Days::new(u64::from(days)))
-        .unwrap_or(day)
+    day.checked_add_days(Days::new(u64::from(days))).unwrap_or(day)
 }
 
 fn sub_days(day: NaiveDate, days: u32) -> NaiveDate {
-    day.checked_sub_days(Days::new(u64::from(days)))
-        .unwrap_or(day)
+    day.checked_sub_days(Days::new(u64::from(days))).unwrap_or(day)
 }
 
 /// A plausible Hijri year for a decision number (the Hijri year runs about 579 years behind).
@@ -87,16 +79,8 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
             break id;
         }
     };
-    let gender = if rng.percent(40) {
-        Gender::Female
-    } else {
-        Gender::Male
-    };
-    let first = *rng.pick(if gender == Gender::Female {
-        FEMALE_NAMES
-    } else {
-        MALE_NAMES
-    });
+    let gender = if rng.percent(40) { Gender::Female } else { Gender::Male };
+    let first = *rng.pick(if gender == Gender::Female { FEMALE_NAMES } else { MALE_NAMES });
     let father = *rng.pick(MALE_NAMES);
     let grandfather = *rng.pick(MALE_NAMES);
     let family = *rng.pick(FAMILY_NAMES);
@@ -116,11 +100,8 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
     let mut entity = rng.pick(ENTITIES);
     let city = rng.pick(CITIES);
 
-    let appointment = date(
-        i32::try_from(rng.range(1996, 2016)).unwrap_or(2005),
-        rng.range(1, 12),
-        rng.range(1, 28),
-    );
+    let appointment =
+        date(i32::try_from(rng.range(1996, 2016)).unwrap_or(2005), rng.range(1, 12), rng.range(1, 28));
     let birth = date(
         appointment.year() - i32::try_from(rng.range(22, 27)).unwrap_or(24),
         rng.range(1, 12),
@@ -130,8 +111,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
     // The employment record: an appointment, then 4..=29 decisions spread up to the as-of day,
     // exactly one of them a leave without pay.
     let months_available = u32::try_from(
-        (as_of().year() - appointment.year()) * 12 + as_of().month0() as i32
-            - appointment.month0() as i32,
+        (as_of().year() - appointment.year()) * 12 + as_of().month0() as i32 - appointment.month0() as i32,
     )
     .unwrap_or(120);
     let later_events = rng.range(4, (months_available / 8).clamp(4, 29));
@@ -153,10 +133,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
     }];
     let mut free_from = appointment;
     for n in 1..=later_events {
-        let on = add_days(
-            add_months(free_from, rng.range(gap / 2, gap).max(1)),
-            rng.range(0, 20),
-        );
+        let on = add_days(add_months(free_from, rng.range(gap / 2, gap).max(1)), rng.range(0, 20));
         if on >= as_of() {
             break;
         }
@@ -165,7 +142,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
         } else {
             match rng.range(1, 100) {
                 1..=30 if rank < 13 => EmploymentEventKind::Promotion,
-                1..=30 | 31..=55 => EmploymentEventKind::Transfer,
+                1..=55 => EmploymentEventKind::Transfer,
                 56..=85 => EmploymentEventKind::Assignment,
                 _ => EmploymentEventKind::Secondment,
             }
@@ -183,9 +160,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
                 entity = rng.pick(ENTITIES);
                 job_number = rng.digits(5);
             }
-            EmploymentEventKind::LeaveWithoutPay => {
-                end_date = Some(add_months(on, rng.range(1, 6)))
-            }
+            EmploymentEventKind::LeaveWithoutPay => end_date = Some(add_months(on, rng.range(1, 6))),
             _ => end_date = Some(add_months(on, rng.range(3, 12))),
         }
         events.push(EmploymentEvent {
@@ -201,10 +176,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
         });
         free_from = end_date.unwrap_or(on);
     }
-    if !events
-        .iter()
-        .any(|e| e.kind == EmploymentEventKind::LeaveWithoutPay)
-    {
+    if !events.iter().any(|e| e.kind == EmploymentEventKind::LeaveWithoutPay) {
         // The last gap was too short for the planned leave: take it right after the last decision.
         let on = add_days(free_from, 30);
         events.push(EmploymentEvent {
@@ -246,11 +218,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
         rank,
         step,
         appointment_date: appointment,
-        mobile: format!(
-            "+9665{}{}",
-            rng.pick(&["0", "3", "4", "5", "6", "9"]),
-            rng.digits(7)
-        ),
+        mobile: format!("+9665{}{}", rng.pick(&["0", "3", "4", "5", "6", "9"]), rng.digits(7)),
         email: format!(
             "{}.{}@{}",
             name_en.first.to_lowercase(),
@@ -266,13 +234,7 @@ fn employee(rng: &mut DemoRng, index: usize) -> EmployeeRecord {
             additional_number: rng.range(1000, 9999).to_string(),
         },
     };
-    EmployeeRecord {
-        profile,
-        employment_events: events,
-        qualifications,
-        transactions,
-        sick_leaves,
-    }
+    EmployeeRecord { profile, employment_events: events, qualifications, transactions, sick_leaves }
 }
 
 fn grade_for(gpa: f32, scale: u8) -> Grade {
@@ -325,11 +287,7 @@ fn qualifications(
     let diploma_first = index % 4 == 3;
     list.push(Qualification {
         id: format!("Q{index}02"),
-        level: if diploma_first {
-            QualificationLevel::Diploma
-        } else {
-            QualificationLevel::Bachelor
-        },
+        level: if diploma_first { QualificationLevel::Diploma } else { QualificationLevel::Bachelor },
         major: track.bachelor_major.into(),
         institution: if diploma_first {
             (*rng.pick(DIPLOMA_INSTITUTES)).into()
@@ -364,19 +322,11 @@ fn qualifications(
         };
         list.push(Qualification {
             id: format!("Q{index}03"),
-            level: if diploma_first {
-                QualificationLevel::Bachelor
-            } else {
-                QualificationLevel::Master
-            },
+            level: if diploma_first { QualificationLevel::Bachelor } else { QualificationLevel::Master },
             major: track.graduate_major.into(),
             institution: institution.into(),
             country: country.into(),
-            study_mode: if abroad {
-                StudyMode::Regular
-            } else {
-                StudyMode::Affiliation
-            },
+            study_mode: if abroad { StudyMode::Regular } else { StudyMode::Affiliation },
             start_date: start,
             graduation_date: graduation,
             gpa: 0.0,
@@ -429,11 +379,7 @@ fn transactions(rng: &mut DemoRng, index: usize, entity: &str) -> Vec<AdminTrans
 }
 
 fn sick_leaves(rng: &mut DemoRng, index: usize) -> Vec<SickLeave> {
-    let count = if index == 0 {
-        rng.range(2, 4)
-    } else {
-        rng.range(0, 4)
-    };
+    let count = if index == 0 { rng.range(2, 4) } else { rng.range(0, 4) };
     (0..count)
         .map(|_| {
             let start = sub_days(as_of(), rng.range(10, 1500));
@@ -448,11 +394,7 @@ fn sick_leaves(rng: &mut DemoRng, index: usize) -> Vec<SickLeave> {
                 facility: (*rng.pick(HEALTH_FACILITIES)).into(),
                 doctor: format!("د. {} {}", doctor_first.0, doctor_family.0),
                 issue_date: start,
-                status: if rng.percent(85) {
-                    SickLeaveStatus::Approved
-                } else {
-                    SickLeaveStatus::Pending
-                },
+                status: if rng.percent(85) { SickLeaveStatus::Approved } else { SickLeaveStatus::Pending },
             }
         })
         .collect()
@@ -466,11 +408,7 @@ fn opportunities(rng: &mut DemoRng) -> Vec<Opportunity> {
             let start = add_days(as_of(), rng.range(30, 240));
             Opportunity {
                 id: format!("OPP-{:03}", n + 1),
-                kind: if scholarship {
-                    OpportunityKind::Scholarship
-                } else {
-                    OpportunityKind::Training
-                },
+                kind: if scholarship { OpportunityKind::Scholarship } else { OpportunityKind::Training },
                 title: title.into(),
                 provider: provider.into(),
                 location: location.into(),
@@ -505,87 +443,43 @@ mod tests {
         for seed in [1, 2, 1448, 99_999] {
             let data = generate(seed);
             assert_eq!(data.employees.len(), DEMO_EMPLOYEES);
-            let ids: HashSet<_> = data
-                .employees
-                .iter()
-                .map(|e| e.profile.national_id.clone())
-                .collect();
-            assert_eq!(
-                ids.len(),
-                DEMO_EMPLOYEES,
-                "national IDs are unique (seed {seed})"
-            );
-            assert!(
-                data.employees
-                    .iter()
-                    .any(|e| e.profile.national_id.as_str().starts_with('2'))
-            );
+            let ids: HashSet<_> = data.employees.iter().map(|e| e.profile.national_id.clone()).collect();
+            assert_eq!(ids.len(), DEMO_EMPLOYEES, "national IDs are unique (seed {seed})");
+            assert!(data.employees.iter().any(|e| e.profile.national_id.as_str().starts_with('2')));
             for e in &data.employees {
                 let p = &e.profile;
                 assert!(NationalId::parse(p.national_id.as_str()).is_ok());
-                for part in [
-                    &p.name_ar.first,
-                    &p.name_ar.father,
-                    &p.name_ar.grandfather,
-                    &p.name_ar.family,
-                ] {
-                    assert!(
-                        part.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                        "{part}"
-                    );
+                for part in [&p.name_ar.first, &p.name_ar.father, &p.name_ar.grandfather, &p.name_ar.family] {
+                    assert!(part.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{part}");
                 }
-                assert!(
-                    p.mobile.starts_with("+9665") && p.mobile.len() == 13,
-                    "{}",
-                    p.mobile
-                );
+                assert!(p.mobile.starts_with("+9665") && p.mobile.len() == 13, "{}", p.mobile);
                 assert_eq!(p.address.postal_code.len(), 5);
                 assert_eq!(p.address.building_number.len(), 4);
                 assert_eq!(p.address.additional_number.len(), 4);
 
                 let events = &e.employment_events;
-                assert!(
-                    (5..=30).contains(&events.len()),
-                    "{} events (seed {seed})",
-                    events.len()
-                );
+                assert!((5..=30).contains(&events.len()), "{} events (seed {seed})", events.len());
                 assert_eq!(events[0].kind, EmploymentEventKind::Appointment);
                 assert_eq!(p.appointment_date, events[0].date);
-                assert!(
-                    events.windows(2).all(|w| w[0].date < w[1].date),
-                    "events in date order"
-                );
+                assert!(events.windows(2).all(|w| w[0].date < w[1].date), "events in date order");
                 assert!(
                     events
                         .iter()
-                        .all(|ev| ev.date < as_of()
-                            || ev.kind == EmploymentEventKind::LeaveWithoutPay)
+                        .all(|ev| ev.date < as_of() || ev.kind == EmploymentEventKind::LeaveWithoutPay)
                 );
                 assert_eq!(
-                    events
-                        .iter()
-                        .filter(|ev| ev.kind == EmploymentEventKind::LeaveWithoutPay)
-                        .count(),
+                    events.iter().filter(|ev| ev.kind == EmploymentEventKind::LeaveWithoutPay).count(),
                     1
                 );
                 let last = events.last().unwrap();
-                assert_eq!(
-                    (p.rank, p.step, p.entity.as_str()),
-                    (last.rank, last.step, last.entity.as_str())
-                );
+                assert_eq!((p.rank, p.step, p.entity.as_str()), (last.rank, last.step, last.entity.as_str()));
 
                 assert!((2..=3).contains(&e.qualifications.len()));
                 let states: HashSet<_> = e.qualifications.iter().map(|q| q.status).collect();
-                assert!(
-                    states.len() >= 2,
-                    "qualifications in different states (seed {seed})"
-                );
+                assert!(states.len() >= 2, "qualifications in different states (seed {seed})");
                 for q in &e.qualifications {
                     assert!(q.gpa > 0.0 && q.gpa <= f32::from(q.gpa_scale));
-                    assert_eq!(
-                        q.rejection_reason.is_some(),
-                        q.status == QualificationStatus::Rejected
-                    );
+                    assert_eq!(q.rejection_reason.is_some(), q.status == QualificationStatus::Rejected);
                 }
                 assert!(!e.transactions.is_empty());
                 assert!(
@@ -596,27 +490,16 @@ mod tests {
             }
             assert!(!data.employees[0].sick_leaves.is_empty());
             assert!(data.opportunities.len() >= 10);
-            assert!(
-                data.opportunities
-                    .iter()
-                    .any(|o| o.kind == OpportunityKind::Scholarship)
-            );
-            assert!(
-                data.opportunities
-                    .iter()
-                    .all(|o| o.application_deadline < o.start_date)
-            );
+            assert!(data.opportunities.iter().any(|o| o.kind == OpportunityKind::Scholarship));
+            assert!(data.opportunities.iter().all(|o| o.application_deadline < o.start_date));
         }
     }
 
     #[test]
     fn all_three_review_states_appear() {
         let data = generate(1448);
-        let states: HashSet<_> = data
-            .employees
-            .iter()
-            .flat_map(|e| e.qualifications.iter().map(|q| q.status))
-            .collect();
+        let states: HashSet<_> =
+            data.employees.iter().flat_map(|e| e.qualifications.iter().map(|q| q.status)).collect();
         assert_eq!(states.len(), 3);
     }
 }

@@ -23,10 +23,7 @@ pub async fn seed_if_empty(db: &Db, seed: u64) -> anyhow::Result<bool> {
         for opportunity in &data.opportunities {
             store::insert_opportunity(&tx, opportunity)?;
         }
-        tx.execute(
-            "INSERT INTO server_meta (key, value) VALUES ('demo_seed', ?1)",
-            [seed.to_string()],
-        )?;
+        tx.execute("INSERT INTO server_meta (key, value) VALUES ('demo_seed', ?1)", [seed.to_string()])?;
         tx.commit()?;
         Ok(true)
     })

@@ -38,9 +38,7 @@ impl DemoRng {
 
     /// `count` random decimal digits.
     pub fn digits(&mut self, count: usize) -> String {
-        (0..count)
-            .map(|_| char::from(b'0' + self.range(0, 9) as u8))
-            .collect()
+        (0..count).map(|_| char::from(b'0' + self.range(0, 9) as u8)).collect()
     }
 }
 

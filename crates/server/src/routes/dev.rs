@@ -8,7 +8,5 @@ use crate::error::ApiError;
 use crate::{AppState, store};
 
 pub async fn accounts(State(state): State<AppState>) -> Result<Json<Vec<DemoAccount>>, ApiError> {
-    Ok(Json(
-        state.db.call(|conn| store::demo_accounts(conn)).await?,
-    ))
+    Ok(Json(state.db.call(|conn| store::demo_accounts(conn)).await?))
 }

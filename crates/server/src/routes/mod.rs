@@ -31,10 +31,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(masar_protocol::API_PREFIX, v1)
         .fallback(|| async { ApiError::NotFound })
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -16,12 +16,8 @@ fn employee_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Nation
     if !state.demo {
         return Err(ApiError::Unauthenticated);
     }
-    let value = headers
-        .get(DEMO_EMPLOYEE_HEADER)
-        .ok_or(ApiError::Unauthenticated)?;
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::BadRequest("رقم الهوية غير صالح."))?;
+    let value = headers.get(DEMO_EMPLOYEE_HEADER).ok_or(ApiError::Unauthenticated)?;
+    let text = value.to_str().map_err(|_| ApiError::BadRequest("رقم الهوية غير صالح."))?;
     NationalId::parse(text).map_err(|_| ApiError::BadRequest("رقم الهوية غير صالح."))
 }
 
@@ -30,20 +26,10 @@ pub async fn my_record(
     headers: HeaderMap,
 ) -> Result<Json<EmployeeRecord>, ApiError> {
     let id = employee_from_headers(&state, &headers)?;
-    let record = state
-        .db
-        .call(move |conn| store::load_record(conn, &id))
-        .await?;
+    let record = state.db.call(move |conn| store::load_record(conn, &id)).await?;
     record.map(Json).ok_or(ApiError::NotFound)
 }
 
-pub async fn opportunities(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<Opportunity>>, ApiError> {
-    Ok(Json(
-        state
-            .db
-            .call(|conn| store::list_opportunities(conn))
-            .await?,
-    ))
+pub async fn opportunities(State(state): State<AppState>) -> Result<Json<Vec<Opportunity>>, ApiError> {
+    Ok(Json(state.db.call(|conn| store::list_opportunities(conn)).await?))
 }

@@ -1,0 +1,54 @@
+//! The typed boundary: one builder lists every command and event; the TypeScript in
+//! `ui/src/lib/bindings.ts` is generated from it and checked for drift by a test.
+
+use tauri_specta::{Builder, collect_commands, collect_events};
+
+use crate::{commands, events};
+
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::get_settings,
+            commands::save_settings,
+            commands::connection_status,
+            commands::check_connection,
+            commands::employee_profile,
+            commands::demo_accounts,
+        ])
+        .events(collect_events![events::ConnectionChanged])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The TypeScript exporter, configured the same way for the drift test and for regeneration.
+    fn typescript() -> specta_typescript::Typescript {
+        specta_typescript::Typescript::default()
+            .header("// Generated from the Rust types by `cargo xtask bindings`. Do not edit.")
+    }
+
+    fn committed_path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts")
+    }
+
+    /// Regenerates into a temporary file and compares with the committed one; with
+    /// `MASAR_UPDATE_BINDINGS=1` it writes the committed file instead.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("bindings.ts");
+        specta_builder().export(typescript(), &fresh).unwrap();
+        let generated = std::fs::read_to_string(&fresh).unwrap();
+        if std::env::var_os("MASAR_UPDATE_BINDINGS").is_some() {
+            std::fs::write(committed_path(), &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/lib/bindings.ts is out of date: run `cargo xtask bindings` and commit the result"
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The command line: `masar-desktop [--server-url URL] [--config-dir DIR]`.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use masar_core::CoreOptions;
+use masar_core::settings::{ServerUrl, UrlProblem};
+
+#[derive(Debug, Parser)]
+#[command(name = "masar-desktop", version, about = "Masar Desktop — بياناتي الوظيفية")]
+pub struct Args {
+    /// Use this server for this run, over the one saved in Settings.
+    #[arg(long, env = "MASAR_SERVER_URL")]
+    pub server_url: Option<String>,
+    /// Keep settings in this directory instead of the OS config directory.
+    #[arg(long, env = "MASAR_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Args {
+    pub fn core_options(&self) -> Result<CoreOptions, UrlProblem> {
+        let server_url = self.server_url.as_deref().map(ServerUrl::parse).transpose()?;
+        Ok(CoreOptions { config_dir: self.config_dir.clone(), server_url })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_come_from_the_arguments() {
+        let args = Args::parse_from([
+            "masar-desktop",
+            "--server-url",
+            "http://127.0.0.1:9",
+            "--config-dir",
+            "/tmp/x",
+        ]);
+        let options = args.core_options().unwrap();
+        assert_eq!(options.server_url.unwrap().as_str(), "http://127.0.0.1:9/");
+        assert_eq!(options.config_dir.unwrap(), PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn an_invalid_server_url_is_refused() {
+        let args = Args::parse_from(["masar-desktop", "--server-url", "http://example.com"]);
+        assert_eq!(args.core_options().unwrap_err(), UrlProblem::InsecureRemote);
+    }
+}

@@ -1,0 +1,8 @@
+//! Typed events the shell sends to the window.
+
+use masar_core::ConnectionStatus;
+use serde::Serialize;
+
+/// The connection to the server changed (online ⇄ offline, or another reason).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct ConnectionChanged(pub ConnectionStatus);

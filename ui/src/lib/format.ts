@@ -1,0 +1,46 @@
+// Dates as Masar shows them: Gregorian and Hijri (Umm al-Qura) side by side.
+
+/** `YYYY-MM-DD` as a date at noon UTC, so no time zone can move it to another day. */
+function parseIsoDate(iso: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return null;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12));
+}
+
+function formatIn(date: Date, locale: string, calendar: "gregory" | "islamic-umalqura"): string {
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+    calendar,
+    numberingSystem: "latn",
+  }).format(date);
+}
+
+export interface DualDate {
+  gregorian: string;
+  hijri: string;
+}
+
+/** Both calendars of an ISO date; the raw text twice when it is not a date. */
+export function dualDate(iso: string, locale: string): DualDate {
+  const date = parseIsoDate(iso);
+  if (!date) return { gregorian: iso, hijri: iso };
+  return {
+    gregorian: formatIn(date, locale, "gregory"),
+    hijri: formatIn(date, locale, "islamic-umalqura"),
+  };
+}
+
+/** `+966512345678` as `0512345678`, the way people read their own number. */
+export function localMobile(e164: string): string {
+  return e164.startsWith("+966") ? `0${e164.slice(4)}` : e164;
+}
+
+/** A time of day in the user's locale. */
+export function timeOfDay(isoDateTime: string, locale: string): string {
+  const date = new Date(isoDateTime);
+  if (Number.isNaN(date.getTime())) return isoDateTime;
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(date);
+}

@@ -1,0 +1,55 @@
+//! The end-to-end stage: Xvfb, tauri-driver (with WebKitWebDriver), then the `masar-e2e` tests
+//! against the built app and server. Everything started here is stopped when it ends.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::process::{Guarded, free_port, wait_for_http};
+use crate::setup::tauri_driver;
+use crate::workspace::{StatusOk, Workspace};
+
+pub fn run(ws: &Workspace) -> Result<()> {
+    ws.build_app()?;
+    let artifacts = ws.target_dir.join("e2e-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    std::fs::create_dir_all(&artifacts)?;
+
+    // -displayfd picks a free display and prints its number: no clash with another X server.
+    let mut xvfb = Guarded::spawn(
+        "Xvfb",
+        Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let mut display = String::new();
+    BufReader::new(xvfb.child.stdout.take().context("no stdout")?).read_line(&mut display)?;
+    let display = format!(":{}", display.trim());
+    println!("Xvfb on display {display}");
+
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let driver = tauri_driver().context("tauri-driver is not installed; run cargo xtask setup")?;
+    let _driver = Guarded::spawn(
+        "tauri-driver",
+        Command::new(driver)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display),
+    )?;
+    wait_for_http(port, "/status", Duration::from_secs(30))?;
+
+    let result = ws
+        .cargo(&["test", "-p", "masar-e2e", "--locked", "--", "--test-threads=1"])
+        .env("DISPLAY", &display)
+        .env("TAURI_DRIVER_URL", format!("http://127.0.0.1:{port}"))
+        .env("MASAR_APP_BIN", ws.binary("masar-desktop"))
+        .env("MASAR_SERVER_BIN", ws.binary("masar-server"))
+        .env("MASAR_E2E_ARTIFACTS", &artifacts)
+        .status_ok();
+    println!("screenshots: {}", artifacts.display());
+    xvfb.terminate();
+    result
+}

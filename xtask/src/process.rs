@@ -1,0 +1,114 @@
+//! Child processes that must not outlive the task: the demo server, Xvfb, tauri-driver.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// A child process killed when dropped.
+#[derive(Debug)]
+pub struct Guarded {
+    pub name: &'static str,
+    pub child: Child,
+}
+
+impl Guarded {
+    pub fn spawn(name: &'static str, command: &mut Command) -> Result<Self> {
+        let child = command.spawn().with_context(|| format!("cannot start {name}"))?;
+        Ok(Self { name, child })
+    }
+
+    /// SIGTERM, a moment to finish, then SIGKILL.
+    pub fn terminate(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        println!("{} did not stop on SIGTERM within 5 s; killing it", self.name);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+/// A `masar-server` on a free loopback port.
+#[derive(Debug)]
+pub struct DemoServer {
+    pub url: String,
+    process: Guarded,
+}
+
+impl DemoServer {
+    /// Starts the server and waits for the line that names its address. With `echo`, the demo
+    /// hints it prints next are shown.
+    pub fn start(binary: &Path, data_dir: &Path, echo: bool) -> Result<Self> {
+        let mut process = Guarded::spawn(
+            "masar-server",
+            Command::new(binary)
+                .args(["--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+                .arg(data_dir)
+                .stdout(Stdio::piped()),
+        )?;
+        let stdout = process.child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().context("masar-server ended before it listened")??;
+        let url = first
+            .strip_prefix("masar-server listening on ")
+            .with_context(|| format!("unexpected first line from masar-server: {first}"))?
+            .to_owned();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if echo {
+                    println!("{line}");
+                }
+            }
+        });
+        Ok(Self { url, process })
+    }
+
+    pub fn stop(mut self) {
+        self.process.terminate();
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until `http://127.0.0.1:port/path` answers 200.
+pub fn wait_for_http(port: u16, path: &str, limit: Duration) -> Result<()> {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let mut answer = String::new();
+            if stream.write_all(request.as_bytes()).is_ok()
+                && stream.read_to_string(&mut answer).is_ok()
+                && answer.starts_with("HTTP/1.1 200")
+            {
+                return Ok(());
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("nothing answered on 127.0.0.1:{port}{path} within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

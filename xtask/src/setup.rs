@@ -1,0 +1,131 @@
+//! `cargo xtask setup`: idempotent; installs only what is missing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace::{StatusOk, Workspace};
+
+/// Debian packages for building the app (WebKitGTK), running it headless (Xvfb) and driving it
+/// (WebKitWebDriver), plus the tools later checks use (keyring, PDF rendering, fonts).
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libsoup-3.0-dev",
+    "libjavascriptcoregtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus-x11",
+    "gnome-keyring",
+    "libsecret-tools",
+    "poppler-utils",
+    "imagemagick",
+    "fonts-hosny-amiri",
+];
+
+pub fn run(ws: &Workspace) -> Result<()> {
+    install_apt_packages()?;
+    install_npm_packages(ws)?;
+    install_tauri_driver(ws)?;
+    Ok(())
+}
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn install_apt_packages() -> Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES.iter().copied().filter(|p| !installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("installing system packages: {}", missing.join(" "));
+    let privileged = |program: &str| {
+        if is_root() {
+            Command::new(program)
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg(program);
+            sudo
+        }
+    };
+    // Another process (unattended upgrades) may hold the dpkg lock for a while: wait and retry.
+    for attempt in 1..=10 {
+        let updated = privileged("apt-get").args(["update", "-q"]).status_ok();
+        let installed = updated.and_then(|()| {
+            privileged("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "-q"])
+                .args(&missing)
+                .status_ok()
+        });
+        match installed {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < 10 => {
+                println!("apt-get failed ({error:#}); retrying in 15 s");
+                std::thread::sleep(Duration::from_secs(15));
+            }
+            Err(error) => return Err(error).context("cannot install the system packages"),
+        }
+    }
+    bail!("cannot install the system packages")
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn install_npm_packages(ws: &Workspace) -> Result<()> {
+    let lock = ws.ui_dir().join("package-lock.json");
+    let installed = ws.ui_dir().join("node_modules/.package-lock.json");
+    let up_to_date = match (modified(&lock), modified(&installed)) {
+        (Some(lock), Some(installed)) => installed >= lock,
+        _ => false,
+    };
+    if up_to_date {
+        return Ok(());
+    }
+    println!("installing the UI's npm packages");
+    ws.npm(&["ci", "--no-audit", "--no-fund"]).status_ok()
+}
+
+/// The tauri-driver binary: on PATH, or where `cargo install` puts it.
+pub fn tauri_driver() -> Option<std::path::PathBuf> {
+    let works = |path: &Path| Command::new(path).arg("--help").output().is_ok_and(|o| o.status.success());
+    let on_path = Path::new("tauri-driver");
+    if works(on_path) {
+        return Some(on_path.to_owned());
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))?;
+    let installed = home.join("bin/tauri-driver");
+    works(&installed).then_some(installed)
+}
+
+fn install_tauri_driver(ws: &Workspace) -> Result<()> {
+    if tauri_driver().is_some() {
+        return Ok(());
+    }
+    println!("installing tauri-driver");
+    ws.cargo(&["install", "tauri-driver", "--locked", "--version", "^2"]).status_ok()
+}

@@ -1,0 +1,94 @@
+//! Where things are (the workspace root, the target directory) and how to run cargo and npm there.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+}
+
+impl Workspace {
+    pub fn locate() -> Result<Self> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("xtask lives inside the workspace")?
+            .to_owned();
+        let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => {
+                let output = Command::new(cargo())
+                    .args(["metadata", "--format-version", "1", "--no-deps"])
+                    .current_dir(&root)
+                    .output()
+                    .context("cannot run cargo metadata")?;
+                let metadata: serde_json::Value =
+                    serde_json::from_slice(&output.stdout).context("cargo metadata printed no JSON")?;
+                PathBuf::from(metadata["target_directory"].as_str().context("no target_directory")?)
+            }
+        };
+        Ok(Self { root, target_dir })
+    }
+
+    pub fn ui_dir(&self) -> PathBuf {
+        self.root.join("ui")
+    }
+
+    /// A debug binary of the workspace.
+    pub fn binary(&self, name: &str) -> PathBuf {
+        self.target_dir.join("debug").join(name)
+    }
+
+    pub fn cargo(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(cargo());
+        command.args(args).current_dir(&self.root);
+        command
+    }
+
+    pub fn npm(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("npm");
+        command.args(args).current_dir(self.ui_dir());
+        command
+    }
+
+    /// The UI bundle, then the app and the server (the app embeds the bundle).
+    pub fn build_app(&self) -> Result<()> {
+        self.npm(&["run", "build"]).status_ok()?;
+        self.cargo(&["build", "-p", "masar-desktop", "-p", "masar-server"]).status_ok()
+    }
+
+    /// Runs one named stage, printing its name and how long it took.
+    pub fn stage(&self, name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = body().with_context(|| format!("stage failed: {name}"));
+        println!("<== {name}: {} in {:.1?}", if result.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
+        result
+    }
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+pub trait StatusOk {
+    /// Runs the command with inherited output; an error unless it exits 0.
+    fn status_ok(&mut self) -> Result<()>;
+}
+
+impl StatusOk for Command {
+    fn status_ok(&mut self) -> Result<()> {
+        let status = self.status().with_context(|| format!("cannot start {:?}", self.get_program()))?;
+        anyhow::ensure!(
+            status.success(),
+            "{:?} {:?} exited with {status}",
+            self.get_program(),
+            self.get_args().collect::<Vec<_>>()
+        );
+        Ok(())
+    }
+}
