@@ -1,13 +1,12 @@
 //! The end-to-end stage: Xvfb, tauri-driver (with WebKitWebDriver), then the `masar-e2e` tests
 //! against the built app and server. Everything started here is stopped when it ends.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::process::{Guarded, free_port, wait_for_http};
+use crate::process::{Guarded, free_port, start_xvfb, wait_for_http};
 use crate::setup::tauri_driver;
 use crate::workspace::{StatusOk, Workspace};
 
@@ -17,17 +16,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let _ = std::fs::remove_dir_all(&artifacts);
     std::fs::create_dir_all(&artifacts)?;
 
-    // -displayfd picks a free display and prints its number: no clash with another X server.
-    let mut xvfb = Guarded::spawn(
-        "Xvfb",
-        Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )?;
-    let mut display = String::new();
-    BufReader::new(xvfb.child.stdout.take().context("no stdout")?).read_line(&mut display)?;
-    let display = format!(":{}", display.trim());
+    let (mut xvfb, display) = start_xvfb()?;
     println!("Xvfb on display {display}");
 
     let port = free_port()?;

@@ -1,6 +1,7 @@
 //! `cargo xtask setup | run | test | bindings`: the project's whole set-up, run and test, on a
 //! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
 
+mod bench;
 mod e2e;
 mod process;
 mod setup;
@@ -33,6 +34,12 @@ enum Command {
     },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
+    /// Measure: time from starting the app to its first painted frame, under Xvfb.
+    Bench {
+        /// How many starts to time.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -42,6 +49,10 @@ fn main() -> Result<()> {
         Command::Setup => setup::run(&ws),
         Command::Run => run_app(&ws),
         Command::Test { no_e2e } => test(&ws, !no_e2e),
+        Command::Bench { runs } => {
+            setup::run(&ws)?;
+            bench::startup(&ws, runs.max(1))
+        }
         Command::Bindings => ws
             .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])
             .env("MASAR_UPDATE_BINDINGS", "1")

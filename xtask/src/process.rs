@@ -112,3 +112,19 @@ pub fn wait_for_http(port: u16, path: &str, limit: Duration) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A virtual X screen of 1280×800. `-displayfd` makes Xvfb pick a free display and print its
+/// number, so it never clashes with another X server. Returns the process and `:N`.
+pub fn start_xvfb() -> Result<(Guarded, String)> {
+    let mut xvfb = Guarded::spawn(
+        "Xvfb",
+        Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let mut number = String::new();
+    BufReader::new(xvfb.child.stdout.take().context("no stdout")?).read_line(&mut number)?;
+    anyhow::ensure!(!number.trim().is_empty(), "Xvfb did not say which display it took");
+    Ok((xvfb, format!(":{}", number.trim())))
+}

@@ -1,0 +1,72 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import type { EmployeeProfile, UiError } from "../../lib/backend";
+import Overview from "./Overview.svelte";
+
+const profile: EmployeeProfile = {
+  nationalId: "1000000008",
+  employeeNumber: "410694",
+  nameAr: { first: "منيرة", father: "عمر", grandfather: "إبراهيم", family: "الشمري" },
+  nameEn: { first: "Munira", father: "Omar", grandfather: "Ibrahim", family: "Alshammari" },
+  gender: "female",
+  birthDate: "1984-12-26",
+  nationality: "سعودية",
+  entity: "وزارة المالية",
+  jobTitle: "أخصائي موارد بشرية أول",
+  jobNumber: "05666",
+  rank: 10,
+  step: 3,
+  appointmentDate: "2006-09-14",
+  mobile: "+966591544275",
+  email: "munira.alshammari@mof.gov.sa",
+  address: {
+    buildingNumber: "4719",
+    street: "شارع التخصصي",
+    district: "العليا",
+    city: "الرياض",
+    postalCode: "11738",
+    additionalNumber: "9574",
+  },
+};
+
+const unreachable: UiError = {
+  code: "server_unreachable",
+  message: "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.",
+};
+
+describe("Overview", () => {
+  afterEach(() => clearMocks());
+
+  it("shows the error with a retry, asks once, and shows the employee after the retry", async () => {
+    let calls = 0;
+    mockIPC((command) => {
+      if (command !== "employee_profile") return null;
+      calls += 1;
+      if (calls === 1) throw unreachable;
+      return profile;
+    });
+    render(Overview);
+
+    await waitFor(() => expect(screen.getByTestId("overview-error").textContent).toContain(unreachable.message));
+    // No retry storm: the failed load is not repeated by itself.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toBe(1);
+
+    await fireEvent.click(screen.getByRole("button", { name: "إعادة المحاولة" }));
+    await waitFor(() => expect(screen.getByTestId("employee-name").textContent?.trim()).toBe("منيرة عمر إبراهيم الشمري"));
+    expect(screen.queryByTestId("overview-error")).toBeNull();
+    expect(screen.getByTestId("national-id").textContent?.trim()).toBe("1000000008");
+    expect(screen.getByTestId("rank").textContent?.trim()).toBe("المرتبة 10 — الدرجة 3");
+    expect(calls).toBe(2);
+  });
+
+  it("shows text from the server as text, never as markup", async () => {
+    mockIPC((command) =>
+      command === "employee_profile" ? { ...profile, entity: '<img src=x onerror="alert(1)">' } : null,
+    );
+    render(Overview);
+    await waitFor(() => expect(screen.getByTestId("entity").textContent).toBe('<img src=x onerror="alert(1)">'));
+    expect(document.querySelector("img")).toBeNull();
+  });
+});
