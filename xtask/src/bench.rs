@@ -13,7 +13,7 @@ use crate::workspace::Workspace;
 
 /// A pixel in the header's top padding, painted `--color-primary` once the UI is on screen.
 const PROBE: (u32, u32) = (600, 6);
-const HEADER_COLOUR: &str = "#1B8354";
+const HEADER_COLOUR: &str = "srgb(27,131,84)";
 
 pub fn startup(ws: &Workspace, runs: usize) -> Result<()> {
     ws.build_app()?;
@@ -67,7 +67,7 @@ fn wait_for_colour(display: &str, started: Instant) -> Result<Duration> {
             .args(["-display", display, "-window", "root", "-crop", &crop, "txt:-"])
             .output()
             .context("cannot run ImageMagick's import")?;
-        if String::from_utf8_lossy(&output.stdout).to_uppercase().contains(HEADER_COLOUR) {
+        if String::from_utf8_lossy(&output.stdout).contains(HEADER_COLOUR) {
             return Ok(started.elapsed());
         }
         if started.elapsed() > Duration::from_secs(60) {
