@@ -9,11 +9,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::get_settings,
+            commands::app_info,
             commands::save_settings,
             commands::connection_status,
             commands::check_connection,
-            commands::employee_profile,
-            commands::demo_accounts,
+            commands::auth_state,
+            commands::start_sign_in,
+            commands::verify_code,
+            commands::resend_code,
+            commands::cancel_sign_in,
+            commands::lock,
+            commands::unlock,
+            commands::sign_out,
+            commands::employee,
+            commands::demo_sms,
         ])
         .events(collect_events![events::ConnectionChanged])
 }

@@ -15,12 +15,25 @@ pub struct Args {
     /// Keep settings in this directory instead of the OS config directory.
     #[arg(long, env = "MASAR_CONFIG_DIR")]
     pub config_dir: Option<PathBuf>,
+    /// Keep the employees' encrypted local copies in this directory instead of the OS data
+    /// directory.
+    #[arg(long, env = "MASAR_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Lock after this many idle seconds, over the setting (for tests and demonstrations).
+    #[arg(long, env = "MASAR_IDLE_LOCK_SECONDS")]
+    pub idle_lock_seconds: Option<u32>,
 }
 
 impl Args {
     pub fn core_options(&self) -> Result<CoreOptions, UrlProblem> {
         let server_url = self.server_url.as_deref().map(ServerUrl::parse).transpose()?;
-        Ok(CoreOptions { config_dir: self.config_dir.clone(), server_url })
+        Ok(CoreOptions {
+            config_dir: self.config_dir.clone(),
+            data_dir: self.data_dir.clone(),
+            server_url,
+            idle_lock_seconds: self.idle_lock_seconds,
+            ..CoreOptions::default()
+        })
     }
 }
 

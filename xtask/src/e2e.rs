@@ -22,11 +22,15 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let port = free_port()?;
     let native_port = free_port()?;
     let driver = tauri_driver().context("tauri-driver is not installed; run cargo xtask setup")?;
-    let _driver = Guarded::spawn(
+    // A private session bus with an unlocked Secret Service (gnome-keyring), so the app's
+    // keychain is real; everything the driver starts (the app too) inherits it.
+    let script = format!(
+        "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}' --port {port} --native-port {native_port}",
+        driver.display()
+    );
+    let _driver = Guarded::spawn_group(
         "tauri-driver",
-        Command::new(driver)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display),
+        Command::new("dbus-run-session").args(["--", "sh", "-c", &script]).env("DISPLAY", &display),
     )?;
     wait_for_http(port, "/status", Duration::from_secs(30))?;
 

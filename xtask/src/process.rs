@@ -13,12 +13,25 @@ use anyhow::{Context, Result, bail};
 pub struct Guarded {
     pub name: &'static str,
     pub child: Child,
+    /// Started as the leader of its own process group: signals go to the whole group.
+    group: bool,
 }
 
 impl Guarded {
     pub fn spawn(name: &'static str, command: &mut Command) -> Result<Self> {
         let child = command.spawn().with_context(|| format!("cannot start {name}"))?;
-        Ok(Self { name, child })
+        Ok(Self { name, child, group: false })
+    }
+
+    /// Like [`Self::spawn`], with the child and everything it starts in a new process group.
+    pub fn spawn_group(name: &'static str, command: &mut Command) -> Result<Self> {
+        use std::os::unix::process::CommandExt;
+        let child = command.process_group(0).spawn().with_context(|| format!("cannot start {name}"))?;
+        Ok(Self { name, child, group: true })
+    }
+
+    fn target(&self) -> String {
+        if self.group { format!("-{}", self.child.id()) } else { self.child.id().to_string() }
     }
 
     /// SIGTERM, a moment to finish, then SIGKILL.
@@ -26,7 +39,7 @@ impl Guarded {
         if matches!(self.child.try_wait(), Ok(Some(_))) {
             return;
         }
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill").arg("-TERM").arg("--").arg(self.target()).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
@@ -35,6 +48,7 @@ impl Guarded {
             std::thread::sleep(Duration::from_millis(50));
         }
         println!("{} did not stop on SIGTERM within 5 s; killing it", self.name);
+        let _ = Command::new("kill").arg("-KILL").arg("--").arg(self.target()).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

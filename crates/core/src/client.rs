@@ -5,16 +5,19 @@
 use std::time::Duration;
 
 use masar_protocol::api::SERVICE_NAME;
-use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId};
+use masar_protocol::auth::{
+    Challenge, DevSms, LoginRequest, RefreshRequest, ResendRequest, Tokens, VerifyRequest,
+};
+use masar_protocol::{
+    ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId, WireSecret,
+};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::ErrorCode;
 use crate::i18n::{Language, Localize};
+use crate::secret::Sensitive;
 use crate::settings::ServerUrl;
-
-/// Header naming the demo employee until sign-in exists (see `masar-server`'s record route).
-const DEMO_EMPLOYEE_HEADER: &str = "x-masar-demo-national-id";
 
 /// Time allowed to open a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -34,7 +37,7 @@ pub enum ClientError {
     #[error("the server answered {status}")]
     Server { status: u16 },
     #[error("the server refused: {code:?} ({status})")]
-    Api { status: u16, code: ApiErrorCode, message: String },
+    Api { status: u16, code: ApiErrorCode, message: String, retry_after: Option<u32>, remaining: Option<u32> },
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
 }
@@ -47,9 +50,20 @@ impl ClientError {
             Self::Server { .. } => ErrorCode::ServerError,
             Self::Api { code, .. } => match code {
                 ApiErrorCode::Unauthenticated => ErrorCode::NotSignedIn,
+                ApiErrorCode::SessionExpired => ErrorCode::SessionExpired,
                 ApiErrorCode::NotFound => ErrorCode::NotFound,
                 ApiErrorCode::BadRequest => ErrorCode::BadServerResponse,
                 ApiErrorCode::Internal => ErrorCode::ServerError,
+                ApiErrorCode::InvalidCredentials => ErrorCode::InvalidCredentials,
+                ApiErrorCode::Locked => ErrorCode::AccountLocked,
+                ApiErrorCode::ChallengeInvalid => ErrorCode::ChallengeInvalid,
+                ApiErrorCode::CodeExpired => ErrorCode::CodeExpired,
+                ApiErrorCode::CodeIncorrect => ErrorCode::CodeIncorrect,
+                ApiErrorCode::TooManyAttempts => ErrorCode::TooManyAttempts,
+                ApiErrorCode::ResendTooSoon => ErrorCode::ResendTooSoon,
+                ApiErrorCode::RateLimited => ErrorCode::RateLimited,
+                ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
+                ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,
             },
             Self::BadResponse(_) => ErrorCode::BadServerResponse,
         }
@@ -86,14 +100,9 @@ impl Localize for ClientError {
                 Language::Ar => format!("حدث خطأ في الخادم (الرمز {status}). حاول مرة أخرى لاحقًا."),
                 Language::En => format!("The server had an error (status {status}). Try again later."),
             },
-            Self::Api { code, message, .. } => match language {
+            Self::Api { code, message, retry_after, remaining, .. } => match language {
                 Language::Ar => message.clone(),
-                Language::En => match code {
-                    ApiErrorCode::Unauthenticated => "You need to sign in to see this data.".into(),
-                    ApiErrorCode::NotFound => "The requested data was not found on the server.".into(),
-                    ApiErrorCode::BadRequest => "The server did not accept the request.".into(),
-                    ApiErrorCode::Internal => "The server had an error. Try again later.".into(),
-                },
+                Language::En => english_api_message(*code, *retry_after, *remaining),
             },
             Self::BadResponse(_) => language
                 .pick(
@@ -102,6 +111,37 @@ impl Localize for ClientError {
                 )
                 .into(),
         }
+    }
+}
+
+/// The server speaks Arabic; these are its messages in English, from the code.
+fn english_api_message(code: ApiErrorCode, retry_after: Option<u32>, remaining: Option<u32>) -> String {
+    let wait = retry_after.unwrap_or(60);
+    match code {
+        ApiErrorCode::Unauthenticated => "You need to sign in to see this data.".into(),
+        ApiErrorCode::SessionExpired => "The session has expired. Sign in again.".into(),
+        ApiErrorCode::NotFound => "The requested data was not found on the server.".into(),
+        ApiErrorCode::BadRequest => "The server did not accept the request.".into(),
+        ApiErrorCode::Internal => "The server had an error. Try again later.".into(),
+        ApiErrorCode::InvalidCredentials => "The national ID or the password is not correct.".into(),
+        ApiErrorCode::Locked => {
+            format!(
+                "Sign-in is paused after repeated wrong attempts. Try again in {} minutes.",
+                wait.div_ceil(60)
+            )
+        }
+        ApiErrorCode::ChallengeInvalid => "This sign-in attempt has ended. Start signing in again.".into(),
+        ApiErrorCode::CodeExpired => "The verification code has expired. Ask for a new one.".into(),
+        ApiErrorCode::CodeIncorrect => {
+            format!("The verification code is not correct. Tries left: {}.", remaining.unwrap_or(0))
+        }
+        ApiErrorCode::TooManyAttempts => "Too many wrong codes. Start signing in again.".into(),
+        ApiErrorCode::ResendTooSoon => format!("You can ask for a new code in {wait} seconds."),
+        ApiErrorCode::RateLimited => {
+            format!("Too many requests from this computer. Wait {wait} seconds and try again.")
+        }
+        ApiErrorCode::SessionRevoked => "The session was ended for security reasons. Sign in again.".into(),
+        ApiErrorCode::SmsUnavailable => "The verification code cannot be sent now. Try again later.".into(),
     }
 }
 
@@ -141,11 +181,61 @@ impl MasarClient {
         Ok(health)
     }
 
-    /// The record of the employee named by the demo header (sign-in replaces this).
-    pub async fn demo_record(&self, employee: &NationalId) -> Result<EmployeeRecord, ClientError> {
-        let request =
-            self.http.get(self.url("v1/me/record")?).header(DEMO_EMPLOYEE_HEADER, employee.as_str());
-        send_json(request).await
+    /// The signed-in employee's whole record.
+    pub async fn my_record(&self, access_token: &Sensitive<String>) -> Result<EmployeeRecord, ClientError> {
+        send_json(self.http.get(self.url("v1/me/record")?).bearer_auth(access_token.expose())).await
+    }
+
+    /// Step one of sign-in: the password; a code is sent by SMS.
+    pub async fn login(
+        &self,
+        national_id: &NationalId,
+        password: &Sensitive<String>,
+    ) -> Result<Challenge, ClientError> {
+        let body = LoginRequest {
+            national_id: national_id.to_string(),
+            password: WireSecret::new(password.expose().clone()),
+        };
+        send_json(self.http.post(self.url("v1/auth/login")?).json(&body)).await
+    }
+
+    /// Step two: the code from the SMS.
+    pub async fn verify(&self, challenge_id: &str, code: &str) -> Result<Tokens, ClientError> {
+        let body = VerifyRequest { challenge_id: challenge_id.to_owned(), code: WireSecret::new(code) };
+        send_json(self.http.post(self.url("v1/auth/verify")?).json(&body)).await
+    }
+
+    pub async fn resend(&self, challenge_id: &str) -> Result<Challenge, ClientError> {
+        let body = ResendRequest { challenge_id: challenge_id.to_owned() };
+        send_json(self.http.post(self.url("v1/auth/resend")?).json(&body)).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &Sensitive<String>) -> Result<Tokens, ClientError> {
+        let body = RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose().clone()) };
+        send_json(self.http.post(self.url("v1/auth/refresh")?).json(&body)).await
+    }
+
+    pub async fn logout(&self, refresh_token: &Sensitive<String>) -> Result<(), ClientError> {
+        let body = RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose().clone()) };
+        let response = self
+            .http
+            .post(self.url("v1/auth/logout")?)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| ClientError::from_reqwest(&e))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(ClientError::Server { status: response.status().as_u16() })
+        }
+    }
+
+    /// The demo phone: the SMS the dev outbox holds for this employee.
+    pub async fn dev_sms(&self, national_id: &NationalId) -> Result<Vec<DevSms>, ClientError> {
+        let mut url = self.url("v1/dev/sms")?;
+        url.query_pairs_mut().append_pair("national_id", national_id.as_str());
+        send_json(self.http.get(url)).await
     }
 
     /// The employees of a `--demo` server.
@@ -166,7 +256,13 @@ async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Res
     }
     if !status.is_success() {
         return Err(match serde_json::from_slice::<ApiErrorBody>(&body) {
-            Ok(api) => ClientError::Api { status: status.as_u16(), code: api.code, message: api.message },
+            Ok(api) => ClientError::Api {
+                status: status.as_u16(),
+                code: api.code,
+                message: api.message,
+                retry_after: api.retry_after_seconds,
+                remaining: api.remaining_attempts,
+            },
             Err(_) if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::GATEWAY_TIMEOUT => {
                 ClientError::Timeout
             }

@@ -4,14 +4,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use masar_protocol::{DemoAccount, EmployeeProfile};
+use masar_protocol::auth::DevSms;
+use serde::Serialize;
 use tokio::sync::{Notify, watch};
 
 use crate::client::MasarClient;
 use crate::connection::ConnectionStatus;
-use crate::error::CoreError;
+use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
+use crate::keychain::Keychain;
+use crate::session::{AuthState, EmployeeView, SessionError, Sessions};
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
+use crate::vault::Vaults;
+use crate::vault::crypto::{DEFAULT_KDF, KdfParams};
 
 /// How often the connection is checked when nothing else asks for it.
 pub const CONNECTION_CHECK_INTERVAL: Duration = Duration::from_secs(4);
@@ -21,8 +26,24 @@ pub const CONNECTION_CHECK_INTERVAL: Duration = Duration::from_secs(4);
 pub struct CoreOptions {
     /// Where settings live; the OS config directory when `None`.
     pub config_dir: Option<PathBuf>,
+    /// Where the profiles (vaults) live; the OS data directory when `None`.
+    pub data_dir: Option<PathBuf>,
     /// A server URL for this run only (`--server-url`), over the saved one.
     pub server_url: Option<ServerUrl>,
+    /// The OS keychain when `None`.
+    pub keychain: Option<Keychain>,
+    /// The vault's Argon2 cost; [`DEFAULT_KDF`] when `None` (tests use a cheap one).
+    pub kdf: Option<KdfParams>,
+    /// Lock after this many seconds without use, over the setting (end-to-end tests).
+    pub idle_lock_seconds: Option<u32>,
+}
+
+/// Facts the UI needs once at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub idle_lock_seconds: u32,
+    pub version: String,
 }
 
 #[derive(Debug)]
@@ -32,6 +53,14 @@ pub struct MasarCore {
     client: RwLock<Arc<MasarClient>>,
     status: watch::Sender<ConnectionStatus>,
     recheck: Notify,
+    sessions: Sessions,
+    idle_lock_seconds: Option<u32>,
+}
+
+fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("sa", "Masar", "masar-desktop")
+        .map(|dirs| dirs.data_local_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from(".masar-desktop-data"))
 }
 
 impl MasarCore {
@@ -47,18 +76,22 @@ impl MasarCore {
         }
         let client = MasarClient::new(settings.server_url.clone())?;
         let (status, _) = watch::channel(ConnectionStatus::Checking);
+        let profiles = options.data_dir.unwrap_or_else(data_dir).join("profiles");
+        let keychain = options.keychain.unwrap_or_else(Keychain::os);
+        let vaults = Vaults::new(&profiles, keychain, options.kdf.unwrap_or(DEFAULT_KDF));
         Ok(Arc::new(Self {
             store,
             settings: RwLock::new(settings),
             client: RwLock::new(Arc::new(client)),
             status,
             recheck: Notify::new(),
+            sessions: Sessions::new(vaults),
+            idle_lock_seconds: options.idle_lock_seconds,
         }))
     }
 
     fn read_settings(&self) -> RwLockReadGuard<'_, Settings> {
-        // A panic while holding the lock cannot leave Settings half-written (it is replaced
-        // whole), so a poisoned lock still holds good data.
+        // Settings are replaced whole, so a poisoned lock still holds good data.
         self.settings.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -76,6 +109,13 @@ impl MasarCore {
 
     pub fn language(&self) -> Language {
         self.read_settings().language
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        AppInfo {
+            idle_lock_seconds: self.idle_lock_seconds.unwrap_or(self.read_settings().idle_lock_minutes * 60),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 
     /// Validates and saves the settings form. Nothing changes unless all of it is valid and saved.
@@ -110,6 +150,10 @@ impl MasarCore {
         self.status.borrow().clone()
     }
 
+    fn server_is_demo(&self) -> bool {
+        matches!(*self.status.borrow(), ConnectionStatus::Online { demo: true, .. })
+    }
+
     /// Every published status, for the shell to forward to the window.
     pub fn subscribe_connection(&self) -> watch::Receiver<ConnectionStatus> {
         self.status.subscribe()
@@ -130,32 +174,57 @@ impl MasarCore {
         })
     }
 
-    /// The employees a `--demo` server offers.
-    pub async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, CoreError> {
-        Ok(self.client().demo_accounts().await?)
+    pub async fn auth_state(&self) -> AuthState {
+        self.sessions.state(self.server_is_demo()).await
     }
 
-    /// The profile of the chosen demo employee (the first one when none is chosen).
-    pub async fn employee_profile(&self) -> Result<EmployeeProfile, CoreError> {
-        let client = self.client();
-        let chosen = self.read_settings().demo_employee.clone();
-        let employee = match chosen {
-            Some(id) => id,
-            None => {
-                client
-                    .demo_accounts()
-                    .await?
-                    .into_iter()
-                    .next()
-                    .ok_or(CoreError::NoDemoEmployees)?
-                    .national_id
-            }
-        };
-        Ok(client.demo_record(&employee).await?.profile)
+    pub async fn start_sign_in(&self, national_id: &str, password: String) -> Result<AuthState, CoreError> {
+        let demo = self.server_is_demo();
+        Ok(self.sessions.start(&self.client(), national_id, password, demo).await?)
+    }
+
+    pub async fn verify_code(&self, code: &str) -> Result<AuthState, CoreError> {
+        let state = self.sessions.verify(&self.client(), code).await?;
+        self.recheck.notify_one();
+        Ok(state)
+    }
+
+    pub async fn resend_code(&self) -> Result<AuthState, CoreError> {
+        Ok(self.sessions.resend(&self.client(), self.server_is_demo()).await?)
+    }
+
+    pub async fn cancel_sign_in(&self) -> AuthState {
+        self.sessions.cancel().await;
+        self.auth_state().await
+    }
+
+    pub async fn lock(&self) -> AuthState {
+        self.sessions.lock().await;
+        self.auth_state().await
+    }
+
+    pub async fn unlock(&self, password: String) -> Result<AuthState, CoreError> {
+        Ok(self.sessions.unlock(password).await?)
+    }
+
+    pub async fn sign_out(&self) -> AuthState {
+        self.sessions.sign_out(&self.client()).await;
+        self.auth_state().await
+    }
+
+    /// The signed-in employee's data: from the server, or the local copy when it cannot answer.
+    pub async fn employee(&self) -> Result<EmployeeView, CoreError> {
+        Ok(self.sessions.employee(&self.client()).await?)
+    }
+
+    /// The demo phone: SMS the dev outbox holds for the employee signing in.
+    pub async fn demo_sms(&self) -> Result<Vec<DevSms>, CoreError> {
+        let id = self.sessions.current_national_id().await.ok_or(SessionError::NotSignedIn)?;
+        Ok(self.client().dev_sms(&id).await?)
     }
 
     /// Maps an error to what the UI shows, in the current language.
-    pub fn ui_error(&self, error: &CoreError) -> crate::error::UiError {
+    pub fn ui_error(&self, error: &CoreError) -> UiError {
         error.to_ui(self.language())
     }
 }

@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use crate::client::ClientError;
 use crate::i18n::{Language, Localize};
+use crate::keychain::KeychainError;
+use crate::session::SessionError;
 use crate::settings::SettingsError;
+use crate::vault::VaultError;
 
 /// Stable codes: the UI switches on these, so a variant is never renamed, only added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
@@ -22,6 +25,28 @@ pub enum ErrorCode {
     NoDemoEmployees,
     SettingsNotSaved,
     Internal,
+    InvalidCredentials,
+    AccountLocked,
+    ChallengeInvalid,
+    CodeExpired,
+    CodeIncorrect,
+    TooManyAttempts,
+    ResendTooSoon,
+    RateLimited,
+    SessionExpired,
+    SessionRevoked,
+    SmsUnavailable,
+    /// Offline: the password does not open this workstation's copy.
+    WrongPassword,
+    /// Offline: too many wrong passwords on this workstation.
+    ProfileLocked,
+    /// Offline and this employee never signed in here.
+    FirstSignInNeedsNetwork,
+    KeychainUnavailable,
+    VaultUnavailable,
+    PasswordRequired,
+    CodeFormat,
+    IdleLockOutOfRange,
 }
 
 /// What a command returns on failure.
@@ -48,6 +73,8 @@ pub enum CoreError {
     Client(#[from] ClientError),
     #[error("the demo server has no employees to choose from")]
     NoDemoEmployees,
+    #[error(transparent)]
+    Session(#[from] SessionError),
 }
 
 impl CoreError {
@@ -56,6 +83,7 @@ impl CoreError {
             Self::Settings(error) => error.code(),
             Self::Client(error) => error.code(),
             Self::NoDemoEmployees => ErrorCode::NoDemoEmployees,
+            Self::Session(error) => session_code(error),
         }
     }
 
@@ -75,7 +103,87 @@ impl Localize for CoreError {
                     "The demo server has no employees. Start the server with --demo.",
                 )
                 .into(),
+            Self::Session(error) => session_message(error, language),
         }
+    }
+}
+
+fn session_code(error: &SessionError) -> ErrorCode {
+    match error {
+        SessionError::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
+        SessionError::PasswordRequired => ErrorCode::PasswordRequired,
+        SessionError::CodeFormat => ErrorCode::CodeFormat,
+        SessionError::NoSignInInProgress => ErrorCode::ChallengeInvalid,
+        SessionError::NotSignedIn => ErrorCode::NotSignedIn,
+        SessionError::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
+        SessionError::SessionExpired => ErrorCode::SessionExpired,
+        SessionError::Client(error) => error.code(),
+        SessionError::Vault(error) => match error {
+            VaultError::WrongPassword { .. } => ErrorCode::WrongPassword,
+            VaultError::Locked { .. } => ErrorCode::ProfileLocked,
+            VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
+            VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_)) => {
+                ErrorCode::KeychainUnavailable
+            }
+            _ => ErrorCode::VaultUnavailable,
+        },
+        SessionError::Task(_) => ErrorCode::Internal,
+    }
+}
+
+fn session_message(error: &SessionError, language: Language) -> String {
+    let pick = |ar: &str, en: &str| language.pick(ar, en).to_owned();
+    match error {
+        SessionError::InvalidNationalId(problem) => {
+            SettingsError::InvalidNationalId(*problem).localize(language)
+        }
+        SessionError::PasswordRequired => pick("أدخل كلمة المرور.", "Enter the password."),
+        SessionError::CodeFormat => pick("رمز التحقق ستة أرقام.", "The verification code has six digits."),
+        SessionError::NoSignInInProgress => pick(
+            "انتهت محاولة الدخول هذه. ابدأ تسجيل الدخول من جديد.",
+            "This sign-in attempt has ended. Start signing in again.",
+        ),
+        SessionError::NotSignedIn => pick("سجّل الدخول أولًا.", "Sign in first."),
+        SessionError::FirstSignInNeedsNetwork => pick(
+            "لم يسجّل هذا الموظف الدخول على هذا الجهاز من قبل، ويلزم الاتصال بالشبكة لأول تسجيل دخول. تحقق من الاتصال ثم حاول مرة أخرى.",
+            "This employee has not signed in on this computer before; the first sign-in needs the network. Check the connection and try again.",
+        ),
+        SessionError::SessionExpired => pick(
+            "انتهت الجلسة. أدخل كلمة المرور ورمز التحقق من جديد، وستبقى بياناتك كما هي.",
+            "The session has ended. Enter your password and verification code again; your data stays as it is.",
+        ),
+        SessionError::Client(error) => error.localize(language),
+        SessionError::Vault(error) => match error {
+            VaultError::WrongPassword { remaining } => match language {
+                Language::Ar => {
+                    format!("كلمة المرور غير صحيحة. المحاولات المتبقية قبل قفل الملف المحلي: {remaining}.")
+                }
+                Language::En => format!(
+                    "The password is not correct. Tries left before the local profile locks: {remaining}."
+                ),
+            },
+            VaultError::Locked { until } => {
+                let minutes = (*until - chrono::Utc::now()).num_minutes().max(0) + 1;
+                match language {
+                    Language::Ar => {
+                        format!("قُفل الملف المحلي مؤقتًا بعد محاولات خاطئة متكررة. حاول بعد {minutes} دقيقة.")
+                    }
+                    Language::En => format!(
+                        "The local profile is locked after repeated wrong passwords. Try again in {minutes} minutes."
+                    ),
+                }
+            }
+            VaultError::NoProfile => session_message(&SessionError::FirstSignInNeedsNetwork, language),
+            VaultError::SecretMissing | VaultError::Keychain(_) => pick(
+                "تعذّر الوصول إلى سلسلة المفاتيح في النظام، فلا يمكن فتح النسخة المحلية. سجّل الدخول متصلًا بالشبكة.",
+                "The system keychain cannot be reached, so the local copy cannot be opened. Sign in while connected.",
+            ),
+            _ => pick(
+                "تعذّر فتح النسخة المحلية المشفرة على هذا الجهاز. تحقق من المساحة المتاحة ثم حاول مرة أخرى.",
+                "The encrypted local copy on this computer cannot be opened. Check free space and try again.",
+            ),
+        },
+        SessionError::Task(_) => internal_error().message,
     }
 }
 

@@ -7,11 +7,17 @@ pub mod connection;
 pub mod core;
 pub mod error;
 pub mod i18n;
+pub mod keychain;
+pub mod secret;
+pub mod session;
 pub mod settings;
+pub mod vault;
 
 pub use crate::core::{CoreOptions, MasarCore};
 pub use client::{ClientError, MasarClient};
 pub use connection::ConnectionStatus;
 pub use error::{CoreError, ErrorCode, UiError};
 pub use i18n::Language;
+pub use keychain::Keychain;
+pub use session::{AuthState, EmployeeView, ProfileSummary, SessionInfo};
 pub use settings::{ServerUrl, Settings, SettingsInput};

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use masar_protocol::{NationalId, NationalIdError};
+use masar_protocol::NationalIdError;
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
@@ -116,15 +116,36 @@ impl fmt::Display for ServerUrl {
     }
 }
 
+/// Minutes without use before the app locks itself, unless set.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
+/// The range the settings screen accepts.
+pub const IDLE_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=120;
+
+fn default_idle_lock_minutes() -> u32 {
+    DEFAULT_IDLE_LOCK_MINUTES
+}
+
 /// The settings as stored and as shown in the settings screen.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
+    #[serde(default)]
     pub server_url: ServerUrl,
+    #[serde(default)]
     pub language: Language,
-    /// The demo employee whose record the app shows. Sign-in replaces this in the next release;
-    /// `None` means the first employee the demo server lists.
-    pub demo_employee: Option<NationalId>,
+    /// Lock after this many minutes without use.
+    #[serde(default = "default_idle_lock_minutes")]
+    pub idle_lock_minutes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server_url: ServerUrl::default(),
+            language: Language::default(),
+            idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+        }
+    }
 }
 
 /// The settings screen's form, as typed: validated into [`Settings`] by [`SettingsInput::validate`].
@@ -133,19 +154,16 @@ pub struct Settings {
 pub struct SettingsInput {
     pub server_url: String,
     pub language: Language,
-    /// Empty means "the first demo employee".
-    pub demo_employee: String,
+    pub idle_lock_minutes: u32,
 }
 
 impl SettingsInput {
     pub fn validate(&self) -> Result<Settings, SettingsError> {
         let server_url = ServerUrl::parse(&self.server_url).map_err(SettingsError::InvalidServerUrl)?;
-        let demo_employee = if self.demo_employee.trim().is_empty() {
-            None
-        } else {
-            Some(NationalId::parse(&self.demo_employee).map_err(SettingsError::InvalidNationalId)?)
-        };
-        Ok(Settings { server_url, language: self.language, demo_employee })
+        if !IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes) {
+            return Err(SettingsError::IdleLockOutOfRange);
+        }
+        Ok(Settings { server_url, language: self.language, idle_lock_minutes: self.idle_lock_minutes })
     }
 }
 
@@ -155,6 +173,8 @@ pub enum SettingsError {
     InvalidServerUrl(UrlProblem),
     #[error("invalid national ID: {0}")]
     InvalidNationalId(NationalIdError),
+    #[error("idle lock minutes out of range")]
+    IdleLockOutOfRange,
     #[error("cannot save settings to {path}: {source}")]
     Save { path: PathBuf, source: std::io::Error },
 }
@@ -164,6 +184,7 @@ impl SettingsError {
         match self {
             Self::InvalidServerUrl(_) => ErrorCode::InvalidServerUrl,
             Self::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
+            Self::IdleLockOutOfRange => ErrorCode::IdleLockOutOfRange,
             Self::Save { .. } => ErrorCode::SettingsNotSaved,
         }
     }
@@ -210,6 +231,10 @@ impl Localize for SettingsError {
                     "The national ID is not correct. Check the digits.",
                 ),
             },
+            Self::IdleLockOutOfRange => language.pick(
+                "مدة القفل التلقائي بين 1 و120 دقيقة.",
+                "The automatic lock is between 1 and 120 minutes.",
+            ),
             Self::Save { .. } => language.pick(
                 "تعذّر حفظ الإعدادات على هذا الجهاز. تحقق من المساحة المتاحة وصلاحيات المجلد، ثم حاول مرة أخرى.",
                 "The settings could not be saved on this computer. Check free space and folder permissions, then try again.",
@@ -350,12 +375,14 @@ mod tests {
         let input = SettingsInput {
             server_url: "http://127.0.0.1:1".into(),
             language: Language::En,
-            demo_employee: "١٠٠٠٠٠٠٠٠٨".into(),
+            idle_lock_minutes: 5,
         };
         let settings = input.validate().unwrap();
-        assert_eq!(settings.demo_employee.unwrap().as_str(), "1000000008");
-        let bad_id = SettingsInput { demo_employee: "1000000009".into(), ..input.clone() };
-        assert_eq!(bad_id.validate().unwrap_err().code(), ErrorCode::InvalidNationalId);
+        assert_eq!(settings.idle_lock_minutes, 5);
+        for minutes in [0, 121] {
+            let bad = SettingsInput { idle_lock_minutes: minutes, ..input.clone() };
+            assert_eq!(bad.validate().unwrap_err().code(), ErrorCode::IdleLockOutOfRange);
+        }
         let bad_url = SettingsInput { server_url: "http://example.com".into(), ..input };
         assert_eq!(bad_url.validate().unwrap_err().code(), ErrorCode::InvalidServerUrl);
     }
@@ -368,7 +395,7 @@ mod tests {
         let settings = Settings {
             server_url: ServerUrl::parse("https://masar.example.sa").unwrap(),
             language: Language::En,
-            demo_employee: Some(NationalId::parse("1000000008").unwrap()),
+            idle_lock_minutes: 3,
         };
         store.save(&settings).unwrap();
         assert_eq!(store.load(), settings);
@@ -382,6 +409,17 @@ mod tests {
         std::fs::write(store.path(), b"{ not json").unwrap();
         assert_eq!(store.load(), Settings::default());
         assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(), b"{ not json");
+    }
+
+    #[test]
+    fn an_older_settings_file_gets_defaults_for_new_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        std::fs::write(store.path(), br#"{"serverUrl":"https://masar.example.sa/","language":"en"}"#)
+            .unwrap();
+        let settings = store.load();
+        assert_eq!(settings.language, Language::En);
+        assert_eq!(settings.idle_lock_minutes, DEFAULT_IDLE_LOCK_MINUTES);
     }
 
     #[test]

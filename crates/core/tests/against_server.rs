@@ -7,7 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Language, MasarCore, ServerUrl, SettingsInput};
+use masar_core::vault::crypto::KdfParams;
+use masar_core::{
+    ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, ServerUrl, SettingsInput,
+};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -16,12 +19,23 @@ async fn demo_server(dir: &std::path::Path) -> RunningServer {
     masar_server::start(&ServerConfig::demo_on_loopback(dir), std::future::pending()).await.unwrap()
 }
 
-fn core_for(url: &str, config_dir: &std::path::Path) -> Arc<MasarCore> {
+/// Cheap key derivation: these tests are about behaviour; the real cost is benchmarked.
+const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+fn core_with(url: &str, dir: &std::path::Path, keychain: &Keychain) -> Arc<MasarCore> {
     MasarCore::open(CoreOptions {
-        config_dir: Some(config_dir.to_owned()),
+        config_dir: Some(dir.join("config")),
+        data_dir: Some(dir.join("data")),
         server_url: Some(ServerUrl::parse(url).unwrap()),
+        keychain: Some(keychain.clone()),
+        kdf: Some(FAST_KDF),
+        idle_lock_seconds: None,
     })
     .unwrap()
+}
+
+fn core_for(url: &str, dir: &std::path::Path) -> Arc<MasarCore> {
+    core_with(url, dir, &Keychain::in_memory().unwrap())
 }
 
 /// A loopback server that answers every connection with `answer` (or never, if `None`).
@@ -70,32 +84,6 @@ fn offline_code(status: &ConnectionStatus) -> ErrorCode {
 }
 
 #[tokio::test]
-async fn online_against_the_real_server_and_the_first_demo_employee_is_shown() {
-    let data = tempfile::tempdir().unwrap();
-    let config = tempfile::tempdir().unwrap();
-    let server = demo_server(data.path()).await;
-    let core = core_for(&server.base_url(), config.path());
-
-    let status = core.check_connection().await;
-    assert!(status.is_online(), "{status:?}");
-
-    let accounts = core.demo_accounts().await.unwrap();
-    let profile = core.employee_profile().await.unwrap();
-    assert_eq!(profile.national_id, accounts[0].national_id);
-    assert_eq!(profile.name_ar, accounts[0].name_ar);
-
-    // Choosing another employee in settings shows that employee.
-    let input = SettingsInput {
-        server_url: server.base_url(),
-        language: Language::Ar,
-        demo_employee: accounts[2].national_id.to_string(),
-    };
-    core.save_settings(&input).unwrap();
-    assert_eq!(core.employee_profile().await.unwrap().national_id, accounts[2].national_id);
-    server.shutdown().await.unwrap();
-}
-
-#[tokio::test]
 async fn the_monitor_turns_offline_when_the_server_stops_and_online_when_it_returns() {
     let data = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
@@ -140,8 +128,8 @@ async fn a_refused_connection_is_unreachable() {
     let config = tempfile::tempdir().unwrap();
     let core = core_for(&url, config.path());
     assert_eq!(offline_code(&core.check_connection().await), ErrorCode::ServerUnreachable);
-    let error = core.employee_profile().await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::ServerUnreachable);
+    let error = core.start_sign_in("1000000008", "x".into()).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
 }
 
 #[tokio::test]
@@ -190,30 +178,35 @@ async fn an_invalid_server_url_is_refused_and_nothing_changes() {
     let input = SettingsInput {
         server_url: "http://masar.example.com".into(),
         language: Language::Ar,
-        demo_employee: String::new(),
+        idle_lock_minutes: 10,
     };
     let error = core.save_settings(&input).unwrap_err();
     let ui = core.ui_error(&error);
     assert_eq!(ui.code, ErrorCode::InvalidServerUrl);
     assert!(ui.message.contains("https://"), "{}", ui.message);
     assert_eq!(core.settings(), before);
-    assert!(!config.path().join("settings.json").exists());
+    assert!(!config.path().join("config/settings.json").exists());
 }
 
 #[tokio::test]
 async fn saved_settings_are_there_after_a_restart() {
-    let config = tempfile::tempdir().unwrap();
-    let core = MasarCore::open(CoreOptions { config_dir: Some(config.path().to_owned()), server_url: None })
-        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::in_memory().unwrap();
+    let core = core_with("http://127.0.0.1:9", dir.path(), &keychain);
     let input = SettingsInput {
         server_url: "https://masar.example.sa".into(),
         language: Language::En,
-        demo_employee: String::new(),
+        idle_lock_minutes: 3,
     };
     core.save_settings(&input).unwrap();
     drop(core);
-    let again = MasarCore::open(CoreOptions { config_dir: Some(config.path().to_owned()), server_url: None })
-        .unwrap();
+    let again = MasarCore::open(CoreOptions {
+        config_dir: Some(dir.path().join("config")),
+        keychain: Some(keychain),
+        ..CoreOptions::default()
+    })
+    .unwrap();
     assert_eq!(again.settings().server_url.as_str(), "https://masar.example.sa/");
     assert_eq!(again.language(), Language::En);
+    assert_eq!(again.app_info().idle_lock_seconds, 180);
 }

@@ -25,9 +25,31 @@ pub const SERVICE_NAME: &str = "masar-server";
 #[serde(rename_all = "snake_case")]
 pub enum ApiErrorCode {
     BadRequest,
+    /// No valid access token: sign in (or refresh).
     Unauthenticated,
+    /// The access token expired: refresh it.
+    SessionExpired,
     NotFound,
     Internal,
+    /// Wrong national ID or password (never says which).
+    InvalidCredentials,
+    /// Too many failed passwords: wait `retry_after_seconds`.
+    Locked,
+    /// The sign-in attempt is unknown, used or abandoned: start again.
+    ChallengeInvalid,
+    CodeExpired,
+    /// Wrong code; `remaining_attempts` says how many tries are left.
+    CodeIncorrect,
+    /// Five wrong codes: this attempt is over, start again.
+    TooManyAttempts,
+    /// A new code can be sent only after `retry_after_seconds`.
+    ResendTooSoon,
+    /// Too many requests from this address: wait `retry_after_seconds`.
+    RateLimited,
+    /// The refresh token was already used: every session of the family is revoked.
+    SessionRevoked,
+    /// The server cannot send SMS now.
+    SmsUnavailable,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.
@@ -36,6 +58,10 @@ pub enum ApiErrorCode {
 pub struct ApiErrorBody {
     pub code: ApiErrorCode,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_attempts: Option<u32>,
 }
 
 /// `GET /v1/dev/accounts` (demo mode only): who can be tried.
@@ -45,4 +71,6 @@ pub struct DemoAccount {
     pub national_id: NationalId,
     pub name_ar: PersonName,
     pub job_title: String,
+    /// Demo data only: printed and shown so that anyone can try signing in.
+    pub password: String,
 }

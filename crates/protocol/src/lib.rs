@@ -4,13 +4,16 @@
 //! digit normalisation). No I/O.
 
 pub mod api;
+pub mod auth;
 pub mod digits;
 pub mod national_id;
 pub mod record;
+pub mod secret;
 
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};
 pub use national_id::{NationalId, NationalIdError};
 pub use record::*;
+pub use secret::WireSecret;
 
 /// The first path segment of every endpoint of this protocol version.
 pub const API_PREFIX: &str = "/v1";

@@ -2,6 +2,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE;
+use crate::clock::{Clock, SystemClock};
 
 /// The default seed of `--demo`: the same seed always gives the same employees.
 pub const DEFAULT_DEMO_SEED: u64 = 1448;
@@ -12,6 +16,10 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub demo: bool,
     pub demo_seed: u64,
+    /// Keep SMS in the dev outbox (always on with `demo`).
+    pub dev_sms: bool,
+    pub auth_requests_per_minute: u32,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl ServerConfig {
@@ -22,6 +30,9 @@ impl ServerConfig {
             data_dir: data_dir.into(),
             demo: true,
             demo_seed: DEFAULT_DEMO_SEED,
+            dev_sms: true,
+            auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
+            clock: Arc::new(SystemClock),
         }
     }
 

@@ -10,7 +10,8 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 /// The schema, oldest first. Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_records.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_records.sql"), include_str!("../migrations/0002_auth.sql")];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

@@ -1,6 +1,8 @@
 //! masar-server: the Masar back end (and, from the sign-in issue on, the identity provider) that
 //! Masar Desktop talks to. Runs on an embedded SQLite file; `--demo` seeds realistic employees.
 
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -10,20 +12,27 @@ pub mod store;
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use auth::rate_limit::RateLimiter;
+use auth::{DevOutbox, NoSmsGateway, SmsGateway};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::ServerConfig;
 pub use db::Db;
-pub use routes::DEMO_EMPLOYEE_HEADER;
 
 /// Shared state of the HTTP handlers.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
     pub demo: bool,
+    pub clock: Arc<dyn Clock>,
+    pub sms: Arc<dyn SmsGateway>,
+    pub limiter: Arc<RateLimiter>,
 }
 
 /// A server that is accepting connections. Dropping it does not stop it: call [`Self::shutdown`].
@@ -70,14 +79,22 @@ pub async fn start(
         let seeded = demo::seed_if_empty(&db, config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
-    let state = AppState { db, demo: config.demo };
+    let sms: Arc<dyn SmsGateway> =
+        if config.demo || config.dev_sms { Arc::new(DevOutbox::default()) } else { Arc::new(NoSmsGateway) };
+    let state = AppState {
+        db,
+        demo: config.demo,
+        clock: Arc::clone(&config.clock),
+        sms,
+        limiter: Arc::new(RateLimiter::new(config.auth_requests_per_minute)),
+    };
     let listener =
         TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = routes::router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 tokio::select! {
                     _ = stopped => {},

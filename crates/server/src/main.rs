@@ -24,6 +24,13 @@ struct Args {
     /// Seed of the demo data: the same seed always gives the same employees.
     #[arg(long, env = "MASAR_DEMO_SEED", default_value_t = DEFAULT_DEMO_SEED)]
     demo_seed: u64,
+    /// Keep verification codes in the dev outbox (`GET /v1/dev/sms`) instead of sending SMS.
+    /// Always on with --demo. Never on a production server.
+    #[arg(long, env = "MASAR_DEV_SMS")]
+    dev_sms: bool,
+    /// Sign-in requests allowed per client address per minute.
+    #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
+    auth_rate: u32,
     /// Log filter, e.g. `info` or `masar_server=debug,tower_http=debug`.
     #[arg(long, env = "MASAR_LOG", default_value = "info")]
     log: String,
@@ -52,8 +59,15 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
-    let config =
-        ServerConfig { bind: args.bind, data_dir: args.data_dir, demo: args.demo, demo_seed: args.demo_seed };
+    let config = ServerConfig {
+        bind: args.bind,
+        data_dir: args.data_dir,
+        demo: args.demo,
+        demo_seed: args.demo_seed,
+        dev_sms: args.dev_sms,
+        auth_requests_per_minute: args.auth_rate,
+        clock: std::sync::Arc::new(masar_server::SystemClock),
+    };
     let server = masar_server::start(&config, shutdown_signal()).await?;
     println!("masar-server listening on {}", server.base_url());
     if config.demo {
@@ -65,11 +79,17 @@ async fn main() -> anyhow::Result<()> {
 async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
     let db = masar_server::Db::open(&config.database_path()).await?;
     let accounts = db.call(|conn| store::demo_accounts(conn)).await?;
-    println!("demo employees (national ID, name, job):");
+    println!("demo employees (national ID, password, name, job):");
     for account in accounts {
-        println!("  {}  {}  — {}", account.national_id, account.name_ar.full(), account.job_title);
+        println!(
+            "  {}  {}  {}  — {}",
+            account.national_id,
+            account.password,
+            account.name_ar.full(),
+            account.job_title
+        );
     }
-    println!("choose one in the app's settings (sign-in arrives with the next release)");
+    println!("sign in with one of them; the verification code appears in the app's demo phone panel");
     Ok(())
 }
 

@@ -346,8 +346,10 @@ pub fn demo_accounts(conn: &Connection) -> anyhow::Result<Vec<DemoAccount>> {
     let rows = conn
         .prepare("SELECT * FROM employees ORDER BY employee_number")?
         .query_map([], |row| {
+            let national_id: NationalId = wire(row, "national_id")?;
             Ok(DemoAccount {
-                national_id: wire(row, "national_id")?,
+                password: crate::demo::demo_password(&national_id),
+                national_id,
                 name_ar: name(row, "ar")?,
                 job_title: row.get("job_title")?,
             })

@@ -3,10 +3,10 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
-use masar_protocol::{
-    ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId, Opportunity,
-};
-use masar_server::{DEMO_EMPLOYEE_HEADER, RunningServer, ServerConfig};
+mod common;
+
+use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, Opportunity};
+use masar_server::{RunningServer, ServerConfig};
 use reqwest::StatusCode;
 
 async fn start(config: &ServerConfig) -> RunningServer {
@@ -52,21 +52,14 @@ async fn health_names_the_service_and_listens_on_loopback() {
 
 #[tokio::test]
 async fn a_demo_employee_reads_their_whole_record() {
-    let (_dir, server) = demo_server().await;
-    let accounts: Vec<DemoAccount> = get_json(format!("{}/v1/dev/accounts", server.base_url())).await;
+    let t = common::TestServer::start().await;
+    let accounts = t.accounts().await;
     assert_eq!(accounts.len(), masar_server::demo::DEMO_EMPLOYEES);
     let expected = masar_server::demo::generate(masar_server::config::DEFAULT_DEMO_SEED);
 
     for account in &accounts {
-        let record: EmployeeRecord = reqwest::Client::new()
-            .get(format!("{}/v1/me/record", server.base_url()))
-            .header(DEMO_EMPLOYEE_HEADER, account.national_id.as_str())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let tokens = t.sign_in(account).await;
+        let record: EmployeeRecord = t.record(tokens.access_token.expose()).await.json().await.unwrap();
         assert_eq!(record.profile.national_id, account.national_id);
         assert_eq!(record.profile.name_ar, account.name_ar);
         let generated =
@@ -76,49 +69,41 @@ async fn a_demo_employee_reads_their_whole_record() {
         assert_eq!(record.qualifications.len(), generated.qualifications.len());
         assert_eq!(record.transactions.len(), generated.transactions.len());
         assert_eq!(record.sick_leaves.len(), generated.sick_leaves.len());
+        if account == &accounts[0] {
+            let opportunities: Vec<Opportunity> = t
+                .http
+                .get(t.url("/v1/opportunities"))
+                .bearer_auth(tokens.access_token.expose())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(opportunities.len() >= 10);
+        }
     }
-    let opportunities: Vec<Opportunity> = get_json(format!("{}/v1/opportunities", server.base_url())).await;
-    assert!(opportunities.len() >= 10);
-    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
-async fn the_record_needs_a_valid_known_employee() {
+async fn an_unknown_route_is_a_json_404() {
     let (_dir, server) = demo_server().await;
-    let url = format!("{}/v1/me/record", server.base_url());
-    let client = reqwest::Client::new();
-
-    let none = client.get(&url).send().await.unwrap();
-    error_of(none, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
-
-    let invalid = client.get(&url).header(DEMO_EMPLOYEE_HEADER, "1012345678").send().await.unwrap();
-    error_of(invalid, StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest).await;
-
-    let unknown_id = NationalId::with_check_digit("111111111").unwrap();
-    let unknown = client.get(&url).header(DEMO_EMPLOYEE_HEADER, unknown_id.as_str()).send().await.unwrap();
-    error_of(unknown, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
-
-    let no_route = client.get(format!("{}/v1/nothing-here", server.base_url())).send().await.unwrap();
+    let no_route = reqwest::get(format!("{}/v1/nothing-here", server.base_url())).await.unwrap();
     error_of(no_route, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
     server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
-async fn without_demo_there_are_no_dev_endpoints_and_no_header_sign_in() {
+async fn without_demo_there_are_no_dev_endpoints() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { demo: false, ..ServerConfig::demo_on_loopback(dir.path()) };
+    let config = ServerConfig { demo: false, dev_sms: false, ..ServerConfig::demo_on_loopback(dir.path()) };
     let server = start(&config).await;
     let health: Health = get_json(format!("{}/v1/health", server.base_url())).await;
     assert!(!health.demo);
     let dev = reqwest::get(format!("{}/v1/dev/accounts", server.base_url())).await.unwrap();
     error_of(dev, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
-    let record = reqwest::Client::new()
-        .get(format!("{}/v1/me/record", server.base_url()))
-        .header(DEMO_EMPLOYEE_HEADER, "1000000008")
-        .send()
-        .await
-        .unwrap();
-    error_of(record, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+    let sms = reqwest::get(format!("{}/v1/dev/sms?national_id=1000000008", server.base_url())).await.unwrap();
+    error_of(sms, StatusCode::NOT_FOUND, ApiErrorCode::NotFound).await;
     server.shutdown().await.unwrap();
 }
 

@@ -2,10 +2,14 @@
 export { commands, events } from "./bindings";
 export type * from "./bindings";
 
-import type { Settings_Serialize, UiError } from "./bindings";
+import type { AuthState_Serialize, EmployeeView_Serialize, Settings_Serialize, UiError } from "./bindings";
 
 /** The settings as the app hands them out: every field present. */
 export type AppSettings = Settings_Serialize;
+/** Where sign-in stands, as the app hands it out. */
+export type Auth = AuthState_Serialize;
+/** The employee's data and where it came from. */
+export type EmployeeData = EmployeeView_Serialize;
 
 /** Throws away the `{status}` wrapper: the value, or the typed error thrown. */
 export async function unwrap<T>(

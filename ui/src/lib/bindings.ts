@@ -7,11 +7,20 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
+	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	saveSettings: (input: SettingsInput) => typedError<Settings_Serialize, UiError>(__TAURI_INVOKE("save_settings", { input })),
 	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus>("connection_status"),
 	checkConnection: () => typedError<ConnectionStatus, UiError>(__TAURI_INVOKE("check_connection")),
-	employeeProfile: () => typedError<EmployeeProfile, UiError>(__TAURI_INVOKE("employee_profile")),
-	demoAccounts: () => typedError<DemoAccount[], UiError>(__TAURI_INVOKE("demo_accounts")),
+	authState: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("auth_state")),
+	startSignIn: (input: SignInInput) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("start_sign_in", { input })),
+	verifyCode: (code: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("verify_code", { code })),
+	resendCode: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("resend_code")),
+	cancelSignIn: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("cancel_sign_in")),
+	lock: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("lock")),
+	unlock: (password: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("unlock", { password })),
+	signOut: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("sign_out")),
+	employee: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee")),
+	demoSms: () => typedError<DevSms[], UiError>(__TAURI_INVOKE("demo_sms")),
 };
 
 /** Events */
@@ -20,6 +29,29 @@ export const events = {
 };
 
 /* Types */
+/**  Facts the UI needs once at start. */
+export type AppInfo = {
+	idleLockSeconds: number,
+	version: string,
+};
+
+/**  Where the sign-in flow stands. */
+export type AuthState = AuthState_Serialize | AuthState_Deserialize;
+
+/**  Where the sign-in flow stands. */
+export type AuthState_Deserialize = { step: "signedOut"; profiles: ProfileSummary[] } | 
+/**  A code was sent; the verification step is showing. */
+{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId?: string | null } | { step: "signedIn"; session: SessionInfo } | 
+/**  Locked after idle time: the same employee unlocks with their password. */
+{ step: "locked"; session: SessionInfo };
+
+/**  Where the sign-in flow stands. */
+export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary[] } | 
+/**  A code was sent; the verification step is showing. */
+{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId: string | null } | { step: "signedIn"; session: SessionInfo } | 
+/**  Locked after idle time: the same employee unlocks with their password. */
+{ step: "locked"; session: SessionInfo };
+
 /**  The connection to the server changed (online ⇄ offline, or another reason). */
 export type ConnectionChanged = ConnectionStatus;
 
@@ -28,11 +60,12 @@ export type ConnectionStatus =
 /**  No check has finished yet. */
 { state: "checking" } | { state: "online"; serverVersion: string; demo: boolean; checkedAt: string } | { state: "offline"; code: ErrorCode; reason: string; checkedAt: string };
 
-/**  `GET /v1/dev/accounts` (demo mode only): who can be tried. */
-export type DemoAccount = {
+/**  `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received. */
+export type DevSms = {
 	nationalId: NationalId,
-	nameAr: PersonName,
-	jobTitle: string,
+	maskedMobile: string,
+	text: string,
+	sentAt: string,
 };
 
 /**  Personal, employment and contact data of one employee. */
@@ -59,8 +92,31 @@ export type EmployeeProfile = {
 	address: NationalAddress,
 };
 
+/**  The employee's data as shown, and where it came from. */
+export type EmployeeView = EmployeeView_Serialize | EmployeeView_Deserialize;
+
+/**  The employee's data as shown, and where it came from. */
+export type EmployeeView_Deserialize = {
+	profile: EmployeeProfile,
+	/**  When the server last gave this data; set when it is shown from the local copy. */
+	cachedAt?: string | null,
+};
+
+/**  The employee's data as shown, and where it came from. */
+export type EmployeeView_Serialize = {
+	profile: EmployeeProfile,
+	/**  When the server last gave this data; set when it is shown from the local copy. */
+	cachedAt: string | null,
+};
+
 /**  Stable codes: the UI switches on these, so a variant is never renamed, only added. */
-export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_unreachable" | "server_timeout" | "server_error" | "bad_server_response" | "not_signed_in" | "not_found" | "no_demo_employees" | "settings_not_saved" | "internal";
+export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_unreachable" | "server_timeout" | "server_error" | "bad_server_response" | "not_signed_in" | "not_found" | "no_demo_employees" | "settings_not_saved" | "internal" | "invalid_credentials" | "account_locked" | "challenge_invalid" | "code_expired" | "code_incorrect" | "too_many_attempts" | "resend_too_soon" | "rate_limited" | "session_expired" | "session_revoked" | "sms_unavailable" | 
+/**  Offline: the password does not open this workstation's copy. */
+"wrong_password" | 
+/**  Offline: too many wrong passwords on this workstation. */
+"profile_locked" | 
+/**  Offline and this employee never signed in here. */
+"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range";
 
 export type Gender = "male" | "female";
 
@@ -90,11 +146,31 @@ export type PersonName = {
 	family: string,
 };
 
+/**  What the start screen lists: employees who signed in on this workstation before. */
+export type ProfileSummary = {
+	profileId: string,
+	nationalId: string,
+	maskedId: string,
+	displayName: string,
+	lastSignIn: string,
+};
+
 /**
  *  A server base URL that passed validation: `https://…`, or `http://…` on this machine only,
  *  with no credentials, query or fragment, always ending in `/` so endpoint paths join under it.
  */
 export type ServerUrl = string;
+
+/**  Who is signed in, as the UI shows it. */
+export type SessionInfo = {
+	profileId: string,
+	/**  For signing in again over the page when the session ends (shown masked elsewhere). */
+	nationalId: string,
+	maskedId: string,
+	displayName: string,
+	/**  False after an offline sign-in or unlock, until the server answers again. */
+	online: boolean,
+};
 
 /**  The settings as stored and as shown in the settings screen. */
 export type Settings = Settings_Serialize | Settings_Deserialize;
@@ -103,30 +179,29 @@ export type Settings = Settings_Serialize | Settings_Deserialize;
 export type SettingsInput = {
 	serverUrl: string,
 	language: Language,
-	/**  Empty means "the first demo employee". */
-	demoEmployee: string,
+	idleLockMinutes: number,
 };
 
 /**  The settings as stored and as shown in the settings screen. */
 export type Settings_Deserialize = {
 	serverUrl?: ServerUrl,
 	language?: Language,
-	/**
-	 *  The demo employee whose record the app shows. Sign-in replaces this in the next release;
-	 *  `None` means the first employee the demo server lists.
-	 */
-	demoEmployee?: NationalId | null,
+	/**  Lock after this many minutes without use. */
+	idleLockMinutes?: number,
 };
 
 /**  The settings as stored and as shown in the settings screen. */
 export type Settings_Serialize = {
 	serverUrl: ServerUrl,
 	language: Language,
-	/**
-	 *  The demo employee whose record the app shows. Sign-in replaces this in the next release;
-	 *  `None` means the first employee the demo server lists.
-	 */
-	demoEmployee: NationalId | null,
+	/**  Lock after this many minutes without use. */
+	idleLockMinutes: number,
+};
+
+/**  The first sign-in form. The password only passes through to the core, which wraps it. */
+export type SignInInput = {
+	nationalId: string,
+	password: string,
 };
 
 /**  What a command returns on failure. */

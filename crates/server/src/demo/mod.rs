@@ -4,7 +4,14 @@ pub mod generate;
 pub mod rng;
 pub mod vocabulary;
 
-use crate::{Db, store};
+use masar_protocol::NationalId;
+
+use crate::{Db, auth, store};
+
+/// The password of a demo employee: printed at start, so anyone trying the app can sign in.
+pub fn demo_password(id: &NationalId) -> String {
+    format!("Masar@{}", &id.as_str()[6..])
+}
 
 pub use generate::{DEMO_EMPLOYEES, DemoData, generate};
 
@@ -19,6 +26,9 @@ pub async fn seed_if_empty(db: &Db, seed: u64) -> anyhow::Result<bool> {
         let data = generate(seed);
         for record in &data.employees {
             store::insert_record(&tx, record)?;
+            let id = &record.profile.national_id;
+            let hash = auth::password::hash(&demo_password(id))?;
+            auth::store::insert_account(&tx, id, &hash, &record.profile.mobile)?;
         }
         for opportunity in &data.opportunities {
             store::insert_opportunity(&tx, opportunity)?;

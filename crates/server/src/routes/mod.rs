@@ -4,17 +4,18 @@ mod dev;
 mod health;
 mod record;
 
-pub use record::DEMO_EMPLOYEE_HEADER;
-
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::auth::handlers as auth;
 use crate::error::ApiError;
 
 /// No request of this API should take longer; a stuck one answers 408 instead of hanging the client.
@@ -24,14 +25,25 @@ pub fn router(state: AppState) -> Router {
     let mut v1 = Router::new()
         .route("/health", get(health::health))
         .route("/me/record", get(record::my_record))
-        .route("/opportunities", get(record::opportunities));
+        .route("/opportunities", get(record::opportunities))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/verify", post(auth::verify))
+        .route("/auth/resend", post(auth::resend))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout));
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts));
+    }
+    if state.sms.outbox_enabled() {
+        v1 = v1.route("/dev/sms", get(auth::dev_sms));
     }
     Router::new()
         .nest(masar_protocol::API_PREFIX, v1)
         .fallback(|| async { ApiError::NotFound })
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
+        // The span names the path only: query strings can carry personal data.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+            tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
 }

@@ -41,10 +41,10 @@ describe("Overview", () => {
   it("shows the error with a retry, asks once, and shows the employee after the retry", async () => {
     let calls = 0;
     mockIPC((command) => {
-      if (command !== "employee_profile") return null;
+      if (command !== "employee") return null;
       calls += 1;
       if (calls === 1) throw unreachable;
-      return profile;
+      return { profile, cachedAt: null };
     });
     render(Overview);
 
@@ -63,10 +63,24 @@ describe("Overview", () => {
 
   it("shows text from the server as text, never as markup", async () => {
     mockIPC((command) =>
-      command === "employee_profile" ? { ...profile, entity: '<img src=x onerror="alert(1)">' } : null,
+      command === "employee"
+        ? { profile: { ...profile, entity: '<img src=x onerror="alert(1)">' }, cachedAt: null }
+        : null,
     );
     render(Overview);
     await waitFor(() => expect(screen.getByTestId("entity").textContent).toBe('<img src=x onerror="alert(1)">'));
     expect(document.querySelector("img")).toBeNull();
+  });
+});
+
+describe("Overview from the local copy", () => {
+  afterEach(() => clearMocks());
+
+  it("says when the shown data was last fetched from the server", async () => {
+    mockIPC((command) => (command === "employee" ? { profile, cachedAt: "2026-11-20T08:30:00Z" } : null));
+    render(Overview);
+    await waitFor(() => expect(screen.getByTestId("cached-at").textContent).toContain("آخر تحديث من الخادم"));
+    expect(screen.getByTestId("cached-at").textContent).toContain("2026");
+    expect(screen.getByTestId("employee-name").textContent?.trim()).toBe("منيرة عمر إبراهيم الشمري");
   });
 });

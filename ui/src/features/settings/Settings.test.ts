@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AppSettings, SettingsInput, UiError } from "../../lib/backend";
 import Settings from "./Settings.svelte";
 
-const saved: AppSettings = { serverUrl: "http://127.0.0.1:8787/", language: "ar", demoEmployee: null };
+const saved: AppSettings = { serverUrl: "http://127.0.0.1:8787/", language: "ar", idleLockMinutes: 10 };
 
 describe("Settings", () => {
   afterEach(() => clearMocks());
@@ -32,7 +32,7 @@ describe("Settings", () => {
     await waitFor(() => expect(screen.getByTestId("server-url-error").textContent).toBe(refusal.message));
     expect(input.value).toBe("http://masar.example.com");
     expect(input.getAttribute("aria-invalid")).toBe("true");
-    expect(sent).toEqual({ serverUrl: "http://masar.example.com", language: "ar", demoEmployee: "" });
+    expect(sent).toEqual({ serverUrl: "http://masar.example.com", language: "ar", idleLockMinutes: 10 });
     expect(savedCalls).toBe(0);
   });
 
@@ -40,7 +40,7 @@ describe("Settings", () => {
     mockIPC((command, args) => {
       if (command === "save_settings") {
         const input = (args as { input: SettingsInput }).input;
-        return { serverUrl: input.serverUrl, language: input.language, demoEmployee: null };
+        return { serverUrl: input.serverUrl, language: input.language, idleLockMinutes: 10 };
       }
       return null;
     });
@@ -49,6 +49,6 @@ describe("Settings", () => {
     await fireEvent.input(screen.getByTestId("server-url-input"), { target: { value: "https://masar.example.sa/" } });
     await fireEvent.click(screen.getByTestId("settings-save"));
     await waitFor(() => expect(screen.getByTestId("settings-saved").textContent).toBe("تم حفظ الإعدادات."));
-    expect(result).toEqual({ serverUrl: "https://masar.example.sa/", language: "ar", demoEmployee: null });
+    expect(result).toEqual({ serverUrl: "https://masar.example.sa/", language: "ar", idleLockMinutes: 10 });
   });
 });

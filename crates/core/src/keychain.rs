@@ -1,0 +1,106 @@
+//! The OS keychain (Secret Service on Linux, Credential Manager on Windows, Keychain on macOS)
+//! through keyring-core. Holds each profile's vault secret and refresh token.
+
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry, Error as StoreError};
+
+use crate::secret::Sensitive;
+
+const SERVICE: &str = "sa.gov.masar.desktop";
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeychainError {
+    /// No keychain service (no session bus, locked and no prompt possible, …).
+    #[error("the OS keychain is not available: {0}")]
+    Unavailable(String),
+    #[error("the OS keychain failed: {0}")]
+    Failed(String),
+}
+
+#[derive(Clone)]
+pub struct Keychain {
+    store: Result<Arc<CredentialStore>, String>,
+}
+
+impl std::fmt::Debug for Keychain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.store {
+            Ok(store) => f.debug_struct("Keychain").field("store", &store.vendor()).finish(),
+            Err(reason) => f.debug_struct("Keychain").field("unavailable", reason).finish(),
+        }
+    }
+}
+
+fn classify(error: StoreError) -> KeychainError {
+    match error {
+        StoreError::PlatformFailure(e) | StoreError::NoStorageAccess(e) => {
+            KeychainError::Unavailable(e.to_string())
+        }
+        StoreError::NoDefaultStore => KeychainError::Unavailable("no credential store".into()),
+        other => KeychainError::Failed(other.to_string()),
+    }
+}
+
+impl Keychain {
+    /// The platform keychain. When there is none, every use says so (sign-in then explains
+    /// that the keychain is missing) instead of the app failing to start.
+    pub fn os() -> Self {
+        let store = match keyring::Entry::store_status() {
+            Err(error) => Err(error.to_string()),
+            Ok(()) => keyring_core::get_default_store().ok_or_else(|| "no credential store".to_owned()),
+        };
+        if let Err(reason) = &store {
+            tracing::warn!(%reason, "the OS keychain is not available");
+        }
+        Self { store }
+    }
+
+    /// A keychain in this process's memory only (tests; nothing survives the process).
+    pub fn in_memory() -> Result<Self, KeychainError> {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new().map_err(classify)?;
+        Ok(Self { store: Ok(store) })
+    }
+
+    fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
+        let store = self.store.as_ref().map_err(|reason| KeychainError::Unavailable(reason.clone()))?;
+        Entry::new_in_store(store, SERVICE, account).map_err(classify)
+    }
+
+    /// The secret, or `None` when there is none.
+    pub fn get(&self, account: &str) -> Result<Option<Sensitive<Vec<u8>>>, KeychainError> {
+        match self.entry(account)?.get_secret() {
+            Ok(secret) => Ok(Some(Sensitive::new(secret))),
+            Err(StoreError::NoEntry) => Ok(None),
+            Err(error) => Err(classify(error)),
+        }
+    }
+
+    pub fn set(&self, account: &str, secret: &[u8]) -> Result<(), KeychainError> {
+        self.entry(account)?.set_secret(secret).map_err(classify)
+    }
+
+    /// Removes the secret; removing one that is not there is fine.
+    pub fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(StoreError::NoEntry) => Ok(()),
+            Err(error) => Err(classify(error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_get_delete() {
+        let keychain = Keychain::in_memory().unwrap();
+        assert!(keychain.get("a").unwrap().is_none());
+        keychain.set("a", b"secret").unwrap();
+        assert_eq!(keychain.get("a").unwrap().unwrap().expose(), b"secret");
+        keychain.delete("a").unwrap();
+        keychain.delete("a").unwrap();
+        assert!(keychain.get("a").unwrap().is_none());
+    }
+}

@@ -1,0 +1,212 @@
+//! Signing in through the core against the real server in-process on 127.0.0.1:0: online with
+//! the SMS code, offline with the vault, locking, silent refresh, signing out.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use masar_core::vault::crypto::KdfParams;
+use masar_core::{AuthState, CoreOptions, ErrorCode, Keychain, MasarCore, ServerUrl};
+use masar_protocol::DemoAccount;
+use masar_server::{ManualClock, RunningServer, ServerConfig};
+
+const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+struct World {
+    server: Option<RunningServer>,
+    clock: Arc<ManualClock>,
+    url: String,
+    keychain: Keychain,
+    dir: tempfile::TempDir,
+    _server_dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> Self {
+        let server_dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
+        let mut config = ServerConfig::demo_on_loopback(server_dir.path());
+        config.clock = clock.clone();
+        let server = masar_server::start(&config, std::future::pending()).await.unwrap();
+        Self {
+            url: server.base_url(),
+            server: Some(server),
+            clock,
+            keychain: Keychain::in_memory().unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            _server_dir: server_dir,
+        }
+    }
+
+    /// A fresh app start on the same workstation (same folders, same keychain).
+    fn app(&self) -> Arc<MasarCore> {
+        MasarCore::open(CoreOptions {
+            config_dir: Some(self.dir.path().join("config")),
+            data_dir: Some(self.dir.path().join("data")),
+            server_url: Some(ServerUrl::parse(&self.url).unwrap()),
+            keychain: Some(self.keychain.clone()),
+            kdf: Some(FAST_KDF),
+            idle_lock_seconds: None,
+        })
+        .unwrap()
+    }
+
+    async fn accounts(&self) -> Vec<DemoAccount> {
+        reqwest::get(format!("{}/v1/dev/accounts", self.url)).await.unwrap().json().await.unwrap()
+    }
+
+    async fn stop_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.unwrap();
+        }
+    }
+}
+
+fn code_in(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect()).unwrap()
+}
+
+async fn sign_in_online(app: &MasarCore, account: &DemoAccount) -> AuthState {
+    app.check_connection().await;
+    let step = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let AuthState::CodeSent { masked_mobile, demo_national_id, .. } = &step else {
+        panic!("expected a code step: {step:?}")
+    };
+    assert!(masked_mobile.starts_with("05"));
+    assert_eq!(demo_national_id.as_deref(), Some(account.national_id.as_str()));
+    let sms = app.demo_sms().await.unwrap();
+    let code = code_in(&sms.last().unwrap().text);
+    app.verify_code(&code).await.unwrap()
+}
+
+#[tokio::test]
+async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
+    let mut world = World::new().await;
+    let account = world.accounts().await.remove(0);
+
+    let app = world.app();
+    let signed = sign_in_online(&app, &account).await;
+    let AuthState::SignedIn { session } = signed else { panic!("{signed:?}") };
+    assert!(session.online);
+    assert_eq!(session.masked_id, account.national_id.masked());
+    let online_view = app.employee().await.unwrap();
+    assert_eq!(online_view.profile.name_ar, account.name_ar);
+    assert!(online_view.cached_at.is_none());
+    drop(app);
+
+    // The network is gone; the app starts again on the same workstation.
+    world.stop_server().await;
+    let app = world.app();
+    let AuthState::SignedOut { profiles } = app.auth_state().await else { panic!("signed out at start") };
+    assert_eq!(profiles.len(), 1, "the start screen lists the employee");
+    assert_eq!(profiles[0].display_name, account.name_ar.first);
+
+    let wrong = app.start_sign_in(account.national_id.as_str(), "not-it".into()).await.unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::WrongPassword);
+    let offline = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let AuthState::SignedIn { session } = offline else { panic!("{offline:?}") };
+    assert!(!session.online);
+    let view = app.employee().await.unwrap();
+    assert_eq!(view.profile, online_view.profile);
+    assert!(view.cached_at.is_some(), "shown from the local copy");
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_sign_in_offline_and_is_told_why() {
+    let mut world = World::new().await;
+    let account = world.accounts().await.remove(1);
+    world.stop_server().await;
+    let app = world.app();
+    let error = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
+    let ui = app.ui_error(&error);
+    assert!(ui.message.contains("لأول تسجيل دخول"), "{}", ui.message);
+}
+
+#[tokio::test]
+async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    app.check_connection().await;
+    app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let code = code_in(&app.demo_sms().await.unwrap().last().unwrap().text);
+    let wrong = if code == "123456" { "654321" } else { "123456" };
+    let error = app.verify_code(wrong).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::CodeIncorrect);
+    assert!(app.ui_error(&error).message.contains('4'), "remaining tries in the message");
+    assert!(matches!(app.auth_state().await, AuthState::CodeSent { .. }));
+    assert_eq!(app.verify_code("12a").await.unwrap_err().code(), ErrorCode::CodeFormat);
+    // Eastern Arabic digits are accepted.
+    let eastern: String =
+        code.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+    assert!(matches!(app.verify_code(&eastern).await.unwrap(), AuthState::SignedIn { .. }));
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_bad_ids_are_refused_with_their_reasons() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    let wrong = app.start_sign_in(account.national_id.as_str(), "nope".into()).await.unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::InvalidCredentials);
+    assert_eq!(
+        app.start_sign_in("1012345678", "x".into()).await.unwrap_err().code(),
+        ErrorCode::InvalidNationalId
+    );
+    assert_eq!(
+        app.start_sign_in(account.national_id.as_str(), String::new()).await.unwrap_err().code(),
+        ErrorCode::PasswordRequired
+    );
+}
+
+#[tokio::test]
+async fn lock_and_unlock_with_the_password() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    sign_in_online(&app, &account).await;
+    assert!(matches!(app.lock().await, AuthState::Locked { .. }));
+    assert_eq!(
+        app.employee().await.unwrap_err().code(),
+        ErrorCode::NotSignedIn,
+        "nothing readable while locked"
+    );
+    assert_eq!(app.unlock("wrong".into()).await.unwrap_err().code(), ErrorCode::WrongPassword);
+    assert!(matches!(app.unlock(account.password.clone()).await.unwrap(), AuthState::SignedIn { .. }));
+    // Back online through the refresh token in the keychain.
+    let view = app.employee().await.unwrap();
+    assert!(view.cached_at.is_none());
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_renewed_silently_and_an_expired_session_says_so() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    sign_in_online(&app, &account).await;
+    world.clock.advance(chrono::Duration::minutes(20));
+    let view = app.employee().await.unwrap();
+    assert!(view.cached_at.is_none(), "fetched from the server after a silent refresh");
+
+    world.clock.advance(chrono::Duration::days(31));
+    let error = app.employee().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::SessionExpired);
+}
+
+#[tokio::test]
+async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    let AuthState::SignedIn { session } = sign_in_online(&app, &account).await else { panic!() };
+    let key = format!("refresh-token:{}", session.profile_id);
+    assert!(world.keychain.get(&key).unwrap().is_some());
+    let AuthState::SignedOut { profiles } = app.sign_out().await else { panic!("signed out") };
+    assert_eq!(profiles.len(), 1);
+    assert!(world.keychain.get(&key).unwrap().is_none(), "the refresh token left the keychain");
+    assert_eq!(app.employee().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+}

@@ -1,0 +1,14 @@
+//! Sign-in as the national SSO does it: national ID + password, then a six-digit code by SMS,
+//! then a short access token and a rotating refresh token. See `policy` for the numbers.
+
+pub mod extract;
+pub mod handlers;
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod secrets;
+pub mod sms;
+pub mod store;
+
+pub use extract::SignedIn;
+pub use sms::{DevOutbox, NoSmsGateway, SmsGateway};

@@ -1,0 +1,320 @@
+//! Sign-in against the real server in-process on 127.0.0.1:0, with a clock the test moves.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestServer, expect_error, stranger_id};
+use masar_protocol::ApiErrorCode;
+use masar_protocol::EmployeeRecord;
+use masar_server::auth::policy;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn password_then_sms_code_signs_in_and_opens_the_record() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let challenge = t.challenge(&account).await;
+    assert_eq!(challenge.expires_in_seconds, policy::CODE_TTL_SECONDS);
+    assert_eq!(challenge.resend_after_seconds, policy::RESEND_COOLDOWN_SECONDS);
+    assert!(challenge.masked_mobile.starts_with("05") && challenge.masked_mobile.contains("******"));
+
+    let code = t.latest_code(&account).await;
+    let tokens: masar_protocol::auth::Tokens =
+        t.verify(&challenge.challenge_id, &code).await.json().await.unwrap();
+    assert_eq!(tokens.national_id, account.national_id);
+    assert_eq!(tokens.access_expires_in_seconds, policy::ACCESS_TOKEN_SECONDS);
+    assert_ne!(tokens.access_token.expose(), tokens.refresh_token.expose());
+
+    let record: EmployeeRecord = t.record(tokens.access_token.expose()).await.json().await.unwrap();
+    assert_eq!(record.profile.national_id, account.national_id);
+}
+
+#[tokio::test]
+async fn data_needs_a_valid_access_token() {
+    let t = TestServer::start().await;
+    let no_token = t.http.get(t.url("/v1/me/record")).send().await.unwrap();
+    expect_error(no_token, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+    let made_up = t.record("0123456789abcdef").await;
+    expect_error(made_up, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+    let old_header = t
+        .http
+        .get(t.url("/v1/me/record"))
+        .header("x-masar-demo-national-id", t.first_account().await.national_id.as_str())
+        .send()
+        .await
+        .unwrap();
+    expect_error(old_header, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+    let opportunities = t.http.get(t.url("/v1/opportunities")).send().await.unwrap();
+    expect_error(opportunities, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+}
+
+#[tokio::test]
+async fn an_unknown_id_is_answered_exactly_like_a_wrong_password() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let wrong_password = t.login(account.national_id.as_str(), "not-the-password").await;
+    let unknown_id = t.login(&stranger_id(), "not-the-password").await;
+    let malformed = t.login("12345", "not-the-password").await;
+    let (a_status, b_status, c_status) = (wrong_password.status(), unknown_id.status(), malformed.status());
+    let (a, b, c) = (
+        wrong_password.text().await.unwrap(),
+        unknown_id.text().await.unwrap(),
+        malformed.text().await.unwrap(),
+    );
+    assert_eq!(a_status, StatusCode::UNAUTHORIZED);
+    assert_eq!((a_status, &a), (b_status, &b));
+    assert_eq!((a_status, &a), (c_status, &c));
+    assert!(a.contains("invalid_credentials"), "{a}");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_id_for_fifteen_minutes_known_or_not() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    for id in [account.national_id.to_string(), stranger_id()] {
+        for attempt in 1..policy::MAX_PASSWORD_FAILURES {
+            let response = t.login(&id, "wrong").await;
+            expect_error(response, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials).await;
+            assert!(attempt < policy::MAX_PASSWORD_FAILURES);
+        }
+        let fifth = t.login(&id, "wrong").await;
+        let body = expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+        assert_eq!(body.retry_after_seconds, Some(policy::LOCKOUT_SECONDS));
+    }
+    // Even the right password is refused while locked.
+    let during = t.login(account.national_id.as_str(), &account.password).await;
+    let body = expect_error(during, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    assert!(body.message.contains("15 دقيقة"), "{}", body.message);
+
+    t.advance(i64::from(policy::LOCKOUT_SECONDS) - 1);
+    let almost = t.login(account.national_id.as_str(), &account.password).await;
+    expect_error(almost, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    t.advance(1);
+    let after = t.login(account.national_id.as_str(), &account.password).await;
+    assert_eq!(after.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_wrong_code_says_how_many_tries_are_left_and_the_fifth_ends_the_attempt() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let challenge = t.challenge(&account).await;
+    let code = t.latest_code(&account).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for remaining in (1..policy::MAX_CODE_ATTEMPTS).rev() {
+        let body = expect_error(
+            t.verify(&challenge.challenge_id, wrong).await,
+            StatusCode::UNAUTHORIZED,
+            ApiErrorCode::CodeIncorrect,
+        )
+        .await;
+        assert_eq!(body.remaining_attempts, Some(remaining));
+    }
+    let fifth = t.verify(&challenge.challenge_id, wrong).await;
+    expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::TooManyAttempts).await;
+    // The right code no longer helps: start again.
+    let late = t.verify(&challenge.challenge_id, &code).await;
+    expect_error(late, StatusCode::UNAUTHORIZED, ApiErrorCode::ChallengeInvalid).await;
+}
+
+#[tokio::test]
+async fn a_code_expires_after_five_minutes_and_is_used_only_once() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+
+    let challenge = t.challenge(&account).await;
+    let code = t.latest_code(&account).await;
+    t.advance(i64::from(policy::CODE_TTL_SECONDS));
+    let expired = t.verify(&challenge.challenge_id, &code).await;
+    expect_error(expired, StatusCode::UNAUTHORIZED, ApiErrorCode::CodeExpired).await;
+
+    let challenge = t.challenge(&account).await;
+    let code = t.latest_code(&account).await;
+    assert_eq!(t.verify(&challenge.challenge_id, &code).await.status(), StatusCode::OK);
+    let reused = t.verify(&challenge.challenge_id, &code).await;
+    expect_error(reused, StatusCode::UNAUTHORIZED, ApiErrorCode::ChallengeInvalid).await;
+}
+
+#[tokio::test]
+async fn a_new_code_only_after_the_cooldown_and_it_replaces_the_old_one() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let challenge = t.challenge(&account).await;
+    let first_code = t.latest_code(&account).await;
+    let resend = serde_json::json!({ "challengeId": challenge.challenge_id });
+
+    t.advance(i64::from(policy::RESEND_COOLDOWN_SECONDS) - 10);
+    let early = t.post("/v1/auth/resend", resend.clone()).await;
+    assert_eq!(early.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("10"));
+    let body = expect_error(early, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::ResendTooSoon).await;
+    assert_eq!(body.retry_after_seconds, Some(10));
+
+    t.advance(10);
+    let again = t.post("/v1/auth/resend", resend).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let second_code = t.latest_code(&account).await;
+    if second_code != first_code {
+        let old = t.verify(&challenge.challenge_id, &first_code).await;
+        expect_error(old, StatusCode::UNAUTHORIZED, ApiErrorCode::CodeIncorrect).await;
+    }
+    assert_eq!(t.verify(&challenge.challenge_id, &second_code).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_whole_session() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let first = t.sign_in(&account).await;
+
+    let rotated: masar_protocol::auth::Tokens =
+        t.refresh(first.refresh_token.expose()).await.json().await.unwrap();
+    assert_ne!(rotated.refresh_token.expose(), first.refresh_token.expose());
+    assert_eq!(t.record(rotated.access_token.expose()).await.status(), StatusCode::OK);
+
+    // The old refresh token comes back (stolen copy, or a replayed request): revoke everything.
+    let reused = t.refresh(first.refresh_token.expose()).await;
+    expect_error(reused, StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked).await;
+    let newest = t.refresh(rotated.refresh_token.expose()).await;
+    expect_error(newest, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+    let access = t.record(rotated.access_token.expose()).await;
+    expect_error(access, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+
+    // Another session of the same employee is not touched.
+    let other = t.sign_in(&account).await;
+    assert_eq!(t.record(other.access_token.expose()).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_access_token_expires_and_refresh_gives_a_new_one() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let tokens = t.sign_in(&account).await;
+    t.advance(i64::from(policy::ACCESS_TOKEN_SECONDS));
+    let expired = t.record(tokens.access_token.expose()).await;
+    expect_error(expired, StatusCode::UNAUTHORIZED, ApiErrorCode::SessionExpired).await;
+    let fresh: masar_protocol::auth::Tokens =
+        t.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    assert_eq!(t.record(fresh.access_token.expose()).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let tokens = t.sign_in(&account).await;
+    let out =
+        t.post("/v1/auth/logout", serde_json::json!({ "refreshToken": tokens.refresh_token.expose() })).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    expect_error(
+        t.record(tokens.access_token.expose()).await,
+        StatusCode::UNAUTHORIZED,
+        ApiErrorCode::Unauthenticated,
+    )
+    .await;
+    expect_error(
+        t.refresh(tokens.refresh_token.expose()).await,
+        StatusCode::UNAUTHORIZED,
+        ApiErrorCode::Unauthenticated,
+    )
+    .await;
+    // Logging out twice is harmless.
+    let again =
+        t.post("/v1/auth/logout", serde_json::json!({ "refreshToken": tokens.refresh_token.expose() })).await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn too_many_sign_in_requests_from_one_address_are_slowed_down() {
+    let t = TestServer::start_with(|config| config.auth_requests_per_minute = 3).await;
+    for _ in 0..3 {
+        let response = t.login(&stranger_id(), "x").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = t.login(&stranger_id(), "x").await;
+    assert!(limited.headers().contains_key("retry-after"));
+    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+    t.advance(60);
+    assert_eq!(t.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn without_an_sms_gateway_sign_in_says_so() {
+    // Seed with --demo, then run the same data without --demo and without --dev-sms.
+    let seeded = TestServer::start().await;
+    let account = seeded.first_account().await;
+    let dir = seeded.dir.path().to_owned();
+    seeded.server.shutdown().await.unwrap();
+    let mut config = masar_server::ServerConfig::demo_on_loopback(&dir);
+    config.demo = false;
+    config.dev_sms = false;
+    let server = masar_server::start(&config, std::future::pending()).await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/auth/login", server.base_url()))
+        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable).await;
+    let outbox =
+        reqwest::get(format!("{}/v1/dev/sms?national_id={}", server.base_url(), account.national_id))
+            .await
+            .unwrap();
+    assert_eq!(outbox.status(), StatusCode::NOT_FOUND, "no dev outbox without --demo or --dev-sms");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_outcome_is_audited_and_nothing_secret_is_stored() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let _ = t.login(account.national_id.as_str(), "wrong-password-1").await;
+    let tokens = t.sign_in(&account).await;
+    let code = t.latest_code(&account).await;
+    let rotated: masar_protocol::auth::Tokens =
+        t.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    let _ = t
+        .post("/v1/auth/logout", serde_json::json!({ "refreshToken": rotated.refresh_token.expose() }))
+        .await;
+    t.server.shutdown().await.unwrap();
+
+    let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
+    let events: Vec<(String, String)> = db
+        .prepare("SELECT event, outcome FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let pairs: Vec<(&str, &str)> = events.iter().map(|(e, o)| (e.as_str(), o.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("login", "wrong_password"),
+            ("login", "code_sent"),
+            ("verify", "signed_in"),
+            ("refresh", "rotated"),
+            ("logout", "ok")
+        ]
+    );
+    drop(db);
+    // The database file (and its WAL) never holds a password, a code or a token in clear.
+    let mut bytes = std::fs::read(t.dir.path().join("masar.db")).unwrap();
+    if let Ok(wal) = std::fs::read(t.dir.path().join("masar.db-wal")) {
+        bytes.extend(wal);
+    }
+    let haystack = String::from_utf8_lossy(&bytes);
+    for secret in [
+        account.password.as_str(),
+        "wrong-password-1",
+        tokens.access_token.expose(),
+        tokens.refresh_token.expose(),
+        rotated.access_token.expose(),
+        rotated.refresh_token.expose(),
+    ] {
+        assert!(!haystack.contains(secret), "a secret is stored in clear");
+    }
+    // Codes are stored as hashes and SMS texts only in the dev outbox's memory.
+    assert!(!haystack.contains(&format!("مسار: {code}")));
+}

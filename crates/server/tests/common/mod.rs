@@ -1,0 +1,128 @@
+//! Shared by the server's integration tests: a demo server on 127.0.0.1:0 with a clock the test
+//! moves, and the steps of signing in.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use masar_protocol::auth::{Challenge, DevSms, Tokens};
+use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount};
+use masar_server::{ManualClock, RunningServer, ServerConfig};
+use reqwest::StatusCode;
+use serde_json::json;
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
+        let mut config = ServerConfig::demo_on_loopback(dir.path());
+        config.clock = clock.clone();
+        adjust(&mut config);
+        let server = masar_server::start(&config, std::future::pending()).await.unwrap();
+        Self { server, clock, http: reqwest::Client::new(), dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url())
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(chrono::Duration::seconds(seconds));
+    }
+
+    pub async fn accounts(&self) -> Vec<DemoAccount> {
+        self.http.get(self.url("/v1/dev/accounts")).send().await.unwrap().json().await.unwrap()
+    }
+
+    pub async fn first_account(&self) -> DemoAccount {
+        self.accounts().await.remove(0)
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.http.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    pub async fn login(&self, national_id: &str, password: &str) -> reqwest::Response {
+        self.post("/v1/auth/login", json!({ "nationalId": national_id, "password": password })).await
+    }
+
+    pub async fn challenge(&self, account: &DemoAccount) -> Challenge {
+        let response = self.login(account.national_id.as_str(), &account.password).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The code in the last SMS the employee received.
+    pub async fn latest_code(&self, account: &DemoAccount) -> String {
+        let messages: Vec<DevSms> = self
+            .http
+            .get(self.url(&format!("/v1/dev/sms?national_id={}", account.national_id)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let text = &messages.last().expect("an SMS was sent").text;
+        code_in(text)
+    }
+
+    pub async fn verify(&self, challenge_id: &str, code: &str) -> reqwest::Response {
+        self.post("/v1/auth/verify", json!({ "challengeId": challenge_id, "code": code })).await
+    }
+
+    pub async fn sign_in(&self, account: &DemoAccount) -> Tokens {
+        let challenge = self.challenge(account).await;
+        let code = self.latest_code(account).await;
+        let response = self.verify(&challenge.challenge_id, &code).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    pub async fn record(&self, access_token: &str) -> reqwest::Response {
+        self.http.get(self.url("/v1/me/record")).bearer_auth(access_token).send().await.unwrap()
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        self.post("/v1/auth/refresh", json!({ "refreshToken": refresh_token })).await
+    }
+}
+
+/// The first run of six digits in a text.
+pub fn code_in(text: &str) -> String {
+    let digits: Vec<char> = text.chars().collect();
+    digits
+        .windows(6)
+        .find(|w| w.iter().all(char::is_ascii_digit))
+        .map(|w| w.iter().collect())
+        .expect("the SMS has a six-digit code")
+}
+
+/// Asserts an error answer and returns its body.
+pub async fn expect_error(
+    response: reqwest::Response,
+    status: StatusCode,
+    code: ApiErrorCode,
+) -> ApiErrorBody {
+    assert_eq!(response.status(), status);
+    let body: ApiErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, code, "{}", body.message);
+    assert!(body.message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "Arabic: {}", body.message);
+    body
+}
+
+/// A valid national ID no demo employee has.
+pub fn stranger_id() -> String {
+    masar_protocol::NationalId::with_check_digit("111111111").unwrap().to_string()
+}

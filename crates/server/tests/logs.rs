@@ -1,0 +1,67 @@
+//! No password, code or token ever reaches a log line, even at TRACE with request tracing on.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::TestServer;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn sign_in_logs_hold_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .init();
+
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let _ = t.login(account.national_id.as_str(), "a-wrong-password").await;
+    let tokens = t.sign_in(&account).await;
+    let code = t.latest_code(&account).await;
+    let _ = t.record(tokens.access_token.expose()).await;
+    let rotated: masar_protocol::auth::Tokens =
+        t.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    let _ = t.refresh(tokens.refresh_token.expose()).await; // reuse: logged as a warning
+    let _ = t
+        .post("/v1/auth/logout", serde_json::json!({ "refreshToken": rotated.refresh_token.expose() }))
+        .await;
+    t.server.shutdown().await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The logs are not empty: requests, the SMS (masked number) and the reuse warning are there.
+    assert!(logs.contains("verification code sent"), "{logs}");
+    assert!(logs.contains("session revoked"), "{logs}");
+    assert!(logs.contains("/v1/auth/verify"), "{logs}");
+    for secret in [
+        account.password.as_str(),
+        "a-wrong-password",
+        code.as_str(),
+        tokens.access_token.expose(),
+        tokens.refresh_token.expose(),
+        rotated.access_token.expose(),
+        rotated.refresh_token.expose(),
+    ] {
+        assert!(!logs.contains(secret), "a secret reached the logs");
+    }
+    assert!(!logs.contains(&account.national_id.as_str()[1..9]), "national IDs are masked in logs");
+}

@@ -1,0 +1,110 @@
+//! Signing in as the national SSO does it, in a real window with the real OS keychain (Secret
+//! Service in a private D-Bus session): the code from the demo phone, a wrong code, signing out,
+//! signing in offline from the encrypted local copy, and the automatic lock.
+
+use masar_e2e::{App, Launch, Server};
+
+#[tokio::test]
+async fn sign_in_with_the_sms_code_a_wrong_code_and_sign_out() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+    app.screenshot("sign-in-ar").await?;
+
+    app.submit_password(account.national_id.as_str(), &account.password).await?;
+    app.wait_for("[data-testid=code-step]").await?;
+    let masked = app.text("[data-testid=masked-mobile]").await?;
+    assert!(masked.starts_with("05") && masked.contains('*'), "{masked}");
+    let code = app.code_from_demo_phone().await?;
+    app.screenshot("sign-in-code-step-ar").await?;
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    app.enter_code(wrong).await?;
+    let message = app.wait_for("[data-testid=code-error]").await?.text().await?;
+    assert_eq!(message, "رمز التحقق غير صحيح. المحاولات المتبقية: 4.");
+    app.screenshot("sign-in-wrong-code-ar").await?;
+
+    app.enter_code(&code).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    let user = app.text("[data-testid=signed-in-user]").await?;
+    assert!(user.contains(&account.name_ar.first), "{user}");
+    app.screenshot("signed-in-home-ar").await?;
+
+    app.click("[data-testid=sign-out-button]").await?;
+    let tile = app.wait_for("[data-testid=profile-tile]").await?.text().await?;
+    assert!(tile.contains(&account.name_ar.first), "the start screen lists the employee: {tile}");
+    app.screenshot("signed-out-profiles-ar").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn offline_sign_in_opens_the_local_copy_after_an_online_one() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+
+    let app = App::launch_with(&server.url, launch.clone()).await?;
+    app.sign_in(&account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    app.close().await?;
+
+    // The network is gone; the app starts again on the same workstation.
+    server.kill()?;
+    let app = App::launch_with(&server.url, launch).await?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=profile-tile]").await?;
+    let filled = app.find("[data-testid=national-id-input]").await?.prop("value").await?.unwrap_or_default();
+    assert_eq!(filled, account.national_id.as_str(), "picking the tile fills the ID");
+
+    app.type_into("[data-testid=password-input]", "not-the-password").await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    let wrong = app.wait_for("[data-testid=password-error]").await?.text().await?;
+    assert!(wrong.contains("كلمة المرور غير صحيحة"), "{wrong}");
+
+    app.type_into("[data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    let banner = app.wait_for("[data-testid=offline-banner]").await?.text().await?;
+    assert!(banner.contains("وضع عدم الاتصال"), "{banner}");
+    app.wait_for("[data-testid=cached-at]").await?;
+    app.screenshot("offline-sign-in-ar").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn a_stranger_offline_is_told_the_first_sign_in_needs_the_network() -> anyhow::Result<()> {
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    server.kill()?;
+    let app = App::launch(&server.url).await?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.submit_password(account.national_id.as_str(), &account.password).await?;
+    let message = app.wait_for("[data-testid=sign-in-error]").await?.text().await?;
+    assert!(message.contains("لأول تسجيل دخول"), "{message}");
+    app.close().await
+}
+
+#[tokio::test]
+async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch_with(&server.url, Launch { data_dir: None, idle_lock_seconds: Some(3) }).await?;
+    app.sign_in(&account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+
+    // Nobody touches anything: the lock screen comes, and the data is gone from the window.
+    app.wait_for("[data-testid=unlock-form]").await?;
+    assert!(app.find("[data-testid=employee-name]").await.is_err());
+    app.screenshot("idle-locked-ar").await?;
+
+    app.type_into("[data-testid=unlock-password]", "wrong").await?;
+    app.click("[data-testid=unlock-submit]").await?;
+    let error = app.wait_for("[data-testid=unlock-error]").await?.text().await?;
+    assert!(error.contains("كلمة المرور غير صحيحة"), "{error}");
+    app.type_into("[data-testid=unlock-password]", &account.password).await?;
+    app.click("[data-testid=unlock-submit]").await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    app.close().await
+}
