@@ -64,7 +64,11 @@ fn forward_connection_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
 
 fn init_logging() {
     let filter = EnvFilter::try_from_env("MASAR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }
 
 fn exit_with(message: &str) -> ! {

@@ -34,7 +34,8 @@ enum Command {
     },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
-    /// Measure: time from starting the app to its first painted frame, under Xvfb.
+    /// Measure: start-up to first paint (the app under Xvfb) and vault unlock time
+    /// (`cargo bench -p masar-core --bench unlock`). Prints figures; asserts nothing.
     Bench {
         /// How many starts to time.
         #[arg(long, default_value_t = 7)]
@@ -51,7 +52,8 @@ fn main() -> Result<()> {
         Command::Test { no_e2e } => test(&ws, !no_e2e),
         Command::Bench { runs } => {
             setup::run(&ws)?;
-            bench::startup(&ws, runs.max(1))
+            bench::startup(&ws, runs.max(1))?;
+            ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()
         }
         Command::Bindings => ws
             .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])

@@ -1,4 +1,4 @@
-//! masar-server: the Masar back end (and, from the sign-in issue on, the identity provider) that
+//! masar-server: the identity provider (password + SMS code) and the Masar back end that
 //! Masar Desktop talks to. Runs on an embedded SQLite file; `--demo` seeds realistic employees.
 
 pub mod auth;
