@@ -35,9 +35,13 @@ pub struct Server {
 
 impl Server {
     pub fn start_demo() -> Result<Self> {
+        Self::start_demo_on("127.0.0.1:0")
+    }
+
+    fn start_demo_on(bind: &str) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let mut child = Command::new(env_path("MASAR_SERVER_BIN")?)
-            .args(["--demo", "--bind", "127.0.0.1:0", "--log", "warn", "--data-dir"])
+            .args(["--demo", "--bind", bind, "--log", "warn", "--data-dir"])
             .arg(data.path())
             .stdout(Stdio::piped())
             .spawn()
@@ -61,6 +65,15 @@ impl Server {
 
     pub async fn first_account(&self) -> Result<DemoAccount> {
         self.accounts().await?.into_iter().next().context("the demo server has no employees")
+    }
+
+    /// A new server with fresh data on the same address: the same demo employees (same seed),
+    /// but every session the old one issued is unknown to it.
+    pub fn replace_with_fresh(&mut self) -> Result<()> {
+        self.kill()?;
+        let address = self.url.trim_start_matches("http://").to_owned();
+        *self = Self::start_demo_on(&address)?;
+        Ok(())
     }
 
     /// Stops the server the way an outage would: the process is gone.

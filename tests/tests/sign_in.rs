@@ -108,3 +108,32 @@ async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow:
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     app.close().await
 }
+
+#[tokio::test]
+async fn a_session_the_server_no_longer_knows_asks_for_password_and_code_over_the_page() -> anyhow::Result<()>
+{
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+
+    // The server forgets every session (a new server with fresh data on the same address).
+    server.replace_with_fresh()?;
+    app.click("[data-testid=nav-settings]").await?;
+    app.click("[data-testid=nav-overview]").await?;
+
+    // Signing in again happens over the page; the ID is already there.
+    app.wait_for("[data-testid=reauth]").await?;
+    let id = app.find("[data-testid=reauth] [data-testid=national-id-input]").await?.prop("value").await?;
+    assert_eq!(id.as_deref(), Some(account.national_id.as_str()));
+    app.screenshot("session-ended-reauth-ar").await?;
+    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
+    let code = app.code_from_demo_phone().await?;
+    app.enter_code(&code).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    assert!(app.find("[data-testid=reauth]").await.is_err(), "the overlay is gone");
+    app.close().await
+}
