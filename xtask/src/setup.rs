@@ -23,6 +23,7 @@ const APT_PACKAGES: &[&str] = &[
     "xauth",
     "webkit2gtk-driver",
     "dbus-x11",
+    "dbus-daemon",
     "gnome-keyring",
     "libsecret-tools",
     "poppler-utils",
