@@ -9,6 +9,8 @@ pub mod digits;
 pub mod national_id;
 pub mod record;
 pub mod secret;
+pub mod sync;
+pub mod validate;
 
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};
 pub use national_id::{NationalId, NationalIdError};

@@ -10,8 +10,11 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 /// The schema, oldest first. Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_records.sql"), include_str!("../migrations/0002_auth.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_records.sql"),
+    include_str!("../migrations/0002_auth.sql"),
+    include_str!("../migrations/0003_sync.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod routes;
 pub mod store;
+pub mod sync;
 
 use std::net::SocketAddr;
 

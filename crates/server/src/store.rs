@@ -82,6 +82,11 @@ pub fn insert_record(conn: &Connection, record: &EmployeeRecord) -> anyhow::Resu
     )
     .context("insert employee")?;
     let id = Wire(&p.national_id);
+    conn.execute(
+        "INSERT INTO changes (national_id, kind, version, at) VALUES (?1, 'profile', 1, 0)",
+        params![id],
+    )
+    .context("record the new employee as a change")?;
     for (position, e) in (0_i64..).zip(&record.employment_events) {
         conn.execute(
             "INSERT INTO employment_events (national_id, position, kind, decision_number, date,
@@ -227,6 +232,15 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<EmployeeProfile> {
             additional_number: row.get("additional_number")?,
         },
     })
+}
+
+/// The profile and its version.
+pub fn load_profile(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<(EmployeeProfile, u64)>> {
+    conn.query_row("SELECT * FROM employees WHERE national_id = ?1", [Wire(id)], |row| {
+        Ok((profile_from_row(row)?, row.get::<_, u64>("version")?))
+    })
+    .optional()
+    .context("load profile")
 }
 
 /// The whole record of one employee, or `None` if there is no such employee.

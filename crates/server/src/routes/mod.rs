@@ -30,7 +30,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/verify", post(auth::verify))
         .route("/auth/resend", post(auth::resend))
         .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout));
+        .route("/auth/logout", post(auth::logout))
+        .route("/sync/push", post(crate::sync::handlers::push_handler))
+        .route("/sync/pull", post(crate::sync::handlers::pull_handler));
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts));
     }

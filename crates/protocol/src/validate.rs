@@ -1,0 +1,222 @@
+//! The rules every edit must pass, shared so the app can say at once what the server would say.
+//! The server is the authority: it runs the same checks again before applying anything.
+
+use serde::{Deserialize, Serialize};
+
+use crate::digits::normalize_digits;
+use crate::record::{NationalAddress, PersonName};
+
+/// One field's problem, in Arabic (the server speaks to the employee).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    /// The field's wire name, e.g. `mobile` or `address.postalCode`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: &str) -> Self {
+        Self { field: field.to_owned(), message: message.to_owned() }
+    }
+}
+
+/// Longest text accepted in a free-text field.
+pub const MAX_TEXT: usize = 100;
+
+/// `05XXXXXXXX` or `+9665XXXXXXXX` (or `9665…`, `009665…`), Eastern digits allowed → E.164.
+pub fn mobile(input: &str) -> Result<String, FieldError> {
+    let digits: String = normalize_digits(input).chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let rest = digits
+        .strip_prefix("+966")
+        .or_else(|| digits.strip_prefix("00966"))
+        .or_else(|| digits.strip_prefix("966"))
+        .or_else(|| digits.strip_prefix('0'))
+        .unwrap_or(&digits);
+    if rest.len() == 9 && rest.starts_with('5') && rest.chars().all(|c| c.is_ascii_digit()) {
+        Ok(format!("+966{rest}"))
+    } else {
+        Err(FieldError::new("mobile", "رقم الجوال غير صحيح. اكتبه بالصيغة 05XXXXXXXX."))
+    }
+}
+
+pub fn email(input: &str) -> Result<String, FieldError> {
+    let email = input.trim().to_lowercase();
+    let valid = email.len() <= MAX_TEXT
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && email.chars().all(|c| c.is_ascii_alphanumeric() || "@._-+".contains(c))
+                && email.matches('@').count() == 1
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(FieldError::new("email", "البريد الإلكتروني غير صحيح."))
+    }
+}
+
+fn digits_field(field: &str, input: &str, count: usize, message: &str) -> Result<String, FieldError> {
+    let value = normalize_digits(input);
+    if value.len() == count && value.chars().all(|c| c.is_ascii_digit()) {
+        Ok(value)
+    } else {
+        Err(FieldError::new(field, message))
+    }
+}
+
+/// Free text: trimmed, not empty, at most [`MAX_TEXT`] characters, no control characters.
+/// Markup is allowed as text (the UI never renders it as HTML).
+pub fn text(field: &str, input: &str, label: &str) -> Result<String, FieldError> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(FieldError { field: field.into(), message: format!("أدخل {label}.") });
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(FieldError {
+            field: field.into(), message: format!("{label} أطول من {MAX_TEXT} حرف.")
+        });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(FieldError {
+            field: field.into(),
+            message: format!("{label} يحتوي على رموز غير مسموحة."),
+        });
+    }
+    Ok(value.to_owned())
+}
+
+/// Every part of a national address, normalised; all problems at once.
+pub fn address(input: &NationalAddress) -> Result<NationalAddress, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut take = |result: Result<String, FieldError>| match result {
+        Ok(value) => value,
+        Err(error) => {
+            errors.push(error);
+            String::new()
+        }
+    };
+    let address = NationalAddress {
+        building_number: take(digits_field(
+            "address.buildingNumber",
+            &input.building_number,
+            4,
+            "رقم المبنى 4 أرقام.",
+        )),
+        street: take(text("address.street", &input.street, "اسم الشارع")),
+        district: take(text("address.district", &input.district, "اسم الحي")),
+        city: take(text("address.city", &input.city, "اسم المدينة")),
+        postal_code: take(digits_field(
+            "address.postalCode",
+            &input.postal_code,
+            5,
+            "الرمز البريدي 5 أرقام.",
+        )),
+        additional_number: take(digits_field(
+            "address.additionalNumber",
+            &input.additional_number,
+            4,
+            "الرقم الإضافي 4 أرقام.",
+        )),
+    };
+    if errors.is_empty() { Ok(address) } else { Err(errors) }
+}
+
+/// A person's name in Latin letters (the English spelling an employee may correct).
+pub fn latin_name(input: &PersonName) -> Result<PersonName, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut part = |field: &str, value: &str| {
+        let checked = text(field, value, "الاسم").and_then(|v| {
+            if v.chars().all(|c| c.is_ascii_alphabetic() || " -'".contains(c)) {
+                Ok(v)
+            } else {
+                Err(FieldError::new(field, "يُكتب الاسم بالإنجليزية بحروف لاتينية فقط."))
+            }
+        });
+        checked.unwrap_or_else(|error| {
+            errors.push(error);
+            String::new()
+        })
+    };
+    let name = PersonName {
+        first: part("nameEn.first", &input.first),
+        father: part("nameEn.father", &input.father),
+        grandfather: part("nameEn.grandfather", &input.grandfather),
+        family: part("nameEn.family", &input.family),
+    };
+    if errors.is_empty() { Ok(name) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobiles_in_every_usual_form_become_e164() {
+        for input in
+            ["0512345678", "+966512345678", "966512345678", "00966512345678", "٠٥١٢٣٤٥٦٧٨", "051 234 5678"]
+        {
+            assert_eq!(mobile(input), Ok("+966512345678".into()), "{input}");
+        }
+        for input in ["", "0412345678", "05123", "051234567890", "abc", "+971512345678"] {
+            assert_eq!(mobile(input).unwrap_err().field, "mobile", "{input}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Munira.A@MOF.gov.sa "), Ok("munira.a@mof.gov.sa".into()));
+        for bad in ["", "a@", "@b.sa", "a@b", "a b@c.sa", "a@@b.sa", "<script>@x.sa"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn good_address() -> NationalAddress {
+        NationalAddress {
+            building_number: "٤٧١٩".into(),
+            street: " شارع التخصصي ".into(),
+            district: "العليا".into(),
+            city: "الرياض".into(),
+            postal_code: "11738".into(),
+            additional_number: "9574".into(),
+        }
+    }
+
+    #[test]
+    fn an_address_is_normalised_or_every_problem_is_named() {
+        let ok = address(&good_address()).unwrap();
+        assert_eq!(ok.building_number, "4719");
+        assert_eq!(ok.street, "شارع التخصصي");
+        let bad = NationalAddress {
+            postal_code: "117380".into(),
+            street: "x".repeat(MAX_TEXT + 1),
+            city: " ".into(),
+            ..good_address()
+        };
+        let errors = address(&bad).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["address.street", "address.city", "address.postalCode"]);
+        assert!(errors.iter().all(|e| e.message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))));
+    }
+
+    #[test]
+    fn markup_is_text_but_control_characters_are_refused() {
+        assert_eq!(text("street", "<b>شارع</b>", "الشارع"), Ok("<b>شارع</b>".into()));
+        assert!(text("street", "a\u{0007}b", "الشارع").is_err());
+    }
+
+    #[test]
+    fn english_names_are_latin_letters() {
+        let name = PersonName {
+            first: "Munira".into(),
+            father: "Omar".into(),
+            grandfather: "Ibrahim".into(),
+            family: "Al-Shammari".into(),
+        };
+        assert!(latin_name(&name).is_ok());
+        let arabic = PersonName { first: "منيرة".into(), ..name };
+        assert_eq!(latin_name(&arabic).unwrap_err()[0].field, "nameEn.first");
+    }
+}

@@ -1,0 +1,113 @@
+//! Exactly once: the results and the client's last mutation id are stored in the transaction
+//! that applies the mutations, so a push resent after a lost answer gets the stored results.
+
+use masar_protocol::NationalId;
+use masar_protocol::sync::{Mutation, MutationOutcome, MutationResult};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::apply::{Actor, apply};
+use crate::auth::store::audit;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error("this client id belongs to another employee")]
+    ForeignClient,
+    #[error(transparent)]
+    Db(#[from] anyhow::Error),
+}
+
+impl From<rusqlite::Error> for PushError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Db(error.into())
+    }
+}
+
+/// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
+fn digest(mutation: &Mutation) -> anyhow::Result<String> {
+    let json = serde_json::to_vec(mutation)?;
+    Ok(hex::encode(Sha256::digest(&json)))
+}
+
+pub fn push(
+    conn: &mut Connection,
+    employee: &NationalId,
+    client_id: &str,
+    mutations: &[Mutation],
+    now_ms: i64,
+    from: &str,
+) -> Result<Vec<MutationResult>, PushError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let owner: Option<(String, u64)> = tx
+        .query_row(
+            "SELECT national_id, last_mutation_id FROM sync_clients WHERE client_id = ?1",
+            [client_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let mut last = match owner {
+        Some((owner, _)) if owner != employee.as_str() => return Err(PushError::ForeignClient),
+        Some((_, last)) => last,
+        None => {
+            tx.execute(
+                "INSERT INTO sync_clients (client_id, national_id, last_mutation_id) VALUES (?1, ?2, 0)",
+                params![client_id, employee.as_str()],
+            )?;
+            0
+        }
+    };
+    let mut results = Vec::with_capacity(mutations.len());
+    for mutation in mutations {
+        let fingerprint = digest(mutation)?;
+        if mutation.id <= last {
+            let stored: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT digest, result FROM sync_results WHERE client_id = ?1 AND mutation_id = ?2",
+                    params![client_id, mutation.id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let outcome = match stored {
+                Some((seen, result)) if seen == fingerprint => {
+                    serde_json::from_str(&result).map_err(anyhow::Error::from)?
+                }
+                _ => MutationOutcome::IdReused,
+            };
+            results.push(MutationResult { id: mutation.id, outcome });
+            continue;
+        }
+        let outcome = apply(
+            &tx,
+            employee,
+            mutation.base_version,
+            &mutation.body,
+            &mutation.fields,
+            Actor::Employee,
+            now_ms,
+        )?;
+        tx.execute(
+            "INSERT INTO sync_results (client_id, mutation_id, digest, result) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                client_id,
+                mutation.id,
+                fingerprint,
+                serde_json::to_string(&outcome).map_err(anyhow::Error::from)?
+            ],
+        )?;
+        let label = match &outcome {
+            MutationOutcome::Applied { .. } => "applied",
+            MutationOutcome::Rejected { .. } => "rejected",
+            MutationOutcome::Conflict { .. } => "conflict",
+            MutationOutcome::IdReused => "id_reused",
+        };
+        audit(&tx, now_ms, "sync_push", label, Some(employee), from)?;
+        last = mutation.id;
+        results.push(MutationResult { id: mutation.id, outcome });
+    }
+    tx.execute(
+        "UPDATE sync_clients SET last_mutation_id = ?2 WHERE client_id = ?1",
+        params![client_id, last],
+    )?;
+    tx.commit()?;
+    Ok(results)
+}

@@ -1,0 +1,214 @@
+//! The sync protocol against the real server in-process on 127.0.0.1:0.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestServer;
+use masar_protocol::sync::{
+    Change, ContactUpdate, EmploymentUpdate, Mutation, MutationBody, MutationOutcome, PullResponse,
+    PushResponse,
+};
+use masar_protocol::{DemoAccount, EmployeeProfile, NationalAddress};
+use masar_server::sync::apply::{Actor, apply};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const CLIENT: &str = "0123456789abcdef0123456789abcdef";
+
+struct Session {
+    t: TestServer,
+    account: DemoAccount,
+    token: String,
+}
+
+impl Session {
+    async fn new() -> Self {
+        let t = TestServer::start().await;
+        let account = t.first_account().await;
+        let token = t.sign_in(&account).await.access_token.expose().to_owned();
+        Self { t, account, token }
+    }
+
+    async fn push_raw(&self, client: &str, mutations: &[Mutation]) -> reqwest::Response {
+        self.t
+            .http
+            .post(self.t.url("/v1/sync/push"))
+            .bearer_auth(&self.token)
+            .json(&json!({ "clientId": client, "mutations": mutations }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn push(&self, mutations: &[Mutation]) -> Vec<MutationOutcome> {
+        let response = self.push_raw(CLIENT, mutations).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: PushResponse = response.json().await.unwrap();
+        assert_eq!(
+            body.results.iter().map(|r| r.id).collect::<Vec<_>>(),
+            mutations.iter().map(|m| m.id).collect::<Vec<_>>()
+        );
+        body.results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    async fn pull(&self, cursor: u64) -> PullResponse {
+        self.t
+            .http
+            .post(self.t.url("/v1/sync/pull"))
+            .bearer_auth(&self.token)
+            .json(&json!({ "cursor": cursor }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn profile(&self) -> (EmployeeProfile, u64, u64) {
+        let pulled = self.pull(0).await;
+        let Change::Profile { seq, version, profile } = pulled.changes.into_iter().next().unwrap();
+        (profile, version, seq)
+    }
+}
+
+fn contact(profile: &EmployeeProfile, mobile: &str, postal: &str) -> ContactUpdate {
+    ContactUpdate {
+        mobile: mobile.into(),
+        email: profile.email.clone(),
+        address: NationalAddress { postal_code: postal.into(), ..profile.address.clone() },
+    }
+}
+
+fn mutation(id: u64, base: u64, body: MutationBody) -> Mutation {
+    Mutation { id, base_version: base, fields: vec![], body }
+}
+
+fn touching(id: u64, base: u64, fields: &[&str], body: MutationBody) -> Mutation {
+    Mutation { id, base_version: base, fields: fields.iter().map(|f| (*f).to_owned()).collect(), body }
+}
+
+#[tokio::test]
+async fn a_pushed_edit_is_applied_once_and_pulled_in_server_order() {
+    let s = Session::new().await;
+    let (profile, version, seq) = s.profile().await;
+    assert_eq!(profile.national_id, s.account.national_id);
+    assert_eq!(version, 1);
+
+    let edit = mutation(1, version, MutationBody::UpdateContact(contact(&profile, "٠٥٥٥١٢٣٤٥٦", "12345")));
+    assert_eq!(s.push(std::slice::from_ref(&edit)).await, [MutationOutcome::Applied { version: 2 }]);
+
+    let pulled = s.pull(seq).await;
+    assert!(!pulled.has_more);
+    let [Change::Profile { version, profile: after, .. }] = pulled.changes.as_slice() else {
+        panic!("{pulled:?}")
+    };
+    assert_eq!(*version, 2);
+    assert_eq!(after.mobile, "+966555123456", "normalised to E.164");
+    assert_eq!(after.address.postal_code, "12345");
+    assert!(s.pull(pulled.cursor).await.changes.is_empty());
+
+    // The answer was lost; the client sends the same push again: the stored result, no new effect.
+    assert_eq!(s.push(&[edit]).await, [MutationOutcome::Applied { version: 2 }]);
+    assert_eq!(s.profile().await.1, 2);
+    assert!(s.pull(pulled.cursor).await.changes.is_empty(), "no second change");
+}
+
+#[tokio::test]
+async fn a_reused_id_with_other_content_is_refused() {
+    let s = Session::new().await;
+    let (profile, version, _) = s.profile().await;
+    let first = mutation(1, version, MutationBody::UpdateContact(contact(&profile, "0555123456", "12345")));
+    let other = mutation(1, version, MutationBody::UpdateContact(contact(&profile, "0555999999", "12345")));
+    s.push(&[first]).await;
+    assert_eq!(s.push(&[other]).await, [MutationOutcome::IdReused]);
+    assert_eq!(s.profile().await.0.mobile, "+966555123456");
+}
+
+#[tokio::test]
+async fn invalid_and_forbidden_edits_are_results_that_do_not_block_the_queue() {
+    let s = Session::new().await;
+    let (profile, version, _) = s.profile().await;
+    let results = s
+        .push(&[
+            mutation(1, version, MutationBody::UpdateContact(contact(&profile, "0412345678", "117380"))),
+            mutation(
+                2,
+                version,
+                MutationBody::UpdateEmployment(EmploymentUpdate {
+                    entity: "وزارة أخرى".into(),
+                    job_title: "مدير".into(),
+                }),
+            ),
+            mutation(3, version, MutationBody::UpdateContact(contact(&profile, "0512345670", "11111"))),
+        ])
+        .await;
+    let MutationOutcome::Rejected { errors } = &results[0] else { panic!("{results:?}") };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["mobile", "address.postalCode"]);
+    assert!(errors[1].message.contains("5 أرقام"), "{}", errors[1].message);
+    let MutationOutcome::Rejected { errors } = &results[1] else { panic!("{results:?}") };
+    assert!(errors[0].message.contains("الموارد البشرية"));
+    assert_eq!(results[2], MutationOutcome::Applied { version: 2 });
+    let (after, _, _) = s.profile().await;
+    assert_eq!(after.entity, profile.entity, "HR-only fields unchanged");
+}
+
+#[tokio::test]
+async fn the_same_field_changed_by_hr_is_a_conflict_another_field_is_merged() {
+    let s = Session::new().await;
+    let (profile, base, _) = s.profile().await;
+
+    // HR changes the mobile on the server while the employee edits offline from version `base`.
+    let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
+    let hr_edit = MutationBody::UpdateContact(contact(&profile, "0566666666", &profile.address.postal_code));
+    let hr = apply(&db, &s.account.national_id, base, &hr_edit, &[], Actor::Hr, 0).unwrap();
+    assert_eq!(hr, MutationOutcome::Applied { version: base + 1 });
+
+    let mine = touching(
+        1,
+        base,
+        &["mobile"],
+        MutationBody::UpdateContact(contact(&profile, "0577777777", &profile.address.postal_code)),
+    );
+    let results = s.push(&[mine]).await;
+    let MutationOutcome::Conflict { fields, server, version } = &results[0] else { panic!("{results:?}") };
+    assert_eq!(fields, &["mobile"]);
+    assert_eq!(server.mobile, "+966566666666", "the server's value comes back");
+    assert_eq!(*version, base + 1);
+
+    // Editing only the postal code from the same old base does not touch HR's field: merged.
+    // The form still holds the old mobile, but only the postal code was touched.
+    let other_field = touching(
+        2,
+        base,
+        &["address.postalCode"],
+        MutationBody::UpdateContact(contact(&profile, &profile.mobile, "54321")),
+    );
+    assert_eq!(s.push(&[other_field]).await, [MutationOutcome::Applied { version: base + 2 }]);
+    let (after, _, _) = s.profile().await;
+    assert_eq!((after.mobile.as_str(), after.address.postal_code.as_str()), ("+966566666666", "54321"));
+}
+
+#[tokio::test]
+async fn a_client_id_is_bound_to_one_employee_and_must_look_like_one() {
+    let s = Session::new().await;
+    assert_eq!(s.push_raw("short", &[]).await.status(), StatusCode::BAD_REQUEST);
+    s.push(&[]).await;
+    let other = s.t.accounts().await.remove(1);
+    let other_token = s.t.sign_in(&other).await.access_token.expose().to_owned();
+    let response =
+        s.t.http
+            .post(s.t.url("/v1/sync/push"))
+            .bearer_auth(other_token)
+            .json(&json!({ "clientId": CLIENT, "mutations": [] }))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let unauthenticated =
+        s.t.http.post(s.t.url("/v1/sync/pull")).json(&json!({ "cursor": 0 })).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+}
