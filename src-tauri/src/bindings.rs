@@ -23,8 +23,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sign_out,
             commands::employee,
             commands::demo_sms,
+            commands::update_contact,
+            commands::update_personal,
+            commands::resolve_conflict,
+            commands::dismiss_edit,
+            commands::sync_status,
+            commands::sync_now,
+            commands::employee_local,
         ])
-        .events(collect_events![events::ConnectionChanged])
+        .events(collect_events![events::ConnectionChanged, events::SyncChanged])
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use masar_core::core::AppInfo;
+use masar_core::sync::SyncStatus;
 use masar_core::{AuthState, ConnectionStatus, EmployeeView, MasarCore, Settings, SettingsInput, UiError};
 use masar_protocol::auth::DevSms;
+use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
 use serde::Deserialize;
 use tauri::State;
 
@@ -119,4 +121,66 @@ pub async fn employee(core: Core<'_>) -> Result<EmployeeView, UiError> {
 #[specta::specta]
 pub async fn demo_sms(core: Core<'_>) -> Result<Vec<DevSms>, UiError> {
     core.demo_sms().await.map_err(|e| core.ui_error(&e))
+}
+
+/// A form's values and the fields the employee changed in it.
+#[derive(Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactEdit {
+    values: ContactUpdate,
+    changed: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonalEdit {
+    values: PersonalUpdate,
+    changed: Vec<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_contact(core: Core<'_>, edit: ContactEdit) -> Result<EmployeeView, UiError> {
+    core.queue_edit(MutationBody::UpdateContact(edit.values), edit.changed)
+        .await
+        .map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_personal(core: Core<'_>, edit: PersonalEdit) -> Result<EmployeeView, UiError> {
+    core.queue_edit(MutationBody::UpdatePersonal(edit.values), edit.changed)
+        .await
+        .map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_conflict(core: Core<'_>, id: u32, keep_mine: bool) -> Result<EmployeeView, UiError> {
+    core.resolve_conflict(u64::from(id), keep_mine).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dismiss_edit(core: Core<'_>, id: u32) -> Result<EmployeeView, UiError> {
+    core.dismiss_edit(u64::from(id)).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sync_status(core: Core<'_>) -> SyncStatus {
+    core.sync_status()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sync_now(core: Core<'_>) {
+    core.sync_now();
+}
+
+/// The employee as the local vault has it, without asking the server (after a sync round).
+#[tauri::command]
+#[specta::specta]
+pub async fn employee_local(core: Core<'_>) -> Result<EmployeeView, UiError> {
+    core.local_view().await.map_err(|e| core.ui_error(&e))
 }

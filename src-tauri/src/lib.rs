@@ -35,6 +35,7 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));
+            forward_sync_status(app.handle().clone(), Arc::clone(&core));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
@@ -57,6 +58,20 @@ fn forward_connection_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
             last = status.clone();
             if let Err(error) = events::ConnectionChanged(status).emit(&app) {
                 tracing::warn!(%error, "cannot send the connection status to the window");
+            }
+        }
+    });
+}
+
+/// Runs the sync loop and tells the window whenever its status changes.
+fn forward_sync_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
+    tauri::async_runtime::spawn(async move {
+        let _sync = core.spawn_sync_loop();
+        let mut updates = core.subscribe_sync();
+        while updates.changed().await.is_ok() {
+            let status = updates.borrow_and_update().clone();
+            if let Err(error) = events::SyncChanged(status).emit(&app) {
+                tracing::warn!(%error, "cannot send the sync status to the window");
             }
         }
     });

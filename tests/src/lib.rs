@@ -15,6 +15,18 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use masar_protocol::DemoAccount;
 
+/// The WebDriver session of the app now open, if any: WebKitWebDriver runs one at a time, so a
+/// test that failed before closing its session must not block the next ones.
+static OPEN_SESSION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Ends a session a failed test left open.
+async fn close_stale_session(driver: &str) {
+    let stale = OPEN_SESSION.lock().map(|mut open| open.take()).unwrap_or(None);
+    if let Some(id) = stale {
+        let _ = reqwest::Client::new().delete(format!("{driver}/session/{id}")).send().await;
+    }
+}
+
 /// How long any one expected change may take before the test fails. Not a speed goal: a
 /// generous bound so a stuck UI fails the test instead of hanging it.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -30,7 +42,7 @@ fn env_path(name: &str) -> Result<PathBuf> {
 pub struct Server {
     pub url: String,
     child: Child,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl Server {
@@ -39,7 +51,10 @@ impl Server {
     }
 
     fn start_demo_on(bind: &str) -> Result<Self> {
-        let data = tempfile::tempdir()?;
+        Self::start_with_data(bind, tempfile::tempdir()?)
+    }
+
+    fn start_with_data(bind: &str, data: tempfile::TempDir) -> Result<Self> {
         let mut child = Command::new(env_path("MASAR_SERVER_BIN")?)
             .args(["--demo", "--bind", bind, "--log", "warn", "--data-dir"])
             .arg(data.path())
@@ -55,7 +70,7 @@ impl Server {
             .to_owned();
         // Keep reading so the server never blocks on a full pipe.
         std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-        Ok(Self { url, child, _data: data })
+        Ok(Self { url, child, data })
     }
 
     /// The demo employees with their passwords, straight from the server.
@@ -74,6 +89,23 @@ impl Server {
         let address = self.url.trim_start_matches("http://").to_owned();
         *self = Self::start_demo_on(&address)?;
         Ok(())
+    }
+
+    /// After [`Self::kill`]: the same server again (same address, same data), as when the
+    /// network comes back.
+    pub fn start_again(self) -> Result<Self> {
+        let address = self.url.trim_start_matches("http://").to_owned();
+        let mut old = std::mem::ManuallyDrop::new(self);
+        // Take the data directory out of the stopped server without dropping (deleting) it.
+        let data = std::mem::replace(&mut old.data, tempfile::tempdir()?);
+        let _ = old.child.kill();
+        let _ = old.child.wait();
+        Self::start_with_data(&address, data)
+    }
+
+    /// The server's database file (to check what it stored).
+    pub fn database(&self) -> PathBuf {
+        self.data.path().join("masar.db")
     }
 
     /// Stops the server the way an outage would: the process is gone.
@@ -133,11 +165,15 @@ impl App {
             serde_json::json!({ "application": env_path("MASAR_APP_BIN")?, "args": args }),
         );
         let driver = std::env::var("TAURI_DRIVER_URL").context("TAURI_DRIVER_URL is not set")?;
+        close_stale_session(&driver).await;
         let client = ClientBuilder::native()
             .capabilities(capabilities)
             .connect(&driver)
             .await
             .context("cannot open a WebDriver session on tauri-driver")?;
+        if let (Ok(Some(id)), Ok(mut open)) = (client.session_id().await, OPEN_SESSION.lock()) {
+            *open = Some(id);
+        }
         let app = Self { client, _dirs: dirs };
         app.wait_for("[data-testid=app-title]").await?;
         Ok(app)
@@ -257,6 +293,21 @@ impl App {
 
     pub async fn close(self) -> Result<()> {
         self.client.close().await?;
+        if let Ok(mut open) = OPEN_SESSION.lock() {
+            *open = None;
+        }
+        Ok(())
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            if Instant::now() > deadline {
+                bail!("{css} was still there after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use masar_protocol::api::SERVICE_NAME;
 use masar_protocol::auth::{
     Challenge, DevSms, LoginRequest, RefreshRequest, ResendRequest, Tokens, VerifyRequest,
 };
+use masar_protocol::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use masar_protocol::{
     ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId, WireSecret,
 };
@@ -229,6 +230,19 @@ impl MasarClient {
         } else {
             Err(ClientError::Server { status: response.status().as_u16() })
         }
+    }
+
+    pub async fn push(
+        &self,
+        token: &Sensitive<String>,
+        request: &PushRequest,
+    ) -> Result<PushResponse, ClientError> {
+        send_json(self.http.post(self.url("v1/sync/push")?).bearer_auth(token.expose()).json(request)).await
+    }
+
+    pub async fn pull(&self, token: &Sensitive<String>, cursor: u64) -> Result<PullResponse, ClientError> {
+        let body = PullRequest { cursor, limit: None };
+        send_json(self.http.post(self.url("v1/sync/pull")?).bearer_auth(token.expose()).json(&body)).await
     }
 
     /// The demo phone: the SMS the dev outbox holds for this employee.

@@ -13,8 +13,11 @@ use crate::connection::ConnectionStatus;
 use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
 use crate::keychain::Keychain;
+use masar_protocol::sync::MutationBody;
+
 use crate::session::{AuthState, EmployeeView, SessionError, Sessions};
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
+use crate::sync::{Backoff, SYNC_INTERVAL, SyncStatus};
 use crate::vault::Vaults;
 use crate::vault::crypto::{DEFAULT_KDF, KdfParams};
 
@@ -55,6 +58,8 @@ pub struct MasarCore {
     recheck: Notify,
     sessions: Sessions,
     idle_lock_seconds: Option<u32>,
+    sync_status: watch::Sender<SyncStatus>,
+    sync_now: Notify,
 }
 
 fn data_dir() -> PathBuf {
@@ -87,6 +92,8 @@ impl MasarCore {
             recheck: Notify::new(),
             sessions: Sessions::new(vaults),
             idle_lock_seconds: options.idle_lock_seconds,
+            sync_status: watch::channel(SyncStatus::Idle).0,
+            sync_now: Notify::new(),
         }))
     }
 
@@ -141,7 +148,11 @@ impl MasarCore {
             tracing::debug!(server = %client.base(), %error, "health check failed");
         }
         let status = ConnectionStatus::from_check(&result, self.language());
-        self.status.send_replace(status.clone());
+        let previous = self.status.send_replace(status.clone());
+        if status.is_online() && !previous.is_online() {
+            // Back online: send what waits without waiting for the timer.
+            self.sync_now.notify_one();
+        }
         status
     }
 
@@ -180,12 +191,16 @@ impl MasarCore {
 
     pub async fn start_sign_in(&self, national_id: &str, password: String) -> Result<AuthState, CoreError> {
         let demo = self.server_is_demo();
-        Ok(self.sessions.start(&self.client(), national_id, password, demo).await?)
+        let state = self.sessions.start(&self.client(), national_id, password, demo).await?;
+        // An offline sign-in is signed in at once: its queued edits may go when the network returns.
+        self.sync_now.notify_one();
+        Ok(state)
     }
 
     pub async fn verify_code(&self, code: &str) -> Result<AuthState, CoreError> {
         let state = self.sessions.verify(&self.client(), code).await?;
         self.recheck.notify_one();
+        self.sync_now.notify_one();
         Ok(state)
     }
 
@@ -204,7 +219,9 @@ impl MasarCore {
     }
 
     pub async fn unlock(&self, password: String) -> Result<AuthState, CoreError> {
-        Ok(self.sessions.unlock(password).await?)
+        let state = self.sessions.unlock(password).await?;
+        self.sync_now.notify_one();
+        Ok(state)
     }
 
     pub async fn sign_out(&self) -> AuthState {
@@ -221,6 +238,107 @@ impl MasarCore {
     pub async fn demo_sms(&self) -> Result<Vec<DevSms>, CoreError> {
         let id = self.sessions.current_national_id().await.ok_or(SessionError::NotSignedIn)?;
         Ok(self.client().dev_sms(&id).await?)
+    }
+
+    /// Queues an edit (checked first as the server will) and starts a sync round.
+    pub async fn queue_edit(
+        &self,
+        body: MutationBody,
+        fields: Vec<String>,
+    ) -> Result<EmployeeView, CoreError> {
+        self.sessions.queue_edit(body, fields).await?;
+        self.sync_now.notify_one();
+        self.local_view().await
+    }
+
+    /// The employee as the vault has it (no network): after a local change.
+    pub async fn local_view(&self) -> Result<EmployeeView, CoreError> {
+        Ok(self.sessions.local_view().await?)
+    }
+
+    pub async fn resolve_conflict(&self, id: u64, keep_mine: bool) -> Result<EmployeeView, CoreError> {
+        self.sessions.resolve_conflict(id, keep_mine).await?;
+        if keep_mine {
+            self.sync_now.notify_one();
+        }
+        self.local_view().await
+    }
+
+    pub async fn dismiss_edit(&self, id: u64) -> Result<EmployeeView, CoreError> {
+        self.sessions.dismiss_edit(id).await?;
+        self.local_view().await
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync_status.borrow().clone()
+    }
+
+    pub fn subscribe_sync(&self) -> watch::Receiver<SyncStatus> {
+        self.sync_status.subscribe()
+    }
+
+    /// Asks for a sync round now.
+    pub fn sync_now(&self) {
+        self.sync_now.notify_one();
+    }
+
+    /// One sync round now, publishing its outcome; returns what the status bar shows.
+    pub async fn sync_round(&self) -> SyncStatus {
+        let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        let Some(pending) = self.sessions.pending_count().await.map(count) else {
+            self.sync_status.send_replace(SyncStatus::Idle);
+            return SyncStatus::Idle;
+        };
+        self.sync_status.send_replace(SyncStatus::Syncing { pending });
+        let status = match self.sessions.sync_once(&self.client()).await {
+            Ok(report) => SyncStatus::Synced { at: chrono::Utc::now(), pending: count(report.pending) },
+            Err(SessionError::Client(error))
+                if matches!(
+                    error.code(),
+                    crate::ErrorCode::ServerUnreachable | crate::ErrorCode::ServerTimeout
+                ) =>
+            {
+                self.sessions.mark_offline().await;
+                SyncStatus::Offline { pending: self.sessions.pending_count().await.map_or(pending, count) }
+            }
+            Err(SessionError::NotSignedIn) => SyncStatus::Idle,
+            Err(error) => {
+                let reason = CoreError::from(error).to_ui(self.language()).message;
+                SyncStatus::Failed {
+                    pending: self.sessions.pending_count().await.map_or(pending, count),
+                    reason,
+                }
+            }
+        };
+        self.sync_status.send_replace(status.clone());
+        status
+    }
+
+    /// Runs sync rounds until aborted: every [`SYNC_INTERVAL`], at once on a local edit, a
+    /// sign-in or a reconnect, and after a failure with capped exponential backoff and jitter.
+    pub fn spawn_sync_loop(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let core = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut backoff = Backoff::default();
+            let mut wait = Duration::ZERO;
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {},
+                    () = core.sync_now.notified() => {},
+                }
+                wait = match core.sync_round().await {
+                    SyncStatus::Synced { pending, .. } => {
+                        backoff.reset();
+                        if pending > 0 { Duration::ZERO } else { SYNC_INTERVAL }
+                    }
+                    SyncStatus::Idle => {
+                        backoff.reset();
+                        SYNC_INTERVAL
+                    }
+                    _ => backoff.next_wait(),
+                };
+            }
+        })
     }
 
     /// Maps an error to what the UI shows, in the current language.

@@ -47,6 +47,7 @@ pub enum ErrorCode {
     PasswordRequired,
     CodeFormat,
     IdleLockOutOfRange,
+    InvalidInput,
 }
 
 /// What a command returns on failure.
@@ -54,6 +55,8 @@ pub enum ErrorCode {
 pub struct UiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For an invalid form: what is wrong with each field (shown next to the field).
+    pub fields: Vec<masar_protocol::validate::FieldError>,
 }
 
 impl std::fmt::Display for UiError {
@@ -88,7 +91,11 @@ impl CoreError {
     }
 
     pub fn to_ui(&self, language: Language) -> UiError {
-        UiError { code: self.code(), message: self.localize(language) }
+        let fields = match self {
+            Self::Session(SessionError::Invalid(errors)) => errors.clone(),
+            _ => Vec::new(),
+        };
+        UiError { code: self.code(), message: self.localize(language), fields }
     }
 }
 
@@ -128,6 +135,8 @@ fn session_code(error: &SessionError) -> ErrorCode {
             _ => ErrorCode::VaultUnavailable,
         },
         SessionError::Task(_) => ErrorCode::Internal,
+        SessionError::Invalid(_) => ErrorCode::InvalidInput,
+        SessionError::NoSuchEdit => ErrorCode::NotFound,
     }
 }
 
@@ -184,6 +193,11 @@ fn session_message(error: &SessionError, language: Language) -> String {
             ),
         },
         SessionError::Task(_) => internal_error().message,
+        SessionError::Invalid(_) => pick(
+            "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
+            "The change was not saved: correct the marked fields, then press Update.",
+        ),
+        SessionError::NoSuchEdit => pick("لم يعد هذا التعديل موجودًا.", "This edit no longer exists."),
     }
 }
 
@@ -192,5 +206,6 @@ pub fn internal_error() -> UiError {
     UiError {
         code: ErrorCode::Internal,
         message: "حدث خطأ غير متوقع في التطبيق. أعد المحاولة، وإن تكرر فأعد تشغيل التطبيق.".into(),
+        fields: Vec::new(),
     }
 }

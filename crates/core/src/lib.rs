@@ -5,12 +5,14 @@
 pub mod client;
 pub mod connection;
 pub mod core;
+pub mod edits;
 pub mod error;
 pub mod i18n;
 pub mod keychain;
 pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod sync;
 pub mod vault;
 
 pub use crate::core::{CoreOptions, MasarCore};

@@ -12,6 +12,8 @@ use masar_protocol::digits::normalize_digits;
 use masar_protocol::{EmployeeProfile, EmployeeRecord, NationalId, NationalIdError};
 use serde::Serialize;
 
+use masar_protocol::sync::{MutationBody, MutationOutcome, PushRequest};
+
 use crate::client::{ClientError, MasarClient};
 use crate::secret::Sensitive;
 use crate::vault::{OpenVault, VaultError, Vaults, profile_id};
@@ -67,9 +69,12 @@ pub enum AuthState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeView {
+    /// As the server has it, with the queued edits applied on top.
     pub profile: EmployeeProfile,
     /// When the server last gave this data; set when it is shown from the local copy.
     pub cached_at: Option<DateTime<Utc>>,
+    /// The last edit of each form and where it stands.
+    pub forms: Vec<crate::edits::FormEdit>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +99,10 @@ pub enum SessionError {
     Vault(#[from] VaultError),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error("the edit is not valid")]
+    Invalid(Vec<masar_protocol::validate::FieldError>),
+    #[error("no such edit")]
+    NoSuchEdit,
 }
 
 /// A live session.
@@ -329,30 +338,37 @@ impl Sessions {
         })
     }
 
-    /// The employee's profile: from the server when it answers (and cached), else the local copy.
+    /// The employee's profile: from the server when it answers (and cached), else the local copy;
+    /// with the edits still queued shown on top, and where each form's last edit stands.
     pub async fn employee(&self, client: &MasarClient) -> Result<EmployeeView, SessionError> {
         let mut state = self.state.lock().await;
         let State::Active(active) = &mut *state else { return Err(SessionError::NotSignedIn) };
-        match self.fetch_record(client, active).await {
+        let cached_at = match self.fetch_record(client, active).await {
             Ok(record) => {
                 active.vault.db.save_record(&record, Utc::now()).map_err(VaultError::from)?;
                 active.info.online = true;
-                Ok(EmployeeView { profile: record.profile, cached_at: None })
+                if let Some((token, _)) = &active.access {
+                    let token = token.clone();
+                    pull_all(client, &token, &mut active.vault.db).await?;
+                }
+                None
             }
             Err(SessionError::Client(error))
                 if is_network(&error) || matches!(error, ClientError::Server { .. }) =>
             {
                 active.info.online = false;
-                let (record, fetched_at) = active
+                let (_, fetched_at) = active
                     .vault
                     .db
                     .load_record()
                     .map_err(VaultError::from)?
                     .ok_or(SessionError::Client(error))?;
-                Ok(EmployeeView { profile: record.profile, cached_at: Some(fetched_at) })
+                Some(fetched_at)
             }
-            Err(error) => Err(error),
-        }
+            Err(error) => return Err(error),
+        };
+        let (profile, forms) = crate::edits::view(&active.vault.db)?;
+        Ok(EmployeeView { profile, cached_at, forms })
     }
 
     /// `GET /v1/me/record` with a valid access token, refreshing it once if needed.
@@ -474,4 +490,207 @@ fn code_sent(pending: &Pending, demo: bool) -> AuthState {
         resend_after_seconds: pending.challenge.resend_after_seconds,
         demo_national_id: demo.then(|| pending.national_id.to_string()),
     }
+}
+
+/// Pulls every page after the vault's cursor into the vault.
+pub(crate) async fn pull_all(
+    client: &MasarClient,
+    token: &Sensitive<String>,
+    db: &mut crate::vault::VaultDb,
+) -> Result<u64, SessionError> {
+    let mut pulled = 0;
+    loop {
+        let cursor = db.cursor().map_err(VaultError::from)?;
+        let page = client.pull(token, cursor).await?;
+        pulled += page.changes.len() as u64;
+        db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?;
+        if !page.has_more || page.cursor <= cursor {
+            return Ok(pulled);
+        }
+    }
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: u64,
+    pub pending: u64,
+}
+
+impl Sessions {
+    /// Runs `work` on the active session, if it is still the one of `profile` (the employee may
+    /// have locked or signed out while the network was busy).
+    async fn with_active<T>(
+        &self,
+        profile: Option<&str>,
+        work: impl FnOnce(&mut Active) -> Result<T, SessionError>,
+    ) -> Result<T, SessionError> {
+        let mut state = self.state.lock().await;
+        match &mut *state {
+            State::Active(active) if profile.is_none_or(|p| p == active.info.profile_id) => work(active),
+            _ => Err(SessionError::NotSignedIn),
+        }
+    }
+
+    /// Queues an edit after checking it as the server will; nothing is queued if it is invalid.
+    pub async fn queue_edit(&self, body: MutationBody, fields: Vec<String>) -> Result<u64, SessionError> {
+        if let Err(errors) = masar_protocol::sync::check(&body) {
+            return Err(SessionError::Invalid(errors));
+        }
+        self.with_active(None, |active| {
+            let base = active.vault.db.server_profile().map_err(VaultError::from)?.map_or(0, |(_, v)| v);
+            Ok(active.vault.db.queue(&body, &fields, base, Utc::now()).map_err(VaultError::from)?)
+        })
+        .await
+    }
+
+    /// After a conflict: keep the server's values (drop my edit) or mine (queue it again on top
+    /// of the server's version).
+    pub async fn resolve_conflict(&self, id: u64, keep_mine: bool) -> Result<(), SessionError> {
+        self.with_active(None, |active| {
+            let db = &mut active.vault.db;
+            let rows = db.outbox().map_err(VaultError::from)?;
+            let row = rows.iter().find(|r| r.id == id).ok_or(SessionError::NoSuchEdit)?;
+            let crate::vault::db::EditState::Conflict(MutationOutcome::Conflict { version, .. }) = &row.state
+            else {
+                return Err(SessionError::NoSuchEdit);
+            };
+            if keep_mine {
+                db.queue(&row.body, &row.fields, *version, Utc::now()).map_err(VaultError::from)?;
+            }
+            db.clear(id).map_err(VaultError::from)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Dismisses a rejected edit's message.
+    pub async fn dismiss_edit(&self, id: u64) -> Result<(), SessionError> {
+        self.with_active(None, |active| Ok(active.vault.db.clear(id).map_err(VaultError::from)?)).await
+    }
+
+    pub async fn pending_count(&self) -> Option<u64> {
+        self.with_active(None, |active| Ok(active.vault.db.pending_count().map_err(VaultError::from)?))
+            .await
+            .ok()
+    }
+
+    /// A valid access token, refreshed from the keychain if needed (without holding the session
+    /// while the network answers).
+    async fn access_token(
+        &self,
+        client: &MasarClient,
+        force_refresh: bool,
+    ) -> Result<(Sensitive<String>, String), SessionError> {
+        let (current, profile) = self
+            .with_active(None, |active| {
+                let current = active
+                    .access
+                    .as_ref()
+                    .filter(|(_, expires)| Instant::now() < *expires && !force_refresh)
+                    .map(|(token, _)| token.clone());
+                Ok((current, active.info.profile_id.clone()))
+            })
+            .await?;
+        if let Some(token) = current {
+            return Ok((token, profile));
+        }
+        let tokens = self.refresh(client, &profile).await?;
+        let access = access_with_expiry(&tokens);
+        let token = access.0.clone();
+        self.with_active(Some(&profile), |active| {
+            active.access = Some(access);
+            active.info.online = true;
+            Ok(())
+        })
+        .await?;
+        Ok((token, profile))
+    }
+
+    /// One round: push the queued edits (in order, in batches), store the answers, pull changes.
+    pub async fn sync_once(&self, client: &MasarClient) -> Result<SyncReport, SessionError> {
+        let (mut token, profile) = self.access_token(client, false).await?;
+        let mut report = SyncReport::default();
+        loop {
+            let (client_id, batch) = self
+                .with_active(Some(&profile), |active| {
+                    let db = &active.vault.db;
+                    Ok((
+                        db.client_id().map_err(VaultError::from)?,
+                        db.pending(PUSH_BATCH).map_err(VaultError::from)?,
+                    ))
+                })
+                .await?;
+            if batch.is_empty() {
+                break;
+            }
+            let request =
+                PushRequest { client_id, mutations: batch.iter().map(|row| row.as_mutation()).collect() };
+            let response = match client.push(&token, &request).await {
+                Err(error) if is_session_error(&error) => {
+                    token = self.access_token(client, true).await?.0;
+                    client.push(&token, &request).await?
+                }
+                other => other?,
+            };
+            report.pushed += response.results.len();
+            self.with_active(Some(&profile), |active| {
+                Ok(active.vault.db.record_results(&response.results).map_err(VaultError::from)?)
+            })
+            .await?;
+            if batch.len() < PUSH_BATCH as usize {
+                break;
+            }
+        }
+        loop {
+            let cursor = self
+                .with_active(Some(&profile), |active| {
+                    Ok(active.vault.db.cursor().map_err(VaultError::from)?)
+                })
+                .await?;
+            let page = client.pull(&token, cursor).await?;
+            report.pulled += page.changes.len() as u64;
+            self.with_active(Some(&profile), |active| {
+                active.info.online = true;
+                Ok(active.vault.db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?)
+            })
+            .await?;
+            if !page.has_more || page.cursor <= cursor {
+                break;
+            }
+        }
+        report.pending = self.pending_count().await.unwrap_or(0);
+        Ok(report)
+    }
+
+    /// The employee as the vault has it, without the network.
+    pub async fn local_view(&self) -> Result<EmployeeView, SessionError> {
+        let state = self.state.lock().await;
+        let State::Active(active) = &*state else { return Err(SessionError::NotSignedIn) };
+        let (profile, forms) = crate::edits::view(&active.vault.db)?;
+        let cached_at = if active.info.online {
+            None
+        } else {
+            active.vault.db.load_record().map_err(VaultError::from)?.map(|(_, fetched_at)| fetched_at)
+        };
+        Ok(EmployeeView { profile, cached_at, forms })
+    }
+
+    /// Marks the session offline (the sync loop could not reach the server).
+    pub async fn mark_offline(&self) {
+        let _ = self
+            .with_active(None, |active| {
+                active.info.online = false;
+                Ok(())
+            })
+            .await;
+    }
+}
+
+/// Mutations per push request.
+const PUSH_BATCH: u32 = 500;
+
+fn is_session_error(error: &ClientError) -> bool {
+    matches!(error.code(), crate::ErrorCode::SessionExpired | crate::ErrorCode::NotSignedIn)
 }

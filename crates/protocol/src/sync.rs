@@ -134,6 +134,116 @@ pub struct PullResponse {
     pub has_more: bool,
 }
 
+/// The checks the server makes before applying `body`, for the app to run first. Employment data
+/// is HR's to change: an employee's edit of it is refused here already.
+pub fn check(body: &MutationBody) -> Result<(), Vec<FieldError>> {
+    use crate::validate;
+    match body {
+        MutationBody::UpdateContact(update) => {
+            let mut errors = Vec::new();
+            if let Err(error) = validate::mobile(&update.mobile) {
+                errors.push(error);
+            }
+            if let Err(error) = validate::email(&update.email) {
+                errors.push(error);
+            }
+            if let Err(mut more) = validate::address(&update.address) {
+                errors.append(&mut more);
+            }
+            if errors.is_empty() { Ok(()) } else { Err(errors) }
+        }
+        MutationBody::UpdatePersonal(update) => validate::latin_name(&update.name_en).map(drop),
+        MutationBody::UpdateEmployment(_) => {
+            Err(vec![FieldError::new("entity", HR_ONLY), FieldError::new("jobTitle", HR_ONLY)])
+        }
+    }
+}
+
+/// Why an employee cannot change employment data.
+pub const HR_ONLY: &str = "تُعدَّل البيانات الوظيفية من إدارة الموارد البشرية في جهتك، لا من هنا.";
+
+/// The wire names of the fields a mutation sets.
+pub fn field_names(body: &MutationBody) -> &'static [&'static str] {
+    match body {
+        MutationBody::UpdateContact(_) => &[
+            "mobile",
+            "email",
+            "address.buildingNumber",
+            "address.street",
+            "address.district",
+            "address.city",
+            "address.postalCode",
+            "address.additionalNumber",
+        ],
+        MutationBody::UpdatePersonal(_) => {
+            &["nameEn.first", "nameEn.father", "nameEn.grandfather", "nameEn.family"]
+        }
+        MutationBody::UpdateEmployment(_) => &["entity", "jobTitle"],
+    }
+}
+
+/// The profile as it will be once `body` is applied (the app shows queued edits this way until
+/// the server confirms them). Values are normalised as the server does; invalid ones are skipped.
+pub fn overlay(profile: &EmployeeProfile, body: &MutationBody, touched: &[String]) -> EmployeeProfile {
+    use crate::validate;
+    let mut next = profile.clone();
+    let wanted = |field: &str| touched.is_empty() || touched.iter().any(|t| t == field);
+    match body {
+        MutationBody::UpdateContact(update) => {
+            if wanted("mobile")
+                && let Ok(mobile) = validate::mobile(&update.mobile)
+            {
+                next.mobile = mobile;
+            }
+            if wanted("email")
+                && let Ok(email) = validate::email(&update.email)
+            {
+                next.email = email;
+            }
+            if let Ok(address) = validate::address(&update.address) {
+                let a = &mut next.address;
+                if wanted("address.buildingNumber") {
+                    a.building_number = address.building_number;
+                }
+                if wanted("address.street") {
+                    a.street = address.street;
+                }
+                if wanted("address.district") {
+                    a.district = address.district;
+                }
+                if wanted("address.city") {
+                    a.city = address.city;
+                }
+                if wanted("address.postalCode") {
+                    a.postal_code = address.postal_code;
+                }
+                if wanted("address.additionalNumber") {
+                    a.additional_number = address.additional_number;
+                }
+            }
+        }
+        MutationBody::UpdatePersonal(update) => {
+            if let Ok(name) = validate::latin_name(&update.name_en) {
+                let n = &mut next.name_en;
+                if wanted("nameEn.first") {
+                    n.first = name.first;
+                }
+                if wanted("nameEn.father") {
+                    n.father = name.father;
+                }
+                if wanted("nameEn.grandfather") {
+                    n.grandfather = name.grandfather;
+                }
+                if wanted("nameEn.family") {
+                    n.family = name.family;
+                }
+            }
+        }
+        MutationBody::UpdateEmployment(_) => {}
+    }
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,11 +21,20 @@ export const commands = {
 	signOut: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("sign_out")),
 	employee: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee")),
 	demoSms: () => typedError<DevSms[], UiError>(__TAURI_INVOKE("demo_sms")),
+	updateContact: (edit: ContactEdit) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("update_contact", { edit })),
+	updatePersonal: (edit: PersonalEdit) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("update_personal", { edit })),
+	resolveConflict: (id: number, keepMine: boolean) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("resolve_conflict", { id, keepMine })),
+	dismissEdit: (id: number) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("dismiss_edit", { id })),
+	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
+	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
+	/**  The employee as the local vault has it, without asking the server (after a sync round). */
+	employeeLocal: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee_local")),
 };
 
 /** Events */
 export const events = {
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
 /* Types */
@@ -60,6 +69,18 @@ export type ConnectionStatus =
 /**  No check has finished yet. */
 { state: "checking" } | { state: "online"; serverVersion: string; demo: boolean; checkedAt: string } | { state: "offline"; code: ErrorCode; reason: string; checkedAt: string };
 
+/**  A form's values and the fields the employee changed in it. */
+export type ContactEdit = {
+	values: ContactUpdate,
+	changed: string[],
+};
+
+export type ContactUpdate = {
+	mobile: string,
+	email: string,
+	address: NationalAddress,
+};
+
 /**  `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received. */
 export type DevSms = {
 	nationalId: NationalId,
@@ -67,6 +88,19 @@ export type DevSms = {
 	text: string,
 	sentAt: string,
 };
+
+/**  Where an edit stands, as the UI shows it. */
+export type EditStatus = 
+/**  بانتظار المزامنة. */
+{ state: "pending" } | 
+/**  تمت المزامنة. */
+{ state: "synced" } | 
+/**  مرفوض, with the server's reasons. */
+{ state: "rejected"; errors: FieldError[] } | 
+/**  تعارض: the fields both sides changed, the server's values and mine. */
+{ state: "conflict"; fields: string[]; server: EmployeeProfile; mine: EmployeeProfile } | 
+/**  The server did not accept the edit's id; it was not applied. */
+{ state: "refused" };
 
 /**  Personal, employment and contact data of one employee. */
 export type EmployeeProfile = {
@@ -97,16 +131,22 @@ export type EmployeeView = EmployeeView_Serialize | EmployeeView_Deserialize;
 
 /**  The employee's data as shown, and where it came from. */
 export type EmployeeView_Deserialize = {
+	/**  As the server has it, with the queued edits applied on top. */
 	profile: EmployeeProfile,
 	/**  When the server last gave this data; set when it is shown from the local copy. */
 	cachedAt?: string | null,
+	/**  The last edit of each form and where it stands. */
+	forms: FormEdit[],
 };
 
 /**  The employee's data as shown, and where it came from. */
 export type EmployeeView_Serialize = {
+	/**  As the server has it, with the queued edits applied on top. */
 	profile: EmployeeProfile,
 	/**  When the server last gave this data; set when it is shown from the local copy. */
 	cachedAt: string | null,
+	/**  The last edit of each form and where it stands. */
+	forms: FormEdit[],
 };
 
 /**  Stable codes: the UI switches on these, so a variant is never renamed, only added. */
@@ -116,7 +156,25 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  Offline: too many wrong passwords on this workstation. */
 "profile_locked" | 
 /**  Offline and this employee never signed in here. */
-"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range";
+"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input";
+
+/**  One field's problem, in Arabic (the server speaks to the employee). */
+export type FieldError = {
+	/**  The field's wire name, e.g. `mobile` or `address.postalCode`. */
+	field: string,
+	message: string,
+};
+
+export type Form = "contact" | "personal" | "employment";
+
+export type FormEdit = {
+	/**  The edit's id (ids stay far below 2^32 on one workstation). */
+	id: number,
+	form: Form,
+	fields: string[],
+	status: EditStatus,
+	createdAt: string,
+};
 
 export type Gender = "male" | "female";
 
@@ -144,6 +202,15 @@ export type PersonName = {
 	father: string,
 	grandfather: string,
 	family: string,
+};
+
+export type PersonalEdit = {
+	values: PersonalUpdate,
+	changed: string[],
+};
+
+export type PersonalUpdate = {
+	nameEn: PersonName,
 };
 
 /**  What the start screen lists: employees who signed in on this workstation before. */
@@ -204,10 +271,24 @@ export type SignInInput = {
 	password: string,
 };
 
+/**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
+export type SyncChanged = SyncStatus;
+
+/**  What the status bar says about sync. */
+export type SyncStatus = 
+/**  Nobody signed in. */
+{ state: "idle" } | { state: "syncing"; pending: number } | { state: "synced"; at: string; pending: number } | 
+/**  The server cannot be reached; edits wait. */
+{ state: "offline"; pending: number } | 
+/**  The server answered, but the round failed (session ended, server error). */
+{ state: "failed"; pending: number; reason: string };
+
 /**  What a command returns on failure. */
 export type UiError = {
 	code: ErrorCode,
 	message: string,
+	/**  For an invalid form: what is wrong with each field (shown next to the field). */
+	fields: FieldError[],
 };
 
 /* Tauri Specta runtime */

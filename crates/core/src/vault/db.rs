@@ -4,17 +4,23 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use masar_protocol::EmployeeRecord;
+use masar_protocol::sync::{Change, Mutation, MutationBody, MutationOutcome, MutationResult};
+use masar_protocol::{EmployeeProfile, EmployeeRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
 use crate::secret::Sensitive;
 
-const MIGRATIONS: &[&str] = &["CREATE TABLE cached_records (
+/// The vault's schema, oldest first; append only. An upgrade migrates in place and keeps the
+/// outbox, so unsynced edits survive app updates (tested).
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE cached_records (
         kind       TEXT PRIMARY KEY,
         json       TEXT NOT NULL,
         fetched_at TEXT NOT NULL
-    ) STRICT;"];
+    ) STRICT;",
+    include_str!("migrations/0002_sync.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultDbError {
@@ -26,10 +32,12 @@ pub enum VaultDbError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("vault content unreadable: {0}")]
     Content(#[from] serde_json::Error),
+    #[error("no randomness: {0}")]
+    Random(String),
 }
 
 pub struct VaultDb {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl std::fmt::Debug for VaultDb {
@@ -86,5 +94,293 @@ impl VaultDb {
         let fetched_at =
             DateTime::parse_from_rfc3339(&fetched_at).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
         Ok(Some((serde_json::from_str(&json)?, fetched_at)))
+    }
+}
+
+/// Where one queued edit stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditState {
+    Pending,
+    /// Applied by the server at this version; shown as synced once the pull has it.
+    Applied(u64),
+    Rejected(MutationOutcome),
+    Conflict(MutationOutcome),
+    /// The server refused the id (never expected: a bug or a restored old vault).
+    Refused,
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: u64,
+    pub base_version: u64,
+    pub fields: Vec<String>,
+    pub body: MutationBody,
+    pub state: EditState,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OutboxRow {
+    pub fn as_mutation(&self) -> Mutation {
+        Mutation {
+            id: self.id,
+            base_version: self.base_version,
+            fields: self.fields.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+fn state_from(state: &str, result: Option<String>) -> EditState {
+    let outcome: Option<MutationOutcome> = result.and_then(|r| serde_json::from_str(&r).ok());
+    match (state, outcome) {
+        ("applied", Some(MutationOutcome::Applied { version })) => EditState::Applied(version),
+        ("rejected", Some(outcome)) => EditState::Rejected(outcome),
+        ("conflict", Some(outcome)) => EditState::Conflict(outcome),
+        ("refused", _) => EditState::Refused,
+        _ => EditState::Pending,
+    }
+}
+
+impl VaultDb {
+    fn setting(&self, key: &str) -> Result<Option<String>, VaultDbError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), VaultDbError> {
+        conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// This installation's id for this employee, made on first use.
+    pub fn client_id(&self) -> Result<String, VaultDbError> {
+        if let Some(id) = self.setting("client_id")? {
+            return Ok(id);
+        }
+        let mut bytes = [0_u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| VaultDbError::Random(e.to_string()))?;
+        let id = hex::encode(bytes);
+        Self::set_setting(&self.conn, "client_id", &id)?;
+        Ok(id)
+    }
+
+    pub fn cursor(&self) -> Result<u64, VaultDbError> {
+        Ok(self.setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// The profile as the server last sent it, and its version.
+    pub fn server_profile(&self) -> Result<Option<(EmployeeProfile, u64)>, VaultDbError> {
+        let row: Option<(String, u64)> = self
+            .conn
+            .query_row("SELECT json, version FROM server_profile WHERE id = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        match row {
+            Some((json, version)) => Ok(Some((serde_json::from_str(&json)?, version))),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores a pulled page and the new cursor in one transaction.
+    pub fn apply_pull(&mut self, changes: &[Change], cursor: u64) -> Result<(), VaultDbError> {
+        let tx = self.conn.transaction()?;
+        for change in changes {
+            match change {
+                Change::Profile { version, profile, .. } => {
+                    tx.execute(
+                        "INSERT INTO server_profile (id, version, json) VALUES (1, ?1, ?2)
+                         ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
+                         WHERE excluded.version >= server_profile.version",
+                        params![version, serde_json::to_string(profile)?],
+                    )?;
+                }
+            }
+        }
+        Self::set_setting(&tx, "cursor", &cursor.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues an edit; its id is the next mutation id. One transaction: the edit exists whole or
+    /// not at all, also after a crash.
+    pub fn queue(
+        &mut self,
+        body: &MutationBody,
+        fields: &[String],
+        base_version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<u64, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
+        let floor: u64 = tx
+            .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let id = next.max(floor + 1);
+        tx.execute(
+            "INSERT INTO outbox (id, body, fields, base_version, state, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+            params![id, serde_json::to_string(body)?, serde_json::to_string(fields)?, base_version, now.to_rfc3339()],
+        )?;
+        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn rows(&self, sql: &str, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
+        let mut statement = self.conn.prepare(sql)?;
+        let rows = statement.query_map([limit], |row| {
+            Ok((
+                row.get::<_, u64>("id")?,
+                row.get::<_, u64>("base_version")?,
+                row.get::<_, String>("fields")?,
+                row.get::<_, String>("body")?,
+                row.get::<_, String>("state")?,
+                row.get::<_, Option<String>>("result")?,
+                row.get::<_, String>("created_at")?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, base_version, fields, body, state, result, created_at) = row?;
+            out.push(OutboxRow {
+                id,
+                base_version,
+                fields: serde_json::from_str(&fields)?,
+                body: serde_json::from_str(&body)?,
+                state: state_from(&state, result),
+                created_at: DateTime::parse_from_rfc3339(&created_at)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Edits not yet answered by the server, oldest first.
+    pub fn pending(&self, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
+        self.rows("SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1", limit)
+    }
+
+    /// Every edit still shown to the user (not yet cleared), oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxRow>, VaultDbError> {
+        self.rows("SELECT * FROM outbox ORDER BY id LIMIT ?1", u32::MAX)
+    }
+
+    pub fn pending_count(&self) -> Result<u64, VaultDbError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |row| row.get(0))?)
+    }
+
+    /// Stores the server's answers in one transaction.
+    pub fn record_results(&mut self, results: &[MutationResult]) -> Result<(), VaultDbError> {
+        let tx = self.conn.transaction()?;
+        for result in results {
+            let state = match result.outcome {
+                MutationOutcome::Applied { .. } => "applied",
+                MutationOutcome::Rejected { .. } => "rejected",
+                MutationOutcome::Conflict { .. } => "conflict",
+                MutationOutcome::IdReused => "refused",
+            };
+            tx.execute(
+                "UPDATE outbox SET state = ?2, result = ?3 WHERE id = ?1 AND state = 'pending'",
+                params![result.id, state, serde_json::to_string(&result.outcome)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes an answered edit from view (synced and pulled, or dismissed by the user).
+    pub fn clear(&self, id: u64) -> Result<(), VaultDbError> {
+        self.conn.execute("DELETE FROM outbox WHERE id = ?1 AND state != 'pending'", [id])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use masar_protocol::NationalAddress;
+    use masar_protocol::sync::ContactUpdate;
+
+    use super::*;
+
+    fn key() -> Sensitive<[u8; 32]> {
+        Sensitive::new([7_u8; 32])
+    }
+
+    fn edit(mobile: &str) -> MutationBody {
+        MutationBody::UpdateContact(ContactUpdate {
+            mobile: mobile.into(),
+            email: "a@b.sa".into(),
+            address: NationalAddress {
+                building_number: "1234".into(),
+                street: "شارع".into(),
+                district: "حي".into(),
+                city: "الرياض".into(),
+                postal_code: "12345".into(),
+                additional_number: "1234".into(),
+            },
+        })
+    }
+
+    /// A vault written by an earlier app version, with edits still waiting, opened by this one:
+    /// every schema version from the outbox's first on keeps them.
+    #[test]
+    fn an_upgrade_keeps_the_edits_that_wait() {
+        let outbox_since = 2;
+        for written_by in outbox_since..=MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("vault.db");
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+                let old = Migrations::new(MIGRATIONS[..written_by].iter().map(|sql| M::up(sql)).collect());
+                old.to_latest(&mut conn).unwrap();
+                conn.execute(
+                    "INSERT INTO outbox (id, body, fields, base_version, state, created_at)
+                     VALUES (1, ?1, '[\"mobile\"]', 3, 'pending', '2026-11-28T08:00:00Z')",
+                    [serde_json::to_string(&edit("0555111222")).unwrap()],
+                )
+                .unwrap();
+            }
+            let db = VaultDb::open(&path, &key()).unwrap();
+            let pending = db.pending(10).unwrap();
+            assert_eq!(pending.len(), 1, "written by schema {written_by}");
+            assert_eq!(pending[0].body, edit("0555111222"));
+            assert_eq!(pending[0].base_version, 3);
+            assert_eq!(pending[0].fields, ["mobile"]);
+        }
+    }
+
+    #[test]
+    fn ids_increase_and_answers_are_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = VaultDb::open(&dir.path().join("vault.db"), &key()).unwrap();
+        let first = db.queue(&edit("0555000001"), &[], 1, Utc::now()).unwrap();
+        let second = db.queue(&edit("0555000002"), &[], 1, Utc::now()).unwrap();
+        assert_eq!((first, second), (1, 2));
+        db.record_results(&[MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 2 } }])
+            .unwrap();
+        assert_eq!(db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+        db.clear(1).unwrap();
+        // A cleared id is never handed out again: the server remembers it.
+        db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }])
+            .unwrap();
+        db.clear(2).unwrap();
+        assert_eq!(db.queue(&edit("0555000003"), &[], 3, Utc::now()).unwrap(), 3);
+        assert_eq!(db.client_id().unwrap(), db.client_id().unwrap());
+        assert_eq!(db.client_id().unwrap().len(), 32);
     }
 }

@@ -86,7 +86,14 @@ impl Vaults {
         let profile_id = profile_id(id);
         let dir = self.profiles.dir(&profile_id);
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
+            // Never delete a vault: it may hold edits not yet synced. Set it (and its keychain
+            // secret) aside, so the old password can still open it.
+            let stamp = now.timestamp();
+            std::fs::rename(&dir, dir.with_extension(format!("previous-{stamp}")))?;
+            if let Some(old) = self.keychain.get(&secret_account(&profile_id))? {
+                self.keychain
+                    .set(&format!("{}:previous-{stamp}", secret_account(&profile_id)), old.expose())?;
+            }
         }
         std::fs::create_dir_all(&dir)?;
         let secret = crypto::random::<32>()?;

@@ -74,6 +74,7 @@ impl ProfileStore {
         let mut profiles: Vec<ProfileMeta> = entries
             .filter_map(Result::ok)
             .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter(|name| !name.contains('.'))
             .filter_map(|id| self.load(&id).ok().flatten())
             .collect();
         profiles.sort_by_key(|meta| std::cmp::Reverse(meta.last_sign_in));

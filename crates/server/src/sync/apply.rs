@@ -50,7 +50,7 @@ fn personal_fields(update: &PersonalUpdate) -> Result<Fields, Vec<FieldError>> {
     ]))
 }
 
-const HR_ONLY: &str = "تُعدَّل البيانات الوظيفية من إدارة الموارد البشرية في جهتك، لا من هنا.";
+use masar_protocol::sync::HR_ONLY;
 
 fn fields_of(body: &MutationBody, actor: Actor) -> Result<Fields, Vec<FieldError>> {
     match body {

@@ -43,7 +43,7 @@ describe("CodeStep", () => {
   });
 
   it("shows a wrong code's message, clears the boxes and waits for resend", async () => {
-    const wrong: UiError = { code: "code_incorrect", message: "رمز التحقق غير صحيح. المحاولات المتبقية: 4." };
+    const wrong: UiError = { code: "code_incorrect", message: "رمز التحقق غير صحيح. المحاولات المتبقية: 4.", fields: [] };
     mockIPC((command) => {
       if (command === "verify_code") throw wrong;
       return null;
@@ -59,7 +59,7 @@ describe("CodeStep", () => {
   });
 
   it("goes back to the first step when the attempt is over", async () => {
-    const over: UiError = { code: "too_many_attempts", message: "تجاوزت عدد المحاولات" };
+    const over: UiError = { code: "too_many_attempts", message: "تجاوزت عدد المحاولات", fields: [] };
     mockIPC((command) => {
       if (command === "verify_code") throw over;
       return null;

@@ -32,8 +32,7 @@ const profile: EmployeeProfile = {
 
 const unreachable: UiError = {
   code: "server_unreachable",
-  message: "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.",
-};
+  message: "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.", fields: [] };
 
 describe("Overview", () => {
   afterEach(() => clearMocks());

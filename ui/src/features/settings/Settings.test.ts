@@ -12,8 +12,7 @@ describe("Settings", () => {
   it("shows the server's refusal next to the field and keeps what was typed", async () => {
     const refusal: UiError = {
       code: "invalid_server_url",
-      message: "الاتصال غير المشفّر (http) مسموح للخادم المحلي فقط. استخدم https://",
-    };
+      message: "الاتصال غير المشفّر (http) مسموح للخادم المحلي فقط. استخدم https://", fields: [] };
     let sent: SettingsInput | null = null;
     mockIPC((command, args) => {
       if (command === "save_settings") {

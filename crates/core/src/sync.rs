@@ -1,0 +1,90 @@
+//! The background sync loop: runs a round on a timer, on reconnect and after each local edit;
+//! after a failure it waits with capped exponential backoff and jitter, and tries again forever.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What the status bar says about sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum SyncStatus {
+    /// Nobody signed in.
+    Idle,
+    Syncing {
+        pending: u32,
+    },
+    Synced {
+        at: DateTime<Utc>,
+        pending: u32,
+    },
+    /// The server cannot be reached; edits wait.
+    Offline {
+        pending: u32,
+    },
+    /// The server answered, but the round failed (session ended, server error).
+    Failed {
+        pending: u32,
+        reason: String,
+    },
+}
+
+/// How long to wait between rounds when all is well.
+pub const SYNC_INTERVAL: Duration = Duration::from_secs(15);
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(60);
+
+/// Capped exponential backoff with "equal jitter": each wait is between half and all of
+/// `FIRST_RETRY × 2^failures`, at most [`MAX_RETRY`], so many clients do not retry in step.
+#[derive(Debug, Default, Clone)]
+pub struct Backoff {
+    failures: u32,
+}
+
+impl Backoff {
+    pub fn reset(&mut self) {
+        self.failures = 0;
+    }
+
+    /// The wait after one more failure; `unit` in `[0, 1)` is the random part.
+    pub fn next_wait_with(&mut self, unit: f64) -> Duration {
+        let exponent = self.failures.min(16);
+        self.failures = self.failures.saturating_add(1);
+        let full = FIRST_RETRY.saturating_mul(1 << exponent).min(MAX_RETRY);
+        full / 2 + full.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
+    }
+
+    pub fn next_wait(&mut self) -> Duration {
+        let mut bytes = [0_u8; 4];
+        let unit = if getrandom::fill(&mut bytes).is_ok() {
+            f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
+        } else {
+            0.5
+        };
+        self.next_wait_with(unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_with_jitter_and_stop_growing_at_the_cap() {
+        let mut backoff = Backoff::default();
+        let low: Vec<Duration> = (0..8).map(|_| backoff.next_wait_with(0.0)).collect();
+        let mut backoff = Backoff::default();
+        let high: Vec<Duration> = (0..8).map(|_| backoff.next_wait_with(1.0)).collect();
+        let secs = |d: &Duration| d.as_secs_f64();
+        assert_eq!(low.iter().map(secs).collect::<Vec<_>>(), [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]);
+        assert_eq!(high.iter().map(secs).collect::<Vec<_>>(), [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]);
+        let mut backoff = Backoff::default();
+        for _ in 0..100 {
+            let wait = backoff.next_wait();
+            assert!(wait <= MAX_RETRY && wait >= Duration::from_millis(500));
+        }
+        backoff.reset();
+        assert!(backoff.next_wait_with(0.0) == Duration::from_millis(500));
+    }
+}

@@ -1,0 +1,192 @@
+//! Shared by the core's integration tests: a loopback fault proxy between the app and the real
+//! server, and a signed-in app on a demo server.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use masar_core::vault::crypto::KdfParams;
+use masar_core::{AuthState, CoreOptions, Keychain, MasarCore, ServerUrl};
+use masar_protocol::DemoAccount;
+use masar_server::{RunningServer, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the proxy does with the next connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Forward both ways.
+    Pass,
+    /// Accept and close at once (the server seems down).
+    Refuse,
+    /// Accept and never answer.
+    Hang,
+    /// Forward the request; when the server starts answering, cut the connection: the server
+    /// has committed, the client never hears it.
+    LoseResponse,
+    /// Answer 500 without asking the server.
+    ServerError,
+    /// Forward, but 200 ms late each way.
+    Slow,
+}
+
+#[derive(Clone)]
+pub struct Proxy {
+    pub url: String,
+    fault: Arc<Mutex<Fault>>,
+}
+
+impl Proxy {
+    pub async fn start(target: std::net::SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let fault = Arc::new(Mutex::new(Fault::Pass));
+        let shared = fault.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                tokio::spawn(handle(client, target, shared.clone()));
+            }
+        });
+        Self { url, fault }
+    }
+
+    /// From now on, for every request, also on connections already open (the client pools them).
+    pub fn set(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+}
+
+/// Decides per request chunk, so a kept-alive connection meets the fault too.
+async fn handle(client: TcpStream, target: std::net::SocketAddr, fault: Arc<Mutex<Fault>>) {
+    let current = || *fault.lock().unwrap();
+    let (mut client_read, client_write) = client.into_split();
+    let client_write = Arc::new(tokio::sync::Mutex::new(client_write));
+    let lose = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut server_write: Option<tokio::net::tcp::OwnedWriteHalf> = None;
+    let mut downstream: Option<tokio::task::JoinHandle<()>> = None;
+    let mut buffer = [0_u8; 16384];
+    while let Ok(n) = client_read.read(&mut buffer).await {
+        if n == 0 {
+            break;
+        }
+        match current() {
+            Fault::Refuse => break,
+            Fault::Hang => {
+                tokio::time::sleep(Duration::from_secs(120)).await;
+                break;
+            }
+            Fault::ServerError => {
+                let _ = client_write
+                    .lock()
+                    .await
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
+                    .await;
+                break;
+            }
+            mode @ (Fault::Pass | Fault::Slow | Fault::LoseResponse) => {
+                lose.store(mode == Fault::LoseResponse, std::sync::atomic::Ordering::SeqCst);
+                if mode == Fault::Slow {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                if server_write.is_none() {
+                    let Ok(server) = TcpStream::connect(target).await else { break };
+                    let (mut server_read, write) = server.into_split();
+                    server_write = Some(write);
+                    let (to_client, lose) = (client_write.clone(), lose.clone());
+                    downstream = Some(tokio::spawn(async move {
+                        let mut buffer = [0_u8; 16384];
+                        while let Ok(n) = server_read.read(&mut buffer).await {
+                            if n == 0 {
+                                break;
+                            }
+                            if lose.load(std::sync::atomic::Ordering::SeqCst) {
+                                // The server answered (so it committed); the client hears nothing.
+                                let _ = to_client.lock().await.shutdown().await;
+                                break;
+                            }
+                            if to_client.lock().await.write_all(&buffer[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                    }));
+                }
+                let Some(write) = server_write.as_mut() else { break };
+                if write.write_all(&buffer[..n]).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(task) = downstream {
+        task.abort();
+    }
+}
+
+/// A demo server, a proxy in front of it, and an app that signed in through the proxy.
+pub struct World {
+    pub server: RunningServer,
+    pub proxy: Proxy,
+    pub app: Arc<MasarCore>,
+    pub account: DemoAccount,
+    pub server_dir: tempfile::TempDir,
+    pub app_dir: tempfile::TempDir,
+    pub keychain: Keychain,
+}
+
+impl World {
+    pub async fn signed_in() -> Self {
+        let server_dir = tempfile::tempdir().unwrap();
+        let server =
+            masar_server::start(&ServerConfig::demo_on_loopback(server_dir.path()), std::future::pending())
+                .await
+                .unwrap();
+        let proxy = Proxy::start(server.addr()).await;
+        let app_dir = tempfile::tempdir().unwrap();
+        let keychain = Keychain::in_memory().unwrap();
+        let app = open_app(&proxy.url, app_dir.path(), &keychain);
+        let accounts: Vec<DemoAccount> = reqwest::get(format!("{}/v1/dev/accounts", server.base_url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let account = accounts.into_iter().next().unwrap();
+        app.check_connection().await;
+        app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+        let text = app.demo_sms().await.unwrap().pop().unwrap().text;
+        let chars: Vec<char> = text.chars().collect();
+        let code: String =
+            chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
+        assert!(matches!(app.verify_code(&code).await.unwrap(), AuthState::SignedIn { .. }));
+        Self { server, proxy, app, account, server_dir, app_dir, keychain }
+    }
+
+    /// The server's database, opened beside the running server (WAL allows it).
+    pub fn server_db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.server_dir.path().join("masar.db")).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.server_db().query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    /// The profile as the server has it now.
+    pub fn server_profile(&self) -> masar_protocol::EmployeeProfile {
+        let db = self.server_db();
+        masar_server::store::load_profile(&db, &self.account.national_id).unwrap().unwrap().0
+    }
+}
+
+pub const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+pub fn open_app(url: &str, dir: &std::path::Path, keychain: &Keychain) -> Arc<MasarCore> {
+    MasarCore::open(CoreOptions {
+        config_dir: Some(dir.join("config")),
+        data_dir: Some(dir.join("data")),
+        server_url: Some(ServerUrl::parse(url).unwrap()),
+        keychain: Some(keychain.clone()),
+        kdf: Some(FAST_KDF),
+        idle_lock_seconds: None,
+    })
+    .unwrap()
+}

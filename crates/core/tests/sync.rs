@@ -1,0 +1,213 @@
+//! Offline edits reach the real server exactly once, through a loopback proxy that refuses,
+//! hangs, loses answers after the server committed, answers 500 or is slow.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Fault, World};
+use masar_core::edits::{EditStatus, Form};
+use masar_core::sync::SyncStatus;
+use masar_core::{EmployeeView, ErrorCode};
+use masar_protocol::NationalAddress;
+use masar_protocol::sync::{ContactUpdate, MutationBody};
+use masar_server::sync::apply::{Actor, apply};
+
+fn contact(view: &EmployeeView, mobile: &str, postal: &str) -> MutationBody {
+    let p = &view.profile;
+    MutationBody::UpdateContact(ContactUpdate {
+        mobile: mobile.into(),
+        email: p.email.clone(),
+        address: NationalAddress { postal_code: postal.into(), ..p.address.clone() },
+    })
+}
+
+fn touched(fields: &[&str]) -> Vec<String> {
+    fields.iter().map(|f| (*f).to_owned()).collect()
+}
+
+fn contact_status(view: &EmployeeView) -> Option<EditStatus> {
+    view.forms.iter().find(|f| f.form == Form::Contact).map(|f| f.status.clone())
+}
+
+/// Sync until nothing waits (the proxy passing); a bounded number of rounds.
+async fn settle(world: &World) -> SyncStatus {
+    world.proxy.set(Fault::Pass);
+    for _ in 0..5 {
+        let status = world.app.sync_round().await;
+        if matches!(status, SyncStatus::Synced { pending: 0, .. }) {
+            return status;
+        }
+    }
+    panic!("sync did not settle");
+}
+
+#[tokio::test]
+async fn an_edit_made_offline_waits_then_reaches_the_server_once() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+
+    world.proxy.set(Fault::Refuse);
+    let view = world
+        .app
+        .queue_edit(contact(&before, "0555000111", "12345"), touched(&["mobile", "address.postalCode"]))
+        .await
+        .unwrap();
+    assert_eq!(view.profile.mobile, "+966555000111", "shown at once, as queued");
+    assert_eq!(contact_status(&view), Some(EditStatus::Pending));
+    assert!(matches!(world.app.sync_round().await, SyncStatus::Offline { pending: 1 }));
+
+    settle(&world).await;
+    let view = world.app.local_view().await.unwrap();
+    assert_eq!(contact_status(&view), Some(EditStatus::Synced));
+    assert_eq!(world.server_profile().mobile, "+966555000111");
+    assert_eq!(world.server_profile().address.postal_code, "12345");
+    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1);
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1, "applied once");
+}
+
+#[tokio::test]
+async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world
+        .app
+        .queue_edit(contact(&before, "0555000222", &before.profile.address.postal_code), touched(&["mobile"]))
+        .await
+        .unwrap();
+
+    world.proxy.set(Fault::LoseResponse);
+    let lost = world.app.sync_round().await;
+    assert!(
+        matches!(lost, SyncStatus::Offline { pending: 1 } | SyncStatus::Failed { pending: 1, .. }),
+        "{lost:?}"
+    );
+    assert_eq!(world.server_profile().mobile, "+966555000222", "the server did commit");
+
+    settle(&world).await;
+    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1);
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1, "not applied twice");
+    assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+}
+
+#[tokio::test]
+async fn server_errors_and_a_slow_link_lose_nothing() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.app.queue_edit(contact(&before, "0555000333", "33333"), vec![]).await.unwrap();
+
+    world.proxy.set(Fault::ServerError);
+    let failed = world.app.sync_round().await;
+    let SyncStatus::Failed { pending: 1, reason } = &failed else { panic!("{failed:?}") };
+    assert!(reason.contains("500"), "{reason}");
+
+    world.proxy.set(Fault::Slow);
+    assert!(matches!(world.app.sync_round().await, SyncStatus::Synced { pending: 0, .. }));
+    assert_eq!(world.server_profile().address.postal_code, "33333");
+}
+
+#[tokio::test]
+async fn a_hanging_server_is_offline_after_the_timeout_and_the_edit_waits() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.app.queue_edit(contact(&before, "0555000444", "44444"), vec![]).await.unwrap();
+    world.proxy.set(Fault::Hang);
+    assert!(matches!(world.app.sync_round().await, SyncStatus::Offline { pending: 1 }));
+    settle(&world).await;
+    assert_eq!(world.server_profile().mobile, "+966555000444");
+}
+
+#[tokio::test]
+async fn an_invalid_edit_is_refused_locally_with_field_messages_and_nothing_is_queued() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    let error = world.app.queue_edit(contact(&before, "0412345678", "117380"), vec![]).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+    let ui = world.app.ui_error(&error);
+    let fields: Vec<&str> = ui.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["mobile", "address.postalCode"]);
+    assert!(world.app.local_view().await.unwrap().forms.is_empty());
+}
+
+#[tokio::test]
+async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+
+    // Offline, the employee changes the mobile; meanwhile HR changes it on the server.
+    world.proxy.set(Fault::Refuse);
+    world
+        .app
+        .queue_edit(contact(&before, "0555000555", &before.profile.address.postal_code), touched(&["mobile"]))
+        .await
+        .unwrap();
+    let hr_body = contact(&before, "0566000666", &before.profile.address.postal_code);
+    let hr = apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
+    assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }));
+
+    settle(&world).await;
+    let view = world.app.local_view().await.unwrap();
+    let Some(EditStatus::Conflict { fields, server, mine }) = contact_status(&view) else {
+        panic!("{:?}", view.forms)
+    };
+    assert_eq!(fields, ["mobile"]);
+    assert_eq!(server.mobile, "+966566000666");
+    assert_eq!(mine.mobile, "+966555000555");
+    assert_eq!(view.profile.mobile, "+966566000666", "the server's value shows until the user decides");
+
+    // The employee keeps their value: it is sent again on top of HR's version.
+    let id = view.forms[0].id;
+    world.app.resolve_conflict(u64::from(id), true).await.unwrap();
+    settle(&world).await;
+    assert_eq!(world.server_profile().mobile, "+966555000555");
+    assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+}
+
+#[tokio::test]
+async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
+    let scenarios: u64 = std::env::var("MASAR_SOAK").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    for scenario in 0..scenarios {
+        let world = World::signed_in().await;
+        world.app.sync_round().await;
+        // A small deterministic generator per scenario (same numbers every run).
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(scenario + 1);
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let faults = [Fault::Pass, Fault::Refuse, Fault::LoseResponse, Fault::ServerError, Fault::Slow];
+        let mut edits = 0;
+        for step in 0..12 {
+            if next(3) > 0 {
+                let view = world.app.local_view().await.unwrap();
+                let mobile = format!("05{:08}", 50_000_000 + scenario * 100 + step);
+                world
+                    .app
+                    .queue_edit(contact(&view, &mobile, &format!("{:05}", 10_000 + step)), vec![])
+                    .await
+                    .unwrap();
+                edits += 1;
+            }
+            world.proxy.set(faults[next(faults.len() as u64) as usize]);
+            world.app.sync_round().await;
+        }
+        settle(&world).await;
+        let client = world.app.local_view().await.unwrap().profile;
+        let server = world.server_profile();
+        assert_eq!(client, server, "scenario {scenario}: local state equals server state");
+        assert_eq!(
+            world.count("SELECT count(*) FROM sync_results"),
+            edits,
+            "scenario {scenario}: one result per edit"
+        );
+    }
+}

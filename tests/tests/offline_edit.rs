@@ -1,0 +1,65 @@
+//! An edit made with the server down survives a restart of the app and reaches the server once,
+//! by itself, when the server is back.
+
+use masar_e2e::{App, Launch, Server};
+
+#[tokio::test]
+async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+
+    let app = App::launch_with(&server.url, launch.clone()).await?;
+    app.sign_in(&account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+
+    // The network goes away; the employee edits the mobile and the postal code anyway.
+    server.kill()?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-mobile']", "0555123987").await?;
+    app.type_into("[data-testid='contact-address.postalCode']", "٦٥٤٣٢").await?;
+    app.click("[data-testid=contact-terms]").await?;
+    app.click("[data-testid=contact-submit]").await?;
+    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text("[data-testid='contact-value-address.postalCode']", "65432").await?;
+    app.screenshot("offline-edit-pending-ar").await?;
+    app.close().await?;
+
+    // The app starts again, still without the network: the edit is still waiting.
+    let app = App::launch_with(&server.url, launch).await?;
+    app.click("[data-testid=profile-tile]").await?;
+    app.type_into("[data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=signed-in-user]").await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555123987").await?;
+    let waiting =
+        app.wait_for_text_where("[data-testid=sync-status]", |t| t.contains("بانتظار المزامنة")).await?;
+    assert!(waiting.contains('1'), "{waiting}");
+    app.screenshot("offline-edit-after-restart-ar").await?;
+
+    // The server is back; nobody touches anything.
+    let server = server.start_again()?;
+    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text_where("[data-testid=sync-status]", |t| t.starts_with("تمت المزامنة")).await?;
+    app.screenshot("offline-edit-synced-ar").await?;
+    app.close().await?;
+
+    // The server has the change, once.
+    let db = rusqlite::Connection::open(server.database())?;
+    let (mobile, postal): (String, String) = db.query_row(
+        "SELECT mobile, postal_code FROM employees WHERE national_id = ?1",
+        [account.national_id.as_str()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    assert_eq!((mobile.as_str(), postal.as_str()), ("+966555123987", "65432"));
+    let results: i64 = db.query_row("SELECT count(*) FROM sync_results", [], |row| row.get(0))?;
+    let changes: i64 =
+        db.query_row("SELECT count(*) FROM changes WHERE version > 1", [], |row| row.get(0))?;
+    assert_eq!((results, changes), (1, 1), "applied exactly once");
+    Ok(())
+}

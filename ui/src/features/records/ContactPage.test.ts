@@ -1,0 +1,103 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EmployeeData, UiError } from "../../lib/backend";
+import { employee } from "../../lib/employee.svelte";
+import ContactPage from "./ContactPage.svelte";
+
+const data: EmployeeData = {
+  cachedAt: null,
+  forms: [],
+  profile: {
+    nationalId: "1000000008",
+    employeeNumber: "410694",
+    nameAr: { first: "منيرة", father: "عمر", grandfather: "إبراهيم", family: "الشمري" },
+    nameEn: { first: "Munira", father: "Omar", grandfather: "Ibrahim", family: "Alshammari" },
+    gender: "female",
+    birthDate: "1984-12-26",
+    nationality: "سعودية",
+    entity: "وزارة المالية",
+    jobTitle: "محاسب",
+    jobNumber: "05666",
+    rank: 8,
+    step: 3,
+    appointmentDate: "2006-09-14",
+    mobile: "+966591544275",
+    email: "munira@mof.gov.sa",
+    address: {
+      buildingNumber: "4719",
+      street: "شارع التخصصي",
+      district: "العليا",
+      city: "الرياض",
+      postalCode: "11738",
+      additionalNumber: "9574",
+    },
+  },
+};
+
+describe("ContactPage", () => {
+  beforeEach(() => employee.set(structuredClone(data)));
+  afterEach(() => clearMocks());
+
+  async function editPostalCode(value: string): Promise<void> {
+    await fireEvent.click(screen.getByTestId("contact-edit"));
+    await fireEvent.input(screen.getByTestId("contact-address.postalCode"), { target: { value } });
+  }
+
+  it("asks for the terms first and sends nothing before", async () => {
+    let calls = 0;
+    mockIPC(() => {
+      calls += 1;
+      return null;
+    });
+    render(ContactPage);
+    await editPostalCode("12345");
+    await fireEvent.click(screen.getByTestId("contact-submit"));
+    expect(screen.getByTestId("contact-error").textContent).toContain("الشروط والأحكام");
+    expect(calls).toBe(0);
+  });
+
+  it("shows the field messages next to their fields and keeps what was typed", async () => {
+    const refusal: UiError = {
+      code: "invalid_input",
+      message: "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
+      fields: [{ field: "address.postalCode", message: "الرمز البريدي 5 أرقام." }],
+    };
+    let sent: unknown = null;
+    mockIPC((command, args) => {
+      if (command === "update_contact") {
+        sent = args;
+        throw refusal;
+      }
+      return null;
+    });
+    render(ContactPage);
+    await editPostalCode("117380");
+    await fireEvent.click(screen.getByTestId("contact-terms"));
+    await fireEvent.click(screen.getByTestId("contact-submit"));
+    await waitFor(() =>
+      expect(screen.getByTestId("contact-address.postalCode-error").textContent).toBe("الرمز البريدي 5 أرقام."),
+    );
+    expect((screen.getByTestId("contact-address.postalCode") as HTMLInputElement).value).toBe("117380");
+    expect(sent).toMatchObject({ edit: { changed: ["address.postalCode"], values: { mobile: "0591544275" } } });
+  });
+
+  it("after تحديث shows the queued value with بانتظار المزامنة", async () => {
+    mockIPC((command) => {
+      if (command !== "update_contact") return null;
+      const next = structuredClone(data);
+      next.profile.address.postalCode = "12345";
+      next.forms = [{ id: 1, form: "contact", fields: ["address.postalCode"], status: { state: "pending" }, createdAt: "2026-11-28T09:00:00Z" }];
+      return next;
+    });
+    render(ContactPage);
+    await editPostalCode("12345");
+    await fireEvent.click(screen.getByTestId("contact-terms"));
+    await fireEvent.click(screen.getByTestId("contact-submit"));
+    await waitFor(() => expect(screen.getByTestId("edit-status").textContent).toBe("بانتظار المزامنة"));
+    await waitFor(() =>
+      expect(screen.getByTestId("contact-value-address.postalCode").textContent?.trim()).toBe("12345"),
+    );
+    expect(screen.getByTestId("contact-notice").textContent).toContain("حُفظ التعديل");
+  });
+});
