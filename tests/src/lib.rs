@@ -224,14 +224,28 @@ impl App {
         Ok(self.find(css).await?.text().await?.trim().to_owned())
     }
 
+    /// Scrolls an element to the middle of the window, as a person would before using it.
+    async fn bring_into_view(&self, element: &Element) -> Result<()> {
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![serde_json::to_value(element)?],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css).await?.click().await?;
+        let element = self.wait_for(css).await?;
+        self.bring_into_view(&element).await?;
+        element.click().await?;
         Ok(())
     }
 
     /// Replaces the content of an input.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let input = self.wait_for(css).await?;
+        self.bring_into_view(&input).await?;
         input.clear().await?;
         input.send_keys(text).await?;
         Ok(())

@@ -34,6 +34,12 @@ enum Command {
     },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
+    /// The sync fault tests at scale: N randomized scenarios through the fault proxy, and N/10
+    /// rounds of a client killed with SIGKILL at random moments.
+    Soak {
+        #[arg(default_value_t = 1000)]
+        scenarios: u32,
+    },
     /// Measure: start-up to first paint (the app under Xvfb) and vault unlock time
     /// (`cargo bench -p masar-core --bench unlock`). Prints figures; asserts nothing.
     Bench {
@@ -53,8 +59,14 @@ fn main() -> Result<()> {
         Command::Bench { runs } => {
             setup::run(&ws)?;
             bench::startup(&ws, runs.max(1))?;
-            ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()
+            ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()?;
+            ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
         }
+        Command::Soak { scenarios } => ws
+            .cargo(&["test", "-p", "masar-core", "--test", "sync", "--test", "crash", "--", "--nocapture"])
+            .env("MASAR_SOAK", scenarios.to_string())
+            .env("MASAR_CRASH_ROUNDS", (scenarios / 10).max(1).to_string())
+            .status_ok(),
         Command::Bindings => ws
             .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])
             .env("MASAR_UPDATE_BINDINGS", "1")

@@ -291,7 +291,13 @@ impl MasarCore {
         };
         self.sync_status.send_replace(SyncStatus::Syncing { pending });
         let status = match self.sessions.sync_once(&self.client()).await {
-            Ok(report) => SyncStatus::Synced { at: chrono::Utc::now(), pending: count(report.pending) },
+            Ok(report) => {
+                // The server answered: let the status bar know now, not at the next check.
+                if !self.connection_status().is_online() {
+                    self.recheck.notify_one();
+                }
+                SyncStatus::Synced { at: chrono::Utc::now(), pending: count(report.pending) }
+            }
             Err(SessionError::Client(error))
                 if matches!(
                     error.code(),

@@ -21,6 +21,8 @@ pub enum KeychainError {
 #[derive(Clone)]
 pub struct Keychain {
     store: Result<Arc<CredentialStore>, String>,
+    /// Set for [`Keychain::file`]: secrets kept in a JSON file instead.
+    file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Keychain {
@@ -53,13 +55,47 @@ impl Keychain {
         if let Err(reason) = &store {
             tracing::warn!(%reason, "the OS keychain is not available");
         }
-        Self { store }
+        Self { store, file: None }
+    }
+
+    /// Secrets in a file readable by the owner only. For the headless sync probe that the
+    /// crash tests kill and restart (a test process has no Secret Service); the app never uses it.
+    pub fn file(path: &std::path::Path) -> Self {
+        Self { store: Err("file keychain".into()), file: Some(path.to_owned()) }
+    }
+
+    fn read_file(
+        path: &std::path::Path,
+    ) -> Result<std::collections::BTreeMap<String, String>, KeychainError> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| KeychainError::Failed(e.to_string())),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(error) => Err(KeychainError::Failed(error.to_string())),
+        }
+    }
+
+    fn write_file(
+        path: &std::path::Path,
+        entries: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), KeychainError> {
+        use std::io::Write;
+        let fail = |e: std::io::Error| KeychainError::Failed(e.to_string());
+        let temporary = path.with_extension("tmp");
+        let json = serde_json::to_vec(entries).map_err(|e| KeychainError::Failed(e.to_string()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary).map_err(fail)?;
+        file.write_all(&json).map_err(fail)?;
+        file.sync_all().map_err(fail)?;
+        std::fs::rename(&temporary, path).map_err(fail)
     }
 
     /// A keychain in this process's memory only (tests; nothing survives the process).
     pub fn in_memory() -> Result<Self, KeychainError> {
         let store: Arc<CredentialStore> = keyring_core::mock::Store::new().map_err(classify)?;
-        Ok(Self { store: Ok(store) })
+        Ok(Self { store: Ok(store), file: None })
     }
 
     fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
@@ -69,6 +105,13 @@ impl Keychain {
 
     /// The secret, or `None` when there is none.
     pub fn get(&self, account: &str) -> Result<Option<Sensitive<Vec<u8>>>, KeychainError> {
+        if let Some(path) = &self.file {
+            let entries = Self::read_file(path)?;
+            return Ok(entries
+                .get(account)
+                .and_then(|hex_value| hex::decode(hex_value).ok())
+                .map(Sensitive::new));
+        }
         match self.entry(account)?.get_secret() {
             Ok(secret) => Ok(Some(Sensitive::new(secret))),
             Err(StoreError::NoEntry) => Ok(None),
@@ -77,11 +120,21 @@ impl Keychain {
     }
 
     pub fn set(&self, account: &str, secret: &[u8]) -> Result<(), KeychainError> {
+        if let Some(path) = &self.file {
+            let mut entries = Self::read_file(path)?;
+            entries.insert(account.to_owned(), hex::encode(secret));
+            return Self::write_file(path, &entries);
+        }
         self.entry(account)?.set_secret(secret).map_err(classify)
     }
 
     /// Removes the secret; removing one that is not there is fine.
     pub fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        if let Some(path) = &self.file {
+            let mut entries = Self::read_file(path)?;
+            entries.remove(account);
+            return Self::write_file(path, &entries);
+        }
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(StoreError::NoEntry) => Ok(()),
             Err(error) => Err(classify(error)),
@@ -102,5 +155,20 @@ mod tests {
         keychain.delete("a").unwrap();
         keychain.delete("a").unwrap();
         assert!(keychain.get("a").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_file_keychain_survives_the_process_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keychain.json");
+        Keychain::file(&path).set("a", b"secret").unwrap();
+        assert_eq!(Keychain::file(&path).get("a").unwrap().unwrap().expose(), b"secret");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        Keychain::file(&path).delete("a").unwrap();
+        assert!(Keychain::file(&path).get("a").unwrap().is_none());
     }
 }

@@ -135,6 +135,9 @@ enum State {
 pub struct Sessions {
     vaults: Vaults,
     state: tokio::sync::Mutex<State>,
+    /// One refresh at a time: two at once would send the same refresh token twice, which the
+    /// server rightly takes for a stolen token and ends the session.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 fn refresh_account(profile_id: &str) -> String {
@@ -153,7 +156,11 @@ async fn blocking<T: Send + 'static>(
 
 impl Sessions {
     pub fn new(vaults: Vaults) -> Self {
-        Self { vaults, state: tokio::sync::Mutex::new(State::SignedOut) }
+        Self {
+            vaults,
+            state: tokio::sync::Mutex::new(State::SignedOut),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
     }
 
     pub fn profiles(&self) -> Vec<ProfileSummary> {
@@ -399,6 +406,7 @@ impl Sessions {
 
     /// Rotates the refresh token from the keychain. A refusal means a new sign-in is needed.
     async fn refresh(&self, client: &MasarClient, profile: &str) -> Result<Tokens, SessionError> {
+        let _one_at_a_time = self.refreshing.lock().await;
         let keychain = self.vaults.keychain();
         let stored = keychain
             .get(&refresh_account(profile))

@@ -210,3 +210,21 @@ async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
     assert!(world.keychain.get(&key).unwrap().is_none(), "the refresh token left the keychain");
     assert_eq!(app.employee().await.unwrap_err().code(), ErrorCode::NotSignedIn);
 }
+
+#[tokio::test]
+async fn refreshes_that_race_never_look_like_a_stolen_token() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    sign_in_online(&app, &account).await;
+    for _ in 0..5 {
+        // Unlocking leaves no access token: the view and the sync round both need a refresh at once.
+        app.lock().await;
+        app.unlock(account.password.clone()).await.unwrap();
+        // The sync loop starts first (as after an unlock), the page asks while it refreshes.
+        let (round, view) = tokio::join!(app.sync_round(), app.employee());
+        assert!(view.is_ok(), "{view:?}");
+        assert!(matches!(round, masar_core::sync::SyncStatus::Synced { .. }), "{round:?}");
+    }
+    assert!(app.employee().await.is_ok(), "the session is still alive");
+}

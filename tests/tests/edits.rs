@@ -1,0 +1,99 @@
+//! Editing contact data in a real window: bad input gets Arabic messages next to the fields and
+//! the draft stays; markup is kept as text; the same field changed by HR meanwhile is a conflict
+//! the employee settles.
+
+use masar_e2e::{App, Launch, Server};
+use masar_protocol::NationalAddress;
+use masar_protocol::sync::{ContactUpdate, MutationBody, MutationOutcome};
+use masar_server::sync::apply::{Actor, apply};
+
+#[tokio::test]
+async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-mobile']", "0412345678").await?;
+    app.type_into("[data-testid='contact-address.postalCode']", "117380").await?;
+    app.type_into("[data-testid='contact-address.street']", &"ش".repeat(101)).await?;
+    app.click("[data-testid=contact-terms]").await?;
+    app.click("[data-testid=contact-submit]").await?;
+
+    let mobile = app.wait_for("[data-testid='contact-mobile-error']").await?.text().await?;
+    assert!(mobile.contains("رقم الجوال غير صحيح"), "{mobile}");
+    let postal = app.text("[data-testid='contact-address.postalCode-error']").await?;
+    assert_eq!(postal, "الرمز البريدي 5 أرقام.");
+    let street = app.text("[data-testid='contact-address.street-error']").await?;
+    assert!(street.contains("أطول من 100"), "{street}");
+    let kept = app.find("[data-testid='contact-address.postalCode']").await?.prop("value").await?;
+    assert_eq!(kept.as_deref(), Some("117380"), "the draft stays");
+    app.screenshot("contact-bad-input-ar").await?;
+
+    // Markup in a text field is kept, sent and shown as text, never run.
+    app.type_into("[data-testid='contact-mobile']", "0512345678").await?;
+    app.type_into("[data-testid='contact-address.postalCode']", "12345").await?;
+    app.type_into("[data-testid='contact-address.street']", "<img src=x onerror=alert(1)>شارع").await?;
+    app.click("[data-testid=contact-submit]").await?;
+    app.wait_for_text("[data-testid='contact-value-address.street']", "<img src=x onerror=alert(1)>شارع")
+        .await?;
+    assert!(app.find("[data-testid='contact-value-address.street'] img").await.is_err());
+    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settles() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app =
+        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
+            .await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.wait_for("[data-testid='contact-value-mobile']").await?;
+
+    // Offline, the employee changes the mobile.
+    server.kill()?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-mobile']", "0555000555").await?;
+    app.click("[data-testid=contact-terms]").await?;
+    app.click("[data-testid=contact-submit]").await?;
+    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+
+    // Meanwhile HR changes the same field on the server.
+    let db = rusqlite::Connection::open(server.database())?;
+    let (profile, version) =
+        masar_server::store::load_profile(&db, &account.national_id)?.expect("the employee");
+    let hr_edit = MutationBody::UpdateContact(ContactUpdate {
+        mobile: "0566000666".into(),
+        email: profile.email.clone(),
+        address: NationalAddress { ..profile.address.clone() },
+    });
+    let outcome = apply(&db, &account.national_id, version, &hr_edit, &["mobile".into()], Actor::Hr, 0)?;
+    assert!(matches!(outcome, MutationOutcome::Applied { .. }), "{outcome:?}");
+    drop(db);
+
+    let server = server.start_again()?;
+    app.wait_for_text("[data-testid=edit-status]", "تعارض").await?;
+    let mine = app.wait_for("[data-testid=conflict-mine]").await?.text().await?;
+    let theirs = app.text("[data-testid=conflict-theirs]").await?;
+    assert_eq!((mine.as_str(), theirs.as_str()), ("0555000555", "0566000666"));
+    app.screenshot("contact-conflict-ar").await?;
+
+    app.click("[data-testid=keep-mine]").await?;
+    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555000555").await?;
+    app.close().await?;
+    let db = rusqlite::Connection::open(server.database())?;
+    let mobile: String = db.query_row(
+        "SELECT mobile FROM employees WHERE national_id = ?1",
+        [account.national_id.as_str()],
+        |row| row.get(0),
+    )?;
+    assert_eq!(mobile, "+966555000555");
+    Ok(())
+}
