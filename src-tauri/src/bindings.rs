@@ -30,6 +30,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync_status,
             commands::sync_now,
             commands::employee_local,
+            commands::save_draft,
+            commands::load_draft,
+            commands::discard_draft,
         ])
         .events(collect_events![events::ConnectionChanged, events::SyncChanged])
 }

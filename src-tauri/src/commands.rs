@@ -4,6 +4,9 @@
 use std::sync::Arc;
 
 use masar_core::core::AppInfo;
+use std::collections::BTreeMap;
+
+use masar_core::edits::{Draft, Form};
 use masar_core::sync::SyncStatus;
 use masar_core::{AuthState, ConnectionStatus, EmployeeView, MasarCore, Settings, SettingsInput, UiError};
 use masar_protocol::auth::DevSms;
@@ -183,4 +186,23 @@ pub fn sync_now(core: Core<'_>) {
 #[specta::specta]
 pub async fn employee_local(core: Core<'_>) -> Result<EmployeeView, UiError> {
     core.local_view().await.map_err(|e| core.ui_error(&e))
+}
+
+/// Keeps what is typed in a form (called as the employee types).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(core: Core<'_>, form: Form, values: BTreeMap<String, String>) -> Result<(), UiError> {
+    core.save_draft(form, values).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_draft(core: Core<'_>, form: Form) -> Result<Option<Draft>, UiError> {
+    core.draft(form).await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_draft(core: Core<'_>, form: Form) -> Result<(), UiError> {
+    core.discard_draft(form).await.map_err(|e| core.ui_error(&e))
 }

@@ -97,3 +97,30 @@ async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settl
     assert_eq!(mobile, "+966555000555");
     Ok(())
 }
+
+#[tokio::test]
+async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+    let app = App::launch_with(&server.url, launch.clone()).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-address.district']", "حي الورود").await?;
+    // The draft is written shortly after typing; then the app goes away without تحديث.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    app.close().await?;
+
+    let app = App::launch_with(&server.url, launch).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    let district = app.wait_for("[data-testid='contact-address.district']").await?.prop("value").await?;
+    assert_eq!(district.as_deref(), Some("حي الورود"));
+    let notice = app.text("[data-testid=contact-notice]").await?;
+    assert!(notice.contains("استُعيد"), "{notice}");
+    app.screenshot("contact-draft-restored-ar").await?;
+    app.close().await
+}

@@ -269,6 +269,22 @@ impl MasarCore {
         self.local_view().await
     }
 
+    pub async fn save_draft(
+        &self,
+        form: crate::edits::Form,
+        values: std::collections::BTreeMap<String, String>,
+    ) -> Result<(), CoreError> {
+        Ok(self.sessions.save_draft(form, values).await?)
+    }
+
+    pub async fn draft(&self, form: crate::edits::Form) -> Result<Option<crate::edits::Draft>, CoreError> {
+        Ok(self.sessions.draft(form).await?)
+    }
+
+    pub async fn discard_draft(&self, form: crate::edits::Form) -> Result<(), CoreError> {
+        Ok(self.sessions.discard_draft(form).await?)
+    }
+
     pub fn sync_status(&self) -> SyncStatus {
         self.sync_status.borrow().clone()
     }

@@ -11,12 +11,30 @@ use crate::session::SessionError;
 use crate::vault::VaultError;
 use crate::vault::db::{EditState, OutboxRow, VaultDb};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Form {
     Contact,
     Personal,
     Employment,
+}
+
+impl Form {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contact => "contact",
+            Self::Personal => "personal",
+            Self::Employment => "employment",
+        }
+    }
+}
+
+/// Values typed in a form and not yet saved with تحديث.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    pub values: std::collections::BTreeMap<String, String>,
+    pub saved_at: DateTime<Utc>,
 }
 
 pub fn form_of(body: &MutationBody) -> Form {

@@ -12,7 +12,11 @@ use masar_protocol::digits::normalize_digits;
 use masar_protocol::{EmployeeProfile, EmployeeRecord, NationalId, NationalIdError};
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use masar_protocol::sync::{MutationBody, MutationOutcome, PushRequest};
+
+use crate::edits::{Draft, Form};
 
 use crate::client::{ClientError, MasarClient};
 use crate::secret::Sensitive;
@@ -346,62 +350,79 @@ impl Sessions {
     }
 
     /// The employee's profile: from the server when it answers (and cached), else the local copy;
-    /// with the edits still queued shown on top, and where each form's last edit stands.
+    /// with the edits still queued shown on top, and where each form's last edit stands. The
+    /// network is never awaited while the session is held, so a slow server does not hold up an
+    /// edit the employee is saving meanwhile.
     pub async fn employee(&self, client: &MasarClient) -> Result<EmployeeView, SessionError> {
-        let mut state = self.state.lock().await;
-        let State::Active(active) = &mut *state else { return Err(SessionError::NotSignedIn) };
-        let cached_at = match self.fetch_record(client, active).await {
-            Ok(record) => {
-                active.vault.db.save_record(&record, Utc::now()).map_err(VaultError::from)?;
-                active.info.online = true;
-                if let Some((token, _)) = &active.access {
-                    let token = token.clone();
-                    pull_all(client, &token, &mut active.vault.db).await?;
-                }
-                None
+        match self.fetch_record(client).await {
+            Ok((record, token, profile)) => {
+                self.with_active(Some(&profile), |active| {
+                    active.vault.db.save_record(&record, Utc::now()).map_err(VaultError::from)?;
+                    active.info.online = true;
+                    Ok(())
+                })
+                .await?;
+                self.pull_changes(client, &token, &profile).await?;
             }
             Err(SessionError::Client(error))
                 if is_network(&error) || matches!(error, ClientError::Server { .. }) =>
             {
-                active.info.online = false;
-                let (_, fetched_at) = active
-                    .vault
-                    .db
-                    .load_record()
-                    .map_err(VaultError::from)?
-                    .ok_or(SessionError::Client(error))?;
-                Some(fetched_at)
+                let has_copy = self
+                    .with_active(None, |active| {
+                        active.info.online = false;
+                        Ok(active.vault.db.load_record().map_err(VaultError::from)?.is_some())
+                    })
+                    .await?;
+                if !has_copy {
+                    return Err(SessionError::Client(error));
+                }
             }
             Err(error) => return Err(error),
-        };
-        let (profile, forms) = crate::edits::view(&active.vault.db)?;
-        Ok(EmployeeView { profile, cached_at, forms })
+        }
+        self.local_view().await
     }
 
-    /// `GET /v1/me/record` with a valid access token, refreshing it once if needed.
+    /// `GET /v1/me/record` with a valid access token, refreshing it once if the server says so.
     async fn fetch_record(
         &self,
         client: &MasarClient,
-        active: &mut Active,
-    ) -> Result<EmployeeRecord, SessionError> {
-        if let Some((token, expires)) = &active.access
-            && Instant::now() < *expires
-        {
-            match client.my_record(token).await {
-                Ok(record) => return Ok(record),
-                Err(error)
-                    if matches!(
-                        error.code(),
-                        crate::ErrorCode::SessionExpired | crate::ErrorCode::NotSignedIn
-                    ) => {}
-                Err(error) => return Err(error.into()),
+    ) -> Result<(EmployeeRecord, Sensitive<String>, String), SessionError> {
+        let (token, profile) = self.access_token(client, false).await?;
+        match client.my_record(&token).await {
+            Ok(record) => Ok((record, token, profile)),
+            Err(error) if is_session_error(&error) => {
+                let (token, profile) = self.access_token(client, true).await?;
+                Ok((client.my_record(&token).await?, token, profile))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Pulls every page after the vault's cursor into the vault.
+    async fn pull_changes(
+        &self,
+        client: &MasarClient,
+        token: &Sensitive<String>,
+        profile: &str,
+    ) -> Result<u64, SessionError> {
+        let mut pulled = 0;
+        loop {
+            let cursor = self
+                .with_active(Some(profile), |active| {
+                    Ok(active.vault.db.cursor().map_err(VaultError::from)?)
+                })
+                .await?;
+            let page = client.pull(token, cursor).await?;
+            pulled += page.changes.len() as u64;
+            self.with_active(Some(profile), |active| {
+                active.info.online = true;
+                Ok(active.vault.db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?)
+            })
+            .await?;
+            if !page.has_more || page.cursor <= cursor {
+                return Ok(pulled);
             }
         }
-        let tokens = self.refresh(client, &active.vault.profile_id).await?;
-        let access = access_with_expiry(&tokens);
-        let record = client.my_record(&access.0).await?;
-        active.access = Some(access);
-        Ok(record)
     }
 
     /// Rotates the refresh token from the keychain. A refusal means a new sign-in is needed.
@@ -497,24 +518,6 @@ fn code_sent(pending: &Pending, demo: bool) -> AuthState {
         expires_in_seconds: pending.challenge.expires_in_seconds,
         resend_after_seconds: pending.challenge.resend_after_seconds,
         demo_national_id: demo.then(|| pending.national_id.to_string()),
-    }
-}
-
-/// Pulls every page after the vault's cursor into the vault.
-pub(crate) async fn pull_all(
-    client: &MasarClient,
-    token: &Sensitive<String>,
-    db: &mut crate::vault::VaultDb,
-) -> Result<u64, SessionError> {
-    let mut pulled = 0;
-    loop {
-        let cursor = db.cursor().map_err(VaultError::from)?;
-        let page = client.pull(token, cursor).await?;
-        pulled += page.changes.len() as u64;
-        db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?;
-        if !page.has_more || page.cursor <= cursor {
-            return Ok(pulled);
-        }
     }
 }
 
@@ -651,23 +654,7 @@ impl Sessions {
                 break;
             }
         }
-        loop {
-            let cursor = self
-                .with_active(Some(&profile), |active| {
-                    Ok(active.vault.db.cursor().map_err(VaultError::from)?)
-                })
-                .await?;
-            let page = client.pull(&token, cursor).await?;
-            report.pulled += page.changes.len() as u64;
-            self.with_active(Some(&profile), |active| {
-                active.info.online = true;
-                Ok(active.vault.db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?)
-            })
-            .await?;
-            if !page.has_more || page.cursor <= cursor {
-                break;
-            }
-        }
+        report.pulled = self.pull_changes(client, &token, &profile).await?;
         report.pending = self.pending_count().await.unwrap_or(0);
         Ok(report)
     }
@@ -701,4 +688,34 @@ const PUSH_BATCH: u32 = 500;
 
 fn is_session_error(error: &ClientError) -> bool {
     matches!(error.code(), crate::ErrorCode::SessionExpired | crate::ErrorCode::NotSignedIn)
+}
+
+impl Sessions {
+    /// Keeps what is typed in a form, so a crash or a restart loses nothing.
+    pub async fn save_draft(&self, form: Form, values: BTreeMap<String, String>) -> Result<(), SessionError> {
+        let json = serde_json::to_string(&values).map_err(|e| SessionError::Task(e.to_string()))?;
+        self.with_active(None, |active| {
+            Ok(active.vault.db.save_draft(form.as_str(), &json, Utc::now()).map_err(VaultError::from)?)
+        })
+        .await
+    }
+
+    pub async fn draft(&self, form: Form) -> Result<Option<Draft>, SessionError> {
+        self.with_active(None, |active| {
+            let Some((json, saved_at)) = active.vault.db.draft(form.as_str()).map_err(VaultError::from)?
+            else {
+                return Ok(None);
+            };
+            // A draft that no longer reads (an older form) is not worth an error: start afresh.
+            Ok(serde_json::from_str(&json).ok().map(|values| Draft { values, saved_at }))
+        })
+        .await
+    }
+
+    pub async fn discard_draft(&self, form: Form) -> Result<(), SessionError> {
+        self.with_active(None, |active| {
+            Ok(active.vault.db.discard_draft(form.as_str()).map_err(VaultError::from)?)
+        })
+        .await
+    }
 }

@@ -29,6 +29,10 @@ export const commands = {
 	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
 	/**  The employee as the local vault has it, without asking the server (after a sync round). */
 	employeeLocal: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee_local")),
+	/**  Keeps what is typed in a form (called as the employee types). */
+	saveDraft: (form: Form, values: { [key in string]: string }) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { form, values })),
+	loadDraft: (form: Form) => typedError<Draft | null, UiError>(__TAURI_INVOKE("load_draft", { form })),
+	discardDraft: (form: Form) => typedError<null, UiError>(__TAURI_INVOKE("discard_draft", { form })),
 };
 
 /** Events */
@@ -87,6 +91,12 @@ export type DevSms = {
 	maskedMobile: string,
 	text: string,
 	sentAt: string,
+};
+
+/**  Values typed in a form and not yet saved with تحديث. */
+export type Draft = {
+	values: { [key in string]: string },
+	savedAt: string,
 };
 
 /**  Where an edit stands, as the UI shows it. */

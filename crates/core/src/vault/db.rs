@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         fetched_at TEXT NOT NULL
     ) STRICT;",
     include_str!("migrations/0002_sync.sql"),
+    include_str!("migrations/0003_drafts.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -209,8 +210,35 @@ impl VaultDb {
         Ok(())
     }
 
+    /// Saves what is typed in a form (`form` names it) over the previous draft.
+    pub fn save_draft(&self, form: &str, json: &str, now: DateTime<Utc>) -> Result<(), VaultDbError> {
+        self.conn.execute(
+            "INSERT INTO drafts (form, json, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (form) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+            params![form, json, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn draft(&self, form: &str) -> Result<Option<(String, DateTime<Utc>)>, VaultDbError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT json, updated_at FROM drafts WHERE form = ?1", [form], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(json, at)| {
+            (json, DateTime::parse_from_rfc3339(&at).map(|t| t.with_timezone(&Utc)).unwrap_or_default())
+        }))
+    }
+
+    pub fn discard_draft(&self, form: &str) -> Result<(), VaultDbError> {
+        self.conn.execute("DELETE FROM drafts WHERE form = ?1", [form])?;
+        Ok(())
+    }
+
     /// Queues an edit; its id is the next mutation id. One transaction: the edit exists whole or
-    /// not at all, also after a crash.
+    /// not at all, also after a crash, and the form's draft goes in the same transaction.
     pub fn queue(
         &mut self,
         body: &MutationBody,
@@ -219,6 +247,7 @@ impl VaultDb {
         now: DateTime<Utc>,
     ) -> Result<u64, VaultDbError> {
         let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM drafts WHERE form = ?1", [crate::edits::form_of(body).as_str()])?;
         let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
         let floor: u64 = tx
             .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {
@@ -362,6 +391,22 @@ mod tests {
             assert_eq!(pending[0].base_version, 3);
             assert_eq!(pending[0].fields, ["mobile"]);
         }
+    }
+
+    #[test]
+    fn a_draft_survives_reopening_and_goes_when_its_edit_is_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.db");
+        {
+            let db = VaultDb::open(&path, &key()).unwrap();
+            db.save_draft("contact", r#"{"mobile":"0555"}"#, Utc::now()).unwrap();
+            db.save_draft("contact", r#"{"mobile":"05551"}"#, Utc::now()).unwrap();
+        }
+        let mut db = VaultDb::open(&path, &key()).unwrap();
+        assert_eq!(db.draft("contact").unwrap().unwrap().0, r#"{"mobile":"05551"}"#);
+        assert!(db.draft("personal").unwrap().is_none());
+        db.queue(&edit("0555100000"), &[], 1, Utc::now()).unwrap();
+        assert!(db.draft("contact").unwrap().is_none(), "queued with its edit");
     }
 
     #[test]

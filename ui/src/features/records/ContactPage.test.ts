@@ -41,13 +41,14 @@ describe("ContactPage", () => {
 
   async function editPostalCode(value: string): Promise<void> {
     await fireEvent.click(screen.getByTestId("contact-edit"));
-    await fireEvent.input(screen.getByTestId("contact-address.postalCode"), { target: { value } });
+    const input = await waitFor(() => screen.getByTestId("contact-address.postalCode"));
+    await fireEvent.input(input, { target: { value } });
   }
 
   it("asks for the terms first and sends nothing before", async () => {
     let calls = 0;
-    mockIPC(() => {
-      calls += 1;
+    mockIPC((command) => {
+      if (command === "update_contact") calls += 1;
       return null;
     });
     render(ContactPage);
@@ -99,5 +100,27 @@ describe("ContactPage", () => {
       expect(screen.getByTestId("contact-value-address.postalCode").textContent?.trim()).toBe("12345"),
     );
     expect(screen.getByTestId("contact-notice").textContent).toContain("حُفظ التعديل");
+  });
+});
+
+describe("ContactPage drafts", () => {
+  beforeEach(() => employee.set(structuredClone(data)));
+  afterEach(() => clearMocks());
+
+  it("brings back what was typed and not saved, and keeps what is typed now", async () => {
+    const saved: unknown[] = [];
+    mockIPC((command, args) => {
+      if (command === "load_draft") return { values: { "address.district": "حي الورود" }, savedAt: "2026-11-28T08:00:00Z" };
+      if (command === "save_draft") saved.push(args);
+      return null;
+    });
+    render(ContactPage);
+    await fireEvent.click(screen.getByTestId("contact-edit"));
+    const district = (await waitFor(() => screen.getByTestId("contact-address.district"))) as HTMLInputElement;
+    expect(district.value).toBe("حي الورود");
+    expect(screen.getByTestId("contact-notice").textContent).toContain("استُعيد");
+    await fireEvent.input(district, { target: { value: "حي النخيل" } });
+    await waitFor(() => expect(saved.length).toBe(1), { timeout: 2000 });
+    expect(saved[0]).toMatchObject({ form: "contact", values: { "address.district": "حي النخيل", mobile: "0591544275" } });
   });
 });
