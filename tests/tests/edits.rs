@@ -13,6 +13,19 @@ async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> an
     let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;
     app.sign_in(&account).await?;
+    // The other two record screens, as they look before any edit.
+    app.click("[data-testid=nav-personal]").await?;
+    app.wait_for_text(
+        "[data-testid='personal-value-nameEn.first']",
+        &server_english_first(&server, &account).await?,
+    )
+    .await?;
+    app.screenshot("personal-ar").await?;
+    app.click("[data-testid=nav-employment]").await?;
+    let note = app.wait_for("[data-testid=employment]").await?.text().await?;
+    assert!(note.contains("الموارد البشرية"), "{note}");
+    app.screenshot("employment-ar").await?;
+
     app.click("[data-testid=nav-contact]").await?;
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-mobile']", "0412345678").await?;
@@ -123,4 +136,17 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
     assert!(notice.contains("استُعيد"), "{notice}");
     app.screenshot("contact-draft-restored-ar").await?;
     app.close().await
+}
+
+/// The employee's English given name as the server has it.
+async fn server_english_first(
+    server: &Server,
+    account: &masar_protocol::DemoAccount,
+) -> anyhow::Result<String> {
+    let db = rusqlite::Connection::open(server.database())?;
+    Ok(db.query_row(
+        "SELECT name_en_first FROM employees WHERE national_id = ?1",
+        [account.national_id.as_str()],
+        |row| row.get(0),
+    )?)
 }

@@ -119,6 +119,7 @@ export const ar = {
   "sync.failed": "تعذّرت المزامنة",
   "personal.nameEn": "الاسم بالإنجليزية",
   "form.draftRestored": "استُعيد ما كتبته ولم يُحفظ بعد.",
+  "personal.nameAr": "الاسم",
   "settings.heading": "الإعدادات",
   "settings.serverUrl": "عنوان الخادم",
   "settings.serverUrlHint": "مثال: \u2066https://masar.example.sa\u2069 — يُسمح بـ \u2066http://\u2069 للخادم الموجود على هذا الجهاز فقط.",

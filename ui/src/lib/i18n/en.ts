@@ -120,6 +120,7 @@ export const en: Messages = {
   "sync.failed": "Sync failed",
   "personal.nameEn": "Name in English",
   "form.draftRestored": "What you typed and had not saved yet is back.",
+  "personal.nameAr": "Name",
   "settings.heading": "Settings",
   "settings.serverUrl": "Server address",
   "settings.serverUrlHint": "For example https://masar.example.sa — http:// is allowed only for a server on this computer.",
