@@ -49,6 +49,10 @@ async fn sign_in(http: &reqwest::Client, url: &str, account: &DemoAccount) -> St
     tokens.access_token.expose().to_owned()
 }
 
+async fn my_record(http: &reqwest::Client, url: &str, token: &str) -> EmployeeRecord {
+    http.get(format!("{url}/v1/me/record")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -68,15 +72,7 @@ async fn main() {
     let mut longest = (0, String::new(), 0);
     for (index, account) in accounts.iter().enumerate() {
         let token = sign_in(&http, &url, account).await;
-        let record: EmployeeRecord = http
-            .get(format!("{url}/v1/me/record"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let record = my_record(&http, &url, &token).await;
         if record.employment_events.len() > longest.0 {
             longest = (record.employment_events.len(), token, index);
         }
@@ -84,18 +80,7 @@ async fn main() {
     let (events, token, index) = longest;
     let account = &accounts[index];
     let first = account.national_id.clone();
-    let profile = {
-        let record: EmployeeRecord = http
-            .get(format!("{url}/v1/me/record"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        record.profile
-    };
+    let profile = my_record(&http, &url, &token).await.profile;
 
     // Push 10,000 edits, 1,000 per request.
     let started = Instant::now();
@@ -138,15 +123,7 @@ async fn main() {
     let mut pull_times = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        let record: EmployeeRecord = http
-            .get(format!("{url}/v1/me/record"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let record = my_record(&http, &url, &token).await;
         record_times.push(t.elapsed());
         assert_eq!(record.profile.national_id, first);
         let t = Instant::now();
