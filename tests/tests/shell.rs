@@ -49,6 +49,12 @@ async fn the_english_switch_flips_direction_and_strings_and_back() -> anyhow::Re
     assert_eq!(app.text("[data-testid=connection-label]").await?, "Online");
     app.wait_for_text_where("[data-testid=employee-name]", |t| t.is_ascii() && !t.is_empty()).await?;
     app.screenshot("shell-online-en").await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.wait_for("[data-testid=contact-terms]").await?;
+    app.screenshot("contact-edit-en").await?;
+    app.click("[data-testid=contact-cancel]").await?;
+    app.click("[data-testid=nav-overview]").await?;
 
     app.click("[data-testid=language-toggle]").await?;
     app.wait_for("html[dir=rtl]").await?;
