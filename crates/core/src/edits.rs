@@ -82,20 +82,20 @@ pub fn view(db: &VaultDb) -> Result<(EmployeeProfile, Vec<FormEdit>), SessionErr
         }
     };
     let rows = db.outbox().map_err(VaultError::from)?;
-    let mut profile = base.clone();
+    let mut profile = base;
     for row in rows.iter().filter(|r| r.state == EditState::Pending) {
         profile = overlay(&profile, &row.body, &row.fields);
     }
     let mut forms: Vec<FormEdit> = Vec::new();
     for row in &rows {
-        let edit = form_edit(row, &base, server_version);
+        let edit = form_edit(row, server_version);
         forms.retain(|f| f.form != edit.form);
         forms.push(edit);
     }
     Ok((profile, forms))
 }
 
-fn form_edit(row: &OutboxRow, base: &EmployeeProfile, server_version: u64) -> FormEdit {
+fn form_edit(row: &OutboxRow, server_version: u64) -> FormEdit {
     let status = match &row.state {
         EditState::Pending => EditStatus::Pending,
         // Applied, but the pull that brings it has not come yet: still on its way.
@@ -111,7 +111,6 @@ fn form_edit(row: &OutboxRow, base: &EmployeeProfile, server_version: u64) -> Fo
         },
         EditState::Rejected(_) | EditState::Conflict(_) | EditState::Refused => EditStatus::Refused,
     };
-    let _ = base;
     FormEdit {
         id: u32::try_from(row.id).unwrap_or(u32::MAX),
         form: form_of(&row.body),
