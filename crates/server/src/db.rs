@@ -76,6 +76,23 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Runs `f` in one transaction, committed when `f` returns `Ok`, rolled back otherwise.
+    pub async fn call_tx<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
+    {
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
 /// A database written by a newer server has migrations we do not know: refuse it rather than
 /// run old code on a new schema.
 fn refuse_newer_schema(conn: &Connection) -> anyhow::Result<()> {

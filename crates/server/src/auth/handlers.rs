@@ -20,11 +20,14 @@ use crate::error::ApiError;
 
 type Client = ConnectInfo<SocketAddr>;
 
-fn limit(state: &AppState, client: &Client) -> Result<(), ApiError> {
-    state.limiter.check(client.0.ip(), state.clock.now_ms()).map_err(|retry_after| {
+/// Lets a sign-in request in (per-address rate limit); returns who asks and when.
+fn admit(state: &AppState, client: &Client) -> Result<(String, i64), ApiError> {
+    let now = state.clock.now_ms();
+    state.limiter.check(client.0.ip(), now).map_err(|retry_after| {
         tracing::warn!(client = %client.0.ip(), "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
-    })
+    })?;
+    Ok((client.0.ip().to_string(), now))
 }
 
 fn sms_text(code: &str) -> String {
@@ -88,11 +91,9 @@ pub async fn login(
     client: Client,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    limit(&state, &client)?;
-    let from = client.0.ip().to_string();
+    let (from, now) = admit(&state, &client)?;
     // A malformed ID gets the same answer as a wrong password.
     let id = NationalId::parse(&request.national_id).map_err(|_| ApiError::InvalidCredentials)?;
-    let now = state.clock.now_ms();
 
     let lookup_id = id.clone();
     let (locked_until, account) = state
@@ -113,12 +114,10 @@ pub async fn login(
         let (who, from) = (id.clone(), from.clone());
         let locked = state
             .db
-            .call(move |conn| {
-                let tx = conn.transaction()?;
-                let locked = store::record_password_failure(&tx, &who, now)?;
+            .call_tx(move |tx| {
+                let locked = store::record_password_failure(tx, &who, now)?;
                 let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
-                store::audit(&tx, now, "login", outcome, Some(&who), &from)?;
-                tx.commit()?;
+                store::audit(tx, now, "login", outcome, Some(&who), &from)?;
                 Ok(locked)
             })
             .await?;
@@ -132,12 +131,10 @@ pub async fn login(
     let (who, from_audit, code_for_db) = (id.clone(), from.clone(), code.clone());
     let challenge_id = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            store::clear_password_failures(&tx, &who)?;
-            let challenge_id = store::new_challenge(&tx, &who, &code_for_db, now)?;
-            store::audit(&tx, now, "login", "code_sent", Some(&who), &from_audit)?;
-            tx.commit()?;
+        .call_tx(move |tx| {
+            store::clear_password_failures(tx, &who)?;
+            let challenge_id = store::new_challenge(tx, &who, &code_for_db, now)?;
+            store::audit(tx, now, "login", "code_sent", Some(&who), &from_audit)?;
             Ok(challenge_id)
         })
         .await?;
@@ -158,40 +155,35 @@ pub async fn verify(
     client: Client,
     Json(request): Json<VerifyRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    limit(&state, &client)?;
-    let from = client.0.ip().to_string();
-    let now = state.clock.now_ms();
+    let (from, now) = admit(&state, &client)?;
     let outcome = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let Some(open) = store::open_challenge(&tx, &request.challenge_id)? else {
-                store::audit(&tx, now, "verify", "unknown_challenge", None, &from)?;
-                tx.commit()?;
+        .call_tx(move |tx| {
+            let Some(open) = store::open_challenge(tx, &request.challenge_id)? else {
+                store::audit(tx, now, "verify", "unknown_challenge", None, &from)?;
                 return Ok(Verified::Invalid);
             };
             let who = open.national_id.clone();
             let outcome = if open.expires_at <= now {
-                store::audit(&tx, now, "verify", "expired", Some(&who), &from)?;
+                store::audit(tx, now, "verify", "expired", Some(&who), &from)?;
                 Verified::Expired
             } else {
-                match store::check_code(&tx, &request.challenge_id, &open, request.code.expose())? {
+                match store::check_code(tx, &request.challenge_id, &open, request.code.expose())? {
                     CodeCheck::Correct => {
-                        let issued = store::start_session(&tx, &who, now)?;
-                        store::audit(&tx, now, "verify", "signed_in", Some(&who), &from)?;
+                        let issued = store::start_session(tx, &who, now)?;
+                        store::audit(tx, now, "verify", "signed_in", Some(&who), &from)?;
                         Verified::Signed(who, issued)
                     }
                     CodeCheck::Wrong { remaining } => {
-                        store::audit(&tx, now, "verify", "wrong_code", Some(&who), &from)?;
+                        store::audit(tx, now, "verify", "wrong_code", Some(&who), &from)?;
                         Verified::Wrong(remaining)
                     }
                     CodeCheck::Exhausted => {
-                        store::audit(&tx, now, "verify", "too_many_attempts", Some(&who), &from)?;
+                        store::audit(tx, now, "verify", "too_many_attempts", Some(&who), &from)?;
                         Verified::Exhausted
                     }
                 }
             };
-            tx.commit()?;
             Ok(outcome)
         })
         .await?;
@@ -209,28 +201,24 @@ pub async fn resend(
     client: Client,
     Json(request): Json<ResendRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    limit(&state, &client)?;
-    let from = client.0.ip().to_string();
-    let now = state.clock.now_ms();
+    let (from, now) = admit(&state, &client)?;
     let code = secrets::new_code()?;
     let (cid, code_for_db) = (request.challenge_id.clone(), code.clone());
     let sent = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let Some(open) = store::open_challenge(&tx, &cid)? else {
+        .call_tx(move |tx| {
+            let Some(open) = store::open_challenge(tx, &cid)? else {
                 return Ok(Err(ApiError::ChallengeInvalid));
             };
             let ready_at = open.last_sent_at + ms(policy::RESEND_COOLDOWN_SECONDS);
             if now < ready_at {
                 return Ok(Err(ApiError::ResendTooSoon { retry_after: seconds_until(now, ready_at) }));
             }
-            let Some(account) = store::account(&tx, &open.national_id)? else {
+            let Some(account) = store::account(tx, &open.national_id)? else {
                 return Ok(Err(ApiError::ChallengeInvalid));
             };
-            store::replace_code(&tx, &cid, &code_for_db, now)?;
-            store::audit(&tx, now, "resend", "code_sent", Some(&open.national_id), &from)?;
-            tx.commit()?;
+            store::replace_code(tx, &cid, &code_for_db, now)?;
+            store::audit(tx, now, "resend", "code_sent", Some(&open.national_id), &from)?;
             Ok(Ok((open.national_id, account.mobile)))
         })
         .await??;
@@ -244,23 +232,19 @@ pub async fn refresh(
     client: Client,
     Json(request): Json<RefreshRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    limit(&state, &client)?;
-    let from = client.0.ip().to_string();
-    let now = state.clock.now_ms();
+    let (from, now) = admit(&state, &client)?;
     let outcome = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let outcome = store::refresh(&tx, request.refresh_token.expose(), now)?;
+        .call_tx(move |tx| {
+            let outcome = store::refresh(tx, request.refresh_token.expose(), now)?;
             match &outcome {
-                RefreshOutcome::Rotated(id, _) => store::audit(&tx, now, "refresh", "rotated", Some(id), &from)?,
+                RefreshOutcome::Rotated(id, _) => store::audit(tx, now, "refresh", "rotated", Some(id), &from)?,
                 RefreshOutcome::Reused(id) => {
                     tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
-                    store::audit(&tx, now, "refresh", "reused_family_revoked", Some(id), &from)?;
+                    store::audit(tx, now, "refresh", "reused_family_revoked", Some(id), &from)?;
                 }
-                RefreshOutcome::Invalid => store::audit(&tx, now, "refresh", "invalid", None, &from)?,
+                RefreshOutcome::Invalid => store::audit(tx, now, "refresh", "invalid", None, &from)?,
             }
-            tx.commit()?;
             Ok(outcome)
         })
         .await?;
@@ -280,18 +264,16 @@ pub async fn logout(
     let now = state.clock.now_ms();
     state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let who = store::logout(&tx, request.refresh_token.expose(), now)?;
+        .call_tx(move |tx| {
+            let who = store::logout(tx, request.refresh_token.expose(), now)?;
             store::audit(
-                &tx,
+                tx,
                 now,
                 "logout",
                 if who.is_some() { "ok" } else { "unknown_token" },
                 who.as_ref(),
                 &from,
             )?;
-            tx.commit()?;
             Ok(())
         })
         .await?;
