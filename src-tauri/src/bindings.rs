@@ -33,6 +33,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::save_draft,
             commands::load_draft,
             commands::discard_draft,
+            commands::carry_across,
+            commands::skip_carry_across,
+            commands::recover_previous,
+            commands::unsent_work,
         ])
         .events(collect_events![events::ConnectionChanged, events::SyncChanged])
 }

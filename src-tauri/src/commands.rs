@@ -7,7 +7,9 @@ use masar_core::core::AppInfo;
 use std::collections::BTreeMap;
 
 use masar_core::edits::{Draft, Form};
+use masar_core::session::Recovery;
 use masar_core::sync::SyncStatus;
+use masar_core::vault::UnsentWork;
 use masar_core::{AuthState, ConnectionStatus, EmployeeView, MasarCore, Settings, SettingsInput, UiError};
 use masar_protocol::auth::DevSms;
 use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
@@ -205,4 +207,35 @@ pub async fn load_draft(core: Core<'_>, form: Form) -> Result<Option<Draft>, UiE
 #[specta::specta]
 pub async fn discard_draft(core: Core<'_>, form: Form) -> Result<(), UiError> {
     core.discard_draft(form).await.map_err(|e| core.ui_error(&e))
+}
+
+/// After a password change: the password used before it, to carry the unsent work across.
+#[tauri::command]
+#[specta::specta]
+pub async fn carry_across(core: Core<'_>, previous_password: String) -> Result<AuthState, UiError> {
+    core.carry_across(previous_password).await.map_err(|e| core.ui_error(&e))
+}
+
+/// After a password change, without the previous password: the old copy is kept aside.
+#[tauri::command]
+#[specta::specta]
+pub async fn skip_carry_across(core: Core<'_>) -> Result<AuthState, UiError> {
+    core.skip_carry_across().await.map_err(|e| core.ui_error(&e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recover_previous(
+    core: Core<'_>,
+    copy_id: String,
+    previous_password: String,
+) -> Result<Recovery, UiError> {
+    core.recover_previous(&copy_id, previous_password).await.map_err(|e| core.ui_error(&e))
+}
+
+/// What signing out would leave unsent, to warn first.
+#[tauri::command]
+#[specta::specta]
+pub async fn unsent_work(core: Core<'_>) -> Result<UnsentWork, UiError> {
+    core.unsent_work().await.map_err(|e| core.ui_error(&e))
 }

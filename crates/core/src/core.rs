@@ -224,6 +224,44 @@ impl MasarCore {
         Ok(state)
     }
 
+    /// After a password change: the previous password carries the vault (and its unsent work)
+    /// across to the current one.
+    pub async fn carry_across(&self, previous: String) -> Result<AuthState, CoreError> {
+        let state = self.sessions.carry_across(previous).await?;
+        self.sync_now.notify_one();
+        Ok(state)
+    }
+
+    /// After a password change, without the previous password: the old vault is set aside
+    /// whole and stays listed with its unsent work.
+    pub async fn skip_carry_across(&self) -> Result<AuthState, CoreError> {
+        let state = self.sessions.skip_carry_across().await?;
+        self.sync_now.notify_one();
+        Ok(state)
+    }
+
+    /// Sends a set-aside copy's waiting edits and takes over its drafts (see
+    /// [`Sessions::recover_previous`](crate::session::Sessions::recover_previous)).
+    pub async fn recover_previous(
+        &self,
+        copy: &str,
+        previous: String,
+    ) -> Result<crate::session::Recovery, CoreError> {
+        let recovery = self.sessions.recover_previous(&self.client(), copy, previous).await?;
+        self.sync_now.notify_one();
+        Ok(recovery)
+    }
+
+    /// What signing out would leave unsent (the UI warns with it first).
+    pub async fn unsent_work(&self) -> Result<crate::vault::UnsentWork, CoreError> {
+        Ok(self.sessions.unsent_work().await?)
+    }
+
+    /// The last edit id the signed-in vault handed out.
+    pub async fn last_mutation_id(&self) -> Result<u64, CoreError> {
+        Ok(self.sessions.last_mutation_id().await?)
+    }
+
     pub async fn sign_out(&self) -> AuthState {
         self.sessions.sign_out(&self.client()).await;
         self.auth_state().await

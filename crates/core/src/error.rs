@@ -48,6 +48,10 @@ pub enum ErrorCode {
     CodeFormat,
     IdleLockOutOfRange,
     InvalidInput,
+    /// The previous password (asked after a password change) does not open the old copy.
+    PreviousPasswordWrong,
+    /// Recovering a set-aside copy sends its edits, so it waits for the network.
+    RecoveryNeedsNetwork,
 }
 
 /// What a command returns on failure.
@@ -129,6 +133,7 @@ fn session_code(error: &SessionError) -> ErrorCode {
             VaultError::WrongPassword { .. } => ErrorCode::WrongPassword,
             VaultError::Locked { .. } => ErrorCode::ProfileLocked,
             VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
+            VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
             VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_)) => {
                 ErrorCode::KeychainUnavailable
             }
@@ -136,7 +141,8 @@ fn session_code(error: &SessionError) -> ErrorCode {
         },
         SessionError::Task(_) => ErrorCode::Internal,
         SessionError::Invalid(_) => ErrorCode::InvalidInput,
-        SessionError::NoSuchEdit => ErrorCode::NotFound,
+        SessionError::NoSuchEdit | SessionError::NoSuchCopy => ErrorCode::NotFound,
+        SessionError::RecoveryNeedsNetwork => ErrorCode::RecoveryNeedsNetwork,
     }
 }
 
@@ -183,6 +189,10 @@ fn session_message(error: &SessionError, language: Language) -> String {
                 }
             }
             VaultError::NoProfile => session_message(&SessionError::FirstSignInNeedsNetwork, language),
+            VaultError::PreviousPasswordWrong => pick(
+                "كلمة المرور السابقة غير صحيحة. أدخل كلمة المرور التي كنت تستخدمها قبل تغييرها.",
+                "The previous password is not correct. Enter the password you used before changing it.",
+            ),
             VaultError::SecretMissing | VaultError::Keychain(_) => pick(
                 "تعذّر الوصول إلى سلسلة المفاتيح في النظام، فلا يمكن فتح النسخة المحلية. سجّل الدخول متصلًا بالشبكة.",
                 "The system keychain cannot be reached, so the local copy cannot be opened. Sign in while connected.",
@@ -198,6 +208,14 @@ fn session_message(error: &SessionError, language: Language) -> String {
             "The change was not saved: correct the marked fields, then press Update.",
         ),
         SessionError::NoSuchEdit => pick("لم يعد هذا التعديل موجودًا.", "This edit no longer exists."),
+        SessionError::NoSuchCopy => pick(
+            "لم تعد هذه النسخة السابقة موجودة على هذا الجهاز.",
+            "This previous copy is no longer on this computer.",
+        ),
+        SessionError::RecoveryNeedsNetwork => pick(
+            "تُرسَل تعديلات النسخة السابقة إلى مسار عند استعادتها، ويلزم لذلك الاتصال بالشبكة. النسخة باقية كما هي؛ أعد المحاولة عند عودة الاتصال.",
+            "Recovering the previous copy sends its edits to Masar, which needs the network. The copy stays as it is; try again when the connection is back.",
+        ),
     }
 }
 

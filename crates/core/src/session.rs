@@ -20,7 +20,7 @@ use crate::edits::{Draft, Form};
 
 use crate::client::{ClientError, MasarClient};
 use crate::secret::Sensitive;
-use crate::vault::{OpenVault, VaultError, Vaults, profile_id};
+use crate::vault::{OpenVault, UnsentWork, VaultError, Vaults, profile_id};
 
 /// What the start screen lists: employees who signed in on this workstation before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -31,6 +31,34 @@ pub struct ProfileSummary {
     pub masked_id: String,
     pub display_name: String,
     pub last_sign_in: DateTime<Utc>,
+    /// What the vault holds that the server has not taken (an upper bound; `None`: unknown).
+    pub unsent: Option<UnsentWork>,
+    /// Copies of this employee's vault set aside with work still in them.
+    pub previous: Vec<PreviousCopy>,
+}
+
+/// A vault set aside by a sign-in (the password had changed and the previous one was not
+/// given, or the keychain lost its secret) while it still held work: kept until recovered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousCopy {
+    pub id: String,
+    pub last_sign_in: DateTime<Utc>,
+    pub unsent: Option<UnsentWork>,
+}
+
+/// What recovering a previous copy did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Recovery {
+    /// Edits sent to the server from the copy now (the server applies each once).
+    pub sent: u32,
+    /// Edits the server refused or found in conflict, now shown in their forms here.
+    pub to_review: u32,
+    /// Drafts taken over (a form that already has a draft here keeps its own).
+    pub drafts: u32,
+    /// True when the copy held nothing more and was removed.
+    pub removed: bool,
 }
 
 /// Who is signed in, as the UI shows it.
@@ -44,6 +72,8 @@ pub struct SessionInfo {
     pub display_name: String,
     /// False after an offline sign-in or unlock, until the server answers again.
     pub online: bool,
+    /// Copies of this employee's vault set aside with work still in them (recoverable here).
+    pub previous: Vec<PreviousCopy>,
 }
 
 /// Where the sign-in flow stands.
@@ -62,6 +92,13 @@ pub enum AuthState {
     },
     SignedIn {
         session: SessionInfo,
+    },
+    /// The server confirmed the employee, but the password no longer opens this workstation's
+    /// vault (it was changed elsewhere) and the vault may hold work the server lacks: the
+    /// previous password carries it across, once.
+    PreviousPasswordNeeded {
+        display_name: String,
+        unsent: Option<UnsentWork>,
     },
     /// Locked after idle time: the same employee unlocks with their password.
     Locked {
@@ -107,6 +144,10 @@ pub enum SessionError {
     Invalid(Vec<masar_protocol::validate::FieldError>),
     #[error("no such edit")]
     NoSuchEdit,
+    #[error("no such previous copy")]
+    NoSuchCopy,
+    #[error("recovering a previous copy needs the network")]
+    RecoveryNeedsNetwork,
 }
 
 /// A live session.
@@ -125,13 +166,39 @@ struct Pending {
     challenge: Challenge,
 }
 
+/// A sign-in the server confirmed, waiting for a vault.
+#[derive(Debug)]
+struct Confirmed {
+    pending: Pending,
+    tokens: Tokens,
+    record: EmployeeRecord,
+}
+
 #[derive(Debug, Default)]
 enum State {
     #[default]
     SignedOut,
     Pending(Pending),
+    /// Confirmed by the server; the vault asks for the previous password.
+    CarryAcross(Confirmed),
     Active(Active),
     Locked(SessionInfo, NationalId),
+}
+
+impl Active {
+    /// Sets the profile's unsent count to what the vault holds now.
+    fn note_unsent(&self, vaults: &Vaults) -> Result<(), SessionError> {
+        let work = self.vault.db.unsent_work().map_err(VaultError::from)?;
+        Ok(vaults.note_unsent(&self.info.profile_id, work)?)
+    }
+
+    /// Raises the profile's unsent count before a change that may add `edits` and `drafts`,
+    /// so a crash before [`Active::note_unsent`] leaves it too high, never too low.
+    fn expect_more(&self, vaults: &Vaults, edits: u32, drafts: u32) -> Result<(), SessionError> {
+        let now = self.vault.db.unsent_work().map_err(VaultError::from)?;
+        let bound = UnsentWork { edits: now.edits + edits, drafts: now.drafts + drafts };
+        Ok(vaults.note_unsent(&self.info.profile_id, bound)?)
+    }
 }
 
 /// The sign-in state machine. One per app.
@@ -173,12 +240,26 @@ impl Sessions {
             .list()
             .into_iter()
             .map(|meta| ProfileSummary {
+                previous: self.previous_copies(&meta.profile_id),
                 profile_id: meta.profile_id,
                 national_id: meta.national_id,
                 masked_id: meta.masked_id,
                 display_name: meta.display_name,
                 last_sign_in: meta.last_sign_in,
+                unsent: meta.unsent,
             })
+            .collect()
+    }
+
+    /// The set-aside copies of `profile` that may still hold work.
+    fn previous_copies(&self, profile: &str) -> Vec<PreviousCopy> {
+        self.vaults
+            .profiles()
+            .set_aside()
+            .into_iter()
+            .filter(|(_, meta)| meta.profile_id == profile)
+            .filter(|(_, meta)| !meta.unsent.is_some_and(UnsentWork::is_empty))
+            .map(|(id, meta)| PreviousCopy { id, last_sign_in: meta.last_sign_in, unsent: meta.unsent })
             .collect()
     }
 
@@ -186,6 +267,7 @@ impl Sessions {
         match &*self.state.lock().await {
             State::SignedOut => AuthState::SignedOut { profiles: self.profiles() },
             State::Pending(p) => code_sent(p, demo),
+            State::CarryAcross(confirmed) => self.carry_step(confirmed),
             State::Active(active) => AuthState::SignedIn { session: active.info.clone() },
             State::Locked(info, _) => AuthState::Locked { session: info.clone() },
         }
@@ -236,7 +318,7 @@ impl Sessions {
 
     pub async fn cancel(&self) {
         let mut state = self.state.lock().await;
-        if matches!(*state, State::Pending(_)) {
+        if matches!(*state, State::Pending(_) | State::CarryAcross(_)) {
             *state = State::SignedOut;
         }
     }
@@ -267,11 +349,109 @@ impl Sessions {
         };
         let access = Sensitive::new(tokens.access_token.expose().to_owned());
         let record = client.my_record(&access).await?;
-        let vault = self.open_or_create_vault(&pending, &record).await?;
-        vault.db.save_record(&record, Utc::now()).map_err(VaultError::from)?;
-        self.store_refresh(&vault.profile_id, &tokens)?;
-        let active =
-            self.activate(pending.national_id.clone(), vault, Some(access_with_expiry(&tokens)), true)?;
+        let confirmed = Confirmed { pending, tokens, record };
+        let profile = profile_id(&confirmed.pending.national_id);
+        let (vaults, password) = (self.vaults.clone(), confirmed.pending.password.clone());
+        let opened =
+            blocking(move || Ok(vaults.unlock_confirmed(&profile, &password, Utc::now())?)).await;
+        let vault = match opened {
+            Ok(vault) => vault,
+            Err(SessionError::Vault(VaultError::NoProfile)) => self.replace_vault(&confirmed).await?,
+            Err(SessionError::Vault(VaultError::PasswordChanged)) => {
+                if self.known_empty(&confirmed) {
+                    self.replace_vault(&confirmed).await?
+                } else {
+                    let step = self.carry_step(&confirmed);
+                    *state = State::CarryAcross(confirmed);
+                    return Ok(step);
+                }
+            }
+            // Without its keychain secret the vault cannot open with any password: a new one
+            // takes its place, and the old one (if it holds work) is set aside, listed, in case
+            // the secret comes back.
+            Err(SessionError::Vault(VaultError::SecretMissing)) => self.replace_vault(&confirmed).await?,
+            // Anything else (a busy or failing disk, the keychain not answering) is an error to
+            // report and retry, never a reason to replace the vault.
+            Err(other) => return Err(other),
+        };
+        self.enter(&mut state, confirmed, vault)
+    }
+
+    /// After a password change: the previous password opens the vault, which then takes the
+    /// current one. Everything in it stays, and its queued edits keep their ids.
+    pub async fn carry_across(&self, previous: String) -> Result<AuthState, SessionError> {
+        let previous = Sensitive::new(previous);
+        if previous.expose().is_empty() {
+            return Err(SessionError::PasswordRequired);
+        }
+        let mut state = self.state.lock().await;
+        let State::CarryAcross(confirmed) = &*state else { return Err(SessionError::NoSignInInProgress) };
+        let profile = profile_id(&confirmed.pending.national_id);
+        let (vaults, current) = (self.vaults.clone(), confirmed.pending.password.clone());
+        let vault =
+            blocking(move || Ok(vaults.rewrap(&profile, &previous, &current, Utc::now())?)).await?;
+        let State::CarryAcross(confirmed) = std::mem::take(&mut *state) else {
+            return Err(SessionError::NoSignInInProgress);
+        };
+        self.enter(&mut state, confirmed, vault)
+    }
+
+    /// The employee cannot give the previous password now: the old vault is set aside whole
+    /// (listed with its unsent work, recoverable later) and a new one is made.
+    pub async fn skip_carry_across(&self) -> Result<AuthState, SessionError> {
+        let mut state = self.state.lock().await;
+        let State::CarryAcross(confirmed) = std::mem::take(&mut *state) else {
+            return Err(SessionError::NoSignInInProgress);
+        };
+        let vault = self.replace_vault(&confirmed).await?;
+        self.enter(&mut state, confirmed, vault)
+    }
+
+    fn carry_step(&self, confirmed: &Confirmed) -> AuthState {
+        let meta = self.vaults.profiles().load(&profile_id(&confirmed.pending.national_id)).ok().flatten();
+        AuthState::PreviousPasswordNeeded {
+            display_name: confirmed.record.profile.name_ar.first.clone(),
+            unsent: meta.and_then(|meta| meta.unsent),
+        }
+    }
+
+    /// True when the profile's vault is known to hold nothing the server lacks.
+    fn known_empty(&self, confirmed: &Confirmed) -> bool {
+        let profile = profile_id(&confirmed.pending.national_id);
+        let meta = self.vaults.profiles().load(&profile).ok().flatten();
+        meta.and_then(|meta| meta.unsent).is_some_and(UnsentWork::is_empty)
+    }
+
+    /// A new vault for a confirmed employee. An old one known to hold nothing unsent is removed;
+    /// any other is set aside whole (never deleted).
+    async fn replace_vault(&self, confirmed: &Confirmed) -> Result<OpenVault, SessionError> {
+        let empty = self.known_empty(confirmed);
+        let vaults = self.vaults.clone();
+        let id = confirmed.pending.national_id.clone();
+        let password = confirmed.pending.password.clone();
+        let name = confirmed.record.profile.name_ar.first.clone();
+        blocking(move || {
+            let profile = profile_id(&id);
+            if empty && vaults.profiles().dir(&profile).exists() {
+                vaults.remove(&profile)?;
+            }
+            Ok(vaults.create(&id, &name, &password, Utc::now())?)
+        })
+        .await
+    }
+
+    /// Caches the record, keeps the refresh token and makes the session active.
+    fn enter(
+        &self,
+        state: &mut State,
+        confirmed: Confirmed,
+        vault: OpenVault,
+    ) -> Result<AuthState, SessionError> {
+        vault.db.save_record(&confirmed.record, Utc::now()).map_err(VaultError::from)?;
+        self.store_refresh(&vault.profile_id, &confirmed.tokens)?;
+        let access = access_with_expiry(&confirmed.tokens);
+        let active = self.activate(confirmed.pending.national_id, vault, Some(access), true)?;
+        active.note_unsent(&self.vaults)?;
         let info = active.info.clone();
         *state = State::Active(active);
         Ok(AuthState::SignedIn { session: info })
@@ -284,34 +464,6 @@ impl Sessions {
     ) -> Result<OpenVault, SessionError> {
         let (vaults, profile) = (self.vaults.clone(), profile.to_owned());
         blocking(move || Ok(vaults.unlock(&profile, &password, Utc::now())?)).await
-    }
-
-    async fn open_or_create_vault(
-        &self,
-        pending: &Pending,
-        record: &EmployeeRecord,
-    ) -> Result<OpenVault, SessionError> {
-        let vaults = self.vaults.clone();
-        let id = pending.national_id.clone();
-        let password = pending.password.clone();
-        let name = record.profile.name_ar.first.clone();
-        blocking(move || {
-            let profile = profile_id(&id);
-            match vaults.unlock(&profile, &password, Utc::now()) {
-                Ok(vault) => Ok(vault),
-                // The server just confirmed who this is: a new vault replaces one the password no
-                // longer opens (changed password, lost keychain secret) or that does not exist.
-                Err(
-                    VaultError::NoProfile
-                    | VaultError::WrongPassword { .. }
-                    | VaultError::Locked { .. }
-                    | VaultError::SecretMissing
-                    | VaultError::Db(_),
-                ) => Ok(vaults.create(&id, &name, &password, Utc::now())?),
-                Err(other) => Err(other.into()),
-            }
-        })
-        .await
     }
 
     fn store_refresh(&self, profile: &str, tokens: &Tokens) -> Result<(), SessionError> {
@@ -342,6 +494,7 @@ impl Sessions {
                 masked_id: meta.masked_id,
                 display_name: meta.display_name,
                 online,
+                previous: self.previous_copies(&vault.profile_id),
             },
             national_id,
             vault,
@@ -456,7 +609,7 @@ impl Sessions {
             info.online = false;
             *state = State::Locked(info, active.national_id.clone());
             drop(active);
-        } else if let State::Pending(_) = &*state {
+        } else if let State::Pending(_) | State::CarryAcross(_) = &*state {
             *state = State::SignedOut;
         }
     }
@@ -499,6 +652,7 @@ impl Sessions {
     pub async fn current_national_id(&self) -> Option<NationalId> {
         match &*self.state.lock().await {
             State::Pending(p) => Some(p.national_id.clone()),
+            State::CarryAcross(c) => Some(c.pending.national_id.clone()),
             State::Active(a) => Some(a.national_id.clone()),
             State::Locked(_, id) => Some(id.clone()),
             State::SignedOut => None,
@@ -551,7 +705,10 @@ impl Sessions {
         }
         self.with_active(None, |active| {
             let base = active.vault.db.server_profile().map_err(VaultError::from)?.map_or(0, |(_, v)| v);
-            Ok(active.vault.db.queue(&body, &fields, base, Utc::now()).map_err(VaultError::from)?)
+            active.expect_more(&self.vaults, 1, 0)?;
+            let id = active.vault.db.queue(&body, &fields, base, Utc::now()).map_err(VaultError::from)?;
+            active.note_unsent(&self.vaults)?;
+            Ok(id)
         })
         .await
     }
@@ -560,25 +717,51 @@ impl Sessions {
     /// of the server's version).
     pub async fn resolve_conflict(&self, id: u64, keep_mine: bool) -> Result<(), SessionError> {
         self.with_active(None, |active| {
-            let db = &mut active.vault.db;
-            let rows = db.outbox().map_err(VaultError::from)?;
+            let rows = active.vault.db.outbox().map_err(VaultError::from)?;
             let row = rows.iter().find(|r| r.id == id).ok_or(SessionError::NoSuchEdit)?;
             let crate::vault::db::EditState::Conflict(MutationOutcome::Conflict { version, .. }) = &row.state
             else {
                 return Err(SessionError::NoSuchEdit);
             };
             if keep_mine {
-                db.queue(&row.body, &row.fields, *version, Utc::now()).map_err(VaultError::from)?;
+                let (body, fields, version) = (row.body.clone(), row.fields.clone(), *version);
+                active.expect_more(&self.vaults, 1, 0)?;
+                active.vault.db.queue(&body, &fields, version, Utc::now()).map_err(VaultError::from)?;
             }
-            db.clear(id).map_err(VaultError::from)?;
-            Ok(())
+            active.vault.db.clear(id).map_err(VaultError::from)?;
+            active.note_unsent(&self.vaults)
         })
         .await
     }
 
     /// Dismisses a rejected edit's message.
     pub async fn dismiss_edit(&self, id: u64) -> Result<(), SessionError> {
-        self.with_active(None, |active| Ok(active.vault.db.clear(id).map_err(VaultError::from)?)).await
+        self.with_active(None, |active| {
+            active.vault.db.clear(id).map_err(VaultError::from)?;
+            active.note_unsent(&self.vaults)
+        })
+        .await
+    }
+
+    /// What the signed-in (or locked) employee's vault holds that the server has not taken:
+    /// asked before signing out, so the employee is warned first.
+    pub async fn unsent_work(&self) -> Result<UnsentWork, SessionError> {
+        let state = self.state.lock().await;
+        match &*state {
+            State::Active(active) => Ok(active.vault.db.unsent_work().map_err(VaultError::from)?),
+            State::Locked(info, _) => {
+                let meta = self.vaults.profiles().load(&info.profile_id).map_err(VaultError::from)?;
+                // Unknown counts as "maybe": warn rather than stay silent.
+                Ok(meta.and_then(|meta| meta.unsent).unwrap_or(UnsentWork { edits: 1, drafts: 0 }))
+            }
+            _ => Err(SessionError::NotSignedIn),
+        }
+    }
+
+    /// The last edit id this vault ever handed out (the crash test numbers its edits from it).
+    pub async fn last_mutation_id(&self) -> Result<u64, SessionError> {
+        self.with_active(None, |active| Ok(active.vault.db.last_mutation_id().map_err(VaultError::from)?))
+            .await
     }
 
     pub async fn pending_count(&self) -> Option<u64> {
@@ -647,7 +830,8 @@ impl Sessions {
             };
             report.pushed += response.results.len();
             self.with_active(Some(&profile), |active| {
-                Ok(active.vault.db.record_results(&response.results).map_err(VaultError::from)?)
+                active.vault.db.record_results(&response.results).map_err(VaultError::from)?;
+                active.note_unsent(&self.vaults)
             })
             .await?;
             if batch.len() < PUSH_BATCH as usize {
@@ -695,7 +879,12 @@ impl Sessions {
     pub async fn save_draft(&self, form: Form, values: BTreeMap<String, String>) -> Result<(), SessionError> {
         let json = serde_json::to_string(&values).map_err(|e| SessionError::Task(e.to_string()))?;
         self.with_active(None, |active| {
-            Ok(active.vault.db.save_draft(form.as_str(), &json, Utc::now()).map_err(VaultError::from)?)
+            let db = &active.vault.db;
+            if !db.has_draft(form.as_str()).map_err(VaultError::from)? {
+                active.expect_more(&self.vaults, 0, 1)?;
+            }
+            active.vault.db.save_draft(form.as_str(), &json, Utc::now()).map_err(VaultError::from)?;
+            active.note_unsent(&self.vaults)
         })
         .await
     }
@@ -714,8 +903,103 @@ impl Sessions {
 
     pub async fn discard_draft(&self, form: Form) -> Result<(), SessionError> {
         self.with_active(None, |active| {
-            Ok(active.vault.db.discard_draft(form.as_str()).map_err(VaultError::from)?)
+            active.vault.db.discard_draft(form.as_str()).map_err(VaultError::from)?;
+            active.note_unsent(&self.vaults)
         })
         .await
+    }
+}
+
+impl Sessions {
+    /// Recovers a copy of the signed-in employee's vault that a sign-in set aside: opens it with
+    /// the password it had, sends its waiting edits under its own client id (so the server
+    /// applies each exactly once, also one it already took before the answer was lost), then
+    /// brings its drafts and the edits the server refused or found in conflict here. A copy
+    /// left with nothing is removed; otherwise it stays listed.
+    pub async fn recover_previous(
+        &self,
+        client: &MasarClient,
+        copy: &str,
+        previous: String,
+    ) -> Result<Recovery, SessionError> {
+        let profile = self.with_active(None, |active| Ok(active.info.profile_id.clone())).await?;
+        let copy = copy.to_owned();
+        if !self.previous_copies(&profile).iter().any(|known| known.id == copy) {
+            return Err(SessionError::NoSuchCopy);
+        }
+        let (vaults, folder, previous) = (self.vaults.clone(), copy.clone(), Sensitive::new(previous));
+        let mut old = blocking(move || Ok(vaults.unlock_set_aside(&folder, &previous)?)).await?;
+        let network = |error: SessionError| match error {
+            SessionError::Client(error) if is_network(&error) => SessionError::RecoveryNeedsNetwork,
+            other => other,
+        };
+        let mut recovery = Recovery { sent: 0, to_review: 0, drafts: 0, removed: false };
+        let (token, _) = self.access_token(client, false).await.map_err(network)?;
+        loop {
+            let client_id = old.db.client_id().map_err(VaultError::from)?;
+            let batch = old.db.pending(PUSH_BATCH).map_err(VaultError::from)?;
+            if batch.is_empty() {
+                break;
+            }
+            let request =
+                PushRequest { client_id, mutations: batch.iter().map(|row| row.as_mutation()).collect() };
+            let response = client.push(&token, &request).await.map_err(|e| network(e.into()))?;
+            old.db.record_results(&response.results).map_err(VaultError::from)?;
+            recovery.sent += u32::try_from(response.results.len()).unwrap_or(u32::MAX);
+        }
+        let answered: Vec<_> = old
+            .db
+            .outbox()
+            .map_err(VaultError::from)?
+            .into_iter()
+            .filter(|row| {
+                matches!(
+                    row.state,
+                    crate::vault::db::EditState::Conflict(_) | crate::vault::db::EditState::Rejected(_)
+                )
+            })
+            .collect();
+        let drafts = old.db.drafts().map_err(VaultError::from)?;
+        self.with_active(Some(&profile), |active| {
+            let db = &mut active.vault.db;
+            for row in &answered {
+                db.adopt_answered(row).map_err(VaultError::from)?;
+                recovery.to_review += 1;
+            }
+            for (form, json, saved_at) in &drafts {
+                if !db.has_draft(form).map_err(VaultError::from)? {
+                    db.save_draft(form, json, *saved_at).map_err(VaultError::from)?;
+                    recovery.drafts += 1;
+                }
+            }
+            active.note_unsent(&self.vaults)
+        })
+        .await?;
+        // Taken over: out of the copy, so a second recovery does not bring them twice.
+        for row in &answered {
+            old.db.clear(row.id).map_err(VaultError::from)?;
+        }
+        for (form, _, _) in &drafts {
+            old.db.discard_draft(form).map_err(VaultError::from)?;
+        }
+        let left = old.db.unsent_work().map_err(VaultError::from)?;
+        drop(old);
+        let vaults = self.vaults.clone();
+        recovery.removed = left.is_empty();
+        blocking(move || {
+            if left.is_empty() {
+                vaults.remove(&copy)?;
+            } else {
+                vaults.note_unsent(&copy, left)?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.with_active(Some(&profile), |active| {
+            active.info.previous = self.previous_copies(&profile);
+            Ok(())
+        })
+        .await?;
+        Ok(recovery)
     }
 }

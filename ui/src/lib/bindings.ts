@@ -33,6 +33,13 @@ export const commands = {
 	saveDraft: (form: Form, values: { [key in string]: string }) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { form, values })),
 	loadDraft: (form: Form) => typedError<Draft | null, UiError>(__TAURI_INVOKE("load_draft", { form })),
 	discardDraft: (form: Form) => typedError<null, UiError>(__TAURI_INVOKE("discard_draft", { form })),
+	/**  After a password change: the password used before it, to carry the unsent work across. */
+	carryAcross: (previousPassword: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("carry_across", { previousPassword })),
+	/**  After a password change, without the previous password: the old copy is kept aside. */
+	skipCarryAcross: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("skip_carry_across")),
+	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
+	/**  What signing out would leave unsent, to warn first. */
+	unsentWork: () => typedError<UnsentWork, UiError>(__TAURI_INVOKE("unsent_work")),
 };
 
 /** Events */
@@ -52,18 +59,30 @@ export type AppInfo = {
 export type AuthState = AuthState_Serialize | AuthState_Deserialize;
 
 /**  Where the sign-in flow stands. */
-export type AuthState_Deserialize = { step: "signedOut"; profiles: ProfileSummary[] } | 
+export type AuthState_Deserialize = { step: "signedOut"; profiles: ProfileSummary_Deserialize[] } | 
 /**  A code was sent; the verification step is showing. */
-{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId?: string | null } | { step: "signedIn"; session: SessionInfo } | 
+{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId?: string | null } | { step: "signedIn"; session: SessionInfo_Deserialize } | 
+/**
+ *  The server confirmed the employee, but the password no longer opens this workstation's
+ *  vault (it was changed elsewhere) and the vault may hold work the server lacks: the
+ *  previous password carries it across, once.
+ */
+{ step: "previousPasswordNeeded"; displayName: string; unsent?: UnsentWork | null } | 
 /**  Locked after idle time: the same employee unlocks with their password. */
-{ step: "locked"; session: SessionInfo };
+{ step: "locked"; session: SessionInfo_Deserialize };
 
 /**  Where the sign-in flow stands. */
-export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary[] } | 
+export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary_Serialize[] } | 
 /**  A code was sent; the verification step is showing. */
-{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId: string | null } | { step: "signedIn"; session: SessionInfo } | 
+{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId: string | null } | { step: "signedIn"; session: SessionInfo_Serialize } | 
+/**
+ *  The server confirmed the employee, but the password no longer opens this workstation's
+ *  vault (it was changed elsewhere) and the vault may hold work the server lacks: the
+ *  previous password carries it across, once.
+ */
+{ step: "previousPasswordNeeded"; displayName: string; unsent: UnsentWork | null } | 
 /**  Locked after idle time: the same employee unlocks with their password. */
-{ step: "locked"; session: SessionInfo };
+{ step: "locked"; session: SessionInfo_Serialize };
 
 /**  The connection to the server changed (online ⇄ offline, or another reason). */
 export type ConnectionChanged = ConnectionStatus;
@@ -166,7 +185,11 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  Offline: too many wrong passwords on this workstation. */
 "profile_locked" | 
 /**  Offline and this employee never signed in here. */
-"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input";
+"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input" | 
+/**  The previous password (asked after a password change) does not open the old copy. */
+"previous_password_wrong" | 
+/**  Recovering a set-aside copy sends its edits, so it waits for the network. */
+"recovery_needs_network";
 
 /**  One field's problem, in Arabic (the server speaks to the employee). */
 export type FieldError = {
@@ -223,13 +246,71 @@ export type PersonalUpdate = {
 	nameEn: PersonName,
 };
 
+/**
+ *  A vault set aside by a sign-in (the password had changed and the previous one was not
+ *  given, or the keychain lost its secret) while it still held work: kept until recovered.
+ */
+export type PreviousCopy = PreviousCopy_Serialize | PreviousCopy_Deserialize;
+
+/**
+ *  A vault set aside by a sign-in (the password had changed and the previous one was not
+ *  given, or the keychain lost its secret) while it still held work: kept until recovered.
+ */
+export type PreviousCopy_Deserialize = {
+	id: string,
+	lastSignIn: string,
+	unsent?: UnsentWork | null,
+};
+
+/**
+ *  A vault set aside by a sign-in (the password had changed and the previous one was not
+ *  given, or the keychain lost its secret) while it still held work: kept until recovered.
+ */
+export type PreviousCopy_Serialize = {
+	id: string,
+	lastSignIn: string,
+	unsent: UnsentWork | null,
+};
+
 /**  What the start screen lists: employees who signed in on this workstation before. */
-export type ProfileSummary = {
+export type ProfileSummary = ProfileSummary_Serialize | ProfileSummary_Deserialize;
+
+/**  What the start screen lists: employees who signed in on this workstation before. */
+export type ProfileSummary_Deserialize = {
 	profileId: string,
 	nationalId: string,
 	maskedId: string,
 	displayName: string,
 	lastSignIn: string,
+	/**  What the vault holds that the server has not taken (an upper bound; `None`: unknown). */
+	unsent?: UnsentWork | null,
+	/**  Copies of this employee's vault set aside with work still in them. */
+	previous: PreviousCopy_Deserialize[],
+};
+
+/**  What the start screen lists: employees who signed in on this workstation before. */
+export type ProfileSummary_Serialize = {
+	profileId: string,
+	nationalId: string,
+	maskedId: string,
+	displayName: string,
+	lastSignIn: string,
+	/**  What the vault holds that the server has not taken (an upper bound; `None`: unknown). */
+	unsent: UnsentWork | null,
+	/**  Copies of this employee's vault set aside with work still in them. */
+	previous: PreviousCopy_Serialize[],
+};
+
+/**  What recovering a previous copy did. */
+export type Recovery = {
+	/**  Edits sent to the server from the copy now (the server applies each once). */
+	sent: number,
+	/**  Edits the server refused or found in conflict, now shown in their forms here. */
+	toReview: number,
+	/**  Drafts taken over (a form that already has a draft here keeps its own). */
+	drafts: number,
+	/**  True when the copy held nothing more and was removed. */
+	removed: boolean,
 };
 
 /**
@@ -239,7 +320,10 @@ export type ProfileSummary = {
 export type ServerUrl = string;
 
 /**  Who is signed in, as the UI shows it. */
-export type SessionInfo = {
+export type SessionInfo = SessionInfo_Serialize | SessionInfo_Deserialize;
+
+/**  Who is signed in, as the UI shows it. */
+export type SessionInfo_Deserialize = {
 	profileId: string,
 	/**  For signing in again over the page when the session ends (shown masked elsewhere). */
 	nationalId: string,
@@ -247,6 +331,21 @@ export type SessionInfo = {
 	displayName: string,
 	/**  False after an offline sign-in or unlock, until the server answers again. */
 	online: boolean,
+	/**  Copies of this employee's vault set aside with work still in them (recoverable here). */
+	previous: PreviousCopy_Deserialize[],
+};
+
+/**  Who is signed in, as the UI shows it. */
+export type SessionInfo_Serialize = {
+	profileId: string,
+	/**  For signing in again over the page when the session ends (shown masked elsewhere). */
+	nationalId: string,
+	maskedId: string,
+	displayName: string,
+	/**  False after an offline sign-in or unlock, until the server answers again. */
+	online: boolean,
+	/**  Copies of this employee's vault set aside with work still in them (recoverable here). */
+	previous: PreviousCopy_Serialize[],
 };
 
 /**  The settings as stored and as shown in the settings screen. */
@@ -299,6 +398,17 @@ export type UiError = {
 	message: string,
 	/**  For an invalid form: what is wrong with each field (shown next to the field). */
 	fields: FieldError[],
+};
+
+/**  Work in a vault that exists nowhere else yet. */
+export type UnsentWork = {
+	/**
+	 *  Edits the server has not applied: waiting to be sent, or in conflict and waiting for the
+	 *  employee's choice.
+	 */
+	edits: number,
+	/**  Forms typed into and not yet saved. */
+	drafts: number,
 };
 
 /* Tauri Specta runtime */

@@ -232,6 +232,19 @@ impl VaultDb {
         }))
     }
 
+    /// Every draft: form, values, when saved.
+    pub fn drafts(&self) -> Result<Vec<(String, String, DateTime<Utc>)>, VaultDbError> {
+        let mut statement = self.conn.prepare("SELECT form, json, updated_at FROM drafts ORDER BY form")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (form, json, at) = row?;
+            let at = DateTime::parse_from_rfc3339(&at).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
+            out.push((form, json, at));
+        }
+        Ok(out)
+    }
+
     pub fn discard_draft(&self, form: &str) -> Result<(), VaultDbError> {
         self.conn.execute("DELETE FROM drafts WHERE form = ?1", [form])?;
         Ok(())
@@ -248,15 +261,7 @@ impl VaultDb {
     ) -> Result<u64, VaultDbError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM drafts WHERE form = ?1", [crate::edits::form_of(body).as_str()])?;
-        let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
-        let floor: u64 = tx
-            .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {
-                row.get::<_, String>(0)
-            })
-            .optional()?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let id = next.max(floor + 1);
+        let id = Self::next_id(&tx)?;
         tx.execute(
             "INSERT INTO outbox (id, body, fields, base_version, state, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
             params![id, serde_json::to_string(body)?, serde_json::to_string(fields)?, base_version, now.to_rfc3339()],
@@ -329,6 +334,69 @@ impl VaultDb {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// What this vault holds that the server has not taken: edits waiting or in conflict, and
+    /// drafts.
+    pub fn unsent_work(&self) -> Result<super::UnsentWork, VaultDbError> {
+        let count = |sql: &str| -> Result<u32, VaultDbError> {
+            Ok(self.conn.query_row(sql, [], |row| row.get(0))?)
+        };
+        Ok(super::UnsentWork {
+            edits: count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'conflict')")?,
+            drafts: count("SELECT count(*) FROM drafts")?,
+        })
+    }
+
+    pub fn has_draft(&self, form: &str) -> Result<bool, VaultDbError> {
+        Ok(self.draft(form)?.is_some())
+    }
+
+    /// The id of the last edit ever queued here (0 before the first); ids are never reused.
+    pub fn last_mutation_id(&self) -> Result<u64, VaultDbError> {
+        Ok(self.setting("last_mutation_id")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Takes in an edit the server already answered in another vault (a copy set aside after a
+    /// password change), so the employee sees and settles it here. It gets a new local id and is
+    /// never sent from here (only pending edits are).
+    pub fn adopt_answered(&mut self, row: &OutboxRow) -> Result<u64, VaultDbError> {
+        let (state, outcome) = match &row.state {
+            EditState::Conflict(outcome) => ("conflict", outcome),
+            EditState::Rejected(outcome) => ("rejected", outcome),
+            _ => return Ok(0),
+        };
+        let tx = self.conn.transaction()?;
+        let id = Self::next_id(&tx)?;
+        tx.execute(
+            "INSERT INTO outbox (id, body, fields, base_version, state, result, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                serde_json::to_string(&row.body)?,
+                serde_json::to_string(&row.fields)?,
+                row.base_version,
+                state,
+                serde_json::to_string(outcome)?,
+                row.created_at.to_rfc3339()
+            ],
+        )?;
+        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The next mutation id: above every row here and every id handed out before.
+    fn next_id(tx: &rusqlite::Transaction<'_>) -> Result<u64, VaultDbError> {
+        let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
+        let floor: u64 = tx
+            .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(next.max(floor + 1))
     }
 
     /// Removes an answered edit from view (synced and pulled, or dismissed by the user).

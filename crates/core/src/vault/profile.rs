@@ -34,9 +34,38 @@ pub struct ProfileMeta {
     pub failed_unlocks: u32,
     pub locked_until: Option<DateTime<Utc>>,
     pub last_sign_in: DateTime<Utc>,
+    /// At least as much work as the vault holds that the server has not taken yet, kept here so
+    /// the start screen, and a sign-in whose password no longer opens the vault, know what is at
+    /// stake without opening it. Raised before a change that may add to it and set exactly
+    /// after, so a crash in between leaves it too high, never too low. `None`: a profile written
+    /// before it was kept (unknown, so treated as possibly holding work).
+    #[serde(default)]
+    pub unsent: Option<UnsentWork>,
+}
+
+/// Work in a vault that exists nowhere else yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsentWork {
+    /// Edits the server has not applied: waiting to be sent, or in conflict and waiting for the
+    /// employee's choice.
+    pub edits: u32,
+    /// Forms typed into and not yet saved.
+    pub drafts: u32,
+}
+
+impl UnsentWork {
+    pub fn is_empty(self) -> bool {
+        self.edits == 0 && self.drafts == 0
+    }
 }
 
 pub const PROFILE_VERSION: u32 = 1;
+
+/// A folder set aside beside the profiles: `<profile id>.previous-<unix seconds>`.
+pub fn set_aside_folder(profile_id: &str, stamp: i64) -> String {
+    format!("{profile_id}.previous-{stamp}")
+}
 
 #[derive(Debug, Clone)]
 pub struct ProfileStore {
@@ -46,6 +75,10 @@ pub struct ProfileStore {
 impl ProfileStore {
     pub fn new(root: &Path) -> Self {
         Self { root: root.to_owned() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn dir(&self, profile_id: &str) -> PathBuf {
@@ -70,26 +103,54 @@ impl ProfileStore {
 
     /// Every readable profile, most recent sign-in first.
     pub fn list(&self) -> Vec<ProfileMeta> {
-        let Ok(entries) = std::fs::read_dir(&self.root) else { return Vec::new() };
-        let mut profiles: Vec<ProfileMeta> = entries
-            .filter_map(Result::ok)
-            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
-            .filter(|name| !name.contains('.'))
-            .filter_map(|id| self.load(&id).ok().flatten())
-            .collect();
+        let mut profiles: Vec<ProfileMeta> =
+            self.folders(|name| !name.contains('.')).into_iter().map(|(_, meta)| meta).collect();
         profiles.sort_by_key(|meta| std::cmp::Reverse(meta.last_sign_in));
         profiles
     }
 
-    /// Temp file, fsync, rename: a crash leaves the old or the new file, never half of one.
+    /// Vaults set aside (a sign-in replaced them while they still held work), by folder name.
+    pub fn set_aside(&self) -> Vec<(String, ProfileMeta)> {
+        let mut found = self.folders(|name| name.contains(".previous-"));
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    fn folders(&self, keep: impl Fn(&str) -> bool) -> Vec<(String, ProfileMeta)> {
+        let Ok(entries) = std::fs::read_dir(&self.root) else { return Vec::new() };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter(|name| keep(name))
+            .filter_map(|folder| self.load(&folder).ok().flatten().map(|meta| (folder, meta)))
+            .collect()
+    }
+
+    /// Saves the profile of its own folder.
     pub fn save(&self, meta: &ProfileMeta) -> std::io::Result<()> {
-        let dir = self.dir(&meta.profile_id);
+        self.save_in(&meta.profile_id, meta)
+    }
+
+    /// Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file,
+    /// never half of one, and the rename itself survives a power cut.
+    pub fn save_in(&self, folder: &str, meta: &ProfileMeta) -> std::io::Result<()> {
+        let dir = self.dir(folder);
         std::fs::create_dir_all(&dir)?;
         let json = serde_json::to_vec_pretty(meta).map_err(std::io::Error::other)?;
         let temporary = dir.join("profile.json.tmp");
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(&json)?;
         file.sync_all()?;
-        std::fs::rename(&temporary, self.meta_path(&meta.profile_id))
+        std::fs::rename(&temporary, self.meta_path(folder))?;
+        sync_dir(&dir)
     }
+}
+
+/// Makes a rename or a new entry in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
