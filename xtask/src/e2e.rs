@@ -10,7 +10,7 @@ use crate::process::{Guarded, free_port, start_xvfb, wait_for_http};
 use crate::setup::tauri_driver;
 use crate::workspace::{StatusOk, Workspace};
 
-pub fn run(ws: &Workspace) -> Result<()> {
+pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     ws.build_app()?;
     let artifacts = ws.target_dir.join("e2e-artifacts");
     let _ = std::fs::remove_dir_all(&artifacts);
@@ -34,8 +34,10 @@ pub fn run(ws: &Workspace) -> Result<()> {
     )?;
     wait_for_http(port, "/status", Duration::from_secs(30))?;
 
+    let mut args = vec!["test", "-p", "masar-e2e", "--locked", "--", "--test-threads=1"];
+    args.extend(filter);
     let result = ws
-        .cargo(&["test", "-p", "masar-e2e", "--locked", "--", "--test-threads=1"])
+        .cargo(&args)
         .env("DISPLAY", &display)
         .env("TAURI_DRIVER_URL", format!("http://127.0.0.1:{port}"))
         .env("MASAR_APP_BIN", ws.binary("masar-desktop"))

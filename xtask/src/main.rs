@@ -32,6 +32,9 @@ enum Command {
         #[arg(long)]
         no_e2e: bool,
     },
+    /// Only the end-to-end stage (after a UI build), optionally only the tests whose name
+    /// contains FILTER: for working on one screen.
+    E2e { filter: Option<String> },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
     /// The sync fault tests at scale: N randomized scenarios through the fault proxy, and N/10
@@ -67,6 +70,11 @@ fn main() -> Result<()> {
             .env("MASAR_SOAK", scenarios.to_string())
             .env("MASAR_CRASH_ROUNDS", (scenarios / 10).max(1).to_string())
             .status_ok(),
+        Command::E2e { filter } => {
+            setup::run(&ws)?;
+            ws.npm(&["run", "build"]).status_ok()?;
+            e2e::run(&ws, filter.as_deref())
+        }
         Command::Bindings => ws
             .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])
             .env("MASAR_UPDATE_BINDINGS", "1")
@@ -104,7 +112,7 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"]).status_ok()
     })?;
     if with_e2e {
-        ws.stage("end-to-end tests", || e2e::run(ws))?;
+        ws.stage("end-to-end tests", || e2e::run(ws, None))?;
     }
     println!("xtask test: all stages passed in {:.0?}", started.elapsed());
     Ok(())

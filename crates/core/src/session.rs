@@ -352,8 +352,7 @@ impl Sessions {
         let confirmed = Confirmed { pending, tokens, record };
         let profile = profile_id(&confirmed.pending.national_id);
         let (vaults, password) = (self.vaults.clone(), confirmed.pending.password.clone());
-        let opened =
-            blocking(move || Ok(vaults.unlock_confirmed(&profile, &password, Utc::now())?)).await;
+        let opened = blocking(move || Ok(vaults.unlock_confirmed(&profile, &password, Utc::now())?)).await;
         let vault = match opened {
             Ok(vault) => vault,
             Err(SessionError::Vault(VaultError::NoProfile)) => self.replace_vault(&confirmed).await?,
@@ -388,8 +387,7 @@ impl Sessions {
         let State::CarryAcross(confirmed) = &*state else { return Err(SessionError::NoSignInInProgress) };
         let profile = profile_id(&confirmed.pending.national_id);
         let (vaults, current) = (self.vaults.clone(), confirmed.pending.password.clone());
-        let vault =
-            blocking(move || Ok(vaults.rewrap(&profile, &previous, &current, Utc::now())?)).await?;
+        let vault = blocking(move || Ok(vaults.rewrap(&profile, &previous, &current, Utc::now())?)).await?;
         let State::CarryAcross(confirmed) = std::mem::take(&mut *state) else {
             return Err(SessionError::NoSignInInProgress);
         };

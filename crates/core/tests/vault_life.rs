@@ -31,7 +31,8 @@ impl World {
     async fn sign_in_online(&self, password: &str) -> AuthState {
         self.proxy.set(Fault::Pass);
         self.app.check_connection().await;
-        let step = self.app.start_sign_in(self.account.national_id.as_str(), password.to_owned()).await.unwrap();
+        let step =
+            self.app.start_sign_in(self.account.national_id.as_str(), password.to_owned()).await.unwrap();
         assert!(matches!(step, AuthState::CodeSent { .. }), "{step:?}");
         let text = self.app.demo_sms().await.unwrap().pop().unwrap().text;
         let chars: Vec<char> = text.chars().collect();
@@ -150,7 +151,10 @@ async fn a_password_changed_elsewhere_carries_the_vault_across_with_the_previous
 
     // From now on the new password opens it offline, and the old one no longer does.
     world.app.lock().await;
-    assert_eq!(world.app.unlock(world.account.password.clone()).await.unwrap_err().code(), ErrorCode::WrongPassword);
+    assert_eq!(
+        world.app.unlock(world.account.password.clone()).await.unwrap_err().code(),
+        ErrorCode::WrongPassword
+    );
     signed_in(&world.app.unlock("Changed@2026".into()).await.unwrap());
     assert_eq!(world.folders().len(), 1, "{:?}", world.folders());
 }
@@ -177,10 +181,7 @@ async fn a_vault_set_aside_stays_listed_and_its_edit_recovers_exactly_once() {
     let hr = apply(&db, &world.account.national_id, version, &hr_edit, &[], Actor::Hr, 0).unwrap();
     assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }), "{hr:?}");
     world.change_password_on_server("Changed@2026");
-    assert!(matches!(
-        world.sign_in_online("Changed@2026").await,
-        AuthState::PreviousPasswordNeeded { .. }
-    ));
+    assert!(matches!(world.sign_in_online("Changed@2026").await, AuthState::PreviousPasswordNeeded { .. }));
     let step = world.app.skip_carry_across().await.unwrap();
     let session = signed_in(&step);
     assert_eq!(session.previous.len(), 1, "the copy is listed in the session");
@@ -250,10 +251,15 @@ async fn a_disk_error_at_sign_in_is_an_error_and_replaces_nothing() {
 
     world.proxy.set(Fault::Pass);
     world.app.check_connection().await;
-    world.app.start_sign_in(world.account.national_id.as_str(), world.account.password.clone()).await.unwrap();
+    world
+        .app
+        .start_sign_in(world.account.national_id.as_str(), world.account.password.clone())
+        .await
+        .unwrap();
     let text = world.app.demo_sms().await.unwrap().pop().unwrap().text;
     let chars: Vec<char> = text.chars().collect();
-    let code: String = chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
+    let code: String =
+        chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
     let error = world.app.verify_code(&code).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::VaultUnavailable);
     assert_eq!(world.folders(), vec![profile.clone()], "nothing set aside, nothing new");

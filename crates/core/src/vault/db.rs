@@ -339,9 +339,8 @@ impl VaultDb {
     /// What this vault holds that the server has not taken: edits waiting or in conflict, and
     /// drafts.
     pub fn unsent_work(&self) -> Result<super::UnsentWork, VaultDbError> {
-        let count = |sql: &str| -> Result<u32, VaultDbError> {
-            Ok(self.conn.query_row(sql, [], |row| row.get(0))?)
-        };
+        let count =
+            |sql: &str| -> Result<u32, VaultDbError> { Ok(self.conn.query_row(sql, [], |row| row.get(0))?) };
         Ok(super::UnsentWork {
             edits: count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'conflict')")?,
             drafts: count("SELECT count(*) FROM drafts")?,

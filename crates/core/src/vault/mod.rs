@@ -193,7 +193,11 @@ impl Vaults {
     }
 
     /// Opens a vault set aside earlier (see [`Vaults::set_aside`]) with the password it had.
-    pub fn unlock_set_aside(&self, folder: &str, password: &Sensitive<String>) -> Result<OpenVault, VaultError> {
+    pub fn unlock_set_aside(
+        &self,
+        folder: &str,
+        password: &Sensitive<String>,
+    ) -> Result<OpenVault, VaultError> {
         let meta = self.profiles.load(folder)?.ok_or(VaultError::NoProfile)?;
         let data_key = match self.data_key(folder, &meta, password) {
             Err(VaultError::Crypto(CryptoError::WrongKey)) => return Err(VaultError::PreviousPasswordWrong),
@@ -253,7 +257,9 @@ impl Vaults {
     ) -> Result<Sensitive<[u8; 32]>, VaultError> {
         // A profile.json carried into another folder is not that folder's profile.
         let own = folder == meta.profile_id
-            || folder.strip_prefix(meta.profile_id.as_str()).is_some_and(|rest| rest.starts_with(".previous-"));
+            || folder
+                .strip_prefix(meta.profile_id.as_str())
+                .is_some_and(|rest| rest.starts_with(".previous-"));
         if !own {
             return Err(CryptoError::WrongKey.into());
         }
