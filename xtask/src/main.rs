@@ -42,6 +42,10 @@ enum Command {
     Soak {
         #[arg(default_value_t = 1000)]
         scenarios: u32,
+        /// Crash rounds (a client killed with SIGKILL, aimed at queue, push and pull in turn);
+        /// a fifth of the scenarios by default.
+        #[arg(long)]
+        crash_rounds: Option<u32>,
     },
     /// Measure: start-up to first paint (the app under Xvfb) and vault unlock time
     /// (`cargo bench -p masar-core --bench unlock`). Prints figures; asserts nothing.
@@ -65,11 +69,14 @@ fn main() -> Result<()> {
             ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
         }
-        Command::Soak { scenarios } => ws
-            .cargo(&["test", "-p", "masar-core", "--test", "sync", "--test", "crash", "--", "--nocapture"])
-            .env("MASAR_SOAK", scenarios.to_string())
-            .env("MASAR_CRASH_ROUNDS", (scenarios / 10).max(1).to_string())
-            .status_ok(),
+        Command::Soak { scenarios, crash_rounds } => {
+            ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--", "--nocapture"])
+                .env("MASAR_SOAK", scenarios.to_string())
+                .status_ok()?;
+            ws.cargo(&["test", "-p", "masar-test-support", "--test", "crash", "--", "--nocapture"])
+                .env("MASAR_CRASH_ROUNDS", crash_rounds.unwrap_or((scenarios / 5).max(4)).to_string())
+                .status_ok()
+        }
         Command::E2e { filter } => {
             setup::run(&ws)?;
             ws.npm(&["run", "build"]).status_ok()?;
@@ -109,7 +116,12 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         ws.cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]).status_ok()
     })?;
     ws.stage("cargo tests", || {
-        ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"]).status_ok()
+        ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"])
+            // More of the randomized fault scenarios and of the SIGKILL rounds than a quick
+            // `cargo test` runs; `cargo xtask soak` runs far more.
+            .env("MASAR_SOAK", "20")
+            .env("MASAR_CRASH_ROUNDS", "20")
+            .status_ok()
     })?;
     if with_e2e {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;

@@ -21,7 +21,8 @@ pub enum KeychainError {
 #[derive(Clone)]
 pub struct Keychain {
     store: Result<Arc<CredentialStore>, String>,
-    /// Set for [`Keychain::file`]: secrets kept in a JSON file instead.
+    /// Set for `Keychain::file` (feature `test-support` only): secrets in a JSON file instead.
+    #[cfg(feature = "test-support")]
     file: Option<std::path::PathBuf>,
 }
 
@@ -55,15 +56,22 @@ impl Keychain {
         if let Err(reason) = &store {
             tracing::warn!(%reason, "the OS keychain is not available");
         }
-        Self { store, file: None }
+        Self {
+            store,
+            #[cfg(feature = "test-support")]
+            file: None,
+        }
     }
 
-    /// Secrets in a file readable by the owner only. For the headless sync probe that the
-    /// crash tests kill and restart (a test process has no Secret Service); the app never uses it.
+    /// Secrets in a plain file readable by the owner only. For the headless sync probe that the
+    /// crash tests kill and restart (a test process has no Secret Service). Only with the
+    /// `test-support` feature: the shipped library has no way to keep a secret in a file.
+    #[cfg(feature = "test-support")]
     pub fn file(path: &std::path::Path) -> Self {
         Self { store: Err("file keychain".into()), file: Some(path.to_owned()) }
     }
 
+    #[cfg(feature = "test-support")]
     fn read_file(
         path: &std::path::Path,
     ) -> Result<std::collections::BTreeMap<String, String>, KeychainError> {
@@ -74,6 +82,7 @@ impl Keychain {
         }
     }
 
+    #[cfg(feature = "test-support")]
     fn write_file(
         path: &std::path::Path,
         entries: &std::collections::BTreeMap<String, String>,
@@ -95,7 +104,11 @@ impl Keychain {
     /// A keychain in this process's memory only (tests; nothing survives the process).
     pub fn in_memory() -> Result<Self, KeychainError> {
         let store: Arc<CredentialStore> = keyring_core::mock::Store::new().map_err(classify)?;
-        Ok(Self { store: Ok(store), file: None })
+        Ok(Self {
+            store: Ok(store),
+            #[cfg(feature = "test-support")]
+            file: None,
+        })
     }
 
     fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
@@ -105,6 +118,7 @@ impl Keychain {
 
     /// The secret, or `None` when there is none.
     pub fn get(&self, account: &str) -> Result<Option<Sensitive<Vec<u8>>>, KeychainError> {
+        #[cfg(feature = "test-support")]
         if let Some(path) = &self.file {
             let entries = Self::read_file(path)?;
             return Ok(entries
@@ -120,6 +134,7 @@ impl Keychain {
     }
 
     pub fn set(&self, account: &str, secret: &[u8]) -> Result<(), KeychainError> {
+        #[cfg(feature = "test-support")]
         if let Some(path) = &self.file {
             let mut entries = Self::read_file(path)?;
             entries.insert(account.to_owned(), hex::encode(secret));
@@ -130,6 +145,7 @@ impl Keychain {
 
     /// Removes the secret; removing one that is not there is fine.
     pub fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        #[cfg(feature = "test-support")]
         if let Some(path) = &self.file {
             let mut entries = Self::read_file(path)?;
             entries.remove(account);
@@ -155,20 +171,5 @@ mod tests {
         keychain.delete("a").unwrap();
         keychain.delete("a").unwrap();
         assert!(keychain.get("a").unwrap().is_none());
-    }
-
-    #[test]
-    fn the_file_keychain_survives_the_process_and_is_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keychain.json");
-        Keychain::file(&path).set("a", b"secret").unwrap();
-        assert_eq!(Keychain::file(&path).get("a").unwrap().unwrap().expose(), b"secret");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-        }
-        Keychain::file(&path).delete("a").unwrap();
-        assert!(Keychain::file(&path).get("a").unwrap().is_none());
     }
 }

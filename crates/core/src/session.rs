@@ -563,6 +563,7 @@ impl Sessions {
                     Ok(active.vault.db.cursor().map_err(VaultError::from)?)
                 })
                 .await?;
+            tracing::debug!(target: "masar_sync", cursor, "pull");
             let page = client.pull(token, cursor).await?;
             pulled += page.changes.len() as u64;
             self.with_active(Some(profile), |active| {
@@ -819,6 +820,7 @@ impl Sessions {
             }
             let request =
                 PushRequest { client_id, mutations: batch.iter().map(|row| row.as_mutation()).collect() };
+            tracing::debug!(target: "masar_sync", batch = batch.len(), "push");
             let response = match client.push(&token, &request).await {
                 Err(error) if is_session_error(&error) => {
                     token = self.access_token(client, true).await?.0;

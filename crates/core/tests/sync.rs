@@ -4,15 +4,13 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Fault, World};
 use masar_core::edits::{EditStatus, Form};
 use masar_core::sync::SyncStatus;
 use masar_core::{EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
 use masar_server::sync::apply::{Actor, apply};
+use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str, postal: &str) -> MutationBody {
     let p = &view.profile;

@@ -7,15 +7,13 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Fault, World};
 use masar_core::sync::SyncStatus;
 use masar_core::vault::UnsentWork;
 use masar_core::{AuthState, EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
 use masar_server::sync::apply::{Actor, apply};
+use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str) -> MutationBody {
     let p = &view.profile;
@@ -26,21 +24,15 @@ fn contact(view: &EmployeeView, mobile: &str) -> MutationBody {
     })
 }
 
-impl World {
-    /// Password, then the code from the demo phone. Returns the step after the code.
-    async fn sign_in_online(&self, password: &str) -> AuthState {
-        self.proxy.set(Fault::Pass);
-        self.app.check_connection().await;
-        let step =
-            self.app.start_sign_in(self.account.national_id.as_str(), password.to_owned()).await.unwrap();
-        assert!(matches!(step, AuthState::CodeSent { .. }), "{step:?}");
-        let text = self.app.demo_sms().await.unwrap().pop().unwrap().text;
-        let chars: Vec<char> = text.chars().collect();
-        let code: String =
-            chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
-        self.app.verify_code(&code).await.unwrap()
-    }
+/// Test steps on the shared world.
+trait Steps {
+    async fn offline_work(&self, mobile: &str);
+    fn change_password_on_server(&self, new: &str);
+    async fn settle(&self) -> (String, i64);
+    fn folders(&self) -> Vec<String>;
+}
 
+impl Steps for World {
     /// Offline: queues a mobile edit and types a draft of the personal form.
     async fn offline_work(&self, mobile: &str) {
         self.app.sync_round().await;

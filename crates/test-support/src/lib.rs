@@ -1,6 +1,7 @@
-//! Shared by the core's integration tests: a loopback fault proxy between the app and the real
-//! server, and a signed-in app on a demo server.
-#![allow(dead_code, clippy::unwrap_used)]
+//! Shared by the integration tests of core and of the sync engine: a loopback fault proxy
+//! between the app and the real server, and a signed-in app on a demo server. Test code: a
+//! panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,10 +31,11 @@ pub enum Fault {
     Slow,
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Proxy {
     pub url: String,
     fault: Arc<Mutex<Fault>>,
+    pushes: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Proxy {
@@ -41,13 +43,19 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fault = Arc::new(Mutex::new(Fault::Pass));
-        let shared = fault.clone();
+        let pushes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (shared, counter) = (fault.clone(), pushes.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(handle(client, target, shared.clone()));
+                tokio::spawn(handle(client, target, shared.clone(), counter.clone()));
             }
         });
-        Self { url, fault }
+        Self { url, fault, pushes }
+    }
+
+    /// How many push requests came through (whatever the fault did with them).
+    pub fn pushes(&self) -> usize {
+        self.pushes.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// From now on, for every request, also on connections already open (the client pools them).
@@ -57,7 +65,12 @@ impl Proxy {
 }
 
 /// Decides per request chunk, so a kept-alive connection meets the fault too.
-async fn handle(client: TcpStream, target: std::net::SocketAddr, fault: Arc<Mutex<Fault>>) {
+async fn handle(
+    client: TcpStream,
+    target: std::net::SocketAddr,
+    fault: Arc<Mutex<Fault>>,
+    pushes: Arc<std::sync::atomic::AtomicUsize>,
+) {
     let current = || *fault.lock().unwrap();
     let (mut client_read, client_write) = client.into_split();
     let client_write = Arc::new(tokio::sync::Mutex::new(client_write));
@@ -68,6 +81,9 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, fault: Arc<Mute
     while let Ok(n) = client_read.read(&mut buffer).await {
         if n == 0 {
             break;
+        }
+        if buffer[..n].starts_with(b"POST /v1/sync/push ") {
+            pushes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         match current() {
             Fault::Refuse => break,
@@ -123,6 +139,7 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, fault: Arc<Mute
 }
 
 /// A demo server, a proxy in front of it, and an app that signed in through the proxy.
+#[derive(Debug)]
 pub struct World {
     pub server: RunningServer,
     pub proxy: Proxy,
@@ -152,13 +169,16 @@ impl World {
             .unwrap();
         let account = accounts.into_iter().next().unwrap();
         app.check_connection().await;
-        app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
-        let text = app.demo_sms().await.unwrap().pop().unwrap().text;
-        let chars: Vec<char> = text.chars().collect();
-        let code: String =
-            chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
-        assert!(matches!(app.verify_code(&code).await.unwrap(), AuthState::SignedIn { .. }));
+        let step = sign_in(&app, account.national_id.as_str(), &account.password).await.unwrap();
+        assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
         Self { server, proxy, app, account, server_dir, app_dir, keychain }
+    }
+
+    /// Signs in again online (the proxy passing): the step after the SMS code.
+    pub async fn sign_in_online(&self, password: &str) -> AuthState {
+        self.proxy.set(Fault::Pass);
+        self.app.check_connection().await;
+        sign_in(&self.app, self.account.national_id.as_str(), password).await.unwrap()
     }
 
     /// The server's database, opened beside the running server (WAL allows it).
@@ -175,6 +195,32 @@ impl World {
         let db = self.server_db();
         masar_server::store::load_profile(&db, &self.account.national_id).unwrap().unwrap().0
     }
+}
+
+/// Password, then the code from the demo server's SMS outbox: the step after the code (or the
+/// step the password led to, when that was not the code step: an offline sign-in).
+pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Result<AuthState, SignInError> {
+    let step = app.start_sign_in(national_id, password.to_owned()).await?;
+    if !matches!(step, AuthState::CodeSent { .. }) {
+        return Ok(step);
+    }
+    let text = app.demo_sms().await?.pop().ok_or(SignInError::NoSms)?.text;
+    let code = six_digits(&text).ok_or(SignInError::NoSms)?;
+    Ok(app.verify_code(&code).await?)
+}
+
+/// The first run of six ASCII digits in an SMS.
+pub fn six_digits(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error(transparent)]
+    Core(#[from] masar_core::CoreError),
+    #[error("the demo server sent no SMS with a code")]
+    NoSms,
 }
 
 pub const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };

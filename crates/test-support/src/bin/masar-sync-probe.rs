@@ -1,16 +1,20 @@
 //! A headless Masar client for crash tests: signs in (reading the code from a demo server's dev
-//! outbox), queues contact edits numbered from `--start`, and syncs after each. It prints
-//! `queued N` after an edit is committed to the vault and `settled` when nothing waits. Tests
-//! kill it with SIGKILL at random moments and start it again.
+//! outbox), then queues contact edits and syncs after each. Tests kill it with SIGKILL at random
+//! moments and start it again.
 //!
-//! `masar-sync-probe --server URL --dir DIR --national-id ID --password PW --start K --edits N`
+//! What it prints, one line each, flushed at once, so a test knows where a kill landed:
+//! `signed-in`; `queue` before an edit is committed to the vault and `queued N` after (N: the
+//! edit's id); `push …` and `pull …` as a sync round starts each request (the core's
+//! `masar_sync` trace events); `settled MOBILE LAST_ID` when nothing waits. Each edit's values
+//! come from its own id, so no two edits are ever the same, across kills too.
+//!
+//! `masar-sync-probe --server URL --dir DIR --national-id ID --password PW --edits N`
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use masar_core::sync::SyncStatus;
-use masar_core::vault::crypto::KdfParams;
-use masar_core::{AuthState, CoreOptions, Keychain, MasarCore, ServerUrl};
+use masar_core::{CoreOptions, Keychain, MasarCore, ServerUrl};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
 
@@ -19,7 +23,6 @@ struct Args {
     dir: PathBuf,
     national_id: String,
     password: String,
-    start: u64,
     edits: u64,
 }
 
@@ -36,7 +39,6 @@ fn args() -> Result<Args, String> {
         dir: PathBuf::from(get("--dir")?),
         national_id: get("--national-id")?,
         password: get("--password")?,
-        start: get("--start")?.parse().map_err(|_| "--start is a number")?,
         edits: get("--edits")?.parse().map_err(|_| "--edits is a number")?,
     })
 }
@@ -50,38 +52,47 @@ fn say(line: &str) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args()?;
+    // The core's sync phases, as plain lines on stdout (stdout is line-flushed per event).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stdout)
+        .with_env_filter("masar_sync=debug")
+        .with_target(false)
+        .with_level(false)
+        .without_time()
+        .with_ansi(false)
+        .init();
     let core = MasarCore::open(CoreOptions {
         config_dir: Some(args.dir.join("config")),
         data_dir: Some(args.dir.join("data")),
         server_url: Some(ServerUrl::parse(&args.server)?),
         keychain: Some(Keychain::file(&args.dir.join("keychain.json"))),
-        kdf: Some(KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 }),
-        idle_lock_seconds: None,
+        kdf: Some(masar_test_support::FAST_KDF),
+        ..CoreOptions::default()
     })?;
     core.check_connection().await;
-    let step = core.start_sign_in(&args.national_id, args.password.clone()).await?;
-    if matches!(step, AuthState::CodeSent { .. }) {
-        let text = core.demo_sms().await?.pop().ok_or("no SMS")?.text;
-        let chars: Vec<char> = text.chars().collect();
-        let code: String =
-            chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).ok_or("no code")?.iter().collect();
-        core.verify_code(&code).await?;
-    }
-    for n in args.start..args.start + args.edits {
+    masar_test_support::sign_in(&core, &args.national_id, &args.password).await?;
+    say("signed-in");
+    for _ in 0..args.edits {
+        let n = core.last_mutation_id().await? + 1;
         let view = core.local_view().await?;
         let p = &view.profile;
         let edit = MutationBody::UpdateContact(ContactUpdate {
             mobile: format!("05{:08}", 50_000_000 + n),
             email: p.email.clone(),
-            address: NationalAddress { postal_code: format!("{:05}", 10_000 + n), ..p.address.clone() },
+            address: NationalAddress {
+                postal_code: format!("{:05}", 10_000 + n % 90_000),
+                ..p.address.clone()
+            },
         });
+        say("queue");
         core.queue_edit(edit, vec!["mobile".into(), "address.postalCode".into()]).await?;
-        say(&format!("queued {n}"));
+        say(&format!("queued {}", core.last_mutation_id().await?));
         core.sync_round().await;
     }
-    for _ in 0..20 {
+    for _ in 0..50 {
         if let SyncStatus::Synced { pending: 0, .. } = core.sync_round().await {
-            say(&format!("settled {}", core.local_view().await?.profile.mobile));
+            let mobile = core.local_view().await?.profile.mobile;
+            say(&format!("settled {mobile} {}", core.last_mutation_id().await?));
             return Ok(());
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
