@@ -17,7 +17,7 @@ use masar_protocol::sync::MutationBody;
 
 use crate::session::{AuthState, EmployeeView, SessionError, Sessions};
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
-use crate::sync::{Backoff, SYNC_INTERVAL, SyncStatus};
+use crate::sync::{Backoff, SyncStatus, SyncTimer, TokioTimer, next_wait};
 use crate::vault::Vaults;
 use crate::vault::crypto::{DEFAULT_KDF, KdfParams};
 
@@ -39,6 +39,8 @@ pub struct CoreOptions {
     pub kdf: Option<KdfParams>,
     /// Lock after this many seconds without use, over the setting (end-to-end tests).
     pub idle_lock_seconds: Option<u32>,
+    /// How the sync loop waits between rounds; the runtime's timer when `None`.
+    pub sync_timer: Option<Arc<dyn SyncTimer>>,
 }
 
 /// Facts the UI needs once at start.
@@ -60,6 +62,7 @@ pub struct MasarCore {
     idle_lock_seconds: Option<u32>,
     sync_status: watch::Sender<SyncStatus>,
     sync_now: Notify,
+    sync_timer: Arc<dyn SyncTimer>,
 }
 
 fn data_dir() -> PathBuf {
@@ -94,6 +97,7 @@ impl MasarCore {
             idle_lock_seconds: options.idle_lock_seconds,
             sync_status: watch::channel(SyncStatus::Idle).0,
             sync_now: Notify::new(),
+            sync_timer: options.sync_timer.unwrap_or_else(|| Arc::new(TokioTimer)),
         }))
     }
 
@@ -374,8 +378,9 @@ impl MasarCore {
         status
     }
 
-    /// Runs sync rounds until aborted: every [`SYNC_INTERVAL`], at once on a local edit, a
-    /// sign-in or a reconnect, and after a failure with capped exponential backoff and jitter.
+    /// Runs sync rounds until aborted: every [`SYNC_INTERVAL`](crate::sync::SYNC_INTERVAL), at
+    /// once on a local edit, a sign-in or a reconnect, and after a failure with capped
+    /// exponential backoff and jitter (see [`next_wait`]).
     pub fn spawn_sync_loop(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let core = Arc::clone(self);
         tokio::spawn(async move {
@@ -383,20 +388,10 @@ impl MasarCore {
             let mut wait = Duration::ZERO;
             loop {
                 tokio::select! {
-                    () = tokio::time::sleep(wait) => {},
+                    () = core.sync_timer.wait(wait) => {},
                     () = core.sync_now.notified() => {},
                 }
-                wait = match core.sync_round().await {
-                    SyncStatus::Synced { pending, .. } => {
-                        backoff.reset();
-                        if pending > 0 { Duration::ZERO } else { SYNC_INTERVAL }
-                    }
-                    SyncStatus::Idle => {
-                        backoff.reset();
-                        SYNC_INTERVAL
-                    }
-                    _ => backoff.next_wait(),
-                };
+                wait = next_wait(&core.sync_round().await, &mut backoff);
             }
         })
     }

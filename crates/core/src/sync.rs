@@ -1,6 +1,8 @@
 //! The background sync loop: runs a round on a timer, on reconnect and after each local edit;
 //! after a failure it waits with capped exponential backoff and jitter, and tries again forever.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -66,6 +68,41 @@ impl Backoff {
     }
 }
 
+/// What to wait before the next round, after one that ended in `status`: the interval when all
+/// went (a round again at once if edits still wait), the next backoff step after a failure.
+pub fn next_wait(status: &SyncStatus, backoff: &mut Backoff) -> Duration {
+    match status {
+        SyncStatus::Synced { pending, .. } => {
+            backoff.reset();
+            if *pending > 0 { Duration::ZERO } else { SYNC_INTERVAL }
+        }
+        SyncStatus::Idle => {
+            backoff.reset();
+            SYNC_INTERVAL
+        }
+        SyncStatus::Syncing { .. } | SyncStatus::Offline { .. } | SyncStatus::Failed { .. } => {
+            backoff.next_wait()
+        }
+    }
+}
+
+/// The sync loop's clock: how it waits between rounds. The app uses the runtime's timer; a test
+/// can record the waits asked for and return sooner, so the loop's timing is checked without
+/// sleeping through it.
+pub trait SyncTimer: Send + Sync + std::fmt::Debug {
+    fn wait(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+}
+
+/// Waits for real, on the Tokio timer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TokioTimer;
+
+impl SyncTimer for TokioTimer {
+    fn wait(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +123,21 @@ mod tests {
         }
         backoff.reset();
         assert!(backoff.next_wait_with(0.0) == Duration::from_millis(500));
+    }
+
+    #[test]
+    fn a_success_resets_the_backoff_and_waits_the_interval_or_not_at_all() {
+        let mut backoff = Backoff::default();
+        let failed = SyncStatus::Offline { pending: 2 };
+        let waits: Vec<Duration> = (0..4).map(|_| next_wait(&failed, &mut backoff)).collect();
+        assert!(waits[3] >= Duration::from_secs(4), "growing: {waits:?}");
+        let synced = |pending| SyncStatus::Synced { at: Utc::now(), pending };
+        assert_eq!(next_wait(&synced(0), &mut backoff), Duration::from_secs(15));
+        let after_reset = next_wait(&failed, &mut backoff);
+        assert!(after_reset <= Duration::from_secs(1), "back to the first step: {after_reset:?}");
+        assert_eq!(next_wait(&synced(3), &mut backoff), Duration::ZERO, "edits still wait: at once");
+        assert_eq!(next_wait(&SyncStatus::Idle, &mut backoff), Duration::from_secs(15));
+        let failed = SyncStatus::Failed { pending: 0, reason: "500".into() };
+        assert!(next_wait(&failed, &mut backoff) >= Duration::from_millis(500), "a failure never spins");
     }
 }

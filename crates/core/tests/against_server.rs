@@ -30,6 +30,7 @@ fn core_with(url: &str, dir: &std::path::Path, keychain: &Keychain) -> Arc<Masar
         keychain: Some(keychain.clone()),
         kdf: Some(FAST_KDF),
         idle_lock_seconds: None,
+        ..CoreOptions::default()
     })
     .unwrap()
 }

@@ -53,6 +53,7 @@ async fn a_whole_session_logs_no_secret() {
         keychain: Some(keychain.clone()),
         kdf: Some(KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 }),
         idle_lock_seconds: None,
+        ..CoreOptions::default()
     })
     .unwrap();
 

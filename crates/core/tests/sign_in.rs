@@ -49,6 +49,7 @@ impl World {
             keychain: Some(self.keychain.clone()),
             kdf: Some(FAST_KDF),
             idle_lock_seconds: None,
+            ..CoreOptions::default()
         })
         .unwrap()
     }

@@ -85,10 +85,20 @@ async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
     );
     assert_eq!(world.server_profile().mobile, "+966555000222", "the server did commit");
 
+    // HR changes the same field before the client resends: a second application of the edit
+    // would show (a conflict, or the employee's value over HR's).
+    let db = world.server_db();
+    let (_, version) = masar_server::store::load_profile(&db, &world.account.national_id).unwrap().unwrap();
+    let hr_body = contact(&before, "0566000222", &before.profile.address.postal_code);
+    apply(&db, &world.account.national_id, version, &hr_body, &[], Actor::Hr, 0).unwrap();
+
     settle(&world).await;
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1);
-    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1, "not applied twice");
-    assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 2, "mine once, HR's once");
+    assert_eq!(world.server_profile().mobile, "+966566000222", "HR's later change stands");
+    let view = world.app.local_view().await.unwrap();
+    assert_eq!(contact_status(&view), Some(EditStatus::Synced), "the stored answer, not a conflict");
+    assert_eq!(view.profile.mobile, "+966566000222", "and the app shows the server's value");
 }
 
 #[tokio::test]

@@ -110,10 +110,18 @@ async fn a_pushed_edit_is_applied_once_and_pulled_in_server_order() {
     assert_eq!(after.address.postal_code, "12345");
     assert!(s.pull(pulled.cursor).await.changes.is_empty());
 
-    // The answer was lost; the client sends the same push again: the stored result, no new effect.
-    assert_eq!(s.push(&[edit]).await, [MutationOutcome::Applied { version: 2 }]);
-    assert_eq!(s.profile().await.1, 2);
-    assert!(s.pull(pulled.cursor).await.changes.is_empty(), "no second change");
+    // The answer was lost. Before the client sends the same push again, HR changes the same
+    // field: applying the edit a second time would now show (as a conflict, or as the
+    // employee's value over HR's). The resend gets the stored result and changes nothing.
+    let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
+    let hr_edit = MutationBody::UpdateContact(contact(&after, "0566000666", "12345"));
+    let hr = apply(&db, &s.account.national_id, 2, &hr_edit, &[], Actor::Hr, 0).unwrap();
+    assert_eq!(hr, MutationOutcome::Applied { version: 3 });
+    assert_eq!(s.push(&[edit]).await, [MutationOutcome::Applied { version: 2 }], "the stored result");
+    let (now, version, _) = s.profile().await;
+    assert_eq!((now.mobile.as_str(), version), ("+966566000666", 3), "HR's change stands");
+    let changes = s.pull(pulled.cursor).await.changes;
+    assert_eq!(changes.len(), 1, "only HR's change after the employee's: {changes:?}");
 }
 
 #[tokio::test]

@@ -152,6 +152,11 @@ pub struct World {
 
 impl World {
     pub async fn signed_in() -> Self {
+        Self::signed_in_with(|_| {}).await
+    }
+
+    /// Like [`World::signed_in`], with the app's options adjusted first.
+    pub async fn signed_in_with(adjust: impl FnOnce(&mut CoreOptions)) -> Self {
         let server_dir = tempfile::tempdir().unwrap();
         let server =
             masar_server::start(&ServerConfig::demo_on_loopback(server_dir.path()), std::future::pending())
@@ -160,7 +165,9 @@ impl World {
         let proxy = Proxy::start(server.addr()).await;
         let app_dir = tempfile::tempdir().unwrap();
         let keychain = Keychain::in_memory().unwrap();
-        let app = open_app(&proxy.url, app_dir.path(), &keychain);
+        let mut options = app_options(&proxy.url, app_dir.path(), &keychain);
+        adjust(&mut options);
+        let app = MasarCore::open(options).unwrap();
         let accounts: Vec<DemoAccount> = reqwest::get(format!("{}/v1/dev/accounts", server.base_url()))
             .await
             .unwrap()
@@ -226,13 +233,18 @@ pub enum SignInError {
 pub const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
 
 pub fn open_app(url: &str, dir: &std::path::Path, keychain: &Keychain) -> Arc<MasarCore> {
-    MasarCore::open(CoreOptions {
+    MasarCore::open(app_options(url, dir, keychain)).unwrap()
+}
+
+/// A workstation's app in `dir`, on `url`, with a cheap vault key derivation.
+pub fn app_options(url: &str, dir: &std::path::Path, keychain: &Keychain) -> CoreOptions {
+    CoreOptions {
         config_dir: Some(dir.join("config")),
         data_dir: Some(dir.join("data")),
         server_url: Some(ServerUrl::parse(url).unwrap()),
         keychain: Some(keychain.clone()),
         kdf: Some(FAST_KDF),
         idle_lock_seconds: None,
-    })
-    .unwrap()
+        ..CoreOptions::default()
+    }
 }

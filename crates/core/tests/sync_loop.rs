@@ -1,0 +1,110 @@
+//! The background sync loop, with a timer that records the waits it is asked for (and waits only
+//! a few real milliseconds): failures wait and grow instead of spinning, a success resets the
+//! backoff and waits the interval, and a long queue goes in batches of 500.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use masar_core::sync::{SyncStatus, SyncTimer};
+use masar_protocol::NationalAddress;
+use masar_protocol::sync::{ContactUpdate, MutationBody};
+use masar_test_support::{Fault, World};
+
+/// Records each wait; lets a little real time pass so the test and the server keep up.
+#[derive(Debug, Default)]
+struct RecordingTimer {
+    waits: Mutex<Vec<Duration>>,
+}
+
+impl SyncTimer for RecordingTimer {
+    fn wait(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        self.waits.lock().unwrap().push(duration);
+        Box::pin(tokio::time::sleep(Duration::from_millis(5)))
+    }
+}
+
+impl RecordingTimer {
+    fn waits(&self) -> Vec<Duration> {
+        self.waits.lock().unwrap().clone()
+    }
+
+    /// Polls until the recorded waits satisfy `done` (bounded: a stuck loop fails the test).
+    async fn until(&self, done: impl Fn(&[Duration]) -> bool) -> Vec<Duration> {
+        for _ in 0..2_000 {
+            let waits = self.waits();
+            if done(&waits) {
+                return waits;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the loop never got there: {:?}", self.waits());
+    }
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+
+#[tokio::test]
+async fn failures_back_off_without_spinning_and_a_success_resets() {
+    let timer = Arc::new(RecordingTimer::default());
+    let shared: Arc<dyn SyncTimer> = timer.clone();
+    let world = World::signed_in_with(|options| options.sync_timer = Some(shared)).await;
+    world.proxy.set(Fault::Refuse);
+    let sync_loop = world.app.spawn_sync_loop();
+
+    // The first round runs at once; then every failed round is followed by a longer wait.
+    let waits = timer.until(|w| w.len() >= 7).await;
+    assert_eq!(waits[0], Duration::ZERO, "the first round goes at once");
+    let failures = &waits[1..7];
+    let bounds = [(0.5, 1.0), (1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (8.0, 16.0), (16.0, 32.0)];
+    for (wait, (low, high)) in failures.iter().zip(bounds) {
+        assert!(
+            *wait >= SECOND.mul_f64(low) && *wait <= SECOND.mul_f64(high),
+            "each wait doubles, with jitter: {failures:?}"
+        );
+    }
+    assert!(matches!(world.app.sync_status(), SyncStatus::Offline { .. }));
+
+    // The server is reachable again: the next round succeeds and the loop waits the interval.
+    world.proxy.set(Fault::Pass);
+    let seen = timer.waits().len();
+    let waits = timer.until(|w| w[seen..].contains(&Duration::from_secs(15))).await;
+    assert!(matches!(world.app.sync_status(), SyncStatus::Synced { pending: 0, .. }));
+
+    // A new failure starts from the first step again.
+    world.proxy.set(Fault::Refuse);
+    world.app.sync_now();
+    let seen = waits.len();
+    let waits =
+        timer.until(|w| w[seen..].iter().any(|d| *d > Duration::ZERO && *d < Duration::from_secs(15))).await;
+    let first = waits[seen..].iter().find(|d| **d > Duration::ZERO && **d < Duration::from_secs(15)).unwrap();
+    assert!(*first >= SECOND / 2 && *first <= SECOND, "reset after the success: {:?}", &waits[seen..]);
+    sync_loop.abort();
+}
+
+#[tokio::test]
+async fn twelve_hundred_waiting_edits_go_in_three_pushes_of_at_most_five_hundred() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    world.proxy.set(Fault::Refuse);
+    let view = world.app.local_view().await.unwrap();
+    for n in 0..1_200_u32 {
+        let edit = MutationBody::UpdateContact(ContactUpdate {
+            mobile: format!("05{:08}", 50_000_000 + n),
+            email: view.profile.email.clone(),
+            address: NationalAddress { ..view.profile.address.clone() },
+        });
+        world.app.queue_edit(edit, vec!["mobile".into()]).await.unwrap();
+    }
+    world.proxy.set(Fault::Pass);
+    let before = world.proxy.pushes();
+    let status = world.app.sync_round().await;
+    assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    assert_eq!(world.proxy.pushes() - before, 3, "500 + 500 + 200");
+    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1_200);
+    assert_eq!(world.count("SELECT max(last_mutation_id) FROM sync_clients"), 1_200);
+}
