@@ -122,8 +122,9 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
     app.click("[data-testid=nav-contact]").await?;
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-address.district']", "حي الورود").await?;
-    // The draft is written shortly after typing; then the app goes away without تحديث.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // The draft is written shortly after typing (the form says so); then the app goes away
+    // without تحديث.
+    app.wait_for("[data-testid=contact-draft-saved]").await?;
     app.close().await?;
 
     let app = App::launch_with(&server.url, launch).await?;

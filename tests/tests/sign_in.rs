@@ -90,11 +90,13 @@ async fn a_stranger_offline_is_told_the_first_sign_in_needs_the_network() -> any
 async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let app = App::launch_with(&server.url, Launch { data_dir: None, idle_lock_seconds: Some(3) }).await?;
-    app.sign_in(&account).await?;
-    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
-
-    // Nobody touches anything: the lock screen comes, and the data is gone from the window.
+    let app = App::launch_with(&server.url, Launch { data_dir: None, idle_lock_seconds: Some(6) }).await?;
+    // Password and code; after that nobody touches anything. The lock screen can only come
+    // once signed in, so waiting for it does not race the idle time (however long sign-in took).
+    app.submit_password(account.national_id.as_str(), &account.password).await?;
+    app.wait_for("[data-testid=code-step]").await?;
+    let code = app.code_from_demo_phone().await?;
+    app.enter_code(&code).await?;
     app.wait_for("[data-testid=unlock-form]").await?;
     assert!(app.find("[data-testid=employee-name]").await.is_err());
     app.screenshot("idle-locked-ar").await?;

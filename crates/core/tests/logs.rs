@@ -1,5 +1,7 @@
 //! No password, code or token reaches a log line of the app's core, even at TRACE, through a
-//! whole sign-in: online, refresh, lock, unlock, sign-out.
+//! whole sign-in: online, refresh, lock, a wrong and a right unlock, the refresh after it, and
+//! sign-out. The tokens to look for are the ones that actually crossed the wire (read from the
+//! proxy between app and server), so a token the core rotated is looked for too.
 
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
@@ -7,9 +9,9 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use masar_core::vault::crypto::KdfParams;
-use masar_core::{AuthState, CoreOptions, Keychain, MasarCore, ServerUrl};
+use masar_core::{AuthState, ErrorCode, Keychain};
 use masar_protocol::DemoAccount;
+use masar_test_support::{Proxy, app_options, six_digits};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -41,45 +43,46 @@ async fn a_whole_session_logs_no_secret() {
     )
     .await
     .unwrap();
+    let proxy = Proxy::start(server.addr()).await;
     let accounts: Vec<DemoAccount> =
         reqwest::get(format!("{}/v1/dev/accounts", server.base_url())).await.unwrap().json().await.unwrap();
     let account = &accounts[0];
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
-    let app = MasarCore::open(CoreOptions {
-        config_dir: Some(dir.path().join("config")),
-        data_dir: Some(dir.path().join("data")),
-        server_url: Some(ServerUrl::parse(&server.base_url()).unwrap()),
-        keychain: Some(keychain.clone()),
-        kdf: Some(KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 }),
-        idle_lock_seconds: None,
-        ..CoreOptions::default()
-    })
-    .unwrap();
+    let app = masar_core::MasarCore::open(app_options(&proxy.url, dir.path(), &keychain)).unwrap();
 
     app.check_connection().await;
-    let _ = app.start_sign_in(account.national_id.as_str(), "a-wrong-password".into()).await;
+    let wrong = app.start_sign_in(account.national_id.as_str(), "a-wrong-password".into()).await;
+    assert_eq!(wrong.unwrap_err().code(), ErrorCode::InvalidCredentials, "the failure path ran");
     app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let text = app.demo_sms().await.unwrap().pop().unwrap().text;
-    let chars: Vec<char> = text.chars().collect();
-    let code: String =
-        chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
+    let code = six_digits(&app.demo_sms().await.unwrap().pop().unwrap().text).unwrap();
     let AuthState::SignedIn { session } = app.verify_code(&code).await.unwrap() else { panic!("signed in") };
-    let refresh = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
-    let refresh = String::from_utf8(refresh.expose().clone()).unwrap();
+    let first_refresh = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
+    let first_refresh = String::from_utf8(first_refresh.expose().clone()).unwrap();
     app.employee().await.unwrap();
     app.lock().await;
-    let _ = app.unlock("wrong-unlock".into()).await;
+    let wrong = app.unlock("wrong-unlock".into()).await;
+    assert_eq!(wrong.unwrap_err().code(), ErrorCode::WrongPassword, "the failure path ran");
     app.unlock(account.password.clone()).await.unwrap();
+    // After unlocking, the access token is gone: this load refreshes (the token rotates).
     app.employee().await.unwrap();
+    let rotated = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
+    let rotated = String::from_utf8(rotated.expose().clone()).unwrap();
+    assert_ne!(rotated, first_refresh, "the refresh token rotated at unlock");
     app.sign_out().await;
     server.shutdown().await.unwrap();
 
+    let tokens = proxy.tokens_seen();
+    for token in [&first_refresh, &rotated] {
+        assert!(tokens.contains(token), "the proxy saw every refresh token the keychain held");
+    }
+    assert!(tokens.len() >= 4, "two access and two refresh tokens crossed: {}", tokens.len());
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(!logs.is_empty());
-    for secret in
-        [account.password.as_str(), "a-wrong-password", "wrong-unlock", code.as_str(), refresh.as_str()]
-    {
-        assert!(!logs.contains(secret), "a secret reached the logs");
+    assert!(logs.contains("masar_sync") || logs.contains("DEBUG"), "the logs are not empty");
+    let mut secrets = vec![account.password.clone(), "a-wrong-password".into(), "wrong-unlock".into(), code];
+    secrets.extend(tokens);
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a secret reached the logs");
     }
 }

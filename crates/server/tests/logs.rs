@@ -35,16 +35,20 @@ async fn sign_in_logs_hold_no_secret() {
 
     let t = TestServer::start().await;
     let account = t.first_account().await;
-    let _ = t.login(account.national_id.as_str(), "a-wrong-password").await;
+    let wrong = t.login(account.national_id.as_str(), "a-wrong-password").await;
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNAUTHORIZED, "the failure path ran");
     let tokens = t.sign_in(&account).await;
     let code = t.latest_code(&account).await;
-    let _ = t.record(tokens.access_token.expose()).await;
+    assert_eq!(t.record(tokens.access_token.expose()).await.status(), reqwest::StatusCode::OK);
     let rotated: masar_protocol::auth::Tokens =
         t.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
-    let _ = t.refresh(tokens.refresh_token.expose()).await; // reuse: logged as a warning
-    let _ = t
+    // Reuse: refused, the family revoked, logged as a warning.
+    let reused = t.refresh(tokens.refresh_token.expose()).await;
+    assert_eq!(reused.status(), reqwest::StatusCode::UNAUTHORIZED, "the reuse path ran");
+    let logout = t
         .post("/v1/auth/logout", serde_json::json!({ "refreshToken": rotated.refresh_token.expose() }))
         .await;
+    assert!(logout.status().is_success(), "{}", logout.status());
     t.server.shutdown().await.unwrap();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

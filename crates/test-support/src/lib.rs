@@ -36,6 +36,8 @@ pub struct Proxy {
     pub url: String,
     fault: Arc<Mutex<Fault>>,
     pushes: Arc<std::sync::atomic::AtomicUsize>,
+    /// Every byte that went through, both ways (for tests that look for tokens elsewhere).
+    traffic: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Proxy {
@@ -44,13 +46,34 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fault = Arc::new(Mutex::new(Fault::Pass));
         let pushes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (shared, counter) = (fault.clone(), pushes.clone());
+        let traffic = Arc::new(Mutex::new(Vec::new()));
+        let links = Links { fault: fault.clone(), pushes: pushes.clone(), traffic: traffic.clone() };
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(handle(client, target, shared.clone(), counter.clone()));
+                tokio::spawn(handle(client, target, links.clone()));
             }
         });
-        Self { url, fault, pushes }
+        Self { url, fault, pushes, traffic }
+    }
+
+    /// Every token that crossed the proxy: bearer tokens in requests, access and refresh tokens
+    /// in bodies both ways.
+    pub fn tokens_seen(&self) -> Vec<String> {
+        let traffic = String::from_utf8_lossy(&self.traffic.lock().unwrap()).into_owned();
+        let mut tokens = Vec::new();
+        for marker in ["Bearer ", "bearer ", "\"accessToken\":\"", "\"refreshToken\":\""] {
+            for (start, _) in traffic.match_indices(marker) {
+                let rest = &traffic[start + marker.len()..];
+                let token: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(*c))
+                    .collect();
+                if token.len() >= 16 && !tokens.contains(&token) {
+                    tokens.push(token);
+                }
+            }
+        }
+        tokens
     }
 
     /// How many push requests came through (whatever the fault did with them).
@@ -64,13 +87,17 @@ impl Proxy {
     }
 }
 
-/// Decides per request chunk, so a kept-alive connection meets the fault too.
-async fn handle(
-    client: TcpStream,
-    target: std::net::SocketAddr,
+/// What each proxied connection shares with the proxy.
+#[derive(Clone)]
+struct Links {
     fault: Arc<Mutex<Fault>>,
     pushes: Arc<std::sync::atomic::AtomicUsize>,
-) {
+    traffic: Arc<Mutex<Vec<u8>>>,
+}
+
+/// Decides per request chunk, so a kept-alive connection meets the fault too.
+async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
+    let Links { fault, pushes, traffic } = links;
     let current = || *fault.lock().unwrap();
     let (mut client_read, client_write) = client.into_split();
     let client_write = Arc::new(tokio::sync::Mutex::new(client_write));
@@ -82,6 +109,7 @@ async fn handle(
         if n == 0 {
             break;
         }
+        traffic.lock().unwrap().extend_from_slice(&buffer[..n]);
         if buffer[..n].starts_with(b"POST /v1/sync/push ") {
             pushes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
@@ -108,13 +136,14 @@ async fn handle(
                     let Ok(server) = TcpStream::connect(target).await else { break };
                     let (mut server_read, write) = server.into_split();
                     server_write = Some(write);
-                    let (to_client, lose) = (client_write.clone(), lose.clone());
+                    let (to_client, lose, traffic) = (client_write.clone(), lose.clone(), traffic.clone());
                     downstream = Some(tokio::spawn(async move {
                         let mut buffer = [0_u8; 16384];
                         while let Ok(n) = server_read.read(&mut buffer).await {
                             if n == 0 {
                                 break;
                             }
+                            traffic.lock().unwrap().extend_from_slice(&buffer[..n]);
                             if lose.load(std::sync::atomic::Ordering::SeqCst) {
                                 // The server answered (so it committed); the client hears nothing.
                                 let _ = to_client.lock().await.shutdown().await;

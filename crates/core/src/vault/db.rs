@@ -492,7 +492,18 @@ mod tests {
             .unwrap();
         db.clear(2).unwrap();
         assert_eq!(db.queue(&edit("0555000003"), &[], 3, Utc::now()).unwrap(), 3);
-        assert_eq!(db.client_id().unwrap(), db.client_id().unwrap());
-        assert_eq!(db.client_id().unwrap().len(), 32);
+    }
+
+    #[test]
+    fn the_client_id_is_made_once_and_kept_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.db");
+        let first = VaultDb::open(&path, &key()).unwrap().client_id().unwrap();
+        assert_eq!(first.len(), 32);
+        assert!(first.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
+        let again = VaultDb::open(&path, &key()).unwrap().client_id().unwrap();
+        assert_eq!(again, first, "the same installation keeps its id");
+        let other = VaultDb::open(&dir.path().join("other.db"), &key()).unwrap().client_id().unwrap();
+        assert_ne!(other, first, "another vault gets its own");
     }
 }

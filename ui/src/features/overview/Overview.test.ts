@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EmployeeProfile, UiError } from "../../lib/backend";
 import Overview from "./Overview.svelte";
 
@@ -45,12 +45,14 @@ describe("Overview", () => {
       if (calls === 1) throw unreachable;
       return { profile, cachedAt: null };
     });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
     render(Overview);
 
     await waitFor(() => expect(screen.getByTestId("overview-error").textContent).toContain(unreachable.message));
-    // No retry storm: the failed load is not repeated by itself.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No retry storm: ten minutes pass on the clock and the failed load is not repeated by itself.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(calls).toBe(1);
+    vi.useRealTimers();
 
     await fireEvent.click(screen.getByRole("button", { name: "إعادة المحاولة" }));
     await waitFor(() => expect(screen.getByTestId("employee-name").textContent?.trim()).toBe("منيرة عمر إبراهيم الشمري"));

@@ -119,6 +119,7 @@ export const ar = {
   "sync.failed": "تعذّرت المزامنة",
   "personal.nameEn": "الاسم بالإنجليزية",
   "form.draftRestored": "استُعيد ما كتبته ولم يُحفظ بعد.",
+  "form.draftSaved": "حُفظ ما كتبته على هذا الجهاز، ويبقى حتى تضغط تحديث أو إلغاء.",
   "personal.nameAr": "الاسم",
   "settings.heading": "الإعدادات",
   "settings.serverUrl": "عنوان الخادم",

@@ -119,6 +119,7 @@ export const en: Messages = {
   "sync.waiting": "{count} waiting to sync",
   "sync.failed": "Sync failed",
   "personal.nameEn": "Name in English",
+  "form.draftSaved": "What you typed is kept on this computer until you press Update or Cancel.",
   "form.draftRestored": "What you typed and had not saved yet is back.",
   "personal.nameAr": "Name",
   "settings.heading": "Settings",
