@@ -28,9 +28,18 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
         "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}' --port {port} --native-port {native_port}",
         driver.display()
     );
+    // The app's own log (everything the shell and core write, at TRACE), kept as an artifact
+    // and checked for secrets once the tests are done.
+    let app_log = artifacts.join("app.log");
+    let log_file = std::fs::File::create(&app_log)?;
     let _driver = Guarded::spawn_group(
         "tauri-driver",
-        Command::new("dbus-run-session").args(["--", "sh", "-c", &script]).env("DISPLAY", &display),
+        Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", &script])
+            .env("DISPLAY", &display)
+            .env("MASAR_LOG", "trace")
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file),
     )?;
     wait_for_http(port, "/status", Duration::from_secs(30))?;
 
@@ -46,5 +55,29 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
         .status_ok();
     println!("screenshots: {}", artifacts.display());
     xvfb.terminate();
-    result
+    result?;
+    check_app_log(&app_log)
+}
+
+/// Passwords the end-to-end tests type (the demo accounts' all start with `Masar@`): none may
+/// appear in what the app logged, even at TRACE.
+const TYPED_SECRETS: &[&str] =
+    &["Masar@", "Changed@2026", "not-the-password", "not-the-old-one", "wrong-1", "wrong-5", "a-wrong"];
+
+fn check_app_log(path: &std::path::Path) -> Result<()> {
+    let log = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    anyhow::ensure!(
+        log.contains("masar_core") || log.contains("masar_desktop"),
+        "the app logged nothing of its own at TRACE ({} bytes in {}): the check below would prove nothing",
+        log.len(),
+        path.display()
+    );
+    let leaked: Vec<&str> = TYPED_SECRETS.iter().copied().filter(|secret| log.contains(secret)).collect();
+    anyhow::ensure!(
+        leaked.is_empty(),
+        "a typed password reached the app's log ({}): {leaked:?}",
+        path.display()
+    );
+    println!("app log: {} bytes at TRACE, no typed password in it", log.len());
+    Ok(())
 }

@@ -119,3 +119,90 @@ fn form_edit(row: &OutboxRow, server_version: u64) -> FormEdit {
         created_at: row.created_at,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use masar_protocol::sync::{Change, ContactUpdate, MutationResult};
+    use masar_protocol::validate::FieldError;
+    use masar_protocol::{EmployeeRecord, NationalAddress};
+
+    use super::*;
+    use crate::secret::Sensitive;
+
+    fn record() -> EmployeeRecord {
+        serde_json::from_value(serde_json::json!({
+            "profile": {
+                "nationalId": "1000000008", "employeeNumber": "410001",
+                "nameAr": {"first": "منيرة", "father": "عمر", "grandfather": "إبراهيم", "family": "الشمري"},
+                "nameEn": {"first": "Munira", "father": "Omar", "grandfather": "Ibrahim", "family": "Alshammari"},
+                "gender": "female", "birthDate": "1984-12-26", "nationality": "سعودية",
+                "entity": "وزارة المالية", "jobTitle": "محاسب", "jobNumber": "05666", "rank": 8, "step": 3,
+                "appointmentDate": "2006-09-14", "mobile": "+966591544275", "email": "m@mof.gov.sa",
+                "address": {"buildingNumber": "4719", "street": "شارع التخصصي", "district": "العليا",
+                            "city": "الرياض", "postalCode": "11738", "additionalNumber": "9574"}
+            },
+            "employmentEvents": [], "qualifications": [], "transactions": [], "sickLeaves": []
+        }))
+        .unwrap()
+    }
+
+    fn contact(mobile: &str, street: &str) -> MutationBody {
+        let profile = record().profile;
+        MutationBody::UpdateContact(ContactUpdate {
+            mobile: mobile.into(),
+            email: profile.email,
+            address: NationalAddress { street: street.into(), ..profile.address },
+        })
+    }
+
+    /// The server refused an edit (its rules, its words): the form says «مرفوض» with the
+    /// server's reasons, the refused value is no longer shown, and the next edit still waits.
+    #[test]
+    fn a_refusal_from_the_server_shows_its_reasons_and_drops_the_value_from_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = VaultDb::open(&dir.path().join("vault.db"), &Sensitive::new([3_u8; 32])).unwrap();
+        db.save_record(&record(), Utc::now()).unwrap();
+        let profile = record().profile;
+        db.apply_pull(&[Change::Profile { seq: 1, version: 1, profile: profile.clone() }], 1).unwrap();
+        let refused =
+            db.queue(&contact("0555000111", "شارع قديم"), &["address.street".into()], 1, Utc::now()).unwrap();
+        let reason = "اسم الشارع غير مقبول لدى مسار.";
+        db.record_results(&[MutationResult {
+            id: refused,
+            outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },
+        }])
+        .unwrap();
+        let next = db
+            .queue(&contact("0555000222", &profile.address.street), &["mobile".into()], 1, Utc::now())
+            .unwrap();
+
+        let (shown, forms) = view(&db).unwrap();
+        assert_eq!(shown.address.street, profile.address.street, "the refused street is not shown");
+        assert_eq!(shown.mobile, "+966555000222", "the waiting edit is");
+        let contact_forms: Vec<&FormEdit> = forms.iter().filter(|f| f.form == Form::Contact).collect();
+        assert_eq!(contact_forms.len(), 1, "one state per form: its last edit's");
+        assert_eq!(contact_forms[0].status, EditStatus::Pending);
+        assert_eq!(
+            db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(),
+            [next],
+            "nothing blocked"
+        );
+
+        // Once the later edit is answered too, the refusal is what the form shows if it was last.
+        db.clear(refused).unwrap();
+        let again =
+            db.queue(&contact("0555000222", "شارع قديم"), &["address.street".into()], 1, Utc::now()).unwrap();
+        db.record_results(&[MutationResult {
+            id: again,
+            outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },
+        }])
+        .unwrap();
+        let (_, forms) = view(&db).unwrap();
+        let last = forms.iter().find(|f| f.form == Form::Contact).unwrap();
+        assert_eq!(
+            last.status,
+            EditStatus::Rejected { errors: vec![FieldError::new("address.street", reason)] },
+            "«مرفوض» with the server's reason"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use masar_core::edits::{EditStatus, Form};
 use masar_core::sync::SyncStatus;
 use masar_core::{EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
-use masar_protocol::sync::{ContactUpdate, MutationBody};
+use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
 use masar_server::sync::apply::{Actor, apply};
 use masar_test_support::{Fault, World};
 
@@ -176,6 +176,60 @@ async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles
     settle(&world).await;
     assert_eq!(world.server_profile().mobile, "+966555000555");
     assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+}
+
+#[tokio::test]
+async fn keeping_the_server_value_drops_my_edit_and_sends_nothing() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.proxy.set(Fault::Refuse);
+    world
+        .app
+        .queue_edit(contact(&before, "0555000777", &before.profile.address.postal_code), touched(&["mobile"]))
+        .await
+        .unwrap();
+    let hr_body = contact(&before, "0566000777", &before.profile.address.postal_code);
+    apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
+    settle(&world).await;
+    let view = world.app.local_view().await.unwrap();
+    assert!(matches!(contact_status(&view), Some(EditStatus::Conflict { .. })), "{:?}", view.forms);
+
+    // «اعتماد القيمة في مسار»: the server's value stays, my edit goes, nothing more is sent.
+    let pushes = world.proxy.pushes();
+    let view = world.app.resolve_conflict(u64::from(view.forms[0].id), false).await.unwrap();
+    assert_eq!(contact_status(&view), None, "the conflict is settled and gone");
+    assert_eq!(view.profile.mobile, "+966566000777");
+    settle(&world).await;
+    assert_eq!(world.proxy.pushes(), pushes, "no push: nothing waits");
+    assert_eq!(world.server_profile().mobile, "+966566000777");
+    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1, "only the edit that met the conflict");
+    assert_eq!(world.app.unsent_work().await.unwrap().edits, 0);
+}
+
+#[tokio::test]
+async fn an_edit_of_the_english_name_reaches_the_server_once() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.proxy.set(Fault::Refuse);
+    let name_en = masar_protocol::PersonName { first: "Muneera".into(), ..before.profile.name_en.clone() };
+    let view = world
+        .app
+        .queue_edit(MutationBody::UpdatePersonal(PersonalUpdate { name_en }), touched(&["nameEn.first"]))
+        .await
+        .unwrap();
+    assert_eq!(view.profile.name_en.first, "Muneera", "shown at once");
+    let personal =
+        |view: &EmployeeView| view.forms.iter().find(|f| f.form == Form::Personal).map(|f| f.status.clone());
+    assert_eq!(personal(&view), Some(EditStatus::Pending));
+    settle(&world).await;
+    assert_eq!(personal(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+    let server = world.server_profile();
+    assert_eq!(server.name_en.first, "Muneera");
+    assert_eq!(server.name_en.family, before.profile.name_en.family, "the other parts stay");
+    assert_eq!(server.name_ar, before.profile.name_ar, "the Arabic name is not the employee's to edit");
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1);
 }
 
 #[tokio::test]

@@ -123,4 +123,37 @@ describe("ContactPage drafts", () => {
     await waitFor(() => expect(saved.length).toBe(1), { timeout: 2000 });
     expect(saved[0]).toMatchObject({ form: "contact", values: { "address.district": "حي النخيل", mobile: "0591544275" } });
   });
+
+  it("shows a refusal by the server as «مرفوض» with the server's reasons, and dismisses it", async () => {
+    const reason = "اسم الشارع غير مقبول لدى مسار.";
+    const refused: EmployeeData = {
+      ...structuredClone(data),
+      forms: [
+        {
+          id: 7,
+          form: "contact",
+          fields: ["address.street"],
+          status: { state: "rejected", errors: [{ field: "address.street", message: reason }] },
+          createdAt: "2026-11-28T08:00:00Z",
+        },
+      ],
+    };
+    employee.set(refused);
+    const dismissed: number[] = [];
+    mockIPC((command, args) => {
+      if (command === "dismiss_edit") {
+        dismissed.push((args as { id: number }).id);
+        return structuredClone(data);
+      }
+      return null;
+    });
+    render(ContactPage);
+    expect(screen.getByTestId("edit-status").textContent).toBe("مرفوض");
+    expect(screen.getByTestId("edit-status").dataset.state).toBe("rejected");
+    expect(screen.getByTestId("contact-rejected").textContent).toContain(reason);
+    const dismiss = screen.getByTestId("contact-rejected").querySelector("button");
+    expect(dismiss).not.toBeNull();
+    await fireEvent.click(dismiss as HTMLButtonElement);
+    await waitFor(() => expect(dismissed).toEqual([7]));
+  });
 });
