@@ -180,7 +180,7 @@ enum State {
     SignedOut,
     Pending(Pending),
     /// Confirmed by the server; the vault asks for the previous password.
-    CarryAcross(Confirmed),
+    CarryAcross(Box<Confirmed>),
     Active(Active),
     Locked(SessionInfo, NationalId),
 }
@@ -361,7 +361,7 @@ impl Sessions {
                     self.replace_vault(&confirmed).await?
                 } else {
                     let step = self.carry_step(&confirmed);
-                    *state = State::CarryAcross(confirmed);
+                    *state = State::CarryAcross(Box::new(confirmed));
                     return Ok(step);
                 }
             }
@@ -391,7 +391,7 @@ impl Sessions {
         let State::CarryAcross(confirmed) = std::mem::take(&mut *state) else {
             return Err(SessionError::NoSignInInProgress);
         };
-        self.enter(&mut state, confirmed, vault)
+        self.enter(&mut state, *confirmed, vault)
     }
 
     /// The employee cannot give the previous password now: the old vault is set aside whole
@@ -402,7 +402,7 @@ impl Sessions {
             return Err(SessionError::NoSignInInProgress);
         };
         let vault = self.replace_vault(&confirmed).await?;
-        self.enter(&mut state, confirmed, vault)
+        self.enter(&mut state, *confirmed, vault)
     }
 
     fn carry_step(&self, confirmed: &Confirmed) -> AuthState {

@@ -114,7 +114,7 @@ async fn a_pushed_edit_is_applied_once_and_pulled_in_server_order() {
     // field: applying the edit a second time would now show (as a conflict, or as the
     // employee's value over HR's). The resend gets the stored result and changes nothing.
     let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
-    let hr_edit = MutationBody::UpdateContact(contact(&after, "0566000666", "12345"));
+    let hr_edit = MutationBody::UpdateContact(contact(after, "0566000666", "12345"));
     let hr = apply(&db, &s.account.national_id, 2, &hr_edit, &[], Actor::Hr, 0).unwrap();
     assert_eq!(hr, MutationOutcome::Applied { version: 3 });
     assert_eq!(s.push(&[edit]).await, [MutationOutcome::Applied { version: 2 }], "the stored result");
