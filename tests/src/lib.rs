@@ -288,6 +288,15 @@ impl App {
         Ok(())
     }
 
+    /// On the contact page: تعديل, a new mobile, the terms, تحديث.
+    pub async fn submit_mobile(&self, mobile: &str) -> Result<()> {
+        self.click("[data-testid=nav-contact]").await?;
+        self.click("[data-testid=contact-edit]").await?;
+        self.type_into("[data-testid='contact-mobile']", mobile).await?;
+        self.click("[data-testid=contact-terms]").await?;
+        self.click("[data-testid=contact-submit]").await
+    }
+
     /// Waits for the page to paint what it has, then saves a PNG into the artifacts folder.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         self.client

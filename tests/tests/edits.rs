@@ -71,10 +71,7 @@ async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settl
     // Offline, the employee changes the mobile.
     server.kill()?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.click("[data-testid=contact-edit]").await?;
-    app.type_into("[data-testid='contact-mobile']", "0555000555").await?;
-    app.click("[data-testid=contact-terms]").await?;
-    app.click("[data-testid=contact-submit]").await?;
+    app.submit_mobile("0555000555").await?;
     app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
 
     // Meanwhile HR changes the same field on the server.

@@ -4,6 +4,25 @@
 //! reaches the server exactly once.
 
 use masar_e2e::{App, Launch, Server};
+use masar_protocol::DemoAccount;
+
+/// Signed in on a workstation in `dir`; then the server goes away and the mobile is changed:
+/// the edit waits («بانتظار المزامنة»).
+async fn edit_mobile_offline(
+    server: &mut Server,
+    account: &DemoAccount,
+    dir: &std::path::Path,
+    mobile: &str,
+) -> anyhow::Result<App> {
+    let app = App::launch_with(&server.url, Launch { data_dir: Some(dir), idle_lock_seconds: None }).await?;
+    app.sign_in(account).await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    server.kill()?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.submit_mobile(mobile).await?;
+    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    Ok(app)
+}
 
 #[tokio::test]
 async fn an_edit_made_before_the_offline_lockout_reaches_the_server_after_the_online_sign_in()
@@ -11,20 +30,7 @@ async fn an_edit_made_before_the_offline_lockout_reaches_the_server_after_the_on
     let workstation = tempfile::tempdir()?;
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let app =
-        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
-            .await?;
-    app.sign_in(&account).await?;
-    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
-
-    server.kill()?;
-    app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.click("[data-testid=nav-contact]").await?;
-    app.click("[data-testid=contact-edit]").await?;
-    app.type_into("[data-testid='contact-mobile']", "0555700701").await?;
-    app.click("[data-testid=contact-terms]").await?;
-    app.click("[data-testid=contact-submit]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    let app = edit_mobile_offline(&mut server, &account, workstation.path(), "0555700701").await?;
 
     // At the lock screen, five wrong passwords: the local profile locks, even to the right one.
     app.click("[data-testid=lock-button]").await?;
@@ -85,19 +91,7 @@ async fn a_password_changed_elsewhere_keeps_the_old_copy_until_it_is_recovered()
     let workstation = tempfile::tempdir()?;
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let app =
-        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
-            .await?;
-    app.sign_in(&account).await?;
-    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
-    server.kill()?;
-    app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.click("[data-testid=nav-contact]").await?;
-    app.click("[data-testid=contact-edit]").await?;
-    app.type_into("[data-testid='contact-mobile']", "0555700702").await?;
-    app.click("[data-testid=contact-terms]").await?;
-    app.click("[data-testid=contact-submit]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    let app = edit_mobile_offline(&mut server, &account, workstation.path(), "0555700702").await?;
     app.click("[data-testid=sign-out-button]").await?;
     app.click("[data-testid=sign-out-confirm]").await?;
     app.wait_for("[data-testid=profile-tile]").await?;

@@ -7,10 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use masar_core::vault::crypto::KdfParams;
-use masar_core::{
-    ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, ServerUrl, SettingsInput,
-};
+use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, SettingsInput};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -19,20 +16,8 @@ async fn demo_server(dir: &std::path::Path) -> RunningServer {
     masar_server::start(&ServerConfig::demo_on_loopback(dir), std::future::pending()).await.unwrap()
 }
 
-/// Cheap key derivation: these tests are about behaviour; the real cost is benchmarked.
-const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-
 fn core_with(url: &str, dir: &std::path::Path, keychain: &Keychain) -> Arc<MasarCore> {
-    MasarCore::open(CoreOptions {
-        config_dir: Some(dir.join("config")),
-        data_dir: Some(dir.join("data")),
-        server_url: Some(ServerUrl::parse(url).unwrap()),
-        keychain: Some(keychain.clone()),
-        kdf: Some(FAST_KDF),
-        idle_lock_seconds: None,
-        ..CoreOptions::default()
-    })
-    .unwrap()
+    masar_test_support::open_app(url, dir, keychain)
 }
 
 fn core_for(url: &str, dir: &std::path::Path) -> Arc<MasarCore> {

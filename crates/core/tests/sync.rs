@@ -143,25 +143,25 @@ async fn an_invalid_edit_is_refused_locally_with_field_messages_and_nothing_is_q
     assert!(world.app.local_view().await.unwrap().forms.is_empty());
 }
 
+/// Offline, the employee changes the mobile to `mine`; meanwhile HR changes it to `hr` on the
+/// server; then sync: the view with the conflict.
+async fn conflict_on_the_mobile(world: &World, mine: &str, hr: &str) -> EmployeeView {
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.proxy.set(Fault::Refuse);
+    let postal = &before.profile.address.postal_code;
+    world.app.queue_edit(contact(&before, mine, postal), touched(&["mobile"])).await.unwrap();
+    let hr_body = contact(&before, hr, postal);
+    let hr = apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
+    assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }));
+    settle(world).await;
+    world.app.local_view().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
-
-    // Offline, the employee changes the mobile; meanwhile HR changes it on the server.
-    world.proxy.set(Fault::Refuse);
-    world
-        .app
-        .queue_edit(contact(&before, "0555000555", &before.profile.address.postal_code), touched(&["mobile"]))
-        .await
-        .unwrap();
-    let hr_body = contact(&before, "0566000666", &before.profile.address.postal_code);
-    let hr = apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
-    assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }));
-
-    settle(&world).await;
-    let view = world.app.local_view().await.unwrap();
+    let view = conflict_on_the_mobile(&world, "0555000555", "0566000666").await;
     let Some(EditStatus::Conflict { fields, server, mine }) = contact_status(&view) else {
         panic!("{:?}", view.forms)
     };
@@ -181,18 +181,7 @@ async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles
 #[tokio::test]
 async fn keeping_the_server_value_drops_my_edit_and_sends_nothing() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
-    world.proxy.set(Fault::Refuse);
-    world
-        .app
-        .queue_edit(contact(&before, "0555000777", &before.profile.address.postal_code), touched(&["mobile"]))
-        .await
-        .unwrap();
-    let hr_body = contact(&before, "0566000777", &before.profile.address.postal_code);
-    apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
-    settle(&world).await;
-    let view = world.app.local_view().await.unwrap();
+    let view = conflict_on_the_mobile(&world, "0555000777", "0566000777").await;
     assert!(matches!(contact_status(&view), Some(EditStatus::Conflict { .. })), "{:?}", view.forms);
 
     // «اعتماد القيمة في مسار»: the server's value stays, my edit goes, nothing more is sent.

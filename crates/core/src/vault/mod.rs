@@ -287,7 +287,7 @@ impl Vaults {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use masar_protocol::EmployeeRecord;
 
     use super::*;
@@ -306,7 +306,8 @@ mod tests {
         Sensitive::new(text.to_owned())
     }
 
-    fn sample_record() -> EmployeeRecord {
+    /// An employee record as the demo server sends it (shared by the core's unit tests).
+    pub(crate) fn sample_record() -> EmployeeRecord {
         let data = serde_json::json!({
             "profile": {
                 "nationalId": "1000000008", "employeeNumber": "410001",
