@@ -320,3 +320,27 @@ async fn every_outcome_is_audited_and_nothing_secret_is_stored() {
     // Codes are stored as hashes and SMS texts only in the dev outbox's memory.
     assert!(!haystack.contains(&format!("مسار: {code}")));
 }
+
+/// A code is stored only as a hash bound to its attempt: the same six digits sent in two
+/// attempts leave two different hashes, so a leaked table cannot be matched against one
+/// precomputed list of the million possible codes.
+#[tokio::test]
+async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
+    let first = masar_server::auth::store::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
+    let second = masar_server::auth::store::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
+    let hash = |id: &str| -> String {
+        db.query_row("SELECT code_hash FROM challenges WHERE id = ?1", [id], |row| row.get(0)).unwrap()
+    };
+    assert_ne!(first, second);
+    assert_ne!(hash(&first), hash(&second));
+    assert!(!hash(&first).contains("123456"));
+    let open = masar_server::auth::store::open_challenge(&db, &second).unwrap().unwrap();
+    let checked = masar_server::auth::store::check_code(&db, &second, &open, "123456").unwrap();
+    assert!(
+        matches!(checked, masar_server::auth::store::CodeCheck::Correct),
+        "the code matches its own attempt"
+    );
+}

@@ -220,3 +220,94 @@ async fn a_client_id_is_bound_to_one_employee_and_must_look_like_one() {
         s.t.http.post(s.t.url("/v1/sync/pull")).json(&json!({ "cursor": 0 })).send().await.unwrap();
     assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Every field an edit can carry, with a new valid value: each reaches its column, and sending
+/// the value it already has again is no change (no new version, no change row).
+#[tokio::test]
+async fn every_field_reaches_the_record_and_an_unchanged_value_is_no_change() {
+    let s = Session::new().await;
+    let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
+    let cases: [(&str, &str, &str); 14] = [
+        ("mobile", "0555111222", "+966555111222"),
+        ("email", "new.mail@example.sa", "new.mail@example.sa"),
+        ("address.buildingNumber", "1234", "1234"),
+        ("address.street", "شارع جديد", "شارع جديد"),
+        ("address.district", "حي جديد", "حي جديد"),
+        ("address.city", "جدة", "جدة"),
+        ("address.postalCode", "54321", "54321"),
+        ("address.additionalNumber", "4321", "4321"),
+        ("nameEn.first", "Noura", "Noura"),
+        ("nameEn.father", "Saad", "Saad"),
+        ("nameEn.grandfather", "Fahad", "Fahad"),
+        ("nameEn.family", "Alqahtani", "Alqahtani"),
+        ("entity", "وزارة التعليم", "وزارة التعليم"),
+        ("jobTitle", "معلم", "معلم"),
+    ];
+    let mut id = 0;
+    for (field, typed, stored) in cases {
+        let (before, version, _) = s.profile().await;
+        let body = with_field(&before, field, typed);
+        let touched = [field.to_owned()];
+        // Employment fields are HR's: through the server's own apply, as HR's systems would.
+        let mut send = async |body: &MutationBody| -> MutationOutcome {
+            if matches!(body, MutationBody::UpdateEmployment(_)) {
+                apply(&db, &s.account.national_id, version, body, &touched, Actor::Hr, 0).unwrap()
+            } else {
+                id += 1;
+                let pushed = s.push(&[touching(id, version, &[field], body.clone())]).await;
+                pushed.into_iter().next().unwrap()
+            }
+        };
+        assert_eq!(send(&body).await, MutationOutcome::Applied { version: version + 1 }, "{field}");
+        let (after, new_version, _) = s.profile().await;
+        assert_eq!(new_version, version + 1, "{field}");
+        let expected = profile_with(&before, field, stored);
+        assert_eq!(after, expected, "{field} reached its column and nothing else moved");
+
+        // The same value again: nothing to change.
+        assert_eq!(send(&body).await, MutationOutcome::Applied { version: version + 1 }, "{field} again");
+        assert_eq!(s.profile().await.1, version + 1, "{field}: no new version for no change");
+    }
+}
+
+/// The edit that sets `field` to `value` on top of `profile`.
+fn with_field(profile: &EmployeeProfile, field: &str, value: &str) -> MutationBody {
+    let changed = profile_with(profile, field, value);
+    match field {
+        "entity" | "jobTitle" => MutationBody::UpdateEmployment(EmploymentUpdate {
+            entity: changed.entity,
+            job_title: changed.job_title,
+        }),
+        f if f.starts_with("nameEn.") => {
+            MutationBody::UpdatePersonal(masar_protocol::sync::PersonalUpdate { name_en: changed.name_en })
+        }
+        _ => MutationBody::UpdateContact(ContactUpdate {
+            mobile: changed.mobile,
+            email: changed.email,
+            address: changed.address,
+        }),
+    }
+}
+
+fn profile_with(profile: &EmployeeProfile, field: &str, value: &str) -> EmployeeProfile {
+    let mut p = profile.clone();
+    let slot = match field {
+        "mobile" => &mut p.mobile,
+        "email" => &mut p.email,
+        "address.buildingNumber" => &mut p.address.building_number,
+        "address.street" => &mut p.address.street,
+        "address.district" => &mut p.address.district,
+        "address.city" => &mut p.address.city,
+        "address.postalCode" => &mut p.address.postal_code,
+        "address.additionalNumber" => &mut p.address.additional_number,
+        "nameEn.first" => &mut p.name_en.first,
+        "nameEn.father" => &mut p.name_en.father,
+        "nameEn.grandfather" => &mut p.name_en.grandfather,
+        "nameEn.family" => &mut p.name_en.family,
+        "entity" => &mut p.entity,
+        "jobTitle" => &mut p.job_title,
+        other => panic!("no field {other}"),
+    };
+    *slot = value.to_owned();
+    p
+}
