@@ -236,6 +236,6 @@ pub async fn recover_previous(
 /// What signing out would leave unsent, to warn first.
 #[tauri::command]
 #[specta::specta]
-pub async fn unsent_work(core: Core<'_>) -> Result<UnsentWork, UiError> {
+pub async fn unsent_work(core: Core<'_>) -> Result<Option<UnsentWork>, UiError> {
     core.unsent_work().await.map_err(|e| core.ui_error(&e))
 }

@@ -257,7 +257,7 @@ impl MasarCore {
     }
 
     /// What signing out would leave unsent (the UI warns with it first).
-    pub async fn unsent_work(&self) -> Result<crate::vault::UnsentWork, CoreError> {
+    pub async fn unsent_work(&self) -> Result<Option<crate::vault::UnsentWork>, CoreError> {
         Ok(self.sessions.unsent_work().await?)
     }
 

@@ -743,15 +743,16 @@ impl Sessions {
     }
 
     /// What the signed-in (or locked) employee's vault holds that the server has not taken:
-    /// asked before signing out, so the employee is warned first.
-    pub async fn unsent_work(&self) -> Result<UnsentWork, SessionError> {
+    /// asked before signing out, so the employee is warned first. Locked, the vault is shut and
+    /// the profile's count answers; `None` when it is not known (a profile from before it was
+    /// kept), which the UI warns about as "may hold".
+    pub async fn unsent_work(&self) -> Result<Option<UnsentWork>, SessionError> {
         let state = self.state.lock().await;
         match &*state {
-            State::Active(active) => Ok(active.vault.db.unsent_work().map_err(VaultError::from)?),
+            State::Active(active) => Ok(Some(active.vault.db.unsent_work().map_err(VaultError::from)?)),
             State::Locked(info, _) => {
                 let meta = self.vaults.profiles().load(&info.profile_id).map_err(VaultError::from)?;
-                // Unknown counts as "maybe": warn rather than stay silent.
-                Ok(meta.and_then(|meta| meta.unsent).unwrap_or(UnsentWork { edits: 1, drafts: 0 }))
+                Ok(meta.and_then(|meta| meta.unsent))
             }
             _ => Err(SessionError::NotSignedIn),
         }

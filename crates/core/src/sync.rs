@@ -126,6 +126,14 @@ mod tests {
     }
 
     #[test]
+    fn the_jitter_is_random_so_many_clients_do_not_retry_in_step() {
+        let draws: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| Backoff::default().next_wait()).collect();
+        assert!(draws.len() > 25, "50 first waits, {} different: {draws:?}", draws.len());
+        assert!(draws.iter().all(|d| *d >= Duration::from_millis(500) && *d <= Duration::from_secs(1)));
+    }
+
+    #[test]
     fn a_success_resets_the_backoff_and_waits_the_interval_or_not_at_all() {
         let mut backoff = Backoff::default();
         let failed = SyncStatus::Offline { pending: 2 };

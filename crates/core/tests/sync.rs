@@ -193,7 +193,7 @@ async fn keeping_the_server_value_drops_my_edit_and_sends_nothing() {
     assert_eq!(world.proxy.pushes(), pushes, "no push: nothing waits");
     assert_eq!(world.server_profile().mobile, "+966566000777");
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1, "only the edit that met the conflict");
-    assert_eq!(world.app.unsent_work().await.unwrap().edits, 0);
+    assert_eq!(world.app.unsent_work().await.unwrap().map(|w| w.edits), Some(0));
 }
 
 #[tokio::test]

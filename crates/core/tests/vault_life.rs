@@ -104,13 +104,13 @@ async fn a_confirmed_sign_in_opens_a_vault_the_offline_lockout_closed() {
     assert_eq!(error.code(), ErrorCode::ProfileLocked);
 
     // Switching user warns first: one edit and one draft would wait.
-    assert_eq!(world.app.unsent_work().await.unwrap(), UnsentWork { edits: 1, drafts: 1 });
+    assert_eq!(world.app.unsent_work().await.unwrap(), Some(UnsentWork { edits: 1, drafts: 1 }));
     world.app.sign_out().await;
 
     // The network is back; the server confirms password and code: the same vault opens.
     let step = world.sign_in_online(&world.account.password).await;
     signed_in(&step);
-    assert_eq!(world.app.unsent_work().await.unwrap(), UnsentWork { edits: 1, drafts: 1 });
+    assert_eq!(world.app.unsent_work().await.unwrap(), Some(UnsentWork { edits: 1, drafts: 1 }));
     assert!(world.app.draft(masar_core::edits::Form::Personal).await.unwrap().is_some());
     assert_eq!(world.folders().len(), 1, "no vault set aside or replaced: {:?}", world.folders());
     assert_eq!(world.settle().await, ("+966555000701".into(), 1), "the edit reached the server once");

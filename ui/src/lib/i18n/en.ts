@@ -135,7 +135,7 @@ export const en: Messages = {
   "carry.heading": "Your password has changed",
   "carry.note": "Your password changed since you last signed in on this computer, and the local copy holds work that has not reached Masar yet.",
   "carry.unsent": "Unsent edits: {edits} · drafts: {drafts}",
-  "carry.unknown": "The local copy may hold edits that were not sent.",
+  "carry.unknown": "The local copy may hold edits that were not sent",
   "carry.label": "Previous password",
   "carry.hint": "The password you used on this computer before changing it.",
   "carry.submit": "Carry my data across",
