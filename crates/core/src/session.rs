@@ -196,8 +196,7 @@ impl Active {
     /// so a crash before [`Active::note_unsent`] leaves it too high, never too low.
     fn expect_more(&self, vaults: &Vaults, edits: u32, drafts: u32) -> Result<(), SessionError> {
         let now = self.vault.db.unsent_work().map_err(VaultError::from)?;
-        let bound = UnsentWork { edits: now.edits + edits, drafts: now.drafts + drafts };
-        Ok(vaults.note_unsent(&self.info.profile_id, bound)?)
+        Ok(vaults.note_unsent(&self.info.profile_id, now.plus(edits, drafts))?)
     }
 }
 
@@ -555,8 +554,7 @@ impl Sessions {
         client: &MasarClient,
         token: &Sensitive<String>,
         profile: &str,
-    ) -> Result<u64, SessionError> {
-        let mut pulled = 0;
+    ) -> Result<(), SessionError> {
         loop {
             let cursor = self
                 .with_active(Some(profile), |active| {
@@ -565,14 +563,13 @@ impl Sessions {
                 .await?;
             tracing::debug!(target: "masar_sync", cursor, "pull");
             let page = client.pull(token, cursor).await?;
-            pulled += page.changes.len() as u64;
             self.with_active(Some(profile), |active| {
                 active.info.online = true;
                 Ok(active.vault.db.apply_pull(&page.changes, page.cursor).map_err(VaultError::from)?)
             })
             .await?;
-            if !page.has_more || page.cursor <= cursor {
-                return Ok(pulled);
+            if !crate::sync::pull_again(page.has_more, cursor, page.cursor) {
+                return Ok(());
             }
         }
     }
@@ -677,8 +674,7 @@ fn code_sent(pending: &Pending, demo: bool) -> AuthState {
 /// What one sync round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
-    pub pushed: usize,
-    pub pulled: u64,
+    /// Edits still waiting after the round (queued while it ran).
     pub pending: u64,
 }
 
@@ -829,7 +825,6 @@ impl Sessions {
                 }
                 other => other?,
             };
-            report.pushed += response.results.len();
             self.with_active(Some(&profile), |active| {
                 active.vault.db.record_results(&response.results).map_err(VaultError::from)?;
                 active.note_unsent(&self.vaults)
@@ -839,7 +834,7 @@ impl Sessions {
                 break;
             }
         }
-        report.pulled = self.pull_changes(client, &token, &profile).await?;
+        self.pull_changes(client, &token, &profile).await?;
         report.pending = self.pending_count().await.unwrap_or(0);
         Ok(report)
     }

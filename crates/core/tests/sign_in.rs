@@ -198,6 +198,28 @@ async fn an_expired_access_token_is_renewed_silently_and_an_expired_session_says
     assert_eq!(error.code(), ErrorCode::SessionExpired);
 }
 
+/// The server ends the access token while an edit waits (its clock runs ahead of the app's):
+/// the push is refused as expired, the app refreshes once and sends the edit in the same round.
+#[tokio::test]
+async fn a_push_refused_for_an_expired_token_is_sent_again_after_a_refresh() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    sign_in_online(&app, &account).await;
+    app.sync_round().await;
+    let view = app.local_view().await.unwrap();
+    let edit = masar_protocol::sync::MutationBody::UpdateContact(masar_protocol::sync::ContactUpdate {
+        mobile: "0555000999".into(),
+        email: view.profile.email.clone(),
+        address: view.profile.address.clone(),
+    });
+    world.clock.advance(chrono::Duration::minutes(20));
+    app.queue_edit(edit, vec!["mobile".into()]).await.unwrap();
+    let status = app.sync_round().await;
+    assert!(matches!(status, masar_core::sync::SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    assert_eq!(app.local_view().await.unwrap().profile.mobile, "+966555000999");
+}
+
 #[tokio::test]
 async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
     let world = World::new().await;

@@ -162,14 +162,22 @@ async fn a_vault_set_aside_stays_listed_and_its_edit_recovers_exactly_once() {
     assert!(!matches!(world.app.sync_round().await, SyncStatus::Synced { .. }));
     assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1, "applied once already");
     world.proxy.set(Fault::Refuse);
+    // A second edit, offline: the e-mail.
+    let MutationBody::UpdateContact(mut email_edit) = contact(&view, "0555000703") else { unreachable!() };
+    email_edit.email = "mine@example.sa".into();
+    let email_edit = MutationBody::UpdateContact(email_edit);
+    world.app.queue_edit(email_edit, vec!["email".into()]).await.unwrap();
     let draft = [("first".to_owned(), "Muneera".to_owned())].into_iter().collect();
     world.app.save_draft(masar_core::edits::Form::Personal, draft).await.unwrap();
     world.app.sign_out().await;
 
-    // HR changes the same field meanwhile: a second application would be visible.
+    // HR changes both fields meanwhile: a second application of the mobile edit would be
+    // visible, and the e-mail edit meets a conflict.
     let db = world.server_db();
     let (_, version) = masar_server::store::load_profile(&db, &world.account.national_id).unwrap().unwrap();
-    let hr_edit = contact(&view, "0566000703");
+    let MutationBody::UpdateContact(mut hr_edit) = contact(&view, "0566000703") else { unreachable!() };
+    hr_edit.email = "hr@example.sa".into();
+    let hr_edit = MutationBody::UpdateContact(hr_edit);
     let hr = apply(&db, &world.account.national_id, version, &hr_edit, &[], Actor::Hr, 0).unwrap();
     assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }), "{hr:?}");
     world.change_password_on_server("Changed@2026");
@@ -178,7 +186,7 @@ async fn a_vault_set_aside_stays_listed_and_its_edit_recovers_exactly_once() {
     let session = signed_in(&step);
     assert_eq!(session.previous.len(), 1, "the copy is listed in the session");
     let copy = session.previous[0].clone();
-    assert_eq!(copy.unsent, Some(UnsentWork { edits: 1, drafts: 1 }));
+    assert_eq!(copy.unsent, Some(UnsentWork { edits: 2, drafts: 1 }));
     world.app.sign_out().await;
     match world.app.auth_state().await {
         AuthState::SignedOut { profiles } => {
@@ -193,20 +201,32 @@ async fn a_vault_set_aside_stays_listed_and_its_edit_recovers_exactly_once() {
     world.proxy.set(Fault::Refuse);
     let offline = world.app.recover_previous(&copy.id, world.account.password.clone()).await.unwrap_err();
     assert_eq!(offline.code(), ErrorCode::RecoveryNeedsNetwork);
+    // A server that answers with an error is that error, not "no network".
+    world.proxy.set(Fault::ServerError);
+    let failing = world.app.recover_previous(&copy.id, world.account.password.clone()).await.unwrap_err();
+    assert_eq!(failing.code(), ErrorCode::ServerError);
     world.proxy.set(Fault::Pass);
     let wrong = world.app.recover_previous(&copy.id, "not-it".into()).await.unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::PreviousPasswordWrong);
 
     let recovery = world.app.recover_previous(&copy.id, world.account.password.clone()).await.unwrap();
-    assert_eq!((recovery.sent, recovery.drafts, recovery.removed), (1, 1, true), "{recovery:?}");
+    let counts = (recovery.sent, recovery.to_review, recovery.drafts, recovery.removed);
+    assert_eq!(counts, (2, 1, 1, true), "{recovery:?}");
     assert_eq!(
         world.count("SELECT count(*) FROM changes WHERE version > 1"),
         2,
         "the employee's edit once and HR's once: the resend under the copy's client id was not applied again"
     );
     assert_eq!(world.server_profile().mobile, "+966566000703", "HR's later value stands");
-    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1);
+    assert_eq!(world.count("SELECT count(*) FROM sync_results"), 2, "both edits answered once");
     assert!(world.app.draft(masar_core::edits::Form::Personal).await.unwrap().is_some());
+    // The e-mail conflict is now the employee's to settle, here.
+    let view = world.app.local_view().await.unwrap();
+    let contact_form = view.forms.iter().find(|f| f.form == masar_core::edits::Form::Contact).unwrap();
+    let masar_core::edits::EditStatus::Conflict { fields, .. } = &contact_form.status else {
+        panic!("{:?}", view.forms)
+    };
+    assert_eq!(fields, &["email"]);
     assert_eq!(world.folders().len(), 1, "the empty copy is gone: {:?}", world.folders());
 }
 
@@ -267,6 +287,10 @@ async fn a_disk_error_at_sign_in_is_an_error_and_replaces_nothing() {
 async fn a_vault_known_to_hold_nothing_is_replaced_without_asking() {
     let world = World::signed_in().await;
     world.app.sync_round().await;
+    // An edit made and synced: the count goes back to nothing.
+    let view = world.app.local_view().await.unwrap();
+    world.app.queue_edit(contact(&view, "0555000706"), vec!["mobile".into()]).await.unwrap();
+    assert_eq!(world.settle().await, ("+966555000706".into(), 1));
     world.app.sign_out().await;
     world.change_password_on_server("Changed@2026");
     signed_in(&world.sign_in_online("Changed@2026").await);

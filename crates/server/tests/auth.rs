@@ -264,6 +264,12 @@ async fn without_an_sms_gateway_sign_in_says_so() {
             .await
             .unwrap();
     assert_eq!(outbox.status(), StatusCode::NOT_FOUND, "no dev outbox without --demo or --dev-sms");
+    // The attempt whose code could not be sent is closed: nobody can finish it blind.
+    let db = rusqlite::Connection::open(dir.join("masar.db")).unwrap();
+    let open: i64 =
+        db.query_row("SELECT count(*) FROM challenges WHERE done = 0", [], |row| row.get(0)).unwrap();
+    let all: i64 = db.query_row("SELECT count(*) FROM challenges", [], |row| row.get(0)).unwrap();
+    assert_eq!((open, all), (0, 1), "one attempt made, and closed");
     server.shutdown().await.unwrap();
 }
 
@@ -343,4 +349,43 @@ async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
         matches!(checked, masar_server::auth::store::CodeCheck::Correct),
         "the code matches its own attempt"
     );
+}
+
+/// A successful sign-in clears the count of wrong passwords: four wrong, the right one, four
+/// wrong again, and the ID is still open (only five in a row lock it).
+#[tokio::test]
+async fn a_successful_sign_in_starts_the_count_of_wrong_passwords_again() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let id = account.national_id.as_str();
+    for _ in 0..4 {
+        expect_error(t.login(id, "wrong").await, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials)
+            .await;
+    }
+    assert_eq!(t.login(id, &account.password).await.status(), StatusCode::OK);
+    for _ in 0..4 {
+        expect_error(t.login(id, "wrong").await, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials)
+            .await;
+    }
+    assert_eq!(t.login(id, &account.password).await.status(), StatusCode::OK, "still open");
+}
+
+/// What the server keeps of a password and a code never shows in `Debug` (so never in a log).
+#[tokio::test]
+async fn stored_hashes_do_not_show_in_debug_output() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
+    let stored = masar_server::auth::store::account(&db, &account.national_id).unwrap().unwrap();
+    let shown = format!("{stored:?}");
+    assert!(shown.starts_with("Account"), "{shown}");
+    assert!(!shown.contains(&stored.password_hash) && !shown.contains("argon2"), "{shown}");
+    let challenge = masar_server::auth::store::new_challenge(&db, &account.national_id, "654321", 0).unwrap();
+    let open = masar_server::auth::store::open_challenge(&db, &challenge).unwrap().unwrap();
+    let hash: String = db
+        .query_row("SELECT code_hash FROM challenges WHERE id = ?1", [&challenge], |row| row.get(0))
+        .unwrap();
+    let shown = format!("{open:?}");
+    assert!(shown.starts_with("OpenChallenge") && shown.contains("attempts"), "{shown}");
+    assert!(!shown.contains(&hash), "{shown}");
 }

@@ -102,7 +102,10 @@ fn run_and_kill(
     match aim {
         Aim::Random => std::thread::sleep(Duration::from_millis(30 + rng.next() % 700)),
         Aim::Queue => {
-            wait_for(&mut seen, "queue");
+            // Spread over the few milliseconds an edit takes to commit (and to be counted).
+            if wait_for(&mut seen, "queue") {
+                std::thread::sleep(Duration::from_micros(rng.next() % 8_000));
+            }
         }
         Aim::Push | Aim::Pull => {
             // Slow the link once signed in, so the request is still on the wire at the kill.
@@ -139,6 +142,7 @@ async fn a_client_killed_at_each_phase_loses_nothing_and_applies_nothing_twice()
     let client_dir = tempfile::tempdir().unwrap();
 
     let mut kills: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut checks = 0;
     let mut printed = 0_u64;
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     for round in 0..rounds {
@@ -152,9 +156,20 @@ async fn a_client_killed_at_each_phase_loses_nothing_and_applies_nothing_twice()
         .await
         .unwrap();
         printed += lines.iter().filter(|l| l.starts_with("queued ")).count() as u64;
+        // After the kill before this round: profile.json's count was never below the vault's.
+        if let Some(line) = lines.iter().find_map(|l| l.strip_prefix("unsent ")) {
+            let numbers: Vec<u64> = line.split([' ', ',']).map(|n| n.parse().unwrap()).collect();
+            let [bound_edits, bound_drafts, edits, drafts] = numbers[..] else { panic!("{line}") };
+            assert!(
+                bound_edits >= edits && bound_drafts >= drafts,
+                "the kept count fell below the vault's: {line}"
+            );
+            checks += 1;
+        }
         *kills.entry(phase_at_kill(&lines)).or_default() += 1;
     }
-    println!("kills by phase over {rounds} rounds: {kills:?}");
+    println!("kills by phase over {rounds} rounds: {kills:?}; unsent counts checked after {checks} kills");
+    assert!(checks * 2 >= rounds, "most restarts checked the count ({checks} of {rounds})");
 
     // Once more, left alone until nothing waits.
     proxy.set(Fault::Pass);

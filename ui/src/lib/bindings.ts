@@ -39,7 +39,7 @@ export const commands = {
 	skipCarryAcross: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("skip_carry_across")),
 	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
 	/**  What signing out would leave unsent, to warn first. */
-	unsentWork: () => typedError<UnsentWork, UiError>(__TAURI_INVOKE("unsent_work")),
+	unsentWork: () => typedError<UnsentWork | null, UiError>(__TAURI_INVOKE("unsent_work")),
 };
 
 /** Events */

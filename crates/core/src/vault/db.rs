@@ -498,6 +498,13 @@ mod tests {
                 MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 2 } },
             ])
             .unwrap();
+        let conflict = MutationOutcome::Conflict {
+            fields: vec!["mobile".into()],
+            server: Box::new(crate::vault::tests::sample_record().profile),
+            version: 2,
+        };
+        other.queue(&edit("0555000014"), &["mobile".into()], 1, Utc::now()).unwrap();
+        other.record_results(&[MutationResult { id: 4, outcome: conflict.clone() }]).unwrap();
         let rows = other.outbox().unwrap();
         assert_eq!(db.adopt_answered(&rows[0]).unwrap(), 2, "after the vault's own edit 1");
         assert_eq!(db.adopt_answered(&rows[1]).unwrap(), 0, "an applied edit is not taken");
@@ -506,12 +513,15 @@ mod tests {
             0,
             "nor a waiting one (it is sent from its own vault)"
         );
+        assert_eq!(db.adopt_answered(&rows[3]).unwrap(), 3, "a conflict is taken, to be settled here");
         let here = db.outbox().unwrap();
-        assert_eq!(here.len(), 2);
+        assert_eq!(here.len(), 3);
         assert_eq!(here[1].state, EditState::Rejected(rejected));
         assert_eq!(here[1].body, edit("0555000011"));
+        assert_eq!(here[2].state, EditState::Conflict(conflict));
+        assert_eq!(here[2].fields, ["mobile"]);
         assert_eq!(db.pending(10).unwrap().len(), 1, "only the vault's own edit waits");
-        assert_eq!(db.queue(&edit("0555000009"), &[], 1, Utc::now()).unwrap(), 3, "ids go on above it");
+        assert_eq!(db.queue(&edit("0555000009"), &[], 1, Utc::now()).unwrap(), 4, "ids go on above them");
     }
 
     #[test]

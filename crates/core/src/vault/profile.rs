@@ -58,6 +58,12 @@ impl UnsentWork {
     pub fn is_empty(self) -> bool {
         self.edits == 0 && self.drafts == 0
     }
+
+    /// This much and up to `edits` and `drafts` more: the bound kept before a change.
+    #[must_use]
+    pub fn plus(self, edits: u32, drafts: u32) -> Self {
+        Self { edits: self.edits.saturating_add(edits), drafts: self.drafts.saturating_add(drafts) }
+    }
 }
 
 pub const PROFILE_VERSION: u32 = 1;
@@ -153,4 +159,20 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsent_work_adds_up_and_knows_when_it_is_none() {
+        let work = UnsentWork { edits: 2, drafts: 1 };
+        assert_eq!(work.plus(1, 0), UnsentWork { edits: 3, drafts: 1 });
+        assert_eq!(work.plus(0, 1), UnsentWork { edits: 2, drafts: 2 });
+        assert_eq!(UnsentWork { edits: u32::MAX, drafts: 0 }.plus(1, 0).edits, u32::MAX);
+        assert!(UnsentWork::default().is_empty());
+        assert!(!UnsentWork { edits: 0, drafts: 1 }.is_empty());
+        assert!(!UnsentWork { edits: 1, drafts: 0 }.is_empty());
+    }
 }

@@ -3,6 +3,9 @@
 //! moments and start it again.
 //!
 //! What it prints, one line each, flushed at once, so a test knows where a kill landed:
+//! `unsent BOUND EXACT` first when this workstation already has the employee's vault (the
+//! count of unsent work profile.json keeps, and what the vault really holds, each as
+//! `edits,drafts`: the first must never be below the second, whatever moment a kill hit);
 //! `signed-in`; `queue` before an edit is committed to the vault and `queued N` after (N: the
 //! edit's id); `push …` and `pull …` as a sync round starts each request (the core's
 //! `masar_sync` trace events); `settled MOBILE LAST_ID` when nothing waits. Each edit's values
@@ -49,6 +52,18 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
+/// What profile.json says is unsent, and what the vault holds, before anything else runs.
+fn unsent_check(args: &Args, keychain: &Keychain) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    use masar_core::vault::{Vaults, profile_id};
+    let vaults = Vaults::new(&args.dir.join("data/profiles"), keychain.clone(), masar_test_support::FAST_KDF);
+    let profile = profile_id(&masar_protocol::NationalId::parse(&args.national_id)?);
+    let Some(meta) = vaults.profiles().load(&profile)? else { return Ok(None) };
+    let bound = meta.unsent.ok_or("profile.json keeps no count")?;
+    let password = masar_core::secret::Sensitive::new(args.password.clone());
+    let exact = vaults.unlock(&profile, &password, chrono::Utc::now())?.db.unsent_work()?;
+    Ok(Some(format!("unsent {},{} {},{}", bound.edits, bound.drafts, exact.edits, exact.drafts)))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args()?;
@@ -61,11 +76,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .without_time()
         .with_ansi(false)
         .init();
+    let keychain = Keychain::file(&args.dir.join("keychain.json"));
+    if let Some(line) = unsent_check(&args, &keychain)? {
+        say(&line);
+    }
     let core = MasarCore::open(CoreOptions {
         config_dir: Some(args.dir.join("config")),
         data_dir: Some(args.dir.join("data")),
         server_url: Some(ServerUrl::parse(&args.server)?),
-        keychain: Some(Keychain::file(&args.dir.join("keychain.json"))),
+        keychain: Some(keychain),
         kdf: Some(masar_test_support::FAST_KDF),
         ..CoreOptions::default()
     })?;
