@@ -178,6 +178,26 @@ async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles
     assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
 }
 
+/// Offline, a typo in the mobile and its correction: both edits sync, the correction stands, and
+/// neither shows as a conflict.
+#[tokio::test]
+async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first_one() {
+    let world = World::signed_in().await;
+    world.app.sync_round().await;
+    let before = world.app.local_view().await.unwrap();
+    world.proxy.set(Fault::Refuse);
+    let postal = &before.profile.address.postal_code;
+    world.app.queue_edit(contact(&before, "0555000123", postal), touched(&["mobile"])).await.unwrap();
+    let view = world.app.local_view().await.unwrap();
+    world.app.queue_edit(contact(&view, "0555000321", postal), touched(&["mobile"])).await.unwrap();
+    settle(&world).await;
+    let view = world.app.local_view().await.unwrap();
+    assert_eq!(contact_status(&view), Some(EditStatus::Synced), "{:?}", view.forms);
+    assert_eq!(world.server_profile().mobile, "+966555000321");
+    assert_eq!(view.profile.mobile, "+966555000321");
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 2);
+}
+
 #[tokio::test]
 async fn keeping_the_server_value_drops_my_edit_and_sends_nothing() {
     let world = World::signed_in().await;

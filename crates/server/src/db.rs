@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_records.sql"),
     include_str!("../migrations/0002_auth.sql"),
     include_str!("../migrations/0003_sync.sql"),
+    include_str!("../migrations/0004_field_origin.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -311,3 +311,37 @@ fn profile_with(profile: &EmployeeProfile, field: &str, value: &str) -> Employee
     *slot = value.to_owned();
     p
 }
+
+/// Offline, the employee changes the mobile, notices a typo and changes it again: both edits
+/// carry the same base. The second is not a conflict with the first (the same client's own
+/// history); the last one wins. From another workstation, the same second edit is a conflict.
+#[tokio::test]
+async fn an_employees_second_edit_of_a_field_is_not_a_conflict_with_their_first() {
+    let s = Session::new().await;
+    let (profile, base, _) = s.profile().await;
+    let typo =
+        touching(1, base, &["mobile"], MutationBody::UpdateContact(contact(&profile, "0555000123", "12345")));
+    let fixed =
+        touching(2, base, &["mobile"], MutationBody::UpdateContact(contact(&profile, "0555000321", "12345")));
+    assert_eq!(
+        s.push(&[typo, fixed]).await,
+        [MutationOutcome::Applied { version: base + 1 }, MutationOutcome::Applied { version: base + 2 }]
+    );
+    assert_eq!(s.profile().await.0.mobile, "+966555000321", "the last edit wins");
+
+    // The same kind of edit from another workstation, on the old base: someone else's change.
+    let other =
+        touching(1, base, &["mobile"], MutationBody::UpdateContact(contact(&profile, "0555000999", "12345")));
+    let response = s.push_raw("fedcba9876543210fedcba9876543210", &[other]).await;
+    let body: PushResponse = response.json().await.unwrap();
+    assert!(matches!(body.results[0].outcome, MutationOutcome::Conflict { .. }), "{:?}", body.results);
+
+    // And HR's change in between is a conflict for this client too, as before.
+    let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
+    let (now, version, _) = s.profile().await;
+    let hr_edit = MutationBody::UpdateContact(contact(&now, "0566000321", "12345"));
+    apply(&db, &s.account.national_id, version, &hr_edit, &[], Actor::Hr, 0).unwrap();
+    let late =
+        touching(3, version, &["mobile"], MutationBody::UpdateContact(contact(&now, "0555000777", "12345")));
+    assert!(matches!(s.push(&[late]).await[0], MutationOutcome::Conflict { .. }));
+}

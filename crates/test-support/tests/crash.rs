@@ -205,6 +205,10 @@ async fn a_client_killed_at_each_phase_loses_nothing_and_applies_nothing_twice()
         "{vault_last_id} committed, {printed} confirmed"
     );
     assert_eq!(applied, changes, "each applied edit changed the record once: nothing applied twice");
+    assert_eq!(
+        applied, results,
+        "every edit applied: none met a conflict with the client's own earlier edit"
+    );
     let server_mobile: String = db
         .query_row(
             "SELECT mobile FROM employees WHERE national_id = ?1",

@@ -11,11 +11,11 @@ use rusqlite::{Connection, params};
 
 use crate::store;
 
-/// Who asks: an employee may change their contact data and the English spelling of their name;
-/// HR may change everything.
+/// Who asks: an employee (through one sync client, a workstation) may change their contact
+/// data and the English spelling of their name; HR may change everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Actor {
-    Employee,
+pub enum Actor<'a> {
+    Employee { client: &'a str },
     Hr,
 }
 
@@ -57,7 +57,7 @@ fn fields_of(body: &MutationBody, actor: Actor) -> Result<Fields, Vec<FieldError
         MutationBody::UpdateContact(update) => contact_fields(update),
         MutationBody::UpdatePersonal(update) => personal_fields(update),
         MutationBody::UpdateEmployment(update) => {
-            if actor == Actor::Employee {
+            if matches!(actor, Actor::Employee { .. }) {
                 return Err(vec![FieldError::new("entity", HR_ONLY), FieldError::new("jobTitle", HR_ONLY)]);
             }
             let entity = validate::text("entity", &update.entity, "الجهة").map_err(|e| vec![e])?;
@@ -112,16 +112,17 @@ fn column(field: &str) -> Option<&'static str> {
     })
 }
 
-fn field_version(conn: &Connection, id: &NationalId, field: &str) -> anyhow::Result<u64> {
+/// The version that last changed a field, and the sync client that changed it (none for HR).
+fn field_change(conn: &Connection, id: &NationalId, field: &str) -> anyhow::Result<(u64, Option<String>)> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
-            "SELECT version FROM field_versions WHERE national_id = ?1 AND field = ?2",
+            "SELECT version, changed_by FROM field_versions WHERE national_id = ?1 AND field = ?2",
             params![id.as_str(), field],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?
-        .unwrap_or(0))
+        .unwrap_or((0, None)))
 }
 
 /// Applies `body` to the employee's record inside the caller's transaction.
@@ -149,10 +150,17 @@ pub fn apply(
         .filter(|(field, value)| current(&profile, field) != **value)
         .map(|(f, v)| (*f, v))
         .collect();
-    // A conflict: the server changed a field after the edit's base, to something else than the edit.
+    // A conflict: someone else changed a field after the edit's base, to something else than the
+    // edit. The same client's own earlier edit is the employee's history, never a conflict.
+    let client = match actor {
+        Actor::Employee { client } => Some(client),
+        Actor::Hr => None,
+    };
     let mut conflicts = Vec::new();
     for (field, _) in &changed {
-        if field_version(conn, id, field)? > base_version {
+        let (version, changed_by) = field_change(conn, id, field)?;
+        let own = client.is_some() && changed_by.as_deref() == client;
+        if version > base_version && !own {
             conflicts.push((*field).to_owned());
         }
     }
@@ -170,9 +178,10 @@ pub fn apply(
             params![id.as_str(), value],
         )?;
         conn.execute(
-            "INSERT INTO field_versions (national_id, field, version) VALUES (?1, ?2, ?3)
-             ON CONFLICT (national_id, field) DO UPDATE SET version = excluded.version",
-            params![id.as_str(), field, next],
+            "INSERT INTO field_versions (national_id, field, version, changed_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (national_id, field)
+             DO UPDATE SET version = excluded.version, changed_by = excluded.changed_by",
+            params![id.as_str(), field, next, client],
         )?;
     }
     conn.execute("UPDATE employees SET version = ?2 WHERE national_id = ?1", params![id.as_str(), next])?;

@@ -82,7 +82,7 @@ pub fn push(
             mutation.base_version,
             &mutation.body,
             &mutation.fields,
-            Actor::Employee,
+            Actor::Employee { client: client_id },
             now_ms,
         )?;
         tx.execute(
