@@ -14,10 +14,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn locate() -> Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .context("xtask lives inside the workspace")?
-            .to_owned();
+        let root = workspace_root()?;
         let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) => PathBuf::from(dir),
             None => {
@@ -69,6 +66,22 @@ impl Workspace {
         println!("<== {name}: {} in {:.1?}", if result.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
         result
     }
+}
+
+/// The workspace `cargo xtask` was started in, found at run time: a target directory shared by
+/// two clones (as CI's is) can hand this binary, built in one clone, to the other, so the
+/// compile-time `CARGO_MANIFEST_DIR` is only the fallback.
+fn workspace_root() -> Result<PathBuf> {
+    let located = Command::new(cargo())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+    if let Some(dir) = located.as_deref().and_then(Path::parent).filter(|dir| dir.join("xtask").is_dir()) {
+        return Ok(dir.to_owned());
+    }
+    Ok(Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask lives inside the workspace")?.to_owned())
 }
 
 fn cargo() -> String {
