@@ -281,11 +281,25 @@ impl App {
     /// The whole online sign-in, as a person does it: password, then the code from the phone.
     pub async fn sign_in(&self, account: &DemoAccount) -> Result<()> {
         self.submit_password(account.national_id.as_str(), &account.password).await?;
-        self.wait_for("[data-testid=code-step]").await?;
-        let code = self.code_from_demo_phone().await?;
-        self.enter_code(&code).await?;
+        self.code_step_from_demo_phone().await?;
         self.wait_for("[data-testid=signed-in-user]").await?;
         Ok(())
+    }
+
+    /// From the start screen: the employee's tile, `password`, then the code from the phone.
+    /// What comes after the code is the caller's to wait for.
+    pub async fn sign_in_from_tile(&self, password: &str) -> Result<()> {
+        self.click("[data-testid=profile-tile]").await?;
+        self.type_into("[data-testid=password-input]", password).await?;
+        self.click("[data-testid=sign-in-submit]").await?;
+        self.code_step_from_demo_phone().await
+    }
+
+    /// Waits for the code step and types the code the demo phone shows.
+    async fn code_step_from_demo_phone(&self) -> Result<()> {
+        self.wait_for("[data-testid=code-step]").await?;
+        let code = self.code_from_demo_phone().await?;
+        self.enter_code(&code).await
     }
 
     /// On the contact page: تعديل, a new mobile, the terms, تحديث.

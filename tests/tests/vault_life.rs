@@ -56,12 +56,7 @@ async fn an_edit_made_before_the_offline_lockout_reaches_the_server_after_the_on
     app.click("[data-testid=sign-out-confirm]").await?;
 
     // The online sign-in opens the same local copy: the edit is there and goes by itself.
-    app.click("[data-testid=profile-tile]").await?;
-    app.type_into("[data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
+    app.sign_in_from_tile(&account.password).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
     app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
@@ -104,12 +99,7 @@ async fn a_password_changed_elsewhere_keeps_the_old_copy_until_it_is_recovered()
         [hash.as_str(), account.national_id.as_str()],
     )?;
     app.wait_for("[data-testid=connection][data-state=online]").await?;
-    app.click("[data-testid=profile-tile]").await?;
-    app.type_into("[data-testid=password-input]", "Changed@2026").await?;
-    app.click("[data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
+    app.sign_in_from_tile("Changed@2026").await?;
 
     let unsent = app.wait_for("[data-testid=carry-unsent]").await?.text().await?;
     assert_eq!(unsent, "تعديلات لم تُرسل: 1 · مسودات: 0");
