@@ -7,7 +7,7 @@ use masar_core::core::AppInfo;
 use std::collections::BTreeMap;
 
 use masar_core::edits::{Draft, Form};
-use masar_core::session::Recovery;
+use masar_core::recovery::Recovery;
 use masar_core::sync::SyncStatus;
 use masar_core::vault::UnsentWork;
 use masar_core::{AuthState, ConnectionStatus, EmployeeView, MasarCore, Settings, SettingsInput, UiError};
@@ -57,7 +57,7 @@ pub async fn check_connection(core: Core<'_>) -> Result<ConnectionStatus, UiErro
 #[tauri::command]
 #[specta::specta]
 pub async fn auth_state(core: Core<'_>) -> Result<AuthState, UiError> {
-    Ok(core.auth_state().await)
+    Ok(core.auth().state())
 }
 
 /// The first sign-in form. The password only passes through to the core, which wraps it.
@@ -77,55 +77,55 @@ impl std::fmt::Debug for SignInInput {
 #[tauri::command]
 #[specta::specta]
 pub async fn start_sign_in(core: Core<'_>, input: SignInInput) -> Result<AuthState, UiError> {
-    core.start_sign_in(&input.national_id, input.password).await.map_err(|e| core.ui_error(&e))
+    core.auth().start(&input.national_id, input.password).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_code(core: Core<'_>, code: String) -> Result<AuthState, UiError> {
-    core.verify_code(&code).await.map_err(|e| core.ui_error(&e))
+    core.auth().verify(&code).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn resend_code(core: Core<'_>) -> Result<AuthState, UiError> {
-    core.resend_code().await.map_err(|e| core.ui_error(&e))
+    core.auth().resend().await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_sign_in(core: Core<'_>) -> Result<AuthState, UiError> {
-    Ok(core.cancel_sign_in().await)
+    Ok(core.auth().cancel())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn lock(core: Core<'_>) -> Result<AuthState, UiError> {
-    Ok(core.lock().await)
+    Ok(core.auth().lock().await)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock(core: Core<'_>, password: String) -> Result<AuthState, UiError> {
-    core.unlock(password).await.map_err(|e| core.ui_error(&e))
+    core.auth().unlock(password).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_out(core: Core<'_>) -> Result<AuthState, UiError> {
-    Ok(core.sign_out().await)
+    Ok(core.auth().sign_out().await)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn employee(core: Core<'_>) -> Result<EmployeeView, UiError> {
-    core.employee().await.map_err(|e| core.ui_error(&e))
+    core.records().employee().await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn demo_sms(core: Core<'_>) -> Result<Vec<DevSms>, UiError> {
-    core.demo_sms().await.map_err(|e| core.ui_error(&e))
+    core.auth().demo_sms().await.map_err(|e| core.ui_error(e))
 }
 
 /// A form's values and the fields the employee changed in it.
@@ -146,81 +146,83 @@ pub struct PersonalEdit {
 #[tauri::command]
 #[specta::specta]
 pub async fn update_contact(core: Core<'_>, edit: ContactEdit) -> Result<EmployeeView, UiError> {
-    core.queue_edit(MutationBody::UpdateContact(edit.values), edit.changed)
+    core.outbox()
+        .queue_edit(MutationBody::UpdateContact(edit.values), edit.changed)
         .await
-        .map_err(|e| core.ui_error(&e))
+        .map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn update_personal(core: Core<'_>, edit: PersonalEdit) -> Result<EmployeeView, UiError> {
-    core.queue_edit(MutationBody::UpdatePersonal(edit.values), edit.changed)
+    core.outbox()
+        .queue_edit(MutationBody::UpdatePersonal(edit.values), edit.changed)
         .await
-        .map_err(|e| core.ui_error(&e))
+        .map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn resolve_conflict(core: Core<'_>, id: u32, keep_mine: bool) -> Result<EmployeeView, UiError> {
-    core.resolve_conflict(u64::from(id), keep_mine).await.map_err(|e| core.ui_error(&e))
+    core.outbox().resolve_conflict(u64::from(id), keep_mine).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn dismiss_edit(core: Core<'_>, id: u32) -> Result<EmployeeView, UiError> {
-    core.dismiss_edit(u64::from(id)).await.map_err(|e| core.ui_error(&e))
+    core.outbox().dismiss_edit(u64::from(id)).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn sync_status(core: Core<'_>) -> SyncStatus {
-    core.sync_status()
+    core.sync().status()
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn sync_now(core: Core<'_>) {
-    core.sync_now();
+    core.sync().now();
 }
 
 /// The employee as the local vault has it, without asking the server (after a sync round).
 #[tauri::command]
 #[specta::specta]
 pub async fn employee_local(core: Core<'_>) -> Result<EmployeeView, UiError> {
-    core.local_view().await.map_err(|e| core.ui_error(&e))
+    core.records().local_view().await.map_err(|e| core.ui_error(e))
 }
 
 /// Keeps what is typed in a form (called as the employee types).
 #[tauri::command]
 #[specta::specta]
 pub async fn save_draft(core: Core<'_>, form: Form, values: BTreeMap<String, String>) -> Result<(), UiError> {
-    core.save_draft(form, values).await.map_err(|e| core.ui_error(&e))
+    core.drafts().save(form, values).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn load_draft(core: Core<'_>, form: Form) -> Result<Option<Draft>, UiError> {
-    core.draft(form).await.map_err(|e| core.ui_error(&e))
+    core.drafts().load(form).await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn discard_draft(core: Core<'_>, form: Form) -> Result<(), UiError> {
-    core.discard_draft(form).await.map_err(|e| core.ui_error(&e))
+    core.drafts().discard(form).await.map_err(|e| core.ui_error(e))
 }
 
 /// After a password change: the password used before it, to carry the unsent work across.
 #[tauri::command]
 #[specta::specta]
 pub async fn carry_across(core: Core<'_>, previous_password: String) -> Result<AuthState, UiError> {
-    core.carry_across(previous_password).await.map_err(|e| core.ui_error(&e))
+    core.auth().carry_across(previous_password).await.map_err(|e| core.ui_error(e))
 }
 
 /// After a password change, without the previous password: the old copy is kept aside.
 #[tauri::command]
 #[specta::specta]
 pub async fn skip_carry_across(core: Core<'_>) -> Result<AuthState, UiError> {
-    core.skip_carry_across().await.map_err(|e| core.ui_error(&e))
+    core.auth().skip_carry_across().await.map_err(|e| core.ui_error(e))
 }
 
 #[tauri::command]
@@ -230,12 +232,12 @@ pub async fn recover_previous(
     copy_id: String,
     previous_password: String,
 ) -> Result<Recovery, UiError> {
-    core.recover_previous(&copy_id, previous_password).await.map_err(|e| core.ui_error(&e))
+    core.previous_copies().recover(&copy_id, previous_password).await.map_err(|e| core.ui_error(e))
 }
 
 /// What signing out would leave unsent, to warn first.
 #[tauri::command]
 #[specta::specta]
 pub async fn unsent_work(core: Core<'_>) -> Result<Option<UnsentWork>, UiError> {
-    core.unsent_work().await.map_err(|e| core.ui_error(&e))
+    core.outbox().unsent_work().await.map_err(|e| core.ui_error(e))
 }

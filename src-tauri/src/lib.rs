@@ -66,8 +66,8 @@ fn forward_connection_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
 /// Runs the sync loop and tells the window whenever its status changes.
 fn forward_sync_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
     tauri::async_runtime::spawn(async move {
-        let _sync = core.spawn_sync_loop();
-        let mut updates = core.subscribe_sync();
+        let _sync = core.sync().spawn_loop();
+        let mut updates = core.sync().subscribe();
         while updates.changed().await.is_ok() {
             let status = updates.borrow_and_update().clone();
             if let Err(error) = events::SyncChanged(status).emit(&app) {

@@ -15,7 +15,7 @@ use masar_protocol::{
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::ErrorCode;
+use crate::codes::ErrorCode;
 use crate::i18n::{Language, Localize};
 use crate::secret::Sensitive;
 use crate::settings::ServerUrl;

@@ -5,7 +5,7 @@ use masar_protocol::Health;
 use serde::Serialize;
 
 use crate::client::ClientError;
-use crate::error::ErrorCode;
+use crate::codes::ErrorCode;
 use crate::i18n::{Language, Localize};
 
 /// The connection as the UI shows it.

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use masar_protocol::EmployeeProfile;
-use masar_protocol::sync::{MutationBody, MutationOutcome, overlay};
+use masar_protocol::sync::{MutationBody, overlay};
 use masar_protocol::validate::FieldError;
 use serde::Serialize;
 
-use crate::session::SessionError;
+use crate::active::{ActiveSession, SessionError};
 use crate::vault::VaultError;
 use crate::vault::db::{EditState, OutboxRow, VaultDb};
 
@@ -72,6 +72,31 @@ pub struct FormEdit {
     pub created_at: DateTime<Utc>,
 }
 
+/// The employee's data as shown, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployeeView {
+    /// As the server has it, with the queued edits applied on top.
+    pub profile: EmployeeProfile,
+    /// When the server last gave this data; set when it is shown from the local copy.
+    pub cached_at: Option<DateTime<Utc>>,
+    /// The last edit of each form and where it stands.
+    pub forms: Vec<FormEdit>,
+}
+
+/// The employee as the vault has it, without the network.
+pub async fn local_view(active: &ActiveSession) -> Result<EmployeeView, SessionError> {
+    let online = active.info().online;
+    active
+        .vault(move |vault| {
+            let (profile, forms) = view(vault.db)?;
+            let cached_at =
+                if online { None } else { vault.db.load_record()?.map(|(_, fetched_at)| fetched_at) };
+            Ok(EmployeeView { profile, cached_at, forms })
+        })
+        .await
+}
+
 /// The profile to show and the state of each form's last edit.
 pub fn view(db: &VaultDb) -> Result<(EmployeeProfile, Vec<FormEdit>), SessionError> {
     let (base, server_version) = match db.server_profile().map_err(VaultError::from)? {
@@ -99,17 +124,15 @@ fn form_edit(row: &OutboxRow, server_version: u64) -> FormEdit {
     let status = match &row.state {
         EditState::Pending => EditStatus::Pending,
         // Applied, but the pull that brings it has not come yet: still on its way.
-        EditState::Applied(version) if *version > server_version => EditStatus::Pending,
-        EditState::Applied(_) => EditStatus::Synced,
-        EditState::Rejected(MutationOutcome::Rejected { errors }) => {
-            EditStatus::Rejected { errors: errors.clone() }
-        }
-        EditState::Conflict(MutationOutcome::Conflict { fields, server, .. }) => EditStatus::Conflict {
+        EditState::Applied { version } if *version > server_version => EditStatus::Pending,
+        EditState::Applied { .. } => EditStatus::Synced,
+        EditState::Rejected { errors } => EditStatus::Rejected { errors: errors.clone() },
+        EditState::Conflict { fields, server, .. } => EditStatus::Conflict {
             fields: fields.clone(),
             mine: Box::new(overlay(server, &row.body, &row.fields)),
             server: server.clone(),
         },
-        EditState::Rejected(_) | EditState::Conflict(_) | EditState::Refused => EditStatus::Refused,
+        EditState::Refused => EditStatus::Refused,
     };
     FormEdit {
         id: u32::try_from(row.id).unwrap_or(u32::MAX),
@@ -122,7 +145,7 @@ fn form_edit(row: &OutboxRow, server_version: u64) -> FormEdit {
 
 #[cfg(test)]
 mod tests {
-    use masar_protocol::sync::{Change, ContactUpdate, MutationResult};
+    use masar_protocol::sync::{Change, ContactUpdate, MutationOutcome, MutationResult};
     use masar_protocol::validate::FieldError;
     use masar_protocol::{EmployeeRecord, NationalAddress};
 
@@ -151,8 +174,9 @@ mod tests {
         db.save_record(&record(), Utc::now()).unwrap();
         let profile = record().profile;
         db.apply_pull(&[Change::Profile { seq: 1, version: 1, profile: profile.clone() }], 1).unwrap();
-        let refused =
-            db.queue(&contact("0555000111", "شارع قديم"), &["address.street".into()], 1, Utc::now()).unwrap();
+        let refused = db
+            .queue(&contact("0555000111", "شارع قديم"), &["address.street".into()], 1, "contact", Utc::now())
+            .unwrap();
         let reason = "اسم الشارع غير مقبول لدى مسار.";
         db.record_results(&[MutationResult {
             id: refused,
@@ -160,7 +184,13 @@ mod tests {
         }])
         .unwrap();
         let next = db
-            .queue(&contact("0555000222", &profile.address.street), &["mobile".into()], 1, Utc::now())
+            .queue(
+                &contact("0555000222", &profile.address.street),
+                &["mobile".into()],
+                1,
+                "contact",
+                Utc::now(),
+            )
             .unwrap();
 
         let (shown, forms) = view(&db).unwrap();
@@ -177,8 +207,9 @@ mod tests {
 
         // Once the later edit is answered too, the refusal is what the form shows if it was last.
         db.clear(refused).unwrap();
-        let again =
-            db.queue(&contact("0555000222", "شارع قديم"), &["address.street".into()], 1, Utc::now()).unwrap();
+        let again = db
+            .queue(&contact("0555000222", "شارع قديم"), &["address.street".into()], 1, "contact", Utc::now())
+            .unwrap();
         db.record_results(&[MutationResult {
             id: again,
             outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },

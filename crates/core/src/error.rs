@@ -3,56 +3,17 @@
 
 use serde::Serialize;
 
+pub use crate::codes::ErrorCode;
+
+use crate::active::SessionError;
 use crate::client::ClientError;
 use crate::i18n::{Language, Localize};
 use crate::keychain::KeychainError;
-use crate::session::SessionError;
+use crate::outbox::EditError;
+use crate::recovery::RecoveryError;
 use crate::settings::SettingsError;
+use crate::signin::SignInError;
 use crate::vault::VaultError;
-
-/// Stable codes: the UI switches on these, so a variant is never renamed, only added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    InvalidServerUrl,
-    InvalidNationalId,
-    ServerUnreachable,
-    ServerTimeout,
-    ServerError,
-    BadServerResponse,
-    NotSignedIn,
-    NotFound,
-    NoDemoEmployees,
-    SettingsNotSaved,
-    Internal,
-    InvalidCredentials,
-    AccountLocked,
-    ChallengeInvalid,
-    CodeExpired,
-    CodeIncorrect,
-    TooManyAttempts,
-    ResendTooSoon,
-    RateLimited,
-    SessionExpired,
-    SessionRevoked,
-    SmsUnavailable,
-    /// Offline: the password does not open this workstation's copy.
-    WrongPassword,
-    /// Offline: too many wrong passwords on this workstation.
-    ProfileLocked,
-    /// Offline and this employee never signed in here.
-    FirstSignInNeedsNetwork,
-    KeychainUnavailable,
-    VaultUnavailable,
-    PasswordRequired,
-    CodeFormat,
-    IdleLockOutOfRange,
-    InvalidInput,
-    /// The previous password (asked after a password change) does not open the old copy.
-    PreviousPasswordWrong,
-    /// Recovering a set-aside copy sends its edits, so it waits for the network.
-    RecoveryNeedsNetwork,
-}
 
 /// What a command returns on failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -82,6 +43,12 @@ pub enum CoreError {
     NoDemoEmployees,
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    SignIn(#[from] SignInError),
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error(transparent)]
+    Recovery(#[from] RecoveryError),
 }
 
 impl CoreError {
@@ -91,12 +58,25 @@ impl CoreError {
             Self::Client(error) => error.code(),
             Self::NoDemoEmployees => ErrorCode::NoDemoEmployees,
             Self::Session(error) => session_code(error),
+            Self::SignIn(error) => sign_in_code(error),
+            Self::Edit(error) => Self::edit_code(error),
+            Self::Recovery(RecoveryError::NoSuchCopy) => ErrorCode::NotFound,
+            Self::Recovery(RecoveryError::Session(error)) => session_code(error),
+            Self::Recovery(RecoveryError::NeedsNetwork) => ErrorCode::RecoveryNeedsNetwork,
+        }
+    }
+
+    fn edit_code(error: &EditError) -> ErrorCode {
+        match error {
+            EditError::Invalid(_) => ErrorCode::InvalidInput,
+            EditError::NoSuchEdit => ErrorCode::NotFound,
+            EditError::Session(error) => session_code(error),
         }
     }
 
     pub fn to_ui(&self, language: Language) -> UiError {
         let fields = match self {
-            Self::Session(SessionError::Invalid(errors)) => errors.clone(),
+            Self::Edit(EditError::Invalid(errors)) => errors.clone(),
             _ => Vec::new(),
         };
         UiError { code: self.code(), message: self.localize(language), fields }
@@ -115,18 +95,49 @@ impl Localize for CoreError {
                 )
                 .into(),
             Self::Session(error) => session_message(error, language),
+            Self::SignIn(error) => sign_in_message(error, language),
+            Self::Edit(EditError::Invalid(_)) => language
+                .pick(
+                    "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
+                    "The change was not saved: correct the marked fields, then press Update.",
+                )
+                .into(),
+            Self::Edit(EditError::NoSuchEdit) => {
+                language.pick("لم يعد هذا التعديل موجودًا.", "This edit no longer exists.").into()
+            }
+            Self::Edit(EditError::Session(error)) | Self::Recovery(RecoveryError::Session(error)) => {
+                session_message(error, language)
+            }
+            Self::Recovery(RecoveryError::NoSuchCopy) => language
+                .pick(
+                    "لم تعد هذه النسخة السابقة موجودة على هذا الجهاز.",
+                    "This previous copy is no longer on this computer.",
+                )
+                .into(),
+            Self::Recovery(RecoveryError::NeedsNetwork) => language
+                .pick(
+                    "تُرسَل تعديلات النسخة السابقة إلى مسار عند استعادتها، ويلزم لذلك الاتصال بالشبكة. النسخة باقية كما هي؛ أعد المحاولة عند عودة الاتصال.",
+                    "Recovering the previous copy sends its edits to Masar, which needs the network. The copy stays as it is; try again when the connection is back.",
+                )
+                .into(),
         }
+    }
+}
+
+fn sign_in_code(error: &SignInError) -> ErrorCode {
+    match error {
+        SignInError::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
+        SignInError::PasswordRequired => ErrorCode::PasswordRequired,
+        SignInError::CodeFormat => ErrorCode::CodeFormat,
+        SignInError::NoSignInInProgress => ErrorCode::ChallengeInvalid,
+        SignInError::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
+        SignInError::Session(error) => session_code(error),
     }
 }
 
 fn session_code(error: &SessionError) -> ErrorCode {
     match error {
-        SessionError::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
-        SessionError::PasswordRequired => ErrorCode::PasswordRequired,
-        SessionError::CodeFormat => ErrorCode::CodeFormat,
-        SessionError::NoSignInInProgress => ErrorCode::ChallengeInvalid,
         SessionError::NotSignedIn => ErrorCode::NotSignedIn,
-        SessionError::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
         SessionError::SessionExpired => ErrorCode::SessionExpired,
         SessionError::Client(error) => error.code(),
         SessionError::Vault(error) => match error {
@@ -140,29 +151,39 @@ fn session_code(error: &SessionError) -> ErrorCode {
             _ => ErrorCode::VaultUnavailable,
         },
         SessionError::Task(_) => ErrorCode::Internal,
-        SessionError::Invalid(_) => ErrorCode::InvalidInput,
-        SessionError::NoSuchEdit | SessionError::NoSuchCopy => ErrorCode::NotFound,
-        SessionError::RecoveryNeedsNetwork => ErrorCode::RecoveryNeedsNetwork,
     }
+}
+
+fn sign_in_message(error: &SignInError, language: Language) -> String {
+    let pick = |ar: &str, en: &str| language.pick(ar, en).to_owned();
+    match error {
+        SignInError::InvalidNationalId(problem) => {
+            SettingsError::InvalidNationalId(*problem).localize(language)
+        }
+        SignInError::PasswordRequired => pick("أدخل كلمة المرور.", "Enter the password."),
+        SignInError::CodeFormat => pick("رمز التحقق ستة أرقام.", "The verification code has six digits."),
+        SignInError::NoSignInInProgress => pick(
+            "انتهت محاولة الدخول هذه. ابدأ تسجيل الدخول من جديد.",
+            "This sign-in attempt has ended. Start signing in again.",
+        ),
+        SignInError::FirstSignInNeedsNetwork => first_sign_in_needs_network(language),
+        SignInError::Session(error) => session_message(error, language),
+    }
+}
+
+fn first_sign_in_needs_network(language: Language) -> String {
+    language
+        .pick(
+            "لم يسجّل هذا الموظف الدخول على هذا الجهاز من قبل، ويلزم الاتصال بالشبكة لأول تسجيل دخول. تحقق من الاتصال ثم حاول مرة أخرى.",
+            "This employee has not signed in on this computer before; the first sign-in needs the network. Check the connection and try again.",
+        )
+        .into()
 }
 
 fn session_message(error: &SessionError, language: Language) -> String {
     let pick = |ar: &str, en: &str| language.pick(ar, en).to_owned();
     match error {
-        SessionError::InvalidNationalId(problem) => {
-            SettingsError::InvalidNationalId(*problem).localize(language)
-        }
-        SessionError::PasswordRequired => pick("أدخل كلمة المرور.", "Enter the password."),
-        SessionError::CodeFormat => pick("رمز التحقق ستة أرقام.", "The verification code has six digits."),
-        SessionError::NoSignInInProgress => pick(
-            "انتهت محاولة الدخول هذه. ابدأ تسجيل الدخول من جديد.",
-            "This sign-in attempt has ended. Start signing in again.",
-        ),
         SessionError::NotSignedIn => pick("سجّل الدخول أولًا.", "Sign in first."),
-        SessionError::FirstSignInNeedsNetwork => pick(
-            "لم يسجّل هذا الموظف الدخول على هذا الجهاز من قبل، ويلزم الاتصال بالشبكة لأول تسجيل دخول. تحقق من الاتصال ثم حاول مرة أخرى.",
-            "This employee has not signed in on this computer before; the first sign-in needs the network. Check the connection and try again.",
-        ),
         SessionError::SessionExpired => pick(
             "انتهت الجلسة. أدخل كلمة المرور ورمز التحقق من جديد، وستبقى بياناتك كما هي.",
             "The session has ended. Enter your password and verification code again; your data stays as it is.",
@@ -188,7 +209,7 @@ fn session_message(error: &SessionError, language: Language) -> String {
                     ),
                 }
             }
-            VaultError::NoProfile => session_message(&SessionError::FirstSignInNeedsNetwork, language),
+            VaultError::NoProfile => first_sign_in_needs_network(language),
             VaultError::PreviousPasswordWrong => pick(
                 "كلمة المرور السابقة غير صحيحة. أدخل كلمة المرور التي كنت تستخدمها قبل تغييرها.",
                 "The previous password is not correct. Enter the password you used before changing it.",
@@ -203,19 +224,6 @@ fn session_message(error: &SessionError, language: Language) -> String {
             ),
         },
         SessionError::Task(_) => internal_error().message,
-        SessionError::Invalid(_) => pick(
-            "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
-            "The change was not saved: correct the marked fields, then press Update.",
-        ),
-        SessionError::NoSuchEdit => pick("لم يعد هذا التعديل موجودًا.", "This edit no longer exists."),
-        SessionError::NoSuchCopy => pick(
-            "لم تعد هذه النسخة السابقة موجودة على هذا الجهاز.",
-            "This previous copy is no longer on this computer.",
-        ),
-        SessionError::RecoveryNeedsNetwork => pick(
-            "تُرسَل تعديلات النسخة السابقة إلى مسار عند استعادتها، ويلزم لذلك الاتصال بالشبكة. النسخة باقية كما هي؛ أعد المحاولة عند عودة الاتصال.",
-            "Recovering the previous copy sends its edits to Masar, which needs the network. The copy stays as it is; try again when the connection is back.",
-        ),
     }
 }
 
@@ -225,5 +233,33 @@ pub fn internal_error() -> UiError {
         code: ErrorCode::Internal,
         message: "حدث خطأ غير متوقع في التطبيق. أعد المحاولة، وإن تكرر فأعد تشغيل التطبيق.".into(),
         fields: Vec::new(),
+    }
+}
+
+impl SignInError {
+    pub fn code(&self) -> ErrorCode {
+        sign_in_code(self)
+    }
+}
+
+impl SessionError {
+    pub fn code(&self) -> ErrorCode {
+        session_code(self)
+    }
+}
+
+impl EditError {
+    pub fn code(&self) -> ErrorCode {
+        CoreError::edit_code(self)
+    }
+}
+
+impl RecoveryError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NoSuchCopy => ErrorCode::NotFound,
+            Self::NeedsNetwork => ErrorCode::RecoveryNeedsNetwork,
+            Self::Session(error) => session_code(error),
+        }
     }
 }

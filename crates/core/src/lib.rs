@@ -1,25 +1,38 @@
-//! Everything Masar Desktop does, without a window: settings, the Masar server client, the
-//! connection monitor, and the error type that reaches the UI. `src-tauri` only wires these to
-//! commands and events, so every rule here is tested with plain `cargo test`.
+//! Everything Masar Desktop does, without a window. Sign-in (`signin`) hands out an active
+//! session (`active`: the open vault and a token source); each service is a capability working
+//! through it (`records`, `outbox`, `drafts`, `sync`, `recovery`); `core` wires them together.
+//! `src-tauri` only maps these to commands and events, so every rule here is tested with plain
+//! `cargo test`.
 
+pub mod active;
+pub mod auth;
 pub mod client;
+pub mod codes;
 pub mod connection;
+pub mod context;
 pub mod core;
+pub mod drafts;
 pub mod edits;
 pub mod error;
 pub mod i18n;
 pub mod keychain;
+pub mod outbox;
+pub mod records;
+pub mod recovery;
 pub mod secret;
-pub mod session;
 pub mod settings;
+pub mod signin;
 pub mod sync;
+pub mod tokens;
 pub mod vault;
 
 pub use crate::core::{CoreOptions, MasarCore};
+pub use active::{PreviousCopy, SessionInfo};
 pub use client::{ClientError, MasarClient};
 pub use connection::ConnectionStatus;
+pub use edits::EmployeeView;
 pub use error::{CoreError, ErrorCode, UiError};
 pub use i18n::Language;
 pub use keychain::Keychain;
-pub use session::{AuthState, EmployeeView, ProfileSummary, SessionInfo};
 pub use settings::{ServerUrl, Settings, SettingsInput};
+pub use signin::{AuthState, ProfileSummary};

@@ -10,7 +10,7 @@ use masar_protocol::NationalIdError;
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
-use crate::error::ErrorCode;
+use crate::codes::ErrorCode;
 use crate::i18n::{Language, Localize};
 
 /// Where the app looks for a server when nothing was set: a `masar-server` on this workstation.

@@ -114,7 +114,7 @@ async fn a_refused_connection_is_unreachable() {
     let config = tempfile::tempdir().unwrap();
     let core = core_for(&url, config.path());
     assert_eq!(offline_code(&core.check_connection().await), ErrorCode::ServerUnreachable);
-    let error = core.start_sign_in("1000000008", "x".into()).await.unwrap_err();
+    let error = core.auth().start("1000000008", "x".into()).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
 }
 
@@ -167,7 +167,7 @@ async fn an_invalid_server_url_is_refused_and_nothing_changes() {
         idle_lock_minutes: 10,
     };
     let error = core.save_settings(&input).unwrap_err();
-    let ui = core.ui_error(&error);
+    let ui = core.ui_error(error);
     assert_eq!(ui.code, ErrorCode::InvalidServerUrl);
     assert!(ui.message.contains("https://"), "{}", ui.message);
     assert_eq!(core.settings(), before);

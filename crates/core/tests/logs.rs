@@ -52,24 +52,26 @@ async fn a_whole_session_logs_no_secret() {
     let app = masar_core::MasarCore::open(app_options(&proxy.url, dir.path(), &keychain)).unwrap();
 
     app.check_connection().await;
-    let wrong = app.start_sign_in(account.national_id.as_str(), "a-wrong-password".into()).await;
+    let wrong = app.auth().start(account.national_id.as_str(), "a-wrong-password".into()).await;
     assert_eq!(wrong.unwrap_err().code(), ErrorCode::InvalidCredentials, "the failure path ran");
-    app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let code = six_digits(&app.demo_sms().await.unwrap().pop().unwrap().text).unwrap();
-    let AuthState::SignedIn { session } = app.verify_code(&code).await.unwrap() else { panic!("signed in") };
+    app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let code = six_digits(&app.auth().demo_sms().await.unwrap().pop().unwrap().text).unwrap();
+    let AuthState::SignedIn { session } = app.auth().verify(&code).await.unwrap() else {
+        panic!("signed in")
+    };
     let first_refresh = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
     let first_refresh = String::from_utf8(first_refresh.expose().clone()).unwrap();
-    app.employee().await.unwrap();
-    app.lock().await;
-    let wrong = app.unlock("wrong-unlock".into()).await;
+    app.records().employee().await.unwrap();
+    app.auth().lock().await;
+    let wrong = app.auth().unlock("wrong-unlock".into()).await;
     assert_eq!(wrong.unwrap_err().code(), ErrorCode::WrongPassword, "the failure path ran");
-    app.unlock(account.password.clone()).await.unwrap();
+    app.auth().unlock(account.password.clone()).await.unwrap();
     // After unlocking, the access token is gone: this load refreshes (the token rotates).
-    app.employee().await.unwrap();
+    app.records().employee().await.unwrap();
     let rotated = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
     let rotated = String::from_utf8(rotated.expose().clone()).unwrap();
     assert_ne!(rotated, first_refresh, "the refresh token rotated at unlock");
-    app.sign_out().await;
+    app.auth().sign_out().await;
     server.shutdown().await.unwrap();
 
     let tokens = proxy.tokens_seen();

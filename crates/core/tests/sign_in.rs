@@ -72,15 +72,15 @@ fn code_in(text: &str) -> String {
 
 async fn sign_in_online(app: &MasarCore, account: &DemoAccount) -> AuthState {
     app.check_connection().await;
-    let step = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let step = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
     let AuthState::CodeSent { masked_mobile, demo_national_id, .. } = &step else {
         panic!("expected a code step: {step:?}")
     };
     assert!(masked_mobile.starts_with("05"));
     assert_eq!(demo_national_id.as_deref(), Some(account.national_id.as_str()));
-    let sms = app.demo_sms().await.unwrap();
+    let sms = app.auth().demo_sms().await.unwrap();
     let code = code_in(&sms.last().unwrap().text);
-    app.verify_code(&code).await.unwrap()
+    app.auth().verify(&code).await.unwrap()
 }
 
 #[tokio::test]
@@ -93,7 +93,7 @@ async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
     let AuthState::SignedIn { session } = signed else { panic!("{signed:?}") };
     assert!(session.online);
     assert_eq!(session.masked_id, account.national_id.masked());
-    let online_view = app.employee().await.unwrap();
+    let online_view = app.records().employee().await.unwrap();
     assert_eq!(online_view.profile.name_ar, account.name_ar);
     assert!(online_view.cached_at.is_none());
     drop(app);
@@ -101,16 +101,16 @@ async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
     // The network is gone; the app starts again on the same workstation.
     world.stop_server().await;
     let app = world.app();
-    let AuthState::SignedOut { profiles } = app.auth_state().await else { panic!("signed out at start") };
+    let AuthState::SignedOut { profiles } = app.auth().state() else { panic!("signed out at start") };
     assert_eq!(profiles.len(), 1, "the start screen lists the employee");
     assert_eq!(profiles[0].display_name, account.name_ar.first);
 
-    let wrong = app.start_sign_in(account.national_id.as_str(), "not-it".into()).await.unwrap_err();
+    let wrong = app.auth().start(account.national_id.as_str(), "not-it".into()).await.unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::WrongPassword);
-    let offline = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let offline = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
     let AuthState::SignedIn { session } = offline else { panic!("{offline:?}") };
     assert!(!session.online);
-    let view = app.employee().await.unwrap();
+    let view = app.records().employee().await.unwrap();
     assert_eq!(view.profile, online_view.profile);
     assert!(view.cached_at.is_some(), "shown from the local copy");
 }
@@ -121,9 +121,9 @@ async fn a_stranger_cannot_sign_in_offline_and_is_told_why() {
     let account = world.accounts().await.remove(1);
     world.stop_server().await;
     let app = world.app();
-    let error = app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap_err();
+    let error = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
-    let ui = app.ui_error(&error);
+    let ui = app.ui_error(error);
     assert!(ui.message.contains("لأول تسجيل دخول"), "{}", ui.message);
 }
 
@@ -133,18 +133,18 @@ async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
     let account = world.accounts().await.remove(0);
     let app = world.app();
     app.check_connection().await;
-    app.start_sign_in(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let code = code_in(&app.demo_sms().await.unwrap().last().unwrap().text);
+    app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let code = code_in(&app.auth().demo_sms().await.unwrap().last().unwrap().text);
     let wrong = if code == "123456" { "654321" } else { "123456" };
-    let error = app.verify_code(wrong).await.unwrap_err();
+    let error = app.auth().verify(wrong).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::CodeIncorrect);
-    assert!(app.ui_error(&error).message.contains('4'), "remaining tries in the message");
-    assert!(matches!(app.auth_state().await, AuthState::CodeSent { .. }));
-    assert_eq!(app.verify_code("12a").await.unwrap_err().code(), ErrorCode::CodeFormat);
+    assert!(app.ui_error(error).message.contains('4'), "remaining tries in the message");
+    assert!(matches!(app.auth().state(), AuthState::CodeSent { .. }));
+    assert_eq!(app.auth().verify("12a").await.unwrap_err().code(), ErrorCode::CodeFormat);
     // Eastern Arabic digits are accepted.
     let eastern: String =
         code.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
-    assert!(matches!(app.verify_code(&eastern).await.unwrap(), AuthState::SignedIn { .. }));
+    assert!(matches!(app.auth().verify(&eastern).await.unwrap(), AuthState::SignedIn { .. }));
 }
 
 #[tokio::test]
@@ -152,14 +152,14 @@ async fn wrong_passwords_and_bad_ids_are_refused_with_their_reasons() {
     let world = World::new().await;
     let account = world.accounts().await.remove(0);
     let app = world.app();
-    let wrong = app.start_sign_in(account.national_id.as_str(), "nope".into()).await.unwrap_err();
+    let wrong = app.auth().start(account.national_id.as_str(), "nope".into()).await.unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::InvalidCredentials);
     assert_eq!(
-        app.start_sign_in("1012345678", "x".into()).await.unwrap_err().code(),
+        app.auth().start("1012345678", "x".into()).await.unwrap_err().code(),
         ErrorCode::InvalidNationalId
     );
     assert_eq!(
-        app.start_sign_in(account.national_id.as_str(), String::new()).await.unwrap_err().code(),
+        app.auth().start(account.national_id.as_str(), String::new()).await.unwrap_err().code(),
         ErrorCode::PasswordRequired
     );
 }
@@ -170,16 +170,16 @@ async fn lock_and_unlock_with_the_password() {
     let account = world.accounts().await.remove(0);
     let app = world.app();
     sign_in_online(&app, &account).await;
-    assert!(matches!(app.lock().await, AuthState::Locked { .. }));
+    assert!(matches!(app.auth().lock().await, AuthState::Locked { .. }));
     assert_eq!(
-        app.employee().await.unwrap_err().code(),
+        app.records().employee().await.unwrap_err().code(),
         ErrorCode::NotSignedIn,
         "nothing readable while locked"
     );
-    assert_eq!(app.unlock("wrong".into()).await.unwrap_err().code(), ErrorCode::WrongPassword);
-    assert!(matches!(app.unlock(account.password.clone()).await.unwrap(), AuthState::SignedIn { .. }));
+    assert_eq!(app.auth().unlock("wrong".into()).await.unwrap_err().code(), ErrorCode::WrongPassword);
+    assert!(matches!(app.auth().unlock(account.password.clone()).await.unwrap(), AuthState::SignedIn { .. }));
     // Back online through the refresh token in the keychain.
-    let view = app.employee().await.unwrap();
+    let view = app.records().employee().await.unwrap();
     assert!(view.cached_at.is_none());
 }
 
@@ -190,11 +190,11 @@ async fn an_expired_access_token_is_renewed_silently_and_an_expired_session_says
     let app = world.app();
     sign_in_online(&app, &account).await;
     world.clock.advance(chrono::Duration::minutes(20));
-    let view = app.employee().await.unwrap();
+    let view = app.records().employee().await.unwrap();
     assert!(view.cached_at.is_none(), "fetched from the server after a silent refresh");
 
     world.clock.advance(chrono::Duration::days(31));
-    let error = app.employee().await.unwrap_err();
+    let error = app.records().employee().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::SessionExpired);
 }
 
@@ -206,18 +206,18 @@ async fn a_push_refused_for_an_expired_token_is_sent_again_after_a_refresh() {
     let account = world.accounts().await.remove(0);
     let app = world.app();
     sign_in_online(&app, &account).await;
-    app.sync_round().await;
-    let view = app.local_view().await.unwrap();
+    app.sync().round().await;
+    let view = app.records().local_view().await.unwrap();
     let edit = masar_protocol::sync::MutationBody::UpdateContact(masar_protocol::sync::ContactUpdate {
         mobile: "0555000999".into(),
         email: view.profile.email.clone(),
         address: view.profile.address.clone(),
     });
     world.clock.advance(chrono::Duration::minutes(20));
-    app.queue_edit(edit, vec!["mobile".into()]).await.unwrap();
-    let status = app.sync_round().await;
+    app.outbox().queue_edit(edit, vec!["mobile".into()]).await.unwrap();
+    let status = app.sync().round().await;
     assert!(matches!(status, masar_core::sync::SyncStatus::Synced { pending: 0, .. }), "{status:?}");
-    assert_eq!(app.local_view().await.unwrap().profile.mobile, "+966555000999");
+    assert_eq!(app.records().local_view().await.unwrap().profile.mobile, "+966555000999");
 }
 
 #[tokio::test]
@@ -228,10 +228,10 @@ async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
     let AuthState::SignedIn { session } = sign_in_online(&app, &account).await else { panic!() };
     let key = format!("refresh-token:{}", session.profile_id);
     assert!(world.keychain.get(&key).unwrap().is_some());
-    let AuthState::SignedOut { profiles } = app.sign_out().await else { panic!("signed out") };
+    let AuthState::SignedOut { profiles } = app.auth().sign_out().await else { panic!("signed out") };
     assert_eq!(profiles.len(), 1);
     assert!(world.keychain.get(&key).unwrap().is_none(), "the refresh token left the keychain");
-    assert_eq!(app.employee().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    assert_eq!(app.records().employee().await.unwrap_err().code(), ErrorCode::NotSignedIn);
 }
 
 #[tokio::test]
@@ -242,12 +242,12 @@ async fn refreshes_that_race_never_look_like_a_stolen_token() {
     sign_in_online(&app, &account).await;
     for _ in 0..5 {
         // Unlocking leaves no access token: the view and the sync round both need a refresh at once.
-        app.lock().await;
-        app.unlock(account.password.clone()).await.unwrap();
+        app.auth().lock().await;
+        app.auth().unlock(account.password.clone()).await.unwrap();
         // The sync loop starts first (as after an unlock), the page asks while it refreshes.
-        let (round, view) = tokio::join!(app.sync_round(), app.employee());
+        let (round, view) = tokio::join!(app.sync().round(), app.records().employee());
         assert!(view.is_ok(), "{view:?}");
         assert!(matches!(round, masar_core::sync::SyncStatus::Synced { .. }), "{round:?}");
     }
-    assert!(app.employee().await.is_ok(), "the session is still alive");
+    assert!(app.records().employee().await.is_ok(), "the session is still alive");
 }

@@ -33,7 +33,7 @@ fn contact_status(view: &EmployeeView) -> Option<EditStatus> {
 async fn settle(world: &World) -> SyncStatus {
     world.proxy.set(Fault::Pass);
     for _ in 0..5 {
-        let status = world.app.sync_round().await;
+        let status = world.app.sync().round().await;
         if matches!(status, SyncStatus::Synced { pending: 0, .. }) {
             return status;
         }
@@ -44,21 +44,22 @@ async fn settle(world: &World) -> SyncStatus {
 #[tokio::test]
 async fn an_edit_made_offline_waits_then_reaches_the_server_once() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
 
     world.proxy.set(Fault::Refuse);
     let view = world
         .app
+        .outbox()
         .queue_edit(contact(&before, "0555000111", "12345"), touched(&["mobile", "address.postalCode"]))
         .await
         .unwrap();
     assert_eq!(view.profile.mobile, "+966555000111", "shown at once, as queued");
     assert_eq!(contact_status(&view), Some(EditStatus::Pending));
-    assert!(matches!(world.app.sync_round().await, SyncStatus::Offline { pending: 1 }));
+    assert!(matches!(world.app.sync().round().await, SyncStatus::Offline { pending: 1 }));
 
     settle(&world).await;
-    let view = world.app.local_view().await.unwrap();
+    let view = world.app.records().local_view().await.unwrap();
     assert_eq!(contact_status(&view), Some(EditStatus::Synced));
     assert_eq!(world.server_profile().mobile, "+966555000111");
     assert_eq!(world.server_profile().address.postal_code, "12345");
@@ -69,16 +70,17 @@ async fn an_edit_made_offline_waits_then_reaches_the_server_once() {
 #[tokio::test]
 async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
     world
         .app
+        .outbox()
         .queue_edit(contact(&before, "0555000222", &before.profile.address.postal_code), touched(&["mobile"]))
         .await
         .unwrap();
 
     world.proxy.set(Fault::LoseResponse);
-    let lost = world.app.sync_round().await;
+    let lost = world.app.sync().round().await;
     assert!(
         matches!(lost, SyncStatus::Offline { pending: 1 } | SyncStatus::Failed { pending: 1, .. }),
         "{lost:?}"
@@ -96,7 +98,7 @@ async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1);
     assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 2, "mine once, HR's once");
     assert_eq!(world.server_profile().mobile, "+966566000222", "HR's later change stands");
-    let view = world.app.local_view().await.unwrap();
+    let view = world.app.records().local_view().await.unwrap();
     assert_eq!(contact_status(&view), Some(EditStatus::Synced), "the stored answer, not a conflict");
     assert_eq!(view.profile.mobile, "+966566000222", "and the app shows the server's value");
 }
@@ -104,28 +106,28 @@ async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
 #[tokio::test]
 async fn server_errors_and_a_slow_link_lose_nothing() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
-    world.app.queue_edit(contact(&before, "0555000333", "33333"), vec![]).await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
+    world.app.outbox().queue_edit(contact(&before, "0555000333", "33333"), vec![]).await.unwrap();
 
     world.proxy.set(Fault::ServerError);
-    let failed = world.app.sync_round().await;
+    let failed = world.app.sync().round().await;
     let SyncStatus::Failed { pending: 1, reason } = &failed else { panic!("{failed:?}") };
     assert!(reason.contains("500"), "{reason}");
 
     world.proxy.set(Fault::Slow);
-    assert!(matches!(world.app.sync_round().await, SyncStatus::Synced { pending: 0, .. }));
+    assert!(matches!(world.app.sync().round().await, SyncStatus::Synced { pending: 0, .. }));
     assert_eq!(world.server_profile().address.postal_code, "33333");
 }
 
 #[tokio::test]
 async fn a_hanging_server_is_offline_after_the_timeout_and_the_edit_waits() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
-    world.app.queue_edit(contact(&before, "0555000444", "44444"), vec![]).await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
+    world.app.outbox().queue_edit(contact(&before, "0555000444", "44444"), vec![]).await.unwrap();
     world.proxy.set(Fault::Hang);
-    assert!(matches!(world.app.sync_round().await, SyncStatus::Offline { pending: 1 }));
+    assert!(matches!(world.app.sync().round().await, SyncStatus::Offline { pending: 1 }));
     settle(&world).await;
     assert_eq!(world.server_profile().mobile, "+966555000444");
 }
@@ -133,29 +135,30 @@ async fn a_hanging_server_is_offline_after_the_timeout_and_the_edit_waits() {
 #[tokio::test]
 async fn an_invalid_edit_is_refused_locally_with_field_messages_and_nothing_is_queued() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
-    let error = world.app.queue_edit(contact(&before, "0412345678", "117380"), vec![]).await.unwrap_err();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
+    let error =
+        world.app.outbox().queue_edit(contact(&before, "0412345678", "117380"), vec![]).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput);
-    let ui = world.app.ui_error(&error);
+    let ui = world.app.ui_error(error);
     let fields: Vec<&str> = ui.fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["mobile", "address.postalCode"]);
-    assert!(world.app.local_view().await.unwrap().forms.is_empty());
+    assert!(world.app.records().local_view().await.unwrap().forms.is_empty());
 }
 
 /// Offline, the employee changes the mobile to `mine`; meanwhile HR changes it to `hr` on the
 /// server; then sync: the view with the conflict.
 async fn conflict_on_the_mobile(world: &World, mine: &str, hr: &str) -> EmployeeView {
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
     world.proxy.set(Fault::Refuse);
     let postal = &before.profile.address.postal_code;
-    world.app.queue_edit(contact(&before, mine, postal), touched(&["mobile"])).await.unwrap();
+    world.app.outbox().queue_edit(contact(&before, mine, postal), touched(&["mobile"])).await.unwrap();
     let hr_body = contact(&before, hr, postal);
     let hr = apply(&world.server_db(), &world.account.national_id, 1, &hr_body, &[], Actor::Hr, 0).unwrap();
     assert!(matches!(hr, masar_protocol::sync::MutationOutcome::Applied { .. }));
     settle(world).await;
-    world.app.local_view().await.unwrap()
+    world.app.records().local_view().await.unwrap()
 }
 
 #[tokio::test]
@@ -172,10 +175,10 @@ async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles
 
     // The employee keeps their value: it is sent again on top of HR's version.
     let id = view.forms[0].id;
-    world.app.resolve_conflict(u64::from(id), true).await.unwrap();
+    world.app.outbox().resolve_conflict(u64::from(id), true).await.unwrap();
     settle(&world).await;
     assert_eq!(world.server_profile().mobile, "+966555000555");
-    assert_eq!(contact_status(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+    assert_eq!(contact_status(&world.app.records().local_view().await.unwrap()), Some(EditStatus::Synced));
 }
 
 /// Offline, a typo in the mobile and its correction: both edits sync, the correction stands, and
@@ -183,15 +186,20 @@ async fn the_same_field_changed_by_hr_and_offline_is_a_conflict_the_user_settles
 #[tokio::test]
 async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first_one() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
     world.proxy.set(Fault::Refuse);
     let postal = &before.profile.address.postal_code;
-    world.app.queue_edit(contact(&before, "0555000123", postal), touched(&["mobile"])).await.unwrap();
-    let view = world.app.local_view().await.unwrap();
-    world.app.queue_edit(contact(&view, "0555000321", postal), touched(&["mobile"])).await.unwrap();
+    world
+        .app
+        .outbox()
+        .queue_edit(contact(&before, "0555000123", postal), touched(&["mobile"]))
+        .await
+        .unwrap();
+    let view = world.app.records().local_view().await.unwrap();
+    world.app.outbox().queue_edit(contact(&view, "0555000321", postal), touched(&["mobile"])).await.unwrap();
     settle(&world).await;
-    let view = world.app.local_view().await.unwrap();
+    let view = world.app.records().local_view().await.unwrap();
     assert_eq!(contact_status(&view), Some(EditStatus::Synced), "{:?}", view.forms);
     assert_eq!(world.server_profile().mobile, "+966555000321");
     assert_eq!(view.profile.mobile, "+966555000321");
@@ -206,25 +214,26 @@ async fn keeping_the_server_value_drops_my_edit_and_sends_nothing() {
 
     // «اعتماد القيمة في مسار»: the server's value stays, my edit goes, nothing more is sent.
     let pushes = world.proxy.pushes();
-    let view = world.app.resolve_conflict(u64::from(view.forms[0].id), false).await.unwrap();
+    let view = world.app.outbox().resolve_conflict(u64::from(view.forms[0].id), false).await.unwrap();
     assert_eq!(contact_status(&view), None, "the conflict is settled and gone");
     assert_eq!(view.profile.mobile, "+966566000777");
     settle(&world).await;
     assert_eq!(world.proxy.pushes(), pushes, "no push: nothing waits");
     assert_eq!(world.server_profile().mobile, "+966566000777");
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1, "only the edit that met the conflict");
-    assert_eq!(world.app.unsent_work().await.unwrap().map(|w| w.edits), Some(0));
+    assert_eq!(world.app.outbox().unsent_work().await.unwrap().map(|w| w.edits), Some(0));
 }
 
 #[tokio::test]
 async fn an_edit_of_the_english_name_reaches_the_server_once() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
-    let before = world.app.local_view().await.unwrap();
+    world.app.sync().round().await;
+    let before = world.app.records().local_view().await.unwrap();
     world.proxy.set(Fault::Refuse);
     let name_en = masar_protocol::PersonName { first: "Muneera".into(), ..before.profile.name_en.clone() };
     let view = world
         .app
+        .outbox()
         .queue_edit(MutationBody::UpdatePersonal(PersonalUpdate { name_en }), touched(&["nameEn.first"]))
         .await
         .unwrap();
@@ -233,7 +242,7 @@ async fn an_edit_of_the_english_name_reaches_the_server_once() {
         |view: &EmployeeView| view.forms.iter().find(|f| f.form == Form::Personal).map(|f| f.status.clone());
     assert_eq!(personal(&view), Some(EditStatus::Pending));
     settle(&world).await;
-    assert_eq!(personal(&world.app.local_view().await.unwrap()), Some(EditStatus::Synced));
+    assert_eq!(personal(&world.app.records().local_view().await.unwrap()), Some(EditStatus::Synced));
     let server = world.server_profile();
     assert_eq!(server.name_en.first, "Muneera");
     assert_eq!(server.name_en.family, before.profile.name_en.family, "the other parts stay");
@@ -246,7 +255,7 @@ async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
     let scenarios: u64 = std::env::var("MASAR_SOAK").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
     for scenario in 0..scenarios {
         let world = World::signed_in().await;
-        world.app.sync_round().await;
+        world.app.sync().round().await;
         // A small deterministic generator per scenario (same numbers every run).
         let mut seed = 0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(scenario + 1);
         let mut next = move |n: u64| {
@@ -259,20 +268,21 @@ async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
         let mut edits = 0;
         for step in 0..12 {
             if next(3) > 0 {
-                let view = world.app.local_view().await.unwrap();
+                let view = world.app.records().local_view().await.unwrap();
                 let mobile = format!("05{:08}", 50_000_000 + scenario * 100 + step);
                 world
                     .app
+                    .outbox()
                     .queue_edit(contact(&view, &mobile, &format!("{:05}", 10_000 + step)), vec![])
                     .await
                     .unwrap();
                 edits += 1;
             }
             world.proxy.set(faults[next(faults.len() as u64) as usize]);
-            world.app.sync_round().await;
+            world.app.sync().round().await;
         }
         settle(&world).await;
-        let client = world.app.local_view().await.unwrap().profile;
+        let client = world.app.records().local_view().await.unwrap().profile;
         let server = world.server_profile();
         assert_eq!(client, server, "scenario {scenario}: local state equals server state");
         assert_eq!(

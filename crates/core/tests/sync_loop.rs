@@ -54,7 +54,7 @@ async fn failures_back_off_without_spinning_and_a_success_resets() {
     let shared: Arc<dyn SyncTimer> = timer.clone();
     let world = World::signed_in_with(|options| options.sync_timer = Some(shared)).await;
     world.proxy.set(Fault::Refuse);
-    let sync_loop = world.app.spawn_sync_loop();
+    let sync_loop = world.app.sync().spawn_loop();
 
     // The first round runs at once; then every failed round is followed by a longer wait.
     let waits = timer.until(|w| w.len() >= 7).await;
@@ -67,17 +67,17 @@ async fn failures_back_off_without_spinning_and_a_success_resets() {
             "each wait doubles, with jitter: {failures:?}"
         );
     }
-    assert!(matches!(world.app.sync_status(), SyncStatus::Offline { .. }));
+    assert!(matches!(world.app.sync().status(), SyncStatus::Offline { .. }));
 
     // The server is reachable again: the next round succeeds and the loop waits the interval.
     world.proxy.set(Fault::Pass);
     let seen = timer.waits().len();
     let waits = timer.until(|w| w[seen..].contains(&Duration::from_secs(15))).await;
-    assert!(matches!(world.app.sync_status(), SyncStatus::Synced { pending: 0, .. }));
+    assert!(matches!(world.app.sync().status(), SyncStatus::Synced { pending: 0, .. }));
 
     // A new failure starts from the first step again.
     world.proxy.set(Fault::Refuse);
-    world.app.sync_now();
+    world.app.sync().now();
     let seen = waits.len();
     let waits =
         timer.until(|w| w[seen..].iter().any(|d| *d > Duration::ZERO && *d < Duration::from_secs(15))).await;
@@ -89,20 +89,20 @@ async fn failures_back_off_without_spinning_and_a_success_resets() {
 #[tokio::test]
 async fn twelve_hundred_waiting_edits_go_in_three_pushes_of_at_most_five_hundred() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
+    world.app.sync().round().await;
     world.proxy.set(Fault::Refuse);
-    let view = world.app.local_view().await.unwrap();
+    let view = world.app.records().local_view().await.unwrap();
     for n in 0..1_200_u32 {
         let edit = MutationBody::UpdateContact(ContactUpdate {
             mobile: format!("05{:08}", 50_000_000 + n),
             email: view.profile.email.clone(),
             address: NationalAddress { ..view.profile.address.clone() },
         });
-        world.app.queue_edit(edit, vec!["mobile".into()]).await.unwrap();
+        world.app.outbox().queue_edit(edit, vec!["mobile".into()]).await.unwrap();
     }
     world.proxy.set(Fault::Pass);
     let before = world.proxy.pushes();
-    let status = world.app.sync_round().await;
+    let status = world.app.sync().round().await;
     assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
     assert_eq!(world.proxy.pushes() - before, 3, "500 + 500 + 200");
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1_200);

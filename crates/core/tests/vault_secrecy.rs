@@ -31,17 +31,22 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn no_record_edit_or_draft_is_readable_on_disk() {
     let world = World::signed_in().await;
-    world.app.sync_round().await;
+    world.app.sync().round().await;
     world.proxy.set(Fault::Refuse);
-    let view = world.app.local_view().await.unwrap();
+    let view = world.app.records().local_view().await.unwrap();
     let edit = MutationBody::UpdateContact(ContactUpdate {
         mobile: "0555987123".into(),
         email: "hidden.mail@example.sa".into(),
         address: NationalAddress { street: "شارع الكتمان".into(), ..view.profile.address.clone() },
     });
-    world.app.queue_edit(edit, vec!["mobile".into(), "email".into(), "address.street".into()]).await.unwrap();
+    world
+        .app
+        .outbox()
+        .queue_edit(edit, vec!["mobile".into(), "email".into(), "address.street".into()])
+        .await
+        .unwrap();
     let draft = [("district".to_owned(), "حي المسودة".to_owned())].into_iter().collect();
-    world.app.save_draft(Form::Contact, draft).await.unwrap();
+    world.app.drafts().save(Form::Contact, draft).await.unwrap();
 
     let profiles = world.app_dir.path().join("data/profiles");
     let files = files_under(&profiles);

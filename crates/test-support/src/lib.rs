@@ -236,13 +236,14 @@ impl World {
 /// Password, then the code from the demo server's SMS outbox: the step after the code (or the
 /// step the password led to, when that was not the code step: an offline sign-in).
 pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Result<AuthState, SignInError> {
-    let step = app.start_sign_in(national_id, password.to_owned()).await?;
+    let step =
+        app.auth().start(national_id, password.to_owned()).await.map_err(masar_core::CoreError::from)?;
     if !matches!(step, AuthState::CodeSent { .. }) {
         return Ok(step);
     }
-    let text = app.demo_sms().await?.pop().ok_or(SignInError::NoSms)?.text;
+    let text = app.auth().demo_sms().await?.pop().ok_or(SignInError::NoSms)?.text;
     let code = six_digits(&text).ok_or(SignInError::NoSms)?;
-    Ok(app.verify_code(&code).await?)
+    Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
 }
 
 /// The first run of six ASCII digits in an SMS.

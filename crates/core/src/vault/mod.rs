@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod db;
+pub mod handle;
 pub mod profile;
 
 use std::path::Path;

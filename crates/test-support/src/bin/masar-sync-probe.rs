@@ -92,8 +92,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     masar_test_support::sign_in(&core, &args.national_id, &args.password).await?;
     say("signed-in");
     for _ in 0..args.edits {
-        let n = core.last_mutation_id().await? + 1;
-        let view = core.local_view().await?;
+        let n = core.outbox().last_mutation_id().await? + 1;
+        let view = core.records().local_view().await?;
         let p = &view.profile;
         let edit = MutationBody::UpdateContact(ContactUpdate {
             mobile: format!("05{:08}", 50_000_000 + n),
@@ -104,14 +104,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         });
         say("queue");
-        core.queue_edit(edit, vec!["mobile".into(), "address.postalCode".into()]).await?;
-        say(&format!("queued {}", core.last_mutation_id().await?));
-        core.sync_round().await;
+        core.outbox().queue_edit(edit, vec!["mobile".into(), "address.postalCode".into()]).await?;
+        say(&format!("queued {}", core.outbox().last_mutation_id().await?));
+        core.sync().round().await;
     }
     for _ in 0..50 {
-        if let SyncStatus::Synced { pending: 0, .. } = core.sync_round().await {
-            let mobile = core.local_view().await?.profile.mobile;
-            say(&format!("settled {mobile} {}", core.last_mutation_id().await?));
+        if let SyncStatus::Synced { pending: 0, .. } = core.sync().round().await {
+            let mobile = core.records().local_view().await?.profile.mobile;
+            say(&format!("settled {mobile} {}", core.outbox().last_mutation_id().await?));
             return Ok(());
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

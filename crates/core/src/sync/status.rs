@@ -1,5 +1,6 @@
-//! The background sync loop: runs a round on a timer, on reconnect and after each local edit;
-//! after a failure it waits with capped exponential backoff and jitter, and tries again forever.
+//! When the sync loop runs: what the status bar says, and how long to wait between rounds — on
+//! a timer, at once after a local edit or a reconnect, and after a failure with capped
+//! exponential backoff and jitter, forever.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -86,12 +87,6 @@ pub fn next_wait(status: &SyncStatus, backoff: &mut Backoff) -> Duration {
     }
 }
 
-/// After a pulled page: ask for the next one while the server says there is more and the cursor
-/// moved on (a server that says "more" without moving the cursor must not keep the loop going).
-pub fn pull_again(has_more: bool, cursor_before: u64, cursor_after: u64) -> bool {
-    has_more && cursor_after > cursor_before
-}
-
 /// The sync loop's clock: how it waits between rounds. The app uses the runtime's timer; a test
 /// can record the waits asked for and return sooner, so the loop's timing is checked without
 /// sleeping through it.
@@ -129,15 +124,6 @@ mod tests {
         }
         backoff.reset();
         assert!(backoff.next_wait_with(0.0) == Duration::from_millis(500));
-    }
-
-    #[test]
-    fn pulling_goes_on_only_while_there_is_more_and_the_cursor_moves() {
-        assert!(pull_again(true, 10, 11));
-        assert!(!pull_again(false, 10, 11), "the last page");
-        assert!(!pull_again(true, 10, 10), "more, but the cursor stood still: stop");
-        assert!(!pull_again(true, 10, 9), "a cursor going back: stop");
-        assert!(!pull_again(false, 10, 10));
     }
 
     #[test]

@@ -1,0 +1,48 @@
+//! The stable error codes the UI branches on. A leaf: it imports nothing of this crate, so every
+//! module can name a code without pulling in the others.
+
+use serde::Serialize;
+
+/// Stable codes: the UI switches on these, so a variant is never renamed, only added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidServerUrl,
+    InvalidNationalId,
+    ServerUnreachable,
+    ServerTimeout,
+    ServerError,
+    BadServerResponse,
+    NotSignedIn,
+    NotFound,
+    NoDemoEmployees,
+    SettingsNotSaved,
+    Internal,
+    InvalidCredentials,
+    AccountLocked,
+    ChallengeInvalid,
+    CodeExpired,
+    CodeIncorrect,
+    TooManyAttempts,
+    ResendTooSoon,
+    RateLimited,
+    SessionExpired,
+    SessionRevoked,
+    SmsUnavailable,
+    /// Offline: the password does not open this workstation's copy.
+    WrongPassword,
+    /// Offline: too many wrong passwords on this workstation.
+    ProfileLocked,
+    /// Offline and this employee never signed in here.
+    FirstSignInNeedsNetwork,
+    KeychainUnavailable,
+    VaultUnavailable,
+    PasswordRequired,
+    CodeFormat,
+    IdleLockOutOfRange,
+    InvalidInput,
+    /// The previous password (asked after a password change) does not open the old copy.
+    PreviousPasswordWrong,
+    /// Recovering a set-aside copy sends its edits, so it waits for the network.
+    RecoveryNeedsNetwork,
+}

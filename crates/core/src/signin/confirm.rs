@@ -1,0 +1,140 @@
+//! After the server confirmed the employee (password + code): which vault to open, and entering
+//! the session. A vault that may hold work is never deleted: after a password change the
+//! previous password carries it across, or it is set aside whole and listed.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use masar_protocol::NationalId;
+
+use super::types::{AuthState, SignInError};
+use super::{Confirmed, State, listing};
+use crate::active::{ActiveSession, SessionError, SessionInfo};
+use crate::secret::Sensitive;
+use crate::tokens::{Access, TokenSource, access_with_expiry, off_thread, store_refresh};
+use crate::vault::handle::VaultHandle;
+use crate::vault::{OpenVault, UnsentWork, VaultError, Vaults, profile_id};
+
+/// Opens (or makes) the confirmed employee's vault and enters the session, or stops at the
+/// previous-password step.
+pub(super) async fn open_confirmed(vaults: &Vaults, confirmed: Arc<Confirmed>) -> Result<State, SignInError> {
+    let profile = profile_id(&confirmed.national_id);
+    let (shared, password) = (vaults.clone(), confirmed.password.clone());
+    let opened = off_thread(move || Ok(shared.unlock_confirmed(&profile, &password, Utc::now())?)).await;
+    let vault = match opened {
+        Ok(vault) => vault,
+        Err(SessionError::Vault(VaultError::NoProfile)) => replace_vault(vaults, &confirmed).await?,
+        Err(SessionError::Vault(VaultError::PasswordChanged)) => {
+            if known_empty(vaults, &confirmed.national_id) {
+                replace_vault(vaults, &confirmed).await?
+            } else {
+                return Ok(State::CarryAcross(confirmed));
+            }
+        }
+        // Without its keychain secret the vault cannot open with any password: a new one takes
+        // its place, and the old one (if it holds work) is set aside, listed, in case the secret
+        // comes back.
+        Err(SessionError::Vault(VaultError::SecretMissing)) => replace_vault(vaults, &confirmed).await?,
+        // Anything else (a busy or failing disk, the keychain not answering) is an error to
+        // report and retry, never a reason to replace the vault.
+        Err(other) => return Err(other.into()),
+    };
+    Ok(State::Active(enter(vaults, &confirmed, vault).await?))
+}
+
+pub(super) fn carry_step(vaults: &Vaults, confirmed: &Confirmed) -> AuthState {
+    let meta = vaults.profiles().load(&profile_id(&confirmed.national_id)).ok().flatten();
+    AuthState::PreviousPasswordNeeded {
+        display_name: confirmed.record.profile.name_ar.first.clone(),
+        unsent: meta.and_then(|meta| meta.unsent),
+    }
+}
+
+pub(super) async fn carry_across(
+    vaults: &Vaults,
+    confirmed: &Confirmed,
+    previous: Sensitive<String>,
+) -> Result<Arc<ActiveSession>, SignInError> {
+    let profile = profile_id(&confirmed.national_id);
+    let (shared, current) = (vaults.clone(), confirmed.password.clone());
+    let vault = off_thread(move || Ok(shared.rewrap(&profile, &previous, &current, Utc::now())?)).await?;
+    enter(vaults, confirmed, vault).await
+}
+
+pub(super) async fn skip_carry_across(
+    vaults: &Vaults,
+    confirmed: &Confirmed,
+) -> Result<Arc<ActiveSession>, SignInError> {
+    let vault = replace_vault(vaults, confirmed).await?;
+    enter(vaults, confirmed, vault).await
+}
+
+/// True when the profile's vault is known to hold nothing the server lacks.
+fn known_empty(vaults: &Vaults, national_id: &NationalId) -> bool {
+    let meta = vaults.profiles().load(&profile_id(national_id)).ok().flatten();
+    meta.and_then(|meta| meta.unsent).is_some_and(UnsentWork::is_empty)
+}
+
+/// A new vault for a confirmed employee. An old one known to hold nothing unsent is removed;
+/// any other is set aside whole (never deleted).
+async fn replace_vault(vaults: &Vaults, confirmed: &Confirmed) -> Result<OpenVault, SignInError> {
+    let empty = known_empty(vaults, &confirmed.national_id);
+    let (vaults, id) = (vaults.clone(), confirmed.national_id.clone());
+    let password = confirmed.password.clone();
+    let name = confirmed.record.profile.name_ar.first.clone();
+    Ok(off_thread(move || {
+        let profile = profile_id(&id);
+        if empty && vaults.profiles().dir(&profile).exists() {
+            vaults.remove(&profile)?;
+        }
+        Ok(vaults.create(&id, &name, &password, Utc::now())?)
+    })
+    .await?)
+}
+
+/// Caches the record, keeps the refresh token and makes the session.
+async fn enter(
+    vaults: &Vaults,
+    confirmed: &Confirmed,
+    vault: OpenVault,
+) -> Result<Arc<ActiveSession>, SignInError> {
+    store_refresh(vaults.keychain(), &vault.profile_id, &confirmed.tokens).await?;
+    let access = access_with_expiry(&confirmed.tokens);
+    let active = activate(vaults, confirmed.national_id.clone(), vault, Some(access), true).await?;
+    let record = confirmed.record.clone();
+    active
+        .vault(move |vault| {
+            vault.db.save_record(&record, Utc::now()).map_err(VaultError::from)?;
+            Ok(vault.note_unsent()?)
+        })
+        .await?;
+    Ok(active)
+}
+
+/// The session of an open vault.
+pub(super) async fn activate(
+    vaults: &Vaults,
+    national_id: NationalId,
+    vault: OpenVault,
+    access: Option<Access>,
+    online: bool,
+) -> Result<Arc<ActiveSession>, SessionError> {
+    let shared = vaults.clone();
+    let profile = vault.profile_id.clone();
+    let (meta, previous) = off_thread(move || {
+        let meta =
+            shared.profiles().load(&profile).map_err(VaultError::from)?.ok_or(VaultError::NoProfile)?;
+        Ok((meta, listing::previous_copies(&shared, &profile)))
+    })
+    .await?;
+    let info = SessionInfo {
+        profile_id: vault.profile_id.clone(),
+        national_id: national_id.to_string(),
+        masked_id: meta.masked_id,
+        display_name: meta.display_name,
+        online,
+        previous,
+    };
+    let tokens = TokenSource::new(vault.profile_id.clone(), vaults.keychain().clone(), access);
+    Ok(Arc::new(ActiveSession::new(national_id, info, VaultHandle::new(vault, vaults.clone()), tokens)))
+}

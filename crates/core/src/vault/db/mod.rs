@@ -1,0 +1,181 @@
+//! The vault database: SQLCipher, opened with the raw data key. This file opens it and keeps the
+//! server's data (the cached record, the pulled profile, the sync cursor); the outbox and the
+//! drafts have their own files.
+
+mod drafts;
+mod outbox;
+#[cfg(test)]
+mod tests;
+
+pub use outbox::{EditState, OutboxRow};
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use masar_protocol::sync::Change;
+use masar_protocol::{EmployeeProfile, EmployeeRecord};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+
+use crate::secret::Sensitive;
+
+/// The vault's schema, oldest first; append only. An upgrade migrates in place and keeps the
+/// outbox, so unsynced edits survive app updates (tested).
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE cached_records (
+        kind       TEXT PRIMARY KEY,
+        json       TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    ) STRICT;",
+    include_str!("migrations/0002_sync.sql"),
+    include_str!("migrations/0003_drafts.sql"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultDbError {
+    #[error("the key does not open this database")]
+    WrongKey,
+    #[error("vault database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("vault schema error: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("vault content unreadable: {0}")]
+    Content(#[from] serde_json::Error),
+    #[error("outbox row {0} is unreadable")]
+    UnreadableEdit(u64),
+    #[error("no randomness: {0}")]
+    Random(String),
+}
+
+pub struct VaultDb {
+    pub(crate) conn: Connection,
+}
+
+impl std::fmt::Debug for VaultDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultDb").finish_non_exhaustive()
+    }
+}
+
+impl VaultDb {
+    /// Opens (creating if needed) the encrypted database with `key`.
+    pub fn open(path: &Path, key: &Sensitive<[u8; 32]>) -> Result<Self, VaultDbError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "cipher_log_level", "NONE").ok();
+        let mut pragma = Sensitive::new(format!("x'{}'", hex::encode(key.expose())));
+        conn.pragma_update(None, "key", pragma.expose())?;
+        zeroize::Zeroize::zeroize(&mut pragma);
+        // A wrong key only shows on the first read.
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+                return Err(VaultDbError::WrongKey);
+            }
+            Err(error) => return Err(error.into()),
+        }
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect()).to_latest(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    pub fn save_record(
+        &self,
+        record: &EmployeeRecord,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<(), VaultDbError> {
+        self.conn.execute(
+            "INSERT INTO cached_records (kind, json, fetched_at) VALUES ('employee', ?1, ?2)
+             ON CONFLICT (kind) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at",
+            params![serde_json::to_string(record)?, fetched_at.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn load_record(&self) -> Result<Option<(EmployeeRecord, DateTime<Utc>)>, VaultDbError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT json, fetched_at FROM cached_records WHERE kind = 'employee'", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        let Some((json, fetched_at)) = row else { return Ok(None) };
+        Ok(Some((serde_json::from_str(&json)?, time(&fetched_at))))
+    }
+}
+
+impl VaultDb {
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>, VaultDbError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |row| row.get(0))
+            .optional()?)
+    }
+
+    pub(super) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), VaultDbError> {
+        conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// This installation's id for this employee, made on first use.
+    pub fn client_id(&self) -> Result<String, VaultDbError> {
+        if let Some(id) = self.setting("client_id")? {
+            return Ok(id);
+        }
+        let mut bytes = [0_u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| VaultDbError::Random(e.to_string()))?;
+        let id = hex::encode(bytes);
+        Self::set_setting(&self.conn, "client_id", &id)?;
+        Ok(id)
+    }
+
+    pub fn cursor(&self) -> Result<u64, VaultDbError> {
+        Ok(self.setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// The profile as the server last sent it, and its version.
+    pub fn server_profile(&self) -> Result<Option<(EmployeeProfile, u64)>, VaultDbError> {
+        let row: Option<(String, u64)> = self
+            .conn
+            .query_row("SELECT json, version FROM server_profile WHERE id = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        match row {
+            Some((json, version)) => Ok(Some((serde_json::from_str(&json)?, version))),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores a pulled page and the new cursor in one transaction.
+    pub fn apply_pull(&mut self, changes: &[Change], cursor: u64) -> Result<(), VaultDbError> {
+        let tx = self.conn.transaction()?;
+        for change in changes {
+            match change {
+                Change::Profile { version, profile, .. } => {
+                    tx.execute(
+                        "INSERT INTO server_profile (id, version, json) VALUES (1, ?1, ?2)
+                         ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
+                         WHERE excluded.version >= server_profile.version",
+                        params![version, serde_json::to_string(profile)?],
+                    )?;
+                }
+            }
+        }
+        Self::set_setting(&tx, "cursor", &cursor.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A stored RFC 3339 time; an unreadable one is the Unix epoch (it only orders and labels).
+fn time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}

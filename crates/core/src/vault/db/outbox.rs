@@ -1,0 +1,255 @@
+//! The outbox: queued edits in order, with the server's answer for each once it came.
+
+use chrono::{DateTime, Utc};
+use masar_protocol::EmployeeProfile;
+use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult};
+use masar_protocol::validate::FieldError;
+use rusqlite::{OptionalExtension, params};
+
+use super::{VaultDb, VaultDbError, time};
+
+/// Where one queued edit stands. Each state carries exactly what it needs, so a row that says
+/// "conflict" without the server's values cannot be made; a row that does not read back is an
+/// error ([`VaultDbError::UnreadableEdit`]), never taken for "pending".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditState {
+    Pending,
+    /// Applied by the server at this version; shown as synced once the pull has it.
+    Applied {
+        version: u64,
+    },
+    /// Refused by the server's rules, with the reason per field.
+    Rejected {
+        errors: Vec<FieldError>,
+    },
+    /// A field changed on the server since the edit's base: the server's values then.
+    Conflict {
+        fields: Vec<String>,
+        server: Box<EmployeeProfile>,
+        version: u64,
+    },
+    /// The server refused the id (never expected: a bug or a restored old vault).
+    Refused,
+}
+
+impl From<MutationOutcome> for EditState {
+    fn from(outcome: MutationOutcome) -> Self {
+        match outcome {
+            MutationOutcome::Applied { version } => Self::Applied { version },
+            MutationOutcome::Rejected { errors } => Self::Rejected { errors },
+            MutationOutcome::Conflict { fields, server, version } => {
+                Self::Conflict { fields, server, version }
+            }
+            MutationOutcome::IdReused => Self::Refused,
+        }
+    }
+}
+
+impl EditState {
+    /// The stored form: the state's name and, once answered, the server's outcome.
+    fn stored(&self) -> (&'static str, Option<MutationOutcome>) {
+        match self {
+            Self::Pending => ("pending", None),
+            Self::Applied { version } => ("applied", Some(MutationOutcome::Applied { version: *version })),
+            Self::Rejected { errors } => {
+                ("rejected", Some(MutationOutcome::Rejected { errors: errors.clone() }))
+            }
+            Self::Conflict { fields, server, version } => (
+                "conflict",
+                Some(MutationOutcome::Conflict {
+                    fields: fields.clone(),
+                    server: server.clone(),
+                    version: *version,
+                }),
+            ),
+            Self::Refused => ("refused", Some(MutationOutcome::IdReused)),
+        }
+    }
+
+    /// Reads a stored state back; `None` when the name and the outcome do not agree.
+    fn read(state: &str, result: Option<&str>) -> Option<Self> {
+        let outcome: Option<MutationOutcome> = match result {
+            Some(json) => Some(serde_json::from_str(json).ok()?),
+            None => None,
+        };
+        let read = match (state, outcome) {
+            ("pending", None) => Self::Pending,
+            (name, Some(outcome)) => {
+                let state = Self::from(outcome);
+                if state.stored().0 != name {
+                    return None;
+                }
+                state
+            }
+            _ => return None,
+        };
+        Some(read)
+    }
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: u64,
+    pub base_version: u64,
+    pub fields: Vec<String>,
+    pub body: MutationBody,
+    pub state: EditState,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OutboxRow {
+    pub fn as_mutation(&self) -> Mutation {
+        Mutation {
+            id: self.id,
+            base_version: self.base_version,
+            fields: self.fields.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+impl VaultDb {
+    /// Queues an edit; its id is the next mutation id. One transaction: the edit exists whole or
+    /// not at all, also after a crash, and the form's draft goes in the same transaction.
+    pub fn queue(
+        &mut self,
+        body: &MutationBody,
+        fields: &[String],
+        base_version: u64,
+        draft: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM drafts WHERE form = ?1", [draft])?;
+        let id = Self::next_id(&tx)?;
+        tx.execute(
+            "INSERT INTO outbox (id, body, fields, base_version, state, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+            params![id, serde_json::to_string(body)?, serde_json::to_string(fields)?, base_version, now.to_rfc3339()],
+        )?;
+        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn rows(&self, sql: &str, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
+        let mut statement = self.conn.prepare(sql)?;
+        let rows = statement.query_map([limit], |row| {
+            Ok((
+                row.get::<_, u64>("id")?,
+                row.get::<_, u64>("base_version")?,
+                row.get::<_, String>("fields")?,
+                row.get::<_, String>("body")?,
+                row.get::<_, String>("state")?,
+                row.get::<_, Option<String>>("result")?,
+                row.get::<_, String>("created_at")?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, base_version, fields, body, state, result, created_at) = row?;
+            out.push(OutboxRow {
+                id,
+                base_version,
+                fields: serde_json::from_str(&fields)?,
+                body: serde_json::from_str(&body)?,
+                state: EditState::read(&state, result.as_deref()).ok_or(VaultDbError::UnreadableEdit(id))?,
+                created_at: time(&created_at),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Edits not yet answered by the server, oldest first.
+    pub fn pending(&self, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
+        self.rows("SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1", limit)
+    }
+
+    /// Every edit still shown to the user (not yet cleared), oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxRow>, VaultDbError> {
+        self.rows("SELECT * FROM outbox ORDER BY id LIMIT ?1", u32::MAX)
+    }
+
+    pub fn pending_count(&self) -> Result<u64, VaultDbError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |row| row.get(0))?)
+    }
+
+    /// Stores the server's answers in one transaction.
+    pub fn record_results(&mut self, results: &[MutationResult]) -> Result<(), VaultDbError> {
+        let tx = self.conn.transaction()?;
+        for result in results {
+            let (state, _) = EditState::from(result.outcome.clone()).stored();
+            tx.execute(
+                "UPDATE outbox SET state = ?2, result = ?3 WHERE id = ?1 AND state = 'pending'",
+                params![result.id, state, serde_json::to_string(&result.outcome)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What this vault holds that the server has not taken: edits waiting or in conflict, and
+    /// drafts.
+    pub fn unsent_work(&self) -> Result<crate::vault::UnsentWork, VaultDbError> {
+        let count =
+            |sql: &str| -> Result<u32, VaultDbError> { Ok(self.conn.query_row(sql, [], |row| row.get(0))?) };
+        Ok(crate::vault::UnsentWork {
+            edits: count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'conflict')")?,
+            drafts: count("SELECT count(*) FROM drafts")?,
+        })
+    }
+
+    /// The id of the last edit ever queued here (0 before the first); ids are never reused.
+    pub fn last_mutation_id(&self) -> Result<u64, VaultDbError> {
+        Ok(self.setting("last_mutation_id")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Takes in an edit the server already answered in another vault (a copy set aside after a
+    /// password change), so the employee sees and settles it here. It gets a new local id and is
+    /// never sent from here (only pending edits are).
+    pub fn adopt_answered(&mut self, row: &OutboxRow) -> Result<u64, VaultDbError> {
+        let (state, Some(outcome)) = row.state.stored() else { return Ok(0) };
+        if !matches!(row.state, EditState::Conflict { .. } | EditState::Rejected { .. }) {
+            return Ok(0);
+        }
+        let tx = self.conn.transaction()?;
+        let id = Self::next_id(&tx)?;
+        tx.execute(
+            "INSERT INTO outbox (id, body, fields, base_version, state, result, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                serde_json::to_string(&row.body)?,
+                serde_json::to_string(&row.fields)?,
+                row.base_version,
+                state,
+                serde_json::to_string(&outcome)?,
+                row.created_at.to_rfc3339()
+            ],
+        )?;
+        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The next mutation id: above every row here and every id handed out before.
+    fn next_id(tx: &rusqlite::Transaction<'_>) -> Result<u64, VaultDbError> {
+        let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
+        let floor: u64 = tx
+            .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(next.max(floor + 1))
+    }
+
+    /// Removes an answered edit from view (synced and pulled, or dismissed by the user).
+    pub fn clear(&self, id: u64) -> Result<(), VaultDbError> {
+        self.conn.execute("DELETE FROM outbox WHERE id = ?1 AND state != 'pending'", [id])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! The vault database's own tests: the outbox, drafts, pulls and upgrades.
+
+use masar_protocol::NationalAddress;
+use masar_protocol::sync::ContactUpdate;
+
+use super::*;
+use crate::secret::Sensitive;
+use chrono::Utc;
+use masar_protocol::sync::{MutationBody, MutationOutcome, MutationResult};
+use rusqlite_migration::{M, Migrations};
+
+fn key() -> Sensitive<[u8; 32]> {
+    Sensitive::new([7_u8; 32])
+}
+
+fn edit(mobile: &str) -> MutationBody {
+    MutationBody::UpdateContact(ContactUpdate {
+        mobile: mobile.into(),
+        email: "a@b.sa".into(),
+        address: NationalAddress {
+            building_number: "1234".into(),
+            street: "شارع".into(),
+            district: "حي".into(),
+            city: "الرياض".into(),
+            postal_code: "12345".into(),
+            additional_number: "1234".into(),
+        },
+    })
+}
+
+fn open_temp() -> (tempfile::TempDir, VaultDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = VaultDb::open(&dir.path().join("vault.db"), &key()).unwrap();
+    (dir, db)
+}
+
+#[test]
+fn debug_names_the_vault_and_shows_nothing_of_it() {
+    let (_dir, db) = open_temp();
+    assert_eq!(format!("{db:?}"), "VaultDb { .. }");
+}
+
+/// A database another connection holds exclusively is busy, not a wrong key: a passing
+/// condition must never read as a wrong password.
+#[test]
+fn a_busy_database_is_not_taken_for_a_wrong_key() {
+    let (dir, db) = open_temp();
+    drop(db);
+    let holder = Connection::open(dir.path().join("vault.db")).unwrap();
+    holder.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+    holder.pragma_update(None, "locking_mode", "EXCLUSIVE").unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held (x); ").unwrap();
+    match VaultDb::open(&dir.path().join("vault.db"), &key()) {
+        Err(VaultDbError::Sqlite(_)) => {}
+        other => panic!("expected a database error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_refused_id_is_kept_as_refused_and_never_sent_again() {
+    let (_dir, mut db) = open_temp();
+    let id = db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+    db.record_results(&[MutationResult { id, outcome: MutationOutcome::IdReused }]).unwrap();
+    assert!(db.pending(10).unwrap().is_empty());
+    assert_eq!(db.outbox().unwrap()[0].state, EditState::Refused);
+}
+
+#[test]
+fn the_cursor_and_the_last_id_are_kept_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    {
+        let mut db = VaultDb::open(&path, &key()).unwrap();
+        assert_eq!((db.cursor().unwrap(), db.last_mutation_id().unwrap()), (0, 0));
+        db.apply_pull(&[], 7).unwrap();
+        db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+        db.queue(&edit("0555000002"), &[], 1, "contact", Utc::now()).unwrap();
+    }
+    let db = VaultDb::open(&path, &key()).unwrap();
+    assert_eq!((db.cursor().unwrap(), db.last_mutation_id().unwrap()), (7, 2));
+}
+
+#[test]
+fn an_answered_edit_taken_from_another_vault_gets_a_new_id_and_is_not_sent() {
+    let (_dir, mut db) = open_temp();
+    let (_other_dir, mut other) = open_temp();
+    db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+    for n in 1..=3 {
+        other.queue(&edit(&format!("055500001{n}")), &["mobile".into()], 1, "contact", Utc::now()).unwrap();
+    }
+    let rejected = MutationOutcome::Rejected { errors: vec![] };
+    other
+        .record_results(&[
+            MutationResult { id: 1, outcome: rejected.clone() },
+            MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 2 } },
+        ])
+        .unwrap();
+    let conflict = MutationOutcome::Conflict {
+        fields: vec!["mobile".into()],
+        server: Box::new(crate::vault::tests::sample_record().profile),
+        version: 2,
+    };
+    other.queue(&edit("0555000014"), &["mobile".into()], 1, "contact", Utc::now()).unwrap();
+    other.record_results(&[MutationResult { id: 4, outcome: conflict.clone() }]).unwrap();
+    let rows = other.outbox().unwrap();
+    assert_eq!(db.adopt_answered(&rows[0]).unwrap(), 2, "after the vault's own edit 1");
+    assert_eq!(db.adopt_answered(&rows[1]).unwrap(), 0, "an applied edit is not taken");
+    assert_eq!(db.adopt_answered(&rows[2]).unwrap(), 0, "nor a waiting one (it is sent from its own vault)");
+    assert_eq!(db.adopt_answered(&rows[3]).unwrap(), 3, "a conflict is taken, to be settled here");
+    let here = db.outbox().unwrap();
+    assert_eq!(here.len(), 3);
+    assert_eq!(here[1].state, EditState::from(rejected));
+    assert_eq!(here[1].body, edit("0555000011"));
+    assert_eq!(here[2].state, EditState::from(conflict));
+    assert_eq!(here[2].fields, ["mobile"]);
+    assert_eq!(db.pending(10).unwrap().len(), 1, "only the vault's own edit waits");
+    assert_eq!(
+        db.queue(&edit("0555000009"), &[], 1, "contact", Utc::now()).unwrap(),
+        4,
+        "ids go on above them"
+    );
+}
+
+#[test]
+fn drafts_are_counted_as_unsent_work_with_edits_that_wait_or_conflict() {
+    let (_dir, mut db) = open_temp();
+    assert!(db.unsent_work().unwrap().is_empty());
+    assert!(!db.has_draft("contact").unwrap());
+    db.save_draft("contact", "{}", Utc::now()).unwrap();
+    assert!(db.has_draft("contact").unwrap());
+    assert!(!db.has_draft("personal").unwrap());
+    db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+    db.save_draft("personal", "{}", Utc::now()).unwrap();
+    db.queue(&edit("0555000002"), &[], 1, "contact", Utc::now()).unwrap();
+    let conflict = MutationOutcome::Conflict {
+        fields: vec!["mobile".into()],
+        server: Box::new(crate::vault::tests::sample_record().profile),
+        version: 2,
+    };
+    db.record_results(&[MutationResult { id: 1, outcome: conflict }]).unwrap();
+    let work = db.unsent_work().unwrap();
+    assert_eq!(
+        (work.edits, work.drafts),
+        (2, 1),
+        "one waiting, one in conflict; the contact draft went with its edit"
+    );
+    db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }]).unwrap();
+    assert_eq!(db.unsent_work().unwrap().edits, 1);
+}
+
+/// A vault written by an earlier app version, with edits still waiting, opened by this one:
+/// every schema version from the outbox's first on keeps them.
+#[test]
+fn an_upgrade_keeps_the_edits_that_wait() {
+    let outbox_since = 2;
+    for written_by in outbox_since..=MIGRATIONS.len() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+            let old = Migrations::new(MIGRATIONS[..written_by].iter().map(|sql| M::up(sql)).collect());
+            old.to_latest(&mut conn).unwrap();
+            conn.execute(
+                "INSERT INTO outbox (id, body, fields, base_version, state, created_at)
+                 VALUES (1, ?1, '[\"mobile\"]', 3, 'pending', '2026-11-28T08:00:00Z')",
+                [serde_json::to_string(&edit("0555111222")).unwrap()],
+            )
+            .unwrap();
+        }
+        let db = VaultDb::open(&path, &key()).unwrap();
+        let pending = db.pending(10).unwrap();
+        assert_eq!(pending.len(), 1, "written by schema {written_by}");
+        assert_eq!(pending[0].body, edit("0555111222"));
+        assert_eq!(pending[0].base_version, 3);
+        assert_eq!(pending[0].fields, ["mobile"]);
+    }
+}
+
+#[test]
+fn a_draft_survives_reopening_and_goes_when_its_edit_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    {
+        let db = VaultDb::open(&path, &key()).unwrap();
+        db.save_draft("contact", r#"{"mobile":"0555"}"#, Utc::now()).unwrap();
+        db.save_draft("contact", r#"{"mobile":"05551"}"#, Utc::now()).unwrap();
+    }
+    let mut db = VaultDb::open(&path, &key()).unwrap();
+    assert_eq!(db.draft("contact").unwrap().unwrap().0, r#"{"mobile":"05551"}"#);
+    assert!(db.draft("personal").unwrap().is_none());
+    db.queue(&edit("0555100000"), &[], 1, "contact", Utc::now()).unwrap();
+    assert!(db.draft("contact").unwrap().is_none(), "queued with its edit");
+}
+
+#[test]
+fn ids_increase_and_answers_are_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = VaultDb::open(&dir.path().join("vault.db"), &key()).unwrap();
+    let first = db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+    let second = db.queue(&edit("0555000002"), &[], 1, "contact", Utc::now()).unwrap();
+    assert_eq!((first, second), (1, 2));
+    db.record_results(&[MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 2 } }]).unwrap();
+    assert_eq!(db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+    db.clear(1).unwrap();
+    // A cleared id is never handed out again: the server remembers it.
+    db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }]).unwrap();
+    db.clear(2).unwrap();
+    assert_eq!(db.queue(&edit("0555000003"), &[], 3, "contact", Utc::now()).unwrap(), 3);
+}
+
+#[test]
+fn the_client_id_is_made_once_and_kept_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    let first = VaultDb::open(&path, &key()).unwrap().client_id().unwrap();
+    assert_eq!(first.len(), 32);
+    assert!(first.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
+    let again = VaultDb::open(&path, &key()).unwrap().client_id().unwrap();
+    assert_eq!(again, first, "the same installation keeps its id");
+    let other = VaultDb::open(&dir.path().join("other.db"), &key()).unwrap().client_id().unwrap();
+    assert_ne!(other, first, "another vault gets its own");
+}
