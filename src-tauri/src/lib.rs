@@ -32,6 +32,12 @@ pub fn run() {
     let result = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
         .manage(Arc::clone(&core))
+        .manage(core.auth().clone())
+        .manage(core.records().clone())
+        .manage(core.outbox().clone())
+        .manage(core.drafts().clone())
+        .manage(core.sync().clone())
+        .manage(core.previous_copies().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));

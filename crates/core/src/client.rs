@@ -15,8 +15,6 @@ use masar_protocol::{
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::codes::ErrorCode;
-use crate::i18n::{Language, Localize};
 use crate::secret::Sensitive;
 use crate::settings::ServerUrl;
 
@@ -38,38 +36,12 @@ pub enum ClientError {
     #[error("the server answered {status}")]
     Server { status: u16 },
     #[error("the server refused: {code:?} ({status})")]
-    Api { status: u16, code: ApiErrorCode, message: String, retry_after: Option<u32>, remaining: Option<u32> },
+    Api { status: u16, code: ApiErrorCode, retry_after: Option<u32>, remaining: Option<u32> },
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
 }
 
 impl ClientError {
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            Self::Timeout => ErrorCode::ServerTimeout,
-            Self::Unreachable(_) => ErrorCode::ServerUnreachable,
-            Self::Server { .. } => ErrorCode::ServerError,
-            Self::Api { code, .. } => match code {
-                ApiErrorCode::Unauthenticated => ErrorCode::NotSignedIn,
-                ApiErrorCode::SessionExpired => ErrorCode::SessionExpired,
-                ApiErrorCode::NotFound => ErrorCode::NotFound,
-                ApiErrorCode::BadRequest => ErrorCode::BadServerResponse,
-                ApiErrorCode::Internal => ErrorCode::ServerError,
-                ApiErrorCode::InvalidCredentials => ErrorCode::InvalidCredentials,
-                ApiErrorCode::Locked => ErrorCode::AccountLocked,
-                ApiErrorCode::ChallengeInvalid => ErrorCode::ChallengeInvalid,
-                ApiErrorCode::CodeExpired => ErrorCode::CodeExpired,
-                ApiErrorCode::CodeIncorrect => ErrorCode::CodeIncorrect,
-                ApiErrorCode::TooManyAttempts => ErrorCode::TooManyAttempts,
-                ApiErrorCode::ResendTooSoon => ErrorCode::ResendTooSoon,
-                ApiErrorCode::RateLimited => ErrorCode::RateLimited,
-                ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
-                ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,
-            },
-            Self::BadResponse(_) => ErrorCode::BadServerResponse,
-        }
-    }
-
     fn from_reqwest(error: &reqwest::Error) -> Self {
         if error.is_timeout() {
             Self::Timeout
@@ -79,70 +51,6 @@ impl ClientError {
             // Connection refused, reset, DNS failure, TLS failure: all "cannot reach".
             Self::Unreachable(error.to_string())
         }
-    }
-}
-
-impl Localize for ClientError {
-    fn localize(&self, language: Language) -> String {
-        match self {
-            Self::Timeout => language
-                .pick(
-                    "لم يرد الخادم في الوقت المحدد. تحقق من الشبكة ثم حاول مرة أخرى.",
-                    "The server did not answer in time. Check the network and try again.",
-                )
-                .into(),
-            Self::Unreachable(_) => language
-                .pick(
-                    "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.",
-                    "The server cannot be reached. Check the network connection and the server address in Settings.",
-                )
-                .into(),
-            Self::Server { status } => match language {
-                Language::Ar => format!("حدث خطأ في الخادم (الرمز {status}). حاول مرة أخرى لاحقًا."),
-                Language::En => format!("The server had an error (status {status}). Try again later."),
-            },
-            Self::Api { code, message, retry_after, remaining, .. } => match language {
-                Language::Ar => message.clone(),
-                Language::En => english_api_message(*code, *retry_after, *remaining),
-            },
-            Self::BadResponse(_) => language
-                .pick(
-                    "ردّ الخادم بما لا يُفهم. تأكد أن العنوان في الإعدادات هو عنوان خادم مسار.",
-                    "The server's answer could not be understood. Check that Settings point at a Masar server.",
-                )
-                .into(),
-        }
-    }
-}
-
-/// The server speaks Arabic; these are its messages in English, from the code.
-fn english_api_message(code: ApiErrorCode, retry_after: Option<u32>, remaining: Option<u32>) -> String {
-    let wait = retry_after.unwrap_or(60);
-    match code {
-        ApiErrorCode::Unauthenticated => "You need to sign in to see this data.".into(),
-        ApiErrorCode::SessionExpired => "The session has expired. Sign in again.".into(),
-        ApiErrorCode::NotFound => "The requested data was not found on the server.".into(),
-        ApiErrorCode::BadRequest => "The server did not accept the request.".into(),
-        ApiErrorCode::Internal => "The server had an error. Try again later.".into(),
-        ApiErrorCode::InvalidCredentials => "The national ID or the password is not correct.".into(),
-        ApiErrorCode::Locked => {
-            format!(
-                "Sign-in is paused after repeated wrong attempts. Try again in {} minutes.",
-                wait.div_ceil(60)
-            )
-        }
-        ApiErrorCode::ChallengeInvalid => "This sign-in attempt has ended. Start signing in again.".into(),
-        ApiErrorCode::CodeExpired => "The verification code has expired. Ask for a new one.".into(),
-        ApiErrorCode::CodeIncorrect => {
-            format!("The verification code is not correct. Tries left: {}.", remaining.unwrap_or(0))
-        }
-        ApiErrorCode::TooManyAttempts => "Too many wrong codes. Start signing in again.".into(),
-        ApiErrorCode::ResendTooSoon => format!("You can ask for a new code in {wait} seconds."),
-        ApiErrorCode::RateLimited => {
-            format!("Too many requests from this computer. Wait {wait} seconds and try again.")
-        }
-        ApiErrorCode::SessionRevoked => "The session was ended for security reasons. Sign in again.".into(),
-        ApiErrorCode::SmsUnavailable => "The verification code cannot be sent now. Try again later.".into(),
     }
 }
 
@@ -273,7 +181,6 @@ async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Res
             Ok(api) => ClientError::Api {
                 status: status.as_u16(),
                 code: api.code,
-                message: api.message,
                 retry_after: api.retry_after_seconds,
                 remaining: api.remaining_attempts,
             },

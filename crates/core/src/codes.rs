@@ -45,4 +45,41 @@ pub enum ErrorCode {
     PreviousPasswordWrong,
     /// Recovering a set-aside copy sends its edits, so it waits for the network.
     RecoveryNeedsNetwork,
+    /// The edit was settled or removed meanwhile.
+    EditGone,
+    /// The set-aside copy is no longer on this workstation.
+    CopyGone,
+    /// The server refused: this account's role may not do that.
+    Forbidden,
+}
+
+/// Which rule failed, for codes with several (a server address's or a national ID's problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorDetail {
+    UrlEmpty,
+    UrlMalformed,
+    UrlScheme,
+    UrlCredentials,
+    UrlQueryOrFragment,
+    UrlInsecureRemote,
+    IdEmpty,
+    IdDigits,
+    IdPrefix,
+    IdChecksum,
+}
+
+/// The numbers a message needs; the sentence itself lives in the UI's catalogs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorParams {
+    /// Tries left (wrong code, wrong password).
+    pub remaining: Option<u32>,
+    /// Minutes to wait (a lock), rounded up.
+    pub minutes: Option<u32>,
+    /// Seconds to wait (resend, rate limit).
+    pub seconds: Option<u32>,
+    /// The HTTP status of a server error.
+    pub status: Option<u16>,
+    pub detail: Option<ErrorDetail>,
 }

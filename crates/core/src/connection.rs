@@ -5,8 +5,7 @@ use masar_protocol::Health;
 use serde::Serialize;
 
 use crate::client::ClientError;
-use crate::codes::ErrorCode;
-use crate::i18n::{Language, Localize};
+use crate::error::UiError;
 
 /// The connection as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -20,21 +19,21 @@ pub enum ConnectionStatus {
         checked_at: DateTime<Utc>,
     },
     Offline {
-        code: ErrorCode,
-        reason: String,
+        /// Why, as the UI says it (the code, and the status of a server error).
+        reason: UiError,
         checked_at: DateTime<Utc>,
     },
 }
 
 impl ConnectionStatus {
-    /// Turns the outcome of a health check into a status, the reason in the user's language.
-    pub fn from_check(result: &Result<Health, ClientError>, language: Language) -> Self {
+    /// Turns the outcome of a health check into a status.
+    pub fn from_check(result: &Result<Health, ClientError>) -> Self {
         let checked_at = Utc::now();
         match result {
             Ok(health) => {
                 Self::Online { server_version: health.version.clone(), demo: health.demo, checked_at }
             }
-            Err(error) => Self::Offline { code: error.code(), reason: error.localize(language), checked_at },
+            Err(error) => Self::Offline { reason: error.to_ui(), checked_at },
         }
     }
 
@@ -50,9 +49,7 @@ impl ConnectionStatus {
                 Self::Online { server_version: a, demo: x, .. },
                 Self::Online { server_version: b, demo: y, .. },
             ) => a == b && x == y,
-            (Self::Offline { code: a, reason: r, .. }, Self::Offline { code: b, reason: s, .. }) => {
-                a == b && r == s
-            }
+            (Self::Offline { reason: a, .. }, Self::Offline { reason: b, .. }) => a == b,
             _ => false,
         }
     }
@@ -61,6 +58,7 @@ impl ConnectionStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn health() -> Health {
         Health { service: "masar-server".into(), version: "1.2.3".into(), time: Utc::now(), demo: true }
@@ -68,7 +66,7 @@ mod tests {
 
     #[test]
     fn a_healthy_answer_is_online() {
-        let status = ConnectionStatus::from_check(&Ok(health()), Language::Ar);
+        let status = ConnectionStatus::from_check(&Ok(health()));
         assert!(status.is_online());
         let json = serde_json::to_value(&status).unwrap();
         assert_eq!(json["state"], "online");
@@ -76,7 +74,7 @@ mod tests {
     }
 
     #[test]
-    fn each_failure_is_offline_with_its_own_code_and_a_reason() {
+    fn each_failure_is_offline_with_its_own_code() {
         let cases = [
             (ClientError::Timeout, ErrorCode::ServerTimeout),
             (ClientError::Unreachable("refused".into()), ErrorCode::ServerUnreachable),
@@ -84,12 +82,11 @@ mod tests {
             (ClientError::BadResponse("garbage".into()), ErrorCode::BadServerResponse),
         ];
         for (error, code) in cases {
-            let status = ConnectionStatus::from_check(&Err(error), Language::Ar);
-            let ConnectionStatus::Offline { code: got, reason, .. } = &status else {
+            let status = ConnectionStatus::from_check(&Err(error));
+            let ConnectionStatus::Offline { reason, .. } = &status else {
                 panic!("expected offline, got {status:?}");
             };
-            assert_eq!(*got, code);
-            assert!(reason.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{reason}");
+            assert_eq!(reason.code, code);
             let json = serde_json::to_value(&status).unwrap();
             assert_eq!(json["state"], "offline");
             assert!(json["checkedAt"].is_string());
@@ -98,9 +95,9 @@ mod tests {
 
     #[test]
     fn same_as_ignores_the_time_but_not_the_reason() {
-        let a = ConnectionStatus::from_check(&Err(ClientError::Timeout), Language::Ar);
-        let b = ConnectionStatus::from_check(&Err(ClientError::Timeout), Language::Ar);
-        let c = ConnectionStatus::from_check(&Err(ClientError::Server { status: 502 }), Language::Ar);
+        let a = ConnectionStatus::from_check(&Err(ClientError::Timeout));
+        let b = ConnectionStatus::from_check(&Err(ClientError::Timeout));
+        let c = ConnectionStatus::from_check(&Err(ClientError::Server { status: 502 }));
         assert!(a.same_as(&b));
         assert!(!a.same_as(&c));
         assert!(!a.same_as(&ConnectionStatus::Checking));

@@ -170,7 +170,7 @@ impl MasarCore {
         if let Err(error) = &result {
             tracing::debug!(server = %client.base(), %error, "health check failed");
         }
-        let status = ConnectionStatus::from_check(&result, self.language());
+        let status = ConnectionStatus::from_check(&result);
         let previous = self.cx.connection.send_replace(status.clone());
         if status.is_online() && !previous.is_online() {
             // Back online: send what waits without waiting for the timer.
@@ -206,6 +206,6 @@ impl MasarCore {
 
     /// Maps an error to what the UI shows, in the current language.
     pub fn ui_error(&self, error: impl Into<CoreError>) -> UiError {
-        error.into().to_ui(self.language())
+        error.into().to_ui()
     }
 }

@@ -177,7 +177,7 @@ mod tests {
         let refused = db
             .queue(&contact("0555000111", "شارع قديم"), &["address.street".into()], 1, "contact", Utc::now())
             .unwrap();
-        let reason = "اسم الشارع غير مقبول لدى مسار.";
+        let reason = masar_protocol::validate::FieldProblem::ControlCharacters;
         db.record_results(&[MutationResult {
             id: refused,
             outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },

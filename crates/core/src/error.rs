@@ -1,17 +1,19 @@
-//! The one error type that crosses to the UI: a stable code the UI branches on and a message
-//! already in the user's language.
+//! The one error type that crosses to the UI: a stable code the UI branches on, the numbers its
+//! message needs, and for a form what is wrong with each field. The sentences live once, in the
+//! UI's Arabic and English catalogs, so every message follows the language the employee chose.
 
+use masar_protocol::validate::FieldError;
+use masar_protocol::{ApiErrorCode, NationalIdError};
 use serde::Serialize;
 
-pub use crate::codes::ErrorCode;
+pub use crate::codes::{ErrorCode, ErrorDetail, ErrorParams};
 
 use crate::active::SessionError;
 use crate::client::ClientError;
-use crate::i18n::{Language, Localize};
 use crate::keychain::KeychainError;
 use crate::outbox::EditError;
 use crate::recovery::RecoveryError;
-use crate::settings::SettingsError;
+use crate::settings::{SettingsError, UrlProblem};
 use crate::signin::SignInError;
 use crate::vault::VaultError;
 
@@ -19,18 +21,33 @@ use crate::vault::VaultError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct UiError {
     pub code: ErrorCode,
-    pub message: String,
+    pub params: ErrorParams,
     /// For an invalid form: what is wrong with each field (shown next to the field).
-    pub fields: Vec<masar_protocol::validate::FieldError>,
+    pub fields: Vec<FieldError>,
+}
+
+impl UiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, params: ErrorParams::default(), fields: Vec::new() }
+    }
+
+    fn with(code: ErrorCode, params: ErrorParams) -> Self {
+        Self { code, params, fields: Vec::new() }
+    }
 }
 
 impl std::fmt::Display for UiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}: {}", self.code, self.message)
+        write!(f, "{:?} {:?}", self.code, self.params)
     }
 }
 
 impl std::error::Error for UiError {}
+
+/// For a failure that is the app's own fault (a task that panicked): nothing the user did.
+pub fn internal_error() -> UiError {
+    UiError::new(ErrorCode::Internal)
+}
 
 /// Every failure of a core operation.
 #[derive(Debug, thiserror::Error)]
@@ -53,213 +70,227 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
         match self {
-            Self::Settings(error) => error.code(),
-            Self::Client(error) => error.code(),
-            Self::NoDemoEmployees => ErrorCode::NoDemoEmployees,
-            Self::Session(error) => session_code(error),
-            Self::SignIn(error) => sign_in_code(error),
-            Self::Edit(error) => Self::edit_code(error),
-            Self::Recovery(RecoveryError::NoSuchCopy) => ErrorCode::NotFound,
-            Self::Recovery(RecoveryError::Session(error)) => session_code(error),
-            Self::Recovery(RecoveryError::NeedsNetwork) => ErrorCode::RecoveryNeedsNetwork,
-        }
-    }
-
-    fn edit_code(error: &EditError) -> ErrorCode {
-        match error {
-            EditError::Invalid(_) => ErrorCode::InvalidInput,
-            EditError::NoSuchEdit => ErrorCode::NotFound,
-            EditError::Session(error) => session_code(error),
-        }
-    }
-
-    pub fn to_ui(&self, language: Language) -> UiError {
-        let fields = match self {
-            Self::Edit(EditError::Invalid(errors)) => errors.clone(),
-            _ => Vec::new(),
-        };
-        UiError { code: self.code(), message: self.localize(language), fields }
-    }
-}
-
-impl Localize for CoreError {
-    fn localize(&self, language: Language) -> String {
-        match self {
-            Self::Settings(error) => error.localize(language),
-            Self::Client(error) => error.localize(language),
-            Self::NoDemoEmployees => language
-                .pick(
-                    "لا يوجد موظفون في بيانات الخادم التجريبية. شغّل الخادم بالخيار \u{2066}--demo\u{2069}.",
-                    "The demo server has no employees. Start the server with --demo.",
-                )
-                .into(),
-            Self::Session(error) => session_message(error, language),
-            Self::SignIn(error) => sign_in_message(error, language),
-            Self::Edit(EditError::Invalid(_)) => language
-                .pick(
-                    "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
-                    "The change was not saved: correct the marked fields, then press Update.",
-                )
-                .into(),
-            Self::Edit(EditError::NoSuchEdit) => {
-                language.pick("لم يعد هذا التعديل موجودًا.", "This edit no longer exists.").into()
-            }
-            Self::Edit(EditError::Session(error)) | Self::Recovery(RecoveryError::Session(error)) => {
-                session_message(error, language)
-            }
-            Self::Recovery(RecoveryError::NoSuchCopy) => language
-                .pick(
-                    "لم تعد هذه النسخة السابقة موجودة على هذا الجهاز.",
-                    "This previous copy is no longer on this computer.",
-                )
-                .into(),
-            Self::Recovery(RecoveryError::NeedsNetwork) => language
-                .pick(
-                    "تُرسَل تعديلات النسخة السابقة إلى مسار عند استعادتها، ويلزم لذلك الاتصال بالشبكة. النسخة باقية كما هي؛ أعد المحاولة عند عودة الاتصال.",
-                    "Recovering the previous copy sends its edits to Masar, which needs the network. The copy stays as it is; try again when the connection is back.",
-                )
-                .into(),
+            Self::Settings(error) => error.to_ui(),
+            Self::Client(error) => error.to_ui(),
+            Self::NoDemoEmployees => UiError::new(ErrorCode::NoDemoEmployees),
+            Self::Session(error) => error.to_ui(),
+            Self::SignIn(error) => error.to_ui(),
+            Self::Edit(error) => error.to_ui(),
+            Self::Recovery(error) => error.to_ui(),
         }
     }
 }
 
-fn sign_in_code(error: &SignInError) -> ErrorCode {
-    match error {
-        SignInError::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
-        SignInError::PasswordRequired => ErrorCode::PasswordRequired,
-        SignInError::CodeFormat => ErrorCode::CodeFormat,
-        SignInError::NoSignInInProgress => ErrorCode::ChallengeInvalid,
-        SignInError::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
-        SignInError::Session(error) => session_code(error),
-    }
-}
-
-fn session_code(error: &SessionError) -> ErrorCode {
-    match error {
-        SessionError::NotSignedIn => ErrorCode::NotSignedIn,
-        SessionError::SessionExpired => ErrorCode::SessionExpired,
-        SessionError::Client(error) => error.code(),
-        SessionError::Vault(error) => match error {
-            VaultError::WrongPassword { .. } => ErrorCode::WrongPassword,
-            VaultError::Locked { .. } => ErrorCode::ProfileLocked,
-            VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
-            VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
-            VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_)) => {
-                ErrorCode::KeychainUnavailable
-            }
-            _ => ErrorCode::VaultUnavailable,
-        },
-        SessionError::Task(_) => ErrorCode::Internal,
-    }
-}
-
-fn sign_in_message(error: &SignInError, language: Language) -> String {
-    let pick = |ar: &str, en: &str| language.pick(ar, en).to_owned();
-    match error {
-        SignInError::InvalidNationalId(problem) => {
-            SettingsError::InvalidNationalId(*problem).localize(language)
-        }
-        SignInError::PasswordRequired => pick("أدخل كلمة المرور.", "Enter the password."),
-        SignInError::CodeFormat => pick("رمز التحقق ستة أرقام.", "The verification code has six digits."),
-        SignInError::NoSignInInProgress => pick(
-            "انتهت محاولة الدخول هذه. ابدأ تسجيل الدخول من جديد.",
-            "This sign-in attempt has ended. Start signing in again.",
-        ),
-        SignInError::FirstSignInNeedsNetwork => first_sign_in_needs_network(language),
-        SignInError::Session(error) => session_message(error, language),
-    }
-}
-
-fn first_sign_in_needs_network(language: Language) -> String {
-    language
-        .pick(
-            "لم يسجّل هذا الموظف الدخول على هذا الجهاز من قبل، ويلزم الاتصال بالشبكة لأول تسجيل دخول. تحقق من الاتصال ثم حاول مرة أخرى.",
-            "This employee has not signed in on this computer before; the first sign-in needs the network. Check the connection and try again.",
-        )
-        .into()
-}
-
-fn session_message(error: &SessionError, language: Language) -> String {
-    let pick = |ar: &str, en: &str| language.pick(ar, en).to_owned();
-    match error {
-        SessionError::NotSignedIn => pick("سجّل الدخول أولًا.", "Sign in first."),
-        SessionError::SessionExpired => pick(
-            "انتهت الجلسة. أدخل كلمة المرور ورمز التحقق من جديد، وستبقى بياناتك كما هي.",
-            "The session has ended. Enter your password and verification code again; your data stays as it is.",
-        ),
-        SessionError::Client(error) => error.localize(language),
-        SessionError::Vault(error) => match error {
-            VaultError::WrongPassword { remaining } => match language {
-                Language::Ar => {
-                    format!("كلمة المرور غير صحيحة. المحاولات المتبقية قبل قفل الملف المحلي: {remaining}.")
-                }
-                Language::En => format!(
-                    "The password is not correct. Tries left before the local profile locks: {remaining}."
-                ),
-            },
-            VaultError::Locked { until } => {
-                let minutes = (*until - chrono::Utc::now()).num_minutes().max(0) + 1;
-                match language {
-                    Language::Ar => {
-                        format!("قُفل الملف المحلي مؤقتًا بعد محاولات خاطئة متكررة. حاول بعد {minutes} دقيقة.")
-                    }
-                    Language::En => format!(
-                        "The local profile is locked after repeated wrong passwords. Try again in {minutes} minutes."
-                    ),
-                }
-            }
-            VaultError::NoProfile => first_sign_in_needs_network(language),
-            VaultError::PreviousPasswordWrong => pick(
-                "كلمة المرور السابقة غير صحيحة. أدخل كلمة المرور التي كنت تستخدمها قبل تغييرها.",
-                "The previous password is not correct. Enter the password you used before changing it.",
-            ),
-            VaultError::SecretMissing | VaultError::Keychain(_) => pick(
-                "تعذّر الوصول إلى سلسلة المفاتيح في النظام، فلا يمكن فتح النسخة المحلية. سجّل الدخول متصلًا بالشبكة.",
-                "The system keychain cannot be reached, so the local copy cannot be opened. Sign in while connected.",
-            ),
-            _ => pick(
-                "تعذّر فتح النسخة المحلية المشفرة على هذا الجهاز. تحقق من المساحة المتاحة ثم حاول مرة أخرى.",
-                "The encrypted local copy on this computer cannot be opened. Check free space and try again.",
-            ),
-        },
-        SessionError::Task(_) => internal_error().message,
-    }
-}
-
-/// For a failure that is the app's own fault (a task that panicked): nothing the user did.
-pub fn internal_error() -> UiError {
-    UiError {
-        code: ErrorCode::Internal,
-        message: "حدث خطأ غير متوقع في التطبيق. أعد المحاولة، وإن تكرر فأعد تشغيل التطبيق.".into(),
-        fields: Vec::new(),
-    }
-}
-
-impl SignInError {
+impl SettingsError {
     pub fn code(&self) -> ErrorCode {
-        sign_in_code(self)
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let detail = |detail| {
+            UiError::with(self.code_only(), ErrorParams { detail: Some(detail), ..ErrorParams::default() })
+        };
+        match self {
+            Self::InvalidServerUrl(problem) => detail(match problem {
+                UrlProblem::Empty => ErrorDetail::UrlEmpty,
+                UrlProblem::Malformed => ErrorDetail::UrlMalformed,
+                UrlProblem::Scheme => ErrorDetail::UrlScheme,
+                UrlProblem::Credentials => ErrorDetail::UrlCredentials,
+                UrlProblem::QueryOrFragment => ErrorDetail::UrlQueryOrFragment,
+                UrlProblem::InsecureRemote => ErrorDetail::UrlInsecureRemote,
+            }),
+            Self::InvalidNationalId(problem) => detail(id_detail(*problem)),
+            Self::IdleLockOutOfRange | Self::Save { .. } => UiError::new(self.code_only()),
+        }
+    }
+
+    fn code_only(&self) -> ErrorCode {
+        match self {
+            Self::InvalidServerUrl(_) => ErrorCode::InvalidServerUrl,
+            Self::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
+            Self::IdleLockOutOfRange => ErrorCode::IdleLockOutOfRange,
+            Self::Save { .. } => ErrorCode::SettingsNotSaved,
+        }
+    }
+}
+
+fn id_detail(problem: NationalIdError) -> ErrorDetail {
+    match problem {
+        NationalIdError::Empty => ErrorDetail::IdEmpty,
+        NationalIdError::NotDigits | NationalIdError::WrongLength => ErrorDetail::IdDigits,
+        NationalIdError::WrongPrefix => ErrorDetail::IdPrefix,
+        NationalIdError::BadChecksum => ErrorDetail::IdChecksum,
+    }
+}
+
+impl ClientError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let code = match self {
+            Self::Timeout => ErrorCode::ServerTimeout,
+            Self::Unreachable(_) => ErrorCode::ServerUnreachable,
+            Self::Server { status } => {
+                return UiError::with(
+                    ErrorCode::ServerError,
+                    ErrorParams { status: Some(*status), ..ErrorParams::default() },
+                );
+            }
+            Self::BadResponse(_) => ErrorCode::BadServerResponse,
+            Self::Api { code, retry_after, remaining, .. } => {
+                let code = api_code(*code);
+                let params = match code {
+                    ErrorCode::AccountLocked => ErrorParams {
+                        minutes: Some(retry_after.unwrap_or(60).div_ceil(60)),
+                        ..ErrorParams::default()
+                    },
+                    ErrorCode::ResendTooSoon | ErrorCode::RateLimited => {
+                        ErrorParams { seconds: Some(retry_after.unwrap_or(60)), ..ErrorParams::default() }
+                    }
+                    ErrorCode::CodeIncorrect => {
+                        ErrorParams { remaining: Some(remaining.unwrap_or(0)), ..ErrorParams::default() }
+                    }
+                    _ => ErrorParams::default(),
+                };
+                return UiError::with(code, params);
+            }
+        };
+        UiError::new(code)
+    }
+}
+
+fn api_code(code: ApiErrorCode) -> ErrorCode {
+    match code {
+        ApiErrorCode::Unauthenticated => ErrorCode::NotSignedIn,
+        ApiErrorCode::SessionExpired => ErrorCode::SessionExpired,
+        ApiErrorCode::NotFound => ErrorCode::NotFound,
+        ApiErrorCode::BadRequest => ErrorCode::BadServerResponse,
+        ApiErrorCode::Internal => ErrorCode::ServerError,
+        ApiErrorCode::InvalidCredentials => ErrorCode::InvalidCredentials,
+        ApiErrorCode::Locked => ErrorCode::AccountLocked,
+        ApiErrorCode::ChallengeInvalid => ErrorCode::ChallengeInvalid,
+        ApiErrorCode::CodeExpired => ErrorCode::CodeExpired,
+        ApiErrorCode::CodeIncorrect => ErrorCode::CodeIncorrect,
+        ApiErrorCode::TooManyAttempts => ErrorCode::TooManyAttempts,
+        ApiErrorCode::ResendTooSoon => ErrorCode::ResendTooSoon,
+        ApiErrorCode::RateLimited => ErrorCode::RateLimited,
+        ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
+        ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,
+        ApiErrorCode::Forbidden => ErrorCode::Forbidden,
     }
 }
 
 impl SessionError {
     pub fn code(&self) -> ErrorCode {
-        session_code(self)
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let code = match self {
+            Self::NotSignedIn => ErrorCode::NotSignedIn,
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::Client(error) => return error.to_ui(),
+            Self::Vault(error) => return vault_ui(error),
+            Self::Task(_) => ErrorCode::Internal,
+        };
+        UiError::new(code)
+    }
+}
+
+fn vault_ui(error: &VaultError) -> UiError {
+    let code = match error {
+        VaultError::WrongPassword { remaining } => {
+            return UiError::with(
+                ErrorCode::WrongPassword,
+                ErrorParams { remaining: Some(*remaining), ..ErrorParams::default() },
+            );
+        }
+        VaultError::Locked { until } => {
+            let minutes = (*until - chrono::Utc::now()).num_minutes().max(0) + 1;
+            let minutes = u32::try_from(minutes).unwrap_or(u32::MAX);
+            return UiError::with(
+                ErrorCode::ProfileLocked,
+                ErrorParams { minutes: Some(minutes), ..ErrorParams::default() },
+            );
+        }
+        VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
+        VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
+        VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_)) => {
+            ErrorCode::KeychainUnavailable
+        }
+        _ => ErrorCode::VaultUnavailable,
+    };
+    UiError::new(code)
+}
+
+impl SignInError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let code = match self {
+            Self::InvalidNationalId(problem) => {
+                return UiError::with(
+                    ErrorCode::InvalidNationalId,
+                    ErrorParams { detail: Some(id_detail(*problem)), ..ErrorParams::default() },
+                );
+            }
+            Self::PasswordRequired => ErrorCode::PasswordRequired,
+            Self::CodeFormat => ErrorCode::CodeFormat,
+            Self::NoSignInInProgress => ErrorCode::ChallengeInvalid,
+            Self::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
+            Self::Session(error) => return error.to_ui(),
+        };
+        UiError::new(code)
     }
 }
 
 impl EditError {
     pub fn code(&self) -> ErrorCode {
-        CoreError::edit_code(self)
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        match self {
+            Self::Invalid(errors) => {
+                UiError { fields: errors.clone(), ..UiError::new(ErrorCode::InvalidInput) }
+            }
+            Self::NoSuchEdit => UiError::new(ErrorCode::EditGone),
+            Self::Session(error) => error.to_ui(),
+        }
     }
 }
 
 impl RecoveryError {
     pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
         match self {
-            Self::NoSuchCopy => ErrorCode::NotFound,
-            Self::NeedsNetwork => ErrorCode::RecoveryNeedsNetwork,
-            Self::Session(error) => session_code(error),
+            Self::NoSuchCopy => UiError::new(ErrorCode::CopyGone),
+            Self::NeedsNetwork => UiError::new(ErrorCode::RecoveryNeedsNetwork),
+            Self::Session(error) => error.to_ui(),
         }
     }
 }
+
+macro_rules! into_ui_error {
+    ($($error:ty),*) => {$(
+        impl From<$error> for UiError {
+            fn from(error: $error) -> Self {
+                error.to_ui()
+            }
+        }
+    )*};
+}
+
+into_ui_error!(CoreError, SettingsError, ClientError, SessionError, SignInError, EditError, RecoveryError);

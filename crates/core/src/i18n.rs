@@ -9,18 +9,3 @@ pub enum Language {
     Ar,
     En,
 }
-
-impl Language {
-    /// Picks the text in this language.
-    pub fn pick<'a>(self, arabic: &'a str, english: &'a str) -> &'a str {
-        match self {
-            Self::Ar => arabic,
-            Self::En => english,
-        }
-    }
-}
-
-/// Something that can explain itself to the user in either language.
-pub trait Localize {
-    fn localize(&self, language: Language) -> String;
-}

@@ -10,8 +10,7 @@ use masar_protocol::NationalIdError;
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
-use crate::codes::ErrorCode;
-use crate::i18n::{Language, Localize};
+use crate::i18n::Language;
 
 /// Where the app looks for a server when nothing was set: a `masar-server` on this workstation.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8787/";
@@ -179,71 +178,6 @@ pub enum SettingsError {
     Save { path: PathBuf, source: std::io::Error },
 }
 
-impl SettingsError {
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            Self::InvalidServerUrl(_) => ErrorCode::InvalidServerUrl,
-            Self::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
-            Self::IdleLockOutOfRange => ErrorCode::IdleLockOutOfRange,
-            Self::Save { .. } => ErrorCode::SettingsNotSaved,
-        }
-    }
-}
-
-impl Localize for SettingsError {
-    fn localize(&self, language: Language) -> String {
-        let text = match self {
-            Self::InvalidServerUrl(problem) => match problem {
-                UrlProblem::Empty => language.pick("أدخل عنوان الخادم.", "Enter the server address."),
-                UrlProblem::Malformed => language.pick(
-                    "عنوان الخادم غير صالح. اكتبه كاملًا، مثل \u{2066}https://masar.example.sa\u{2069}",
-                    "The server address is not valid. Write it in full, like https://masar.example.sa",
-                ),
-                UrlProblem::Scheme => language.pick(
-                    "يجب أن يبدأ عنوان الخادم بـ \u{2066}https://\u{2069}",
-                    "The server address must start with https://",
-                ),
-                UrlProblem::Credentials => language.pick(
-                    "لا تكتب اسم مستخدم أو كلمة مرور داخل عنوان الخادم.",
-                    "Do not put a user name or password in the server address.",
-                ),
-                UrlProblem::QueryOrFragment => language.pick(
-                    "احذف ما بعد علامة ? أو # من عنوان الخادم.",
-                    "Remove everything after ? or # from the server address.",
-                ),
-                UrlProblem::InsecureRemote => language.pick(
-                    "الاتصال غير المشفّر (\u{2066}http\u{2069}) مسموح للخادم المحلي فقط. استخدم \u{2066}https://\u{2069}",
-                    "Unencrypted http is allowed only for a server on this computer. Use https://",
-                ),
-            },
-            Self::InvalidNationalId(problem) => match problem {
-                NationalIdError::Empty => language.pick("أدخل رقم الهوية.", "Enter the national ID."),
-                NationalIdError::NotDigits | NationalIdError::WrongLength => language.pick(
-                    "رقم الهوية يتكوّن من 10 أرقام.",
-                    "A national ID has 10 digits.",
-                ),
-                NationalIdError::WrongPrefix => language.pick(
-                    "يبدأ رقم الهوية بـ 1 للمواطن أو 2 للمقيم.",
-                    "A national ID starts with 1 (citizen) or 2 (resident).",
-                ),
-                NationalIdError::BadChecksum => language.pick(
-                    "رقم الهوية غير صحيح. تحقق من الأرقام.",
-                    "The national ID is not correct. Check the digits.",
-                ),
-            },
-            Self::IdleLockOutOfRange => language.pick(
-                "مدة القفل التلقائي بين 1 و120 دقيقة.",
-                "The automatic lock is between 1 and 120 minutes.",
-            ),
-            Self::Save { .. } => language.pick(
-                "تعذّر حفظ الإعدادات على هذا الجهاز. تحقق من المساحة المتاحة وصلاحيات المجلد، ثم حاول مرة أخرى.",
-                "The settings could not be saved on this computer. Check free space and folder permissions, then try again.",
-            ),
-        };
-        text.into()
-    }
-}
-
 /// Reads and writes `settings.json` in one directory.
 #[derive(Debug, Clone)]
 pub struct SettingsStore {
@@ -316,6 +250,7 @@ impl SettingsStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn good_server_urls_are_normalised() {
@@ -355,19 +290,20 @@ mod tests {
     }
 
     #[test]
-    fn every_settings_error_has_an_arabic_and_an_english_message() {
-        let errors = [
-            SettingsError::InvalidServerUrl(UrlProblem::InsecureRemote),
-            SettingsError::InvalidNationalId(NationalIdError::BadChecksum),
-            SettingsError::Save { path: "x".into(), source: std::io::Error::other("disk full") },
+    fn each_settings_error_says_which_rule_failed() {
+        use crate::error::{ErrorCode, ErrorDetail};
+        let cases = [
+            (
+                SettingsError::InvalidServerUrl(UrlProblem::InsecureRemote),
+                Some(ErrorDetail::UrlInsecureRemote),
+            ),
+            (SettingsError::InvalidNationalId(NationalIdError::BadChecksum), Some(ErrorDetail::IdChecksum)),
+            (SettingsError::Save { path: "x".into(), source: std::io::Error::other("disk full") }, None),
         ];
-        for error in errors {
-            let arabic = error.localize(Language::Ar);
-            let english = error.localize(Language::En);
-            assert!(arabic.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{arabic}");
-            assert!(english.is_ascii(), "{english}");
-            assert_ne!(arabic, english);
+        for (error, detail) in cases {
+            assert_eq!(error.to_ui().params.detail, detail, "{error}");
         }
+        assert_eq!(SettingsError::IdleLockOutOfRange.code(), ErrorCode::IdleLockOutOfRange);
     }
 
     #[test]

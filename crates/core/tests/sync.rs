@@ -113,7 +113,7 @@ async fn server_errors_and_a_slow_link_lose_nothing() {
     world.proxy.set(Fault::ServerError);
     let failed = world.app.sync().round().await;
     let SyncStatus::Failed { pending: 1, reason } = &failed else { panic!("{failed:?}") };
-    assert!(reason.contains("500"), "{reason}");
+    assert_eq!((reason.code, reason.params.status), (ErrorCode::ServerError, Some(500)), "{reason}");
 
     world.proxy.set(Fault::Slow);
     assert!(matches!(world.app.sync().round().await, SyncStatus::Synced { pending: 0, .. }));

@@ -50,6 +50,8 @@ pub enum ApiErrorCode {
     SessionRevoked,
     /// The server cannot send SMS now.
     SmsUnavailable,
+    /// Signed in, but this account's role may not do that (an employee on an HR route).
+    Forbidden,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.

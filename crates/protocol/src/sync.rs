@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::record::{EmployeeProfile, NationalAddress, PersonName};
-use crate::validate::FieldError;
+use crate::validate::{FieldError, FieldProblem};
 
 /// What an edit does. The server decides which fields an employee may change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -72,7 +72,7 @@ pub enum MutationOutcome {
     Applied {
         version: u64,
     },
-    /// Invalid or not allowed; the reasons per field, in Arabic.
+    /// Invalid or not allowed; the reason per field, as codes.
     Rejected {
         errors: Vec<FieldError>,
     },
@@ -153,14 +153,14 @@ pub fn check(body: &MutationBody) -> Result<(), Vec<FieldError>> {
             if errors.is_empty() { Ok(()) } else { Err(errors) }
         }
         MutationBody::UpdatePersonal(update) => validate::latin_name(&update.name_en).map(drop),
-        MutationBody::UpdateEmployment(_) => {
-            Err(vec![FieldError::new("entity", HR_ONLY), FieldError::new("jobTitle", HR_ONLY)])
-        }
+        MutationBody::UpdateEmployment(_) => Err(hr_only()),
     }
 }
 
-/// Why an employee cannot change employment data.
-pub const HR_ONLY: &str = "تُعدَّل البيانات الوظيفية من إدارة الموارد البشرية في جهتك، لا من هنا.";
+/// Why an employee's edit of employment data is refused: HR changes it.
+pub fn hr_only() -> Vec<FieldError> {
+    vec![FieldError::new("entity", FieldProblem::HrOnly), FieldError::new("jobTitle", FieldProblem::HrOnly)]
+}
 
 /// The wire names of the fields a mutation sets.
 pub fn field_names(body: &MutationBody) -> &'static [&'static str] {

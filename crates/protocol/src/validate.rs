@@ -6,18 +6,46 @@ use serde::{Deserialize, Serialize};
 use crate::digits::normalize_digits;
 use crate::record::{NationalAddress, PersonName};
 
-/// One field's problem, in Arabic (the server speaks to the employee).
+/// What is wrong with a field, as a stable code: the sentence is the app's to say, in the
+/// employee's language (the UI's catalogs hold one per code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldProblem {
+    /// Empty.
+    Required,
+    /// Longer than `limit` characters.
+    TooLong,
+    /// Holds control characters.
+    ControlCharacters,
+    /// Not a Saudi mobile number (05XXXXXXXX).
+    MobileFormat,
+    EmailFormat,
+    /// Not exactly `limit` digits.
+    Digits,
+    /// Not in Latin letters (the English spelling of a name).
+    LatinLetters,
+    /// Only the HR department changes this field.
+    HrOnly,
+}
+
+/// One field's problem: which field, which rule, and the rule's number if it has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     /// The field's wire name, e.g. `mobile` or `address.postalCode`.
     pub field: String,
-    pub message: String,
+    pub problem: FieldProblem,
+    /// The length or digit count of [`FieldProblem::TooLong`] and [`FieldProblem::Digits`].
+    pub limit: Option<u32>,
 }
 
 impl FieldError {
-    pub fn new(field: &str, message: &str) -> Self {
-        Self { field: field.to_owned(), message: message.to_owned() }
+    pub fn new(field: &str, problem: FieldProblem) -> Self {
+        Self { field: field.to_owned(), problem, limit: None }
+    }
+
+    pub fn with_limit(field: &str, problem: FieldProblem, limit: usize) -> Self {
+        Self { field: field.to_owned(), problem, limit: u32::try_from(limit).ok() }
     }
 }
 
@@ -36,7 +64,7 @@ pub fn mobile(input: &str) -> Result<String, FieldError> {
     if rest.len() == 9 && rest.starts_with('5') && rest.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("+966{rest}"))
     } else {
-        Err(FieldError::new("mobile", "رقم الجوال غير صحيح. اكتبه بالصيغة 05XXXXXXXX."))
+        Err(FieldError::new("mobile", FieldProblem::MobileFormat))
     }
 }
 
@@ -51,39 +79,30 @@ pub fn email(input: &str) -> Result<String, FieldError> {
                 && email.chars().all(|c| c.is_ascii_alphanumeric() || "@._-+".contains(c))
                 && email.matches('@').count() == 1
         });
-    if valid {
-        Ok(email)
-    } else {
-        Err(FieldError::new("email", "البريد الإلكتروني غير صحيح."))
-    }
+    if valid { Ok(email) } else { Err(FieldError::new("email", FieldProblem::EmailFormat)) }
 }
 
-fn digits_field(field: &str, input: &str, count: usize, message: &str) -> Result<String, FieldError> {
+fn digits_field(field: &str, input: &str, count: usize) -> Result<String, FieldError> {
     let value = normalize_digits(input);
     if value.len() == count && value.chars().all(|c| c.is_ascii_digit()) {
         Ok(value)
     } else {
-        Err(FieldError::new(field, message))
+        Err(FieldError::with_limit(field, FieldProblem::Digits, count))
     }
 }
 
 /// Free text: trimmed, not empty, at most [`MAX_TEXT`] characters, no control characters.
 /// Markup is allowed as text (the UI never renders it as HTML).
-pub fn text(field: &str, input: &str, label: &str) -> Result<String, FieldError> {
+pub fn text(field: &str, input: &str) -> Result<String, FieldError> {
     let value = input.trim();
     if value.is_empty() {
-        return Err(FieldError { field: field.into(), message: format!("أدخل {label}.") });
+        return Err(FieldError::new(field, FieldProblem::Required));
     }
     if value.chars().count() > MAX_TEXT {
-        return Err(FieldError {
-            field: field.into(), message: format!("{label} أطول من {MAX_TEXT} حرف.")
-        });
+        return Err(FieldError::with_limit(field, FieldProblem::TooLong, MAX_TEXT));
     }
     if value.chars().any(char::is_control) {
-        return Err(FieldError {
-            field: field.into(),
-            message: format!("{label} يحتوي على رموز غير مسموحة."),
-        });
+        return Err(FieldError::new(field, FieldProblem::ControlCharacters));
     }
     Ok(value.to_owned())
 }
@@ -99,27 +118,12 @@ pub fn address(input: &NationalAddress) -> Result<NationalAddress, Vec<FieldErro
         }
     };
     let address = NationalAddress {
-        building_number: take(digits_field(
-            "address.buildingNumber",
-            &input.building_number,
-            4,
-            "رقم المبنى 4 أرقام.",
-        )),
-        street: take(text("address.street", &input.street, "اسم الشارع")),
-        district: take(text("address.district", &input.district, "اسم الحي")),
-        city: take(text("address.city", &input.city, "اسم المدينة")),
-        postal_code: take(digits_field(
-            "address.postalCode",
-            &input.postal_code,
-            5,
-            "الرمز البريدي 5 أرقام.",
-        )),
-        additional_number: take(digits_field(
-            "address.additionalNumber",
-            &input.additional_number,
-            4,
-            "الرقم الإضافي 4 أرقام.",
-        )),
+        building_number: take(digits_field("address.buildingNumber", &input.building_number, 4)),
+        street: take(text("address.street", &input.street)),
+        district: take(text("address.district", &input.district)),
+        city: take(text("address.city", &input.city)),
+        postal_code: take(digits_field("address.postalCode", &input.postal_code, 5)),
+        additional_number: take(digits_field("address.additionalNumber", &input.additional_number, 4)),
     };
     if errors.is_empty() { Ok(address) } else { Err(errors) }
 }
@@ -128,11 +132,11 @@ pub fn address(input: &NationalAddress) -> Result<NationalAddress, Vec<FieldErro
 pub fn latin_name(input: &PersonName) -> Result<PersonName, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut part = |field: &str, value: &str| {
-        let checked = text(field, value, "الاسم").and_then(|v| {
+        let checked = text(field, value).and_then(|v| {
             if v.chars().all(|c| c.is_ascii_alphabetic() || " -'".contains(c)) {
                 Ok(v)
             } else {
-                Err(FieldError::new(field, "يُكتب الاسم بالإنجليزية بحروف لاتينية فقط."))
+                Err(FieldError::new(field, FieldProblem::LatinLetters))
             }
         });
         checked.unwrap_or_else(|error| {
@@ -198,13 +202,22 @@ mod tests {
         let errors = address(&bad).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["address.street", "address.city", "address.postalCode"]);
-        assert!(errors.iter().all(|e| e.message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))));
+        let problems: Vec<(FieldProblem, Option<u32>)> =
+            errors.iter().map(|e| (e.problem, e.limit)).collect();
+        assert_eq!(
+            problems,
+            [
+                (FieldProblem::TooLong, Some(100)),
+                (FieldProblem::Required, None),
+                (FieldProblem::Digits, Some(5))
+            ]
+        );
     }
 
     #[test]
     fn markup_is_text_but_control_characters_are_refused() {
-        assert_eq!(text("street", "<b>شارع</b>", "الشارع"), Ok("<b>شارع</b>".into()));
-        assert!(text("street", "a\u{0007}b", "الشارع").is_err());
+        assert_eq!(text("street", "<b>شارع</b>"), Ok("<b>شارع</b>".into()));
+        assert_eq!(text("street", "a\u{0007}b").unwrap_err().problem, FieldProblem::ControlCharacters);
     }
 
     #[test]
@@ -217,6 +230,9 @@ mod tests {
         };
         assert!(latin_name(&name).is_ok());
         let arabic = PersonName { first: "منيرة".into(), ..name };
-        assert_eq!(latin_name(&arabic).unwrap_err()[0].field, "nameEn.first");
+        assert_eq!(
+            latin_name(&arabic).unwrap_err(),
+            [FieldError::new("nameEn.first", FieldProblem::LatinLetters)]
+        );
     }
 }

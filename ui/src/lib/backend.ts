@@ -21,5 +21,5 @@ export async function unwrap<T>(
 }
 
 export function isUiError(value: unknown): value is UiError {
-  return typeof value === "object" && value !== null && "code" in value && "message" in value;
+  return typeof value === "object" && value !== null && "code" in value && "params" in value && "fields" in value;
 }

@@ -8,44 +8,44 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	saveSettings: (input: SettingsInput) => typedError<Settings_Serialize, UiError>(__TAURI_INVOKE("save_settings", { input })),
-	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus>("connection_status"),
-	checkConnection: () => typedError<ConnectionStatus, UiError>(__TAURI_INVOKE("check_connection")),
-	authState: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("auth_state")),
-	startSignIn: (input: SignInInput) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("start_sign_in", { input })),
-	verifyCode: (code: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("verify_code", { code })),
-	resendCode: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("resend_code")),
-	cancelSignIn: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("cancel_sign_in")),
-	lock: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("lock")),
-	unlock: (password: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("unlock", { password })),
-	signOut: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("sign_out")),
-	employee: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee")),
-	demoSms: () => typedError<DevSms[], UiError>(__TAURI_INVOKE("demo_sms")),
-	updateContact: (edit: ContactEdit) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("update_contact", { edit })),
-	updatePersonal: (edit: PersonalEdit) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("update_personal", { edit })),
-	resolveConflict: (id: number, keepMine: boolean) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("resolve_conflict", { id, keepMine })),
-	dismissEdit: (id: number) => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("dismiss_edit", { id })),
-	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
+	saveSettings: (input: SettingsInput) => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("save_settings", { input })),
+	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus_Serialize>("connection_status"),
+	checkConnection: () => typedError<ConnectionStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("check_connection")),
+	authState: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("auth_state")),
+	startSignIn: (input: SignInInput) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("start_sign_in", { input })),
+	verifyCode: (code: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("verify_code", { code })),
+	resendCode: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("resend_code")),
+	cancelSignIn: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
+	lock: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("lock")),
+	unlock: (password: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("unlock", { password })),
+	signOut: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("sign_out")),
+	employee: () => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("employee")),
+	demoSms: () => typedError<DevSms[], UiError_Serialize>(__TAURI_INVOKE("demo_sms")),
+	updateContact: (edit: ContactEdit) => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("update_contact", { edit })),
+	updatePersonal: (edit: PersonalEdit) => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("update_personal", { edit })),
+	resolveConflict: (id: number, keepMine: boolean) => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("resolve_conflict", { id, keepMine })),
+	dismissEdit: (id: number) => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("dismiss_edit", { id })),
+	syncStatus: () => __TAURI_INVOKE<SyncStatus_Serialize>("sync_status"),
 	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
 	/**  The employee as the local vault has it, without asking the server (after a sync round). */
-	employeeLocal: () => typedError<EmployeeView_Serialize, UiError>(__TAURI_INVOKE("employee_local")),
+	employeeLocal: () => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("employee_local")),
 	/**  Keeps what is typed in a form (called as the employee types). */
-	saveDraft: (form: Form, values: { [key in string]: string }) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { form, values })),
-	loadDraft: (form: Form) => typedError<Draft | null, UiError>(__TAURI_INVOKE("load_draft", { form })),
-	discardDraft: (form: Form) => typedError<null, UiError>(__TAURI_INVOKE("discard_draft", { form })),
+	saveDraft: (form: Form, values: { [key in string]: string }) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("save_draft", { form, values })),
+	loadDraft: (form: Form) => typedError<Draft | null, UiError_Serialize>(__TAURI_INVOKE("load_draft", { form })),
+	discardDraft: (form: Form) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("discard_draft", { form })),
 	/**  After a password change: the password used before it, to carry the unsent work across. */
-	carryAcross: (previousPassword: string) => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("carry_across", { previousPassword })),
+	carryAcross: (previousPassword: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("carry_across", { previousPassword })),
 	/**  After a password change, without the previous password: the old copy is kept aside. */
-	skipCarryAcross: () => typedError<AuthState_Serialize, UiError>(__TAURI_INVOKE("skip_carry_across")),
-	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
+	skipCarryAcross: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("skip_carry_across")),
+	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError_Serialize>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
 	/**  What signing out would leave unsent, to warn first. */
-	unsentWork: () => typedError<UnsentWork | null, UiError>(__TAURI_INVOKE("unsent_work")),
+	unsentWork: () => typedError<UnsentWork | null, UiError_Serialize>(__TAURI_INVOKE("unsent_work")),
 };
 
 /** Events */
 export const events = {
-	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
-	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
+	connectionChanged: makeEvent<ConnectionChanged_Serialize, ConnectionChanged_Deserialize>("connection-changed"),
+	syncChanged: makeEvent<SyncChanged_Serialize, SyncChanged_Deserialize>("sync-changed"),
 };
 
 /* Types */
@@ -85,12 +85,30 @@ export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary_
 { step: "locked"; session: SessionInfo_Serialize };
 
 /**  The connection to the server changed (online ⇄ offline, or another reason). */
-export type ConnectionChanged = ConnectionStatus;
+export type ConnectionChanged = ConnectionChanged_Serialize | ConnectionChanged_Deserialize;
+
+/**  The connection to the server changed (online ⇄ offline, or another reason). */
+export type ConnectionChanged_Deserialize = ConnectionStatus_Deserialize;
+
+/**  The connection to the server changed (online ⇄ offline, or another reason). */
+export type ConnectionChanged_Serialize = ConnectionStatus_Serialize;
 
 /**  The connection as the UI shows it. */
-export type ConnectionStatus = 
+export type ConnectionStatus = ConnectionStatus_Serialize | ConnectionStatus_Deserialize;
+
+/**  The connection as the UI shows it. */
+export type ConnectionStatus_Deserialize = 
 /**  No check has finished yet. */
-{ state: "checking" } | { state: "online"; serverVersion: string; demo: boolean; checkedAt: string } | { state: "offline"; code: ErrorCode; reason: string; checkedAt: string };
+{ state: "checking" } | { state: "online"; serverVersion: string; demo: boolean; checkedAt: string } | { state: "offline"; 
+/**  Why, as the UI says it (the code, and the status of a server error). */
+reason: UiError_Deserialize; checkedAt: string };
+
+/**  The connection as the UI shows it. */
+export type ConnectionStatus_Serialize = 
+/**  No check has finished yet. */
+{ state: "checking" } | { state: "online"; serverVersion: string; demo: boolean; checkedAt: string } | { state: "offline"; 
+/**  Why, as the UI says it (the code, and the status of a server error). */
+reason: UiError_Serialize; checkedAt: string };
 
 /**  A form's values and the fields the employee changed in it. */
 export type ContactEdit = {
@@ -119,13 +137,29 @@ export type Draft = {
 };
 
 /**  Where an edit stands, as the UI shows it. */
-export type EditStatus = 
+export type EditStatus = EditStatus_Serialize | EditStatus_Deserialize;
+
+/**  Where an edit stands, as the UI shows it. */
+export type EditStatus_Deserialize = 
 /**  بانتظار المزامنة. */
 { state: "pending" } | 
 /**  تمت المزامنة. */
 { state: "synced" } | 
 /**  مرفوض, with the server's reasons. */
-{ state: "rejected"; errors: FieldError[] } | 
+{ state: "rejected"; errors: FieldError_Deserialize[] } | 
+/**  تعارض: the fields both sides changed, the server's values and mine. */
+{ state: "conflict"; fields: string[]; server: EmployeeProfile; mine: EmployeeProfile } | 
+/**  The server did not accept the edit's id; it was not applied. */
+{ state: "refused" };
+
+/**  Where an edit stands, as the UI shows it. */
+export type EditStatus_Serialize = 
+/**  بانتظار المزامنة. */
+{ state: "pending" } | 
+/**  تمت المزامنة. */
+{ state: "synced" } | 
+/**  مرفوض, with the server's reasons. */
+{ state: "rejected"; errors: FieldError_Serialize[] } | 
 /**  تعارض: the fields both sides changed, the server's values and mine. */
 { state: "conflict"; fields: string[]; server: EmployeeProfile; mine: EmployeeProfile } | 
 /**  The server did not accept the edit's id; it was not applied. */
@@ -165,7 +199,7 @@ export type EmployeeView_Deserialize = {
 	/**  When the server last gave this data; set when it is shown from the local copy. */
 	cachedAt?: string | null,
 	/**  The last edit of each form and where it stands. */
-	forms: FormEdit[],
+	forms: FormEdit_Deserialize[],
 };
 
 /**  The employee's data as shown, and where it came from. */
@@ -175,7 +209,7 @@ export type EmployeeView_Serialize = {
 	/**  When the server last gave this data; set when it is shown from the local copy. */
 	cachedAt: string | null,
 	/**  The last edit of each form and where it stands. */
-	forms: FormEdit[],
+	forms: FormEdit_Serialize[],
 };
 
 /**  Stable codes: the UI switches on these, so a variant is never renamed, only added. */
@@ -189,23 +223,106 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  The previous password (asked after a password change) does not open the old copy. */
 "previous_password_wrong" | 
 /**  Recovering a set-aside copy sends its edits, so it waits for the network. */
-"recovery_needs_network";
+"recovery_needs_network" | 
+/**  The edit was settled or removed meanwhile. */
+"edit_gone" | 
+/**  The set-aside copy is no longer on this workstation. */
+"copy_gone" | 
+/**  The server refused: this account's role may not do that. */
+"forbidden";
 
-/**  One field's problem, in Arabic (the server speaks to the employee). */
-export type FieldError = {
+/**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
+export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum";
+
+/**  The numbers a message needs; the sentence itself lives in the UI's catalogs. */
+export type ErrorParams = ErrorParams_Serialize | ErrorParams_Deserialize;
+
+/**  The numbers a message needs; the sentence itself lives in the UI's catalogs. */
+export type ErrorParams_Deserialize = {
+	/**  Tries left (wrong code, wrong password). */
+	remaining?: number | null,
+	/**  Minutes to wait (a lock), rounded up. */
+	minutes?: number | null,
+	/**  Seconds to wait (resend, rate limit). */
+	seconds?: number | null,
+	/**  The HTTP status of a server error. */
+	status?: number | null,
+	detail?: ErrorDetail | null,
+};
+
+/**  The numbers a message needs; the sentence itself lives in the UI's catalogs. */
+export type ErrorParams_Serialize = {
+	/**  Tries left (wrong code, wrong password). */
+	remaining: number | null,
+	/**  Minutes to wait (a lock), rounded up. */
+	minutes: number | null,
+	/**  Seconds to wait (resend, rate limit). */
+	seconds: number | null,
+	/**  The HTTP status of a server error. */
+	status: number | null,
+	detail: ErrorDetail | null,
+};
+
+/**  One field's problem: which field, which rule, and the rule's number if it has one. */
+export type FieldError = FieldError_Serialize | FieldError_Deserialize;
+
+/**  One field's problem: which field, which rule, and the rule's number if it has one. */
+export type FieldError_Deserialize = {
 	/**  The field's wire name, e.g. `mobile` or `address.postalCode`. */
 	field: string,
-	message: string,
+	problem: FieldProblem,
+	/**  The length or digit count of [`FieldProblem::TooLong`] and [`FieldProblem::Digits`]. */
+	limit?: number | null,
 };
+
+/**  One field's problem: which field, which rule, and the rule's number if it has one. */
+export type FieldError_Serialize = {
+	/**  The field's wire name, e.g. `mobile` or `address.postalCode`. */
+	field: string,
+	problem: FieldProblem,
+	/**  The length or digit count of [`FieldProblem::TooLong`] and [`FieldProblem::Digits`]. */
+	limit: number | null,
+};
+
+/**
+ *  What is wrong with a field, as a stable code: the sentence is the app's to say, in the
+ *  employee's language (the UI's catalogs hold one per code).
+ */
+export type FieldProblem = 
+/**  Empty. */
+"required" | 
+/**  Longer than `limit` characters. */
+"too_long" | 
+/**  Holds control characters. */
+"control_characters" | 
+/**  Not a Saudi mobile number (05XXXXXXXX). */
+"mobile_format" | "email_format" | 
+/**  Not exactly `limit` digits. */
+"digits" | 
+/**  Not in Latin letters (the English spelling of a name). */
+"latin_letters" | 
+/**  Only the HR department changes this field. */
+"hr_only";
 
 export type Form = "contact" | "personal" | "employment";
 
-export type FormEdit = {
+export type FormEdit = FormEdit_Serialize | FormEdit_Deserialize;
+
+export type FormEdit_Deserialize = {
 	/**  The edit's id (ids stay far below 2^32 on one workstation). */
 	id: number,
 	form: Form,
 	fields: string[],
-	status: EditStatus,
+	status: EditStatus_Deserialize,
+	createdAt: string,
+};
+
+export type FormEdit_Serialize = {
+	/**  The edit's id (ids stay far below 2^32 on one workstation). */
+	id: number,
+	form: Form,
+	fields: string[],
+	status: EditStatus_Serialize,
 	createdAt: string,
 };
 
@@ -381,23 +498,52 @@ export type SignInInput = {
 };
 
 /**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
-export type SyncChanged = SyncStatus;
+export type SyncChanged = SyncChanged_Serialize | SyncChanged_Deserialize;
+
+/**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
+export type SyncChanged_Deserialize = SyncStatus_Deserialize;
+
+/**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
+export type SyncChanged_Serialize = SyncStatus_Serialize;
 
 /**  What the status bar says about sync. */
-export type SyncStatus = 
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  What the status bar says about sync. */
+export type SyncStatus_Deserialize = 
 /**  Nobody signed in. */
 { state: "idle" } | { state: "syncing"; pending: number } | { state: "synced"; at: string; pending: number } | 
 /**  The server cannot be reached; edits wait. */
 { state: "offline"; pending: number } | 
 /**  The server answered, but the round failed (session ended, server error). */
-{ state: "failed"; pending: number; reason: string };
+{ state: "failed"; pending: number; reason: UiError_Deserialize };
+
+/**  What the status bar says about sync. */
+export type SyncStatus_Serialize = 
+/**  Nobody signed in. */
+{ state: "idle" } | { state: "syncing"; pending: number } | { state: "synced"; at: string; pending: number } | 
+/**  The server cannot be reached; edits wait. */
+{ state: "offline"; pending: number } | 
+/**  The server answered, but the round failed (session ended, server error). */
+{ state: "failed"; pending: number; reason: UiError_Serialize };
 
 /**  What a command returns on failure. */
-export type UiError = {
+export type UiError = UiError_Serialize | UiError_Deserialize;
+
+/**  What a command returns on failure. */
+export type UiError_Deserialize = {
 	code: ErrorCode,
-	message: string,
+	params: ErrorParams_Deserialize,
 	/**  For an invalid form: what is wrong with each field (shown next to the field). */
-	fields: FieldError[],
+	fields: FieldError_Deserialize[],
+};
+
+/**  What a command returns on failure. */
+export type UiError_Serialize = {
+	code: ErrorCode,
+	params: ErrorParams_Serialize,
+	/**  For an invalid form: what is wrong with each field (shown next to the field). */
+	fields: FieldError_Serialize[],
 };
 
 /**  Work in a vault that exists nowhere else yet. */

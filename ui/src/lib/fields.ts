@@ -1,5 +1,28 @@
 // A profile's editable fields by their wire names (the names the server's errors use).
 import type { EmployeeProfile } from "./backend";
+import type { MessageKey } from "./i18n/index.svelte";
+
+/** The label of each field, by wire name. */
+const labels: Record<string, MessageKey> = {
+  mobile: "field.mobile",
+  email: "field.email",
+  "address.buildingNumber": "field.buildingNumber",
+  "address.street": "field.street",
+  "address.district": "field.district",
+  "address.city": "field.city",
+  "address.postalCode": "field.postalCode",
+  "address.additionalNumber": "field.additionalNumber",
+  "nameEn.first": "field.nameEnFirst",
+  "nameEn.father": "field.nameEnFather",
+  "nameEn.grandfather": "field.nameEnGrandfather",
+  "nameEn.family": "field.nameEnFamily",
+  entity: "overview.entity",
+  jobTitle: "overview.jobTitle",
+};
+
+export function fieldLabel(wire: string): MessageKey {
+  return labels[wire] ?? "conflict.field";
+}
 
 export function contactValues(p: EmployeeProfile): Record<string, string> {
   return {

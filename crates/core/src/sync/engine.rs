@@ -82,7 +82,7 @@ impl SyncEngine {
             }
             Err(SessionError::NotSignedIn) => SyncStatus::Idle,
             Err(error) => {
-                let reason = CoreError::from(error).to_ui(self.cx.language()).message;
+                let reason = CoreError::from(error).to_ui();
                 SyncStatus::Failed { pending: count(pending_count(&active).await.unwrap_or(pending)), reason }
             }
         };

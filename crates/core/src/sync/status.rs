@@ -29,7 +29,7 @@ pub enum SyncStatus {
     /// The server answered, but the round failed (session ended, server error).
     Failed {
         pending: u32,
-        reason: String,
+        reason: crate::error::UiError,
     },
 }
 
@@ -146,7 +146,10 @@ mod tests {
         assert!(after_reset <= Duration::from_secs(1), "back to the first step: {after_reset:?}");
         assert_eq!(next_wait(&synced(3), &mut backoff), Duration::ZERO, "edits still wait: at once");
         assert_eq!(next_wait(&SyncStatus::Idle, &mut backoff), Duration::from_secs(15));
-        let failed = SyncStatus::Failed { pending: 0, reason: "500".into() };
+        let failed = SyncStatus::Failed {
+            pending: 0,
+            reason: crate::error::UiError::new(crate::ErrorCode::ServerError),
+        };
         assert!(next_wait(&failed, &mut backoff) >= Duration::from_millis(500), "a failure never spins");
     }
 }

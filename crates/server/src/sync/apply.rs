@@ -50,19 +50,16 @@ fn personal_fields(update: &PersonalUpdate) -> Result<Fields, Vec<FieldError>> {
     ]))
 }
 
-use masar_protocol::sync::HR_ONLY;
-
 fn fields_of(body: &MutationBody, actor: Actor) -> Result<Fields, Vec<FieldError>> {
     match body {
         MutationBody::UpdateContact(update) => contact_fields(update),
         MutationBody::UpdatePersonal(update) => personal_fields(update),
         MutationBody::UpdateEmployment(update) => {
             if matches!(actor, Actor::Employee { .. }) {
-                return Err(vec![FieldError::new("entity", HR_ONLY), FieldError::new("jobTitle", HR_ONLY)]);
+                return Err(masar_protocol::sync::hr_only());
             }
-            let entity = validate::text("entity", &update.entity, "الجهة").map_err(|e| vec![e])?;
-            let job_title =
-                validate::text("jobTitle", &update.job_title, "المسمى الوظيفي").map_err(|e| vec![e])?;
+            let entity = validate::text("entity", &update.entity).map_err(|e| vec![e])?;
+            let job_title = validate::text("jobTitle", &update.job_title).map_err(|e| vec![e])?;
             Ok(Fields::from([("entity", entity), ("jobTitle", job_title)]))
         }
     }

@@ -13,7 +13,7 @@ describe("CarryAcross", () => {
   afterEach(() => clearMocks());
 
   it("says what waits, keeps asking after a wrong previous password, then carries across", async () => {
-    const wrong: UiError = { code: "previous_password_wrong", message: "كلمة المرور السابقة غير صحيحة.", fields: [] };
+    const wrong: UiError = { code: "previous_password_wrong", params: {}, fields: [] };
     const tried: string[] = [];
     mockIPC((command, args) => {
       if (command === "carry_across") {
@@ -30,7 +30,9 @@ describe("CarryAcross", () => {
     const input = screen.getByTestId("previous-password") as HTMLInputElement;
     await fireEvent.input(input, { target: { value: "guess" } });
     await fireEvent.click(screen.getByTestId("carry-submit"));
-    await waitFor(() => expect(screen.getByTestId("carry-error").textContent).toBe(wrong.message));
+    await waitFor(() => expect(screen.getByTestId("carry-error").textContent).toBe(
+      "كلمة المرور السابقة غير صحيحة. أدخل كلمة المرور التي كنت تستخدمها قبل تغييرها.",
+    ));
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(next).toBeNull();
 

@@ -43,14 +43,14 @@ describe("CodeStep", () => {
   });
 
   it("shows a wrong code's message, clears the boxes and waits for resend", async () => {
-    const wrong: UiError = { code: "code_incorrect", message: "رمز التحقق غير صحيح. المحاولات المتبقية: 4.", fields: [] };
+    const wrong: UiError = { code: "code_incorrect", params: { remaining: 4 }, fields: [] };
     mockIPC((command) => {
       if (command === "verify_code") throw wrong;
       return null;
     });
     render(CodeStep, { step, onStep: () => {}, onRestart: () => {} });
     for (const [i, box] of boxes().entries()) await fireEvent.input(box, { target: { value: String(i + 1) } });
-    await waitFor(() => expect(screen.getByTestId("code-error").textContent).toBe(wrong.message));
+    await waitFor(() => expect(screen.getByTestId("code-error").textContent).toBe("رمز التحقق غير صحيح. المحاولات المتبقية: 4."));
     expect(boxes().map((b) => b.value)).toEqual(["", "", "", "", "", ""]);
     const resend = screen.getByTestId("code-resend") as HTMLButtonElement;
     expect(resend.disabled).toBe(true);
@@ -59,7 +59,7 @@ describe("CodeStep", () => {
   });
 
   it("goes back to the first step when the attempt is over", async () => {
-    const over: UiError = { code: "too_many_attempts", message: "تجاوزت عدد المحاولات", fields: [] };
+    const over: UiError = { code: "too_many_attempts", params: {}, fields: [] };
     mockIPC((command) => {
       if (command === "verify_code") throw over;
       return null;

@@ -32,7 +32,9 @@ const profile: EmployeeProfile = {
 
 const unreachable: UiError = {
   code: "server_unreachable",
-  message: "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.", fields: [] };
+  params: {},
+  fields: [],
+};
 
 describe("Overview", () => {
   afterEach(() => clearMocks());
@@ -48,7 +50,7 @@ describe("Overview", () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     render(Overview);
 
-    await waitFor(() => expect(screen.getByTestId("overview-error").textContent).toContain(unreachable.message));
+    await waitFor(() => expect(screen.getByTestId("overview-error").textContent).toContain("تعذّر الوصول إلى الخادم."));
     // No retry storm: ten minutes pass on the clock and the failed load is not repeated by itself.
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(calls).toBe(1);

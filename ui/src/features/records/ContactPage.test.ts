@@ -61,8 +61,8 @@ describe("ContactPage", () => {
   it("shows the field messages next to their fields and keeps what was typed", async () => {
     const refusal: UiError = {
       code: "invalid_input",
-      message: "لم يُحفظ التعديل: صحّح الحقول المشار إليها ثم اضغط تحديث.",
-      fields: [{ field: "address.postalCode", message: "الرمز البريدي 5 أرقام." }],
+      params: {},
+      fields: [{ field: "address.postalCode", problem: "digits", limit: 5 }],
     };
     let sent: unknown = null;
     mockIPC((command, args) => {
@@ -125,7 +125,7 @@ describe("ContactPage drafts", () => {
   });
 
   it("shows a refusal by the server as «مرفوض» with the server's reasons, and dismisses it", async () => {
-    const reason = "اسم الشارع غير مقبول لدى مسار.";
+    const reason = "الشارع يحتوي على رموز غير مسموحة.";
     const refused: EmployeeData = {
       ...structuredClone(data),
       forms: [
@@ -133,7 +133,7 @@ describe("ContactPage drafts", () => {
           id: 7,
           form: "contact",
           fields: ["address.street"],
-          status: { state: "rejected", errors: [{ field: "address.street", message: reason }] },
+          status: { state: "rejected", errors: [{ field: "address.street", problem: "control_characters", limit: null }] },
           createdAt: "2026-11-28T08:00:00Z",
         },
       ],

@@ -12,7 +12,9 @@ describe("Settings", () => {
   it("shows the server's refusal next to the field and keeps what was typed", async () => {
     const refusal: UiError = {
       code: "invalid_server_url",
-      message: "الاتصال غير المشفّر (http) مسموح للخادم المحلي فقط. استخدم https://", fields: [] };
+      params: { detail: "url_insecure_remote" },
+      fields: [],
+    };
     let sent: SettingsInput | null = null;
     mockIPC((command, args) => {
       if (command === "save_settings") {
@@ -28,7 +30,9 @@ describe("Settings", () => {
     await fireEvent.input(input, { target: { value: "http://masar.example.com" } });
     await fireEvent.click(screen.getByTestId("settings-save"));
 
-    await waitFor(() => expect(screen.getByTestId("server-url-error").textContent).toBe(refusal.message));
+    await waitFor(() => expect(screen.getByTestId("server-url-error").textContent).toBe(
+      "الاتصال غير المشفّر (\u2066http\u2069) مسموح للخادم المحلي فقط. استخدم \u2066https://\u2069",
+    ));
     expect(input.value).toBe("http://masar.example.com");
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(sent).toEqual({ serverUrl: "http://masar.example.com", language: "ar", idleLockMinutes: 10 });

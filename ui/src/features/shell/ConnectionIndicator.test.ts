@@ -18,7 +18,11 @@ describe("ConnectionIndicator", () => {
   it("says غير متصل and gives the reason on hover when offline", () => {
     const reason = "تعذّر الوصول إلى الخادم. تحقق من اتصال الشبكة ومن عنوان الخادم في الإعدادات.";
     render(ConnectionIndicator, {
-      status: { state: "offline", code: "server_unreachable", reason, checkedAt: "2026-11-28T09:00:00Z" },
+      status: {
+        state: "offline",
+        reason: { code: "server_unreachable", params: {}, fields: [] },
+        checkedAt: "2026-11-28T09:00:00Z",
+      },
       onCheck: () => {},
     });
     expect(screen.getByTestId("connection-label").textContent).toBe("غير متصل");
@@ -29,8 +33,13 @@ describe("ConnectionIndicator", () => {
   it("speaks English after the switch", () => {
     applyLanguage("en");
     render(ConnectionIndicator, {
-      status: { state: "offline", code: "server_timeout", reason: "The server did not answer in time.", checkedAt: "2026-11-28T09:00:00Z" },
+      status: {
+        state: "offline",
+        reason: { code: "server_timeout", params: {}, fields: [] },
+        checkedAt: "2026-11-28T09:00:00Z",
+      },
     });
     expect(screen.getByTestId("connection-label").textContent).toBe("Offline");
+    expect(screen.getByTestId("connection").getAttribute("title")).toContain("The server did not answer in time.");
   });
 });

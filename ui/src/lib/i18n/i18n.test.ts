@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyLanguage, catalog, i18n } from "./index.svelte";
+import { applyLanguage, catalog, errorCatalog, i18n } from "./index.svelte";
 
 describe("message catalogs", () => {
   it("have the same keys in Arabic and English, none empty", () => {
@@ -39,5 +39,34 @@ describe("applyLanguage", () => {
     applyLanguage("ar");
     expect(i18n.t("overview.rankStepValue", { rank: 8, step: 3 })).toBe("المرتبة 8 — الدرجة 3");
     expect(i18n.t("overview.rankStepValue", { rank: 8 })).toBe("المرتبة 8 — الدرجة {step}");
+  });
+});
+
+describe("error catalogs", () => {
+  it("have a sentence for every code in both languages, with the same placeholders", () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const ar = errorCatalog("ar");
+    const en = errorCatalog("en");
+    for (const part of ["errors", "details", "problems"] as const) {
+      expect(Object.keys(en[part]).sort()).toEqual(Object.keys(ar[part]).sort());
+      for (const [key, text] of Object.entries(ar[part])) {
+        const english = (en[part] as Record<string, string>)[key];
+        expect(text.trim(), key).not.toBe("");
+        expect(english.trim(), key).not.toBe("");
+        expect(placeholders(english), key).toEqual(placeholders(text));
+        expect(/[\u0600-\u06FF]/.test(text), `${key} is Arabic`).toBe(true);
+        expect(/[\u0600-\u06FF]/.test(english), `${key} has no Arabic`).toBe(false);
+      }
+    }
+  });
+
+  it("fill the numbers and name the field, in the language chosen", () => {
+    applyLanguage("en");
+    expect(i18n.error("code_incorrect", { remaining: 2 })).toBe("The verification code is not correct. Tries left: 2.");
+    expect(i18n.problem("digits", "Postal code", 5)).toBe("Postal code has 5 digits.");
+    expect(i18n.error("invalid_server_url", { detail: "url_scheme" })).toBe("The server address must start with https://");
+    applyLanguage("ar");
+    expect(i18n.error("code_incorrect", { remaining: 2 })).toBe("رمز التحقق غير صحيح. المحاولات المتبقية: 2.");
+    expect(i18n.problem("required", "الشارع", null)).toBe("أدخل الشارع.");
   });
 });

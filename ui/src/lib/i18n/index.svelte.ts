@@ -1,12 +1,33 @@
 // The UI's language: Arabic by default (right to left), English as a switch (left to right).
-import type { Language } from "../bindings";
+import type { ErrorCode, ErrorDetail, ErrorParams, FieldProblem, Language } from "../bindings";
 import { ar } from "./ar";
 import { en } from "./en";
+import { detailsAr, errorsAr, problemsAr } from "./errors.ar";
+import { detailsEn, errorsEn, problemsEn } from "./errors.en";
 
 export type MessageKey = keyof typeof ar;
 export type Messages = Record<MessageKey, string>;
 
 const catalogs: Record<Language, Messages> = { ar, en };
+
+/** The sentences of errors, by their codes (see `errors.ar.ts`). */
+export interface ErrorCatalog {
+  errors: Record<ErrorCode, string>;
+  details: Record<ErrorDetail, string>;
+  problems: Record<FieldProblem, string>;
+}
+
+const errorCatalogs: Record<Language, ErrorCatalog> = {
+  ar: { errors: errorsAr, details: detailsAr, problems: problemsAr },
+  en: { errors: errorsEn, details: detailsEn, problems: problemsEn },
+};
+
+function fill(text: string, vars: Record<string, string | number | null | undefined>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    return value === undefined || value === null ? whole : String(value);
+  });
+}
 
 /** The `Intl` locale of each language; Western digits, as Masar shows them. */
 export const locales: Record<Language, string> = {
@@ -27,9 +48,19 @@ class I18n {
 
   /** The message `key`, with `{name}` placeholders filled from `vars`. */
   t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-    return catalogs[this.lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in vars ? String(vars[name]) : whole,
-    );
+    return fill(catalogs[this.lang][key], vars);
+  }
+
+  /** An error's sentence: the rule that failed when the code has several, else the code's. */
+  error(code: ErrorCode, params: Partial<ErrorParams> = {}): string {
+    const catalog = errorCatalogs[this.lang];
+    if (params.detail) return catalog.details[params.detail];
+    return fill(catalog.errors[code], { ...params });
+  }
+
+  /** A field's problem, with the field's label in it. */
+  problem(problem: FieldProblem, label: string, limit: number | null | undefined): string {
+    return fill(errorCatalogs[this.lang].problems[problem], { label, limit });
   }
 }
 
@@ -46,4 +77,8 @@ export function applyLanguage(lang: Language): void {
 
 export function catalog(lang: Language): Messages {
   return catalogs[lang];
+}
+
+export function errorCatalog(lang: Language): ErrorCatalog {
+  return errorCatalogs[lang];
 }
