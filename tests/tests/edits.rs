@@ -5,7 +5,7 @@
 use masar_e2e::{App, Launch, Server};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody, MutationOutcome};
-use masar_server::sync::apply::{Actor, apply};
+use masar_server::sqlite::apply::{Actor, apply};
 
 #[tokio::test]
 async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> anyhow::Result<()> {
@@ -77,7 +77,7 @@ async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settl
     // Meanwhile HR changes the same field on the server.
     let db = rusqlite::Connection::open(server.database())?;
     let (profile, version) =
-        masar_server::store::load_profile(&db, &account.national_id)?.expect("the employee");
+        masar_server::sqlite::records::load_profile(&db, &account.national_id)?.expect("the employee");
     let hr_edit = MutationBody::UpdateContact(ContactUpdate {
         mobile: "0566000666".into(),
         email: profile.email.clone(),

@@ -9,7 +9,7 @@ use masar_core::sync::SyncStatus;
 use masar_core::{EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
-use masar_server::sync::apply::{Actor, apply};
+use masar_server::sqlite::apply::{Actor, apply};
 use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str, postal: &str) -> MutationBody {
@@ -90,7 +90,8 @@ async fn a_lost_answer_after_the_server_committed_does_not_apply_twice() {
     // HR changes the same field before the client resends: a second application of the edit
     // would show (a conflict, or the employee's value over HR's).
     let db = world.server_db();
-    let (_, version) = masar_server::store::load_profile(&db, &world.account.national_id).unwrap().unwrap();
+    let (_, version) =
+        masar_server::sqlite::records::load_profile(&db, &world.account.national_id).unwrap().unwrap();
     let hr_body = contact(&before, "0566000222", &before.profile.address.postal_code);
     apply(&db, &world.account.national_id, version, &hr_body, &[], Actor::Hr, 0).unwrap();
 

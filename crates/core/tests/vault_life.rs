@@ -12,7 +12,7 @@ use masar_core::vault::UnsentWork;
 use masar_core::{AuthState, EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
-use masar_server::sync::apply::{Actor, apply};
+use masar_server::sqlite::apply::{Actor, apply};
 use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str) -> MutationBody {
@@ -174,7 +174,8 @@ async fn a_vault_set_aside_stays_listed_and_its_edit_recovers_exactly_once() {
     // HR changes both fields meanwhile: a second application of the mobile edit would be
     // visible, and the e-mail edit meets a conflict.
     let db = world.server_db();
-    let (_, version) = masar_server::store::load_profile(&db, &world.account.national_id).unwrap().unwrap();
+    let (_, version) =
+        masar_server::sqlite::records::load_profile(&db, &world.account.national_id).unwrap().unwrap();
     let MutationBody::UpdateContact(mut hr_edit) = contact(&view, "0566000703") else { unreachable!() };
     hr_edit.email = "hr@example.sa".into();
     let hr_edit = MutationBody::UpdateContact(hr_edit);

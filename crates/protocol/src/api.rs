@@ -75,4 +75,5 @@ pub struct DemoAccount {
     pub job_title: String,
     /// Demo data only: printed and shown so that anyone can try signing in.
     pub password: String,
+    pub role: crate::auth::Role,
 }

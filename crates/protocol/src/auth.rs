@@ -67,3 +67,30 @@ pub struct DevSms {
     pub text: String,
     pub sent_at: DateTime<Utc>,
 }
+
+/// What an account may do on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sees and edits their own data.
+    Employee,
+    /// An HR officer: reviews qualifications and edits employees' employment data.
+    HrOfficer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Employee => "employee",
+            Self::HrOfficer => "hr_officer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "employee" => Some(Self::Employee),
+            "hr_officer" => Some(Self::HrOfficer),
+            _ => None,
+        }
+    }
+}

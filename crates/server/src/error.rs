@@ -35,6 +35,8 @@ pub enum ApiError {
     SessionRevoked,
     #[error("SMS unavailable")]
     SmsUnavailable,
+    #[error("forbidden for this role")]
+    Forbidden,
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -61,6 +63,7 @@ impl ApiError {
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited),
             Self::SessionRevoked => (StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked),
             Self::SmsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable),
+            Self::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -90,6 +93,7 @@ impl ApiError {
             }
             Self::SessionRevoked => "أُنهيت الجلسة لأسباب أمنية. سجّل الدخول من جديد.".into(),
             Self::SmsUnavailable => "تعذّر إرسال رمز التحقق الآن. حاول مرة أخرى لاحقًا.".into(),
+            Self::Forbidden => "هذا الإجراء لموظفي الموارد البشرية فقط.".into(),
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }

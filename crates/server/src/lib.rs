@@ -4,11 +4,11 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod db;
 pub mod demo;
 pub mod error;
 pub mod routes;
-pub mod store;
+pub mod sqlite;
+pub mod storage;
 pub mod sync;
 
 use std::net::SocketAddr;
@@ -24,12 +24,13 @@ use auth::rate_limit::RateLimiter;
 use auth::{DevOutbox, NoSmsGateway, SmsGateway};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::ServerConfig;
-pub use db::Db;
+pub use sqlite::{Db, SqliteStore};
+pub use storage::Store;
 
 /// Shared state of the HTTP handlers.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub db: Db,
+    pub store: Arc<dyn Store>,
     pub demo: bool,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsGateway>,
@@ -75,15 +76,15 @@ pub async fn start(
     config: &ServerConfig,
     extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningServer> {
-    let db = Db::open(&config.database_path()).await?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::new(Db::open(&config.database_path()).await?));
     if config.demo {
-        let seeded = demo::seed_if_empty(&db, config.demo_seed).await?;
+        let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
     let sms: Arc<dyn SmsGateway> =
         if config.demo || config.dev_sms { Arc::new(DevOutbox::default()) } else { Arc::new(NoSmsGateway) };
     let state = AppState {
-        db,
+        store,
         demo: config.demo,
         clock: Arc::clone(&config.clock),
         sms,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED, store};
+use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -77,9 +77,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
-    let db = masar_server::Db::open(&config.database_path()).await?;
-    let accounts = db.call(|conn| store::demo_accounts(conn)).await?;
-    println!("demo employees (national ID, password, name, job):");
+    let store = masar_server::SqliteStore::new(masar_server::Db::open(&config.database_path()).await?);
+    let accounts = masar_server::Store::demo_accounts(&store).await?;
+    println!("demo accounts (national ID, password, name, job):");
     for account in accounts {
         println!(
             "  {}  {}  {}  — {}",
@@ -88,6 +88,11 @@ async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
             account.name_ar.full(),
             account.job_title
         );
+        if account.role == masar_protocol::auth::Role::HrOfficer {
+            println!(
+                "    ↑ HR officer: may edit employees' employment data (PUT /v1/hr/employees/{{id}}/employment)"
+            );
+        }
     }
     println!("sign in with one of them; the verification code appears in the app's demo phone panel");
     Ok(())

@@ -5,6 +5,7 @@
 
 mod common;
 
+use masar_protocol::auth::Role;
 use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, Opportunity};
 use masar_server::{RunningServer, ServerConfig};
 use reqwest::StatusCode;
@@ -54,7 +55,10 @@ async fn health_names_the_service_and_listens_on_loopback() {
 async fn a_demo_employee_reads_their_whole_record() {
     let t = common::TestServer::start().await;
     let accounts = t.accounts().await;
-    assert_eq!(accounts.len(), masar_server::demo::DEMO_EMPLOYEES);
+    assert_eq!(accounts.len(), masar_server::demo::DEMO_EMPLOYEES + 1, "the employees and one HR officer");
+    let roles: Vec<Role> = accounts.iter().map(|a| a.role).collect();
+    assert_eq!(roles.iter().filter(|r| **r == Role::HrOfficer).count(), 1);
+    assert_eq!(roles.last(), Some(&Role::HrOfficer), "listed after the employees");
     let expected = masar_server::demo::generate(masar_server::config::DEFAULT_DEMO_SEED);
 
     for account in &accounts {
@@ -63,7 +67,7 @@ async fn a_demo_employee_reads_their_whole_record() {
         assert_eq!(record.profile.national_id, account.national_id);
         assert_eq!(record.profile.name_ar, account.name_ar);
         let generated =
-            expected.employees.iter().find(|e| e.profile.national_id == account.national_id).unwrap();
+            expected.accounts().find(|(e, _)| e.profile.national_id == account.national_id).unwrap().0;
         assert_eq!(&record.profile, &generated.profile, "stored and read back unchanged");
         assert_eq!(record.employment_events, generated.employment_events);
         assert_eq!(record.qualifications.len(), generated.qualifications.len());

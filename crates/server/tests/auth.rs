@@ -335,18 +335,18 @@ async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
     let t = TestServer::start().await;
     let account = t.first_account().await;
     let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
-    let first = masar_server::auth::store::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
-    let second = masar_server::auth::store::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
+    let first = masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
+    let second = masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
     let hash = |id: &str| -> String {
         db.query_row("SELECT code_hash FROM challenges WHERE id = ?1", [id], |row| row.get(0)).unwrap()
     };
     assert_ne!(first, second);
     assert_ne!(hash(&first), hash(&second));
     assert!(!hash(&first).contains("123456"));
-    let open = masar_server::auth::store::open_challenge(&db, &second).unwrap().unwrap();
-    let checked = masar_server::auth::store::check_code(&db, &second, &open, "123456").unwrap();
+    let open = masar_server::sqlite::auth::open_challenge(&db, &second).unwrap().unwrap();
+    let checked = masar_server::sqlite::auth::check_code(&db, &second, &open, "123456").unwrap();
     assert!(
-        matches!(checked, masar_server::auth::store::CodeCheck::Correct),
+        matches!(checked, masar_server::sqlite::auth::CodeCheck::Correct),
         "the code matches its own attempt"
     );
 }
@@ -376,12 +376,13 @@ async fn stored_hashes_do_not_show_in_debug_output() {
     let t = TestServer::start().await;
     let account = t.first_account().await;
     let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
-    let stored = masar_server::auth::store::account(&db, &account.national_id).unwrap().unwrap();
+    let stored = masar_server::sqlite::auth::account(&db, &account.national_id).unwrap().unwrap();
     let shown = format!("{stored:?}");
     assert!(shown.starts_with("Account"), "{shown}");
     assert!(!shown.contains(&stored.password_hash) && !shown.contains("argon2"), "{shown}");
-    let challenge = masar_server::auth::store::new_challenge(&db, &account.national_id, "654321", 0).unwrap();
-    let open = masar_server::auth::store::open_challenge(&db, &challenge).unwrap().unwrap();
+    let challenge =
+        masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "654321", 0).unwrap();
+    let open = masar_server::sqlite::auth::open_challenge(&db, &challenge).unwrap().unwrap();
     let hash: String = db
         .query_row("SELECT code_hash FROM challenges WHERE id = ?1", [&challenge], |row| row.get(0))
         .unwrap();

@@ -12,7 +12,7 @@ use masar_protocol::sync::{
 };
 use masar_protocol::validate::FieldProblem;
 use masar_protocol::{DemoAccount, EmployeeProfile, NationalAddress};
-use masar_server::sync::apply::{Actor, apply};
+use masar_server::sqlite::apply::{Actor, apply};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -229,7 +229,7 @@ impl World {
     /// The profile as the server has it now.
     pub fn server_profile(&self) -> masar_protocol::EmployeeProfile {
         let db = self.server_db();
-        masar_server::store::load_profile(&db, &self.account.national_id).unwrap().unwrap().0
+        masar_server::sqlite::records::load_profile(&db, &self.account.national_id).unwrap().unwrap().0
     }
 }
 

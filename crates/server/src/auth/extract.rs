@@ -1,16 +1,21 @@
-//! `SignedIn`: the employee named by a valid `Authorization: Bearer` access token.
+//! Who is asking: [`SignedIn`] is the account named by a valid `Authorization: Bearer` access
+//! token, with its role; [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use masar_protocol::NationalId;
+use masar_protocol::auth::Role;
 
-use super::store::{self, AccessCheck};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::storage::AccessCheck;
 
 #[derive(Debug, Clone)]
-pub struct SignedIn(pub NationalId);
+pub struct SignedIn {
+    pub national_id: NationalId,
+    pub role: Role,
+}
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
@@ -23,13 +28,27 @@ impl FromRequestParts<AppState> for SignedIn {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|token| !token.is_empty())
-            .ok_or(ApiError::Unauthenticated)?
-            .to_owned();
-        let now = state.clock.now_ms();
-        match state.db.call(move |conn| store::check_access(conn, &token, now)).await? {
-            AccessCheck::Valid(id) => Ok(Self(id)),
+            .ok_or(ApiError::Unauthenticated)?;
+        match state.store.check_access(token, state.clock.now_ms()).await? {
+            AccessCheck::Valid(national_id, role) => Ok(Self { national_id, role }),
             AccessCheck::Expired => Err(ApiError::SessionExpired),
             AccessCheck::Invalid => Err(ApiError::Unauthenticated),
+        }
+    }
+}
+
+/// A signed-in HR officer.
+#[derive(Debug, Clone)]
+pub struct HrOfficer(pub NationalId);
+
+impl FromRequestParts<AppState> for HrOfficer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        match signed_in.role {
+            Role::HrOfficer => Ok(Self(signed_in.national_id)),
+            Role::Employee => Err(ApiError::Forbidden),
         }
     }
 }

@@ -11,23 +11,23 @@ use masar_protocol::auth::{
 };
 use serde::Deserialize;
 
-use super::policy::{self, ms, seconds_until};
+use super::policy::{self, seconds_until};
 use super::sms::{SmsMessage, mask_mobile};
-use super::store::{self, CodeCheck, IssuedTokens, RefreshOutcome};
 use super::{password, secrets};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::storage::{Caller, IssuedTokens, RefreshOutcome, Resent, Verified};
 
 type Client = ConnectInfo<SocketAddr>;
 
 /// Lets a sign-in request in (per-address rate limit); returns who asks and when.
-fn admit(state: &AppState, client: &Client) -> Result<(String, i64), ApiError> {
+fn admit(state: &AppState, client: &Client) -> Result<Caller, ApiError> {
     let now = state.clock.now_ms();
     state.limiter.check(client.0.ip(), now).map_err(|retry_after| {
         tracing::warn!(client = %client.0.ip(), "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
     })?;
-    Ok((client.0.ip().to_string(), now))
+    Ok(Caller { address: client.0.ip().to_string(), now_ms: now })
 }
 
 fn sms_text(code: &str) -> String {
@@ -72,15 +72,8 @@ async fn send_code(
     };
     if let Err(error) = state.sms.send(message) {
         tracing::error!(%error, "cannot send the verification code");
-        let (cid, now) = (challenge_id.to_owned(), state.clock.now_ms());
-        let who = id.clone();
-        state
-            .db
-            .call(move |conn| {
-                store::close_challenge(conn, &cid)?;
-                store::audit(conn, now, "sms", "failed", Some(&who), "")
-            })
-            .await?;
+        let caller = Caller { address: String::new(), now_ms: state.clock.now_ms() };
+        state.store.abandon_challenge(challenge_id, id, &caller).await?;
         return Err(ApiError::SmsUnavailable);
     }
     Ok(())
@@ -91,63 +84,29 @@ pub async fn login(
     client: Client,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let (from, now) = admit(&state, &client)?;
+    let caller = admit(&state, &client)?;
     // A malformed ID gets the same answer as a wrong password.
     let id = NationalId::parse(&request.national_id).map_err(|_| ApiError::InvalidCredentials)?;
-
-    let lookup_id = id.clone();
-    let (locked_until, account) = state
-        .db
-        .call(move |conn| {
-            Ok((store::locked_until(conn, &lookup_id, now)?, store::account(conn, &lookup_id)?))
-        })
-        .await?;
-    if let Some(until) = locked_until {
-        let (who, from) = (id.clone(), from.clone());
-        state.db.call(move |conn| store::audit(conn, now, "login", "locked", Some(&who), &from)).await?;
-        return Err(ApiError::Locked { retry_after: seconds_until(now, until) });
+    let lookup = state.store.login_lookup(&id, caller.now_ms).await?;
+    if let Some(until) = lookup.locked_until {
+        state.store.login_refused_locked(&id, &caller).await?;
+        return Err(ApiError::Locked { retry_after: seconds_until(caller.now_ms, until) });
     }
-
-    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let (stored, mobile) = match lookup.account {
+        Some((hash, mobile)) => (Some(hash), Some(mobile)),
+        None => (None, None),
+    };
     let matches = password::verify_async(request.password.clone(), stored).await?;
-    let Some(account) = account.filter(|_| matches) else {
-        let (who, from) = (id.clone(), from.clone());
-        let locked = state
-            .db
-            .call_tx(move |tx| {
-                let locked = store::record_password_failure(tx, &who, now)?;
-                let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
-                store::audit(tx, now, "login", outcome, Some(&who), &from)?;
-                Ok(locked)
-            })
-            .await?;
-        return Err(match locked {
-            Some(until) => ApiError::Locked { retry_after: seconds_until(now, until) },
+    let Some(mobile) = mobile.filter(|_| matches) else {
+        return Err(match state.store.login_failed(&id, &caller).await? {
+            Some(until) => ApiError::Locked { retry_after: seconds_until(caller.now_ms, until) },
             None => ApiError::InvalidCredentials,
         });
     };
-
     let code = secrets::new_code()?;
-    let (who, from_audit, code_for_db) = (id.clone(), from.clone(), code.clone());
-    let challenge_id = state
-        .db
-        .call_tx(move |tx| {
-            store::clear_password_failures(tx, &who)?;
-            let challenge_id = store::new_challenge(tx, &who, &code_for_db, now)?;
-            store::audit(tx, now, "login", "code_sent", Some(&who), &from_audit)?;
-            Ok(challenge_id)
-        })
-        .await?;
-    send_code(&state, &id, &account.mobile, &challenge_id, &code).await?;
-    Ok(challenge(challenge_id, &account.mobile))
-}
-
-enum Verified {
-    Signed(NationalId, IssuedTokens),
-    Invalid,
-    Expired,
-    Wrong(u32),
-    Exhausted,
+    let challenge_id = state.store.begin_challenge(&id, &code, &caller).await?;
+    send_code(&state, &id, &mobile, &challenge_id, &code).await?;
+    Ok(challenge(challenge_id, &mobile))
 }
 
 pub async fn verify(
@@ -155,43 +114,12 @@ pub async fn verify(
     client: Client,
     Json(request): Json<VerifyRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let (from, now) = admit(&state, &client)?;
-    let outcome = state
-        .db
-        .call_tx(move |tx| {
-            let Some(open) = store::open_challenge(tx, &request.challenge_id)? else {
-                store::audit(tx, now, "verify", "unknown_challenge", None, &from)?;
-                return Ok(Verified::Invalid);
-            };
-            let who = open.national_id.clone();
-            let outcome = if open.expires_at <= now {
-                store::audit(tx, now, "verify", "expired", Some(&who), &from)?;
-                Verified::Expired
-            } else {
-                match store::check_code(tx, &request.challenge_id, &open, request.code.expose())? {
-                    CodeCheck::Correct => {
-                        let issued = store::start_session(tx, &who, now)?;
-                        store::audit(tx, now, "verify", "signed_in", Some(&who), &from)?;
-                        Verified::Signed(who, issued)
-                    }
-                    CodeCheck::Wrong { remaining } => {
-                        store::audit(tx, now, "verify", "wrong_code", Some(&who), &from)?;
-                        Verified::Wrong(remaining)
-                    }
-                    CodeCheck::Exhausted => {
-                        store::audit(tx, now, "verify", "too_many_attempts", Some(&who), &from)?;
-                        Verified::Exhausted
-                    }
-                }
-            };
-            Ok(outcome)
-        })
-        .await?;
-    match outcome {
+    let caller = admit(&state, &client)?;
+    match state.store.verify_code(&request.challenge_id, request.code.expose(), &caller).await? {
         Verified::Signed(id, issued) => Ok(tokens(id, issued)),
         Verified::Invalid => Err(ApiError::ChallengeInvalid),
         Verified::Expired => Err(ApiError::CodeExpired),
-        Verified::Wrong(remaining) => Err(ApiError::CodeIncorrect { remaining }),
+        Verified::Wrong { remaining } => Err(ApiError::CodeIncorrect { remaining }),
         Verified::Exhausted => Err(ApiError::TooManyAttempts),
     }
 }
@@ -201,30 +129,16 @@ pub async fn resend(
     client: Client,
     Json(request): Json<ResendRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let (from, now) = admit(&state, &client)?;
+    let caller = admit(&state, &client)?;
     let code = secrets::new_code()?;
-    let (cid, code_for_db) = (request.challenge_id.clone(), code.clone());
-    let sent = state
-        .db
-        .call_tx(move |tx| {
-            let Some(open) = store::open_challenge(tx, &cid)? else {
-                return Ok(Err(ApiError::ChallengeInvalid));
-            };
-            let ready_at = open.last_sent_at + ms(policy::RESEND_COOLDOWN_SECONDS);
-            if now < ready_at {
-                return Ok(Err(ApiError::ResendTooSoon { retry_after: seconds_until(now, ready_at) }));
-            }
-            let Some(account) = store::account(tx, &open.national_id)? else {
-                return Ok(Err(ApiError::ChallengeInvalid));
-            };
-            store::replace_code(tx, &cid, &code_for_db, now)?;
-            store::audit(tx, now, "resend", "code_sent", Some(&open.national_id), &from)?;
-            Ok(Ok((open.national_id, account.mobile)))
-        })
-        .await??;
-    let (id, mobile) = sent;
-    send_code(&state, &id, &mobile, &request.challenge_id, &code).await?;
-    Ok(challenge(request.challenge_id, &mobile))
+    match state.store.resend_code(&request.challenge_id, &code, &caller).await? {
+        Resent::Sent { national_id, mobile } => {
+            send_code(&state, &national_id, &mobile, &request.challenge_id, &code).await?;
+            Ok(challenge(request.challenge_id, &mobile))
+        }
+        Resent::Invalid => Err(ApiError::ChallengeInvalid),
+        Resent::TooSoon { retry_after } => Err(ApiError::ResendTooSoon { retry_after }),
+    }
 }
 
 pub async fn refresh(
@@ -232,23 +146,8 @@ pub async fn refresh(
     client: Client,
     Json(request): Json<RefreshRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let (from, now) = admit(&state, &client)?;
-    let outcome = state
-        .db
-        .call_tx(move |tx| {
-            let outcome = store::refresh(tx, request.refresh_token.expose(), now)?;
-            match &outcome {
-                RefreshOutcome::Rotated(id, _) => store::audit(tx, now, "refresh", "rotated", Some(id), &from)?,
-                RefreshOutcome::Reused(id) => {
-                    tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
-                    store::audit(tx, now, "refresh", "reused_family_revoked", Some(id), &from)?;
-                }
-                RefreshOutcome::Invalid => store::audit(tx, now, "refresh", "invalid", None, &from)?,
-            }
-            Ok(outcome)
-        })
-        .await?;
-    match outcome {
+    let caller = admit(&state, &client)?;
+    match state.store.refresh(request.refresh_token.expose(), &caller).await? {
         RefreshOutcome::Rotated(id, issued) => Ok(tokens(id, issued)),
         RefreshOutcome::Reused(_) => Err(ApiError::SessionRevoked),
         RefreshOutcome::Invalid => Err(ApiError::Unauthenticated),
@@ -260,23 +159,8 @@ pub async fn logout(
     client: Client,
     Json(request): Json<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let from = client.0.ip().to_string();
-    let now = state.clock.now_ms();
-    state
-        .db
-        .call_tx(move |tx| {
-            let who = store::logout(tx, request.refresh_token.expose(), now)?;
-            store::audit(
-                tx,
-                now,
-                "logout",
-                if who.is_some() { "ok" } else { "unknown_token" },
-                who.as_ref(),
-                &from,
-            )?;
-            Ok(())
-        })
-        .await?;
+    let caller = Caller { address: client.0.ip().to_string(), now_ms: state.clock.now_ms() };
+    state.store.logout(request.refresh_token.expose(), &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

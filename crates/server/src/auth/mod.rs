@@ -8,7 +8,6 @@ pub mod policy;
 pub mod rate_limit;
 pub mod secrets;
 pub mod sms;
-pub mod store;
 
-pub use extract::SignedIn;
+pub use extract::{HrOfficer, SignedIn};
 pub use sms::{DevOutbox, NoSmsGateway, SmsGateway};

@@ -22,7 +22,23 @@ pub fn as_of() -> NaiveDate {
 pub struct DemoData {
     pub employees: Vec<EmployeeRecord>,
     pub opportunities: Vec<Opportunity>,
+    /// An HR officer of the first employee's entity (an employee too, with a record).
+    pub hr_officer: EmployeeRecord,
 }
+
+impl DemoData {
+    /// Everyone who gets an account, with their role: the employees, then the HR officer.
+    pub fn accounts(&self) -> impl Iterator<Item = (&EmployeeRecord, masar_protocol::auth::Role)> {
+        use masar_protocol::auth::Role;
+        self.employees
+            .iter()
+            .map(|record| (record, Role::Employee))
+            .chain(std::iter::once((&self.hr_officer, Role::HrOfficer)))
+    }
+}
+
+/// The HR officer's job title in the demo data.
+pub const HR_OFFICER_TITLE: &str = "أخصائي موارد بشرية";
 
 pub fn generate(seed: u64) -> DemoData {
     let mut rng = DemoRng::new(seed);
@@ -38,7 +54,17 @@ pub fn generate(seed: u64) -> DemoData {
         employees.push(record);
     }
     let opportunities = opportunities(&mut rng);
-    DemoData { employees, opportunities }
+    // Drawn last, so the employees and opportunities of a seed stay what they were.
+    let hr_officer = loop {
+        let mut candidate = employee(&mut rng, DEMO_EMPLOYEES);
+        let taken = employees.iter().any(|e| e.profile.national_id == candidate.profile.national_id);
+        if !taken {
+            candidate.profile.entity = employees[0].profile.entity.clone();
+            candidate.profile.job_title = HR_OFFICER_TITLE.into();
+            break candidate;
+        }
+    };
+    DemoData { employees, opportunities, hr_officer }
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use masar_protocol::DemoAccount;
 
+use crate::AppState;
 use crate::error::ApiError;
-use crate::{AppState, store};
 
 pub async fn accounts(State(state): State<AppState>) -> Result<Json<Vec<DemoAccount>>, ApiError> {
-    Ok(Json(state.db.call(|conn| store::demo_accounts(conn)).await?))
+    Ok(Json(state.store.demo_accounts().await?))
 }

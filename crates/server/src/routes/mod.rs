@@ -2,6 +2,7 @@
 
 mod dev;
 mod health;
+mod hr;
 mod record;
 
 use std::time::Duration;
@@ -10,7 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -32,7 +33,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/sync/push", post(crate::sync::handlers::push_handler))
-        .route("/sync/pull", post(crate::sync::handlers::pull_handler));
+        .route("/sync/pull", post(crate::sync::handlers::pull_handler))
+        .route("/hr/employees/{national_id}/record", get(hr::employee_record))
+        .route("/hr/employees/{national_id}/employment", put(hr::update_employment));
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts));
     }

@@ -1,10 +1,7 @@
 //! `/v1/sync/push` and `/v1/sync/pull`: exactly-once application of queued edits, and changes in
 //! server order.
 
-pub mod apply;
 pub mod handlers;
-pub mod pull;
-pub mod push;
 
 /// Most mutations accepted in one push; a client sends more in several pushes.
 pub const MAX_PUSH: usize = 1000;

@@ -1,5 +1,5 @@
-//! The embedded SQLite database: one file in WAL mode, schema migrations at open, and every
-//! query run off the async threads.
+//! The embedded SQLite database: one file in WAL mode with `synchronous=FULL`, schema
+//! migrations at open, and every query run off the async threads.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -11,10 +11,11 @@ use rusqlite_migration::{M, Migrations};
 
 /// The schema, oldest first. Append only: a released migration is never edited.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_records.sql"),
-    include_str!("../migrations/0002_auth.sql"),
-    include_str!("../migrations/0003_sync.sql"),
-    include_str!("../migrations/0004_field_origin.sql"),
+    include_str!("../../migrations/0001_records.sql"),
+    include_str!("../../migrations/0002_auth.sql"),
+    include_str!("../../migrations/0003_sync.sql"),
+    include_str!("../../migrations/0004_field_origin.sql"),
+    include_str!("../../migrations/0005_roles.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -52,7 +53,9 @@ impl Db {
             Connection::open(path).with_context(|| format!("cannot open database {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a push the server acknowledged survives a power cut (NORMAL in WAL mode may lose
+        // the last transactions, which the client would then never resend).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         refuse_newer_schema(&conn)?;
         migrations()

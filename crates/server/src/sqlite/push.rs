@@ -7,21 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::apply::{Actor, apply};
-use crate::auth::store::audit;
-
-#[derive(Debug, thiserror::Error)]
-pub enum PushError {
-    #[error("this client id belongs to another employee")]
-    ForeignClient,
-    #[error(transparent)]
-    Db(#[from] anyhow::Error),
-}
-
-impl From<rusqlite::Error> for PushError {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Db(error.into())
-    }
-}
+use super::auth::audit;
 
 /// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
 fn digest(mutation: &Mutation) -> anyhow::Result<String> {
@@ -36,7 +22,7 @@ pub fn push(
     mutations: &[Mutation],
     now_ms: i64,
     from: &str,
-) -> Result<Vec<MutationResult>, PushError> {
+) -> anyhow::Result<Option<Vec<MutationResult>>> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let owner: Option<(String, u64)> = tx
         .query_row(
@@ -46,7 +32,7 @@ pub fn push(
         )
         .optional()?;
     let mut last = match owner {
-        Some((owner, _)) if owner != employee.as_str() => return Err(PushError::ForeignClient),
+        Some((owner, _)) if owner != employee.as_str() => return Ok(None),
         Some((_, last)) => last,
         None => {
             tx.execute(
@@ -68,9 +54,7 @@ pub fn push(
                 )
                 .optional()?;
             let outcome = match stored {
-                Some((seen, result)) if seen == fingerprint => {
-                    serde_json::from_str(&result).map_err(anyhow::Error::from)?
-                }
+                Some((seen, result)) if seen == fingerprint => serde_json::from_str(&result)?,
                 _ => MutationOutcome::IdReused,
             };
             results.push(MutationResult { id: mutation.id, outcome });
@@ -87,12 +71,7 @@ pub fn push(
         )?;
         tx.execute(
             "INSERT INTO sync_results (client_id, mutation_id, digest, result) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                client_id,
-                mutation.id,
-                fingerprint,
-                serde_json::to_string(&outcome).map_err(anyhow::Error::from)?
-            ],
+            params![client_id, mutation.id, fingerprint, serde_json::to_string(&outcome)?],
         )?;
         let label = match &outcome {
             MutationOutcome::Applied { .. } => "applied",
@@ -109,5 +88,5 @@ pub fn push(
         params![client_id, last],
     )?;
     tx.commit()?;
-    Ok(results)
+    Ok(Some(results))
 }

@@ -1,5 +1,5 @@
-//! Reads and writes of the record tables. Plain functions over a connection or transaction,
-//! so the HTTP handlers, the demo seeder and the tests share them.
+//! Reads and writes of the record tables in SQLite: plain functions over a connection or a
+//! transaction.
 
 use anyhow::Context;
 use masar_protocol::{
@@ -355,17 +355,24 @@ pub fn list_opportunities(conn: &Connection) -> anyhow::Result<Vec<Opportunity>>
     Ok(rows)
 }
 
-/// Every employee, in employee-number order: the demo sign-in hints.
+/// Every account, employees first (in employee-number order), then HR officers: the demo
+/// sign-in hints.
 pub fn demo_accounts(conn: &Connection) -> anyhow::Result<Vec<DemoAccount>> {
     let rows = conn
-        .prepare("SELECT * FROM employees ORDER BY employee_number")?
+        .prepare(
+            "SELECT e.*, a.role FROM employees e JOIN accounts a ON a.national_id = e.national_id
+             ORDER BY a.role = 'hr_officer', e.employee_number",
+        )?
         .query_map([], |row| {
             let national_id: NationalId = wire(row, "national_id")?;
+            let role: String = row.get("role")?;
             Ok(DemoAccount {
                 password: crate::demo::demo_password(&national_id),
                 national_id,
                 name_ar: name(row, "ar")?,
                 job_title: row.get("job_title")?,
+                role: masar_protocol::auth::Role::parse(&role)
+                    .unwrap_or(masar_protocol::auth::Role::Employee),
             })
         })?
         .collect::<Result<Vec<_>, _>>()

@@ -1,30 +1,43 @@
-//! The sign-in tables. Each function is one transaction's worth of work on a connection; the
+//! The sign-in tables in SQLite. Each function is part of one transaction on a connection; the
 //! caller passes the time so tests can move it.
 
 use anyhow::Context;
 use masar_protocol::{NationalId, WireSecret};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::policy::{self, ms};
-use super::secrets::{digest, new_id, new_token, same_digest};
+use crate::auth::policy::{self, ms};
+use crate::auth::secrets::{digest, new_id, new_token, same_digest};
+use crate::storage::{AccessCheck, IssuedTokens, RefreshOutcome, Role};
 
 pub struct Account {
     pub password_hash: String,
     pub mobile: String,
+    pub role: Role,
 }
 
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Account").finish_non_exhaustive()
+        f.debug_struct("Account").field("role", &self.role).finish_non_exhaustive()
     }
+}
+
+fn role(text: &str) -> rusqlite::Result<Role> {
+    Role::parse(text)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, text.to_owned(), rusqlite::types::Type::Text))
 }
 
 pub fn account(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<Account>> {
     Ok(conn
         .query_row(
-            "SELECT password_hash, mobile FROM accounts WHERE national_id = ?1",
+            "SELECT password_hash, mobile, role FROM accounts WHERE national_id = ?1",
             [id.as_str()],
-            |row| Ok(Account { password_hash: row.get(0)?, mobile: row.get(1)? }),
+            |row| {
+                Ok(Account {
+                    password_hash: row.get(0)?,
+                    mobile: row.get(1)?,
+                    role: role(&row.get::<_, String>(2)?)?,
+                })
+            },
         )
         .optional()?)
 }
@@ -34,10 +47,11 @@ pub fn insert_account(
     id: &NationalId,
     password_hash: &str,
     mobile: &str,
+    role: Role,
 ) -> anyhow::Result<()> {
     conn.execute(
-        "INSERT INTO accounts (national_id, password_hash, mobile) VALUES (?1, ?2, ?3)",
-        params![id.as_str(), password_hash, mobile],
+        "INSERT INTO accounts (national_id, password_hash, mobile, role) VALUES (?1, ?2, ?3, ?4)",
+        params![id.as_str(), password_hash, mobile, role.as_str()],
     )?;
     Ok(())
 }
@@ -195,13 +209,6 @@ pub fn close_challenge(conn: &Connection, challenge_id: &str) -> anyhow::Result<
     Ok(())
 }
 
-/// A fresh access + refresh token pair; the secrets are returned, only their hashes stored.
-#[derive(Debug)]
-pub struct IssuedTokens {
-    pub access: WireSecret,
-    pub refresh: WireSecret,
-}
-
 fn issue_in_family(conn: &Connection, family: &str, now_ms: i64) -> anyhow::Result<IssuedTokens> {
     let access = new_token()?;
     let refresh = new_token()?;
@@ -224,15 +231,6 @@ pub fn start_session(conn: &Connection, id: &NationalId, now_ms: i64) -> anyhow:
         params![family, id.as_str(), now_ms],
     )?;
     issue_in_family(conn, &family, now_ms)
-}
-
-#[derive(Debug)]
-pub enum RefreshOutcome {
-    Rotated(NationalId, IssuedTokens),
-    /// Unknown, expired, or of a revoked session.
-    Invalid,
-    /// Used before: the family is now revoked.
-    Reused(NationalId),
 }
 
 pub fn refresh(conn: &Connection, refresh_token: &str, now_ms: i64) -> anyhow::Result<RefreshOutcome> {
@@ -293,27 +291,24 @@ pub fn logout(conn: &Connection, refresh_token: &str, now_ms: i64) -> anyhow::Re
     Ok(NationalId::parse(&id).ok())
 }
 
-#[derive(Debug)]
-pub enum AccessCheck {
-    Valid(NationalId),
-    Expired,
-    Invalid,
-}
-
 pub fn check_access(conn: &Connection, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
-    let row: Option<(i64, Option<i64>, String)> = conn
+    let row: Option<(i64, Option<i64>, String, String)> = conn
         .query_row(
-            "SELECT a.expires_at, f.revoked_at, f.national_id
+            "SELECT a.expires_at, f.revoked_at, f.national_id, c.role
              FROM access_tokens a JOIN token_families f ON f.id = a.family_id
+             JOIN accounts c ON c.national_id = f.national_id
              WHERE a.token_hash = ?1",
             [digest("access", access_token)],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
     Ok(match row {
-        None | Some((_, Some(_), _)) => AccessCheck::Invalid,
-        Some((expires_at, None, _)) if expires_at <= now_ms => AccessCheck::Expired,
-        Some((_, None, id)) => NationalId::parse(&id).map(AccessCheck::Valid).unwrap_or(AccessCheck::Invalid),
+        None | Some((_, Some(_), _, _)) => AccessCheck::Invalid,
+        Some((expires_at, None, _, _)) if expires_at <= now_ms => AccessCheck::Expired,
+        Some((_, None, id, role)) => match (NationalId::parse(&id), Role::parse(&role)) {
+            (Ok(id), Some(role)) => AccessCheck::Valid(id, role),
+            _ => AccessCheck::Invalid,
+        },
     })
 }
 

@@ -9,7 +9,7 @@ use masar_protocol::validate::{self, FieldError};
 use masar_protocol::{EmployeeProfile, NationalId};
 use rusqlite::{Connection, params};
 
-use crate::store;
+use super::records as store;
 
 /// Who asks: an employee (through one sync client, a workstation) may change their contact
 /// data and the English spelling of their name; HR may change everything.

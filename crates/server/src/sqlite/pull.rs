@@ -4,7 +4,7 @@ use masar_protocol::NationalId;
 use masar_protocol::sync::{Change, PullResponse};
 use rusqlite::{Connection, params};
 
-use crate::store;
+use super::records as store;
 
 pub fn pull(
     conn: &Connection,

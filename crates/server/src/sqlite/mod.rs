@@ -1,0 +1,265 @@
+//! The SQLite store: the embedded default, one file. Every method is one transaction on the one
+//! connection, run on the blocking pool.
+
+pub mod apply;
+pub mod auth;
+pub mod db;
+mod hr;
+pub mod pull;
+pub mod push;
+pub mod records;
+
+use async_trait::async_trait;
+use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
+use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
+
+pub use db::Db;
+
+use crate::auth::policy::{self, ms, seconds_until};
+use crate::demo::{DemoData, demo_password};
+use crate::storage::{
+    AccessCheck, Caller, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store, Verified,
+};
+use auth::{CodeCheck, audit};
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    db: Db,
+}
+
+impl SqliteStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// The connection itself, for tests that look at the tables.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool> {
+        // Hashing is slow on purpose: done before the transaction, not inside it.
+        let mut hashed = Vec::new();
+        for (record, role) in data.accounts() {
+            let hash = crate::auth::password::hash(&demo_password(&record.profile.national_id))?;
+            hashed.push((record.clone(), role, hash));
+        }
+        self.db
+            .call_tx(move |tx| {
+                if records::count_employees(tx)? > 0 {
+                    return Ok(false);
+                }
+                for (record, role, hash) in &hashed {
+                    records::insert_record(tx, record)?;
+                    let profile = &record.profile;
+                    auth::insert_account(tx, &profile.national_id, hash, &profile.mobile, *role)?;
+                }
+                for opportunity in &data.opportunities {
+                    records::insert_opportunity(tx, opportunity)?;
+                }
+                tx.execute(
+                    "INSERT INTO server_meta (key, value) VALUES ('demo_seed', ?1)",
+                    [seed.to_string()],
+                )?;
+                Ok(true)
+            })
+            .await
+    }
+
+    async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>> {
+        self.db.call(|conn| records::demo_accounts(conn)).await
+    }
+
+    async fn record(&self, employee: &NationalId) -> anyhow::Result<Option<EmployeeRecord>> {
+        let id = employee.clone();
+        self.db.call(move |conn| records::load_record(conn, &id)).await
+    }
+
+    async fn opportunities(&self) -> anyhow::Result<Vec<Opportunity>> {
+        self.db.call(|conn| records::list_opportunities(conn)).await
+    }
+
+    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
+        let id = id.clone();
+        self.db
+            .call(move |conn| {
+                let locked_until = auth::locked_until(conn, &id, now_ms)?;
+                let account = auth::account(conn, &id)?.map(|a| (a.password_hash, a.mobile));
+                Ok(LoginLookup { locked_until, account })
+            })
+            .await
+    }
+
+    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
+        let (id, caller) = (id.clone(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                let locked = auth::record_password_failure(tx, &id, caller.now_ms)?;
+                let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
+                audit(tx, caller.now_ms, "login", outcome, Some(&id), &caller.address)?;
+                Ok(locked)
+            })
+            .await
+    }
+
+    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
+        let (id, caller) = (id.clone(), caller.clone());
+        self.db
+            .call(move |conn| audit(conn, caller.now_ms, "login", "locked", Some(&id), &caller.address))
+            .await
+    }
+
+    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
+        let (id, code, caller) = (id.clone(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                auth::clear_password_failures(tx, &id)?;
+                let challenge_id = auth::new_challenge(tx, &id, &code, caller.now_ms)?;
+                audit(tx, caller.now_ms, "login", "code_sent", Some(&id), &caller.address)?;
+                Ok(challenge_id)
+            })
+            .await
+    }
+
+    async fn abandon_challenge(
+        &self,
+        challenge_id: &str,
+        id: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<()> {
+        let (challenge_id, id, caller) = (challenge_id.to_owned(), id.clone(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                auth::close_challenge(tx, &challenge_id)?;
+                audit(tx, caller.now_ms, "sms", "failed", Some(&id), "")
+            })
+            .await
+    }
+
+    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
+        let (challenge_id, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                let (now, from) = (caller.now_ms, caller.address.as_str());
+                let Some(open) = auth::open_challenge(tx, &challenge_id)? else {
+                    audit(tx, now, "verify", "unknown_challenge", None, from)?;
+                    return Ok(Verified::Invalid);
+                };
+                let who = open.national_id.clone();
+                if open.expires_at <= now {
+                    audit(tx, now, "verify", "expired", Some(&who), from)?;
+                    return Ok(Verified::Expired);
+                }
+                Ok(match auth::check_code(tx, &challenge_id, &open, &code)? {
+                    CodeCheck::Correct => {
+                        let issued = auth::start_session(tx, &who, now)?;
+                        audit(tx, now, "verify", "signed_in", Some(&who), from)?;
+                        Verified::Signed(who, issued)
+                    }
+                    CodeCheck::Wrong { remaining } => {
+                        audit(tx, now, "verify", "wrong_code", Some(&who), from)?;
+                        Verified::Wrong { remaining }
+                    }
+                    CodeCheck::Exhausted => {
+                        audit(tx, now, "verify", "too_many_attempts", Some(&who), from)?;
+                        Verified::Exhausted
+                    }
+                })
+            })
+            .await
+    }
+
+    async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
+        let (challenge_id, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                let now = caller.now_ms;
+                let Some(open) = auth::open_challenge(tx, &challenge_id)? else { return Ok(Resent::Invalid) };
+                let ready_at = open.last_sent_at + ms(policy::RESEND_COOLDOWN_SECONDS);
+                if now < ready_at {
+                    return Ok(Resent::TooSoon { retry_after: seconds_until(now, ready_at) });
+                }
+                let Some(account) = auth::account(tx, &open.national_id)? else { return Ok(Resent::Invalid) };
+                auth::replace_code(tx, &challenge_id, &code, now)?;
+                audit(tx, now, "resend", "code_sent", Some(&open.national_id), &caller.address)?;
+                Ok(Resent::Sent { national_id: open.national_id, mobile: account.mobile })
+            })
+            .await
+    }
+
+    async fn refresh(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<RefreshOutcome> {
+        let (token, caller) = (refresh_token.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                let (now, from) = (caller.now_ms, caller.address.as_str());
+                let outcome = auth::refresh(tx, &token, now)?;
+                match &outcome {
+                    RefreshOutcome::Rotated(id, _) => audit(tx, now, "refresh", "rotated", Some(id), from)?,
+                    RefreshOutcome::Reused(id) => {
+                        tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
+                        audit(tx, now, "refresh", "reused_family_revoked", Some(id), from)?;
+                    }
+                    RefreshOutcome::Invalid => audit(tx, now, "refresh", "invalid", None, from)?,
+                }
+                Ok(outcome)
+            })
+            .await
+    }
+
+    async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
+        let (token, caller) = (refresh_token.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                let who = auth::logout(tx, &token, caller.now_ms)?;
+                let outcome = if who.is_some() { "ok" } else { "unknown_token" };
+                audit(tx, caller.now_ms, "logout", outcome, who.as_ref(), &caller.address)
+            })
+            .await
+    }
+
+    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
+        let token = access_token.to_owned();
+        self.db.call(move |conn| auth::check_access(conn, &token, now_ms)).await
+    }
+
+    async fn push(
+        &self,
+        employee: &NationalId,
+        client_id: &str,
+        mutations: Vec<Mutation>,
+        caller: &Caller,
+    ) -> Result<Vec<MutationResult>, PushError> {
+        let (employee, client_id, caller) = (employee.clone(), client_id.to_owned(), caller.clone());
+        self.db
+            .call(move |conn| {
+                push::push(conn, &employee, &client_id, &mutations, caller.now_ms, &caller.address)
+            })
+            .await?
+            .ok_or(PushError::ForeignClient)
+    }
+
+    async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse> {
+        let employee = employee.clone();
+        self.db.call(move |conn| pull::pull(conn, &employee, cursor, limit)).await
+    }
+
+    async fn hr_update(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        base_version: u64,
+        body: MutationBody,
+        caller: &Caller,
+    ) -> anyhow::Result<Option<MutationOutcome>> {
+        let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
+        self.db.call(move |conn| hr::update(conn, &officer, &employee, base_version, &body, &caller)).await
+    }
+}
+
+/// The role of an account (tests and the demo hints).
+pub fn role_of(conn: &rusqlite::Connection, id: &NationalId) -> anyhow::Result<Option<Role>> {
+    Ok(auth::account(conn, id)?.map(|account| account.role))
+}

@@ -1,0 +1,175 @@
+//! The server's storage, behind one trait with a method per business transaction. Handlers hold
+//! no SQL: they parse, call one of these, and answer. SQLite ([`crate::sqlite::SqliteStore`]) is
+//! the first implementation; every implementation passes the same story test
+//! (`tests/store_story.rs`).
+//!
+//! What an implementation must guarantee, whatever the database:
+//! - Each method is one transaction: all of it happens or none of it.
+//! - `push` applies a client's mutations exactly once even when several server nodes receive the
+//!   same resend at the same time: it takes an explicit lock on the client's row (SQLite: an
+//!   immediate transaction; PostgreSQL: `SELECT … FOR UPDATE`) before reading its last id, and
+//!   stores each result in the same transaction as its effect.
+//! - `verify_code` and `refresh` lock the challenge / the refresh token's row the same way, so a
+//!   code or a refresh token is accepted once, never twice in a race.
+//! - Nothing relies on the process (no in-memory state): several nodes may share one store.
+
+use async_trait::async_trait;
+pub use masar_protocol::auth::Role;
+use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
+use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireSecret};
+
+use crate::demo::DemoData;
+
+/// Who sent a request: the network address, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub address: String,
+    pub now_ms: i64,
+}
+
+/// What a sign-in's first step finds for a national ID.
+pub struct LoginLookup {
+    /// Until when the ID is locked after wrong passwords.
+    pub locked_until: Option<i64>,
+    /// The stored password hash and the mobile, when the ID has an account.
+    pub account: Option<(String, String)>,
+}
+
+/// The hash is a secret's fingerprint: never printed.
+impl std::fmt::Debug for LoginLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginLookup").field("locked_until", &self.locked_until).finish_non_exhaustive()
+    }
+}
+
+/// A fresh access + refresh token pair; the secrets are returned, only their hashes stored.
+#[derive(Debug)]
+pub struct IssuedTokens {
+    pub access: WireSecret,
+    pub refresh: WireSecret,
+}
+
+#[derive(Debug)]
+pub enum Verified {
+    Signed(NationalId, IssuedTokens),
+    Invalid,
+    Expired,
+    Wrong { remaining: u32 },
+    Exhausted,
+}
+
+#[derive(Debug)]
+pub enum Resent {
+    /// A new code is stored; send it to this mobile.
+    Sent {
+        national_id: NationalId,
+        mobile: String,
+    },
+    Invalid,
+    TooSoon {
+        retry_after: u32,
+    },
+}
+
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    Rotated(NationalId, IssuedTokens),
+    /// Unknown, expired, or of a revoked session.
+    Invalid,
+    /// Used before: the session (the token family) is now revoked.
+    Reused(NationalId),
+}
+
+#[derive(Debug)]
+pub enum AccessCheck {
+    Valid(NationalId, Role),
+    Expired,
+    Invalid,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error("this client id belongs to another employee")]
+    ForeignClient,
+    #[error(transparent)]
+    Storage(#[from] anyhow::Error),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Seeds demo data unless the store already has employees; true when it seeded.
+    async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool>;
+
+    /// Every account with its demo password and role (demo servers only).
+    async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>>;
+
+    async fn record(&self, employee: &NationalId) -> anyhow::Result<Option<EmployeeRecord>>;
+
+    async fn opportunities(&self) -> anyhow::Result<Vec<Opportunity>>;
+
+    // Sign-in.
+
+    /// Step one, before the password is checked: is the ID locked, and its account.
+    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup>;
+
+    /// The password was wrong: counted (and audited); the lock's end when this one locked it.
+    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>>;
+
+    /// A login refused because the ID is locked (audited only).
+    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()>;
+
+    /// The password was right: failures cleared, earlier attempts closed, a new attempt waiting
+    /// for `code`. Returns the attempt's id.
+    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String>;
+
+    /// The code could not be sent: the attempt is closed so it cannot be used blind.
+    async fn abandon_challenge(
+        &self,
+        challenge_id: &str,
+        id: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<()>;
+
+    /// Step two: checks the code; a correct one starts a session (a token family).
+    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified>;
+
+    /// A new code for an open attempt, once the cooldown has passed.
+    async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent>;
+
+    /// Rotates a refresh token; a second use of one revokes its whole session.
+    async fn refresh(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<RefreshOutcome>;
+
+    /// Ends the session of a refresh token.
+    async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()>;
+
+    /// Whose access token this is, and their role.
+    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck>;
+
+    // Sync.
+
+    /// Applies a client's mutations in order, exactly once each (see the module's notes).
+    async fn push(
+        &self,
+        employee: &NationalId,
+        client_id: &str,
+        mutations: Vec<Mutation>,
+        caller: &Caller,
+    ) -> Result<Vec<MutationResult>, PushError>;
+
+    /// Changes after `cursor`, in server order, at most one per record.
+    async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse>;
+
+    // HR.
+
+    /// An HR officer's edit of an employee's data (employment data included); conflicts with a
+    /// change after `base_version` as an employee's edit does. `None` when there is no such
+    /// employee.
+    async fn hr_update(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        base_version: u64,
+        body: MutationBody,
+        caller: &Caller,
+    ) -> anyhow::Result<Option<MutationOutcome>>;
+}

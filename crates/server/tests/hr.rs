@@ -1,0 +1,122 @@
+//! The HR officer's routes: an HR officer's token opens them; an employee's gets 403 with an
+//! Arabic message; an edit of employment data goes through and reaches the employee's pull.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestServer, expect_error};
+use masar_protocol::auth::Role;
+use masar_protocol::sync::{Change, MutationOutcome, PullResponse};
+use masar_protocol::{ApiErrorCode, DemoAccount, EmployeeRecord};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn officer_and_employee(t: &TestServer) -> (DemoAccount, DemoAccount) {
+    let accounts = t.accounts().await;
+    let officer = accounts.iter().find(|a| a.role == Role::HrOfficer).expect("the demo HR officer").clone();
+    let employee = accounts.iter().find(|a| a.role == Role::Employee).expect("an employee").clone();
+    (officer, employee)
+}
+
+async fn put_employment(
+    t: &TestServer,
+    token: &str,
+    employee: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    t.http
+        .put(t.url(&format!("/v1/hr/employees/{employee}/employment")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_employee_is_refused_the_hr_routes_with_403_and_a_reason() {
+    let t = TestServer::start().await;
+    let (_, employee) = officer_and_employee(&t).await;
+    let tokens = t.sign_in(&employee).await;
+    let token = tokens.access_token.expose();
+    let body = json!({ "baseVersion": 1, "entity": "وزارة", "jobTitle": "مدير" });
+    let response = put_employment(&t, token, employee.national_id.as_str(), body).await;
+    let refusal = expect_error(response, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
+    assert!(refusal.message.contains("الموارد البشرية"), "{}", refusal.message);
+    let read = t
+        .http
+        .get(t.url(&format!("/v1/hr/employees/{}/record", employee.national_id)))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(read, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
+    let anonymous = t
+        .http
+        .put(t.url(&format!("/v1/hr/employees/{}/employment", employee.national_id)))
+        .json(&json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y" }))
+        .send()
+        .await
+        .unwrap();
+    expect_error(anonymous, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
+}
+
+#[tokio::test]
+async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_is_a_conflict() {
+    let t = TestServer::start().await;
+    let (officer, employee) = officer_and_employee(&t).await;
+    let hr = t.sign_in(&officer).await;
+    let hr_token = hr.access_token.expose();
+    let id = employee.national_id.as_str();
+
+    let record: EmployeeRecord = t
+        .http
+        .get(t.url(&format!("/v1/hr/employees/{id}/record")))
+        .bearer_auth(hr_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record.profile.national_id, employee.national_id);
+
+    let change = json!({ "baseVersion": 1, "entity": "وزارة المالية", "jobTitle": "مدير إدارة الموازنة" });
+    let applied: MutationOutcome = put_employment(&t, hr_token, id, change).await.json().await.unwrap();
+    assert_eq!(applied, MutationOutcome::Applied { version: 2 });
+
+    let mine = t.sign_in(&employee).await;
+    let pulled: PullResponse = t
+        .http
+        .post(t.url("/v1/sync/pull"))
+        .bearer_auth(mine.access_token.expose())
+        .json(&json!({ "cursor": 0 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let Some(Change::Profile { version, profile, .. }) = pulled.changes.last() else { panic!("{pulled:?}") };
+    assert_eq!((*version, profile.job_title.as_str()), (2, "مدير إدارة الموازنة"));
+
+    // Read at version 1, sent after version 2 changed the same field: a conflict, not a silent
+    // overwrite of the colleague's change.
+    let stale = json!({ "baseVersion": 1, "entity": "وزارة المالية", "jobTitle": "محلل مالي" });
+    let conflict: MutationOutcome = put_employment(&t, hr_token, id, stale).await.json().await.unwrap();
+    let MutationOutcome::Conflict { fields, version, .. } = conflict else { panic!("{conflict:?}") };
+    assert_eq!((fields, version), (vec!["jobTitle".to_owned()], 2));
+
+    let invalid = json!({ "baseVersion": 2, "entity": " ", "jobTitle": "محلل مالي" });
+    let rejected: MutationOutcome = put_employment(&t, hr_token, id, invalid).await.json().await.unwrap();
+    assert!(matches!(rejected, MutationOutcome::Rejected { .. }), "{rejected:?}");
+
+    let nobody = common::stranger_id();
+    let body = json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y" });
+    expect_error(
+        put_employment(&t, hr_token, &nobody, body).await,
+        StatusCode::NOT_FOUND,
+        ApiErrorCode::NotFound,
+    )
+    .await;
+}

@@ -1,0 +1,245 @@
+//! The story every implementation of [`Store`] must pass, told once and run against each store
+//! (SQLite here; PostgreSQL joins with its own `#[tokio::test]` calling [`story`]). It walks the
+//! business transactions in the order the product uses them: seed, sign in (wrong passwords to
+//! a lockout, a code, a resend, tokens, a refresh, a stolen refresh token, sign-out), push
+//! exactly once (a resend, a reused id, a foreign client, an employee's own later edit), an HR
+//! officer's change and the conflict it makes, and the pull that brings it all.
+#![allow(clippy::unwrap_used)]
+
+use masar_protocol::auth::Role;
+use masar_protocol::sync::{
+    Change, ContactUpdate, EmploymentUpdate, Mutation, MutationBody, MutationOutcome, MutationResult,
+};
+use masar_protocol::{EmployeeProfile, NationalAddress};
+use masar_server::auth::password;
+use masar_server::auth::policy::{ACCESS_TOKEN_SECONDS, MAX_PASSWORD_FAILURES, RESEND_COOLDOWN_SECONDS, ms};
+use masar_server::demo::{DemoData, demo_password, generate};
+use masar_server::storage::{AccessCheck, Caller, PushError, RefreshOutcome, Resent, Store, Verified};
+use masar_server::{Db, SqliteStore};
+
+const SEED: u64 = 7;
+const T0: i64 = 1_795_000_000_000;
+
+fn at(now_ms: i64) -> Caller {
+    Caller { address: "127.0.0.1".into(), now_ms }
+}
+
+fn contact(profile: &EmployeeProfile, mobile: &str) -> MutationBody {
+    MutationBody::UpdateContact(ContactUpdate {
+        mobile: mobile.into(),
+        email: profile.email.clone(),
+        address: NationalAddress { ..profile.address.clone() },
+    })
+}
+
+fn mobile_edit(id: u64, base: u64, profile: &EmployeeProfile, mobile: &str) -> Mutation {
+    Mutation { id, base_version: base, fields: vec!["mobile".into()], body: contact(profile, mobile) }
+}
+
+fn outcomes(results: &[MutationResult]) -> Vec<MutationOutcome> {
+    results.iter().map(|r| r.outcome.clone()).collect()
+}
+
+pub async fn story(store: &dyn Store) {
+    let data: DemoData = generate(SEED);
+    assert!(store.seed_if_empty(data.clone(), SEED).await.unwrap());
+    assert!(!store.seed_if_empty(data.clone(), SEED).await.unwrap(), "seeded once, never over data");
+
+    let accounts = store.demo_accounts().await.unwrap();
+    assert_eq!(accounts.len(), data.employees.len() + 1);
+    assert_eq!(accounts.last().map(|a| a.role), Some(Role::HrOfficer));
+    let first = data.employees[0].profile.clone();
+    let second = data.employees[1].profile.clone();
+    let officer = data.hr_officer.profile.national_id.clone();
+
+    sign_in_story(store, &first, &second).await;
+    sync_story(store, &first, &second, &officer).await;
+
+    assert!(!store.opportunities().await.unwrap().is_empty());
+    assert!(
+        store
+            .record(&masar_protocol::NationalId::with_check_digit("111111111").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &EmployeeProfile) {
+    // The account is found and its stored hash checks the demo password.
+    let lookup = store.login_lookup(&first.national_id, T0).await.unwrap();
+    assert_eq!(lookup.locked_until, None);
+    let (hash, mobile) = lookup.account.unwrap();
+    assert!(password::verify(&demo_password(&first.national_id), Some(&hash)));
+    assert_eq!(mobile, first.mobile);
+
+    // Wrong passwords lock the ID at the limit, and only then.
+    for n in 1..MAX_PASSWORD_FAILURES {
+        assert_eq!(store.login_failed(&first.national_id, &at(T0 + i64::from(n))).await.unwrap(), None);
+    }
+    let until = store.login_failed(&first.national_id, &at(T0 + 10)).await.unwrap().unwrap();
+    assert!(until > T0 + 10);
+    assert_eq!(store.login_lookup(&first.national_id, T0 + 11).await.unwrap().locked_until, Some(until));
+    store.login_refused_locked(&first.national_id, &at(T0 + 12)).await.unwrap();
+    assert_eq!(store.login_lookup(&first.national_id, until + 1).await.unwrap().locked_until, None);
+
+    // A code: a wrong one counts, the right one signs in once.
+    let challenge = store.begin_challenge(&second.national_id, "482913", &at(T0)).await.unwrap();
+    let wrong = store.verify_code(&challenge, "000000", &at(T0 + 1)).await.unwrap();
+    assert!(matches!(wrong, Verified::Wrong { remaining: 4 }), "{wrong:?}");
+    let Verified::Signed(who, tokens) = store.verify_code(&challenge, "482913", &at(T0 + 2)).await.unwrap()
+    else {
+        panic!("the right code signs in")
+    };
+    assert_eq!(who, second.national_id);
+    assert!(matches!(store.verify_code(&challenge, "482913", &at(T0 + 3)).await.unwrap(), Verified::Invalid));
+
+    // The access token names the employee and the role, until it expires.
+    let access = tokens.access.expose();
+    let valid = store.check_access(access, T0 + 4).await.unwrap();
+    assert!(
+        matches!(&valid, AccessCheck::Valid(id, Role::Employee) if *id == second.national_id),
+        "{valid:?}"
+    );
+    let expired = T0 + 2 + ms(ACCESS_TOKEN_SECONDS);
+    assert!(matches!(store.check_access(access, expired).await.unwrap(), AccessCheck::Expired));
+    assert!(matches!(store.check_access("not-a-token", T0).await.unwrap(), AccessCheck::Invalid));
+
+    // A refresh rotates; the old refresh token coming back revokes the whole session.
+    let RefreshOutcome::Rotated(_, rotated) =
+        store.refresh(tokens.refresh.expose(), &at(T0 + 5)).await.unwrap()
+    else {
+        panic!("a fresh refresh token rotates")
+    };
+    assert!(matches!(
+        store.check_access(rotated.access.expose(), T0 + 6).await.unwrap(),
+        AccessCheck::Valid(..)
+    ));
+    let stolen = store.refresh(tokens.refresh.expose(), &at(T0 + 7)).await.unwrap();
+    assert!(matches!(stolen, RefreshOutcome::Reused(ref id) if *id == second.national_id), "{stolen:?}");
+    assert!(matches!(
+        store.check_access(rotated.access.expose(), T0 + 8).await.unwrap(),
+        AccessCheck::Invalid
+    ));
+    assert!(matches!(
+        store.refresh(rotated.refresh.expose(), &at(T0 + 9)).await.unwrap(),
+        RefreshOutcome::Invalid
+    ));
+
+    // A resend waits for the cooldown; an abandoned attempt cannot be used.
+    let challenge = store.begin_challenge(&second.national_id, "111111", &at(T0 + 100)).await.unwrap();
+    let soon = store.resend_code(&challenge, "222222", &at(T0 + 101)).await.unwrap();
+    assert!(matches!(soon, Resent::TooSoon { retry_after } if retry_after > 0), "{soon:?}");
+    let later = T0 + 100 + ms(RESEND_COOLDOWN_SECONDS);
+    let sent = store.resend_code(&challenge, "222222", &at(later)).await.unwrap();
+    assert!(matches!(&sent, Resent::Sent { mobile, .. } if *mobile == second.mobile), "{sent:?}");
+    assert!(matches!(
+        store.verify_code(&challenge, "111111", &at(later + 1)).await.unwrap(),
+        Verified::Wrong { .. }
+    ));
+    store.abandon_challenge(&challenge, &second.national_id, &at(later + 2)).await.unwrap();
+    assert!(matches!(
+        store.verify_code(&challenge, "222222", &at(later + 3)).await.unwrap(),
+        Verified::Invalid
+    ));
+
+    // Sign-out ends the session of the refresh token.
+    let challenge = store.begin_challenge(&second.national_id, "333333", &at(later + 10)).await.unwrap();
+    let Verified::Signed(_, tokens) = store.verify_code(&challenge, "333333", &at(later + 11)).await.unwrap()
+    else {
+        panic!("signed in")
+    };
+    store.logout(tokens.refresh.expose(), &at(later + 12)).await.unwrap();
+    assert!(matches!(
+        store.check_access(tokens.access.expose(), later + 13).await.unwrap(),
+        AccessCheck::Invalid
+    ));
+}
+
+async fn sync_story(
+    store: &dyn Store,
+    first: &EmployeeProfile,
+    second: &EmployeeProfile,
+    officer: &masar_protocol::NationalId,
+) {
+    let client = "0123456789abcdef0123456789abcdef";
+    let me = &first.national_id;
+    // Two offline edits of one field on one base: both applied, the last wins.
+    let batch = vec![mobile_edit(1, 1, first, "0555000101"), mobile_edit(2, 1, first, "0555000102")];
+    let results = store.push(me, client, batch.clone(), &at(T0)).await.unwrap();
+    assert_eq!(
+        outcomes(&results),
+        [MutationOutcome::Applied { version: 2 }, MutationOutcome::Applied { version: 3 }]
+    );
+    // The same push again (the answer was lost): the stored results, no second effect.
+    assert_eq!(store.push(me, client, batch, &at(T0 + 1)).await.unwrap(), results);
+    // An id used before for something else is refused, not applied.
+    let reused =
+        store.push(me, client, vec![mobile_edit(2, 3, first, "0555000199")], &at(T0 + 2)).await.unwrap();
+    assert_eq!(outcomes(&reused), [MutationOutcome::IdReused]);
+    // Another employee cannot use this client id.
+    let foreign = store
+        .push(&second.national_id, client, vec![mobile_edit(1, 1, second, "0555000301")], &at(T0 + 3))
+        .await;
+    assert!(matches!(foreign, Err(PushError::ForeignClient)), "{foreign:?}");
+
+    // HR changes the employment data, then the mobile: the employee's edit on the older base
+    // is a conflict on the mobile only.
+    let employment = MutationBody::UpdateEmployment(EmploymentUpdate {
+        entity: first.entity.clone(),
+        job_title: "مدير إدارة".into(),
+    });
+    let hr = store.hr_update(officer, me, 3, employment, &at(T0 + 4)).await.unwrap();
+    assert_eq!(hr, Some(MutationOutcome::Applied { version: 4 }));
+    let hr = store.hr_update(officer, me, 4, contact(first, "0555000400"), &at(T0 + 5)).await.unwrap();
+    assert_eq!(hr, Some(MutationOutcome::Applied { version: 5 }));
+    let late =
+        store.push(me, client, vec![mobile_edit(3, 4, first, "0555000103")], &at(T0 + 6)).await.unwrap();
+    let late = outcomes(&late);
+    let [MutationOutcome::Conflict { fields, server, version }] = &late[..] else { panic!("{late:?}") };
+    assert_eq!(
+        (fields.clone(), server.mobile.as_str(), *version),
+        (vec!["mobile".to_owned()], "+966555000400", 5)
+    );
+    // An employee may not change employment data, whatever the route.
+    let mine = MutationBody::UpdateEmployment(EmploymentUpdate { entity: "x".into(), job_title: "y".into() });
+    let refused = store
+        .push(me, client, vec![Mutation { id: 4, base_version: 5, fields: vec![], body: mine }], &at(T0 + 7))
+        .await
+        .unwrap();
+    assert!(matches!(&outcomes(&refused)[..], [MutationOutcome::Rejected { .. }]), "{refused:?}");
+    assert_eq!(
+        store
+            .hr_update(
+                officer,
+                &masar_protocol::NationalId::with_check_digit("111111111").unwrap(),
+                1,
+                contact(first, "0555000401"),
+                &at(T0)
+            )
+            .await
+            .unwrap(),
+        None
+    );
+
+    // The pull brings the record as it is now, once, in server order.
+    let page = store.pull(me, 0, 100).await.unwrap();
+    let [Change::Profile { version, profile, .. }] = &page.changes[..] else { panic!("{page:?}") };
+    assert_eq!(
+        (*version, profile.mobile.as_str(), profile.job_title.as_str()),
+        (5, "+966555000400", "مدير إدارة")
+    );
+    assert!(!page.has_more && page.cursor > 0);
+    assert!(store.pull(me, page.cursor, 100).await.unwrap().changes.is_empty());
+    let theirs = store.pull(&second.national_id, 0, 100).await.unwrap();
+    let [Change::Profile { version: 1, profile, .. }] = &theirs.changes[..] else { panic!("{theirs:?}") };
+    assert_eq!(profile.national_id, second.national_id, "only their own record, untouched");
+    assert_eq!(store.record(me).await.unwrap().unwrap().profile.mobile, "+966555000400");
+}
+
+#[tokio::test]
+async fn the_sqlite_store_passes_the_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::new(Db::open(&dir.path().join("masar.db")).await.unwrap());
+    story(&store).await;
+}
