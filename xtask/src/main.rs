@@ -1,4 +1,4 @@
-//! `cargo xtask setup | run | test | bindings`: the project's whole set-up, run and test, on a
+//! `cargo xtask setup | run | test | bindings | openapi`: the project's whole set-up, run and test, on a
 //! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
 
 mod bench;
@@ -37,6 +37,8 @@ enum Command {
     E2e { filter: Option<String> },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
+    /// Regenerate the committed OpenAPI description (`crates/server/openapi.json`).
+    Openapi,
     /// The sync fault tests at scale: N randomized scenarios through the fault proxy, and N/10
     /// rounds of a client killed with SIGKILL at random moments.
     Soak {
@@ -86,6 +88,10 @@ fn main() -> Result<()> {
             .cargo(&["test", "-p", "masar-desktop", "--lib", "bindings"])
             .env("MASAR_UPDATE_BINDINGS", "1")
             .status_ok(),
+        Command::Openapi => ws
+            .cargo(&["test", "-p", "masar-server", "--test", "openapi"])
+            .env("MASAR_UPDATE_OPENAPI", "1")
+            .status_ok(),
     }
 }
 
@@ -121,6 +127,12 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             // `cargo test` runs; `cargo xtask soak` runs far more.
             .env("MASAR_SOAK", "20")
             .env("MASAR_CRASH_ROUNDS", "20")
+            .status_ok()
+    })?;
+    ws.stage("OpenAPI description (openapi-spec-validator)", || {
+        std::process::Command::new("python3")
+            .args(["-m", "openapi_spec_validator"])
+            .arg(ws.root.join("crates/server/openapi.json"))
             .status_ok()
     })?;
     if with_e2e {

@@ -29,13 +29,33 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     "imagemagick",
     "fonts-hosny-amiri",
+    "python3-pip",
 ];
+
+/// The standard validator the published OpenAPI description is checked with (PyPI).
+const OPENAPI_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 
 pub fn run(ws: &Workspace) -> Result<()> {
     install_apt_packages()?;
     install_npm_packages(ws)?;
     install_tauri_driver(ws)?;
+    install_openapi_validator()?;
     Ok(())
+}
+
+fn install_openapi_validator() -> Result<()> {
+    let present = Command::new("python3")
+        .args(["-c", "import openapi_spec_validator"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if present {
+        return Ok(());
+    }
+    println!("installing {OPENAPI_VALIDATOR}");
+    Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "--break-system-packages", OPENAPI_VALIDATOR])
+        .status_ok()
+        .context("cannot install the OpenAPI validator")
 }
 
 fn installed(package: &str) -> bool {

@@ -7,6 +7,7 @@ use crate::{NationalId, PersonName};
 
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     /// Always `masar-server`; lets the client tell our server from any other web server on the port.
@@ -22,6 +23,7 @@ pub const SERVICE_NAME: &str = "masar-server";
 
 /// Stable error codes in the body of every non-2xx answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApiErrorCode {
     BadRequest,
@@ -56,6 +58,7 @@ pub enum ApiErrorCode {
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiErrorBody {
     pub code: ApiErrorCode,
@@ -68,6 +71,7 @@ pub struct ApiErrorBody {
 
 /// `GET /v1/dev/accounts` (demo mode only): who can be tried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoAccount {
     pub national_id: NationalId,

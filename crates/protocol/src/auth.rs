@@ -7,6 +7,7 @@ use crate::{NationalId, WireSecret};
 
 /// `POST /v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
     /// As typed: the server normalises and validates it.
@@ -16,6 +17,7 @@ pub struct LoginRequest {
 
 /// A verification code is on its way: the answer of `login` and `resend`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Challenge {
     pub challenge_id: String,
@@ -27,6 +29,7 @@ pub struct Challenge {
 
 /// `POST /v1/auth/verify`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyRequest {
     pub challenge_id: String,
@@ -35,6 +38,7 @@ pub struct VerifyRequest {
 
 /// `POST /v1/auth/resend`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResendRequest {
     pub challenge_id: String,
@@ -42,6 +46,7 @@ pub struct ResendRequest {
 
 /// `POST /v1/auth/refresh` and `POST /v1/auth/logout`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
     pub refresh_token: WireSecret,
@@ -49,6 +54,7 @@ pub struct RefreshRequest {
 
 /// A signed-in session: a short access token and a rotating refresh token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Tokens {
     pub national_id: NationalId,
@@ -60,6 +66,7 @@ pub struct Tokens {
 
 /// `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DevSms {
     pub national_id: NationalId,
@@ -70,6 +77,7 @@ pub struct DevSms {
 
 /// What an account may do on the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees and edits their own data.

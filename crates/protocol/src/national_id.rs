@@ -13,6 +13,21 @@ use crate::digits::normalize_digits;
 #[specta(transparent)]
 pub struct NationalId(String);
 
+/// Ten digits, 1 (citizen) or 2 (resident) first, the last a Luhn check digit.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for NationalId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[12][0-9]{9}$"))
+            .description(Some("National ID (1…) or Iqama number (2…): ten digits with a Luhn check digit."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for NationalId {}
+
 /// Why a text is not a national ID. The UI turns each case into its own message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NationalIdError {

@@ -9,6 +9,7 @@ use crate::NationalId;
 
 /// A four-part name as written on Saudi documents: given name, father, grandfather, family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PersonName {
     pub first: String,
@@ -30,6 +31,7 @@ impl PersonName {
 
 /// العنوان الوطني.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NationalAddress {
     /// Four digits.
@@ -44,6 +46,7 @@ pub struct NationalAddress {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Male,
@@ -52,6 +55,7 @@ pub enum Gender {
 
 /// Personal, employment and contact data of one employee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeProfile {
     pub national_id: NationalId,
@@ -77,6 +81,7 @@ pub struct EmployeeProfile {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EmploymentEventKind {
     Appointment,
@@ -90,6 +95,7 @@ pub enum EmploymentEventKind {
 
 /// One decision in the employment record (السجل الوظيفي).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EmploymentEvent {
     pub kind: EmploymentEventKind,
@@ -105,6 +111,7 @@ pub struct EmploymentEvent {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QualificationLevel {
     Secondary,
@@ -116,6 +123,7 @@ pub enum QualificationLevel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StudyMode {
     /// انتظام.
@@ -127,6 +135,7 @@ pub enum StudyMode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QualificationStatus {
     UnderReview,
@@ -135,6 +144,7 @@ pub enum QualificationStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     Excellent,
@@ -145,6 +155,7 @@ pub enum Grade {
 
 /// Ministry of Education equivalency of a foreign degree (معادلة الشهادة).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Equivalency {
     pub number: String,
@@ -152,6 +163,7 @@ pub struct Equivalency {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Qualification {
     pub id: String,
@@ -173,6 +185,7 @@ pub struct Qualification {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionStatus {
     InProgress,
@@ -183,6 +196,7 @@ pub enum TransactionStatus {
 /// An administrative transaction (معاملة إدارية), looked up by incoming number or by
 /// registration number + date + entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AdminTransaction {
     pub incoming_number: String,
@@ -195,6 +209,7 @@ pub struct AdminTransaction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SickLeaveStatus {
     Approved,
@@ -204,6 +219,7 @@ pub enum SickLeaveStatus {
 
 /// A sick-leave report issued through the Ministry of Health.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SickLeave {
     /// `GSL` followed by digits.
@@ -219,6 +235,7 @@ pub struct SickLeave {
 
 /// Everything Masar keeps about one employee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeRecord {
     pub profile: EmployeeProfile,
@@ -230,6 +247,7 @@ pub struct EmployeeRecord {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpportunityKind {
     Training,
@@ -238,6 +256,7 @@ pub enum OpportunityKind {
 
 /// A training course or scholarship open to government employees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Opportunity {
     pub id: String,

@@ -10,6 +10,21 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 #[serde(transparent)]
 pub struct WireSecret(String);
 
+/// A secret string (a password, a code, a token): `format: password`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WireSecret {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WireSecret {}
+
 impl WireSecret {
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())

@@ -8,6 +8,7 @@ use crate::validate::{FieldError, FieldProblem};
 
 /// What an edit does. The server decides which fields an employee may change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum MutationBody {
     /// بيانات التواصل: mobile, e-mail, national address.
@@ -19,6 +20,7 @@ pub enum MutationBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactUpdate {
     pub mobile: String,
@@ -27,12 +29,14 @@ pub struct ContactUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalUpdate {
     pub name_en: PersonName,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EmploymentUpdate {
     pub entity: String,
@@ -42,6 +46,7 @@ pub struct EmploymentUpdate {
 /// One queued edit. `id` increases per client; `base_version` is the record version the edit
 /// was made on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Mutation {
     pub id: u64,
@@ -57,6 +62,7 @@ pub struct Mutation {
 
 /// `POST /v1/sync/push`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushRequest {
     /// Random per installation and employee; 32 hex characters.
@@ -67,6 +73,7 @@ pub struct PushRequest {
 /// The outcome of one mutation. A business "no" is an outcome, never an HTTP error, so it never
 /// blocks the mutations after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum MutationOutcome {
     Applied {
@@ -87,6 +94,7 @@ pub enum MutationOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MutationResult {
     pub id: u64,
@@ -95,6 +103,7 @@ pub struct MutationResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,
@@ -102,6 +111,7 @@ pub struct PushResponse {
 
 /// `POST /v1/sync/pull`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PullRequest {
     pub cursor: u64,
@@ -111,6 +121,7 @@ pub struct PullRequest {
 
 /// A record as it is now on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Change {
     Profile { seq: u64, version: u64, profile: EmployeeProfile },
@@ -125,6 +136,7 @@ impl Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PullResponse {
     /// In server order (by sequence number), at most one per record.

@@ -9,6 +9,7 @@ use crate::record::{NationalAddress, PersonName};
 /// What is wrong with a field, as a stable code: the sentence is the app's to say, in the
 /// employee's language (the UI's catalogs hold one per code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldProblem {
     /// Empty.
@@ -30,6 +31,7 @@ pub enum FieldProblem {
 
 /// One field's problem: which field, which rule, and the rule's number if it has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     /// The field's wire name, e.g. `mobile` or `address.postalCode`.

@@ -79,6 +79,14 @@ async fn send_code(
     Ok(())
 }
 
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "The password is right: a code is sent by SMS", body = Challenge),
+        (status = 401, description = "Refused; the code says why", body = masar_protocol::ApiErrorBody),
+        (status = 429, description = "Too many requests; Retry-After says when", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Locked after wrong passwords", body = masar_protocol::ApiErrorBody),
+        (status = 503, description = "The SMS could not be sent", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     client: Client,
@@ -109,6 +117,13 @@ pub async fn login(
     Ok(challenge(challenge_id, &mobile))
 }
 
+#[utoipa::path(post, path = "/v1/auth/verify", tag = "auth", request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Signed in", body = Tokens),
+        (status = 401, description = "Refused; the code says why", body = masar_protocol::ApiErrorBody),
+        (status = 429, description = "Too many requests; Retry-After says when", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Too many wrong codes: start again", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn verify(
     State(state): State<AppState>,
     client: Client,
@@ -124,6 +139,12 @@ pub async fn verify(
     }
 }
 
+#[utoipa::path(post, path = "/v1/auth/resend", tag = "auth", request_body = ResendRequest,
+    responses(
+        (status = 200, description = "A new code is sent", body = Challenge),
+        (status = 401, description = "Refused; the code says why", body = masar_protocol::ApiErrorBody),
+        (status = 429, description = "Too many requests; Retry-After says when", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn resend(
     State(state): State<AppState>,
     client: Client,
@@ -141,6 +162,12 @@ pub async fn resend(
     }
 }
 
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair; the refresh token sent is used up", body = Tokens),
+        (status = 401, description = "Refused; the code says why", body = masar_protocol::ApiErrorBody),
+        (status = 429, description = "Too many requests; Retry-After says when", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn refresh(
     State(state): State<AppState>,
     client: Client,
@@ -154,6 +181,8 @@ pub async fn refresh(
     }
 }
 
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "The session of the refresh token is ended")))]
 pub async fn logout(
     State(state): State<AppState>,
     client: Client,
@@ -164,12 +193,16 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SmsQuery {
+    /// The employee's national ID.
     national_id: String,
 }
 
 /// The dev outbox: what the demo phone shows.
+#[utoipa::path(get, path = "/v1/dev/sms", tag = "demo", params(SmsQuery),
+    responses((status = 200, description = "Dev outbox only: the SMS sent to this employee, newest last", body = Vec<DevSms>)))]
 pub async fn dev_sms(
     State(state): State<AppState>,
     Query(query): Query<SmsQuery>,

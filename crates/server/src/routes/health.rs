@@ -5,6 +5,8 @@ use masar_protocol::api::SERVICE_NAME;
 
 use crate::AppState;
 
+#[utoipa::path(get, path = "/v1/health", tag = "service",
+    responses((status = 200, description = "The server answers", body = masar_protocol::Health)))]
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
     Json(Health {
         service: SERVICE_NAME.into(),

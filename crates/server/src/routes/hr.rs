@@ -14,6 +14,13 @@ use crate::error::ApiError;
 use crate::storage::Caller;
 
 /// An employee's record, as HR sees it (to edit it on the current version).
+#[utoipa::path(get, path = "/v1/hr/employees/{national_id}/record", tag = "hr", security(("access_token" = [])),
+    params(("national_id" = String, Path, description = "The employee's national ID")),
+    responses(
+        (status = 200, description = "The employee's record", body = masar_protocol::EmployeeRecord),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn employee_record(
     State(state): State<AppState>,
     _officer: HrOfficer,
@@ -25,6 +32,14 @@ pub async fn employee_record(
 
 /// HR changes an employee's employment data (entity, job title). A change made on the record
 /// since `baseVersion` to the same field is a conflict, as for an employee's edit.
+#[utoipa::path(put, path = "/v1/hr/employees/{national_id}/employment", tag = "hr", security(("access_token" = [])),
+    params(("national_id" = String, Path, description = "The employee's national ID")),
+    request_body = EmploymentChange,
+    responses(
+        (status = 200, description = "Applied, rejected (per field) or in conflict with a change since the base version", body = MutationOutcome),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn update_employment(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,

@@ -3,6 +3,7 @@
 mod dev;
 mod health;
 mod hr;
+pub mod openapi;
 mod record;
 
 use std::time::Duration;
@@ -25,6 +26,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     let mut v1 = Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::document))
         .route("/me/record", get(record::my_record))
         .route("/opportunities", get(record::opportunities))
         .route("/auth/login", post(auth::login))

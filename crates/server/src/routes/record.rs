@@ -8,6 +8,11 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
 
+#[utoipa::path(get, path = "/v1/me/record", tag = "records", security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The signed-in employee's whole record", body = EmployeeRecord),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn my_record(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -15,6 +20,11 @@ pub async fn my_record(
     state.store.record(&signed_in.national_id).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
+#[utoipa::path(get, path = "/v1/opportunities", tag = "records", security(("access_token" = [])),
+    responses(
+        (status = 200, description = "Training and scholarship opportunities", body = Vec<Opportunity>),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn opportunities(
     State(state): State<AppState>,
     _signed_in: SignedIn,

@@ -14,6 +14,12 @@ fn valid_client_id(id: &str) -> bool {
     (16..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("access_token" = [])), request_body = PushRequest,
+    responses(
+        (status = 200, description = "One result per mutation, in order; each applied exactly once", body = PushResponse),
+        (status = 400, description = "A bad client id or too many mutations", body = masar_protocol::ApiErrorBody),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn push_handler(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -39,6 +45,11 @@ pub async fn push_handler(
     Ok(Json(PushResponse { results }))
 }
 
+#[utoipa::path(post, path = "/v1/sync/pull", tag = "sync", security(("access_token" = [])), request_body = PullRequest,
+    responses(
+        (status = 200, description = "Changes after the cursor, in server order", body = PullResponse),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
 pub async fn pull_handler(
     State(state): State<AppState>,
     signed_in: SignedIn,

@@ -1,0 +1,72 @@
+//! `GET /v1/openapi.json`: the API described in OpenAPI 3.1, generated from the same Rust types
+//! and handlers the server runs (utoipa), so standard API tools and integrators can use it. A
+//! test compares it with the committed `crates/server/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Masar API",
+        description = "The Masar back end and identity provider that Masar Desktop talks to: sign-in \
+            (password, then an SMS code), the employee's record, sync of edits (exactly once), HR.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        super::health::health,
+        super::record::my_record,
+        super::record::opportunities,
+        crate::auth::handlers::login,
+        crate::auth::handlers::verify,
+        crate::auth::handlers::resend,
+        crate::auth::handlers::refresh,
+        crate::auth::handlers::logout,
+        crate::sync::handlers::push_handler,
+        crate::sync::handlers::pull_handler,
+        super::hr::employee_record,
+        super::hr::update_employment,
+        super::dev::accounts,
+        crate::auth::handlers::dev_sms,
+        document,
+    ),
+    components(schemas(masar_protocol::ApiErrorCode, masar_protocol::auth::Role)),
+    modifiers(&AccessToken),
+    tags(
+        (name = "service", description = "Health and this description"),
+        (name = "auth", description = "Sign-in: national ID + password, an SMS code, rotating tokens"),
+        (name = "records", description = "The signed-in employee's data"),
+        (name = "sync", description = "Queued edits in, changes out"),
+        (name = "hr", description = "HR officers only"),
+        (name = "demo", description = "Demo servers only"),
+    ),
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+/// The bearer access token of `/v1/auth/verify` and `/v1/auth/refresh`.
+#[derive(Debug)]
+struct AccessToken;
+
+impl Modify for AccessToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "access_token",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The description as the server publishes it.
+pub fn document_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+}
+
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "service",
+    responses((status = 200, description = "This API in OpenAPI 3.1", content_type = "application/json")))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
