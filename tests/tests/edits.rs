@@ -136,6 +136,78 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
     app.close().await
 }
 
+/// Offline, the employee changes the mobile, notices a typo and changes it again: both edits
+/// carry the same base version. When the network returns both are applied, the last one wins,
+/// and the form says «تمت المزامنة», never «تعارض» (the first edit is the employee's own).
+#[tokio::test]
+async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first_one() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app =
+        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
+            .await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.wait_for("[data-testid='contact-value-mobile']").await?;
+
+    server.kill()?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.submit_mobile("0555000711").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555000711").await?;
+    app.submit_mobile("0555000712").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555000712").await?;
+    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.screenshot("contact-corrected-offline-ar").await?;
+
+    let server = server.start_again()?;
+    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    assert!(app.find("[data-testid=conflict-mine]").await.is_err(), "no conflict panel");
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555000712").await?;
+    app.screenshot("contact-corrected-synced-ar").await?;
+    app.close().await?;
+    let db = rusqlite::Connection::open(server.database())?;
+    let (mobile, version): (String, u64) = db.query_row(
+        "SELECT mobile, version FROM employees WHERE national_id = ?1",
+        [account.national_id.as_str()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    assert_eq!((mobile.as_str(), version), ("+966555000712", 3), "both applied, the last one wins");
+    Ok(())
+}
+
+/// In English, the app's own checks and the server's refusals speak English: a wrong password
+/// on the sign-in form, an invalid mobile next to its field.
+#[tokio::test]
+async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+    app.click("[data-testid=language-toggle]").await?;
+    app.wait_for("html[dir=ltr]").await?;
+
+    app.submit_password(account.national_id.as_str(), "not-the-password").await?;
+    let refusal = app.wait_for("[data-testid=sign-in-error]").await?.text().await?;
+    assert_eq!(refusal, "The national ID or the password is not correct.");
+
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-mobile']", "0412345678").await?;
+    app.type_into("[data-testid='contact-address.postalCode']", "1173").await?;
+    app.click("[data-testid=contact-terms]").await?;
+    app.click("[data-testid=contact-submit]").await?;
+    let mobile = app.wait_for("[data-testid='contact-mobile-error']").await?.text().await?;
+    assert_eq!(mobile, "The mobile number is not valid. Write it as 05XXXXXXXX.");
+    let postal = app.text("[data-testid='contact-address.postalCode-error']").await?;
+    assert_eq!(postal, "Postal code has 5 digits.");
+    let field = app.find("[data-testid='contact-mobile']").await?;
+    assert_eq!(field.attr("aria-invalid").await?.as_deref(), Some("true"));
+    app.screenshot("contact-bad-input-en").await?;
+    app.close().await
+}
+
 /// The employee's English given name as the server has it.
 async fn server_english_first(
     server: &Server,
