@@ -39,6 +39,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::unsent_work,
         ])
         .events(collect_events![events::ConnectionChanged, events::SyncChanged])
+        // The field registry (wire name, form, who may edit), so the forms come from one list.
+        .typ::<masar_protocol::fields::FieldInfo>()
+        .constant("FIELDS", masar_protocol::fields::field_infos())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod digits;
+pub mod fields;
 pub mod hr;
 pub mod national_id;
 pub mod record;

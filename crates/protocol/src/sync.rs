@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fields::{self, Editor, Field, Section};
 use crate::record::{EmployeeProfile, NationalAddress, PersonName};
 use crate::validate::{FieldError, FieldProblem};
 
@@ -146,112 +147,98 @@ pub struct PullResponse {
     pub has_more: bool,
 }
 
-/// The checks the server makes before applying `body`, for the app to run first. Employment data
-/// is HR's to change: an employee's edit of it is refused here already.
-pub fn check(body: &MutationBody) -> Result<(), Vec<FieldError>> {
-    use crate::validate;
-    match body {
-        MutationBody::UpdateContact(update) => {
-            let mut errors = Vec::new();
-            if let Err(error) = validate::mobile(&update.mobile) {
-                errors.push(error);
-            }
-            if let Err(error) = validate::email(&update.email) {
-                errors.push(error);
-            }
-            if let Err(mut more) = validate::address(&update.address) {
-                errors.append(&mut more);
-            }
-            if errors.is_empty() { Ok(()) } else { Err(errors) }
+impl MutationBody {
+    /// The form this edit comes from.
+    pub fn section(&self) -> Section {
+        match self {
+            Self::UpdateContact(_) => Section::Contact,
+            Self::UpdatePersonal(_) => Section::Personal,
+            Self::UpdateEmployment(_) => Section::Employment,
         }
-        MutationBody::UpdatePersonal(update) => validate::latin_name(&update.name_en).map(drop),
-        MutationBody::UpdateEmployment(_) => Err(hr_only()),
     }
+
+    /// Every value the edit sets, by wire name (as typed, before the rules normalise it).
+    pub fn values(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Self::UpdateContact(u) => vec![
+                ("mobile", u.mobile.as_str()),
+                ("email", u.email.as_str()),
+                ("address.buildingNumber", u.address.building_number.as_str()),
+                ("address.street", u.address.street.as_str()),
+                ("address.district", u.address.district.as_str()),
+                ("address.city", u.address.city.as_str()),
+                ("address.postalCode", u.address.postal_code.as_str()),
+                ("address.additionalNumber", u.address.additional_number.as_str()),
+            ],
+            Self::UpdatePersonal(u) => vec![
+                ("nameEn.first", u.name_en.first.as_str()),
+                ("nameEn.father", u.name_en.father.as_str()),
+                ("nameEn.grandfather", u.name_en.grandfather.as_str()),
+                ("nameEn.family", u.name_en.family.as_str()),
+            ],
+            Self::UpdateEmployment(u) => {
+                vec![("entity", u.entity.as_str()), ("jobTitle", u.job_title.as_str())]
+            }
+        }
+    }
+
+    /// Each value checked by its field's rule: the values as stored, or every problem.
+    pub fn checked(&self) -> Result<Vec<(&'static Field, String)>, Vec<FieldError>> {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        for (wire, raw) in self.values() {
+            let Some(field) = fields::field(wire) else { continue };
+            match field.rule.check(wire, raw) {
+                Ok(value) => values.push((field, value)),
+                Err(error) => errors.push(error),
+            }
+        }
+        if errors.is_empty() { Ok(values) } else { Err(errors) }
+    }
+}
+
+/// The checks the server makes before applying an employee's `body`, for the app to run first.
+/// A field only HR changes is refused here already.
+pub fn check(body: &MutationBody) -> Result<(), Vec<FieldError>> {
+    let hr_only: Vec<FieldError> = body
+        .values()
+        .into_iter()
+        .filter(|(wire, _)| fields::field(wire).is_some_and(|f| f.editor == Editor::Hr))
+        .map(|(wire, _)| FieldError::new(wire, FieldProblem::HrOnly))
+        .collect();
+    if !hr_only.is_empty() {
+        return Err(hr_only);
+    }
+    body.checked().map(drop)
 }
 
 /// Why an employee's edit of employment data is refused: HR changes it.
 pub fn hr_only() -> Vec<FieldError> {
-    vec![FieldError::new("entity", FieldProblem::HrOnly), FieldError::new("jobTitle", FieldProblem::HrOnly)]
+    check(&MutationBody::UpdateEmployment(EmploymentUpdate {
+        entity: String::new(),
+        job_title: String::new(),
+    }))
+    .err()
+    .unwrap_or_default()
 }
 
 /// The wire names of the fields a mutation sets.
-pub fn field_names(body: &MutationBody) -> &'static [&'static str] {
-    match body {
-        MutationBody::UpdateContact(_) => &[
-            "mobile",
-            "email",
-            "address.buildingNumber",
-            "address.street",
-            "address.district",
-            "address.city",
-            "address.postalCode",
-            "address.additionalNumber",
-        ],
-        MutationBody::UpdatePersonal(_) => {
-            &["nameEn.first", "nameEn.father", "nameEn.grandfather", "nameEn.family"]
-        }
-        MutationBody::UpdateEmployment(_) => &["entity", "jobTitle"],
-    }
+pub fn field_names(body: &MutationBody) -> Vec<&'static str> {
+    body.values().into_iter().map(|(wire, _)| wire).collect()
 }
 
 /// The profile as it will be once `body` is applied (the app shows queued edits this way until
 /// the server confirms them). Values are normalised as the server does; invalid ones are skipped.
 pub fn overlay(profile: &EmployeeProfile, body: &MutationBody, touched: &[String]) -> EmployeeProfile {
-    use crate::validate;
     let mut next = profile.clone();
     let wanted = |field: &str| touched.is_empty() || touched.iter().any(|t| t == field);
-    match body {
-        MutationBody::UpdateContact(update) => {
-            if wanted("mobile")
-                && let Ok(mobile) = validate::mobile(&update.mobile)
-            {
-                next.mobile = mobile;
-            }
-            if wanted("email")
-                && let Ok(email) = validate::email(&update.email)
-            {
-                next.email = email;
-            }
-            if let Ok(address) = validate::address(&update.address) {
-                let a = &mut next.address;
-                if wanted("address.buildingNumber") {
-                    a.building_number = address.building_number;
-                }
-                if wanted("address.street") {
-                    a.street = address.street;
-                }
-                if wanted("address.district") {
-                    a.district = address.district;
-                }
-                if wanted("address.city") {
-                    a.city = address.city;
-                }
-                if wanted("address.postalCode") {
-                    a.postal_code = address.postal_code;
-                }
-                if wanted("address.additionalNumber") {
-                    a.additional_number = address.additional_number;
-                }
-            }
+    for (wire, raw) in body.values() {
+        let Some(field) = fields::field(wire) else { continue };
+        if wanted(wire)
+            && let Ok(value) = field.rule.check(wire, raw)
+        {
+            *(field.slot)(&mut next) = value;
         }
-        MutationBody::UpdatePersonal(update) => {
-            if let Ok(name) = validate::latin_name(&update.name_en) {
-                let n = &mut next.name_en;
-                if wanted("nameEn.first") {
-                    n.first = name.first;
-                }
-                if wanted("nameEn.father") {
-                    n.father = name.father;
-                }
-                if wanted("nameEn.grandfather") {
-                    n.grandfather = name.grandfather;
-                }
-                if wanted("nameEn.family") {
-                    n.family = name.family;
-                }
-            }
-        }
-        MutationBody::UpdateEmployment(_) => {}
     }
     next
 }

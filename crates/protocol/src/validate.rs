@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::digits::normalize_digits;
-use crate::record::{NationalAddress, PersonName};
 
 /// What is wrong with a field, as a stable code: the sentence is the app's to say, in the
 /// employee's language (the UI's catalogs hold one per code).
@@ -84,7 +83,8 @@ pub fn email(input: &str) -> Result<String, FieldError> {
     if valid { Ok(email) } else { Err(FieldError::new("email", FieldProblem::EmailFormat)) }
 }
 
-fn digits_field(field: &str, input: &str, count: usize) -> Result<String, FieldError> {
+/// Exactly `count` digits (Eastern digits accepted), as ASCII digits.
+pub fn digits(field: &str, input: &str, count: usize) -> Result<String, FieldError> {
     let value = normalize_digits(input);
     if value.len() == count && value.chars().all(|c| c.is_ascii_digit()) {
         Ok(value)
@@ -109,55 +109,11 @@ pub fn text(field: &str, input: &str) -> Result<String, FieldError> {
     Ok(value.to_owned())
 }
 
-/// Every part of a national address, normalised; all problems at once.
-pub fn address(input: &NationalAddress) -> Result<NationalAddress, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut take = |result: Result<String, FieldError>| match result {
-        Ok(value) => value,
-        Err(error) => {
-            errors.push(error);
-            String::new()
-        }
-    };
-    let address = NationalAddress {
-        building_number: take(digits_field("address.buildingNumber", &input.building_number, 4)),
-        street: take(text("address.street", &input.street)),
-        district: take(text("address.district", &input.district)),
-        city: take(text("address.city", &input.city)),
-        postal_code: take(digits_field("address.postalCode", &input.postal_code, 5)),
-        additional_number: take(digits_field("address.additionalNumber", &input.additional_number, 4)),
-    };
-    if errors.is_empty() { Ok(address) } else { Err(errors) }
-}
-
-/// A person's name in Latin letters (the English spelling an employee may correct).
-pub fn latin_name(input: &PersonName) -> Result<PersonName, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut part = |field: &str, value: &str| {
-        let checked = text(field, value).and_then(|v| {
-            if v.chars().all(|c| c.is_ascii_alphabetic() || " -'".contains(c)) {
-                Ok(v)
-            } else {
-                Err(FieldError::new(field, FieldProblem::LatinLetters))
-            }
-        });
-        checked.unwrap_or_else(|error| {
-            errors.push(error);
-            String::new()
-        })
-    };
-    let name = PersonName {
-        first: part("nameEn.first", &input.first),
-        father: part("nameEn.father", &input.father),
-        grandfather: part("nameEn.grandfather", &input.grandfather),
-        family: part("nameEn.family", &input.family),
-    };
-    if errors.is_empty() { Ok(name) } else { Err(errors) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{NationalAddress, PersonName};
+    use crate::sync::{ContactUpdate, MutationBody, PersonalUpdate};
 
     #[test]
     fn mobiles_in_every_usual_form_become_e164() {
@@ -179,6 +135,14 @@ mod tests {
         }
     }
 
+    fn contact(address: NationalAddress) -> MutationBody {
+        MutationBody::UpdateContact(ContactUpdate {
+            mobile: "0512345678".into(),
+            email: "a@b.sa".into(),
+            address,
+        })
+    }
+
     fn good_address() -> NationalAddress {
         NationalAddress {
             building_number: "٤٧١٩".into(),
@@ -192,16 +156,17 @@ mod tests {
 
     #[test]
     fn an_address_is_normalised_or_every_problem_is_named() {
-        let ok = address(&good_address()).unwrap();
-        assert_eq!(ok.building_number, "4719");
-        assert_eq!(ok.street, "شارع التخصصي");
+        let ok = contact(good_address()).checked().unwrap();
+        let value = |wire: &str| ok.iter().find(|(f, _)| f.wire == wire).map(|(_, v)| v.as_str());
+        assert_eq!(value("address.buildingNumber"), Some("4719"));
+        assert_eq!(value("address.street"), Some("شارع التخصصي"));
         let bad = NationalAddress {
             postal_code: "117380".into(),
             street: "x".repeat(MAX_TEXT + 1),
             city: " ".into(),
             ..good_address()
         };
-        let errors = address(&bad).unwrap_err();
+        let errors = contact(bad).checked().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["address.street", "address.city", "address.postalCode"]);
         let problems: Vec<(FieldProblem, Option<u32>)> =
@@ -230,10 +195,11 @@ mod tests {
             grandfather: "Ibrahim".into(),
             family: "Al-Shammari".into(),
         };
-        assert!(latin_name(&name).is_ok());
+        let personal = |name_en| MutationBody::UpdatePersonal(PersonalUpdate { name_en });
+        assert!(personal(name.clone()).checked().is_ok());
         let arabic = PersonName { first: "منيرة".into(), ..name };
         assert_eq!(
-            latin_name(&arabic).unwrap_err(),
+            personal(arabic).checked().unwrap_err(),
             [FieldError::new("nameEn.first", FieldProblem::LatinLetters)]
         );
     }

@@ -48,6 +48,9 @@ export const events = {
 	syncChanged: makeEvent<SyncChanged_Serialize, SyncChanged_Deserialize>("sync-changed"),
 };
 
+/* Constants */
+export const FIELDS = [{"editor":"employee","section":"contact","wire":"mobile"},{"editor":"employee","section":"contact","wire":"email"},{"editor":"employee","section":"contact","wire":"address.buildingNumber"},{"editor":"employee","section":"contact","wire":"address.street"},{"editor":"employee","section":"contact","wire":"address.district"},{"editor":"employee","section":"contact","wire":"address.city"},{"editor":"employee","section":"contact","wire":"address.postalCode"},{"editor":"employee","section":"contact","wire":"address.additionalNumber"},{"editor":"employee","section":"personal","wire":"nameEn.first"},{"editor":"employee","section":"personal","wire":"nameEn.father"},{"editor":"employee","section":"personal","wire":"nameEn.grandfather"},{"editor":"employee","section":"personal","wire":"nameEn.family"},{"editor":"hr","section":"employment","wire":"entity"},{"editor":"hr","section":"employment","wire":"jobTitle"}] as const;
+
 /* Types */
 /**  Facts the UI needs once at start. */
 export type AppInfo = {
@@ -164,6 +167,13 @@ export type EditStatus_Serialize =
 { state: "conflict"; fields: string[]; server: EmployeeProfile; mine: EmployeeProfile } | 
 /**  The server did not accept the edit's id; it was not applied. */
 { state: "refused" };
+
+/**  Who may change a field. */
+export type Editor = 
+/**  The employee (and HR). */
+"employee" | 
+/**  Only HR. */
+"hr";
 
 /**  Personal, employment and contact data of one employee. */
 export type EmployeeProfile = {
@@ -282,6 +292,13 @@ export type FieldError_Serialize = {
 	problem: FieldProblem,
 	/**  The length or digit count of [`FieldProblem::TooLong`] and [`FieldProblem::Digits`]. */
 	limit: number | null,
+};
+
+/**  What the UI needs of a field (the rest are functions). */
+export type FieldInfo = {
+	wire: string,
+	section: Section,
+	editor: Editor,
 };
 
 /**
@@ -429,6 +446,15 @@ export type Recovery = {
 	/**  True when the copy held nothing more and was removed. */
 	removed: boolean,
 };
+
+/**  The form a field is edited in. */
+export type Section = 
+/**  بيانات التواصل. */
+"contact" | 
+/**  البيانات الشخصية (the English spelling of the name). */
+"personal" | 
+/**  البيانات الوظيفية. */
+"employment";
 
 /**
  *  A server base URL that passed validation: `https://…`, or `http://…` on this machine only,

@@ -1,9 +1,12 @@
-// A profile's editable fields by their wire names (the names the server's errors use).
-import type { EmployeeProfile } from "./backend";
+// The profile's editable fields come from one registry in Rust (`FIELDS`: wire name, form, who
+// may edit). Wire names are the values' paths in the profile, so reading a value needs no
+// per-field code; only the labels are the UI's own, and TypeScript checks there is one for each.
+import { FIELDS, type EmployeeProfile, type Section } from "./bindings";
 import type { MessageKey } from "./i18n/index.svelte";
 
-/** The label of each field, by wire name. */
-const labels: Record<string, MessageKey> = {
+export type Wire = (typeof FIELDS)[number]["wire"];
+
+const labels: Record<Wire, MessageKey> = {
   mobile: "field.mobile",
   email: "field.email",
   "address.buildingNumber": "field.buildingNumber",
@@ -20,33 +23,57 @@ const labels: Record<string, MessageKey> = {
   jobTitle: "overview.jobTitle",
 };
 
+/** The label of a field by its wire name (a name the registry does not know reads «الحقل»). */
 export function fieldLabel(wire: string): MessageKey {
-  return labels[wire] ?? "conflict.field";
+  return (labels as Record<string, MessageKey>)[wire] ?? "conflict.field";
+}
+
+/** The wire names of one form, in the registry's order. */
+export function sectionFields(section: Section): Wire[] {
+  return FIELDS.filter((field) => field.section === section).map((field) => field.wire);
+}
+
+/** A value as the form shows it: the mobile in the local 05… form Saudi users type. */
+function shown(wire: string, value: string): string {
+  return wire === "mobile" && value.startsWith("+966") ? `0${value.slice(4)}` : value;
+}
+
+/** Any field's value, read by its wire name (its path in the profile). */
+export function valueOf(p: EmployeeProfile, wire: string): string {
+  let value: unknown = p;
+  for (const key of wire.split(".")) {
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return typeof value === "string" ? shown(wire, value) : "";
+}
+
+/** One form's values by wire name. */
+export function sectionValues(p: EmployeeProfile, section: Section): Record<string, string> {
+  return Object.fromEntries(sectionFields(section).map((wire) => [wire, valueOf(p, wire)]));
 }
 
 export function contactValues(p: EmployeeProfile): Record<string, string> {
-  return {
-    mobile: p.mobile.startsWith("+966") ? `0${p.mobile.slice(4)}` : p.mobile,
-    email: p.email,
-    "address.buildingNumber": p.address.buildingNumber,
-    "address.street": p.address.street,
-    "address.district": p.address.district,
-    "address.city": p.address.city,
-    "address.postalCode": p.address.postalCode,
-    "address.additionalNumber": p.address.additionalNumber,
-  };
+  return sectionValues(p, "contact");
 }
 
 export function personalValues(p: EmployeeProfile): Record<string, string> {
-  return {
-    "nameEn.first": p.nameEn.first,
-    "nameEn.father": p.nameEn.father,
-    "nameEn.grandfather": p.nameEn.grandfather,
-    "nameEn.family": p.nameEn.family,
-  };
+  return sectionValues(p, "personal");
 }
 
-/** Any field's value, for the conflict panel. */
-export function valueOf(p: EmployeeProfile, field: string): string {
-  return contactValues(p)[field] ?? personalValues(p)[field] ?? "";
+/** Fields typed in Latin script (numbers, e-mail, the English name): shown left to right. */
+const latin: ReadonlySet<Wire> = new Set<Wire>([
+  "mobile",
+  "email",
+  "address.buildingNumber",
+  "address.postalCode",
+  "address.additionalNumber",
+  "nameEn.first",
+  "nameEn.father",
+  "nameEn.grandfather",
+  "nameEn.family",
+]);
+
+/** A form's fields as the shared edit form takes them. */
+export function formFields(section: Section): { name: string; label: MessageKey; ltr?: boolean }[] {
+  return sectionFields(section).map((wire) => ({ name: wire, label: labels[wire], ltr: latin.has(wire) }));
 }

@@ -1,11 +1,12 @@
-//! What a mutation does to a record: validation, who may change what, conflict detection by
-//! field, and the write (new version, field versions, a change row).
+//! What a mutation does to a record in SQLite: the registry's checks and who may change what,
+//! conflict detection by field, and the write (new version, field versions, a change row).
 
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use masar_protocol::sync::{ContactUpdate, MutationBody, MutationOutcome, PersonalUpdate};
-use masar_protocol::validate::{self, FieldError};
+use masar_protocol::fields;
+use masar_protocol::sync::{MutationBody, MutationOutcome};
+use masar_protocol::validate::FieldError;
 use masar_protocol::{EmployeeProfile, NationalId};
 use rusqlite::{Connection, params};
 
@@ -19,73 +20,18 @@ pub enum Actor<'a> {
     Hr,
 }
 
-/// The new value of every field the mutation sets, by wire name.
-type Fields = BTreeMap<&'static str, String>;
-
-fn contact_fields(update: &ContactUpdate) -> Result<Fields, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mobile = validate::mobile(&update.mobile).map_err(|e| errors.push(e)).ok();
-    let email = validate::email(&update.email).map_err(|e| errors.push(e)).ok();
-    let address = validate::address(&update.address).map_err(|mut e| errors.append(&mut e)).ok();
-    let (Some(mobile), Some(email), Some(a)) = (mobile, email, address) else { return Err(errors) };
-    Ok(Fields::from([
-        ("mobile", mobile),
-        ("email", email),
-        ("address.buildingNumber", a.building_number),
-        ("address.street", a.street),
-        ("address.district", a.district),
-        ("address.city", a.city),
-        ("address.postalCode", a.postal_code),
-        ("address.additionalNumber", a.additional_number),
-    ]))
-}
-
-fn personal_fields(update: &PersonalUpdate) -> Result<Fields, Vec<FieldError>> {
-    let name = validate::latin_name(&update.name_en)?;
-    Ok(Fields::from([
-        ("nameEn.first", name.first),
-        ("nameEn.father", name.father),
-        ("nameEn.grandfather", name.grandfather),
-        ("nameEn.family", name.family),
-    ]))
-}
-
-fn fields_of(body: &MutationBody, actor: Actor) -> Result<Fields, Vec<FieldError>> {
-    match body {
-        MutationBody::UpdateContact(update) => contact_fields(update),
-        MutationBody::UpdatePersonal(update) => personal_fields(update),
-        MutationBody::UpdateEmployment(update) => {
-            if matches!(actor, Actor::Employee { .. }) {
-                return Err(masar_protocol::sync::hr_only());
-            }
-            let entity = validate::text("entity", &update.entity).map_err(|e| vec![e])?;
-            let job_title = validate::text("jobTitle", &update.job_title).map_err(|e| vec![e])?;
-            Ok(Fields::from([("entity", entity), ("jobTitle", job_title)]))
-        }
+/// The new value of every field the mutation sets, by wire name: checked by the field registry,
+/// and refused whole if it sets a field only HR changes and the actor is an employee.
+fn fields_of(body: &MutationBody, actor: Actor) -> Result<BTreeMap<&'static str, String>, Vec<FieldError>> {
+    if matches!(actor, Actor::Employee { .. }) {
+        masar_protocol::sync::check(body)?;
     }
+    Ok(body.checked()?.into_iter().map(|(field, value)| (field.wire, value)).collect())
 }
 
 /// The current value of a field, by wire name.
-fn current(profile: &EmployeeProfile, field: &str) -> String {
-    let a = &profile.address;
-    let n = &profile.name_en;
-    match field {
-        "mobile" => profile.mobile.clone(),
-        "email" => profile.email.clone(),
-        "address.buildingNumber" => a.building_number.clone(),
-        "address.street" => a.street.clone(),
-        "address.district" => a.district.clone(),
-        "address.city" => a.city.clone(),
-        "address.postalCode" => a.postal_code.clone(),
-        "address.additionalNumber" => a.additional_number.clone(),
-        "nameEn.first" => n.first.clone(),
-        "nameEn.father" => n.father.clone(),
-        "nameEn.grandfather" => n.grandfather.clone(),
-        "nameEn.family" => n.family.clone(),
-        "entity" => profile.entity.clone(),
-        "jobTitle" => profile.job_title.clone(),
-        _ => String::new(),
-    }
+fn current(profile: &EmployeeProfile, wire: &str) -> String {
+    fields::field(wire).map(|field| (field.get)(profile).clone()).unwrap_or_default()
 }
 
 /// The `employees` column of a field.
