@@ -173,7 +173,16 @@ mod tests {
         let mut db = VaultDb::open(&dir.path().join("vault.db"), &Sensitive::new([3_u8; 32])).unwrap();
         db.save_record(&record(), Utc::now()).unwrap();
         let profile = record().profile;
-        db.apply_pull(&[Change::Profile { seq: 1, version: 1, profile: profile.clone() }], 1).unwrap();
+        db.apply_pull(
+            &[Change::Profile {
+                seq: 1,
+                id: profile.national_id.to_string(),
+                version: 1,
+                profile: profile.clone(),
+            }],
+            1,
+        )
+        .unwrap();
         let refused = db
             .queue(&contact("0555000111", "شارع قديم"), &["address.street".into()], 1, "contact", Utc::now())
             .unwrap();

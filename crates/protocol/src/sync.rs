@@ -120,18 +120,62 @@ pub struct PullRequest {
     pub limit: Option<u32>,
 }
 
+/// The kinds of records sync carries. Each new service (qualification documents, training
+/// applications, …) adds one: a variant here, of [`Change`], and its mutations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// The employee's profile: personal, employment and contact data. Its id is the national ID.
+    Profile,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Profile => "profile",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "profile" => Some(Self::Profile),
+            _ => None,
+        }
+    }
+}
+
 /// A record as it is now on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Change {
-    Profile { seq: u64, version: u64, profile: EmployeeProfile },
+    Profile { seq: u64, id: String, version: u64, profile: EmployeeProfile },
 }
 
 impl Change {
     pub fn seq(&self) -> u64 {
         match self {
             Self::Profile { seq, .. } => *seq,
+        }
+    }
+
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Self::Profile { .. } => RecordKind::Profile,
+        }
+    }
+
+    /// The record's id within its kind.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Profile { id, .. } => id,
+        }
+    }
+
+    pub fn version(&self) -> u64 {
+        match self {
+            Self::Profile { version, .. } => *version,
         }
     }
 }
@@ -148,6 +192,15 @@ pub struct PullResponse {
 }
 
 impl MutationBody {
+    /// The kind of record this edit changes.
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Self::UpdateContact(_) | Self::UpdatePersonal(_) | Self::UpdateEmployment(_) => {
+                RecordKind::Profile
+            }
+        }
+    }
+
     /// The form this edit comes from.
     pub fn section(&self) -> Section {
         match self {

@@ -70,7 +70,8 @@ impl Session {
 
     async fn profile(&self) -> (EmployeeProfile, u64, u64) {
         let pulled = self.pull(0).await;
-        let Change::Profile { seq, version, profile } = pulled.changes.into_iter().next().unwrap();
+        let Change::Profile { seq, id, version, profile } = pulled.changes.into_iter().next().unwrap();
+        assert_eq!(id, profile.national_id.to_string(), "a profile's id is the national ID");
         (profile, version, seq)
     }
 }

@@ -1,7 +1,7 @@
 //! Changes after a cursor, in server order, at most one per record.
 
 use masar_protocol::NationalId;
-use masar_protocol::sync::{Change, PullResponse};
+use masar_protocol::sync::{Change, PullResponse, RecordKind};
 use rusqlite::{Connection, params};
 
 use super::records as store;
@@ -23,10 +23,10 @@ pub fn pull(
     let mut next = cursor;
     for (seq, kind) in rows {
         next = next.max(seq);
-        if kind == "profile"
+        if RecordKind::parse(&kind) == Some(RecordKind::Profile)
             && let Some((profile, version)) = store::load_profile(conn, employee)?
         {
-            changes.push(Change::Profile { seq, version, profile });
+            changes.push(Change::Profile { seq, id: employee.to_string(), version, profile });
         }
     }
     let has_more: bool = conn.query_row(

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use masar_protocol::sync::Change;
+use masar_protocol::sync::{Change, RecordKind};
 use masar_protocol::{EmployeeProfile, EmployeeRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -30,6 +30,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_drafts.sql"),
+    include_str!("migrations/0004_records.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -140,13 +141,15 @@ impl VaultDb {
         Ok(self.setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
     }
 
-    /// The profile as the server last sent it, and its version.
+    /// The profile as the server last sent it, and its version (a vault holds one employee's).
     pub fn server_profile(&self) -> Result<Option<(EmployeeProfile, u64)>, VaultDbError> {
         let row: Option<(String, u64)> = self
             .conn
-            .query_row("SELECT json, version FROM server_profile WHERE id = 1", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
+            .query_row(
+                "SELECT json, version FROM server_records WHERE kind = ?1 ORDER BY version DESC LIMIT 1",
+                [RecordKind::Profile.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
         match row {
             Some((json, version)) => Ok(Some((serde_json::from_str(&json)?, version))),
@@ -158,16 +161,16 @@ impl VaultDb {
     pub fn apply_pull(&mut self, changes: &[Change], cursor: u64) -> Result<(), VaultDbError> {
         let tx = self.conn.transaction()?;
         for change in changes {
-            match change {
-                Change::Profile { version, profile, .. } => {
-                    tx.execute(
-                        "INSERT INTO server_profile (id, version, json) VALUES (1, ?1, ?2)
-                         ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
-                         WHERE excluded.version >= server_profile.version",
-                        params![version, serde_json::to_string(profile)?],
-                    )?;
-                }
-            }
+            let json = match change {
+                Change::Profile { profile, .. } => serde_json::to_string(profile)?,
+            };
+            // An older version never replaces a newer one (pages may repeat after a crash).
+            tx.execute(
+                "INSERT INTO server_records (kind, id, version, json) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json
+                 WHERE excluded.version >= server_records.version",
+                params![change.kind().as_str(), change.id(), change.version(), json],
+            )?;
         }
         Self::set_setting(&tx, "cursor", &cursor.to_string())?;
         tx.commit()?;

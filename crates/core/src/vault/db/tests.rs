@@ -221,3 +221,32 @@ fn the_client_id_is_made_once_and_kept_across_reopening() {
     let other = VaultDb::open(&dir.path().join("other.db"), &key()).unwrap().client_id().unwrap();
     assert_ne!(other, first, "another vault gets its own");
 }
+
+/// A vault from before records were kept by kind and id: its pulled profile (and version) is
+/// still there after the upgrade, and a later pull replaces it only with a newer version.
+#[test]
+fn an_upgrade_keeps_the_pulled_profile_as_a_record_of_its_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    let profile = crate::vault::tests::sample_record().profile;
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+        Migrations::new(MIGRATIONS[..3].iter().map(|sql| M::up(sql)).collect()).to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO server_profile (id, version, json) VALUES (1, 4, ?1)",
+            [serde_json::to_string(&profile).unwrap()],
+        )
+        .unwrap();
+    }
+    let mut db = VaultDb::open(&path, &key()).unwrap();
+    assert_eq!(db.server_profile().unwrap(), Some((profile.clone(), 4)));
+    let id = profile.national_id.to_string();
+    let older = masar_protocol::EmployeeProfile { mobile: "+966500000000".into(), ..profile.clone() };
+    let change = |version, profile| Change::Profile { seq: version, id: id.clone(), version, profile };
+    db.apply_pull(&[change(3, older)], 5).unwrap();
+    assert_eq!(db.server_profile().unwrap(), Some((profile.clone(), 4)), "an older version does not win");
+    let newer = masar_protocol::EmployeeProfile { mobile: "+966511111111".into(), ..profile };
+    db.apply_pull(&[change(5, newer.clone())], 6).unwrap();
+    assert_eq!(db.server_profile().unwrap(), Some((newer, 5)));
+}
