@@ -87,18 +87,8 @@ impl Keychain {
         path: &std::path::Path,
         entries: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), KeychainError> {
-        use std::io::Write;
-        let fail = |e: std::io::Error| KeychainError::Failed(e.to_string());
-        let temporary = path.with_extension("tmp");
         let json = serde_json::to_vec(entries).map_err(|e| KeychainError::Failed(e.to_string()))?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary).map_err(fail)?;
-        file.write_all(&json).map_err(fail)?;
-        file.sync_all().map_err(fail)?;
-        std::fs::rename(&temporary, path).map_err(fail)
+        crate::files::write_durably(path, &json, true).map_err(|e| KeychainError::Failed(e.to_string()))
     }
 
     /// A keychain in this process's memory only (tests; nothing survives the process).

@@ -2,7 +2,6 @@
 //! in, kept as JSON in the OS config directory, written atomically.
 
 use std::fmt;
-use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
@@ -225,25 +224,14 @@ impl SettingsStore {
         }
     }
 
-    /// Writes the settings to a temporary file, syncs it, then renames it over the old one, so a
-    /// crash or a full disk leaves either the old or the new settings, never half of them.
+    /// Writes the settings durably (see [`crate::files`]): a crash or a full disk leaves either
+    /// the old or the new settings, never half of them.
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
         let fail = |source| SettingsError::Save { path: self.path.clone(), source };
         let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir).map_err(fail)?;
         let json = serde_json::to_vec_pretty(settings).map_err(|e| fail(std::io::Error::other(e)))?;
-        let temporary = self.path.with_extension("json.tmp");
-        let result = (|| {
-            let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, &self.path)
-        })();
-        if result.is_err() {
-            // Best effort: a leftover temporary file is harmless but untidy.
-            let _ = std::fs::remove_file(&temporary);
-        }
-        result.map_err(fail)
+        crate::files::write_durably(&self.path, &json, false).map_err(fail)
     }
 }
 
@@ -335,7 +323,8 @@ mod tests {
         };
         store.save(&settings).unwrap();
         assert_eq!(store.load(), settings);
-        assert!(!dir.path().join("settings.json.tmp").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["settings.json"], "no temporary file left");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use auth::rate_limit::RateLimiter;
+use auth::rate_limit::{MemoryRateLimit, RateLimit};
 use auth::{DevOutbox, NoSmsGateway, SmsGateway};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::ServerConfig;
@@ -34,7 +34,7 @@ pub struct AppState {
     pub demo: bool,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsGateway>,
-    pub limiter: Arc<RateLimiter>,
+    pub limiter: Arc<dyn RateLimit>,
 }
 
 /// A server that is accepting connections. Dropping it does not stop it: call [`Self::shutdown`].
@@ -88,7 +88,7 @@ pub async fn start(
         demo: config.demo,
         clock: Arc::clone(&config.clock),
         sms,
-        limiter: Arc::new(RateLimiter::new(config.auth_requests_per_minute)),
+        limiter: Arc::new(MemoryRateLimit::new(config.auth_requests_per_minute, Arc::clone(&config.clock))),
     };
     let listener =
         TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;

@@ -1,7 +1,6 @@
 //! `profile.json`: what the workstation knows about an employee without opening the vault —
 //! enough to list them on the start screen and to unwrap their key, nothing more.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -137,18 +136,12 @@ impl ProfileStore {
         self.save_in(&meta.profile_id, meta)
     }
 
-    /// Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file,
-    /// never half of one, and the rename itself survives a power cut.
+    /// Durably (see [`crate::files`]): a crash leaves the old or the new file, never half of
+    /// one, and the rename itself survives a power cut.
     pub fn save_in(&self, folder: &str, meta: &ProfileMeta) -> std::io::Result<()> {
-        let dir = self.dir(folder);
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(self.dir(folder))?;
         let json = serde_json::to_vec_pretty(meta).map_err(std::io::Error::other)?;
-        let temporary = dir.join("profile.json.tmp");
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&json)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, self.meta_path(folder))?;
-        sync_dir(&dir)
+        crate::files::write_durably(&self.meta_path(folder), &json, true)
     }
 }
 

@@ -23,7 +23,7 @@ type Client = ConnectInfo<SocketAddr>;
 /// Lets a sign-in request in (per-address rate limit); returns who asks and when.
 fn admit(state: &AppState, client: &Client) -> Result<Caller, ApiError> {
     let now = state.clock.now_ms();
-    state.limiter.check(client.0.ip(), now).map_err(|retry_after| {
+    state.limiter.check(client.0.ip()).map_err(|retry_after| {
         tracing::warn!(client = %client.0.ip(), "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
     })?;
