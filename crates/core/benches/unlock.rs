@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use masar_core::Keychain;
-use masar_core::secret::Sensitive;
+use masar_core::secret::SecretString;
 use masar_core::vault::Vaults;
 use masar_core::vault::crypto::{DEFAULT_KDF, KdfParams};
 use masar_protocol::NationalId;
@@ -17,7 +17,7 @@ fn time_unlocks(kdf: KdfParams, runs: usize) -> Vec<Duration> {
     let dir = tempfile::tempdir().unwrap();
     let vaults = Vaults::new(dir.path(), Keychain::in_memory().unwrap(), kdf);
     let id = NationalId::parse("1000000008").unwrap();
-    let password = Sensitive::new(String::from("Masar@0008"));
+    let password = SecretString::from(String::from("Masar@0008"));
     let profile = vaults.create(&id, "منيرة", &password, Utc::now()).unwrap().profile_id;
     let mut samples: Vec<Duration> = (0..runs)
         .map(|_| {

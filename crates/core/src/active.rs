@@ -9,7 +9,7 @@ use masar_protocol::NationalId;
 use serde::Serialize;
 
 use crate::client::{ClientError, MasarClient};
-use crate::secret::Sensitive;
+use crate::secret::SecretString;
 use crate::tokens::TokenSource;
 use crate::vault::handle::{HandleError, VaultAccess, VaultHandle};
 use crate::vault::{UnsentWork, VaultError};
@@ -133,7 +133,7 @@ impl ActiveSession {
         &self,
         client: &MasarClient,
         force_refresh: bool,
-    ) -> Result<Sensitive<String>, SessionError> {
+    ) -> Result<SecretString, SessionError> {
         let (token, refreshed) = self.tokens.token(client, force_refresh).await?;
         if refreshed {
             self.set_online(true);
@@ -145,7 +145,7 @@ impl ActiveSession {
     /// fresh one.
     pub async fn with_token<T, F, Fut>(&self, client: &MasarClient, call: F) -> Result<T, SessionError>
     where
-        F: Fn(Sensitive<String>) -> Fut,
+        F: Fn(SecretString) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
         let token = self.token(client, false).await?;

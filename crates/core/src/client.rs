@@ -15,7 +15,7 @@ use masar_protocol::{
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, SecretString};
 use crate::settings::ServerUrl;
 
 /// Time allowed to open a connection.
@@ -91,19 +91,19 @@ impl MasarClient {
     }
 
     /// The signed-in employee's whole record.
-    pub async fn my_record(&self, access_token: &Sensitive<String>) -> Result<EmployeeRecord, ClientError> {
-        send_json(self.http.get(self.url("v1/me/record")?).bearer_auth(access_token.expose())).await
+    pub async fn my_record(&self, access_token: &SecretString) -> Result<EmployeeRecord, ClientError> {
+        send_json(self.http.get(self.url("v1/me/record")?).bearer_auth(access_token.expose_secret())).await
     }
 
     /// Step one of sign-in: the password; a code is sent by SMS.
     pub async fn login(
         &self,
         national_id: &NationalId,
-        password: &Sensitive<String>,
+        password: &SecretString,
     ) -> Result<Challenge, ClientError> {
         let body = LoginRequest {
             national_id: national_id.to_string(),
-            password: WireSecret::new(password.expose().clone()),
+            password: WireSecret::new(password.expose_secret().to_owned()),
         };
         send_json(self.http.post(self.url("v1/auth/login")?).json(&body)).await
     }
@@ -119,13 +119,15 @@ impl MasarClient {
         send_json(self.http.post(self.url("v1/auth/resend")?).json(&body)).await
     }
 
-    pub async fn refresh(&self, refresh_token: &Sensitive<String>) -> Result<Tokens, ClientError> {
-        let body = RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose().clone()) };
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, ClientError> {
+        let body =
+            RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
         send_json(self.http.post(self.url("v1/auth/refresh")?).json(&body)).await
     }
 
-    pub async fn logout(&self, refresh_token: &Sensitive<String>) -> Result<(), ClientError> {
-        let body = RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose().clone()) };
+    pub async fn logout(&self, refresh_token: &SecretString) -> Result<(), ClientError> {
+        let body =
+            RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
         let response = self
             .http
             .post(self.url("v1/auth/logout")?)
@@ -142,15 +144,17 @@ impl MasarClient {
 
     pub async fn push(
         &self,
-        token: &Sensitive<String>,
+        token: &SecretString,
         request: &PushRequest,
     ) -> Result<PushResponse, ClientError> {
-        send_json(self.http.post(self.url("v1/sync/push")?).bearer_auth(token.expose()).json(request)).await
+        send_json(self.http.post(self.url("v1/sync/push")?).bearer_auth(token.expose_secret()).json(request))
+            .await
     }
 
-    pub async fn pull(&self, token: &Sensitive<String>, cursor: u64) -> Result<PullResponse, ClientError> {
+    pub async fn pull(&self, token: &SecretString, cursor: u64) -> Result<PullResponse, ClientError> {
         let body = PullRequest { cursor, limit: None };
-        send_json(self.http.post(self.url("v1/sync/pull")?).bearer_auth(token.expose()).json(&body)).await
+        send_json(self.http.post(self.url("v1/sync/pull")?).bearer_auth(token.expose_secret()).json(&body))
+            .await
     }
 
     /// The demo phone: the SMS the dev outbox holds for this employee.

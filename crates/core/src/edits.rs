@@ -150,7 +150,6 @@ mod tests {
     use masar_protocol::{EmployeeRecord, NationalAddress};
 
     use super::*;
-    use crate::secret::Sensitive;
 
     fn record() -> EmployeeRecord {
         crate::vault::tests::sample_record()
@@ -170,7 +169,7 @@ mod tests {
     #[test]
     fn a_refusal_from_the_server_shows_its_reasons_and_drops_the_value_from_view() {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = VaultDb::open(&dir.path().join("vault.db"), &Sensitive::new([3_u8; 32])).unwrap();
+        let mut db = VaultDb::open(&dir.path().join("vault.db"), &crate::secret::key([3_u8; 32])).unwrap();
         db.save_record(&record(), Utc::now()).unwrap();
         let profile = record().profile;
         db.apply_pull(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry, Error as StoreError};
 
-use crate::secret::Sensitive;
+use crate::secret::SecretSlice;
 
 const SERVICE: &str = "sa.gov.masar.desktop";
 
@@ -107,17 +107,17 @@ impl Keychain {
     }
 
     /// The secret, or `None` when there is none.
-    pub fn get(&self, account: &str) -> Result<Option<Sensitive<Vec<u8>>>, KeychainError> {
+    pub fn get(&self, account: &str) -> Result<Option<SecretSlice<u8>>, KeychainError> {
         #[cfg(feature = "test-support")]
         if let Some(path) = &self.file {
             let entries = Self::read_file(path)?;
             return Ok(entries
                 .get(account)
                 .and_then(|hex_value| hex::decode(hex_value).ok())
-                .map(Sensitive::new));
+                .map(SecretSlice::from));
         }
         match self.entry(account)?.get_secret() {
-            Ok(secret) => Ok(Some(Sensitive::new(secret))),
+            Ok(secret) => Ok(Some(SecretSlice::from(secret))),
             Err(StoreError::NoEntry) => Ok(None),
             Err(error) => Err(classify(error)),
         }
@@ -151,13 +151,14 @@ impl Keychain {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::ExposeSecret;
 
     #[test]
     fn set_get_delete() {
         let keychain = Keychain::in_memory().unwrap();
         assert!(keychain.get("a").unwrap().is_none());
         keychain.set("a", b"secret").unwrap();
-        assert_eq!(keychain.get("a").unwrap().unwrap().expose(), b"secret");
+        assert_eq!(keychain.get("a").unwrap().unwrap().expose_secret(), b"secret".as_slice());
         keychain.delete("a").unwrap();
         keychain.delete("a").unwrap();
         assert!(keychain.get("a").unwrap().is_none());

@@ -9,7 +9,7 @@ use crate::active::{ActiveSession, SessionError, is_network};
 use crate::client::{ClientError, MasarClient};
 use crate::context::Context;
 use crate::edits::{EmployeeView, local_view};
-use crate::secret::Sensitive;
+use crate::secret::SecretString;
 use crate::sync::plan::{RoundPlan, Step};
 
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ impl Records {
 pub async fn pull_changes(
     active: &ActiveSession,
     client: &MasarClient,
-    token: &Sensitive<String>,
+    token: &SecretString,
 ) -> Result<(), SessionError> {
     let mut plan = RoundPlan::pulling();
     loop {

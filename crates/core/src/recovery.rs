@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::active::{SessionError, is_network};
 use crate::context::Context;
-use crate::secret::Sensitive;
+use crate::secret::SecretString;
 use crate::signin::listing::previous_copies;
 use crate::sync::plan::PUSH_BATCH;
 use crate::tokens::off_thread;
@@ -66,7 +66,7 @@ impl PreviousCopies {
         if !previous_copies(&vaults, &profile).iter().any(|known| known.id == copy) {
             return Err(RecoveryError::NoSuchCopy);
         }
-        let (shared, folder, previous) = (vaults.clone(), copy.to_owned(), Sensitive::new(previous));
+        let (shared, folder, previous) = (vaults.clone(), copy.to_owned(), SecretString::from(previous));
         let old = off_thread(move || Ok(shared.unlock_set_aside(&folder, &previous)?)).await?;
         let old = VaultHandle::new(old, vaults.clone());
         let network = |error: SessionError| {

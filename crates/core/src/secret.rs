@@ -1,49 +1,27 @@
-//! `Sensitive<T>`: a secret held by the app. `Debug` prints `<redacted>`, it cannot be
-//! serialised (no `Serialize`), and its memory is wiped when dropped.
+//! Secrets held by the app (passwords, tokens, keys) are `secrecy` boxes: `Debug` prints
+//! `[REDACTED]`, they cannot be serialised, and their memory is wiped when dropped. Reading
+//! one is an explicit `expose_secret()`.
 
-use std::fmt;
+pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretSlice, SecretString};
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+/// A 256-bit key (the vault's data key, the key that wraps it).
+pub type Key = SecretBox<[u8; 32]>;
 
-#[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
-pub struct Sensitive<T: Zeroize>(T);
-
-impl<T: Zeroize> Sensitive<T> {
-    pub fn new(value: T) -> Self {
-        Self(value)
-    }
-
-    /// The secret itself: use it, never log it.
-    pub fn expose(&self) -> &T {
-        &self.0
-    }
-
-    /// For filling a secret in place (a derived key), so no copy is left behind.
-    pub fn expose_mut(&mut self) -> &mut T {
-        &mut self.0
-    }
-}
-
-impl<T: Zeroize> fmt::Debug for Sensitive<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl From<String> for Sensitive<String> {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
+/// A key from its bytes (the bytes move into the box; the caller's copy is the caller's).
+pub fn key(bytes: [u8; 32]) -> Key {
+    SecretBox::new(Box::new(bytes))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Sensitive;
+    use super::*;
 
     #[test]
     fn debug_is_redacted() {
-        let secret = Sensitive::new(String::from("Masar@4101"));
-        assert_eq!(format!("{secret:?}"), "<redacted>");
-        assert_eq!(secret.expose(), "Masar@4101");
+        let secret = SecretString::from("Masar@4101");
+        assert!(!format!("{secret:?}").contains("Masar"), "{secret:?}");
+        assert_eq!(secret.expose_secret(), "Masar@4101");
+        let key = key([7; 32]);
+        assert!(format!("{key:?}").contains("REDACTED"), "{key:?}");
     }
 }

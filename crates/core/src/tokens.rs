@@ -10,7 +10,7 @@ use masar_protocol::auth::Tokens;
 use crate::active::{SessionError, is_network};
 use crate::client::{ClientError, MasarClient};
 use crate::keychain::Keychain;
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, SecretSlice, SecretString};
 use crate::vault::VaultError;
 
 /// The keychain account of a profile's refresh token.
@@ -19,12 +19,12 @@ pub fn refresh_account(profile_id: &str) -> String {
 }
 
 /// An access token and when to stop using it.
-pub type Access = (Sensitive<String>, Instant);
+pub type Access = (SecretString, Instant);
 
 pub fn access_with_expiry(tokens: &Tokens) -> Access {
     // Renew a little early so a request never leaves with a token about to expire.
     let lifetime = Duration::from_secs(u64::from(tokens.access_expires_in_seconds).saturating_sub(30));
-    (Sensitive::new(tokens.access_token.expose().to_owned()), Instant::now() + lifetime)
+    (SecretString::from(tokens.access_token.expose().to_owned()), Instant::now() + lifetime)
 }
 
 #[derive(Debug)]
@@ -41,7 +41,7 @@ impl TokenSource {
         Self { profile_id, keychain, access: Mutex::new(access), refreshing: tokio::sync::Mutex::new(()) }
     }
 
-    fn current(&self) -> Option<Sensitive<String>> {
+    fn current(&self) -> Option<SecretString> {
         let access = self.access.lock().unwrap_or_else(PoisonError::into_inner);
         access.as_ref().filter(|(_, expires)| Instant::now() < *expires).map(|(token, _)| token.clone())
     }
@@ -55,7 +55,7 @@ impl TokenSource {
         &self,
         client: &MasarClient,
         force_refresh: bool,
-    ) -> Result<(Sensitive<String>, bool), SessionError> {
+    ) -> Result<(SecretString, bool), SessionError> {
         if !force_refresh && let Some(token) = self.current() {
             return Ok((token, false));
         }
@@ -63,7 +63,7 @@ impl TokenSource {
         let _single_flight = self.refreshing.lock().await;
         // Another caller refreshed while this one waited: use its token.
         if let Some(token) = self.current()
-            && stale.as_ref().map(Sensitive::expose) != Some(token.expose())
+            && stale.as_ref().map(|s| s.expose_secret()) != Some(token.expose_secret())
         {
             return Ok((token, true));
         }
@@ -115,15 +115,17 @@ pub async fn store_refresh(
     tokens: &Tokens,
 ) -> Result<(), SessionError> {
     let (keychain, account) = (keychain.clone(), refresh_account(profile_id));
-    let secret = Sensitive::new(tokens.refresh_token.expose().as_bytes().to_vec());
-    off_thread(move || keychain.set(&account, secret.expose()).map_err(|e| VaultError::from(e).into())).await
+    let secret = SecretSlice::from(tokens.refresh_token.expose().as_bytes().to_vec());
+    off_thread(move || keychain.set(&account, secret.expose_secret()).map_err(|e| VaultError::from(e).into()))
+        .await
 }
 
-async fn keychain_get(keychain: &Keychain, account: &str) -> Result<Option<Sensitive<String>>, SessionError> {
+async fn keychain_get(keychain: &Keychain, account: &str) -> Result<Option<SecretString>, SessionError> {
     let (keychain, account) = (keychain.clone(), account.to_owned());
     off_thread(move || {
         let stored = keychain.get(&account).map_err(VaultError::from)?;
-        Ok(stored.map(|bytes| Sensitive::new(String::from_utf8_lossy(bytes.expose()).into_owned())))
+        Ok(stored
+            .map(|bytes| SecretString::from(String::from_utf8_lossy(bytes.expose_secret()).into_owned())))
     })
     .await
 }

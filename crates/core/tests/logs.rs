@@ -9,6 +9,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use masar_core::secret::ExposeSecret;
 use masar_core::{AuthState, ErrorCode, Keychain};
 use masar_protocol::DemoAccount;
 use masar_test_support::{Proxy, app_options, six_digits};
@@ -60,7 +61,7 @@ async fn a_whole_session_logs_no_secret() {
         panic!("signed in")
     };
     let first_refresh = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
-    let first_refresh = String::from_utf8(first_refresh.expose().clone()).unwrap();
+    let first_refresh = String::from_utf8(first_refresh.expose_secret().to_vec()).unwrap();
     app.records().employee().await.unwrap();
     app.auth().lock().await;
     let wrong = app.auth().unlock("wrong-unlock".into()).await;
@@ -69,7 +70,7 @@ async fn a_whole_session_logs_no_secret() {
     // After unlocking, the access token is gone: this load refreshes (the token rotates).
     app.records().employee().await.unwrap();
     let rotated = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
-    let rotated = String::from_utf8(rotated.expose().clone()).unwrap();
+    let rotated = String::from_utf8(rotated.expose_secret().to_vec()).unwrap();
     assert_ne!(rotated, first_refresh, "the refresh token rotated at unlock");
     app.auth().sign_out().await;
     server.shutdown().await.unwrap();

@@ -10,7 +10,7 @@ use masar_protocol::NationalId;
 use super::types::{AuthState, SignInError};
 use super::{Confirmed, State, listing};
 use crate::active::{ActiveSession, SessionError, SessionInfo};
-use crate::secret::Sensitive;
+use crate::secret::SecretString;
 use crate::tokens::{Access, TokenSource, access_with_expiry, off_thread, store_refresh};
 use crate::vault::handle::VaultHandle;
 use crate::vault::{OpenVault, UnsentWork, VaultError, Vaults, profile_id};
@@ -53,7 +53,7 @@ pub(super) fn carry_step(vaults: &Vaults, confirmed: &Confirmed) -> AuthState {
 pub(super) async fn carry_across(
     vaults: &Vaults,
     confirmed: &Confirmed,
-    previous: Sensitive<String>,
+    previous: SecretString,
 ) -> Result<Arc<ActiveSession>, SignInError> {
     let profile = profile_id(&confirmed.national_id);
     let (shared, current) = (vaults.clone(), confirmed.password.clone());

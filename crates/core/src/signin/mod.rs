@@ -20,7 +20,7 @@ use masar_protocol::{EmployeeRecord, NationalId};
 
 use crate::active::{ActiveSession, SessionError, SessionInfo, is_network};
 use crate::client::MasarClient;
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, SecretString};
 use crate::tokens::{TokenSource, off_thread};
 use crate::vault::{Vaults, profile_id};
 pub use types::{AuthState, ProfileSummary, SignInError};
@@ -28,7 +28,7 @@ pub use types::{AuthState, ProfileSummary, SignInError};
 #[derive(Debug)]
 struct Pending {
     national_id: NationalId,
-    password: Sensitive<String>,
+    password: SecretString,
     challenge: Challenge,
 }
 
@@ -36,7 +36,7 @@ struct Pending {
 #[derive(Debug)]
 struct Confirmed {
     national_id: NationalId,
-    password: Sensitive<String>,
+    password: SecretString,
     tokens: Tokens,
     record: EmployeeRecord,
 }
@@ -109,8 +109,8 @@ impl SignIn {
         demo: bool,
     ) -> Result<AuthState, SignInError> {
         let national_id = NationalId::parse(national_id).map_err(SignInError::InvalidNationalId)?;
-        let password = Sensitive::new(password);
-        if password.expose().is_empty() {
+        let password = SecretString::from(password);
+        if password.expose_secret().is_empty() {
             return Err(SignInError::PasswordRequired);
         }
         let _flow = self.flow.lock().await;
@@ -181,7 +181,7 @@ impl SignIn {
                 return Err(error.into());
             }
         };
-        let access = Sensitive::new(tokens.access_token.expose().to_owned());
+        let access = SecretString::from(tokens.access_token.expose().to_owned());
         let record = client.my_record(&access).await?;
         let confirmed = Arc::new(Confirmed {
             national_id: pending.national_id.clone(),
@@ -221,8 +221,8 @@ impl SignIn {
     /// After a password change: the previous password opens the vault, which then takes the
     /// current one. Everything in it stays, and its queued edits keep their ids.
     pub async fn carry_across(&self, previous: String) -> Result<AuthState, SignInError> {
-        let previous = Sensitive::new(previous);
-        if previous.expose().is_empty() {
+        let previous = SecretString::from(previous);
+        if previous.expose_secret().is_empty() {
             return Err(SignInError::PasswordRequired);
         }
         let _flow = self.flow.lock().await;
@@ -273,7 +273,7 @@ impl SignIn {
         &self,
         national_id: NationalId,
         profile: &str,
-        password: Sensitive<String>,
+        password: SecretString,
     ) -> Result<Arc<ActiveSession>, SignInError> {
         let (vaults, profile) = (self.vaults.clone(), profile.to_owned());
         let vault = off_thread(move || Ok(vaults.unlock(&profile, &password, Utc::now())?)).await?;
@@ -304,7 +304,7 @@ impl SignIn {
             State::Locked(info, national_id) => (info.profile_id.clone(), national_id.clone()),
             _ => return Err(SessionError::NotSignedIn.into()),
         };
-        let active = self.open_offline(national_id, &profile, Sensitive::new(password)).await?;
+        let active = self.open_offline(national_id, &profile, SecretString::from(password)).await?;
         let session = active.info();
         let mut state = self.state();
         match &*state {

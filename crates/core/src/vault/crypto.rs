@@ -8,7 +8,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, ExposeSecretMut, Key};
 
 /// Argon2id cost of deriving the wrapping key; stored per profile so it can be raised later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,42 +54,34 @@ pub fn derive_kek(
     salt: &[u8],
     keychain_secret: &[u8],
     params: KdfParams,
-) -> Result<Sensitive<[u8; 32]>, CryptoError> {
+) -> Result<Key, CryptoError> {
     let params = Params::new(params.memory_kib, params.iterations, params.parallelism, Some(32))
         .map_err(|e| CryptoError::Kdf(e.to_string()))?;
     let argon = Argon2::new_with_secret(keychain_secret, Algorithm::Argon2id, Version::V0x13, params)
         .map_err(|e| CryptoError::Kdf(e.to_string()))?;
-    let mut kek = Sensitive::new([0_u8; 32]);
+    let mut kek = crate::secret::key([0_u8; 32]);
     argon
-        .hash_password_into(password.as_bytes(), salt, kek.expose_mut())
+        .hash_password_into(password.as_bytes(), salt, kek.expose_secret_mut())
         .map_err(|e| CryptoError::Kdf(e.to_string()))?;
     Ok(kek)
 }
 
-fn cipher(kek: &Sensitive<[u8; 32]>) -> Result<XChaCha20Poly1305, CryptoError> {
-    XChaCha20Poly1305::new_from_slice(kek.expose()).map_err(|_| CryptoError::Malformed)
+fn cipher(kek: &Key) -> Result<XChaCha20Poly1305, CryptoError> {
+    XChaCha20Poly1305::new_from_slice(kek.expose_secret()).map_err(|_| CryptoError::Malformed)
 }
 
 /// Wraps `data_key`; `context` (the profile id) is authenticated, so a wrapped key moved to
 /// another profile does not open.
-pub fn wrap(
-    kek: &Sensitive<[u8; 32]>,
-    data_key: &Sensitive<[u8; 32]>,
-    context: &str,
-) -> Result<WrappedKey, CryptoError> {
+pub fn wrap(kek: &Key, data_key: &Key, context: &str) -> Result<WrappedKey, CryptoError> {
     let nonce_bytes = random::<24>()?;
     let nonce = XNonce::from(nonce_bytes);
     let ciphertext = cipher(kek)?
-        .encrypt(&nonce, Payload { msg: data_key.expose(), aad: context.as_bytes() })
+        .encrypt(&nonce, Payload { msg: data_key.expose_secret(), aad: context.as_bytes() })
         .map_err(|_| CryptoError::Malformed)?;
     Ok(WrappedKey { nonce: hex::encode(nonce_bytes), ciphertext: hex::encode(ciphertext) })
 }
 
-pub fn unwrap(
-    kek: &Sensitive<[u8; 32]>,
-    wrapped: &WrappedKey,
-    context: &str,
-) -> Result<Sensitive<[u8; 32]>, CryptoError> {
+pub fn unwrap(kek: &Key, wrapped: &WrappedKey, context: &str) -> Result<Key, CryptoError> {
     let nonce_bytes: [u8; 24] =
         hex::decode(&wrapped.nonce).ok().and_then(|b| b.try_into().ok()).ok_or(CryptoError::Malformed)?;
     let ciphertext = hex::decode(&wrapped.ciphertext).map_err(|_| CryptoError::Malformed)?;
@@ -98,7 +90,7 @@ pub fn unwrap(
         .map_err(|_| CryptoError::WrongKey)?;
     let key: Result<[u8; 32], _> = plain.as_slice().try_into();
     zeroize::Zeroize::zeroize(&mut plain);
-    key.map(Sensitive::new).map_err(|_| CryptoError::Malformed)
+    key.map(crate::secret::key).map_err(|_| CryptoError::Malformed)
 }
 
 #[cfg(test)]
@@ -110,16 +102,16 @@ mod tests {
 
     #[test]
     fn wrap_and_unwrap_with_the_same_inputs() {
-        let data_key = Sensitive::new(random::<32>().unwrap());
+        let data_key = crate::secret::key(random::<32>().unwrap());
         let kek = derive_kek("Masar@4101", b"0123456789abcdef", b"keychain-secret", FAST).unwrap();
         let wrapped = wrap(&kek, &data_key, "profile-a").unwrap();
         let again = derive_kek("Masar@4101", b"0123456789abcdef", b"keychain-secret", FAST).unwrap();
-        assert_eq!(unwrap(&again, &wrapped, "profile-a").unwrap().expose(), data_key.expose());
+        assert_eq!(unwrap(&again, &wrapped, "profile-a").unwrap().expose_secret(), data_key.expose_secret());
     }
 
     #[test]
     fn any_wrong_input_fails_cleanly() {
-        let data_key = Sensitive::new(random::<32>().unwrap());
+        let data_key = crate::secret::key(random::<32>().unwrap());
         let kek = derive_kek("Masar@4101", b"0123456789abcdef", b"secret-1", FAST).unwrap();
         let wrapped = wrap(&kek, &data_key, "profile-a").unwrap();
         let wrong_password = derive_kek("Masar@4102", b"0123456789abcdef", b"secret-1", FAST).unwrap();

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use masar_protocol::NationalId;
 
 use crate::keychain::{Keychain, KeychainError};
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, Key, SecretSlice, SecretString};
 use crypto::{CryptoError, KdfParams};
 pub use db::VaultDb;
 use db::VaultDbError;
@@ -87,7 +87,7 @@ impl Vaults {
         &self,
         id: &NationalId,
         display_name: &str,
-        password: &Sensitive<String>,
+        password: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let profile_id = profile_id(id);
@@ -99,8 +99,8 @@ impl Vaults {
         let secret = crypto::random::<32>()?;
         self.keychain.set(&secret_account(&profile_id), &secret)?;
         let salt = crypto::random::<16>()?;
-        let data_key = Sensitive::new(crypto::random::<32>()?);
-        let kek = crypto::derive_kek(password.expose(), &salt, &secret, self.kdf)?;
+        let data_key = crate::secret::key(crypto::random::<32>()?);
+        let kek = crypto::derive_kek(password.expose_secret(), &salt, &secret, self.kdf)?;
         let wrapped_key = crypto::wrap(&kek, &data_key, &profile_id)?;
         let db = VaultDb::open(&self.profiles.vault_path(&profile_id), &data_key)?;
         self.profiles.save(&ProfileMeta {
@@ -125,7 +125,7 @@ impl Vaults {
     pub fn unlock(
         &self,
         profile_id: &str,
-        password: &Sensitive<String>,
+        password: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let mut meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
@@ -158,7 +158,7 @@ impl Vaults {
     pub fn unlock_confirmed(
         &self,
         profile_id: &str,
-        password: &Sensitive<String>,
+        password: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
@@ -175,8 +175,8 @@ impl Vaults {
     pub fn rewrap(
         &self,
         profile_id: &str,
-        previous: &Sensitive<String>,
-        current: &Sensitive<String>,
+        previous: &SecretString,
+        current: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let mut meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
@@ -186,7 +186,7 @@ impl Vaults {
         };
         let secret = self.secret(profile_id)?;
         let salt = crypto::random::<16>()?;
-        let kek = crypto::derive_kek(current.expose(), &salt, secret.expose(), self.kdf)?;
+        let kek = crypto::derive_kek(current.expose_secret(), &salt, secret.expose_secret(), self.kdf)?;
         meta.wrapped_key = crypto::wrap(&kek, &data_key, &meta.profile_id)?;
         meta.salt = hex::encode(salt);
         meta.kdf = self.kdf;
@@ -194,11 +194,7 @@ impl Vaults {
     }
 
     /// Opens a vault set aside earlier (see [`Vaults::set_aside`]) with the password it had.
-    pub fn unlock_set_aside(
-        &self,
-        folder: &str,
-        password: &Sensitive<String>,
-    ) -> Result<OpenVault, VaultError> {
+    pub fn unlock_set_aside(&self, folder: &str, password: &SecretString) -> Result<OpenVault, VaultError> {
         let meta = self.profiles.load(folder)?.ok_or(VaultError::NoProfile)?;
         let data_key = match self.data_key(folder, &meta, password) {
             Err(VaultError::Crypto(CryptoError::WrongKey)) => return Err(VaultError::PreviousPasswordWrong),
@@ -215,7 +211,7 @@ impl Vaults {
         std::fs::rename(self.profiles.dir(profile_id), self.profiles.dir(&folder))?;
         profile::sync_dir(self.profiles.root())?;
         if let Some(secret) = self.keychain.get(&secret_account(profile_id))? {
-            self.keychain.set(&secret_account(&folder), secret.expose())?;
+            self.keychain.set(&secret_account(&folder), secret.expose_secret())?;
             self.keychain.delete(&secret_account(profile_id))?;
         }
         Ok(folder)
@@ -245,17 +241,12 @@ impl Vaults {
         Ok(self.keychain.delete(&secret_account(profile_id))?)
     }
 
-    fn secret(&self, folder: &str) -> Result<Sensitive<Vec<u8>>, VaultError> {
+    fn secret(&self, folder: &str) -> Result<SecretSlice<u8>, VaultError> {
         self.keychain.get(&secret_account(folder))?.ok_or(VaultError::SecretMissing)
     }
 
     /// Unwraps the data key of the vault in `folder`; the wrong password is `Crypto(WrongKey)`.
-    fn data_key(
-        &self,
-        folder: &str,
-        meta: &ProfileMeta,
-        password: &Sensitive<String>,
-    ) -> Result<Sensitive<[u8; 32]>, VaultError> {
+    fn data_key(&self, folder: &str, meta: &ProfileMeta, password: &SecretString) -> Result<Key, VaultError> {
         // A profile.json carried into another folder is not that folder's profile.
         let own = folder == meta.profile_id
             || folder
@@ -266,7 +257,7 @@ impl Vaults {
         }
         let secret = self.secret(folder)?;
         let salt = hex::decode(&meta.salt).map_err(|_| CryptoError::Malformed)?;
-        let kek = crypto::derive_kek(password.expose(), &salt, secret.expose(), meta.kdf)?;
+        let kek = crypto::derive_kek(password.expose_secret(), &salt, secret.expose_secret(), meta.kdf)?;
         Ok(crypto::unwrap(&kek, &meta.wrapped_key, &meta.profile_id)?)
     }
 
@@ -275,7 +266,7 @@ impl Vaults {
         &self,
         profile_id: &str,
         mut meta: ProfileMeta,
-        data_key: &Sensitive<[u8; 32]>,
+        data_key: &Key,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let db = VaultDb::open(&self.profiles.vault_path(profile_id), data_key)?;

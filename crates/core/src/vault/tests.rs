@@ -15,8 +15,8 @@ fn id() -> NationalId {
     NationalId::parse("1000000008").unwrap()
 }
 
-fn password(text: &str) -> Sensitive<String> {
-    Sensitive::new(text.to_owned())
+fn password(text: &str) -> SecretString {
+    SecretString::from(text.to_owned())
 }
 
 /// An employee record as the demo server sends it (shared by the core's unit tests).

@@ -59,7 +59,7 @@ fn unsent_check(args: &Args, keychain: &Keychain) -> Result<Option<String>, Box<
     let profile = profile_id(&masar_protocol::NationalId::parse(&args.national_id)?);
     let Some(meta) = vaults.profiles().load(&profile)? else { return Ok(None) };
     let bound = meta.unsent.ok_or("profile.json keeps no count")?;
-    let password = masar_core::secret::Sensitive::new(args.password.clone());
+    let password = masar_core::secret::SecretString::from(args.password.clone());
     let exact = vaults.unlock(&profile, &password, chrono::Utc::now())?.db.unsent_work()?;
     Ok(Some(format!("unsent {},{} {},{}", bound.edits, bound.drafts, exact.edits, exact.drafts)))
 }

@@ -18,7 +18,7 @@ use masar_protocol::{EmployeeProfile, EmployeeRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
-use crate::secret::Sensitive;
+use crate::secret::{ExposeSecret, Key, SecretString};
 
 /// The vault's schema, oldest first; append only. An upgrade migrates in place and keeps the
 /// outbox, so unsynced edits survive app updates (tested).
@@ -61,12 +61,12 @@ impl std::fmt::Debug for VaultDb {
 
 impl VaultDb {
     /// Opens (creating if needed) the encrypted database with `key`.
-    pub fn open(path: &Path, key: &Sensitive<[u8; 32]>) -> Result<Self, VaultDbError> {
+    pub fn open(path: &Path, key: &Key) -> Result<Self, VaultDbError> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "cipher_log_level", "NONE").ok();
-        let mut pragma = Sensitive::new(format!("x'{}'", hex::encode(key.expose())));
-        conn.pragma_update(None, "key", pragma.expose())?;
-        zeroize::Zeroize::zeroize(&mut pragma);
+        let pragma = SecretString::from(format!("x'{}'", hex::encode(key.expose_secret())));
+        conn.pragma_update(None, "key", pragma.expose_secret())?;
+        drop(pragma); // wiped as it goes
         // A wrong key only shows on the first read.
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)) {
             Ok(_) => {}

@@ -4,13 +4,13 @@ use masar_protocol::NationalAddress;
 use masar_protocol::sync::ContactUpdate;
 
 use super::*;
-use crate::secret::Sensitive;
+use crate::secret::Key;
 use chrono::Utc;
 use masar_protocol::sync::{MutationBody, MutationOutcome, MutationResult};
 use rusqlite_migration::{M, Migrations};
 
-fn key() -> Sensitive<[u8; 32]> {
-    Sensitive::new([7_u8; 32])
+fn key() -> Key {
+    crate::secret::key([7_u8; 32])
 }
 
 fn edit(mobile: &str) -> MutationBody {
@@ -47,7 +47,7 @@ fn a_busy_database_is_not_taken_for_a_wrong_key() {
     let (dir, db) = open_temp();
     drop(db);
     let holder = Connection::open(dir.path().join("vault.db")).unwrap();
-    holder.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+    holder.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose_secret()))).unwrap();
     holder.pragma_update(None, "locking_mode", "EXCLUSIVE").unwrap();
     holder.execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held (x); ").unwrap();
     match VaultDb::open(&dir.path().join("vault.db"), &key()) {
@@ -158,7 +158,7 @@ fn an_upgrade_keeps_the_edits_that_wait() {
         let path = dir.path().join("vault.db");
         {
             let mut conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+            conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose_secret()))).unwrap();
             let old = Migrations::new(MIGRATIONS[..written_by].iter().map(|sql| M::up(sql)).collect());
             old.to_latest(&mut conn).unwrap();
             conn.execute(
@@ -231,7 +231,7 @@ fn an_upgrade_keeps_the_pulled_profile_as_a_record_of_its_kind() {
     let profile = crate::vault::tests::sample_record().profile;
     {
         let mut conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose()))).unwrap();
+        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key().expose_secret()))).unwrap();
         Migrations::new(MIGRATIONS[..3].iter().map(|sql| M::up(sql)).collect()).to_latest(&mut conn).unwrap();
         conn.execute(
             "INSERT INTO server_profile (id, version, json) VALUES (1, 4, ?1)",
