@@ -9,10 +9,11 @@ use masar_protocol::NationalId;
 use serde::Serialize;
 
 use crate::client::{ClientError, MasarClient};
+pub use crate::failure::{SessionError, is_network, is_session_error};
 use crate::secret::SecretString;
 use crate::tokens::TokenSource;
-use crate::vault::handle::{HandleError, VaultAccess, VaultHandle};
-use crate::vault::{UnsentWork, VaultError};
+use crate::vault::UnsentWork;
+use crate::vault::handle::{VaultAccess, VaultHandle};
 
 /// Who is signed in, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -37,53 +38,6 @@ pub struct PreviousCopy {
     pub id: String,
     pub last_sign_in: DateTime<Utc>,
     pub unsent: Option<UnsentWork>,
-}
-
-/// What a capability's work on the active session can fail with.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("not signed in")]
-    NotSignedIn,
-    #[error("the session needs a new sign-in")]
-    SessionExpired,
-    #[error(transparent)]
-    Client(#[from] ClientError),
-    #[error(transparent)]
-    Vault(#[from] VaultError),
-    #[error("background task failed: {0}")]
-    Task(String),
-}
-
-impl From<HandleError<Self>> for SessionError {
-    fn from(error: HandleError<Self>) -> Self {
-        match error {
-            HandleError::Closed => Self::NotSignedIn,
-            HandleError::Task(reason) => Self::Task(reason),
-            HandleError::Work(error) => error,
-        }
-    }
-}
-
-impl From<crate::vault::db::VaultDbError> for SessionError {
-    fn from(error: crate::vault::db::VaultDbError) -> Self {
-        Self::Vault(error.into())
-    }
-}
-
-impl SessionError {
-    /// No route to the server or no answer in time (the work waits; nothing failed).
-    pub fn is_network(&self) -> bool {
-        matches!(self, Self::Client(error) if is_network(error))
-    }
-}
-
-pub fn is_network(error: &ClientError) -> bool {
-    matches!(error, ClientError::Unreachable(_) | ClientError::Timeout)
-}
-
-/// The server says the access token is no good (expired or unknown): refresh and retry once.
-pub fn is_session_error(error: &ClientError) -> bool {
-    matches!(error.code(), crate::ErrorCode::SessionExpired | crate::ErrorCode::NotSignedIn)
 }
 
 #[derive(Debug)]

@@ -5,9 +5,8 @@ use std::sync::Arc;
 
 use masar_protocol::auth::DevSms;
 
-use crate::active::SessionError;
 use crate::context::Context;
-use crate::error::CoreError;
+use crate::failure::SessionError;
 use crate::signin::{AuthState, SignInError};
 
 #[derive(Debug, Clone)]
@@ -81,7 +80,7 @@ impl Auth {
     }
 
     /// The demo phone: SMS the dev outbox holds for the employee signing in.
-    pub async fn demo_sms(&self) -> Result<Vec<DevSms>, CoreError> {
+    pub async fn demo_sms(&self) -> Result<Vec<DevSms>, SessionError> {
         let id = self.cx.signin.current_national_id().ok_or(SessionError::NotSignedIn)?;
         Ok(self.cx.client().dev_sms(&id).await?)
     }

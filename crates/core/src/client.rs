@@ -15,6 +15,7 @@ use masar_protocol::{
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::codes::{ErrorCode, ErrorParams, UiError};
 use crate::secret::{ExposeSecret, SecretString};
 use crate::settings::ServerUrl;
 
@@ -51,6 +52,65 @@ impl ClientError {
             // Connection refused, reset, DNS failure, TLS failure: all "cannot reach".
             Self::Unreachable(error.to_string())
         }
+    }
+}
+
+impl ClientError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let code = match self {
+            Self::Timeout => ErrorCode::ServerTimeout,
+            Self::Unreachable(_) => ErrorCode::ServerUnreachable,
+            Self::Server { status } => {
+                return UiError::with(
+                    ErrorCode::ServerError,
+                    ErrorParams { status: Some(*status), ..ErrorParams::default() },
+                );
+            }
+            Self::BadResponse(_) => ErrorCode::BadServerResponse,
+            Self::Api { code, retry_after, remaining, .. } => {
+                let code = api_code(*code);
+                let params = match code {
+                    ErrorCode::AccountLocked => ErrorParams {
+                        minutes: Some(retry_after.unwrap_or(60).div_ceil(60)),
+                        ..ErrorParams::default()
+                    },
+                    ErrorCode::ResendTooSoon | ErrorCode::RateLimited => {
+                        ErrorParams { seconds: Some(retry_after.unwrap_or(60)), ..ErrorParams::default() }
+                    }
+                    ErrorCode::CodeIncorrect => {
+                        ErrorParams { remaining: Some(remaining.unwrap_or(0)), ..ErrorParams::default() }
+                    }
+                    _ => ErrorParams::default(),
+                };
+                return UiError::with(code, params);
+            }
+        };
+        UiError::new(code)
+    }
+}
+
+fn api_code(code: ApiErrorCode) -> ErrorCode {
+    match code {
+        ApiErrorCode::Unauthenticated => ErrorCode::NotSignedIn,
+        ApiErrorCode::SessionExpired => ErrorCode::SessionExpired,
+        ApiErrorCode::NotFound => ErrorCode::NotFound,
+        ApiErrorCode::BadRequest => ErrorCode::BadServerResponse,
+        ApiErrorCode::Internal => ErrorCode::ServerError,
+        ApiErrorCode::InvalidCredentials => ErrorCode::InvalidCredentials,
+        ApiErrorCode::Locked => ErrorCode::AccountLocked,
+        ApiErrorCode::ChallengeInvalid => ErrorCode::ChallengeInvalid,
+        ApiErrorCode::CodeExpired => ErrorCode::CodeExpired,
+        ApiErrorCode::CodeIncorrect => ErrorCode::CodeIncorrect,
+        ApiErrorCode::TooManyAttempts => ErrorCode::TooManyAttempts,
+        ApiErrorCode::ResendTooSoon => ErrorCode::ResendTooSoon,
+        ApiErrorCode::RateLimited => ErrorCode::RateLimited,
+        ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
+        ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,
+        ApiErrorCode::Forbidden => ErrorCode::Forbidden,
     }
 }
 

@@ -1,6 +1,9 @@
-//! The stable error codes the UI branches on. A leaf: it imports nothing of this crate, so every
-//! module can name a code without pulling in the others.
+//! What crosses to the UI on failure: a stable code the UI branches on, the numbers its message
+//! needs, and for a form what is wrong with each field. The sentences live once, in the UI's
+//! Arabic and English catalogs. A leaf: it imports nothing of this crate, so every module maps
+//! its own errors here without pulling in the others.
 
+use masar_protocol::validate::FieldError;
 use serde::Serialize;
 
 /// Stable codes: the UI switches on these, so a variant is never renamed, only added.
@@ -82,4 +85,36 @@ pub struct ErrorParams {
     /// The HTTP status of a server error.
     pub status: Option<u16>,
     pub detail: Option<ErrorDetail>,
+}
+
+/// What a command returns on failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub params: ErrorParams,
+    /// For an invalid form: what is wrong with each field (shown next to the field).
+    pub fields: Vec<FieldError>,
+}
+
+impl UiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, params: ErrorParams::default(), fields: Vec::new() }
+    }
+
+    pub fn with(code: ErrorCode, params: ErrorParams) -> Self {
+        Self { code, params, fields: Vec::new() }
+    }
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} {:?}", self.code, self.params)
+    }
+}
+
+impl std::error::Error for UiError {}
+
+/// For a failure that is the app's own fault (a task that panicked): nothing the user did.
+pub fn internal_error() -> UiError {
+    UiError::new(ErrorCode::Internal)
 }

@@ -5,7 +5,7 @@ use masar_protocol::Health;
 use serde::Serialize;
 
 use crate::client::ClientError;
-use crate::error::UiError;
+use crate::codes::UiError;
 
 /// The connection as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::active::SessionError;
 use crate::context::Context;
 use crate::edits::{Draft, Form};
+use crate::failure::SessionError;
 
 #[derive(Debug, Clone)]
 pub struct Drafts {

@@ -14,6 +14,7 @@ pub mod core;
 pub mod drafts;
 pub mod edits;
 pub mod error;
+pub mod failure;
 pub mod files;
 pub mod i18n;
 pub mod keychain;

@@ -7,9 +7,10 @@ use chrono::Utc;
 use masar_protocol::sync::MutationBody;
 use masar_protocol::validate::FieldError;
 
-use crate::active::SessionError;
+use crate::codes::{ErrorCode, UiError};
 use crate::context::Context;
 use crate::edits::{EmployeeView, form_of, local_view};
+use crate::failure::SessionError;
 use crate::vault::UnsentWork;
 use crate::vault::db::EditState;
 
@@ -21,6 +22,22 @@ pub enum EditError {
     NoSuchEdit,
     #[error(transparent)]
     Session(#[from] SessionError),
+}
+
+impl EditError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        match self {
+            Self::Invalid(errors) => {
+                UiError { fields: errors.clone(), ..UiError::new(ErrorCode::InvalidInput) }
+            }
+            Self::NoSuchEdit => UiError::new(ErrorCode::EditGone),
+            Self::Session(error) => error.to_ui(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

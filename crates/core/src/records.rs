@@ -5,12 +5,11 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::active::{ActiveSession, SessionError, is_network};
-use crate::client::{ClientError, MasarClient};
+use crate::client::ClientError;
 use crate::context::Context;
 use crate::edits::{EmployeeView, local_view};
-use crate::secret::SecretString;
-use crate::sync::plan::{RoundPlan, Step};
+use crate::failure::{SessionError, is_network};
+use crate::sync::pull::pull_changes;
 
 #[derive(Debug, Clone)]
 pub struct Records {
@@ -53,25 +52,5 @@ impl Records {
     /// The employee as the vault has it (no network): after a local change.
     pub async fn local_view(&self) -> Result<EmployeeView, SessionError> {
         local_view(&*self.cx.active()?).await
-    }
-}
-
-/// Pulls every page after the vault's cursor into the vault.
-pub async fn pull_changes(
-    active: &ActiveSession,
-    client: &MasarClient,
-    token: &SecretString,
-) -> Result<(), SessionError> {
-    let mut plan = RoundPlan::pulling();
-    loop {
-        let cursor = active.vault(|vault| Ok(vault.db.cursor()?)).await?;
-        tracing::debug!(target: "masar_sync", cursor, "pull");
-        let page = client.pull(token, cursor).await?;
-        active.set_online(true);
-        let (has_more, next) = (page.has_more, page.cursor);
-        active.vault(move |vault| Ok(vault.db.apply_pull(&page.changes, page.cursor)?)).await?;
-        if plan.after_pull(has_more, cursor, next) == Step::Done {
-            return Ok(());
-        }
     }
 }

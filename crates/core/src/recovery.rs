@@ -6,8 +6,9 @@ use std::sync::Arc;
 use masar_protocol::sync::PushRequest;
 use serde::Serialize;
 
-use crate::active::{SessionError, is_network};
+use crate::codes::{ErrorCode, UiError};
 use crate::context::Context;
+use crate::failure::{SessionError, is_network};
 use crate::secret::SecretString;
 use crate::signin::listing::previous_copies;
 use crate::sync::plan::PUSH_BATCH;
@@ -42,6 +43,20 @@ pub enum RecoveryError {
 impl From<crate::vault::db::VaultDbError> for RecoveryError {
     fn from(error: crate::vault::db::VaultDbError) -> Self {
         Self::Session(error.into())
+    }
+}
+
+impl RecoveryError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        match self {
+            Self::NoSuchCopy => UiError::new(ErrorCode::CopyGone),
+            Self::NeedsNetwork => UiError::new(ErrorCode::RecoveryNeedsNetwork),
+            Self::Session(error) => error.to_ui(),
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use masar_protocol::auth::Tokens;
 
-use crate::active::{SessionError, is_network};
 use crate::client::{ClientError, MasarClient};
+use crate::failure::{SessionError, is_network};
 use crate::keychain::Keychain;
 use crate::secret::{ExposeSecret, SecretSlice, SecretString};
 use crate::vault::VaultError;

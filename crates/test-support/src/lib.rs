@@ -241,7 +241,14 @@ pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Resu
     if !matches!(step, AuthState::CodeSent { .. }) {
         return Ok(step);
     }
-    let text = app.auth().demo_sms().await?.pop().ok_or(SignInError::NoSms)?.text;
+    let text = app
+        .auth()
+        .demo_sms()
+        .await
+        .map_err(masar_core::CoreError::from)?
+        .pop()
+        .ok_or(SignInError::NoSms)?
+        .text;
     let code = six_digits(&text).ok_or(SignInError::NoSms)?;
     Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::active::{PreviousCopy, SessionError, SessionInfo};
 use crate::client::ClientError;
+use crate::codes::{ErrorCode, ErrorParams, UiError};
 use crate::vault::{UnsentWork, VaultError};
 
 /// What the start screen lists: employees who signed in on this workstation before.
@@ -78,5 +79,31 @@ impl From<ClientError> for SignInError {
 impl From<VaultError> for SignInError {
     fn from(error: VaultError) -> Self {
         Self::Session(error.into())
+    }
+}
+
+impl SignInError {
+    pub fn code(&self) -> ErrorCode {
+        self.to_ui().code
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        let code = match self {
+            Self::InvalidNationalId(problem) => {
+                return UiError::with(
+                    ErrorCode::InvalidNationalId,
+                    ErrorParams {
+                        detail: Some(crate::settings::id_detail(*problem)),
+                        ..ErrorParams::default()
+                    },
+                );
+            }
+            Self::PasswordRequired => ErrorCode::PasswordRequired,
+            Self::CodeFormat => ErrorCode::CodeFormat,
+            Self::NoSignInInProgress => ErrorCode::ChallengeInvalid,
+            Self::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
+            Self::Session(error) => return error.to_ui(),
+        };
+        UiError::new(code)
     }
 }

@@ -9,12 +9,11 @@ use masar_protocol::sync::PushRequest;
 use tokio::sync::watch;
 
 use super::plan::{PUSH_BATCH, RoundPlan, Step};
+use super::pull::pull_changes;
 use super::status::{Backoff, SyncStatus, SyncTimer, next_wait};
 use crate::active::{ActiveSession, SessionError, is_session_error};
 use crate::client::MasarClient;
 use crate::context::Context;
-use crate::error::CoreError;
-use crate::records::pull_changes;
 
 #[derive(Debug, Clone)]
 pub struct SyncEngine {
@@ -82,7 +81,7 @@ impl SyncEngine {
             }
             Err(SessionError::NotSignedIn) => SyncStatus::Idle,
             Err(error) => {
-                let reason = CoreError::from(error).to_ui();
+                let reason = error.to_ui();
                 SyncStatus::Failed { pending: count(pending_count(&active).await.unwrap_or(pending)), reason }
             }
         };

@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod plan;
+pub mod pull;
 pub mod status;
 
 pub use engine::SyncEngine;

@@ -29,7 +29,7 @@ pub enum SyncStatus {
     /// The server answered, but the round failed (session ended, server error).
     Failed {
         pending: u32,
-        reason: crate::error::UiError,
+        reason: crate::codes::UiError,
     },
 }
 
@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(next_wait(&SyncStatus::Idle, &mut backoff), Duration::from_secs(15));
         let failed = SyncStatus::Failed {
             pending: 0,
-            reason: crate::error::UiError::new(crate::ErrorCode::ServerError),
+            reason: crate::codes::UiError::new(crate::ErrorCode::ServerError),
         };
         assert!(next_wait(&failed, &mut backoff) >= Duration::from_millis(500), "a failure never spins");
     }

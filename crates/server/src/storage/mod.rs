@@ -1,5 +1,5 @@
 //! The server's storage, behind one trait with a method per business transaction. Handlers hold
-//! no SQL: they parse, call one of these, and answer. SQLite ([`crate::sqlite::SqliteStore`]) is
+//! no SQL: they parse, call one of these, and answer. SQLite (`sqlite::SqliteStore`) is
 //! the first implementation; every implementation passes the same story test
 //! (`tests/store_story.rs`).
 //!
