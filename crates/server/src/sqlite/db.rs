@@ -131,6 +131,23 @@ mod tests {
         assert!(format!("{error:#}").contains("newer than this server"), "{error:#}");
     }
 
+    /// An acknowledged push must survive a power cut: every commit waits for the disk.
+    #[tokio::test]
+    async fn commits_are_synced_to_disk_in_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("masar.db")).await.unwrap();
+        let (journal, synchronous): (String, i64) = db
+            .call(|conn| {
+                Ok((
+                    conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?,
+                    conn.pragma_query_value(None, "synchronous", |row| row.get(0))?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!((journal.as_str(), synchronous), ("wal", 2), "WAL with synchronous=FULL (2)");
+    }
+
     #[tokio::test]
     async fn reopening_keeps_the_schema() {
         let dir = tempfile::tempdir().unwrap();

@@ -250,3 +250,26 @@ fn an_upgrade_keeps_the_pulled_profile_as_a_record_of_its_kind() {
     db.apply_pull(&[change(5, newer.clone())], 6).unwrap();
     assert_eq!(db.server_profile().unwrap(), Some((newer, 5)));
 }
+
+/// A row whose state and stored answer do not agree (a conflict without the server's values) is
+/// an error to report, never taken for an edit that waits.
+#[test]
+fn an_unreadable_edit_is_an_error_not_a_pending_edit() {
+    let (_dir, mut db) = open_temp();
+    let id = db.queue(&edit("0555000001"), &["mobile".into()], 1, "contact", Utc::now()).unwrap();
+    db.conn.execute("UPDATE outbox SET state = 'conflict', result = NULL WHERE id = ?1", [id]).unwrap();
+    assert!(matches!(db.outbox(), Err(VaultDbError::UnreadableEdit(n)) if n == id));
+    let applied = serde_json::to_string(&MutationOutcome::Applied { version: 2 }).unwrap();
+    db.conn
+        .execute(
+            "UPDATE outbox SET state = 'rejected', result = ?2 WHERE id = ?1",
+            rusqlite::params![id, applied],
+        )
+        .unwrap();
+    assert!(
+        matches!(db.outbox(), Err(VaultDbError::UnreadableEdit(_))),
+        "a state that contradicts its answer"
+    );
+    db.conn.execute("UPDATE outbox SET state = 'applied' WHERE id = ?1", [id]).unwrap();
+    assert_eq!(db.outbox().unwrap()[0].state, EditState::Applied { version: 2 });
+}
