@@ -165,5 +165,17 @@ mod tests {
         let error = Rule::LatinName.check("nameEn.first", "منيرة").unwrap_err();
         assert_eq!((error.field.as_str(), error.problem), ("nameEn.first", FieldProblem::LatinLetters));
         assert_eq!(Rule::Text.check("entity", "  ").unwrap_err().problem, FieldProblem::Required);
+        let error = Rule::Mobile.check("emergencyMobile", "123").unwrap_err();
+        assert_eq!(error.field, "emergencyMobile", "named by the field it checks, whatever the rule");
+    }
+
+    #[test]
+    fn the_ui_gets_every_field_with_its_form_and_editor() {
+        let infos = field_infos();
+        assert_eq!(infos.len(), FIELDS.len());
+        let job = infos.iter().find(|info| info.wire == "jobTitle").unwrap();
+        assert_eq!((job.section, job.editor), (Section::Employment, Editor::Hr));
+        let street = infos.iter().find(|info| info.wire == "address.street").unwrap();
+        assert_eq!((street.section, street.editor), (Section::Contact, Editor::Employee));
     }
 }

@@ -182,6 +182,13 @@ mod tests {
     }
 
     #[test]
+    fn text_is_at_most_the_limit_long() {
+        assert_eq!(text("street", &"ش".repeat(MAX_TEXT)).map(|t| t.chars().count()), Ok(MAX_TEXT));
+        let long = text("street", &"ش".repeat(MAX_TEXT + 1)).unwrap_err();
+        assert_eq!((long.problem, long.limit), (FieldProblem::TooLong, Some(100)));
+    }
+
+    #[test]
     fn markup_is_text_but_control_characters_are_refused() {
         assert_eq!(text("street", "<b>شارع</b>"), Ok("<b>شارع</b>".into()));
         assert_eq!(text("street", "a\u{0007}b").unwrap_err().problem, FieldProblem::ControlCharacters);
