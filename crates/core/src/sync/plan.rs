@@ -34,7 +34,7 @@ impl RoundPlan {
     /// After a push of `sent` mutations (out of at most [`PUSH_BATCH`]): a full batch means more
     /// may wait; anything less, the outbox is empty for this round.
     pub fn after_push(&mut self, sent: usize) -> Step {
-        if sent > 0 && sent >= PUSH_BATCH as usize {
+        if sent >= PUSH_BATCH as usize {
             Step::Push
         } else {
             self.pulling = true;

@@ -200,9 +200,14 @@ fn ids_increase_and_answers_are_stored() {
     let first = db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
     let second = db.queue(&edit("0555000002"), &[], 1, "contact", Utc::now()).unwrap();
     assert_eq!((first, second), (1, 2));
+    assert_eq!(db.pending_count().unwrap(), 2);
     db.record_results(&[MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 2 } }]).unwrap();
     assert_eq!(db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+    assert_eq!(db.pending_count().unwrap(), 1);
+    db.clear(2).unwrap();
+    assert_eq!(db.outbox().unwrap().len(), 2, "a waiting edit is never cleared");
     db.clear(1).unwrap();
+    assert_eq!(db.outbox().unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2], "an answered one is");
     // A cleared id is never handed out again: the server remembers it.
     db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }]).unwrap();
     db.clear(2).unwrap();
