@@ -311,7 +311,8 @@ impl App {
         self.click("[data-testid=contact-submit]").await
     }
 
-    /// Waits for the page to paint what it has, then saves a PNG into the artifacts folder.
+    /// Waits for the page to paint what it has, saves a PNG into the artifacts folder, and
+    /// checks the screen with axe-core (see [`App::check_accessibility`]).
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         self.client
             .execute_async(
@@ -325,7 +326,44 @@ impl App {
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
+        self.check_accessibility(name).await?;
         Ok(path)
+    }
+
+    /// Runs axe-core (the npm package, injected into the page) against WCAG 2.0–2.2 A and AA on
+    /// the screen as it is; writes every finding to `NAME.axe.json` in the artifacts and fails
+    /// on any serious or critical one.
+    pub async fn check_accessibility(&self, name: &str) -> Result<()> {
+        let loaded = self.client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
+        if loaded.as_bool() != Some(true) {
+            let source =
+                std::fs::read_to_string(axe_source()?).context("axe-core is not installed in ui/")?;
+            self.client.execute(&format!("{source}\nreturn true;"), vec![]).await?;
+        }
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values:
+                     ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                       nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }))))
+                   .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));",
+                vec![],
+            )
+            .await?;
+        let dir = env_path("MASAR_E2E_ARTIFACTS")?;
+        std::fs::write(dir.join(format!("{name}.axe.json")), serde_json::to_vec_pretty(&found)?)?;
+        let serious: Vec<&serde_json::Value> = found
+            .as_array()
+            .map(|all| {
+                all.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect()
+            })
+            .unwrap_or_default();
+        if !serious.is_empty() {
+            bail!("axe-core on {name}: {}", serde_json::to_string_pretty(&serious)?);
+        }
+        Ok(())
     }
 
     pub async fn close(self) -> Result<()> {
@@ -347,6 +385,12 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// axe-core as npm installed it for the UI.
+fn axe_source() -> Result<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    if path.exists() { Ok(path) } else { bail!("{} is missing: run `npm ci` in ui/", path.display()) }
 }
 
 /// The first run of six ASCII digits in a text.

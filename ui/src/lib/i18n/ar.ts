@@ -3,6 +3,7 @@ export const ar = {
   "app.title": "بياناتي الوظيفية",
   "app.platform": "منصة مسار",
   "app.windowTitle": "بياناتي الوظيفية — مسار",
+  "main.label": "المحتوى الرئيسي",
   "nav.label": "التنقل الرئيسي",
   "nav.overview": "نظرة عامة",
   "nav.settings": "الإعدادات",

@@ -4,6 +4,7 @@ export const en: Messages = {
   "app.title": "My employment data",
   "app.platform": "Masar platform",
   "app.windowTitle": "My employment data — Masar",
+  "main.label": "Main content",
   "nav.label": "Main navigation",
   "nav.overview": "Overview",
   "nav.settings": "Settings",
