@@ -374,6 +374,86 @@ impl App {
         Ok(())
     }
 
+    /// What has the keyboard focus: its `data-testid`, else its id, else its tag.
+    pub async fn focused(&self) -> Result<String> {
+        let value = self
+            .client
+            .execute(
+                "const e = document.activeElement;
+                 return e ? (e.dataset.testid || e.id || e.tagName.toLowerCase()) : '';",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the element with `testid` has the focus.
+    pub async fn wait_focused(&self, testid: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let now = self.focused().await?;
+            if now == testid {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("focus stayed on {now:?}, not on {testid:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Presses keys (text or WebDriver key codes such as `Key::Tab`) as a keyboard does: into
+    /// whatever has the focus.
+    pub async fn keys(&self, text: &str) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in text.chars() {
+            actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    pub async fn key(&self, key: fantoccini::key::Key) -> Result<()> {
+        self.keys(&char::from(key).to_string()).await
+    }
+
+    /// Ctrl+A, then `text`: replaces what the focused field holds.
+    pub async fn replace_text(&self, text: &str) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let control = char::from(Key::Control);
+        let select_all = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: 'a' })
+            .then(KeyAction::Up { value: 'a' })
+            .then(KeyAction::Up { value: control });
+        self.client.perform_actions(select_all).await?;
+        self.keys(text).await
+    }
+
+    /// Presses Tab (Shift+Tab when `backwards`) until the element with `testid` has the focus.
+    pub async fn tab_to(&self, testid: &str, backwards: bool) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let (tab, shift) = (char::from(Key::Tab), char::from(Key::Shift));
+        for _ in 0..60 {
+            if self.focused().await? == testid {
+                return Ok(());
+            }
+            let mut press = KeyActions::new("keyboard".into());
+            if backwards {
+                press = press.then(KeyAction::Down { value: shift });
+            }
+            press = press.then(KeyAction::Down { value: tab }).then(KeyAction::Up { value: tab });
+            if backwards {
+                press = press.then(KeyAction::Up { value: shift });
+            }
+            self.client.perform_actions(press).await?;
+        }
+        bail!("{testid} is not reachable with the Tab key (focus is on {:?})", self.focused().await?)
+    }
+
     /// Waits until nothing matches `css`.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;

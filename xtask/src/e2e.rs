@@ -67,7 +67,7 @@ const TYPED_SECRETS: &[&str] =
 fn check_app_log(path: &std::path::Path) -> Result<()> {
     let log = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     anyhow::ensure!(
-        log.contains("masar_core") || log.contains("masar_desktop"),
+        log.contains("masar_core") || log.contains("masar_desktop") || log.contains("masar_sync"),
         "the app logged nothing of its own at TRACE ({} bytes in {}): the check below would prove nothing",
         log.len(),
         path.display()

@@ -73,7 +73,26 @@ const latin: ReadonlySet<Wire> = new Set<Wire>([
   "nameEn.family",
 ]);
 
+/** The format a field expects, shown under its label before anything goes wrong. */
+const hints: Partial<Record<Wire, MessageKey>> = {
+  mobile: "hint.mobile",
+  "address.buildingNumber": "hint.fourDigits",
+  "address.postalCode": "hint.fiveDigits",
+  "address.additionalNumber": "hint.fourDigits",
+  "nameEn.first": "hint.latin",
+  "nameEn.father": "hint.latin",
+  "nameEn.grandfather": "hint.latin",
+  "nameEn.family": "hint.latin",
+};
+
+export interface FormFieldSpec {
+  name: string;
+  label: MessageKey;
+  hint?: MessageKey;
+  ltr?: boolean;
+}
+
 /** A form's fields as the shared edit form takes them. */
-export function formFields(section: Section): { name: string; label: MessageKey; ltr?: boolean }[] {
-  return sectionFields(section).map((wire) => ({ name: wire, label: labels[wire], ltr: latin.has(wire) }));
+export function formFields(section: Section): FormFieldSpec[] {
+  return sectionFields(section).map((wire) => ({ name: wire, label: labels[wire], hint: hints[wire], ltr: latin.has(wire) }));
 }

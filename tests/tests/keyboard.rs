@@ -1,0 +1,66 @@
+//! Keyboard only: a clerk who does not use a mouse signs in (ID, password, code), opens Contact
+//! data, enters a wrong mobile, reads the error summary, follows it to the field, fixes it, saves,
+//! locks and unlocks — with key presses only, and the focus checked after every step.
+
+use fantoccini::key::Key;
+use masar_e2e::{App, Server};
+
+#[tokio::test]
+async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+
+    // Sign in.
+    app.wait_focused("national-id-input").await?;
+    app.keys(account.national_id.as_str()).await?;
+    app.key(Key::Tab).await?;
+    app.wait_focused("password-input").await?;
+    app.keys(&account.password).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for("[data-testid=code-step]").await?;
+    app.wait_focused("code-digit-0").await?;
+    let code = app.code_from_demo_phone().await?;
+    app.keys(&code).await?;
+    app.wait_for("[data-testid=signed-in-user]").await?;
+    app.wait_focused("page-heading").await?;
+    assert_eq!(app.text("[data-testid=page-heading]").await?, "بيانات الموظف");
+
+    // Contact data: a wrong mobile, the summary, the link to the field.
+    app.tab_to("nav-contact", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for_text("[data-testid=page-heading]", "بيانات التواصل").await?;
+    app.wait_focused("page-heading").await?;
+    app.tab_to("contact-edit", false).await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("contact-mobile").await?;
+    app.replace_text("0412345678").await?;
+    app.tab_to("contact-terms", false).await?;
+    app.key(Key::Space).await?;
+    app.tab_to("contact-submit", false).await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("contact-error").await?;
+    let summary = app.text("[data-testid=contact-error]").await?;
+    assert!(summary.contains("رقم الجوال غير صحيح"), "{summary}");
+    app.screenshot("keyboard-error-summary-ar").await?;
+    app.key(Key::Tab).await?;
+    app.wait_focused("contact-error-link").await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("contact-mobile").await?;
+    app.replace_text("0555000123").await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("contact-notice").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555000123").await?;
+    app.screenshot("keyboard-contact-saved-ar").await?;
+
+    // Lock and unlock.
+    app.tab_to("lock-button", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("unlock-password").await?;
+    app.keys(&account.password).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for("[data-testid=signed-in-user]").await?;
+    app.wait_focused("page-heading").await?;
+    app.close().await
+}
