@@ -4,7 +4,7 @@ import { i18n } from "./i18n/index.svelte";
 
 export function unsentText(work: UnsentWork | null | undefined): string {
   if (!work) return i18n.t("carry.unknown");
-  return i18n.t("carry.unsent", { edits: work.edits, drafts: work.drafts });
+  return i18n.t("carry.unsent", { edits: i18n.count("edits", work.edits), drafts: i18n.count("drafts", work.drafts) });
 }
 
 export function hasUnsent(work: UnsentWork | null | undefined): boolean {

@@ -26,7 +26,7 @@ describe("CarryAcross", () => {
     });
     let next: Auth | null = null;
     render(CarryAcross, { unsent: { edits: 2, drafts: 1 }, onStep: (s: Auth) => (next = s) });
-    expect(screen.getByTestId("carry-unsent").textContent).toBe("تعديلات لم تُرسل: 2 · مسودات: 1");
+    expect(screen.getByTestId("carry-unsent").textContent).toBe("لم يُرسل بعد: تعديلان · مسودة واحدة");
     const input = screen.getByTestId("previous-password") as HTMLInputElement;
     await fireEvent.input(input, { target: { value: "guess" } });
     await fireEvent.click(screen.getByTestId("carry-submit"));

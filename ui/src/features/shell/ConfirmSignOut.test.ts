@@ -13,7 +13,7 @@ describe("ConfirmSignOut", () => {
     });
     const dialog = screen.getByRole("alertdialog");
     expect(dialog.getAttribute("aria-modal")).toBe("true");
-    expect(screen.getByTestId("confirm-sign-out-note").textContent).toContain("تعديلات لم تُرسل: 2 · مسودات: 1");
+    expect(screen.getByTestId("confirm-sign-out-note").textContent).toContain("لم يُرسل بعد: تعديلان · مسودة واحدة");
     expect(document.activeElement).toBe(screen.getByTestId("sign-out-stay"));
     await fireEvent.keyDown(dialog, { key: "Escape" });
     expect(cancelled).toBe(1);

@@ -4,6 +4,7 @@ import { ar } from "./ar";
 import { en } from "./en";
 import { detailsAr, errorsAr, problemsAr } from "./errors.ar";
 import { detailsEn, errorsEn, problemsEn } from "./errors.en";
+import { countOf, type Counted } from "./plurals";
 
 export type MessageKey = keyof typeof ar;
 export type Messages = Record<MessageKey, string>;
@@ -49,6 +50,11 @@ class I18n {
   /** The message `key`, with `{name}` placeholders filled from `vars`. */
   t(key: MessageKey, vars: Record<string, string | number> = {}): string {
     return fill(catalogs[this.lang][key], vars);
+  }
+
+  /** `count` things, in the plural form the language asks for. */
+  count(what: Counted, count: number): string {
+    return countOf(this.lang, what, count);
   }
 
   /** An error's sentence: the rule that failed when the code has several, else the code's. */

@@ -1,0 +1,49 @@
+// Counted things, in the plural forms of each language (Arabic has six: zero, one, two, few,
+// many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
+import type { Language } from "../bindings";
+
+export type Counted = "edits" | "drafts" | "waiting";
+type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+export const plurals: Record<Language, Record<Counted, Forms>> = {
+  ar: {
+    edits: {
+      zero: "لا تعديلات",
+      one: "تعديل واحد",
+      two: "تعديلان",
+      few: "{count} تعديلات",
+      many: "{count} تعديلًا",
+      other: "{count} تعديل",
+    },
+    drafts: {
+      zero: "لا مسودات",
+      one: "مسودة واحدة",
+      two: "مسودتان",
+      few: "{count} مسودات",
+      many: "{count} مسودة",
+      other: "{count} مسودة",
+    },
+    waiting: {
+      zero: "لا شيء بانتظار المزامنة",
+      one: "تعديل واحد بانتظار المزامنة",
+      two: "تعديلان بانتظار المزامنة",
+      few: "{count} تعديلات بانتظار المزامنة",
+      many: "{count} تعديلًا بانتظار المزامنة",
+      other: "{count} تعديل بانتظار المزامنة",
+    },
+  },
+  en: {
+    edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
+    drafts: { zero: "no drafts", one: "1 draft", other: "{count} drafts" },
+    waiting: { zero: "nothing waiting to sync", one: "1 edit waiting to sync", other: "{count} edits waiting to sync" },
+  },
+};
+
+const locales: Record<Language, string> = { ar: "ar", en: "en" };
+
+/** `count` things of `what`, in `lang`'s plural form (0 has its own wording in both). */
+export function countOf(lang: Language, what: Counted, count: number): string {
+  const forms = plurals[lang][what];
+  const rule = count === 0 ? "zero" : new Intl.PluralRules(locales[lang]).select(count);
+  return (forms[rule] ?? forms.other).replace("{count}", String(count));
+}
