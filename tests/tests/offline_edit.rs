@@ -39,7 +39,7 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555123987").await?;
     let waiting =
         app.wait_for_text_where("[data-testid=sync-status]", |t| t.contains("بانتظار المزامنة")).await?;
-    assert!(waiting.contains('1'), "{waiting}");
+    assert_eq!(waiting, "تعديل واحد بانتظار المزامنة", "one edit, in the singular");
     app.screenshot("offline-edit-after-restart-ar").await?;
 
     // The server is back; nobody touches anything.

@@ -51,7 +51,7 @@ async fn an_edit_made_before_the_offline_lockout_reaches_the_server_after_the_on
     app.wait_for("[data-testid=connection][data-state=online]").await?;
     app.click("[data-testid=switch-user]").await?;
     let note = app.wait_for("[data-testid=confirm-sign-out-note]").await?.text().await?;
-    assert!(note.contains("تعديلات لم تُرسل: 1"), "{note}");
+    assert!(note.contains("لم يُرسل بعد: تعديل واحد"), "{note}");
     app.screenshot("sign-out-unsent-warning-ar").await?;
     app.click("[data-testid=sign-out-confirm]").await?;
 
@@ -102,7 +102,7 @@ async fn a_password_changed_elsewhere_keeps_the_old_copy_until_it_is_recovered()
     app.sign_in_from_tile("Changed@2026").await?;
 
     let unsent = app.wait_for("[data-testid=carry-unsent]").await?.text().await?;
-    assert_eq!(unsent, "تعديلات لم تُرسل: 1 · مسودات: 0");
+    assert_eq!(unsent, "لم يُرسل بعد: تعديل واحد · لا مسودات");
     app.type_into("[data-testid=previous-password]", "not-the-old-one").await?;
     app.click("[data-testid=carry-submit]").await?;
     let wrong = app.wait_for("[data-testid=carry-error]").await?.text().await?;
@@ -113,7 +113,7 @@ async fn a_password_changed_elsewhere_keeps_the_old_copy_until_it_is_recovered()
     // Signed in on a new local copy; the old one is offered for recovery.
     app.wait_for("[data-testid=signed-in-user]").await?;
     let notice = app.wait_for("[data-testid=previous-copy]").await?.text().await?;
-    assert!(notice.contains("تعديلات لم تُرسل: 1"), "{notice}");
+    assert!(notice.contains("لم يُرسل بعد: تعديل واحد"), "{notice}");
     app.screenshot("previous-copy-notice-ar").await?;
     app.type_into("[data-testid=recover-password]", &account.password).await?;
     app.click("[data-testid=recover-submit]").await?;
