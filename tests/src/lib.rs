@@ -418,6 +418,40 @@ impl App {
         self.keys(&char::from(key).to_string()).await
     }
 
+    /// Ctrl and `key` together (a shortcut).
+    pub async fn ctrl(&self, key: char) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let control = char::from(fantoccini::key::Key::Control);
+        let chord = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.client.perform_actions(chord).await?;
+        Ok(())
+    }
+
+    /// What sticks out sideways: nothing when neither the page nor its scrolling main region
+    /// scrolls sideways; else the page's widths and the elements wider than the window.
+    pub async fn overflow(&self) -> Result<Option<String>> {
+        let found = self
+            .client
+            .execute(
+                "const fits = (e) => !e || e.scrollWidth <= e.clientWidth + 1;
+                 const main = document.querySelector('main');
+                 if (fits(document.documentElement) && fits(main)) return null;
+                 const width = document.documentElement.clientWidth;
+                 const wide = [...document.querySelectorAll('body *')]
+                   .filter(e => { const r = e.getBoundingClientRect(); return r.right > width + 1 || r.left < -1; })
+                   .slice(0, 8)
+                   .map(e => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '') + '.' + e.className);
+                 return `page ${document.documentElement.scrollWidth}/${width}, main ${main?.scrollWidth}/${main?.clientWidth}: ${wide.join(', ')}`;",
+                vec![],
+            )
+            .await?;
+        Ok(found.as_str().map(str::to_owned))
+    }
+
     /// Ctrl+A, then `text`: replaces what the focused field holds.
     pub async fn replace_text(&self, text: &str) -> Result<()> {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};

@@ -54,6 +54,7 @@ pub enum ErrorCode {
     CopyGone,
     /// The server refused: this account's role may not do that.
     Forbidden,
+    TextSizeOutOfRange,
 }
 
 /// Which rule failed, for codes with several (a server address's or a national ID's problem).

@@ -162,6 +162,7 @@ async fn an_invalid_server_url_is_refused_and_nothing_changes() {
         server_url: "http://masar.example.com".into(),
         language: Language::Ar,
         idle_lock_minutes: 10,
+        text_size: 100,
     };
     let error = core.save_settings(&input).unwrap_err();
     let ui = core.ui_error(error);
@@ -180,6 +181,7 @@ async fn saved_settings_are_there_after_a_restart() {
         server_url: "https://masar.example.sa".into(),
         language: Language::En,
         idle_lock_minutes: 3,
+        text_size: 150,
     };
     core.save_settings(&input).unwrap();
     drop(core);

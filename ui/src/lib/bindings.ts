@@ -239,7 +239,7 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  The set-aside copy is no longer on this workstation. */
 "copy_gone" | 
 /**  The server refused: this account's role may not do that. */
-"forbidden";
+"forbidden" | "text_size_out_of_range";
 
 /**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
 export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum";
@@ -499,6 +499,7 @@ export type SettingsInput = {
 	serverUrl: string,
 	language: Language,
 	idleLockMinutes: number,
+	textSize: number,
 };
 
 /**  The settings as stored and as shown in the settings screen. */
@@ -507,6 +508,8 @@ export type Settings_Deserialize = {
 	language?: Language,
 	/**  Lock after this many minutes without use. */
 	idleLockMinutes?: number,
+	/**  Text size in percent ([`TEXT_SIZES`]). */
+	textSize?: number,
 };
 
 /**  The settings as stored and as shown in the settings screen. */
@@ -515,6 +518,8 @@ export type Settings_Serialize = {
 	language: Language,
 	/**  Lock after this many minutes without use. */
 	idleLockMinutes: number,
+	/**  Text size in percent ([`TEXT_SIZES`]). */
+	textSize: number,
 };
 
 /**  The first sign-in form. The password only passes through to the core, which wraps it. */

@@ -21,6 +21,13 @@ fn default_idle_lock_minutes() -> u32 {
     DEFAULT_IDLE_LOCK_MINUTES
 }
 
+/// Text size in percent: 100 is the design size; up to 200 (WCAG 1.4.4), the layout reflows.
+pub const TEXT_SIZES: std::ops::RangeInclusive<u32> = 100..=200;
+
+fn default_text_size() -> u32 {
+    100
+}
+
 /// The settings as stored and as shown in the settings screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +39,9 @@ pub struct Settings {
     /// Lock after this many minutes without use.
     #[serde(default = "default_idle_lock_minutes")]
     pub idle_lock_minutes: u32,
+    /// Text size in percent ([`TEXT_SIZES`]).
+    #[serde(default = "default_text_size")]
+    pub text_size: u32,
 }
 
 impl Default for Settings {
@@ -40,6 +50,7 @@ impl Default for Settings {
             server_url: ServerUrl::default(),
             language: Language::default(),
             idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+            text_size: default_text_size(),
         }
     }
 }
@@ -51,6 +62,7 @@ pub struct SettingsInput {
     pub server_url: String,
     pub language: Language,
     pub idle_lock_minutes: u32,
+    pub text_size: u32,
 }
 
 impl SettingsInput {
@@ -59,7 +71,15 @@ impl SettingsInput {
         if !IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes) {
             return Err(SettingsError::IdleLockOutOfRange);
         }
-        Ok(Settings { server_url, language: self.language, idle_lock_minutes: self.idle_lock_minutes })
+        if !TEXT_SIZES.contains(&self.text_size) {
+            return Err(SettingsError::TextSizeOutOfRange);
+        }
+        Ok(Settings {
+            server_url,
+            language: self.language,
+            idle_lock_minutes: self.idle_lock_minutes,
+            text_size: self.text_size,
+        })
     }
 }
 
@@ -71,6 +91,8 @@ pub enum SettingsError {
     InvalidNationalId(NationalIdError),
     #[error("idle lock minutes out of range")]
     IdleLockOutOfRange,
+    #[error("text size out of range")]
+    TextSizeOutOfRange,
     #[error("cannot save settings to {path}: {source}")]
     Save { path: PathBuf, source: std::io::Error },
 }
@@ -94,7 +116,9 @@ impl SettingsError {
                 UrlProblem::InsecureRemote => ErrorDetail::UrlInsecureRemote,
             }),
             Self::InvalidNationalId(problem) => detail(id_detail(*problem)),
-            Self::IdleLockOutOfRange | Self::Save { .. } => UiError::new(self.code_only()),
+            Self::IdleLockOutOfRange | Self::TextSizeOutOfRange | Self::Save { .. } => {
+                UiError::new(self.code_only())
+            }
         }
     }
 
@@ -103,6 +127,7 @@ impl SettingsError {
             Self::InvalidServerUrl(_) => ErrorCode::InvalidServerUrl,
             Self::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
             Self::IdleLockOutOfRange => ErrorCode::IdleLockOutOfRange,
+            Self::TextSizeOutOfRange => ErrorCode::TextSizeOutOfRange,
             Self::Save { .. } => ErrorCode::SettingsNotSaved,
         }
     }
@@ -203,12 +228,17 @@ mod tests {
             server_url: "http://127.0.0.1:1".into(),
             language: Language::En,
             idle_lock_minutes: 5,
+            text_size: 200,
         };
         let settings = input.validate().unwrap();
         assert_eq!(settings.idle_lock_minutes, 5);
         for minutes in [0, 121] {
             let bad = SettingsInput { idle_lock_minutes: minutes, ..input.clone() };
             assert_eq!(bad.validate().unwrap_err().code(), ErrorCode::IdleLockOutOfRange);
+        }
+        for size in [99, 201] {
+            let bad = SettingsInput { text_size: size, ..input.clone() };
+            assert_eq!(bad.validate().unwrap_err().code(), ErrorCode::TextSizeOutOfRange);
         }
         let bad_url = SettingsInput { server_url: "http://example.com".into(), ..input };
         assert_eq!(bad_url.validate().unwrap_err().code(), ErrorCode::InvalidServerUrl);
@@ -223,6 +253,7 @@ mod tests {
             server_url: ServerUrl::parse("https://masar.example.sa").unwrap(),
             language: Language::En,
             idle_lock_minutes: 3,
+            text_size: 150,
         };
         store.save(&settings).unwrap();
         assert_eq!(store.load(), settings);
@@ -248,6 +279,7 @@ mod tests {
         let settings = store.load();
         assert_eq!(settings.language, Language::En);
         assert_eq!(settings.idle_lock_minutes, DEFAULT_IDLE_LOCK_MINUTES);
+        assert_eq!(settings.text_size, 100, "an older file reads at the design size");
     }
 
     #[test]

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AppSettings, SettingsInput, UiError } from "../../lib/backend";
 import Settings from "./Settings.svelte";
 
-const saved: AppSettings = { serverUrl: "http://127.0.0.1:8787/", language: "ar", idleLockMinutes: 10 };
+const saved: AppSettings = { serverUrl: "http://127.0.0.1:8787/", language: "ar", idleLockMinutes: 10, textSize: 100 };
 
 describe("Settings", () => {
   afterEach(() => clearMocks());
@@ -35,7 +35,7 @@ describe("Settings", () => {
     ));
     expect(input.value).toBe("http://masar.example.com");
     expect(input.getAttribute("aria-invalid")).toBe("true");
-    expect(sent).toEqual({ serverUrl: "http://masar.example.com", language: "ar", idleLockMinutes: 10 });
+    expect(sent).toEqual({ serverUrl: "http://masar.example.com", language: "ar", idleLockMinutes: 10, textSize: 100 });
     expect(savedCalls).toBe(0);
   });
 

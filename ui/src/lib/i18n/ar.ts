@@ -75,6 +75,8 @@ export const ar = {
   "reauth.heading": "انتهت الجلسة",
   "reauth.note": "أدخل كلمة المرور ورمز التحقق من جديد. ما كتبته يبقى كما هو.",
   "settings.idleLock": "القفل التلقائي بعد (دقائق دون استخدام)",
+  "settings.textSize": "حجم النص",
+  "settings.textSizeHint": "أو اضغط Ctrl و= للتكبير، وCtrl و- للتصغير، وCtrl و0 للعودة إلى 100%.",
   "settings.idleLockHint": "من 1 إلى 120 دقيقة.",
   "nav.personal": "البيانات الشخصية",
   "nav.employment": "البيانات الوظيفية",

@@ -76,6 +76,8 @@ export const en: Messages = {
   "reauth.heading": "The session has ended",
   "reauth.note": "Enter your password and verification code again. What you typed stays as it is.",
   "settings.idleLock": "Lock automatically after (minutes without use)",
+  "settings.textSize": "Text size",
+  "settings.textSizeHint": "Or press Ctrl+= to enlarge, Ctrl+- to reduce, Ctrl+0 to go back to 100%.",
   "settings.idleLockHint": "From 1 to 120 minutes.",
   "nav.personal": "Personal data",
   "nav.employment": "Employment data",

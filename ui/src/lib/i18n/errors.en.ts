@@ -41,6 +41,7 @@ export const errorsEn: Record<ErrorCode, string> = {
     "Recovering the previous copy sends its edits to Masar, which needs the network. The copy stays as it is; try again when the connection is back.",
   edit_gone: "This edit no longer exists.",
   copy_gone: "This previous copy is no longer on this computer.",
+  text_size_out_of_range: "The text size is between 100% and 200%.",
   forbidden: "You do not have permission for this action.",
 };
 

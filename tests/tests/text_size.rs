@@ -1,0 +1,44 @@
+//! Text at 200 %: Ctrl+= enlarges everything in steps of 25 % up to 200 %, the layout reflows with
+//! no sideways scrolling (WCAG 1.4.4 and 1.4.10), in Arabic and in English; Ctrl+0 goes back.
+
+use fantoccini::key::Key;
+use masar_e2e::{App, Server};
+
+#[tokio::test]
+async fn at_200_percent_text_the_overview_and_the_contact_form_reflow_without_sideways_scrolling()
+-> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.wait_for("[data-testid=employee-name]").await?;
+    for _ in 0..5 {
+        app.ctrl('=').await?;
+    }
+    app.wait_for("html[data-text-size='200']").await?;
+    app.screenshot("overview-200-ar").await?;
+    assert_eq!(app.overflow().await?, None, "the overview scrolls sideways at 200 %");
+
+    // Zoomed, WebDriver's pointer lands beside small targets; the keyboard is what a person at
+    // 200 % uses anyway.
+    app.tab_to("nav-contact", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for_text("[data-testid=page-heading]", "بيانات التواصل").await?;
+    app.tab_to("contact-edit", false).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for("[data-testid=contact-terms]").await?;
+    app.screenshot("contact-form-200-ar").await?;
+    assert_eq!(app.overflow().await?, None, "the contact form scrolls sideways at 200 %");
+
+    app.tab_to("language-toggle", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for("html[dir=ltr]").await?;
+    app.screenshot("contact-form-200-en").await?;
+    assert_eq!(app.overflow().await?, None, "the English contact form scrolls sideways at 200 %");
+    app.key(Key::Enter).await?;
+    app.wait_for("html[dir=rtl]").await?;
+
+    app.ctrl('0').await?;
+    app.wait_for("html[data-text-size='100']").await?;
+    app.close().await
+}
