@@ -327,7 +327,45 @@ impl App {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         self.check_accessibility(name).await?;
+        // The same screen in the other language, when the language switch is at hand.
+        if self.switch_language().await? {
+            let checked = self.check_accessibility(&format!("{name}.other-language")).await;
+            self.switch_language().await?;
+            checked?;
+        }
         Ok(path)
+    }
+
+    /// Flips the language with the header's switch (a script click: no focus moves), if it is
+    /// there and not behind a dialog; waits for the page to follow. False when there is none.
+    async fn switch_language(&self) -> Result<bool> {
+        let before = self
+            .client
+            .execute(
+                "const toggle = document.querySelector('[data-testid=language-toggle]');
+                 if (!toggle || toggle.disabled || toggle.closest('[inert]')) return null;
+                 const lang = document.documentElement.lang;
+                 toggle.click();
+                 return lang;",
+                vec![],
+            )
+            .await?;
+        let Some(before) = before.as_str().map(str::to_owned) else { return Ok(false) };
+        let deadline = Instant::now() + PATIENCE;
+        while self.root_attribute("lang").await? == before {
+            if Instant::now() > deadline {
+                bail!("the language switch did not change the page from {before}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
+        Ok(true)
     }
 
     /// Runs axe-core (the npm package, injected into the page) against WCAG 2.0–2.2 A and AA on
