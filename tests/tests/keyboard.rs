@@ -1,6 +1,7 @@
 //! Keyboard only: a clerk who does not use a mouse signs in (ID, password, code), opens Contact
-//! data, enters a wrong mobile, reads the error summary, follows it to the field, fixes it, saves,
-//! locks and unlocks — with key presses only, and the focus checked after every step.
+//! data, leaves the form with Escape, enters a wrong mobile, reads the error summary, follows it to
+//! the field, fixes it, saves with Ctrl+S, locks, unlocks and skips to the content — with key
+//! presses only, and the focus checked after every step.
 
 use fantoccini::key::Key;
 use masar_e2e::{App, Server};
@@ -35,6 +36,11 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     app.tab_to("contact-edit", false).await?;
     app.key(Key::Enter).await?;
     app.wait_focused("contact-mobile").await?;
+    // Escape leaves the form and focus goes back to تعديل; Enter opens it again.
+    app.key(Key::Escape).await?;
+    app.wait_focused("contact-edit").await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("contact-mobile").await?;
     app.replace_text("0412345678").await?;
     app.tab_to("contact-terms", false).await?;
     app.key(Key::Space).await?;
@@ -49,7 +55,7 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     app.key(Key::Enter).await?;
     app.wait_focused("contact-mobile").await?;
     app.replace_text("0555000123").await?;
-    app.key(Key::Enter).await?;
+    app.ctrl('s').await?;
     app.wait_focused("contact-notice").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000123").await?;
     app.screenshot("keyboard-contact-saved-ar").await?;
@@ -62,5 +68,10 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     app.key(Key::Enter).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.wait_focused("page-heading").await?;
+
+    // The skip link, first in the page, goes straight to the content.
+    app.tab_to("skip-link", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("main").await?;
     app.close().await
 }
