@@ -58,15 +58,7 @@ async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> an
 
 #[tokio::test]
 async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settles() -> anyhow::Result<()> {
-    let workstation = tempfile::tempdir()?;
-    let mut server = Server::start_demo()?;
-    let account = server.first_account().await?;
-    let app =
-        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
-            .await?;
-    app.sign_in(&account).await?;
-    app.click("[data-testid=nav-contact]").await?;
-    app.wait_for("[data-testid='contact-value-mobile']").await?;
+    let (_workstation, mut server, account, app) = on_contact_data().await?;
 
     // Offline, the employee changes the mobile.
     server.kill()?;
@@ -141,15 +133,7 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
 /// and the form says «تمت المزامنة», never «تعارض» (the first edit is the employee's own).
 #[tokio::test]
 async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first_one() -> anyhow::Result<()> {
-    let workstation = tempfile::tempdir()?;
-    let mut server = Server::start_demo()?;
-    let account = server.first_account().await?;
-    let app =
-        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
-            .await?;
-    app.sign_in(&account).await?;
-    app.click("[data-testid=nav-contact]").await?;
-    app.wait_for("[data-testid='contact-value-mobile']").await?;
+    let (_workstation, mut server, account, app) = on_contact_data().await?;
 
     server.kill()?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
@@ -206,6 +190,21 @@ async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Resu
     assert_eq!(field.attr("aria-invalid").await?.as_deref(), Some("true"));
     app.screenshot("contact-bad-input-en").await?;
     app.close().await
+}
+
+/// A signed-in employee on Contact data, with a workstation folder of their own (kept while the
+/// test runs) and the server that may then be stopped.
+async fn on_contact_data() -> anyhow::Result<(tempfile::TempDir, Server, masar_protocol::DemoAccount, App)> {
+    let workstation = tempfile::tempdir()?;
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app =
+        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
+            .await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.wait_for("[data-testid='contact-value-mobile']").await?;
+    Ok((workstation, server, account, app))
 }
 
 /// The employee's English given name as the server has it.

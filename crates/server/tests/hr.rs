@@ -33,6 +33,10 @@ async fn put_employment(
         .unwrap()
 }
 
+async fn get_record(t: &TestServer, token: &str, employee: &str) -> reqwest::Response {
+    t.http.get(t.url(&format!("/v1/hr/employees/{employee}/record"))).bearer_auth(token).send().await.unwrap()
+}
+
 #[tokio::test]
 async fn an_employee_is_refused_the_hr_routes_with_403_and_a_reason() {
     let t = TestServer::start().await;
@@ -43,13 +47,7 @@ async fn an_employee_is_refused_the_hr_routes_with_403_and_a_reason() {
     let response = put_employment(&t, token, employee.national_id.as_str(), body).await;
     let refusal = expect_error(response, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
     assert!(refusal.message.contains("الموارد البشرية"), "{}", refusal.message);
-    let read = t
-        .http
-        .get(t.url(&format!("/v1/hr/employees/{}/record", employee.national_id)))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let read = get_record(&t, token, employee.national_id.as_str()).await;
     expect_error(read, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
     let anonymous = t
         .http
@@ -69,16 +67,7 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
     let hr_token = hr.access_token.expose();
     let id = employee.national_id.as_str();
 
-    let record: EmployeeRecord = t
-        .http
-        .get(t.url(&format!("/v1/hr/employees/{id}/record")))
-        .bearer_auth(hr_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let record: EmployeeRecord = get_record(&t, hr_token, id).await.json().await.unwrap();
     assert_eq!(record.profile.national_id, employee.national_id);
 
     let change = json!({ "baseVersion": 1, "entity": "وزارة المالية", "jobTitle": "مدير إدارة الموازنة" });
