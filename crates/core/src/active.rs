@@ -109,10 +109,6 @@ impl ActiveSession {
         }
     }
 
-    pub fn tokens(&self) -> &TokenSource {
-        &self.tokens
-    }
-
     /// Lock or sign-out: the vault closes; capabilities still holding this session fail with
     /// [`SessionError::NotSignedIn`] from now on.
     pub async fn close(&self) {

@@ -137,10 +137,4 @@ impl Outbox {
     pub async fn last_mutation_id(&self) -> Result<u64, SessionError> {
         self.cx.active()?.vault(|vault| Ok(vault.db.last_mutation_id()?)).await
     }
-
-    /// Edits waiting to be sent; `None` when nobody is signed in.
-    pub async fn pending_count(&self) -> Option<u64> {
-        let active = self.cx.active().ok()?;
-        active.vault(|vault| Ok(vault.db.pending_count()?)).await.ok()
-    }
 }
