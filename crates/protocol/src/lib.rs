@@ -7,6 +7,8 @@ pub mod api;
 pub mod auth;
 pub mod digits;
 pub mod fields;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod fixtures;
 pub mod hr;
 pub mod national_id;
 pub mod record;

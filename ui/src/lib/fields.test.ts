@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { EmployeeProfile } from "./bindings";
 import { fieldLabel, formFields, sectionValues, valueOf } from "./fields";
+import { sampleProfile } from "./test-profile";
 
-const profile = {
-  mobile: "+966591544275",
-  email: "m@mof.gov.sa",
-  nameEn: { first: "Munira", father: "Omar", grandfather: "Ibrahim", family: "Alshammari" },
-  address: {
-    buildingNumber: "4719",
-    street: "شارع التخصصي",
-    district: "العليا",
-    city: "الرياض",
-    postalCode: "11738",
-    additionalNumber: "9574",
-  },
-  entity: "وزارة المالية",
-  jobTitle: "محاسب",
-} as unknown as EmployeeProfile;
+const profile = sampleProfile;
 
 describe("the field registry in the UI", () => {
   it("reads each value by its wire name, the mobile in the 05… form", () => {

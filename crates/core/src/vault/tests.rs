@@ -21,20 +21,7 @@ fn password(text: &str) -> SecretString {
 
 /// An employee record as the demo server sends it (shared by the core's unit tests).
 pub(crate) fn sample_record() -> EmployeeRecord {
-    let data = serde_json::json!({
-        "profile": {
-            "nationalId": "1000000008", "employeeNumber": "410001",
-            "nameAr": {"first": "منيرة", "father": "عمر", "grandfather": "إبراهيم", "family": "الشمري"},
-            "nameEn": {"first": "Munira", "father": "Omar", "grandfather": "Ibrahim", "family": "Alshammari"},
-            "gender": "female", "birthDate": "1984-12-26", "nationality": "سعودية",
-            "entity": "وزارة المالية", "jobTitle": "محاسب", "jobNumber": "05666", "rank": 8, "step": 3,
-            "appointmentDate": "2006-09-14", "mobile": "+966591544275", "email": "m@mof.gov.sa",
-            "address": {"buildingNumber": "4719", "street": "شارع التخصصي", "district": "العليا",
-                        "city": "الرياض", "postalCode": "11738", "additionalNumber": "9574"}
-        },
-        "employmentEvents": [], "qualifications": [], "transactions": [], "sickLeaves": []
-    });
-    serde_json::from_value(data).unwrap()
+    masar_protocol::fixtures::sample_record()
 }
 
 #[test]

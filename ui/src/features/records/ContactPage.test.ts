@@ -3,36 +3,13 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EmployeeData, UiError } from "../../lib/backend";
 import { employee } from "../../lib/employee.svelte";
+import { sampleProfile } from "../../lib/test-profile";
 import ContactPage from "./ContactPage.svelte";
 
 const data: EmployeeData = {
   cachedAt: null,
   forms: [],
-  profile: {
-    nationalId: "1000000008",
-    employeeNumber: "410694",
-    nameAr: { first: "منيرة", father: "عمر", grandfather: "إبراهيم", family: "الشمري" },
-    nameEn: { first: "Munira", father: "Omar", grandfather: "Ibrahim", family: "Alshammari" },
-    gender: "female",
-    birthDate: "1984-12-26",
-    nationality: "سعودية",
-    entity: "وزارة المالية",
-    jobTitle: "محاسب",
-    jobNumber: "05666",
-    rank: 8,
-    step: 3,
-    appointmentDate: "2006-09-14",
-    mobile: "+966591544275",
-    email: "munira@mof.gov.sa",
-    address: {
-      buildingNumber: "4719",
-      street: "شارع التخصصي",
-      district: "العليا",
-      city: "الرياض",
-      postalCode: "11738",
-      additionalNumber: "9574",
-    },
-  },
+  profile: sampleProfile,
 };
 
 describe("ContactPage", () => {
