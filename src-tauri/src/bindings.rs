@@ -56,8 +56,14 @@ mod tests {
             .header("// Generated from the Rust types by `cargo xtask bindings`. Do not edit.")
     }
 
+    /// This package's directory, read when the test runs (cargo sets it): a build reused from a
+    /// checkout elsewhere (a shared target directory) must not look into that other checkout.
+    fn manifest_dir() -> std::path::PathBuf {
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
+    }
+
     fn committed_path() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts")
+        manifest_dir().join("../ui/src/lib/bindings.ts")
     }
 
     /// Regenerates into a temporary file and compares with the committed one; with

@@ -172,7 +172,7 @@ async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Resu
     app.wait_for("html[dir=ltr]").await?;
 
     app.submit_password(account.national_id.as_str(), "not-the-password").await?;
-    let refusal = app.wait_for("[data-testid=sign-in-error]").await?.text().await?;
+    let refusal = app.wait_for("[data-testid=sign-in-error-text]").await?.text().await?;
     assert_eq!(refusal, "The national ID or the password is not correct.");
 
     app.sign_in(&account).await?;

@@ -1,6 +1,6 @@
 //! Keyboard only: a clerk who does not use a mouse signs in (ID, password, code), opens Contact
 //! data, leaves the form with Escape, enters a wrong mobile, reads the error summary, follows it to
-//! the field, fixes it, saves with Ctrl+S, locks, unlocks and skips to the content — with key
+//! the field, fixes it, saves with Ctrl+S, opens the list of shortcuts, locks with Ctrl+L, mistypes the password, unlocks and skips to the content — with key
 //! presses only, and the focus checked after every step.
 
 use fantoccini::key::Key;
@@ -60,11 +60,28 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000123").await?;
     app.screenshot("keyboard-contact-saved-ar").await?;
 
-    // Lock and unlock.
-    app.tab_to("lock-button", true).await?;
+    // The list of shortcuts: F1 opens it over the page, Escape closes it, focus comes back.
+    app.key(Key::F1).await?;
+    app.wait_focused("shortcuts-close").await?;
+    let listed = app.text("[data-testid=shortcuts]").await?;
+    assert!(listed.contains("Ctrl+L") && listed.contains("قفل التطبيق"), "{listed}");
+    app.screenshot("keyboard-shortcuts-ar").await?;
+    app.key(Key::Escape).await?;
+    app.wait_gone("[data-testid=shortcuts]").await?;
+    app.wait_focused("contact-notice").await?;
+
+    // Lock (Ctrl+L) and unlock.
+    app.ctrl('l').await?;
+    app.wait_focused("unlock-password").await?;
+    // A wrong password: the summary takes focus and leads back to the field.
+    app.keys("not-the-password").await?;
+    app.key(Key::Enter).await?;
+    app.wait_focused("unlock-error").await?;
+    app.key(Key::Tab).await?;
+    app.wait_focused("unlock-error-link").await?;
     app.key(Key::Enter).await?;
     app.wait_focused("unlock-password").await?;
-    app.keys(&account.password).await?;
+    app.replace_text(&account.password).await?;
     app.key(Key::Enter).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.wait_focused("page-heading").await?;

@@ -1,6 +1,6 @@
 //! The shell in a real window: Arabic right-to-left, the employee from the server after signing
 //! in, the connection indicator following the server, the English switch, a refused server
-//! address, a server that answers garbage.
+//! address, a server that answers garbage, settings saved while signed in.
 
 use masar_e2e::{App, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -74,7 +74,7 @@ async fn an_invalid_server_address_is_refused_in_arabic_and_the_draft_is_kept() 
     app.type_into("[data-testid=server-url-input]", "http://masar.example.com").await?;
     app.click("[data-testid=settings-save]").await?;
 
-    let error = app.wait_for("[data-testid=server-url-error]").await?.text().await?;
+    let error = app.wait_for("[data-testid=server-url-input-error]").await?.text().await?;
     assert!(error.contains("http") && error.contains("https://"), "message: {error}");
     assert!(error.contains("مسموح للخادم المحلي فقط"), "message: {error}");
     let kept = app.find("[data-testid=server-url-input]").await?.prop("value").await?.unwrap_or_default();
@@ -111,5 +111,36 @@ async fn a_server_that_answers_garbage_shows_offline_with_the_reason() -> anyhow
     let kept = app.find("[data-testid=national-id-input]").await?.prop("value").await?.unwrap_or_default();
     assert_eq!(kept, "1000000008");
     app.screenshot("shell-garbage-server-ar").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn settings_saved_while_signed_in_keep_the_page_its_confirmation_and_the_focus() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-settings]").await?;
+
+    // A value out of range: the summary takes focus and leads to the field, which keeps it.
+    app.type_into("[data-testid=idle-lock-input]", "500").await?;
+    app.click("[data-testid=settings-save]").await?;
+    app.wait_focused("settings-error").await?;
+    let summary = app.text("[data-testid=settings-error]").await?;
+    assert!(summary.contains("120"), "{summary}");
+    app.click("[data-testid=settings-error-link]").await?;
+    app.wait_focused("idle-lock-input").await?;
+    app.screenshot("settings-idle-lock-error-ar").await?;
+
+    // Fixed and saved: the page stays, with its confirmation, and focus stays on «حفظ».
+    app.type_into("[data-testid=idle-lock-input]", "15").await?;
+    app.click("[data-testid=text-size-select] option[value='125']").await?;
+    app.click("[data-testid=settings-save]").await?;
+    app.wait_for("[data-testid=settings-saved]").await?;
+    app.wait_for("html[data-text-size='125']").await?;
+    assert_eq!(app.focused().await?, "settings-save");
+    assert!(app.find("[data-testid=settings-error]").await.is_err(), "the summary went with the problem");
+    let kept = app.find("[data-testid=idle-lock-input]").await?.prop("value").await?;
+    assert_eq!(kept.as_deref(), Some("15"));
     app.close().await
 }

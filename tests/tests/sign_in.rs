@@ -60,7 +60,7 @@ async fn offline_sign_in_opens_the_local_copy_after_an_online_one() -> anyhow::R
 
     app.type_into("[data-testid=password-input]", "not-the-password").await?;
     app.click("[data-testid=sign-in-submit]").await?;
-    let wrong = app.wait_for("[data-testid=password-error]").await?.text().await?;
+    let wrong = app.wait_for("[data-testid=password-input-error]").await?.text().await?;
     assert!(wrong.contains("كلمة المرور غير صحيحة"), "{wrong}");
 
     app.type_into("[data-testid=password-input]", &account.password).await?;
@@ -137,5 +137,37 @@ async fn a_session_the_server_no_longer_knows_asks_for_password_and_code_over_th
     app.enter_code(&code).await?;
     app.wait_gone("[data-testid=reauth]").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn signing_in_again_keeps_an_open_form_and_what_was_typed_in_it() -> anyhow::Result<()> {
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-contact]").await?;
+    app.click("[data-testid=contact-edit]").await?;
+    app.type_into("[data-testid='contact-mobile']", "0555111222").await?;
+
+    // The server forgets every session; the next background sync round finds out.
+    server.replace_with_fresh()?;
+    app.wait_for("[data-testid=reauth]").await?;
+    app.wait_focused("password-input").await?;
+    app.screenshot("reauth-over-open-form-ar").await?;
+    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
+    let code = app.code_from_demo_phone().await?;
+    app.enter_code(&code).await?;
+    app.wait_gone("[data-testid=reauth]").await?;
+
+    // The form is still open with the typed mobile in it, ready to be sent.
+    let kept = app.find("[data-testid='contact-mobile']").await?.prop("value").await?;
+    assert_eq!(kept.as_deref(), Some("0555111222"));
+    app.click("[data-testid=contact-terms]").await?;
+    app.click("[data-testid=contact-submit]").await?;
+    app.wait_for_text("[data-testid='contact-value-mobile']", "0555111222").await?;
+    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
     app.close().await
 }

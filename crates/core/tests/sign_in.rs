@@ -219,6 +219,25 @@ async fn a_push_refused_for_an_expired_token_is_sent_again_after_a_refresh() {
     assert_eq!(app.records().local_view().await.unwrap().profile.mobile, "+966555000999");
 }
 
+/// The same with nothing to push: the pull is refused as expired, refreshed once and pulled; once
+/// the whole session is over, the round says so (the app then asks for a new sign-in).
+#[tokio::test]
+async fn a_pull_refused_for_an_expired_token_is_sent_again_and_an_ended_session_is_reported() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    sign_in_online(&app, &account).await;
+    app.sync().round().await;
+    world.clock.advance(chrono::Duration::minutes(20));
+    let status = app.sync().round().await;
+    assert!(matches!(status, masar_core::sync::SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+
+    world.clock.advance(chrono::Duration::days(31));
+    let status = app.sync().round().await;
+    let masar_core::sync::SyncStatus::Failed { reason, .. } = status else { panic!("{status:?}") };
+    assert_eq!(reason.code, ErrorCode::SessionExpired);
+}
+
 #[tokio::test]
 async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
     let world = World::new().await;

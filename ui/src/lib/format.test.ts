@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dualDate, localMobile } from "./format";
+import { bothCalendars, dualDate, localDay, localMobile } from "./format";
 
 describe("dualDate", () => {
   // Expected Hijri dates are the official Umm al-Qura table's (as published by the King
@@ -38,5 +38,26 @@ describe("localMobile", () => {
   it("shows a Saudi number the way people write it", () => {
     expect(localMobile("+966512345678")).toBe("0512345678");
     expect(localMobile("+441234567890")).toBe("+441234567890");
+  });
+});
+
+describe("bothCalendars", () => {
+  it("puts the Hijri date beside the Gregorian one", () => {
+    expect(bothCalendars("2024-03-11", "en-GB")).toBe("11 March 2024 — 1 Ramadan 1445 AH");
+  });
+
+  it("shows text that is not a date once", () => {
+    expect(bothCalendars("soon", "en-GB")).toBe("soon");
+  });
+});
+
+describe("localDay", () => {
+  it("is the calendar day where the workstation is", () => {
+    const late = new Date(2024, 2, 12, 23, 30);
+    expect(localDay(late.toISOString())).toBe("2024-03-12");
+  });
+
+  it("keeps the date part of text it cannot read", () => {
+    expect(localDay("2024-13-45Tnonsense")).toBe("2024-13-45");
   });
 });

@@ -33,6 +33,20 @@ export function dualDate(iso: string, locale: string): DualDate {
   };
 }
 
+/** Both calendars in one line, Gregorian first: «12 مارس 2024 — 2 رمضان 1445 هـ». */
+export function bothCalendars(iso: string, locale: string): string {
+  const { gregorian, hijri } = dualDate(iso, locale);
+  return gregorian === hijri ? gregorian : `${gregorian} — ${hijri}`;
+}
+
+/** The local calendar day of an instant (`2024-03-12T22:30:00Z` is the 13th in Riyadh). */
+export function localDay(isoDateTime: string): string {
+  const date = new Date(isoDateTime);
+  if (Number.isNaN(date.getTime())) return isoDateTime.slice(0, 10);
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 /** `+966512345678` as `0512345678`, the way people read their own number. */
 export function localMobile(e164: string): string {
   return e164.startsWith("+966") ? `0${e164.slice(4)}` : e164;

@@ -136,6 +136,12 @@ pub async fn sync_once(active: &ActiveSession, client: &MasarClient) -> Result<S
             .await?;
         step = plan.after_push(batch.len());
     }
-    pull_changes(active, client, &token).await?;
+    match pull_changes(active, client, &token).await {
+        Err(SessionError::Client(error)) if is_session_error(&error) => {
+            let token = active.token(client, true).await?;
+            pull_changes(active, client, &token).await?;
+        }
+        other => other?,
+    }
     Ok(SyncReport { pending: pending_count(active).await.unwrap_or(0) })
 }

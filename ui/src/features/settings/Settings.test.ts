@@ -30,7 +30,7 @@ describe("Settings", () => {
     await fireEvent.input(input, { target: { value: "http://masar.example.com" } });
     await fireEvent.click(screen.getByTestId("settings-save"));
 
-    await waitFor(() => expect(screen.getByTestId("server-url-error").textContent).toBe(
+    await waitFor(() => expect(screen.getByTestId("server-url-input-error").textContent).toBe(
       "الاتصال غير المشفّر (\u2066http\u2069) مسموح للخادم المحلي فقط. استخدم \u2066https://\u2069",
     ));
     expect(input.value).toBe("http://masar.example.com");
