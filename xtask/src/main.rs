@@ -111,6 +111,16 @@ fn run_app(ws: &workspace::Workspace) -> Result<()> {
     }
 }
 
+/// An empty directory under the target directory (left from an earlier run: emptied).
+fn fresh_dir(ws: &workspace::Workspace, name: &str) -> Result<std::path::PathBuf> {
+    let dir = ws.target_dir.join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
 fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     let started = std::time::Instant::now();
     setup::run(ws)?;
@@ -134,6 +144,17 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             .args(["-m", "openapi_spec_validator"])
             .arg(ws.root.join("crates/server/openapi.json"))
             .status_ok()
+    })?;
+    ws.stage("tus standard client (tuspy)", || {
+        ws.cargo(&["build", "-p", "masar-server", "--locked"]).status_ok()?;
+        let data_dir = fresh_dir(ws, "tus-client-data")?;
+        let server = process::DemoServer::start(&ws.binary("masar-server"), &data_dir, false)?;
+        let result = std::process::Command::new("python3")
+            .arg(ws.root.join("xtask/scripts/tus_standard_client.py"))
+            .arg(&server.url)
+            .status_ok();
+        server.stop();
+        result
     })?;
     if with_e2e {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;

@@ -32,30 +32,36 @@ const APT_PACKAGES: &[&str] = &[
     "python3-pip",
 ];
 
-/// The standard validator the published OpenAPI description is checked with (PyPI).
-const OPENAPI_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+/// Standard tools from PyPI the product is checked with: the module to import, the requirement.
+/// openapi-spec-validator checks the published OpenAPI description; tuspy (the tus project's own
+/// Python client) uploads and resumes against the server.
+const PYTHON_TOOLS: &[(&str, &str)] =
+    &[("openapi_spec_validator", "openapi-spec-validator==0.9.0"), ("tusclient", "tuspy==1.1.0")];
 
 pub fn run(ws: &Workspace) -> Result<()> {
     install_apt_packages()?;
     install_npm_packages(ws)?;
     install_tauri_driver(ws)?;
-    install_openapi_validator()?;
+    install_python_tools()?;
     Ok(())
 }
 
-fn install_openapi_validator() -> Result<()> {
-    let present = Command::new("python3")
-        .args(["-c", "import openapi_spec_validator"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if present {
-        return Ok(());
+fn install_python_tools() -> Result<()> {
+    for (module, requirement) in PYTHON_TOOLS {
+        let present = Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if present {
+            continue;
+        }
+        println!("installing {requirement}");
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--break-system-packages", requirement])
+            .status_ok()
+            .with_context(|| format!("cannot install {requirement}"))?;
     }
-    println!("installing {OPENAPI_VALIDATOR}");
-    Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--break-system-packages", OPENAPI_VALIDATOR])
-        .status_ok()
-        .context("cannot install the OpenAPI validator")
+    Ok(())
 }
 
 fn installed(package: &str) -> bool {

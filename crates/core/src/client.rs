@@ -111,6 +111,14 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
         ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,
         ApiErrorCode::Forbidden => ErrorCode::Forbidden,
+        ApiErrorCode::UploadTooLarge | ApiErrorCode::FileNotAccepted | ApiErrorCode::FileNameNotAccepted => {
+            ErrorCode::FileNotAccepted
+        }
+        ApiErrorCode::ChecksumMismatch
+        | ApiErrorCode::UploadOffsetMismatch
+        | ApiErrorCode::UploadBusy
+        | ApiErrorCode::UploadGone
+        | ApiErrorCode::TusVersionUnsupported => ErrorCode::UploadInterrupted,
     }
 }
 

@@ -54,6 +54,10 @@ pub enum ErrorCode {
     CopyGone,
     /// The server refused: this account's role may not do that.
     Forbidden,
+    /// The server refused an attached file (kind, size, name, damaged).
+    FileNotAccepted,
+    /// An upload stopped (a damaged chunk, another request, expired); it goes on by itself.
+    UploadInterrupted,
     TextSizeOutOfRange,
 }
 

@@ -54,6 +54,23 @@ pub enum ApiErrorCode {
     SmsUnavailable,
     /// Signed in, but this account's role may not do that (an employee on an HR route).
     Forbidden,
+    /// Uploads: the file is larger than the server's `Tus-Max-Size`.
+    UploadTooLarge,
+    /// Uploads: the file is not a complete PDF, JPEG or PNG within the limits (`file_problem`).
+    FileNotAccepted,
+    /// Uploads: the file's name carries a path or hidden characters.
+    FileNameNotAccepted,
+    /// Uploads: a chunk's `Upload-Checksum`, or the whole file's declared SHA-256, does not match
+    /// the bytes (tus status 460). A chunk is sent again; a whole file is uploaded anew.
+    ChecksumMismatch,
+    /// Uploads: `Upload-Offset` is not where the upload stands (HEAD, then resume there).
+    UploadOffsetMismatch,
+    /// Uploads: another PATCH of this upload is running.
+    UploadBusy,
+    /// Uploads: the upload expired or was ended; start a new one.
+    UploadGone,
+    /// Uploads: the request does not speak tus 1.0.0 (`Tus-Resumable`).
+    TusVersionUnsupported,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.
@@ -67,6 +84,9 @@ pub struct ApiErrorBody {
     pub retry_after_seconds: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_attempts: Option<u32>,
+    /// With `file_not_accepted`: what is wrong with the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_problem: Option<crate::attachments::FileProblem>,
 }
 
 /// `GET /v1/dev/accounts` (demo mode only): who can be tried.

@@ -4,6 +4,7 @@
 //! digit normalisation). No I/O.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod digits;
 pub mod fields;

@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+
+use masar_protocol::attachments::AttachmentLimits;
 
 use crate::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE;
 use crate::clock::{Clock, SystemClock};
@@ -20,6 +23,9 @@ pub struct ServerConfig {
     pub dev_sms: bool,
     pub auth_requests_per_minute: u32,
     pub clock: Arc<dyn Clock>,
+    /// What a submission may attach (announced to clients, enforced on every upload).
+    pub attachment_limits: AttachmentLimits,
+    pub upload_expiry: Duration,
 }
 
 impl ServerConfig {
@@ -33,6 +39,8 @@ impl ServerConfig {
             dev_sms: true,
             auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
             clock: Arc::new(SystemClock),
+            attachment_limits: AttachmentLimits::default(),
+            upload_expiry: crate::uploads::DEFAULT_EXPIRY,
         }
     }
 

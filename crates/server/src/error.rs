@@ -3,12 +3,15 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use masar_protocol::attachments::{FileProblem, NameProblem};
 use masar_protocol::{ApiErrorBody, ApiErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error("unsupported content type: {0}")]
+    WrongContentType(&'static str),
     #[error("not signed in")]
     Unauthenticated,
     #[error("access token expired")]
@@ -37,8 +40,48 @@ pub enum ApiError {
     SmsUnavailable,
     #[error("forbidden for this role")]
     Forbidden,
+    #[error("upload of {size} bytes over the {limit} allowed")]
+    UploadTooLarge { size: u64, limit: u64 },
+    #[error("file not accepted: {0}")]
+    FileNotAccepted(FileProblem),
+    #[error("file name not accepted: {0}")]
+    FileNameNotAccepted(NameProblem),
+    #[error("checksum mismatch")]
+    ChecksumMismatch,
+    #[error("the whole file does not have the declared SHA-256")]
+    FileHashMismatch,
+    #[error("upload offset mismatch: the upload stands at {0}")]
+    UploadOffsetMismatch(u64),
+    #[error("another request is writing this upload")]
+    UploadBusy,
+    #[error("upload expired or ended")]
+    UploadGone,
+    #[error("tus version not supported")]
+    TusVersionUnsupported,
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
+}
+
+/// tus's status for a checksum that does not match (not in `http`'s list).
+const CHECKSUM_MISMATCH: StatusCode = match StatusCode::from_u16(460) {
+    Ok(status) => status,
+    Err(_) => StatusCode::BAD_REQUEST,
+};
+
+fn file_problem_message(problem: FileProblem) -> String {
+    match problem {
+        FileProblem::Empty => "الملف فارغ. أرفق الملف الصحيح.".into(),
+        FileProblem::NotADocument => {
+            "الملف ليس PDF ولا صورة JPEG أو PNG بحسب محتواه. أرفق المستند بإحدى هذه الصيغ.".into()
+        }
+        FileProblem::Truncated => "الملف ناقص أو تالف. أرفق نسخة كاملة منه.".into(),
+        FileProblem::TooManyPixels { .. } => {
+            "أبعاد الصورة أكبر من المسموح به. صوّر المستند بدقة أقل أو احفظه PDF.".into()
+        }
+        FileProblem::TooLarge { limit, .. } => {
+            format!("حجم الملف أكبر من المسموح به ({} ميغابايت).", limit.div_ceil(1024 * 1024))
+        }
+    }
 }
 
 /// Minutes, rounded up, for messages about waits.
@@ -50,6 +93,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, ApiErrorCode) {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
+            Self::WrongContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ApiErrorCode::BadRequest),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated),
             Self::SessionExpired => (StatusCode::UNAUTHORIZED, ApiErrorCode::SessionExpired),
             Self::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
@@ -64,13 +108,25 @@ impl ApiError {
             Self::SessionRevoked => (StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked),
             Self::SmsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable),
             Self::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
+            Self::UploadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::UploadTooLarge),
+            Self::FileNotAccepted(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ApiErrorCode::FileNotAccepted),
+            Self::FileNameNotAccepted(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::FileNameNotAccepted),
+            Self::ChecksumMismatch | Self::FileHashMismatch => {
+                (CHECKSUM_MISMATCH, ApiErrorCode::ChecksumMismatch)
+            }
+            Self::UploadOffsetMismatch(_) => (StatusCode::CONFLICT, ApiErrorCode::UploadOffsetMismatch),
+            Self::UploadBusy => (StatusCode::LOCKED, ApiErrorCode::UploadBusy),
+            Self::UploadGone => (StatusCode::GONE, ApiErrorCode::UploadGone),
+            Self::TusVersionUnsupported => {
+                (StatusCode::PRECONDITION_FAILED, ApiErrorCode::TusVersionUnsupported)
+            }
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
 
     fn message(&self) -> String {
         match self {
-            Self::BadRequest(message) => (*message).to_owned(),
+            Self::BadRequest(message) | Self::WrongContentType(message) => (*message).to_owned(),
             Self::Unauthenticated => "يلزم تسجيل الدخول للوصول إلى هذه البيانات.".into(),
             Self::SessionExpired => "انتهت الجلسة. يلزم تجديدها أو تسجيل الدخول من جديد.".into(),
             Self::NotFound => "لم يتم العثور على البيانات المطلوبة.".into(),
@@ -94,6 +150,19 @@ impl ApiError {
             Self::SessionRevoked => "أُنهيت الجلسة لأسباب أمنية. سجّل الدخول من جديد.".into(),
             Self::SmsUnavailable => "تعذّر إرسال رمز التحقق الآن. حاول مرة أخرى لاحقًا.".into(),
             Self::Forbidden => "هذا الإجراء لموظفي الموارد البشرية فقط.".into(),
+            Self::UploadTooLarge { limit, .. } => {
+                format!("حجم الملف أكبر من المسموح به ({} ميغابايت).", limit.div_ceil(1024 * 1024))
+            }
+            Self::FileNotAccepted(problem) => file_problem_message(*problem),
+            Self::FileNameNotAccepted(_) => {
+                "اسم الملف غير مقبول: يجب ألا يحتوي على مسار أو رموز مخفية. غيّر اسمه ثم أرفقه من جديد.".into()
+            }
+            Self::ChecksumMismatch => "وصل جزء من الملف تالفًا. يُعاد إرساله.".into(),
+            Self::FileHashMismatch => "الملف الذي وصل لا يطابق الملف المرفق. يُعاد رفعه من البداية.".into(),
+            Self::UploadOffsetMismatch(_) => "موضع الاستئناف غير صحيح. يُستأنف الرفع من حيث توقف.".into(),
+            Self::UploadBusy => "يجري رفع هذا الملف في طلب آخر. حاول بعد قليل.".into(),
+            Self::UploadGone => "انتهت صلاحية هذا الرفع. يبدأ رفع الملف من جديد.".into(),
+            Self::TusVersionUnsupported => "يتبع الرفع بروتوكول tus بإصداره 1.0.0.".into(),
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }
@@ -122,8 +191,18 @@ impl IntoResponse for ApiError {
                 Self::CodeIncorrect { remaining } => Some(remaining),
                 _ => None,
             },
+            file_problem: match self {
+                Self::FileNotAccepted(problem) => Some(problem),
+                _ => None,
+            },
         };
         let mut response = (status, Json(body)).into_response();
+        if let Self::UploadOffsetMismatch(offset) = self {
+            response.headers_mut().insert("upload-offset", HeaderValue::from(offset));
+        }
+        if matches!(self, Self::TusVersionUnsupported) {
+            response.headers_mut().insert("tus-version", HeaderValue::from_static("1.0.0"));
+        }
         if let Some(seconds) = self.retry_after() {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }

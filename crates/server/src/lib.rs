@@ -10,6 +10,7 @@ pub mod routes;
 pub mod sqlite;
 pub mod storage;
 pub mod sync;
+pub mod uploads;
 
 use std::net::SocketAddr;
 
@@ -35,6 +36,11 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsGateway>,
     pub limiter: Arc<dyn RateLimit>,
+    /// Upload bytes and verified blobs.
+    pub blobs: uploads::BlobDir,
+    pub limits: masar_protocol::attachments::AttachmentLimits,
+    /// An upload nobody writes to for this long is removed.
+    pub upload_expiry: std::time::Duration,
 }
 
 /// A server that is accepting connections. Dropping it does not stop it: call [`Self::shutdown`].
@@ -89,6 +95,9 @@ pub async fn start(
         clock: Arc::clone(&config.clock),
         sms,
         limiter: Arc::new(MemoryRateLimit::new(config.auth_requests_per_minute, Arc::clone(&config.clock))),
+        blobs: uploads::BlobDir::new(config.data_dir.join("blobs")),
+        limits: config.attachment_limits.clone(),
+        upload_expiry: config.upload_expiry,
     };
     let listener =
         TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;

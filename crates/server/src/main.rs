@@ -4,8 +4,11 @@ use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
+use masar_protocol::attachments::AttachmentLimits;
 use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED};
 use tracing_subscriber::EnvFilter;
 
@@ -31,6 +34,15 @@ struct Args {
     /// Sign-in requests allowed per client address per minute.
     #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
     auth_rate: u32,
+    /// Largest attached file, in MiB (announced as tus's `Tus-Max-Size`).
+    #[arg(long, env = "MASAR_MAX_FILE_MB", default_value_t = 20)]
+    max_file_mb: u64,
+    /// Largest total of one submission's attachments, in MiB.
+    #[arg(long, env = "MASAR_MAX_SUBMISSION_MB", default_value_t = 50)]
+    max_submission_mb: u64,
+    /// Hours after which an upload nobody writes to is removed.
+    #[arg(long, env = "MASAR_UPLOAD_EXPIRY_HOURS", default_value_t = 24)]
+    upload_expiry_hours: u64,
     /// Log filter, e.g. `info` or `masar_server=debug,tower_http=debug`.
     #[arg(long, env = "MASAR_LOG", default_value = "info")]
     log: String,
@@ -38,6 +50,8 @@ struct Args {
     #[arg(long, env = "MASAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
 }
+
+const MIB: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LogFormat {
@@ -67,6 +81,12 @@ async fn main() -> anyhow::Result<()> {
         dev_sms: args.dev_sms,
         auth_requests_per_minute: args.auth_rate,
         clock: std::sync::Arc::new(masar_server::SystemClock),
+        attachment_limits: AttachmentLimits {
+            max_file_bytes: args.max_file_mb.saturating_mul(MIB),
+            max_submission_bytes: args.max_submission_mb.saturating_mul(MIB),
+            ..AttachmentLimits::default()
+        },
+        upload_expiry: Duration::from_secs(args.upload_expiry_hours.saturating_mul(3600)),
     };
     let server = masar_server::start(&config, shutdown_signal()).await?;
     println!("masar-server listening on {}", server.base_url());

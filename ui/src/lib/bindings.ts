@@ -239,7 +239,11 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  The set-aside copy is no longer on this workstation. */
 "copy_gone" | 
 /**  The server refused: this account's role may not do that. */
-"forbidden" | "text_size_out_of_range";
+"forbidden" | 
+/**  The server refused an attached file (kind, size, name, damaged). */
+"file_not_accepted" | 
+/**  An upload stopped (a damaged chunk, another request, expired); it goes on by itself. */
+"upload_interrupted" | "text_size_out_of_range";
 
 /**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
 export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum";

@@ -44,10 +44,10 @@ pub fn router(state: AppState) -> Router {
     if state.sms.outbox_enabled() {
         v1 = v1.route("/dev/sms", get(auth::dev_sms));
     }
+    let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     Router::new()
-        .nest(masar_protocol::API_PREFIX, v1)
+        .nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
         .fallback(|| async { ApiError::NotFound })
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // The span names the path only: query strings can carry personal data.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
             tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Masar API",
         description = "The Masar back end and identity provider that Masar Desktop talks to: sign-in \
-            (password, then an SMS code), the employee's record, sync of edits (exactly once), HR.",
+            (password, then an SMS code), the employee's record, sync of edits (exactly once), resumable uploads of documents (tus 1.0.0), HR.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -27,6 +27,12 @@ use utoipa::{Modify, OpenApi};
         crate::sync::handlers::pull_handler,
         super::hr::employee_record,
         super::hr::update_employment,
+        crate::uploads::handlers::options,
+        crate::uploads::handlers::create,
+        crate::uploads::handlers::head,
+        crate::uploads::patch::patch,
+        crate::uploads::handlers::terminate,
+        crate::uploads::handlers::limits,
         super::dev::accounts,
         crate::auth::handlers::dev_sms,
         document,
@@ -39,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         (name = "records", description = "The signed-in employee's data"),
         (name = "sync", description = "Queued edits in, changes out"),
         (name = "hr", description = "HR officers only"),
+        (name = "uploads", description = "Attached documents: resumable uploads in tus 1.0.0 (creation, checksum, termination, expiration)"),
         (name = "demo", description = "Demo servers only"),
     ),
 )]

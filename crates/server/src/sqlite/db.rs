@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_sync.sql"),
     include_str!("../../migrations/0004_field_origin.sql"),
     include_str!("../../migrations/0005_roles.sql"),
+    include_str!("../../migrations/0006_uploads.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

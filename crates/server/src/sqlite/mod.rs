@@ -8,6 +8,7 @@ mod hr;
 pub mod pull;
 pub mod push;
 pub mod records;
+mod uploads;
 
 use async_trait::async_trait;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
@@ -18,7 +19,8 @@ pub use db::Db;
 use crate::auth::policy::{self, ms, seconds_until};
 use crate::demo::{DemoData, demo_password};
 use crate::storage::{
-    AccessCheck, Caller, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store, Verified,
+    AccessCheck, Blob, Caller, Lease, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store, Upload,
+    Verified,
 };
 use auth::{CodeCheck, audit};
 
@@ -244,6 +246,51 @@ impl Store for SqliteStore {
     async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse> {
         let employee = employee.clone();
         self.db.call(move |conn| pull::pull(conn, &employee, cursor, limit)).await
+    }
+
+    async fn create_upload(&self, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
+        let (upload, caller) = (upload.clone(), caller.clone());
+        self.db.call_tx(move |tx| uploads::create(tx, &upload, &caller)).await
+    }
+
+    async fn upload(&self, id: &str, owner: &NationalId) -> anyhow::Result<Option<Upload>> {
+        let (id, owner) = (id.to_owned(), owner.clone());
+        self.db.call(move |conn| uploads::find(conn, &id, &owner)).await
+    }
+
+    async fn lease_upload(
+        &self,
+        id: &str,
+        owner: &NationalId,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> anyhow::Result<Lease> {
+        let (id, owner) = (id.to_owned(), owner.clone());
+        self.db.call_tx(move |tx| uploads::lease(tx, &id, &owner, now_ms, lease_until_ms)).await
+    }
+
+    async fn advance_upload(&self, id: &str, offset: u64, expires_ms: i64) -> anyhow::Result<()> {
+        let id = id.to_owned();
+        self.db.call(move |conn| uploads::advance(conn, &id, offset, expires_ms)).await
+    }
+
+    async fn complete_upload(&self, id: &str, blob: &Blob, caller: &Caller) -> anyhow::Result<()> {
+        let (id, blob, caller) = (id.to_owned(), blob.clone(), caller.clone());
+        self.db.call_tx(move |tx| uploads::complete(tx, &id, &blob, &caller)).await
+    }
+
+    async fn remove_upload(&self, id: &str) -> anyhow::Result<bool> {
+        let id = id.to_owned();
+        self.db.call(move |conn| uploads::remove(conn, &id)).await
+    }
+
+    async fn expired_uploads(&self, now_ms: i64) -> anyhow::Result<Vec<String>> {
+        self.db.call(move |conn| uploads::expired(conn, now_ms)).await
+    }
+
+    async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
+        let (sha256, owner) = (sha256.to_owned(), owner.clone());
+        self.db.call(move |conn| uploads::owned_blob(conn, &sha256, &owner)).await
     }
 
     async fn hr_update(

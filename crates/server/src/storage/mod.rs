@@ -95,6 +95,42 @@ pub enum PushError {
     Storage(#[from] anyhow::Error),
 }
 
+/// A resumable upload as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub id: String,
+    pub owner: NationalId,
+    pub length: u64,
+    pub offset: u64,
+    /// The whole file's SHA-256 as declared at creation (hex).
+    pub sha256: String,
+    pub filename: String,
+    pub filetype: Option<String>,
+    pub expires_ms: i64,
+    /// The bytes are whole, verified and a blob.
+    pub done: bool,
+}
+
+/// What taking an upload for one PATCH found.
+#[derive(Debug)]
+pub enum Lease {
+    /// Taken until the PATCH ends (or the lease runs out).
+    Taken(Upload),
+    /// Another PATCH of the same upload is running.
+    Busy,
+    /// No such upload of this employee (or it expired and was removed).
+    Missing,
+    Expired,
+}
+
+/// A verified document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub sha256: String,
+    pub size: u64,
+    pub kind: masar_protocol::attachments::AttachmentKind,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
@@ -158,6 +194,39 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Changes after `cursor`, in server order, at most one per record.
     async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse>;
+
+    // Uploads (tus) and blobs.
+
+    async fn create_upload(&self, upload: &Upload, caller: &Caller) -> anyhow::Result<()>;
+
+    /// An upload of this employee's (expired ones too, so the caller can say so).
+    async fn upload(&self, id: &str, owner: &NationalId) -> anyhow::Result<Option<Upload>>;
+
+    /// Takes an upload for one PATCH until `lease_until_ms` (see [`Lease`]).
+    async fn lease_upload(
+        &self,
+        id: &str,
+        owner: &NationalId,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> anyhow::Result<Lease>;
+
+    /// A PATCH ended with the bytes up to `offset` on disk (fsynced): the offset moves, the
+    /// expiry is pushed back, the lease is released.
+    async fn advance_upload(&self, id: &str, offset: u64, expires_ms: i64) -> anyhow::Result<()>;
+
+    /// The bytes are whole and verified: the upload is done and the blob is recorded (once) as
+    /// sent by its owner; one transaction.
+    async fn complete_upload(&self, id: &str, blob: &Blob, caller: &Caller) -> anyhow::Result<()>;
+
+    /// Removes an upload (terminated, refused or expired); true when there was one.
+    async fn remove_upload(&self, id: &str) -> anyhow::Result<bool>;
+
+    /// Uploads whose expiry has passed (to be removed with their bytes).
+    async fn expired_uploads(&self, now_ms: i64) -> anyhow::Result<Vec<String>>;
+
+    /// A verified blob this employee has sent.
+    async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>>;
 
     // HR.
 

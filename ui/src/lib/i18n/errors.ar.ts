@@ -44,6 +44,8 @@ export const errorsAr: Record<ErrorCode, string> = {
   copy_gone: "لم تعد هذه النسخة السابقة موجودة على هذا الجهاز.",
   text_size_out_of_range: "حجم النص بين 100% و200%.",
   forbidden: "ليست لديك صلاحية لهذا الإجراء.",
+  file_not_accepted: "الملف المرفق غير مقبول: يجب أن يكون PDF أو صورة JPEG أو PNG كاملة وضمن الحجم المسموح، باسم دون مسار أو رموز مخفية.",
+  upload_interrupted: "توقف رفع الملف، ويُستأنف من حيث توقف تلقائيًا.",
 };
 
 export const detailsAr: Record<ErrorDetail, string> = {

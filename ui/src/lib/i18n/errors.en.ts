@@ -43,6 +43,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   copy_gone: "This previous copy is no longer on this computer.",
   text_size_out_of_range: "The text size is between 100% and 200%.",
   forbidden: "You do not have permission for this action.",
+  file_not_accepted: "The attached file is not accepted: it must be a complete PDF, JPEG or PNG within the allowed size, named without a path or hidden characters.",
+  upload_interrupted: "The upload stopped; it resumes where it stopped by itself.",
 };
 
 export const detailsEn: Record<ErrorDetail, string> = {

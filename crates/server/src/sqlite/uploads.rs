@@ -1,0 +1,124 @@
+//! Uploads and blobs in SQLite (see migration 0006).
+
+use masar_protocol::NationalId;
+use masar_protocol::attachments::AttachmentKind;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::auth::audit;
+use crate::storage::{Blob, Caller, Lease, Upload};
+
+const COLUMNS: &str = "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done";
+
+fn upload_row(row: &Row<'_>) -> rusqlite::Result<Upload> {
+    let owner: String = row.get(1)?;
+    Ok(Upload {
+        id: row.get(0)?,
+        owner: NationalId::parse(&owner).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(error))
+        })?,
+        length: row.get(2)?,
+        offset: row.get(3)?,
+        sha256: row.get(4)?,
+        filename: row.get(5)?,
+        filetype: row.get(6)?,
+        expires_ms: row.get(7)?,
+        done: row.get(8)?,
+    })
+}
+
+pub fn create(conn: &Connection, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
+    conn.execute(
+        "INSERT INTO uploads (id, owner, length, sha256, filename, filetype, created_ms, expires_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            upload.id,
+            upload.owner.as_str(),
+            upload.length,
+            upload.sha256,
+            upload.filename,
+            upload.filetype,
+            caller.now_ms,
+            upload.expires_ms
+        ],
+    )?;
+    audit(conn, caller.now_ms, "upload_created", "ok", Some(&upload.owner), &caller.address)
+}
+
+pub fn find(conn: &Connection, id: &str, owner: &NationalId) -> anyhow::Result<Option<Upload>> {
+    let sql = format!("SELECT {COLUMNS} FROM uploads WHERE id = ?1 AND owner = ?2");
+    Ok(conn.query_row(&sql, params![id, owner.as_str()], upload_row).optional()?)
+}
+
+pub fn lease(
+    conn: &Connection,
+    id: &str,
+    owner: &NationalId,
+    now_ms: i64,
+    until_ms: i64,
+) -> anyhow::Result<Lease> {
+    let Some(upload) = find(conn, id, owner)? else { return Ok(Lease::Missing) };
+    if upload.expires_ms <= now_ms {
+        return Ok(Lease::Expired);
+    }
+    let taken = conn.execute(
+        "UPDATE uploads SET lease_until_ms = ?1
+         WHERE id = ?2 AND (lease_until_ms IS NULL OR lease_until_ms <= ?3)",
+        params![until_ms, id, now_ms],
+    )?;
+    Ok(if taken == 1 { Lease::Taken(upload) } else { Lease::Busy })
+}
+
+pub fn advance(conn: &Connection, id: &str, offset: u64, expires_ms: i64) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE uploads SET upload_offset = ?1, expires_ms = ?2, lease_until_ms = NULL WHERE id = ?3",
+        params![offset, expires_ms, id],
+    )?;
+    Ok(())
+}
+
+pub fn complete(conn: &Connection, id: &str, blob: &Blob, caller: &Caller) -> anyhow::Result<()> {
+    let (owner, filename): (String, String) =
+        conn.query_row("SELECT owner, filename FROM uploads WHERE id = ?1", [id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+    conn.execute(
+        "UPDATE uploads SET upload_offset = length, done = 1, lease_until_ms = NULL WHERE id = ?1",
+        [id],
+    )?;
+    conn.execute(
+        "INSERT INTO blobs (sha256, size, kind, created_ms) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sha256) DO NOTHING",
+        params![blob.sha256, blob.size, blob.kind.as_str(), caller.now_ms],
+    )?;
+    conn.execute(
+        "INSERT INTO blob_owners (sha256, owner, filename, created_ms) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sha256, owner) DO NOTHING",
+        params![blob.sha256, owner, filename, caller.now_ms],
+    )?;
+    let owner = NationalId::parse(&owner).ok();
+    audit(conn, caller.now_ms, "upload_verified", blob.kind.as_str(), owner.as_ref(), &caller.address)
+}
+
+pub fn remove(conn: &Connection, id: &str) -> anyhow::Result<bool> {
+    Ok(conn.execute("DELETE FROM uploads WHERE id = ?1", [id])? == 1)
+}
+
+pub fn expired(conn: &Connection, now_ms: i64) -> anyhow::Result<Vec<String>> {
+    let mut statement = conn.prepare("SELECT id FROM uploads WHERE expires_ms <= ?1")?;
+    let ids = statement.query_map([now_ms], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}
+
+pub fn owned_blob(conn: &Connection, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
+    let found = conn
+        .query_row(
+            "SELECT b.sha256, b.size, b.kind FROM blobs b
+             JOIN blob_owners o ON o.sha256 = b.sha256
+             WHERE b.sha256 = ?1 AND o.owner = ?2",
+            params![sha256, owner.as_str()],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?, row.get::<_, String>(2)?)),
+        )
+        .optional()?;
+    Ok(found
+        .and_then(|(sha256, size, kind)| Some(Blob { sha256, size, kind: AttachmentKind::parse(&kind)? })))
+}
