@@ -119,6 +119,8 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         | ApiErrorCode::UploadBusy
         | ApiErrorCode::UploadGone
         | ApiErrorCode::TusVersionUnsupported => ErrorCode::UploadInterrupted,
+        ApiErrorCode::AlreadyDecided => ErrorCode::AlreadyDecided,
+        ApiErrorCode::ReasonRequired => ErrorCode::ReasonRequired,
     }
 }
 

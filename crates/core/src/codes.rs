@@ -58,6 +58,10 @@ pub enum ErrorCode {
     FileNotAccepted,
     /// An upload stopped (a damaged chunk, another request, expired); it goes on by itself.
     UploadInterrupted,
+    /// HR: the qualification was decided already.
+    AlreadyDecided,
+    /// HR: a rejection needs its reason.
+    ReasonRequired,
     TextSizeOutOfRange,
 }
 

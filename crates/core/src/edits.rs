@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use masar_protocol::EmployeeProfile;
-use masar_protocol::sync::{MutationBody, overlay};
+use masar_protocol::sync::{MutationBody, RecordKind, overlay};
 use masar_protocol::validate::FieldError;
 use serde::Serialize;
 
@@ -17,6 +17,8 @@ pub enum Form {
     Contact,
     Personal,
     Employment,
+    /// توثيق المؤهل (its own record kind; not part of the profile's view).
+    Qualification,
 }
 
 impl Form {
@@ -25,6 +27,7 @@ impl Form {
             Self::Contact => "contact",
             Self::Personal => "personal",
             Self::Employment => "employment",
+            Self::Qualification => "qualification",
         }
     }
 }
@@ -42,6 +45,7 @@ pub fn form_of(body: &MutationBody) -> Form {
         MutationBody::UpdateContact(_) => Form::Contact,
         MutationBody::UpdatePersonal(_) => Form::Personal,
         MutationBody::UpdateEmployment(_) => Form::Employment,
+        MutationBody::SubmitQualification(_) => Form::Qualification,
     }
 }
 
@@ -106,7 +110,8 @@ pub fn view(db: &VaultDb) -> Result<(EmployeeProfile, Vec<FormEdit>), SessionErr
             (record.profile, 0)
         }
     };
-    let rows = db.outbox().map_err(VaultError::from)?;
+    let mut rows = db.outbox().map_err(VaultError::from)?;
+    rows.retain(|row| row.body.kind() == RecordKind::Profile);
     let mut profile = base;
     for row in rows.iter().filter(|r| r.state == EditState::Pending) {
         profile = overlay(&profile, &row.body, &row.fields);
@@ -177,7 +182,7 @@ mod tests {
                 seq: 1,
                 id: profile.national_id.to_string(),
                 version: 1,
-                profile: profile.clone(),
+                profile: Box::new(profile.clone()),
             }],
             1,
         )

@@ -71,6 +71,10 @@ pub enum ApiErrorCode {
     UploadGone,
     /// Uploads: the request does not speak tus 1.0.0 (`Tus-Resumable`).
     TusVersionUnsupported,
+    /// HR: the qualification was verified or rejected already.
+    AlreadyDecided,
+    /// HR: a rejection needs its reason.
+    ReasonRequired,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.

@@ -20,3 +20,26 @@ impl EmploymentChange {
         EmploymentUpdate { entity: self.entity.clone(), job_title: self.job_title.clone() }
     }
 }
+
+/// One qualification in HR's review queue, with whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewItem {
+    pub national_id: crate::NationalId,
+    pub name_ar: crate::PersonName,
+    pub entity: String,
+    pub qualification: crate::qualification::QualificationRecord,
+}
+
+/// `GET /v1/hr/qualifications`: which ones (all filters optional; by default those under review).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewFilter {
+    pub state: Option<crate::record::QualificationStatus>,
+    pub level: Option<crate::record::QualificationLevel>,
+    /// Part of a name, major, institution, transaction or receipt number, or a national ID.
+    pub query: Option<String>,
+}

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod fixtures;
 pub mod hr;
 pub mod national_id;
+pub mod qualification;
 pub mod record;
 pub mod secret;
 pub mod sync;

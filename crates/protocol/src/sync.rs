@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{self, Editor, Field, Section};
+use crate::qualification::{QualificationRecord, QualificationSubmission};
 use crate::record::{EmployeeProfile, NationalAddress, PersonName};
 use crate::validate::{FieldError, FieldProblem};
 
@@ -18,6 +19,9 @@ pub enum MutationBody {
     UpdatePersonal(PersonalUpdate),
     /// البيانات الوظيفية: only HR changes these; an employee's request is rejected with the reason.
     UpdateEmployment(EmploymentUpdate),
+    /// توثيق المؤهل: a qualification with its attachments (already uploaded), for HR's review; the
+    /// same id again amends it (after a rejection, say).
+    SubmitQualification(Box<QualificationSubmission>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -128,18 +132,22 @@ pub struct PullRequest {
 pub enum RecordKind {
     /// The employee's profile: personal, employment and contact data. Its id is the national ID.
     Profile,
+    /// A documented qualification; its id is the one the app chose for the draft.
+    Qualification,
 }
 
 impl RecordKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Profile => "profile",
+            Self::Qualification => "qualification",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "profile" => Some(Self::Profile),
+            "qualification" => Some(Self::Qualification),
             _ => None,
         }
     }
@@ -150,32 +158,34 @@ impl RecordKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Change {
-    Profile { seq: u64, id: String, version: u64, profile: EmployeeProfile },
+    Profile { seq: u64, id: String, version: u64, profile: Box<EmployeeProfile> },
+    Qualification { seq: u64, id: String, version: u64, qualification: Box<QualificationRecord> },
 }
 
 impl Change {
     pub fn seq(&self) -> u64 {
         match self {
-            Self::Profile { seq, .. } => *seq,
+            Self::Profile { seq, .. } | Self::Qualification { seq, .. } => *seq,
         }
     }
 
     pub fn kind(&self) -> RecordKind {
         match self {
             Self::Profile { .. } => RecordKind::Profile,
+            Self::Qualification { .. } => RecordKind::Qualification,
         }
     }
 
     /// The record's id within its kind.
     pub fn id(&self) -> &str {
         match self {
-            Self::Profile { id, .. } => id,
+            Self::Profile { id, .. } | Self::Qualification { id, .. } => id,
         }
     }
 
     pub fn version(&self) -> u64 {
         match self {
-            Self::Profile { version, .. } => *version,
+            Self::Profile { version, .. } | Self::Qualification { version, .. } => *version,
         }
     }
 }
@@ -198,19 +208,22 @@ impl MutationBody {
             Self::UpdateContact(_) | Self::UpdatePersonal(_) | Self::UpdateEmployment(_) => {
                 RecordKind::Profile
             }
+            Self::SubmitQualification(_) => RecordKind::Qualification,
         }
     }
 
-    /// The form this edit comes from.
-    pub fn section(&self) -> Section {
+    /// The profile form this edit comes from (none for another kind of record).
+    pub fn section(&self) -> Option<Section> {
         match self {
-            Self::UpdateContact(_) => Section::Contact,
-            Self::UpdatePersonal(_) => Section::Personal,
-            Self::UpdateEmployment(_) => Section::Employment,
+            Self::UpdateContact(_) => Some(Section::Contact),
+            Self::UpdatePersonal(_) => Some(Section::Personal),
+            Self::UpdateEmployment(_) => Some(Section::Employment),
+            Self::SubmitQualification(_) => None,
         }
     }
 
-    /// Every value the edit sets, by wire name (as typed, before the rules normalise it).
+    /// Every profile field the edit sets, by wire name (as typed, before the rules normalise it);
+    /// none for an edit of another kind of record (its own module checks it).
     pub fn values(&self) -> Vec<(&'static str, &str)> {
         match self {
             Self::UpdateContact(u) => vec![
@@ -232,6 +245,7 @@ impl MutationBody {
             Self::UpdateEmployment(u) => {
                 vec![("entity", u.entity.as_str()), ("jobTitle", u.job_title.as_str())]
             }
+            Self::SubmitQualification(_) => Vec::new(),
         }
     }
 
@@ -352,7 +366,7 @@ mod tests {
             ]
         );
         assert_eq!(hr_only(), refused);
-        assert_eq!(employment.section(), Section::Employment);
+        assert_eq!(employment.section(), Some(Section::Employment));
         assert!(employment.checked().is_ok(), "HR's own edit passes the rules");
     }
 
@@ -370,7 +384,8 @@ mod tests {
 
     #[test]
     fn a_change_names_its_kind_id_and_version() {
-        let change = Change::Profile { seq: 7, id: "1000000008".into(), version: 3, profile: profile() };
+        let change =
+            Change::Profile { seq: 7, id: "1000000008".into(), version: 3, profile: Box::new(profile()) };
         assert_eq!(
             (change.kind(), change.id(), change.version(), change.seq()),
             (RecordKind::Profile, "1000000008", 3, 7)
@@ -378,7 +393,8 @@ mod tests {
         let json = serde_json::to_value(&change).unwrap();
         assert_eq!((json["kind"].as_str(), json["id"].as_str()), (Some("profile"), Some("1000000008")));
         assert_eq!(RecordKind::parse(RecordKind::Profile.as_str()), Some(RecordKind::Profile));
-        assert_eq!(RecordKind::parse("qualification"), None, "not a kind yet");
+        assert_eq!(RecordKind::parse("qualification"), Some(RecordKind::Qualification));
+        assert_eq!(RecordKind::parse("training"), None, "not a kind yet");
         assert_eq!(contact("0", "", "").kind(), RecordKind::Profile);
     }
 }

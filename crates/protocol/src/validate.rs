@@ -26,6 +26,28 @@ pub enum FieldProblem {
     LatinLetters,
     /// Only the HR department changes this field.
     HrOnly,
+    /// A date after today.
+    DateInFuture,
+    /// A date before the one it follows (graduation before the start, equivalency before graduation).
+    DateOrder,
+    /// Not a number as a GPA is written.
+    GpaFormat,
+    /// Above the GPA's scale (or zero).
+    GpaOutOfScale,
+    /// A degree from abroad needs the Ministry of Education's equivalency.
+    EquivalencyRequired,
+    /// The certificate itself must be attached.
+    CertificateRequired,
+    /// More than `limit` files.
+    TooManyFiles,
+    /// All files together over `limit` MB.
+    SubmissionTooLarge,
+    /// The file's name, hash or size is not accepted.
+    FileNotAccepted,
+    /// The server has not received (and verified) this file from this employee.
+    FileNotUploaded,
+    /// The current terms and conditions were not accepted.
+    TermsNotAccepted,
 }
 
 /// One field's problem: which field, which rule, and the rule's number if it has one.

@@ -56,6 +56,10 @@ pub enum ApiError {
     UploadBusy,
     #[error("upload expired or ended")]
     UploadGone,
+    #[error("decided already")]
+    AlreadyDecided,
+    #[error("a rejection needs its reason")]
+    ReasonRequired,
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -120,6 +124,8 @@ impl ApiError {
             Self::TusVersionUnsupported => {
                 (StatusCode::PRECONDITION_FAILED, ApiErrorCode::TusVersionUnsupported)
             }
+            Self::AlreadyDecided => (StatusCode::CONFLICT, ApiErrorCode::AlreadyDecided),
+            Self::ReasonRequired => (StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -163,6 +169,8 @@ impl ApiError {
             Self::UploadBusy => "يجري رفع هذا الملف في طلب آخر. حاول بعد قليل.".into(),
             Self::UploadGone => "انتهت صلاحية هذا الرفع. يبدأ رفع الملف من جديد.".into(),
             Self::TusVersionUnsupported => "يتبع الرفع بروتوكول tus بإصداره 1.0.0.".into(),
+            Self::AlreadyDecided => "صدر قرار في هذا المؤهل من قبل. حدّث القائمة.".into(),
+            Self::ReasonRequired => "اكتب سبب الرفض (حتى 500 حرف) ليعرفه الموظف.".into(),
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }

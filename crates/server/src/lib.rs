@@ -82,7 +82,10 @@ pub async fn start(
     config: &ServerConfig,
     extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningServer> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::new(Db::open(&config.database_path()).await?));
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::new(Db::open(&config.database_path()).await?)
+            .with_limits(config.attachment_limits.clone()),
+    );
     if config.demo {
         let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");

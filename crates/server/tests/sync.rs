@@ -70,9 +70,11 @@ impl Session {
 
     async fn profile(&self) -> (EmployeeProfile, u64, u64) {
         let pulled = self.pull(0).await;
-        let Change::Profile { seq, id, version, profile } = pulled.changes.into_iter().next().unwrap();
+        let Change::Profile { seq, id, version, profile } = pulled.changes.into_iter().next().unwrap() else {
+            panic!("the profile comes first")
+        };
         assert_eq!(id, profile.national_id.to_string(), "a profile's id is the national ID");
-        (profile, version, seq)
+        (*profile, version, seq)
     }
 }
 

@@ -8,37 +8,14 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::{TestServer, expect_error};
+use common::{TestServer, expect_error, pdf, sha256_hex, tus_metadata as metadata};
 use masar_protocol::ApiErrorCode;
 use masar_protocol::attachments::FileProblem;
 use reqwest::{Response, StatusCode};
 use sha2::{Digest, Sha256};
 
-/// A small but well-formed PDF of about `size` bytes with `marker` in it.
-fn pdf(size: usize, marker: &str) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {marker}\n").into_bytes();
-    while bytes.len() + 16 < size {
-        bytes.extend_from_slice(b"% filler line\n");
-    }
-    bytes.extend_from_slice(b"%%EOF\n");
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 fn chunk_checksum(bytes: &[u8]) -> String {
     format!("sha256 {}", STANDARD.encode(Sha256::digest(bytes)))
-}
-
-fn metadata(name: &str, sha256: &str) -> String {
-    format!(
-        "filename {},filetype {},sha256 {}",
-        STANDARD.encode(name),
-        STANDARD.encode("application/pdf"),
-        STANDARD.encode(sha256)
-    )
 }
 
 /// A signed-in employee speaking tus.
@@ -376,7 +353,10 @@ async fn a_client_that_dies_mid_chunk_resumes_from_what_the_server_kept() {
     let rest = &file[usize::try_from(kept).unwrap()..];
     assert_eq!(tus.patch(&url, kept, rest, None).await.status(), StatusCode::NO_CONTENT);
     let total_sent = sent_before_death + rest.len();
-    println!("died after {sent_before_death} bytes, the server kept {kept}; {total_sent} sent for {}", file.len());
+    println!(
+        "died after {sent_before_death} bytes, the server kept {kept}; {total_sent} sent for {}",
+        file.len()
+    );
     assert!(total_sent as f64 <= 1.1 * file.len() as f64, "sent {total_sent} for {}", file.len());
     assert_eq!(std::fs::read(&blob_files(&server)[0]).unwrap(), file);
 }

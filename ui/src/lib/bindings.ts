@@ -243,7 +243,11 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  The server refused an attached file (kind, size, name, damaged). */
 "file_not_accepted" | 
 /**  An upload stopped (a damaged chunk, another request, expired); it goes on by itself. */
-"upload_interrupted" | "text_size_out_of_range";
+"upload_interrupted" | 
+/**  HR: the qualification was decided already. */
+"already_decided" | 
+/**  HR: a rejection needs its reason. */
+"reason_required" | "text_size_out_of_range";
 
 /**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
 export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum";
@@ -323,9 +327,33 @@ export type FieldProblem =
 /**  Not in Latin letters (the English spelling of a name). */
 "latin_letters" | 
 /**  Only the HR department changes this field. */
-"hr_only";
+"hr_only" | 
+/**  A date after today. */
+"date_in_future" | 
+/**  A date before the one it follows (graduation before the start, equivalency before graduation). */
+"date_order" | 
+/**  Not a number as a GPA is written. */
+"gpa_format" | 
+/**  Above the GPA's scale (or zero). */
+"gpa_out_of_scale" | 
+/**  A degree from abroad needs the Ministry of Education's equivalency. */
+"equivalency_required" | 
+/**  The certificate itself must be attached. */
+"certificate_required" | 
+/**  More than `limit` files. */
+"too_many_files" | 
+/**  All files together over `limit` MB. */
+"submission_too_large" | 
+/**  The file's name, hash or size is not accepted. */
+"file_not_accepted" | 
+/**  The server has not received (and verified) this file from this employee. */
+"file_not_uploaded" | 
+/**  The current terms and conditions were not accepted. */
+"terms_not_accepted";
 
-export type Form = "contact" | "personal" | "employment";
+export type Form = "contact" | "personal" | "employment" | 
+/**  توثيق المؤهل (its own record kind; not part of the profile's view). */
+"qualification";
 
 export type FormEdit = FormEdit_Serialize | FormEdit_Deserialize;
 

@@ -3,15 +3,20 @@
 use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use masar_protocol::NationalId;
 use masar_protocol::hr::EmploymentChange;
+use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::sync::{MutationBody, MutationOutcome};
 
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
-use crate::storage::Caller;
+use crate::storage::{Caller, Decided};
 
 /// An employee's record, as HR sees it (to edit it on the current version).
 #[utoipa::path(get, path = "/v1/hr/employees/{national_id}/record", tag = "hr", security(("access_token" = [])),
@@ -56,4 +61,74 @@ pub async fn update_employment(
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+/// HR's review queue: qualifications (by default those under review), with filters.
+#[utoipa::path(get, path = "/v1/hr/qualifications", tag = "hr", security(("access_token" = [])),
+    params(ReviewFilter),
+    responses(
+        (status = 200, description = "Oldest first", body = Vec<ReviewItem>),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn qualifications(
+    State(state): State<AppState>,
+    _officer: HrOfficer,
+    Query(filter): Query<ReviewFilter>,
+) -> Result<Json<Vec<ReviewItem>>, ApiError> {
+    Ok(Json(state.store.qualifications_for_review(&filter).await?))
+}
+
+/// Verify a qualification, or reject it with the reason; the employee sees it on the next pull.
+#[utoipa::path(post, path = "/v1/hr/qualifications/{id}/decision", tag = "hr", security(("access_token" = [])),
+    params(("id" = String, Path, description = "The qualification")),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "Decided", body = QualificationRecord),
+        (status = 400, description = "A rejection without its reason (or over 500 characters)", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such qualification", body = masar_protocol::ApiErrorBody),
+        (status = 409, description = "Decided already", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    HrOfficer(officer): HrOfficer,
+    Path(id): Path<String>,
+    Json(decision): Json<Decision>,
+) -> Result<Json<QualificationRecord>, ApiError> {
+    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
+    match state.store.decide_qualification(&officer, &id, &decision, &caller).await? {
+        Decided::Done(qualification) => Ok(Json(*qualification)),
+        Decided::Missing => Err(ApiError::NotFound),
+        Decided::NotUnderReview(_) => Err(ApiError::AlreadyDecided),
+        Decided::ReasonRequired => Err(ApiError::ReasonRequired),
+    }
+}
+
+/// An attached document, for the officer to open in the app.
+#[utoipa::path(get, path = "/v1/hr/attachments/{sha256}", tag = "hr", security(("access_token" = [])),
+    params(("sha256" = String, Path, description = "The file's SHA-256 (hex), as the qualification lists it")),
+    responses(
+        (status = 200, description = "The file, with its type", content_type = "application/octet-stream"),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such file attached to a qualification", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    _officer: HrOfficer,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    let blob = state.store.attached_blob(&sha256).await?.ok_or(ApiError::NotFound)?;
+    let path = state.blobs.blob(&blob.sha256).map_err(|_| ApiError::NotFound)?;
+    let file = tokio::fs::File::open(&path).await.map_err(anyhow::Error::from)?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    Ok((
+        [
+            (header::CONTENT_TYPE, blob.kind.mime().to_owned()),
+            (header::CONTENT_LENGTH, blob.size.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
 }

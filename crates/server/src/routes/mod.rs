@@ -37,7 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/push", post(crate::sync::handlers::push_handler))
         .route("/sync/pull", post(crate::sync::handlers::pull_handler))
         .route("/hr/employees/{national_id}/record", get(hr::employee_record))
-        .route("/hr/employees/{national_id}/employment", put(hr::update_employment));
+        .route("/hr/employees/{national_id}/employment", put(hr::update_employment))
+        .route("/hr/qualifications", get(hr::qualifications))
+        .route("/hr/qualifications/{id}/decision", post(hr::decide))
+        .route("/hr/attachments/{sha256}", get(hr::attachment));
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts));
     }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_field_origin.sql"),
     include_str!("../../migrations/0005_roles.sql"),
     include_str!("../../migrations/0006_uploads.sql"),
+    include_str!("../../migrations/0007_qualifications.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -7,6 +7,7 @@ pub mod db;
 mod hr;
 pub mod pull;
 pub mod push;
+mod qualifications;
 pub mod records;
 mod uploads;
 
@@ -18,20 +19,32 @@ pub use db::Db;
 
 use crate::auth::policy::{self, ms, seconds_until};
 use crate::demo::{DemoData, demo_password};
+use masar_protocol::attachments::AttachmentLimits;
+use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::qualification::Decision;
+
 use crate::storage::{
-    AccessCheck, Blob, Caller, Lease, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store, Upload,
-    Verified,
+    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store,
+    Upload, Verified,
 };
 use auth::{CodeCheck, audit};
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     db: Db,
+    /// What a submission may attach (checked again when it is pushed).
+    limits: AttachmentLimits,
 }
 
 impl SqliteStore {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, limits: AttachmentLimits::default() }
+    }
+
+    /// The store with the server's attachment limits (see `ServerConfig::attachment_limits`).
+    #[must_use]
+    pub fn with_limits(self, limits: AttachmentLimits) -> Self {
+        Self { limits, ..self }
     }
 
     /// The connection itself, for tests that look at the tables.
@@ -235,9 +248,10 @@ impl Store for SqliteStore {
         caller: &Caller,
     ) -> Result<Vec<MutationResult>, PushError> {
         let (employee, client_id, caller) = (employee.clone(), client_id.to_owned(), caller.clone());
+        let limits = self.limits.clone();
         self.db
             .call(move |conn| {
-                push::push(conn, &employee, &client_id, &mutations, caller.now_ms, &caller.address)
+                push::push(conn, &employee, &client_id, &mutations, &limits, caller.now_ms, &caller.address)
             })
             .await?
             .ok_or(PushError::ForeignClient)
@@ -291,6 +305,32 @@ impl Store for SqliteStore {
     async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
         let (sha256, owner) = (sha256.to_owned(), owner.clone());
         self.db.call(move |conn| uploads::owned_blob(conn, &sha256, &owner)).await
+    }
+
+    async fn qualifications_for_review(&self, filter: &ReviewFilter) -> anyhow::Result<Vec<ReviewItem>> {
+        let filter = filter.clone();
+        self.db.call(move |conn| qualifications::for_review(conn, &filter)).await
+    }
+
+    async fn decide_qualification(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &Decision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided> {
+        let (officer, id, decision, caller) =
+            (officer.clone(), id.to_owned(), decision.clone(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                qualifications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
+            })
+            .await
+    }
+
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>> {
+        let sha256 = sha256.to_owned();
+        self.db.call(move |conn| uploads::attached(conn, &sha256)).await
     }
 
     async fn hr_update(

@@ -2,12 +2,14 @@
 //! that applies the mutations, so a push resent after a lost answer gets the stored results.
 
 use masar_protocol::NationalId;
-use masar_protocol::sync::{Mutation, MutationOutcome, MutationResult};
+use masar_protocol::attachments::AttachmentLimits;
+use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::apply::{Actor, apply};
 use super::auth::audit;
+use super::qualifications;
 
 /// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
 fn digest(mutation: &Mutation) -> anyhow::Result<String> {
@@ -20,6 +22,7 @@ pub fn push(
     employee: &NationalId,
     client_id: &str,
     mutations: &[Mutation],
+    limits: &AttachmentLimits,
     now_ms: i64,
     from: &str,
 ) -> anyhow::Result<Option<Vec<MutationResult>>> {
@@ -60,15 +63,22 @@ pub fn push(
             results.push(MutationResult { id: mutation.id, outcome });
             continue;
         }
-        let outcome = apply(
-            &tx,
-            employee,
-            mutation.base_version,
-            &mutation.body,
-            &mutation.fields,
-            Actor::Employee { client: client_id },
-            now_ms,
-        )?;
+        // Each record kind has its own rules: a profile edit is applied field by field, a
+        // qualification is checked with its files and stored for HR's review.
+        let outcome = match &mutation.body {
+            MutationBody::SubmitQualification(submission) => {
+                qualifications::submit(&tx, employee, submission, limits, now_ms, from)?
+            }
+            body => apply(
+                &tx,
+                employee,
+                mutation.base_version,
+                body,
+                &mutation.fields,
+                Actor::Employee { client: client_id },
+                now_ms,
+            )?,
+        };
         tx.execute(
             "INSERT INTO sync_results (client_id, mutation_id, digest, result) VALUES (?1, ?2, ?3, ?4)",
             params![client_id, mutation.id, fingerprint, serde_json::to_string(&outcome)?],

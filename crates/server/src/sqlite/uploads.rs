@@ -122,3 +122,18 @@ pub fn owned_blob(conn: &Connection, sha256: &str, owner: &NationalId) -> anyhow
     Ok(found
         .and_then(|(sha256, size, kind)| Some(Blob { sha256, size, kind: AttachmentKind::parse(&kind)? })))
 }
+
+/// A verified blob that some qualification attaches (what HR may open).
+pub fn attached(conn: &Connection, sha256: &str) -> anyhow::Result<Option<Blob>> {
+    if !super::qualifications::is_attached(conn, sha256)? {
+        return Ok(None);
+    }
+    let found = conn
+        .query_row("SELECT size, kind FROM blobs WHERE sha256 = ?1", [sha256], |row| {
+            Ok((row.get::<_, u64>(0)?, row.get::<_, String>(1)?))
+        })
+        .optional()?;
+    Ok(found.and_then(|(size, kind)| {
+        Some(Blob { sha256: sha256.to_owned(), size, kind: AttachmentKind::parse(&kind)? })
+    }))
+}

@@ -18,6 +18,9 @@ pub use masar_protocol::auth::Role;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
 use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireSecret};
 
+use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::qualification::{Decision, QualificationRecord};
+
 use crate::demo::DemoData;
 
 /// Who sent a request: the network address, for the audit log.
@@ -131,6 +134,17 @@ pub struct Blob {
     pub kind: masar_protocol::attachments::AttachmentKind,
 }
 
+/// What an HR officer's decision on a qualification found.
+#[derive(Debug)]
+pub enum Decided {
+    Done(Box<QualificationRecord>),
+    Missing,
+    /// Verified or rejected already (a second click, another officer).
+    NotUnderReview(Box<QualificationRecord>),
+    /// A rejection needs its reason (at most 500 characters).
+    ReasonRequired,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
@@ -229,6 +243,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>>;
 
     // HR.
+
+    /// The qualifications HR reviews, filtered (by default those under review).
+    async fn qualifications_for_review(&self, filter: &ReviewFilter) -> anyhow::Result<Vec<ReviewItem>>;
+
+    /// Verifies or rejects a qualification under review; audited; the owner pulls the outcome.
+    async fn decide_qualification(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &Decision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided>;
+
+    /// A verified blob attached to some qualification (what HR may open).
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>>;
 
     /// An HR officer's edit of an employee's data (employment data included); conflicts with a
     /// change after `base_version` as an employee's edit does. `None` when there is no such

@@ -126,3 +126,53 @@ pub async fn expect_error(
 pub fn stranger_id() -> String {
     masar_protocol::NationalId::with_check_digit("111111111").unwrap().to_string()
 }
+
+/// A small but well-formed PDF of about `size` bytes with `marker` in it.
+pub fn pdf(size: usize, marker: &str) -> Vec<u8> {
+    let mut bytes = format!("%PDF-1.7\n% {marker}\n").into_bytes();
+    while bytes.len() + 16 < size {
+        bytes.extend_from_slice(b"% filler line\n");
+    }
+    bytes.extend_from_slice(b"%%EOF\n");
+    bytes
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// tus `Upload-Metadata` for a PDF.
+pub fn tus_metadata(name: &str, sha256: &str) -> String {
+    use base64::Engine;
+    let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+    format!("filename {},filetype {},sha256 {}", b64(name), b64("application/pdf"), b64(sha256))
+}
+
+impl TestServer {
+    /// Uploads a whole file with tus (creation, then one PATCH); returns the PATCH's answer.
+    pub async fn upload(&self, token: &str, bytes: &[u8], name: &str) -> reqwest::Response {
+        let created = self
+            .http
+            .post(self.url("/v1/uploads"))
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", bytes.len().to_string())
+            .header("Upload-Metadata", tus_metadata(name, &sha256_hex(bytes)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        self.http
+            .patch(self.url(&location))
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", "0")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap()
+    }
+}

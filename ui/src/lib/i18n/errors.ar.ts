@@ -46,6 +46,8 @@ export const errorsAr: Record<ErrorCode, string> = {
   forbidden: "ليست لديك صلاحية لهذا الإجراء.",
   file_not_accepted: "الملف المرفق غير مقبول: يجب أن يكون PDF أو صورة JPEG أو PNG كاملة وضمن الحجم المسموح، باسم دون مسار أو رموز مخفية.",
   upload_interrupted: "توقف رفع الملف، ويُستأنف من حيث توقف تلقائيًا.",
+  already_decided: "صدر قرار في هذا المؤهل من قبل. حدّث القائمة.",
+  reason_required: "اكتب سبب الرفض (حتى 500 حرف) ليعرفه الموظف.",
 };
 
 export const detailsAr: Record<ErrorDetail, string> = {
@@ -71,4 +73,15 @@ export const problemsAr: Record<FieldProblem, string> = {
   digits: "{label} {limit} أرقام.",
   latin_letters: "يُكتب الاسم بالإنجليزية بحروف لاتينية فقط.",
   hr_only: "تُعدَّل البيانات الوظيفية من إدارة الموارد البشرية في جهتك، لا من هنا.",
+  date_in_future: "{label}: التاريخ بعد اليوم.",
+  date_order: "{label}: التاريخ قبل التاريخ الذي يسبقه.",
+  gpa_format: "اكتب المعدل رقمًا كما في الشهادة، مثل 4.65.",
+  gpa_out_of_scale: "المعدل أكبر من مقياسه.",
+  equivalency_required: "الشهادة من خارج المملكة: أدخل رقم معادلتها من وزارة التعليم وتاريخه.",
+  certificate_required: "أرفق صورة الشهادة نفسها.",
+  too_many_files: "لا يزيد عدد المرفقات على {limit}.",
+  submission_too_large: "حجم المرفقات معًا أكبر من {limit} ميغابايت.",
+  file_not_accepted: "الملف المرفق غير مقبول: PDF أو JPEG أو PNG، باسم دون مسار أو رموز مخفية، وضمن الحجم المسموح.",
+  file_not_uploaded: "لم يصل هذا المرفق إلى مسار بعد. يُرفع تلقائيًا ثم يُرسل الطلب.",
+  terms_not_accepted: "يجب الموافقة على الشروط والأحكام.",
 };

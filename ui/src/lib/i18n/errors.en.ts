@@ -45,6 +45,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   forbidden: "You do not have permission for this action.",
   file_not_accepted: "The attached file is not accepted: it must be a complete PDF, JPEG or PNG within the allowed size, named without a path or hidden characters.",
   upload_interrupted: "The upload stopped; it resumes where it stopped by itself.",
+  already_decided: "This qualification was decided already. Refresh the list.",
+  reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
 };
 
 export const detailsEn: Record<ErrorDetail, string> = {
@@ -69,4 +71,15 @@ export const problemsEn: Record<FieldProblem, string> = {
   digits: "{label} has {limit} digits.",
   latin_letters: "Write the English name in Latin letters only.",
   hr_only: "Employment data is changed by your entity's HR department, not here.",
+  date_in_future: "{label}: the date is after today.",
+  date_order: "{label}: the date is before the one it follows.",
+  gpa_format: "Write the GPA as a number, as on the certificate, e.g. 4.65.",
+  gpa_out_of_scale: "The GPA is above its scale.",
+  equivalency_required: "The degree is from abroad: enter its Ministry of Education equivalency number and date.",
+  certificate_required: "Attach a scan of the certificate itself.",
+  too_many_files: "At most {limit} attachments.",
+  submission_too_large: "The attachments together are over {limit} MB.",
+  file_not_accepted: "The attached file is not accepted: a PDF, JPEG or PNG, named without a path or hidden characters, within the size limit.",
+  file_not_uploaded: "This attachment has not reached Masar yet. It uploads by itself, then the request is sent.",
+  terms_not_accepted: "The terms and conditions must be accepted.",
 };

@@ -163,6 +163,7 @@ impl VaultDb {
         for change in changes {
             let json = match change {
                 Change::Profile { profile, .. } => serde_json::to_string(profile)?,
+                Change::Qualification { qualification, .. } => serde_json::to_string(qualification)?,
             };
             // An older version never replaces a newer one (pages may repeat after a crash).
             tx.execute(

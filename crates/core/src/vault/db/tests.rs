@@ -248,7 +248,12 @@ fn an_upgrade_keeps_the_pulled_profile_as_a_record_of_its_kind() {
     assert_eq!(db.server_profile().unwrap(), Some((profile.clone(), 4)));
     let id = profile.national_id.to_string();
     let older = masar_protocol::EmployeeProfile { mobile: "+966500000000".into(), ..profile.clone() };
-    let change = |version, profile| Change::Profile { seq: version, id: id.clone(), version, profile };
+    let change = |version, profile| Change::Profile {
+        seq: version,
+        id: id.clone(),
+        version,
+        profile: Box::new(profile),
+    };
     db.apply_pull(&[change(3, older)], 5).unwrap();
     assert_eq!(db.server_profile().unwrap(), Some((profile.clone(), 4)), "an older version does not win");
     let newer = masar_protocol::EmployeeProfile { mobile: "+966511111111".into(), ..profile };

@@ -1,0 +1,234 @@
+//! Documenting a qualification against the real server on 127.0.0.1:0: the scans uploaded with
+//! tus, the submission pushed through sync (exactly once), checked against the files this
+//! employee really sent, HR's queue, the attachment opened, a rejection with its reason, an
+//! amendment, a verification — and the employee pulling each outcome.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{NaiveDate, Utc};
+use common::{TestServer, expect_error, pdf, sha256_hex};
+use masar_protocol::attachments::AttachmentKind;
+use masar_protocol::auth::Role;
+use masar_protocol::hr::ReviewItem;
+use masar_protocol::qualification::{
+    AttachmentRef, AttachmentRole, GpaScale, Grade, Level, QualificationDetails, QualificationRecord,
+    QualificationStatus, QualificationSubmission, StudyMode, TERMS_VERSION,
+};
+use masar_protocol::sync::{Change, Mutation, MutationBody, MutationOutcome, PullResponse, PushResponse};
+use masar_protocol::validate::FieldProblem;
+use masar_protocol::{ApiErrorCode, DemoAccount};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const CLIENT: &str = "fedcba9876543210fedcba9876543210";
+const QUALIFICATION: &str = "00112233445566778899aabbccddeeff";
+
+fn details() -> QualificationDetails {
+    QualificationDetails {
+        level: Level::Master,
+        major: "علوم الحاسب".into(),
+        institution: "جامعة الملك فهد للبترول والمعادن".into(),
+        country: "SA".into(),
+        study_mode: StudyMode::Regular,
+        start_date: NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
+        graduation_date: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap(),
+        gpa: "3.9".into(),
+        gpa_scale: GpaScale::Four,
+        grade: Grade::Excellent,
+        equivalency: None,
+    }
+}
+
+fn submission(receipt: &str, file: &[u8]) -> QualificationSubmission {
+    QualificationSubmission {
+        id: QUALIFICATION.into(),
+        receipt: receipt.into(),
+        details: details(),
+        attachments: vec![AttachmentRef {
+            sha256: sha256_hex(file),
+            name: "شهادة الماجستير.pdf".into(),
+            kind: AttachmentKind::Pdf,
+            size: file.len() as u64,
+            role: AttachmentRole::Certificate,
+        }],
+        terms_version: TERMS_VERSION.into(),
+        accepted_at: Utc::now(),
+    }
+}
+
+struct Person {
+    account: DemoAccount,
+    token: String,
+}
+
+async fn person(t: &TestServer, role: Role) -> Person {
+    let account = t.accounts().await.into_iter().find(|a| a.role == role).unwrap();
+    let token = t.sign_in(&account).await.access_token.expose().to_owned();
+    Person { account, token }
+}
+
+async fn push(t: &TestServer, who: &Person, id: u64, body: MutationBody) -> MutationOutcome {
+    let mutation = Mutation { id, base_version: 0, fields: vec![], body };
+    let response = t
+        .http
+        .post(t.url("/v1/sync/push"))
+        .bearer_auth(&who.token)
+        .json(&json!({ "clientId": CLIENT, "mutations": [mutation] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: PushResponse = response.json().await.unwrap();
+    body.results.into_iter().next().unwrap().outcome
+}
+
+/// The employee's qualification as a pull from the start brings it.
+async fn pulled(t: &TestServer, who: &Person) -> Option<(QualificationRecord, u64)> {
+    let page: PullResponse = t
+        .http
+        .post(t.url("/v1/sync/pull"))
+        .bearer_auth(&who.token)
+        .json(&json!({ "cursor": 0 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page.changes.into_iter().find_map(|change| match change {
+        Change::Qualification { id, version, qualification, .. } if id == QUALIFICATION => {
+            Some((*qualification, version))
+        }
+        _ => None,
+    })
+}
+
+async fn queue(t: &TestServer, who: &Person, query: &str) -> reqwest::Response {
+    t.http.get(t.url(&format!("/v1/hr/qualifications{query}"))).bearer_auth(&who.token).send().await.unwrap()
+}
+
+async fn decide(t: &TestServer, who: &Person, decision: serde_json::Value) -> reqwest::Response {
+    t.http
+        .post(t.url(&format!("/v1/hr/qualifications/{QUALIFICATION}/decision")))
+        .bearer_auth(&who.token)
+        .json(&decision)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to_verified() {
+    let t = TestServer::start().await;
+    let employee = person(&t, Role::Employee).await;
+    let officer = person(&t, Role::HrOfficer).await;
+    let certificate = pdf(80_000, "MASTER-CERTIFICATE");
+
+    // Pushed before the file is uploaded: refused, and the result says which file is missing.
+    let early =
+        push(&t, &employee, 1, MutationBody::SubmitQualification(Box::new(submission("L-1", &certificate))))
+            .await;
+    let MutationOutcome::Rejected { errors } = early else { panic!("{early:?}") };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].problem),
+        ("attachments.0", FieldProblem::FileNotUploaded)
+    );
+
+    assert_eq!(
+        t.upload(&employee.token, &certificate, "شهادة الماجستير.pdf").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let body = MutationBody::SubmitQualification(Box::new(submission("L-2", &certificate)));
+    assert_eq!(push(&t, &employee, 2, body.clone()).await, MutationOutcome::Applied { version: 1 });
+    // The answer was lost and the same push comes again: the stored result, nothing twice.
+    assert_eq!(push(&t, &employee, 2, body).await, MutationOutcome::Applied { version: 1 });
+    let (submitted, version) = pulled(&t, &employee).await.unwrap();
+    assert_eq!(
+        (submitted.state, version, submitted.receipt.as_str()),
+        (QualificationStatus::UnderReview, 1, "L-2")
+    );
+    let number = submitted.transaction_number.clone();
+    assert!(number.starts_with("2026-"), "{number}");
+
+    // HR's queue: an employee may not see it; the officer finds it by the employee's name.
+    expect_error(queue(&t, &employee, "").await, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
+    let family = &employee.account.name_ar.family;
+    let items: Vec<ReviewItem> = queue(&t, &officer, &format!("?query={family}")).await.json().await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].national_id, employee.account.national_id);
+    let sha = &items[0].qualification.attachments[0].sha256;
+    let opened = t
+        .http
+        .get(t.url(&format!("/v1/hr/attachments/{sha}")))
+        .bearer_auth(&officer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.headers()["content-type"], "application/pdf");
+    assert_eq!(opened.bytes().await.unwrap(), certificate);
+    let none: Vec<ReviewItem> = queue(&t, &officer, "?level=doctorate").await.json().await.unwrap();
+    assert!(none.is_empty());
+
+    // A rejection needs its reason; then the employee sees it.
+    let bare = decide(&t, &officer, json!({ "decision": "reject", "reason": "  " })).await;
+    expect_error(bare, StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired).await;
+    let reason = "صورة الشهادة غير واضحة، أرفق نسخة أوضح.";
+    let rejected = decide(&t, &officer, json!({ "decision": "reject", "reason": reason })).await;
+    assert_eq!(rejected.status(), StatusCode::OK);
+    let again = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    expect_error(again, StatusCode::CONFLICT, ApiErrorCode::AlreadyDecided).await;
+    let (seen, version) = pulled(&t, &employee).await.unwrap();
+    assert_eq!(
+        (seen.state, seen.reason.as_deref(), version),
+        (QualificationStatus::Rejected, Some(reason), 2)
+    );
+
+    // Amended with a clearer scan: under review again, the same transaction number.
+    let clearer = pdf(120_000, "CLEARER-SCAN");
+    assert_eq!(t.upload(&employee.token, &clearer, "scan.pdf").await.status(), StatusCode::NO_CONTENT);
+    let amended = MutationBody::SubmitQualification(Box::new(submission("L-3", &clearer)));
+    assert_eq!(push(&t, &employee, 3, amended).await, MutationOutcome::Applied { version: 3 });
+    let (resubmitted, _) = pulled(&t, &employee).await.unwrap();
+    assert_eq!(
+        (resubmitted.state, resubmitted.reason, resubmitted.transaction_number),
+        (QualificationStatus::UnderReview, None, number)
+    );
+
+    let verified = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let verified: QualificationRecord = verified.json().await.unwrap();
+    assert_eq!(verified.state, QualificationStatus::Verified);
+    let (seen, version) = pulled(&t, &employee).await.unwrap();
+    assert_eq!((seen.state, version), (QualificationStatus::Verified, 4));
+}
+
+#[tokio::test]
+async fn a_file_another_employee_sent_does_not_count_for_this_one() {
+    let t = TestServer::start().await;
+    let accounts = t.accounts().await;
+    let others: Vec<&DemoAccount> = accounts.iter().filter(|a| a.role == Role::Employee).take(2).collect();
+    let mut people = Vec::new();
+    for account in others {
+        let token = t.sign_in(account).await.access_token.expose().to_owned();
+        people.push(Person { account: account.clone(), token });
+    }
+    let certificate = pdf(10_000, "someone else's");
+    assert_eq!(t.upload(&people[0].token, &certificate, "a.pdf").await.status(), StatusCode::NO_CONTENT);
+    let body = MutationBody::SubmitQualification(Box::new(submission("L-9", &certificate)));
+    let outcome = push(&t, &people[1], 1, body).await;
+    let MutationOutcome::Rejected { errors } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(errors[0].problem, FieldProblem::FileNotUploaded);
+    // And HR cannot open a file no qualification attaches.
+    let officer = person(&t, Role::HrOfficer).await;
+    let sha = sha256_hex(&certificate);
+    let response = t
+        .http
+        .get(t.url(&format!("/v1/hr/attachments/{sha}")))
+        .bearer_auth(&officer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
