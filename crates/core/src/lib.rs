@@ -5,6 +5,7 @@
 //! `cargo test`.
 
 pub mod active;
+pub mod attachments;
 pub mod auth;
 pub mod client;
 pub mod codes;
