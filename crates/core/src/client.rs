@@ -2,7 +2,11 @@
 //! happened: no route to the server, no answer in time, a server error, or an answer that is not
 //! from a Masar server at all.
 
+mod tus;
+
 use std::time::Duration;
+
+pub use tus::NewUpload;
 
 use masar_protocol::api::SERVICE_NAME;
 use masar_protocol::auth::{
@@ -37,7 +41,14 @@ pub enum ClientError {
     #[error("the server answered {status}")]
     Server { status: u16 },
     #[error("the server refused: {code:?} ({status})")]
-    Api { status: u16, code: ApiErrorCode, retry_after: Option<u32>, remaining: Option<u32> },
+    Api {
+        status: u16,
+        code: ApiErrorCode,
+        retry_after: Option<u32>,
+        remaining: Option<u32>,
+        /// With `file_not_accepted`: what is wrong with the file.
+        file_problem: Option<masar_protocol::attachments::FileProblem>,
+    },
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
 }
@@ -240,9 +251,7 @@ impl MasarClient {
     }
 }
 
-async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T, ClientError> {
-    let mut response = request.send().await.map_err(|e| ClientError::from_reqwest(&e))?;
-    let status = response.status();
+async fn read_body(response: &mut reqwest::Response) -> Result<Vec<u8>, ClientError> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::from_reqwest(&e))? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -250,20 +259,41 @@ async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Res
         }
         body.extend_from_slice(&chunk);
     }
+    Ok(body)
+}
+
+/// The error an unsuccessful answer carries.
+async fn error_from(mut response: reqwest::Response) -> ClientError {
+    let status = response.status();
+    match read_body(&mut response).await {
+        Ok(body) => error_of(status, &body),
+        Err(error) => error,
+    }
+}
+
+async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    let mut response = request.send().await.map_err(|e| ClientError::from_reqwest(&e))?;
+    let status = response.status();
+    let body = read_body(&mut response).await?;
     if !status.is_success() {
-        return Err(match serde_json::from_slice::<ApiErrorBody>(&body) {
-            Ok(api) => ClientError::Api {
-                status: status.as_u16(),
-                code: api.code,
-                retry_after: api.retry_after_seconds,
-                remaining: api.remaining_attempts,
-            },
-            Err(_) if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::GATEWAY_TIMEOUT => {
-                ClientError::Timeout
-            }
-            Err(_) if status.is_server_error() => ClientError::Server { status: status.as_u16() },
-            Err(_) => ClientError::BadResponse(format!("status {status} without an error body")),
-        });
+        return Err(error_of(status, &body));
     }
     serde_json::from_slice(&body).map_err(|e| ClientError::BadResponse(e.to_string()))
+}
+
+fn error_of(status: StatusCode, body: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ApiErrorBody>(body) {
+        Ok(api) => ClientError::Api {
+            status: status.as_u16(),
+            code: api.code,
+            retry_after: api.retry_after_seconds,
+            remaining: api.remaining_attempts,
+            file_problem: api.file_problem,
+        },
+        Err(_) if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::GATEWAY_TIMEOUT => {
+            ClientError::Timeout
+        }
+        Err(_) if status.is_server_error() => ClientError::Server { status: status.as_u16() },
+        Err(_) => ClientError::BadResponse(format!("status {status} without an error body")),
+    }
 }

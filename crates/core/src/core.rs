@@ -18,6 +18,7 @@ use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
 use crate::keychain::Keychain;
 use crate::outbox::Outbox;
+use crate::qualifications::Qualifications;
 use crate::records::Records;
 use crate::recovery::PreviousCopies;
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
@@ -67,6 +68,7 @@ pub struct MasarCore {
     drafts: Drafts,
     sync: SyncEngine,
     previous: PreviousCopies,
+    qualifications: Qualifications,
 }
 
 fn data_dir() -> PathBuf {
@@ -101,6 +103,7 @@ impl MasarCore {
             drafts: Drafts::new(Arc::clone(&cx)),
             sync: SyncEngine::new(Arc::clone(&cx), timer),
             previous: PreviousCopies::new(Arc::clone(&cx)),
+            qualifications: Qualifications::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -128,6 +131,11 @@ impl MasarCore {
     /// The sync engine and its loop.
     pub fn sync(&self) -> &SyncEngine {
         &self.sync
+    }
+
+    /// Documenting qualifications: drafts, attached files, sending.
+    pub fn qualifications(&self) -> &Qualifications {
+        &self.qualifications
     }
 
     /// Copies of the vault set aside by a sign-in.

@@ -20,6 +20,7 @@ pub mod files;
 pub mod i18n;
 pub mod keychain;
 pub mod outbox;
+pub mod qualifications;
 pub mod records;
 pub mod recovery;
 pub mod secret;

@@ -6,7 +6,7 @@
 //! Layout: `MSRA` · version 1 · 19-byte nonce prefix · segments of at most [`SEGMENT`] plaintext
 //! bytes, each followed by its 16-byte tag. An empty file is one empty last segment.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -127,22 +127,47 @@ fn read_full<R: Read>(input: &mut R, buffer: &mut Vec<u8>, want: usize) -> io::R
     Ok(())
 }
 
+const HEADER: usize = 4 + 1 + PREFIX;
+
+fn read_header<R: Read>(input: &mut R) -> io::Result<[u8; PREFIX]> {
+    let mut header = [0_u8; HEADER];
+    input.read_exact(&mut header).map_err(|_| broken("no header"))?;
+    if &header[..4] != MAGIC || header[4] != VERSION {
+        return Err(broken("not an attachment of this app"));
+    }
+    let mut prefix = [0_u8; PREFIX];
+    prefix.copy_from_slice(&header[5..]);
+    Ok(prefix)
+}
+
+impl<R: Read + Seek> OpenReader<R> {
+    /// Reading from plaintext `offset` on: a jump to its segment, then the rest of that segment
+    /// skipped (a resumed upload costs one segment, not the file up to there).
+    pub fn at(mut input: R, key: &Key, offset: u64) -> io::Result<Self> {
+        let prefix = read_header(&mut input)?;
+        let segment = offset / SEGMENT as u64;
+        let counter = u32::try_from(segment).map_err(|_| broken("offset beyond the file"))?;
+        input.seek(SeekFrom::Start(HEADER as u64 + segment * (SEGMENT + TAG) as u64))?;
+        let mut reader = Self::from_segment(input, key, prefix, counter)?;
+        io::copy(&mut (&mut reader).take(offset % SEGMENT as u64), &mut io::sink())?;
+        Ok(reader)
+    }
+}
+
 impl<R: Read> OpenReader<R> {
     pub fn new(mut input: R, key: &Key) -> io::Result<Self> {
-        let mut header = [0_u8; 4 + 1 + PREFIX];
-        input.read_exact(&mut header).map_err(|_| broken("no header"))?;
-        if &header[..4] != MAGIC || header[4] != VERSION {
-            return Err(broken("not an attachment of this app"));
-        }
-        let mut prefix = [0_u8; PREFIX];
-        prefix.copy_from_slice(&header[5..]);
+        let prefix = read_header(&mut input)?;
+        Self::from_segment(input, key, prefix, 0)
+    }
+
+    fn from_segment(mut input: R, key: &Key, prefix: [u8; PREFIX], counter: u32) -> io::Result<Self> {
         let mut ahead = Vec::with_capacity(SEGMENT + TAG);
         read_full(&mut input, &mut ahead, SEGMENT + TAG)?;
         Ok(Self {
             input,
             cipher: cipher(key)?,
             prefix,
-            counter: 0,
+            counter,
             plain: Vec::new(),
             at: 0,
             done: false,
@@ -217,6 +242,20 @@ mod tests {
             assert_eq!(open(&sealed).unwrap(), bytes, "size {size}");
             let segments = size.div_ceil(SEGMENT).max(1);
             assert_eq!(sealed.len(), 24 + size + segments * TAG, "size {size}");
+        }
+    }
+
+    #[test]
+    fn reading_from_an_offset_jumps_to_its_segment() {
+        let bytes: Vec<u8> = (0..3 * SEGMENT + 500).map(|i| (i % 253) as u8).collect();
+        let sealed = seal(&bytes);
+        for offset in [0, 1, SEGMENT - 1, SEGMENT, 2 * SEGMENT + 7, bytes.len()] {
+            let mut rest = Vec::new();
+            OpenReader::at(io::Cursor::new(&sealed), &key(), offset as u64)
+                .unwrap()
+                .read_to_end(&mut rest)
+                .unwrap();
+            assert_eq!(rest, &bytes[offset..], "offset {offset}");
         }
     }
 

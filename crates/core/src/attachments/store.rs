@@ -117,10 +117,9 @@ impl AttachmentStore {
     }
 
     /// The plaintext from `offset` on (to resume an upload there).
-    pub fn open_at(&self, sha256: &str, offset: u64) -> io::Result<impl Read + use<>> {
-        let mut reader = self.open(sha256)?;
-        io::copy(&mut (&mut reader).take(offset), &mut io::sink())?;
-        Ok(reader)
+    pub fn open_at(&self, sha256: &str, offset: u64) -> io::Result<OpenReader<BufReader<File>>> {
+        let file = File::open(self.path_of(sha256))?;
+        OpenReader::at(BufReader::with_capacity(256 * 1024, file), &self.key, offset)
     }
 
     pub fn remove(&self, sha256: &str) -> io::Result<()> {

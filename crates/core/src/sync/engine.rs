@@ -109,6 +109,14 @@ impl SyncEngine {
 /// One round: push the queued edits (in order, in batches), store the answers, pull changes.
 pub async fn sync_once(active: &ActiveSession, client: &MasarClient) -> Result<SyncReport, SessionError> {
     let mut token = active.token(client, false).await?;
+    // Files of sent qualifications first: a submission whose files are all verified joins the
+    // outbox in time for this round's push. Only the network stops the round here; anything
+    // else (a refused file, a server error on one upload) must not block the push or the pulls.
+    match crate::qualifications::upload::run(active, client, &mut token).await {
+        Err(error) if error.is_network() => return Err(error),
+        Err(error) => tracing::warn!(%error, "uploads did not finish this round"),
+        Ok(_) => {}
+    }
     let mut plan = RoundPlan::round();
     let mut step = plan.first();
     while step == Step::Push {

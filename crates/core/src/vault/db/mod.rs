@@ -4,10 +4,12 @@
 
 mod drafts;
 mod outbox;
+mod qualifications;
 #[cfg(test)]
 mod tests;
 
 pub use outbox::{EditState, OutboxRow};
+pub use qualifications::{DraftState, QualificationRow, UploadRow, UploadState};
 
 use std::path::Path;
 use std::time::Duration;
@@ -31,6 +33,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_drafts.sql"),
     include_str!("migrations/0004_records.sql"),
+    include_str!("migrations/0005_qualifications.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,8 @@ pub enum VaultDbError {
 
 pub struct VaultDb {
     pub(crate) conn: Connection,
+    /// The vault's folder (the attachment store lives beside the database).
+    folder: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for VaultDb {
@@ -80,7 +85,11 @@ impl VaultDb {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect()).to_latest(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self { conn, folder: path.parent().map(Path::to_owned).unwrap_or_default() })
+    }
+
+    pub fn folder(&self) -> &Path {
+        &self.folder
     }
 
     pub fn save_record(
@@ -139,6 +148,15 @@ impl VaultDb {
 
     pub fn cursor(&self) -> Result<u64, VaultDbError> {
         Ok(self.setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// Every record of `kind` as the server last sent it (JSON).
+    pub fn server_records(&self, kind: RecordKind) -> Result<Vec<String>, VaultDbError> {
+        let mut statement =
+            self.conn.prepare("SELECT json FROM server_records WHERE kind = ?1 ORDER BY id")?;
+        let rows =
+            statement.query_map([kind.as_str()], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
     }
 
     /// The profile as the server last sent it, and its version (a vault holds one employee's).

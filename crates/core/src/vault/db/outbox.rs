@@ -122,13 +122,25 @@ impl VaultDb {
     ) -> Result<u64, VaultDbError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM drafts WHERE form = ?1", [draft])?;
-        let id = Self::next_id(&tx)?;
+        let id = Self::queue_in(&tx, body, fields, base_version, now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Queues an edit inside the caller's transaction (with the next mutation id).
+    pub(super) fn queue_in(
+        tx: &rusqlite::Transaction<'_>,
+        body: &MutationBody,
+        fields: &[String],
+        base_version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<u64, VaultDbError> {
+        let id = Self::next_id(tx)?;
         tx.execute(
             "INSERT INTO outbox (id, body, fields, base_version, state, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
             params![id, serde_json::to_string(body)?, serde_json::to_string(fields)?, base_version, now.to_rfc3339()],
         )?;
-        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
-        tx.commit()?;
+        Self::set_setting(tx, "last_mutation_id", &id.to_string())?;
         Ok(id)
     }
 
@@ -197,7 +209,11 @@ impl VaultDb {
             |sql: &str| -> Result<u32, VaultDbError> { Ok(self.conn.query_row(sql, [], |row| row.get(0))?) };
         Ok(crate::vault::UnsentWork {
             edits: count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'conflict')")?,
-            drafts: count("SELECT count(*) FROM drafts")?,
+            // Qualifications not yet in the outbox are drafts too (sent ones wait for their files).
+            drafts: count(
+                "SELECT (SELECT count(*) FROM drafts)
+                      + (SELECT count(*) FROM qualification_drafts WHERE state IN ('draft', 'waiting'))",
+            )?,
         })
     }
 

@@ -1,0 +1,259 @@
+//! توثيق المؤهل on the workstation: drafts (حفظ), files attached into the encrypted store, sending
+//! (إرسال) with a local receipt number at once, the files uploaded by the sync loop, the
+//! submission queued once the server has verified them, and the list with each one's state
+//! (draft, waiting, uploading n %, under review, verified, rejected with HR's reason).
+
+pub mod form;
+pub mod upload;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use masar_protocol::attachments::{AttachmentLimits, check_name};
+use masar_protocol::qualification::{
+    AttachmentRef, AttachmentRole, QualificationRecord, QualificationStatus,
+};
+use masar_protocol::sync::RecordKind;
+use masar_protocol::validate::FieldError;
+use serde::{Deserialize, Serialize};
+
+use crate::active::SessionError;
+use crate::attachments::{AttachmentStore, ImportError};
+use crate::context::Context;
+use crate::vault::VaultError;
+use crate::vault::db::{DraftState, UploadState};
+use crate::vault::handle::VaultAccess;
+pub use form::QualificationForm;
+
+/// What a sent qualification was sent with (kept until the server has it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    pub receipt: String,
+    pub form: QualificationForm,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// Where a qualification stands, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum ItemState {
+    /// مسودة.
+    Draft,
+    /// بانتظار المزامنة: sent here, its files not all on the server yet.
+    Waiting {
+        sent_bytes: f64,
+        total_bytes: f64,
+    },
+    /// A file was refused by the server: replace it and send again.
+    FileRefused {
+        name: String,
+    },
+    /// In the outbox, on its way.
+    Queued,
+    UnderReview,
+    Verified,
+    Rejected {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QualificationItem {
+    pub id: String,
+    pub receipt: Option<String>,
+    /// The server's transaction number once it accepted the submission.
+    pub transaction_number: Option<String>,
+    pub form: QualificationForm,
+    pub state: ItemState,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QualificationError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error("file not accepted: {0}")]
+    File(#[from] ImportError),
+    #[error("the file's name is not accepted")]
+    Name,
+    /// What the server would refuse, per field; nothing was sent.
+    #[error("the qualification is not complete")]
+    Invalid(Vec<FieldError>),
+    #[error("no such qualification")]
+    NoSuchQualification,
+}
+
+/// The attachment store of the open vault.
+pub(crate) fn store_of(vault: &mut VaultAccess<'_>) -> Result<AttachmentStore, SessionError> {
+    let key = vault.db.attachment_key().map_err(VaultError::from)?;
+    Ok(AttachmentStore::new(vault.db.folder().join("attachments"), key))
+}
+
+/// A new random id (32 hex characters), as the server expects.
+fn new_id() -> Result<String, SessionError> {
+    let mut bytes = [0_u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| SessionError::Task(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+#[derive(Debug, Clone)]
+pub struct Qualifications {
+    cx: Arc<Context>,
+}
+
+impl Qualifications {
+    pub fn new(cx: Arc<Context>) -> Self {
+        Self { cx }
+    }
+
+    /// A new, empty draft's id.
+    pub fn new_draft(&self) -> Result<String, QualificationError> {
+        Ok(new_id()?)
+    }
+
+    /// Copies a file into the encrypted store (checked by content) and returns what the form
+    /// attaches. The file is recorded with the draft when the draft is saved.
+    pub async fn attach(
+        &self,
+        path: PathBuf,
+        role: AttachmentRole,
+    ) -> Result<AttachmentRef, QualificationError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        check_name(&name).map_err(|_| QualificationError::Name)?;
+        let active = self.cx.active()?;
+        let store = active.vault(store_of).await?;
+        let limits = AttachmentLimits::default();
+        let stored = tokio::task::spawn_blocking(move || store.import(&path, &limits))
+            .await
+            .map_err(|e| SessionError::Task(e.to_string()))??;
+        Ok(AttachmentRef { sha256: stored.sha256, name, kind: stored.kind, size: stored.size, role })
+    }
+
+    /// حفظ: the draft and its files, in one vault transaction.
+    pub async fn save(&self, id: String, form: QualificationForm) -> Result<(), QualificationError> {
+        let json = serde_json::to_string(&form).map_err(|e| SessionError::Task(e.to_string()))?;
+        let active = self.cx.active()?;
+        active
+            .vault(move |vault| {
+                let files: Vec<(String, u64, String, String)> = form
+                    .attachments
+                    .iter()
+                    .map(|a| (a.sha256.clone(), a.size, a.kind.as_str().to_owned(), a.name.clone()))
+                    .collect();
+                let entries: Vec<_> =
+                    files.iter().map(|(s, z, k, n)| (s.as_str(), *z, k.as_str(), n.as_str())).collect();
+                vault.expect_more(0, 1)?;
+                vault.db.save_qualification(&id, &json, &entries, Utc::now())?;
+                Ok(vault.note_unsent()?)
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// إرسال: checked as the server will check it; then it has its receipt number at once and
+    /// waits for its files to upload (the sync loop sends them).
+    pub async fn send(&self, id: String, form: QualificationForm) -> Result<String, QualificationError> {
+        let errors = form.check(&AttachmentLimits::default(), Utc::now().date_naive());
+        if !errors.is_empty() {
+            return Err(QualificationError::Invalid(errors));
+        }
+        self.save(id.clone(), form.clone()).await?;
+        let active = self.cx.active()?;
+        let receipt = active
+            .vault(move |vault| {
+                let count = vault.db.qualification_rows()?.iter().filter(|r| r.receipt.is_some()).count();
+                let receipt = format!("{}-{:04}", Utc::now().format("%Y%m%d"), count + 1);
+                let sent = Sent { receipt: receipt.clone(), form, accepted_at: Utc::now() };
+                let json = serde_json::to_string(&sent).map_err(|e| SessionError::Task(e.to_string()))?;
+                vault.db.send_qualification(&id, &receipt, &json, Utc::now())?;
+                Ok(receipt)
+            })
+            .await?;
+        self.cx.wake_sync.notify_one();
+        Ok(receipt)
+    }
+
+    /// Every qualification: drafts and sent ones here, and what the server holds.
+    pub async fn list(&self) -> Result<Vec<QualificationItem>, QualificationError> {
+        let active = self.cx.active()?;
+        Ok(active.vault(list).await?)
+    }
+}
+
+fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionError> {
+    let mut items = Vec::new();
+    let server: Vec<QualificationRecord> = vault
+        .db
+        .server_records(RecordKind::Qualification)?
+        .into_iter()
+        .filter_map(|json| serde_json::from_str(&json).ok())
+        .collect();
+    for row in vault.db.qualification_rows()? {
+        let on_server = server.iter().find(|q| q.id == row.id);
+        let (form, state) = match row.state {
+            DraftState::Draft => (serde_json::from_str(&row.json).unwrap_or_default(), ItemState::Draft),
+            DraftState::Waiting | DraftState::Queued => {
+                let sent: Option<Sent> = serde_json::from_str(&row.json).ok();
+                let form = sent.map(|s| s.form).unwrap_or_default();
+                let state =
+                    if row.state == DraftState::Queued { ItemState::Queued } else { progress(vault, &form)? };
+                (form, state)
+            }
+        };
+        // Once the server has a newer answer than this workstation's send, it speaks.
+        let state = match on_server {
+            Some(record) if row.state == DraftState::Queued => server_state(record),
+            _ => state,
+        };
+        items.push(QualificationItem {
+            id: row.id.clone(),
+            receipt: row.receipt.clone(),
+            transaction_number: on_server.map(|q| q.transaction_number.clone()),
+            form,
+            state,
+            updated_at: row.updated_at,
+        });
+    }
+    let here: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    for record in server.iter().filter(|q| !here.contains(&q.id)) {
+        items.push(QualificationItem {
+            id: record.id.clone(),
+            receipt: Some(record.receipt.clone()),
+            transaction_number: Some(record.transaction_number.clone()),
+            form: QualificationForm {
+                attachments: record.attachments.clone(),
+                ..QualificationForm::default()
+            },
+            state: server_state(record),
+            updated_at: record.decided_at.unwrap_or(record.submitted_at),
+        });
+    }
+    Ok(items)
+}
+
+fn server_state(record: &QualificationRecord) -> ItemState {
+    match record.state {
+        QualificationStatus::UnderReview => ItemState::UnderReview,
+        QualificationStatus::Verified => ItemState::Verified,
+        QualificationStatus::Rejected => {
+            ItemState::Rejected { reason: record.reason.clone().unwrap_or_default() }
+        }
+    }
+}
+
+fn progress(vault: &mut VaultAccess<'_>, form: &QualificationForm) -> Result<ItemState, SessionError> {
+    let (mut sent, mut total) = (0_u64, 0_u64);
+    for attachment in &form.attachments {
+        let Some(upload) = vault.db.upload(&attachment.sha256).map_err(VaultError::from)? else { continue };
+        if upload.state == UploadState::Refused {
+            return Ok(ItemState::FileRefused { name: upload.name });
+        }
+        total += upload.size;
+        sent += if upload.state == UploadState::Verified { upload.size } else { upload.sent };
+    }
+    #[allow(clippy::cast_precision_loss, reason = "byte counts shown as a percentage")]
+    Ok(ItemState::Waiting { sent_bytes: sent as f64, total_bytes: total as f64 })
+}

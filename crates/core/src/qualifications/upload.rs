@@ -1,0 +1,219 @@
+//! Sending qualifications that wait for their files: each file is uploaded with tus from where
+//! the server has it (HEAD after a crash or restart, a new upload if the server let it expire),
+//! in checked chunks read from the encrypted store; once every file of a submission is verified,
+//! the submission goes into the outbox. A refused file stops only its own submission; a network
+//! failure stops the uploads of this round (they resume next round) but never the pulls.
+
+use chrono::Utc;
+use masar_protocol::ApiErrorCode;
+use masar_protocol::qualification::QualificationSubmission;
+use masar_protocol::sync::MutationBody;
+use std::io::Read;
+
+use super::form::QualificationForm;
+use super::{Sent, store_of};
+use crate::active::{ActiveSession, SessionError, is_session_error};
+use crate::client::{ClientError, MasarClient, NewUpload};
+use crate::secret::SecretString;
+use crate::vault::db::{DraftState, UploadState};
+
+/// Bytes per PATCH: small enough to show progress and lose little to a cut, large enough to
+/// keep the link busy.
+pub const CHUNK: usize = 1024 * 1024;
+
+/// Uploads what waits; queues each submission whose files are all verified. Returns how many
+/// submissions were queued.
+pub async fn run(
+    active: &ActiveSession,
+    client: &MasarClient,
+    token: &mut SecretString,
+) -> Result<usize, SessionError> {
+    let waiting = active
+        .vault(|vault| {
+            Ok(vault
+                .db
+                .qualification_rows()?
+                .into_iter()
+                .filter(|row| row.state == DraftState::Waiting)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let mut queued = 0;
+    for row in waiting {
+        let sent: Sent = serde_json::from_str(&row.json).map_err(|e| SessionError::Task(e.to_string()))?;
+        let mut all_verified = true;
+        for attachment in &sent.form.attachments {
+            match upload_file(active, client, token, &attachment.sha256).await? {
+                UploadState::Verified => {}
+                UploadState::Pending | UploadState::Refused => all_verified = false,
+            }
+        }
+        if all_verified {
+            queue(active, &row.id, sent).await?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+async fn queue(active: &ActiveSession, id: &str, sent: Sent) -> Result<(), SessionError> {
+    let Sent { receipt, form, accepted_at } = sent;
+    let details =
+        form.details().map_err(|_| SessionError::Task("a sent qualification lost its details".into()))?;
+    let submission = QualificationSubmission {
+        id: id.to_owned(),
+        receipt,
+        details,
+        attachments: form.attachments,
+        terms_version: masar_protocol::qualification::TERMS_VERSION.into(),
+        accepted_at,
+    };
+    let id = id.to_owned();
+    active
+        .vault(move |vault| {
+            vault.db.queue_qualification(
+                &id,
+                &MutationBody::SubmitQualification(Box::new(submission)),
+                Utc::now(),
+            )?;
+            Ok(vault.note_unsent()?)
+        })
+        .await?;
+    Ok(())
+}
+
+/// One file, as far as it goes this round.
+async fn upload_file(
+    active: &ActiveSession,
+    client: &MasarClient,
+    token: &mut SecretString,
+    sha256: &str,
+) -> Result<UploadState, SessionError> {
+    let key = sha256.to_owned();
+    let Some(row) = active.vault(move |vault| Ok(vault.db.upload(&key)?)).await? else {
+        return Ok(UploadState::Refused);
+    };
+    if row.state != UploadState::Pending {
+        return Ok(row.state);
+    }
+    let result =
+        send(active, client, token, &row.sha256, row.size, &row.name, &row.kind, row.url.clone()).await;
+    match result {
+        Ok(()) => {
+            set_state(active, &row.sha256, UploadState::Verified, None).await?;
+            Ok(UploadState::Verified)
+        }
+        Err(SessionError::Client(ClientError::Api { code, file_problem, .. }))
+            if matches!(
+                code,
+                ApiErrorCode::FileNotAccepted
+                    | ApiErrorCode::UploadTooLarge
+                    | ApiErrorCode::FileNameNotAccepted
+            ) =>
+        {
+            let problem = file_problem.map_or_else(|| format!("{code:?}"), |p| format!("{p:?}"));
+            tracing::info!(%problem, "the server refused an attached file");
+            set_state(active, &row.sha256, UploadState::Refused, Some(&problem)).await?;
+            Ok(UploadState::Refused)
+        }
+        // The server no longer has the upload, or the whole file did not check out: start anew
+        // next round.
+        Err(SessionError::Client(ClientError::Api {
+            code: ApiErrorCode::ChecksumMismatch | ApiErrorCode::UploadGone,
+            ..
+        })) => {
+            let key = row.sha256.clone();
+            active.vault(move |vault| Ok(vault.db.set_upload_url(&key, None)?)).await?;
+            Ok(UploadState::Pending)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn set_state(
+    active: &ActiveSession,
+    sha256: &str,
+    state: UploadState,
+    problem: Option<&str>,
+) -> Result<(), SessionError> {
+    let (key, problem) = (sha256.to_owned(), problem.map(str::to_owned));
+    active.vault(move |vault| Ok(vault.db.set_upload_state(&key, state, problem.as_deref())?)).await
+}
+
+/// Creates (or finds) the upload and sends the rest in chunks; refreshes the token once if the
+/// server says it ended.
+#[allow(clippy::too_many_arguments)]
+async fn send(
+    active: &ActiveSession,
+    client: &MasarClient,
+    token: &mut SecretString,
+    sha256: &str,
+    size: u64,
+    name: &str,
+    kind: &str,
+    url: Option<String>,
+) -> Result<(), SessionError> {
+    let filetype = masar_protocol::attachments::AttachmentKind::parse(kind)
+        .map_or("application/octet-stream", |k| k.mime());
+    let known = match &url {
+        Some(url) => match client.upload_offset(token, url).await {
+            Err(error) if is_session_error(&error) => {
+                *token = active.token(client, true).await?;
+                client.upload_offset(token, url).await?
+            }
+            other => other?,
+        },
+        None => None,
+    };
+    let (url, mut offset) = match (url, known) {
+        (Some(url), Some(offset)) => (url, offset),
+        _ => {
+            let upload = NewUpload { length: size, sha256, filename: name, filetype };
+            let url = match client.upload_create(token, &upload).await {
+                Err(error) if is_session_error(&error) => {
+                    *token = active.token(client, true).await?;
+                    client.upload_create(token, &upload).await?
+                }
+                other => other?,
+            };
+            let (key, stored) = (sha256.to_owned(), url.clone());
+            active.vault(move |vault| Ok(vault.db.set_upload_url(&key, Some(&stored))?)).await?;
+            (url, 0)
+        }
+    };
+    while offset < size {
+        let chunk = read_chunk(active, sha256, offset).await?;
+        offset = match client.upload_chunk(token, &url, offset, chunk.clone()).await {
+            Err(error) if is_session_error(&error) => {
+                *token = active.token(client, true).await?;
+                client.upload_chunk(token, &url, offset, chunk).await?
+            }
+            other => other?,
+        };
+        let key = sha256.to_owned();
+        active.vault(move |vault| Ok(vault.db.set_upload_sent(&key, offset)?)).await?;
+    }
+    Ok(())
+}
+
+/// Up to [`CHUNK`] plaintext bytes from `offset`, decrypted from the store.
+async fn read_chunk(active: &ActiveSession, sha256: &str, offset: u64) -> Result<Vec<u8>, SessionError> {
+    let key = sha256.to_owned();
+    active
+        .vault(move |vault| {
+            let store = store_of(vault)?;
+            let mut reader = store.open_at(&key, offset).map_err(crate::vault::VaultError::from)?;
+            let mut chunk = Vec::with_capacity(CHUNK);
+            (&mut reader)
+                .take(CHUNK as u64)
+                .read_to_end(&mut chunk)
+                .map_err(crate::vault::VaultError::from)?;
+            Ok(chunk)
+        })
+        .await
+}
+
+/// The form a sent qualification was sent with.
+pub fn form_of(sent: &Sent) -> &QualificationForm {
+    &sent.form
+}
