@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, events};
+use crate::{commands, events, qualifications};
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -37,6 +37,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::skip_carry_across,
             commands::recover_previous,
             commands::unsent_work,
+            qualifications::qualifications,
+            qualifications::new_qualification,
+            qualifications::choose_attachments,
+            qualifications::attach_dropped,
+            qualifications::save_qualification,
+            qualifications::send_qualification,
         ])
         .events(collect_events![events::ConnectionChanged, events::SyncChanged])
         // The field registry (wire name, form, who may edit), so the forms come from one list.

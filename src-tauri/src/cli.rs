@@ -22,6 +22,10 @@ pub struct Args {
     /// Lock after this many idle seconds, over the setting (for tests and demonstrations).
     #[arg(long, env = "MASAR_IDLE_LOCK_SECONDS")]
     pub idle_lock_seconds: Option<u32>,
+    /// End-to-end build only: "choosing files" takes the paths listed in this file.
+    #[cfg(feature = "e2e-picker")]
+    #[arg(long)]
+    pub e2e_pick_list: Option<PathBuf>,
 }
 
 impl Args {

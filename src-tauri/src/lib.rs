@@ -6,6 +6,8 @@ mod bindings;
 mod cli;
 mod commands;
 mod events;
+mod picker;
+mod qualifications;
 
 use std::sync::Arc;
 
@@ -20,6 +22,10 @@ pub use bindings::specta_builder;
 pub fn run() {
     let args = cli::Args::parse();
     init_logging();
+    #[cfg(feature = "e2e-picker")]
+    if let Some(list) = args.e2e_pick_list.clone() {
+        let _ = picker::PICK_LIST.set(list);
+    }
     let options = match args.core_options() {
         Ok(options) => options,
         Err(error) => exit_with(&format!("invalid --server-url: {error}")),
@@ -38,6 +44,7 @@ pub fn run() {
         .manage(core.drafts().clone())
         .manage(core.sync().clone())
         .manage(core.previous_copies().clone())
+        .manage(core.qualifications().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));

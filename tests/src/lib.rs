@@ -82,6 +82,61 @@ impl Server {
         self.accounts().await?.into_iter().next().context("the demo server has no employees")
     }
 
+    /// The demo HR officer decides on the qualification with this transaction number, over the
+    /// API (as the officer's own app would).
+    pub async fn hr_decide(&self, transaction_number: &str, decision: serde_json::Value) -> Result<()> {
+        let officer = self
+            .accounts()
+            .await?
+            .into_iter()
+            .find(|a| a.role == masar_protocol::auth::Role::HrOfficer)
+            .context("the demo has no HR officer")?;
+        let http = reqwest::Client::new();
+        let challenge: serde_json::Value = http
+            .post(format!("{}/v1/auth/login", self.url))
+            .json(&serde_json::json!({ "nationalId": officer.national_id, "password": officer.password }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let sms: Vec<masar_protocol::auth::DevSms> = http
+            .get(format!("{}/v1/dev/sms?national_id={}", self.url, officer.national_id))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let code = sms.last().and_then(|m| six_digits(&m.text)).context("no code for the officer")?;
+        let tokens: serde_json::Value = http
+            .post(format!("{}/v1/auth/verify", self.url))
+            .json(&serde_json::json!({ "challengeId": challenge["challengeId"], "code": code }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = tokens["accessToken"].as_str().context("no access token")?;
+        let queue: Vec<serde_json::Value> = http
+            .get(format!("{}/v1/hr/qualifications?query={transaction_number}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let id = queue
+            .first()
+            .and_then(|item| item["qualification"]["id"].as_str())
+            .context("not in the queue")?;
+        http.post(format!("{}/v1/hr/qualifications/{id}/decision", self.url))
+            .bearer_auth(token)
+            .json(&decision)
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
     /// A new server with fresh data on the same address: the same demo employees (same seed),
     /// but every session the old one issued is unknown to it.
     pub fn replace_with_fresh(&mut self) -> Result<()> {
@@ -131,11 +186,26 @@ pub struct Launch<'a> {
     pub idle_lock_seconds: Option<u32>,
 }
 
+impl App {
+    /// The file the end-to-end build reads when the employee "chooses files": write the paths
+    /// there (one per line) before pressing «إرفاق ملفات».
+    pub fn pick_list(&self) -> PathBuf {
+        self.dirs.path().join("pick-list.txt")
+    }
+
+    /// Lists `paths` as the files the next «إرفاق ملفات» chooses.
+    pub fn will_pick(&self, paths: &[&Path]) -> Result<()> {
+        let text: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        std::fs::write(self.pick_list(), text.join("\n"))?;
+        Ok(())
+    }
+}
+
 /// The app in a real window, driven through WebDriver.
 #[derive(Debug)]
 pub struct App {
     pub client: Client,
-    _dirs: tempfile::TempDir,
+    dirs: tempfile::TempDir,
 }
 
 impl App {
@@ -154,6 +224,8 @@ impl App {
             dirs.path().join("config").display().to_string(),
             "--data-dir".to_owned(),
             data_dir.display().to_string(),
+            "--e2e-pick-list".to_owned(),
+            dirs.path().join("pick-list.txt").display().to_string(),
         ];
         if let Some(seconds) = launch.idle_lock_seconds {
             args.extend(["--idle-lock-seconds".to_owned(), seconds.to_string()]);
@@ -174,7 +246,7 @@ impl App {
         if let (Ok(Some(id)), Ok(mut open)) = (client.session_id().await, OPEN_SESSION.lock()) {
             *open = Some(id);
         }
-        let app = Self { client, _dirs: dirs };
+        let app = Self { client, dirs };
         app.wait_for("[data-testid=app-title]").await?;
         Ok(app)
     }
@@ -283,6 +355,21 @@ impl App {
         self.submit_password(account.national_id.as_str(), &account.password).await?;
         self.code_step_from_demo_phone().await?;
         self.wait_for("[data-testid=signed-in-user]").await?;
+        Ok(())
+    }
+
+    /// Sets an input's or a select's value as a person would leave it (the `input` and `change`
+    /// events fire): for date fields, whose typing WebKit handles by locale.
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "const el = arguments[0]; el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));
+                 el.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::to_value(&element)?, value.into()],
+            )
+            .await?;
         Ok(())
     }
 

@@ -54,8 +54,18 @@ impl Workspace {
 
     /// The UI bundle, then the app and the server (the app embeds the bundle).
     pub fn build_app(&self) -> Result<()> {
+        self.build_app_with(&[])
+    }
+
+    /// The app with extra cargo features (the end-to-end build replaces the file dialog).
+    pub fn build_app_with(&self, features: &[&str]) -> Result<()> {
         self.npm(&["run", "build"]).status_ok()?;
-        self.cargo(&["build", "-p", "masar-desktop", "-p", "masar-server"]).status_ok()
+        let mut args = vec!["build", "-p", "masar-desktop", "-p", "masar-server"];
+        let features = features.join(",");
+        if !features.is_empty() {
+            args.extend(["--features", &features]);
+        }
+        self.cargo(&args).status_ok()
     }
 
     /// Runs one named stage, printing its name and how long it took.

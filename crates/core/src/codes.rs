@@ -63,6 +63,9 @@ pub enum ErrorCode {
     /// HR: a rejection needs its reason.
     ReasonRequired,
     TextSizeOutOfRange,
+    /// A chosen file cannot be read (moved, no permission), or the store cannot be written
+    /// (the disk is full).
+    FileUnreadable,
 }
 
 /// Which rule failed, for codes with several (a server address's or a national ID's problem).
@@ -79,6 +82,14 @@ pub enum ErrorDetail {
     IdDigits,
     IdPrefix,
     IdChecksum,
+    /// Why a file was not accepted.
+    FileEmpty,
+    FileNotADocument,
+    FileTruncated,
+    FileTooManyPixels,
+    FileTooLarge,
+    FileName,
+    FileChanged,
 }
 
 /// The numbers a message needs; the sentence itself lives in the UI's catalogs.

@@ -58,4 +58,13 @@ macro_rules! into_ui_error {
     )*};
 }
 
-into_ui_error!(CoreError, SettingsError, ClientError, SessionError, SignInError, EditError, RecoveryError);
+into_ui_error!(
+    CoreError,
+    SettingsError,
+    ClientError,
+    SessionError,
+    SignInError,
+    EditError,
+    RecoveryError,
+    crate::qualifications::QualificationError
+);

@@ -40,6 +40,15 @@ export const commands = {
 	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError_Serialize>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
 	/**  What signing out would leave unsent, to warn first. */
 	unsentWork: () => typedError<UnsentWork | null, UiError_Serialize>(__TAURI_INVOKE("unsent_work")),
+	qualifications: () => typedError<QualificationItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("qualifications")),
+	newQualification: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("new_qualification")),
+	/**  The system's file dialog, then each chosen file into the encrypted store. */
+	chooseAttachments: (role: AttachmentRole, title: string) => typedError<Attached_Serialize, UiError_Serialize>(__TAURI_INVOKE("choose_attachments", { role, title })),
+	/**  Files dropped on the form. */
+	attachDropped: (paths: string[], role: AttachmentRole) => typedError<Attached_Serialize, UiError_Serialize>(__TAURI_INVOKE("attach_dropped", { paths, role })),
+	saveQualification: (id: string, form: QualificationForm_Deserialize) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("save_qualification", { id, form })),
+	/**  إرسال: the local receipt number. */
+	sendQualification: (id: string, form: QualificationForm_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("send_qualification", { id, form })),
 };
 
 /** Events */
@@ -57,6 +66,38 @@ export type AppInfo = {
 	idleLockSeconds: number,
 	version: string,
 };
+
+/**  What choosing files gave: the attached ones, and each refused one with why. */
+export type Attached = Attached_Serialize | Attached_Deserialize;
+
+/**  What choosing files gave: the attached ones, and each refused one with why. */
+export type Attached_Deserialize = {
+	attached: AttachmentRef[],
+	refused: RefusedFile_Deserialize[],
+};
+
+/**  What choosing files gave: the attached ones, and each refused one with why. */
+export type Attached_Serialize = {
+	attached: AttachmentRef[],
+	refused: RefusedFile_Serialize[],
+};
+
+/**  A kind of document the service accepts. */
+export type AttachmentKind = "pdf" | "jpeg" | "png";
+
+/**  An attached file, by its content's hash (the bytes travel by tus, before the submission). */
+export type AttachmentRef = {
+	sha256: string,
+	name: string,
+	kind: AttachmentKind,
+	size: number | null,
+	role: AttachmentRole,
+};
+
+/**  What an attached file is to the qualification. */
+export type AttachmentRole = 
+/**  The certificate itself: required. */
+"certificate" | "transcript" | "equivalency" | "other";
 
 /**  Where the sign-in flow stands. */
 export type AuthState = AuthState_Serialize | AuthState_Deserialize;
@@ -247,10 +288,17 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  HR: the qualification was decided already. */
 "already_decided" | 
 /**  HR: a rejection needs its reason. */
-"reason_required" | "text_size_out_of_range";
+"reason_required" | "text_size_out_of_range" | 
+/**
+ *  A chosen file cannot be read (moved, no permission), or the store cannot be written
+ *  (the disk is full).
+ */
+"file_unreadable";
 
 /**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
-export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum";
+export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum" | 
+/**  Why a file was not accepted. */
+"file_empty" | "file_not_a_document" | "file_truncated" | "file_too_many_pixels" | "file_too_large" | "file_name" | "file_changed";
 
 /**  The numbers a message needs; the sentence itself lives in the UI's catalogs. */
 export type ErrorParams = ErrorParams_Serialize | ErrorParams_Deserialize;
@@ -377,6 +425,22 @@ export type FormEdit_Serialize = {
 
 export type Gender = "male" | "female";
 
+/**  The scale a GPA is out of. */
+export type GpaScale = "4" | "5" | "100";
+
+export type Grade = "excellent" | "very_good" | "good" | "pass";
+
+/**  Where a qualification stands, as the list shows it. */
+export type ItemState = 
+/**  مسودة. */
+{ state: "draft" } | 
+/**  بانتظار المزامنة: sent here, its files not all on the server yet. */
+{ state: "waiting"; sentBytes: number | null; totalBytes: number | null } | 
+/**  A file was refused by the server: replace it and send again. */
+{ state: "file_refused"; name: string } | 
+/**  In the outbox, on its way. */
+{ state: "queued" } | { state: "under_review" } | { state: "verified" } | { state: "rejected"; reason: string };
+
 export type Language = "ar" | "en";
 
 /**  العنوان الوطني. */
@@ -467,6 +531,70 @@ export type ProfileSummary_Serialize = {
 	previous: PreviousCopy_Serialize[],
 };
 
+export type QualificationForm = QualificationForm_Serialize | QualificationForm_Deserialize;
+
+export type QualificationForm_Deserialize = {
+	level?: QualificationLevel | null,
+	major: string,
+	institution: string,
+	/**  ISO 3166-1 alpha-2. */
+	country: string,
+	studyMode?: StudyMode | null,
+	/**  `YYYY-MM-DD` (Gregorian). */
+	startDate: string,
+	graduationDate: string,
+	gpa: string,
+	gpaScale?: GpaScale | null,
+	grade?: Grade | null,
+	equivalencyNumber: string,
+	equivalencyDate: string,
+	attachments: AttachmentRef[],
+	termsAccepted: boolean,
+};
+
+export type QualificationForm_Serialize = {
+	level: QualificationLevel | null,
+	major: string,
+	institution: string,
+	/**  ISO 3166-1 alpha-2. */
+	country: string,
+	studyMode: StudyMode | null,
+	/**  `YYYY-MM-DD` (Gregorian). */
+	startDate: string,
+	graduationDate: string,
+	gpa: string,
+	gpaScale: GpaScale | null,
+	grade: Grade | null,
+	equivalencyNumber: string,
+	equivalencyDate: string,
+	attachments: AttachmentRef[],
+	termsAccepted: boolean,
+};
+
+export type QualificationItem = QualificationItem_Serialize | QualificationItem_Deserialize;
+
+export type QualificationItem_Deserialize = {
+	id: string,
+	receipt?: string | null,
+	/**  The server's transaction number once it accepted the submission. */
+	transactionNumber?: string | null,
+	form: QualificationForm_Deserialize,
+	state: ItemState,
+	updatedAt: string,
+};
+
+export type QualificationItem_Serialize = {
+	id: string,
+	receipt: string | null,
+	/**  The server's transaction number once it accepted the submission. */
+	transactionNumber: string | null,
+	form: QualificationForm_Serialize,
+	state: ItemState,
+	updatedAt: string,
+};
+
+export type QualificationLevel = "secondary" | "diploma" | "bachelor" | "higher_diploma" | "master" | "doctorate";
+
 /**  What recovering a previous copy did. */
 export type Recovery = {
 	/**  Edits sent to the server from the copy now (the server applies each once). */
@@ -477,6 +605,18 @@ export type Recovery = {
 	drafts: number,
 	/**  True when the copy held nothing more and was removed. */
 	removed: boolean,
+};
+
+export type RefusedFile = RefusedFile_Serialize | RefusedFile_Deserialize;
+
+export type RefusedFile_Deserialize = {
+	name: string,
+	error: UiError_Deserialize,
+};
+
+export type RefusedFile_Serialize = {
+	name: string,
+	error: UiError_Serialize,
 };
 
 /**  The form a field is edited in. */
@@ -559,6 +699,14 @@ export type SignInInput = {
 	nationalId: string,
 	password: string,
 };
+
+export type StudyMode = 
+/**  انتظام. */
+"regular" | 
+/**  انتساب. */
+"affiliation" | 
+/**  عن بعد. */
+"distance";
 
 /**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
 export type SyncChanged = SyncChanged_Serialize | SyncChanged_Deserialize;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bothCalendars, dualDate, localDay, localMobile } from "./format";
+import { bothCalendars, dualDate, isolatedLtr, localDay, localMobile } from "./format";
 
 describe("dualDate", () => {
   // Expected Hijri dates are the official Umm al-Qura table's (as published by the King
@@ -59,5 +59,13 @@ describe("localDay", () => {
 
   it("keeps the date part of text it cannot read", () => {
     expect(localDay("2024-13-45Tnonsense")).toBe("2024-13-45");
+  });
+});
+
+describe("isolatedLtr", () => {
+  it("wraps the text in a left-to-right isolate", () => {
+    expect([...isolatedLtr("20261129-0001")].map((c) => c.codePointAt(0))).toEqual([
+      0x2066, ...[..."20261129-0001"].map((c) => c.codePointAt(0)), 0x2069,
+    ]);
   });
 });

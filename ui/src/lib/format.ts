@@ -58,3 +58,8 @@ export function timeOfDay(isoDateTime: string, locale: string): string {
   if (Number.isNaN(date.getTime())) return isoDateTime;
   return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(date);
 }
+
+/** Left-to-right text (a number with hyphens) isolated inside a sentence of either direction. */
+export function isolatedLtr(text: string): string {
+  return `${String.fromCodePoint(0x2066)}${text}${String.fromCodePoint(0x2069)}`;
+}

@@ -95,7 +95,15 @@ impl QualificationForm {
     pub fn check(&self, limits: &AttachmentLimits, today: NaiveDate) -> Vec<FieldError> {
         let mut errors = match self.details() {
             Ok(details) => qualification::check_details(&details, today),
-            Err(missing) => missing,
+            Err(mut missing) => {
+                // The free-text fields are said too, so one send lists everything to fix.
+                for (field, value) in [("major", &self.major), ("institution", &self.institution)] {
+                    if let Err(error) = masar_protocol::validate::text(field, value) {
+                        missing.push(error);
+                    }
+                }
+                missing
+            }
         };
         errors.extend(qualification::check_attachments(&self.attachments, limits));
         if !self.terms_accepted {

@@ -18,8 +18,11 @@ use masar_protocol::sync::RecordKind;
 use masar_protocol::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
+use masar_protocol::attachments::FileProblem;
+
 use crate::active::SessionError;
 use crate::attachments::{AttachmentStore, ImportError};
+use crate::codes::{ErrorCode, ErrorDetail, ErrorParams, UiError};
 use crate::context::Context;
 use crate::vault::VaultError;
 use crate::vault::db::{DraftState, UploadState};
@@ -84,6 +87,34 @@ pub enum QualificationError {
     Invalid(Vec<FieldError>),
     #[error("no such qualification")]
     NoSuchQualification,
+}
+
+impl QualificationError {
+    pub fn to_ui(&self) -> UiError {
+        let file = |detail| {
+            UiError::with(
+                ErrorCode::FileNotAccepted,
+                ErrorParams { detail: Some(detail), ..ErrorParams::default() },
+            )
+        };
+        match self {
+            Self::Session(error) => error.to_ui(),
+            Self::File(ImportError::Refused(problem)) => file(match problem {
+                FileProblem::Empty => ErrorDetail::FileEmpty,
+                FileProblem::NotADocument => ErrorDetail::FileNotADocument,
+                FileProblem::Truncated => ErrorDetail::FileTruncated,
+                FileProblem::TooManyPixels { .. } => ErrorDetail::FileTooManyPixels,
+                FileProblem::TooLarge { .. } => ErrorDetail::FileTooLarge,
+            }),
+            Self::File(ImportError::Changed) => file(ErrorDetail::FileChanged),
+            Self::File(ImportError::Io(_)) => UiError::new(ErrorCode::FileUnreadable),
+            Self::Name => file(ErrorDetail::FileName),
+            Self::Invalid(errors) => {
+                UiError { fields: errors.clone(), ..UiError::new(ErrorCode::InvalidInput) }
+            }
+            Self::NoSuchQualification => UiError::new(ErrorCode::NotFound),
+        }
+    }
 }
 
 /// The attachment store of the open vault.

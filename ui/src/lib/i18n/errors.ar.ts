@@ -48,6 +48,7 @@ export const errorsAr: Record<ErrorCode, string> = {
   upload_interrupted: "توقف رفع الملف، ويُستأنف من حيث توقف تلقائيًا.",
   already_decided: "صدر قرار في هذا المؤهل من قبل. حدّث القائمة.",
   reason_required: "اكتب سبب الرفض (حتى 500 حرف) ليعرفه الموظف.",
+  file_unreadable: "تعذّرت قراءة الملف أو حفظه على هذا الجهاز (نُقل، أو لا صلاحية لقراءته، أو امتلأ القرص). تحقق منه ثم أعد المحاولة؛ ما كتبته في النموذج باقٍ.",
 };
 
 export const detailsAr: Record<ErrorDetail, string> = {
@@ -61,6 +62,13 @@ export const detailsAr: Record<ErrorDetail, string> = {
   id_digits: "رقم الهوية يتكوّن من 10 أرقام.",
   id_prefix: "يبدأ رقم الهوية بـ 1 للمواطن أو 2 للمقيم.",
   id_checksum: "رقم الهوية غير صحيح. تحقق من الأرقام.",
+  file_empty: "الملف فارغ. اختر الملف الصحيح.",
+  file_not_a_document: "الملف ليس PDF ولا صورة JPEG أو PNG بحسب محتواه (مهما كان امتداده). اختر المستند بإحدى هذه الصيغ.",
+  file_truncated: "الملف ناقص أو تالف. احفظ نسخة كاملة منه ثم أرفقها.",
+  file_too_many_pixels: "أبعاد الصورة أكبر من المسموح به. صوّر المستند بدقة أقل أو احفظه PDF.",
+  file_too_large: "حجم الملف أكبر من المسموح به. صغّر حجمه ثم أرفقه.",
+  file_name: "اسم الملف غير مقبول: يحتوي على مسار أو رموز مخفية. غيّر اسمه ثم أرفقه.",
+  file_changed: "تغيّر الملف أثناء قراءته. انتظر حتى يكتمل حفظه ثم أرفقه من جديد.",
 };
 
 /** `{label}` is the field's label, `{limit}` the rule's number. */

@@ -47,6 +47,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   upload_interrupted: "The upload stopped; it resumes where it stopped by itself.",
   already_decided: "This qualification was decided already. Refresh the list.",
   reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
+  file_unreadable: "The file could not be read or stored on this workstation (moved, not readable, or the disk is full). Check it and try again; what you typed in the form stays.",
 };
 
 export const detailsEn: Record<ErrorDetail, string> = {
@@ -60,6 +61,13 @@ export const detailsEn: Record<ErrorDetail, string> = {
   id_digits: "A national ID has 10 digits.",
   id_prefix: "A national ID starts with 1 (citizen) or 2 (resident).",
   id_checksum: "The national ID is not correct. Check the digits.",
+  file_empty: "The file is empty. Choose the right file.",
+  file_not_a_document: "By its content the file is not a PDF, JPEG or PNG (whatever its extension). Choose the document in one of these formats.",
+  file_truncated: "The file is incomplete or damaged. Save a complete copy and attach that.",
+  file_too_many_pixels: "The image is larger than allowed. Scan it at a lower resolution or save it as PDF.",
+  file_too_large: "The file is larger than allowed. Make it smaller, then attach it.",
+  file_name: "The file name is not accepted: it has a path or hidden characters. Rename it, then attach it.",
+  file_changed: "The file changed while it was read. Wait until it is fully saved, then attach it again.",
 };
 
 export const problemsEn: Record<FieldProblem, string> = {

@@ -1,0 +1,31 @@
+//! Choosing the files to attach: the system's file dialog (rfd, several files, PDF / JPEG / PNG)
+//! over the app's window. The end-to-end build (feature `e2e-picker`) takes the files a test
+//! lists in a file (`--e2e-pick-list`) instead, since a test cannot click in a native dialog.
+
+use std::path::PathBuf;
+
+/// The files the employee chose (none when the dialog was closed).
+#[cfg(not(feature = "e2e-picker"))]
+pub async fn pick_documents(window: &tauri::Window, title: &str) -> Vec<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        .set_parent(window)
+        .add_filter("PDF, JPEG, PNG", &["pdf", "jpg", "jpeg", "png", "PDF", "JPG", "JPEG", "PNG"])
+        .pick_files()
+        .await
+        .map(|files| files.into_iter().map(|file| file.path().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Where the end-to-end build reads the files to "choose" (`--e2e-pick-list`).
+#[cfg(feature = "e2e-picker")]
+pub static PICK_LIST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The paths listed (one per line) in the pick-list file; the list is used once.
+#[cfg(feature = "e2e-picker")]
+pub async fn pick_documents(_window: &tauri::Window, _title: &str) -> Vec<PathBuf> {
+    let Some(list) = PICK_LIST.get() else { return Vec::new() };
+    let text = tokio::fs::read_to_string(&list).await.unwrap_or_default();
+    let _ = tokio::fs::remove_file(&list).await;
+    text.lines().filter(|line| !line.trim().is_empty()).map(PathBuf::from).collect()
+}

@@ -1,0 +1,95 @@
+//! The qualification commands: thin calls into the core's `Qualifications` capability.
+
+use std::path::PathBuf;
+
+use masar_core::UiError;
+use masar_core::qualifications::{QualificationForm, QualificationItem, Qualifications};
+use masar_protocol::qualification::{AttachmentRef, AttachmentRole};
+use serde::Serialize;
+use tauri::State;
+
+/// What choosing files gave: the attached ones, and each refused one with why.
+#[derive(Debug, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Attached {
+    pub attached: Vec<AttachmentRef>,
+    pub refused: Vec<RefusedFile>,
+}
+
+#[derive(Debug, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedFile {
+    pub name: String,
+    pub error: UiError,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn qualifications(
+    qualifications: State<'_, Qualifications>,
+) -> Result<Vec<QualificationItem>, UiError> {
+    qualifications.list().await.map_err(UiError::from)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn new_qualification(qualifications: State<'_, Qualifications>) -> Result<String, UiError> {
+    qualifications.new_draft().map_err(UiError::from)
+}
+
+/// The system's file dialog, then each chosen file into the encrypted store.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_attachments(
+    window: tauri::Window,
+    qualifications: State<'_, Qualifications>,
+    role: AttachmentRole,
+    title: String,
+) -> Result<Attached, UiError> {
+    let paths = crate::picker::pick_documents(&window, &title).await;
+    Ok(attach_all(&qualifications, paths, role).await)
+}
+
+/// Files dropped on the form.
+#[tauri::command]
+#[specta::specta]
+pub async fn attach_dropped(
+    qualifications: State<'_, Qualifications>,
+    paths: Vec<String>,
+    role: AttachmentRole,
+) -> Result<Attached, UiError> {
+    Ok(attach_all(&qualifications, paths.into_iter().map(PathBuf::from).collect(), role).await)
+}
+
+async fn attach_all(qualifications: &Qualifications, paths: Vec<PathBuf>, role: AttachmentRole) -> Attached {
+    let mut result = Attached { attached: Vec::new(), refused: Vec::new() };
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match qualifications.attach(path, role).await {
+            Ok(attachment) => result.attached.push(attachment),
+            Err(error) => result.refused.push(RefusedFile { name, error: error.to_ui() }),
+        }
+    }
+    result
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_qualification(
+    qualifications: State<'_, Qualifications>,
+    id: String,
+    form: QualificationForm,
+) -> Result<(), UiError> {
+    qualifications.save(id, form).await.map_err(UiError::from)
+}
+
+/// إرسال: the local receipt number.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_qualification(
+    qualifications: State<'_, Qualifications>,
+    id: String,
+    form: QualificationForm,
+) -> Result<String, UiError> {
+    qualifications.send(id, form).await.map_err(UiError::from)
+}
