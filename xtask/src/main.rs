@@ -69,6 +69,7 @@ fn main() -> Result<()> {
             setup::run(&ws)?;
             bench::startup(&ws, runs.max(1))?;
             ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()?;
+            ws.cargo(&["bench", "-p", "masar-core", "--bench", "attachments"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
         }
         Command::Soak { scenarios, crash_rounds } => {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use masar_protocol::attachments::AttachmentLimits;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
@@ -24,6 +25,11 @@ pub struct NewUpload<'a> {
 }
 
 impl MasarClient {
+    /// What the server accepts as attachments (kinds, sizes, count).
+    pub async fn attachment_limits(&self) -> Result<AttachmentLimits, ClientError> {
+        super::send_json(self.http.get(self.url("v1/attachments/limits")?)).await
+    }
+
     /// tus creation: returns the upload's URL.
     pub async fn upload_create(
         &self,
@@ -89,7 +95,7 @@ impl MasarClient {
         token: &SecretString,
         url: &str,
         offset: u64,
-        chunk: Vec<u8>,
+        chunk: bytes::Bytes,
     ) -> Result<u64, ClientError> {
         let checksum = format!("sha256 {}", STANDARD.encode(Sha256::digest(&chunk)));
         let response = self

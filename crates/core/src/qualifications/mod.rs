@@ -140,6 +140,22 @@ impl Qualifications {
         Self { cx }
     }
 
+    /// What the server accepts: asked when it answers (and kept in the vault), else what it
+    /// said last, else the protocol's defaults. The server checks again whatever this says.
+    pub async fn limits(&self) -> Result<AttachmentLimits, QualificationError> {
+        let active = self.cx.active()?;
+        let fresh =
+            tokio::time::timeout(std::time::Duration::from_secs(3), self.cx.client().attachment_limits())
+                .await;
+        if let Ok(Ok(limits)) = fresh {
+            let json = serde_json::to_string(&limits).map_err(|e| SessionError::Task(e.to_string()))?;
+            active.vault(move |vault| Ok(vault.db.set_kept("attachment_limits", &json)?)).await?;
+            return Ok(limits);
+        }
+        let kept = active.vault(|vault| Ok(vault.db.kept("attachment_limits")?)).await?;
+        Ok(kept.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+    }
+
     /// A new, empty draft's id.
     pub fn new_draft(&self) -> Result<String, QualificationError> {
         Ok(new_id()?)
@@ -155,8 +171,8 @@ impl Qualifications {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         check_name(&name).map_err(|_| QualificationError::Name)?;
         let active = self.cx.active()?;
+        let limits = self.limits().await?;
         let store = active.vault(store_of).await?;
-        let limits = AttachmentLimits::default();
         let stored = tokio::task::spawn_blocking(move || store.import(&path, &limits))
             .await
             .map_err(|e| SessionError::Task(e.to_string()))??;
@@ -187,7 +203,7 @@ impl Qualifications {
     /// إرسال: checked as the server will check it; then it has its receipt number at once and
     /// waits for its files to upload (the sync loop sends them).
     pub async fn send(&self, id: String, form: QualificationForm) -> Result<String, QualificationError> {
-        let errors = form.check(&AttachmentLimits::default(), Utc::now().date_naive());
+        let errors = form.check(&self.limits().await?, Utc::now().date_naive());
         if !errors.is_empty() {
             return Err(QualificationError::Invalid(errors));
         }

@@ -17,9 +17,11 @@ use crate::client::{ClientError, MasarClient, NewUpload};
 use crate::secret::SecretString;
 use crate::vault::db::{DraftState, UploadState};
 
-/// Bytes per PATCH: small enough to show progress and lose little to a cut, large enough to
-/// keep the link busy.
-pub const CHUNK: usize = 1024 * 1024;
+/// Bytes per PATCH: small enough to show progress and lose little to a cut (at most this much is
+/// sent again), large enough that the server's fsync per chunk does not dominate. Measured on a
+/// 1 GB file (`cargo bench -p masar-core --bench attachments`): 1 MiB gave 0.35 × sha256sum,
+/// 4 MiB 0.56 × with 24 MB peak memory growth, 8 MiB 0.57 × with 39 MB.
+pub const CHUNK: usize = 4 * 1024 * 1024;
 
 /// Uploads what waits; queues each submission whose files are all verified. Returns how many
 /// submissions were queued.
@@ -182,7 +184,7 @@ async fn send(
         }
     };
     while offset < size {
-        let chunk = read_chunk(active, sha256, offset).await?;
+        let chunk = bytes::Bytes::from(read_chunk(active, sha256, offset).await?);
         offset = match client.upload_chunk(token, &url, offset, chunk.clone()).await {
             Err(error) if is_session_error(&error) => {
                 *token = active.token(client, true).await?;

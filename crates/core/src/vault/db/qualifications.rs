@@ -118,6 +118,15 @@ impl VaultDb {
         Ok(crate::secret::key(bytes))
     }
 
+    /// A small value kept in the vault under `key` (what the server announced, say).
+    pub fn kept(&self, key: &str) -> Result<Option<String>, VaultDbError> {
+        self.setting(key)
+    }
+
+    pub fn set_kept(&self, key: &str, value: &str) -> Result<(), VaultDbError> {
+        Self::set_setting(&self.conn, key, value)
+    }
+
     /// Saves a draft and records its files, in one transaction. A draft already sent is not
     /// changed (returns false).
     pub fn save_qualification(
