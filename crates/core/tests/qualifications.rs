@@ -7,10 +7,10 @@
 
 use masar_core::qualifications::{ItemState, QualificationForm, QualificationItem};
 use masar_core::sync::SyncStatus;
-use masar_protocol::auth::{Challenge, DevSms, Role, Tokens};
+use masar_protocol::auth::Role;
 use masar_protocol::qualification::{AttachmentRole, GpaScale, Grade, Level, StudyMode};
 use masar_protocol::{DemoAccount, attachments::AttachmentKind};
-use masar_test_support::{Fault, World, six_digits};
+use masar_test_support::{Fault, World, http_access_token};
 use serde_json::json;
 
 const MARKER: &str = "MASAR-CERTIFICATE-PLAINTEXT";
@@ -48,38 +48,10 @@ async fn item(world: &World, id: &str) -> QualificationItem {
 /// The demo HR officer's access token, signed in over HTTP.
 async fn officer_token(world: &World) -> String {
     let base = world.server.base_url();
-    let http = reqwest::Client::new();
     let accounts: Vec<DemoAccount> =
-        http.get(format!("{base}/v1/dev/accounts")).send().await.unwrap().json().await.unwrap();
+        reqwest::get(format!("{base}/v1/dev/accounts")).await.unwrap().json().await.unwrap();
     let officer = accounts.into_iter().find(|a| a.role == Role::HrOfficer).unwrap();
-    let challenge: Challenge = http
-        .post(format!("{base}/v1/auth/login"))
-        .json(&json!({ "nationalId": officer.national_id, "password": officer.password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sms: Vec<DevSms> = http
-        .get(format!("{base}/v1/dev/sms?national_id={}", officer.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = six_digits(&sms.last().unwrap().text).unwrap();
-    let tokens: Tokens = http
-        .post(format!("{base}/v1/auth/verify"))
-        .json(&json!({ "challengeId": challenge.challenge_id, "code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens.access_token.expose().to_owned()
+    http_access_token(&base, &officer).await
 }
 
 #[tokio::test]

@@ -253,6 +253,41 @@ pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Resu
     Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
 }
 
+/// Signs `account` in over the HTTP API (password, then the code from the demo server's SMS
+/// outbox) and returns the access token: another person's session beside the app's (an HR
+/// officer deciding, say).
+pub async fn http_access_token(base: &str, account: &DemoAccount) -> String {
+    let http = reqwest::Client::new();
+    let challenge: masar_protocol::auth::Challenge = http
+        .post(format!("{base}/v1/auth/login"))
+        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sms: Vec<masar_protocol::auth::DevSms> = http
+        .get(format!("{base}/v1/dev/sms?national_id={}", account.national_id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = sms.last().and_then(|message| six_digits(&message.text)).unwrap();
+    let tokens: masar_protocol::auth::Tokens = http
+        .post(format!("{base}/v1/auth/verify"))
+        .json(&serde_json::json!({ "challengeId": challenge.challenge_id, "code": code }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens.access_token.expose().to_owned()
+}
+
 /// The first run of six ASCII digits in an SMS.
 pub fn six_digits(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
