@@ -43,6 +43,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             qualifications::attach_dropped,
             qualifications::save_qualification,
             qualifications::send_qualification,
+            qualifications::amend_qualification,
         ])
         .events(collect_events![events::ConnectionChanged, events::SyncChanged])
         // The field registry (wire name, form, who may edit), so the forms come from one list.

@@ -93,3 +93,13 @@ pub async fn send_qualification(
 ) -> Result<String, UiError> {
     qualifications.send(id, form).await.map_err(UiError::from)
 }
+
+/// A rejected qualification back in the form, with what the server holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn amend_qualification(
+    qualifications: State<'_, Qualifications>,
+    id: String,
+) -> Result<QualificationForm, UiError> {
+    qualifications.amend(id).await.map_err(UiError::from)
+}

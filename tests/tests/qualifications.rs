@@ -1,8 +1,8 @@
 //! توثيق المؤهل in a real window: with the server down, the form filled, a PDF and a JPEG attached
 //! (through the end-to-end build's stand-in for the file dialog), the terms accepted and the
 //! request sent with a local receipt number; the server back, the files upload, the transaction
-//! number appears; HR verifies and the employee sees موثق. A program renamed .pdf is refused with
-//! the reason.
+//! number appears; HR verifies and the employee sees موثق. A rejection shows HR's reason and the
+//! qualification is amended and sent again. A program renamed .pdf is refused with the reason.
 
 use std::path::PathBuf;
 
@@ -110,5 +110,47 @@ async fn a_program_renamed_pdf_is_refused_with_the_reason_and_the_form_stays() -
     let kept = app.find("[data-testid=qualification-major]").await?.prop("value").await?;
     assert_eq!(kept.as_deref(), Some("نظم المعلومات"), "the form keeps what was typed");
     app.screenshot("qualification-fake-pdf-ar").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.click("[data-testid=qualification-add]").await?;
+    fill_bachelor(&app).await?;
+    app.will_pick(&[&fixture("certificate-scan.jpg")])?;
+    app.click("[data-testid=qualification-attach]").await?;
+    app.wait_for("[data-testid=attachment]").await?;
+    app.click("[data-testid=qualification-terms]").await?;
+    app.click("[data-testid=qualification-send]").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
+
+    let reason = "صورة الشهادة غير واضحة، أرفق نسخة أوضح.";
+    server.hr_decide(&number, serde_json::json!({ "decision": "reject", "reason": reason })).await?;
+    app.wait_for_text("[data-testid=qualification-state]", "مرفوض").await?;
+    let shown = app.text("[data-testid=qualification-reason]").await?;
+    assert!(shown.contains(reason), "{shown}");
+    app.screenshot("qualification-rejected-ar").await?;
+
+    // Amended: the form comes back filled; a clearer scan replaces the first; sent again.
+    app.click("[data-testid=qualification-amend]").await?;
+    let major = app.wait_for("[data-testid=qualification-major]").await?.prop("value").await?;
+    assert_eq!(major.as_deref(), Some("نظم المعلومات"));
+    app.click("[data-testid=attachment] button").await?;
+    app.will_pick(&[&fixture("transcript.pdf")])?;
+    app.click("[data-testid=qualification-attach]").await?;
+    app.wait_for("[data-testid=attachment]").await?;
+    app.set_value("[data-testid=attachment-role]", "certificate").await?;
+    app.click("[data-testid=qualification-terms]").await?;
+    app.click("[data-testid=qualification-send]").await?;
+    app.wait_for("[data-testid=qualification-notice]").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    assert_eq!(app.text("[data-testid=qualification-transaction]").await?, number, "the same transaction");
+    app.screenshot("qualification-amended-ar").await?;
     app.close().await
 }

@@ -49,6 +49,8 @@ export const commands = {
 	saveQualification: (id: string, form: QualificationForm_Deserialize) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("save_qualification", { id, form })),
 	/**  إرسال: the local receipt number. */
 	sendQualification: (id: string, form: QualificationForm_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("send_qualification", { id, form })),
+	/**  A rejected qualification back in the form, with what the server holds. */
+	amendQualification: (id: string) => typedError<QualificationForm_Serialize, UiError_Serialize>(__TAURI_INVOKE("amend_qualification", { id })),
 };
 
 /** Events */

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::qualification::{
-    self, AttachmentRef, Equivalency, GpaScale, Grade, Level, QualificationDetails, StudyMode,
+    self, AttachmentRef, Equivalency, GpaScale, Grade, Level, QualificationDetails, QualificationRecord,
+    StudyMode,
 };
 use masar_protocol::validate::{FieldError, FieldProblem};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,27 @@ fn required<T: Copy>(field: &str, value: Option<T>, errors: &mut Vec<FieldError>
 }
 
 impl QualificationForm {
+    /// The form as the server holds the qualification (to amend it).
+    pub fn from_record(record: &QualificationRecord) -> Self {
+        let d = &record.details;
+        Self {
+            level: Some(d.level),
+            major: d.major.clone(),
+            institution: d.institution.clone(),
+            country: d.country.clone(),
+            study_mode: Some(d.study_mode),
+            start_date: d.start_date.to_string(),
+            graduation_date: d.graduation_date.to_string(),
+            gpa: d.gpa.clone(),
+            gpa_scale: Some(d.gpa_scale),
+            grade: Some(d.grade),
+            equivalency_number: d.equivalency.as_ref().map(|e| e.number.clone()).unwrap_or_default(),
+            equivalency_date: d.equivalency.as_ref().map(|e| e.date.to_string()).unwrap_or_default(),
+            attachments: record.attachments.clone(),
+            terms_accepted: false,
+        }
+    }
+
     /// The details, or what is missing (choices not made, dates not given).
     pub fn details(&self) -> Result<QualificationDetails, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -154,6 +176,26 @@ mod tests {
         assert!(form.check(&AttachmentLimits::default(), today()).is_empty());
         let details = form.details().unwrap();
         assert_eq!((details.major.as_str(), details.country.as_str()), ("نظم المعلومات", "SA"));
+    }
+
+    #[test]
+    fn a_record_read_back_into_the_form_gives_the_same_details() {
+        let form = filled();
+        let record = QualificationRecord {
+            id: "0".repeat(32),
+            receipt: "20261129-0001".into(),
+            transaction_number: "2026-000001".into(),
+            details: form.details().unwrap(),
+            attachments: form.attachments.clone(),
+            state: qualification::QualificationStatus::Rejected,
+            reason: Some("صورة غير واضحة".into()),
+            submitted_at: chrono::Utc::now(),
+            decided_at: None,
+            terms_version: qualification::TERMS_VERSION.into(),
+        };
+        let back = QualificationForm::from_record(&record);
+        assert_eq!(back.details().unwrap(), record.details);
+        assert!(!back.terms_accepted, "the terms are accepted again with each send");
     }
 
     #[test]

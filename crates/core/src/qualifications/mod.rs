@@ -223,6 +223,29 @@ impl Qualifications {
         Ok(receipt)
     }
 
+    /// A rejected (or verified) qualification amended: a draft again with what the server holds,
+    /// its files kept (they are verified already); returns the form to edit.
+    pub async fn amend(&self, id: String) -> Result<QualificationForm, QualificationError> {
+        let active = self.cx.active()?;
+        active
+            .vault(move |vault| {
+                let record = vault
+                    .db
+                    .server_records(RecordKind::Qualification)?
+                    .into_iter()
+                    .filter_map(|json| serde_json::from_str::<QualificationRecord>(&json).ok())
+                    .find(|record| record.id == id);
+                let Some(record) = record else { return Ok(Err(QualificationError::NoSuchQualification)) };
+                let form = QualificationForm::from_record(&record);
+                let json = serde_json::to_string(&form).map_err(|e| SessionError::Task(e.to_string()))?;
+                vault.expect_more(0, 1)?;
+                vault.db.reopen_qualification(&id, &json, Utc::now())?;
+                vault.note_unsent()?;
+                Ok(Ok(form))
+            })
+            .await?
+    }
+
     /// Every qualification: drafts and sent ones here, and what the server holds.
     pub async fn list(&self) -> Result<Vec<QualificationItem>, QualificationError> {
         let active = self.cx.active()?;
@@ -250,9 +273,14 @@ fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionEr
                 (form, state)
             }
         };
-        // Once the server has a newer answer than this workstation's send, it speaks.
+        // Once the server has this send (its receipt), the server's state is the one to show; an
+        // older answer (the rejection an amendment replies to) is not.
         let state = match on_server {
-            Some(record) if row.state == DraftState::Queued => server_state(record),
+            Some(record)
+                if row.state == DraftState::Queued && row.receipt.as_deref() == Some(&record.receipt) =>
+            {
+                server_state(record)
+            }
             _ => state,
         };
         items.push(QualificationItem {
