@@ -10,7 +10,6 @@ use masar_protocol::qualification::QualificationSubmission;
 use masar_protocol::sync::MutationBody;
 use std::io::Read;
 
-use super::form::QualificationForm;
 use super::{Sent, store_of};
 use crate::active::{ActiveSession, SessionError, is_session_error};
 use crate::client::{ClientError, MasarClient, NewUpload};
@@ -213,9 +212,4 @@ async fn read_chunk(active: &ActiveSession, sha256: &str, offset: u64) -> Result
             Ok(chunk)
         })
         .await
-}
-
-/// The form a sent qualification was sent with.
-pub fn form_of(sent: &Sent) -> &QualificationForm {
-    &sent.form
 }

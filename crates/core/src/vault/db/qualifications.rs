@@ -215,11 +215,6 @@ impl VaultDb {
         Ok(())
     }
 
-    pub fn discard_qualification(&self, id: &str) -> Result<(), VaultDbError> {
-        self.conn.execute("DELETE FROM qualification_drafts WHERE id = ?1 AND state = 'draft'", [id])?;
-        Ok(())
-    }
-
     pub fn upload(&self, sha256: &str) -> Result<Option<UploadRow>, VaultDbError> {
         Ok(self
             .conn
