@@ -25,6 +25,17 @@ async fn fill_bachelor(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An employee signed in, on a new qualification's form with a bachelor's degree filled in.
+async fn new_bachelor_form(server: &Server) -> anyhow::Result<App> {
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.click("[data-testid=qualification-add]").await?;
+    fill_bachelor(&app).await?;
+    Ok(app)
+}
+
 #[tokio::test]
 async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_back_verified()
 -> anyhow::Result<()> {
@@ -91,12 +102,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
 #[tokio::test]
 async fn a_program_renamed_pdf_is_refused_with_the_reason_and_the_form_stays() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
-    let account = server.first_account().await?;
-    let app = App::launch(&server.url).await?;
-    app.sign_in(&account).await?;
-    app.click("[data-testid=nav-qualifications]").await?;
-    app.click("[data-testid=qualification-add]").await?;
-    fill_bachelor(&app).await?;
+    let app = new_bachelor_form(&server).await?;
     let dir = tempfile::tempdir()?;
     let fake = dir.path().join("شهادة.pdf");
     let mut program = b"\x7fELF\x02\x01\x01\0".to_vec();
@@ -116,12 +122,7 @@ async fn a_program_renamed_pdf_is_refused_with_the_reason_and_the_form_stays() -
 #[tokio::test]
 async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
-    let account = server.first_account().await?;
-    let app = App::launch(&server.url).await?;
-    app.sign_in(&account).await?;
-    app.click("[data-testid=nav-qualifications]").await?;
-    app.click("[data-testid=qualification-add]").await?;
-    fill_bachelor(&app).await?;
+    let app = new_bachelor_form(&server).await?;
     app.will_pick(&[&fixture("certificate-scan.jpg")])?;
     app.click("[data-testid=qualification-attach]").await?;
     app.wait_for("[data-testid=attachment]").await?;
