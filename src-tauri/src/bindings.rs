@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, events, qualifications};
+use crate::{commands, events, notify, qualifications, review};
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -44,8 +44,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             qualifications::save_qualification,
             qualifications::send_qualification,
             qualifications::amend_qualification,
+            review::review_queue,
+            review::review_decide,
+            notify::notify_desktop,
         ])
-        .events(collect_events![events::ConnectionChanged, events::SyncChanged])
+        .events(collect_events![
+            events::ConnectionChanged,
+            events::SyncChanged,
+            events::UploadsChanged,
+            events::QualificationDecidedEvent
+        ])
         // The field registry (wire name, form, who may edit), so the forms come from one list.
         .typ::<masar_protocol::fields::FieldInfo>()
         .constant("FIELDS", masar_protocol::fields::field_infos())

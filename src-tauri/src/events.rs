@@ -1,6 +1,8 @@
 //! Typed events the shell sends to the window.
 
 use masar_core::ConnectionStatus;
+use masar_core::notices::QualificationDecided;
+use masar_core::progress::UploadProgress;
 use masar_core::sync::SyncStatus;
 use serde::Serialize;
 
@@ -11,3 +13,11 @@ pub struct ConnectionChanged(pub ConnectionStatus);
 /// Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct SyncChanged(pub SyncStatus);
+
+/// The uploads of sent qualifications moved on: the speed and what is left.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct UploadsChanged(pub UploadProgress);
+
+/// HR verified or rejected a qualification the employee sent.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct QualificationDecidedEvent(pub QualificationDecided);

@@ -5,9 +5,12 @@
 mod bindings;
 mod cli;
 mod commands;
+mod documents;
 mod events;
+mod notify;
 mod picker;
 mod qualifications;
+mod review;
 
 use std::sync::Arc;
 
@@ -35,7 +38,8 @@ pub fn run() {
         Err(error) => exit_with(&format!("cannot start: {error}")),
     };
     let builder = specta_builder();
-    let result = tauri::Builder::default()
+    let result = documents::register(tauri::Builder::default())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .manage(Arc::clone(&core))
         .manage(core.auth().clone())
@@ -45,10 +49,13 @@ pub fn run() {
         .manage(core.sync().clone())
         .manage(core.previous_copies().clone())
         .manage(core.qualifications().clone())
+        .manage(core.review().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));
             forward_sync_status(app.handle().clone(), Arc::clone(&core));
+            forward_uploads(app.handle().clone(), Arc::clone(&core));
+            forward_decisions(app.handle().clone(), Arc::clone(&core));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
@@ -85,6 +92,40 @@ fn forward_sync_status(app: tauri::AppHandle, core: Arc<MasarCore>) {
             let status = updates.borrow_and_update().clone();
             if let Err(error) = events::SyncChanged(status).emit(&app) {
                 tracing::warn!(%error, "cannot send the sync status to the window");
+            }
+        }
+    });
+}
+
+/// Tells the window how the uploads go (a few times a second at most: once per chunk).
+fn forward_uploads(app: tauri::AppHandle, core: Arc<MasarCore>) {
+    tauri::async_runtime::spawn(async move {
+        let mut updates = core.subscribe_uploads();
+        while updates.changed().await.is_ok() {
+            let progress = updates.borrow_and_update().clone();
+            if let Err(error) = events::UploadsChanged(progress).emit(&app) {
+                tracing::warn!(%error, "cannot send the upload progress to the window");
+            }
+        }
+    });
+}
+
+/// Tells the window when HR decided on a qualification (it announces it and asks for the
+/// desktop notification in the user's language).
+fn forward_decisions(app: tauri::AppHandle, core: Arc<MasarCore>) {
+    tauri::async_runtime::spawn(async move {
+        let mut decisions = core.subscribe_decisions();
+        loop {
+            match decisions.recv().await {
+                Ok(decided) => {
+                    if let Err(error) = events::QualificationDecidedEvent(decided).emit(&app) {
+                        tracing::warn!(%error, "cannot tell the window of a decision");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "decisions came faster than the window took them");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });

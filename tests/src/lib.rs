@@ -82,61 +82,6 @@ impl Server {
         self.accounts().await?.into_iter().next().context("the demo server has no employees")
     }
 
-    /// The demo HR officer decides on the qualification with this transaction number, over the
-    /// API (as the officer's own app would).
-    pub async fn hr_decide(&self, transaction_number: &str, decision: serde_json::Value) -> Result<()> {
-        let officer = self
-            .accounts()
-            .await?
-            .into_iter()
-            .find(|a| a.role == masar_protocol::auth::Role::HrOfficer)
-            .context("the demo has no HR officer")?;
-        let http = reqwest::Client::new();
-        let challenge: serde_json::Value = http
-            .post(format!("{}/v1/auth/login", self.url))
-            .json(&serde_json::json!({ "nationalId": officer.national_id, "password": officer.password }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let sms: Vec<masar_protocol::auth::DevSms> = http
-            .get(format!("{}/v1/dev/sms?national_id={}", self.url, officer.national_id))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let code = sms.last().and_then(|m| six_digits(&m.text)).context("no code for the officer")?;
-        let tokens: serde_json::Value = http
-            .post(format!("{}/v1/auth/verify", self.url))
-            .json(&serde_json::json!({ "challengeId": challenge["challengeId"], "code": code }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let token = tokens["accessToken"].as_str().context("no access token")?;
-        let queue: Vec<serde_json::Value> = http
-            .get(format!("{}/v1/hr/qualifications?query={transaction_number}", self.url))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let id = queue
-            .first()
-            .and_then(|item| item["qualification"]["id"].as_str())
-            .context("not in the queue")?;
-        http.post(format!("{}/v1/hr/qualifications/{id}/decision", self.url))
-            .bearer_auth(token)
-            .json(&decision)
-            .send()
-            .await?
-            .error_for_status()?;
-        Ok(())
-    }
-
     /// A new server with fresh data on the same address: the same demo employees (same seed),
     /// but every session the old one issued is unknown to it.
     pub fn replace_with_fresh(&mut self) -> Result<()> {

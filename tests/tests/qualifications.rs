@@ -6,7 +6,10 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use masar_e2e::{App, Server};
+use masar_protocol::DemoAccount;
+use masar_protocol::auth::Role;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
@@ -34,6 +37,48 @@ async fn new_bachelor_form(server: &Server) -> anyhow::Result<App> {
     app.click("[data-testid=qualification-add]").await?;
     fill_bachelor(&app).await?;
     Ok(app)
+}
+
+/// The employee signs out and the demo HR officer signs in on the same workstation, opens the
+/// review queue and the request with transaction `number`; both documents are drawn.
+async fn officer_opens(app: &App, server: &Server, number: &str) -> anyhow::Result<DemoAccount> {
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
+    let officer =
+        server.accounts().await?.into_iter().find(|a| a.role == Role::HrOfficer).context("no HR officer")?;
+    app.sign_in(&officer).await?;
+    app.click("[data-testid=nav-review]").await?;
+    let item = app.wait_for("[data-testid=review-item]").await?.text().await?;
+    assert!(item.contains(number), "the queue lists the request: {item}");
+    app.click("[data-testid=review-open]").await?;
+    app.wait_for("[data-testid=review-dialog]").await?;
+    Ok(officer)
+}
+
+/// The officer signs out; the employee signs in again (by national ID, beside the officer's tile).
+async fn employee_back(app: &App, employee: &DemoAccount) -> anyhow::Result<()> {
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
+    app.sign_in(employee).await?;
+    Ok(())
+}
+
+/// The desktop notification titled `summary`, as the run's notification server received it over
+/// the session bus (the app's real path: the notification plugin, D-Bus, the server).
+async fn desktop_notification(summary: &str) -> anyhow::Result<serde_json::Value> {
+    let path = PathBuf::from(std::env::var("MASAR_E2E_ARTIFACTS")?).join("notifications.jsonl");
+    for _ in 0..100 {
+        let lines = std::fs::read_to_string(&path).unwrap_or_default();
+        let found = lines
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|n| n["summary"].as_str() == Some(summary));
+        if let Some(found) = found {
+            return Ok(found);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no desktop notification «{summary}» reached the notification server ({})", path.display())
 }
 
 #[tokio::test]
@@ -92,8 +137,25 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     app.wait_for("[data-testid=qualification-item]").await?;
     app.screenshot("qualification-under-review-ar").await?;
 
-    // HR verifies it; the next sync round brings موثق.
-    server.hr_decide(&number, serde_json::json!({ "decision": "verify" })).await?;
+    // The HR officer signs in here, opens it: the JPEG and the PDF's page are drawn in the app.
+    officer_opens(&app, &server, &number).await?;
+    // Each view says "shown" once drawn: the image decoded, the PDF's page on its canvas.
+    app.wait_for("[data-state=shown] [data-testid=review-document-view-image]").await?;
+    app.wait_for("[data-state=shown] [data-testid=review-document-view-page]").await?;
+    app.screenshot("review-dialog-ar").await?;
+    app.click("[data-testid=review-verify]").await?;
+    let notice = app.wait_for("[data-testid=review-notice]").await?.text().await?;
+    assert!(notice.contains("وُثّق المؤهل") && notice.contains(&number), "{notice}");
+    app.wait_focused("review-notice").await?;
+    app.screenshot("review-verified-ar").await?;
+
+    // The employee signs in again: the pull brings موثق, and says so (window and desktop).
+    employee_back(&app, &account).await?;
+    let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
+    assert!(told.contains("وُثّق مؤهلك") && told.contains(&receipt), "{told}");
+    let shown = desktop_notification("وُثّق مؤهلك").await?;
+    assert!(shown["body"].as_str().is_some_and(|b| b.contains(&receipt)), "{shown}");
+    app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "موثق").await?;
     app.screenshot("qualification-verified-ar").await?;
     app.close().await
@@ -131,8 +193,26 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
 
+    // The officer rejects it in the app: without a reason the form says what is missing.
+    let employee = server.first_account().await?;
+    officer_opens(&app, &server, &number).await?;
+    app.wait_for("[data-state=shown] [data-testid=review-document-view-image]").await?;
+    app.click("[data-testid=review-reject]").await?;
+    app.wait_focused("review-error").await?;
+    let summary = app.text("[data-testid=review-error]").await?;
+    assert!(summary.contains("اكتب سبب الرفض"), "{summary}");
+    app.screenshot("review-reason-required-ar").await?;
     let reason = "صورة الشهادة غير واضحة، أرفق نسخة أوضح.";
-    server.hr_decide(&number, serde_json::json!({ "decision": "reject", "reason": reason })).await?;
+    app.type_into("[data-testid=review-reason]", reason).await?;
+    app.click("[data-testid=review-reject]").await?;
+    app.wait_for("[data-testid=review-notice]").await?;
+
+    employee_back(&app, &employee).await?;
+    let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
+    assert!(told.contains("رُفض مؤهلك") && told.contains(reason), "{told}");
+    let shown = desktop_notification("رُفض مؤهلك").await?;
+    assert!(shown["body"].as_str().is_some_and(|b| b.contains(reason)), "{shown}");
+    app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "مرفوض").await?;
     let shown = app.text("[data-testid=qualification-reason]").await?;
     assert!(shown.contains(reason), "{shown}");

@@ -25,8 +25,18 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     let driver = tauri_driver().context("tauri-driver is not installed; run cargo xtask setup")?;
     // A private session bus with an unlocked Secret Service (gnome-keyring), so the app's
     // keychain is real; everything the driver starts (the app too) inherits it.
+    // On the same bus, a desktop notification server that records what the app sends (the
+    // tests read it); the driver starts once it holds its name.
+    let notifications = artifacts.join("notifications.jsonl");
+    let server = ws.root.join("xtask/scripts/notification_server.py");
     let script = format!(
-        "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}' --port {port} --native-port {native_port}",
+        "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+         python3 '{}' '{}' & \
+         for _ in $(seq 100); do [ -f '{}' ] && break; sleep 0.1; done; \
+         exec '{}' --port {port} --native-port {native_port}",
+        server.display(),
+        notifications.display(),
+        notifications.display(),
         driver.display()
     );
     // The app's own log (everything the shell and core write, at TRACE), kept as an artifact

@@ -34,9 +34,13 @@ const APT_PACKAGES: &[&str] = &[
 
 /// Standard tools from PyPI the product is checked with: the module to import, the requirement.
 /// openapi-spec-validator checks the published OpenAPI description; tuspy (the tus project's own
-/// Python client) uploads and resumes against the server.
-const PYTHON_TOOLS: &[(&str, &str)] =
-    &[("openapi_spec_validator", "openapi-spec-validator==0.9.0"), ("tusclient", "tuspy==1.1.0")];
+/// Python client) uploads and resumes against the server; dbus-next runs the end-to-end run's
+/// desktop notification server.
+const PYTHON_TOOLS: &[(&str, &str)] = &[
+    ("openapi_spec_validator", "openapi-spec-validator==0.9.0"),
+    ("tusclient", "tuspy==1.1.0"),
+    ("dbus_next", "dbus-next==0.2.3"),
+];
 
 pub fn run(ws: &Workspace) -> Result<()> {
     install_apt_packages()?;

@@ -28,6 +28,8 @@ pub struct SessionInfo {
     pub online: bool,
     /// Copies of this employee's vault set aside with work still in them (recoverable here).
     pub previous: Vec<PreviousCopy>,
+    /// An HR officer also sees the review queue.
+    pub role: masar_protocol::auth::Role,
 }
 
 /// A vault set aside by a sign-in (the password had changed and the previous one was not

@@ -2,10 +2,12 @@
 //! happened: no route to the server, no answer in time, a server error, or an answer that is not
 //! from a Masar server at all.
 
+mod hr;
 mod tus;
 
 use std::time::Duration;
 
+pub use hr::Document;
 pub use tus::NewUpload;
 
 use masar_protocol::api::SERVICE_NAME;

@@ -3,12 +3,14 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, broadcast, watch};
 
 use crate::active::{ActiveSession, SessionError};
 use crate::client::MasarClient;
 use crate::connection::ConnectionStatus;
 use crate::i18n::Language;
+use crate::notices::QualificationDecided;
+use crate::progress::UploadProgress;
 use crate::settings::Settings;
 use crate::signin::SignIn;
 
@@ -22,6 +24,10 @@ pub struct Context {
     /// Asks the connection monitor to check now.
     pub recheck: Notify,
     pub connection: watch::Sender<ConnectionStatus>,
+    /// How the uploads of sent qualifications go (the sync loop sends them).
+    pub uploads: watch::Sender<UploadProgress>,
+    /// HR decided on a qualification the employee sent (found by a pull).
+    pub decisions: broadcast::Sender<QualificationDecided>,
 }
 
 impl Context {
@@ -33,6 +39,8 @@ impl Context {
             wake_sync: Notify::new(),
             recheck: Notify::new(),
             connection: watch::channel(ConnectionStatus::Checking).0,
+            uploads: watch::channel(UploadProgress::default()).0,
+            decisions: broadcast::channel(16).0,
         }
     }
 

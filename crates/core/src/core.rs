@@ -21,6 +21,7 @@ use crate::outbox::Outbox;
 use crate::qualifications::Qualifications;
 use crate::records::Records;
 use crate::recovery::PreviousCopies;
+use crate::review::Review;
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
 use crate::signin::SignIn;
 use crate::sync::{SyncEngine, SyncTimer, TokioTimer};
@@ -69,6 +70,7 @@ pub struct MasarCore {
     sync: SyncEngine,
     previous: PreviousCopies,
     qualifications: Qualifications,
+    review: Review,
 }
 
 fn data_dir() -> PathBuf {
@@ -104,6 +106,7 @@ impl MasarCore {
             sync: SyncEngine::new(Arc::clone(&cx), timer),
             previous: PreviousCopies::new(Arc::clone(&cx)),
             qualifications: Qualifications::new(Arc::clone(&cx)),
+            review: Review::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -136,6 +139,11 @@ impl MasarCore {
     /// Documenting qualifications: drafts, attached files, sending.
     pub fn qualifications(&self) -> &Qualifications {
         &self.qualifications
+    }
+
+    /// HR's review of qualifications (the HR officer's screen).
+    pub fn review(&self) -> &Review {
+        &self.review
     }
 
     /// Copies of the vault set aside by a sign-in.
@@ -193,6 +201,18 @@ impl MasarCore {
     }
 
     /// Every published status, for the shell to forward to the window.
+    /// HR's decisions on qualifications the employee sent, as pulls bring them.
+    pub fn subscribe_decisions(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<crate::notices::QualificationDecided> {
+        self.cx.decisions.subscribe()
+    }
+
+    /// The uploads' speed and time left, as they change.
+    pub fn subscribe_uploads(&self) -> watch::Receiver<crate::progress::UploadProgress> {
+        self.cx.uploads.subscribe()
+    }
+
     pub fn subscribe_connection(&self) -> watch::Receiver<ConnectionStatus> {
         self.cx.connection.subscribe()
     }

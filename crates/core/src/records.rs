@@ -33,7 +33,9 @@ impl Records {
                 active.vault(move |vault| Ok(vault.db.save_record(&record, Utc::now())?)).await?;
                 active.set_online(true);
                 let token = active.token(&client, false).await?;
-                pull_changes(&active, &client, &token).await?;
+                for decided in pull_changes(&active, &client, &token).await? {
+                    let _ = self.cx.decisions.send(decided);
+                }
             }
             Err(SessionError::Client(error))
                 if is_network(&error) || matches!(error, ClientError::Server { .. }) =>

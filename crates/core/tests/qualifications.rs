@@ -5,53 +5,38 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
-use masar_core::qualifications::{ItemState, QualificationForm, QualificationItem};
+use masar_core::qualifications::{FileProgress, ItemState, QualificationForm, QualificationItem};
 use masar_core::sync::SyncStatus;
+use masar_core::{AuthState, ErrorCode, Keychain, MasarCore};
 use masar_protocol::auth::Role;
-use masar_protocol::qualification::{AttachmentRole, GpaScale, Grade, Level, StudyMode};
+use masar_protocol::hr::ReviewFilter;
+use masar_protocol::qualification::AttachmentRole;
+use masar_protocol::qualification::Decision;
 use masar_protocol::{DemoAccount, attachments::AttachmentKind};
-use masar_test_support::{Fault, World, http_access_token};
-use serde_json::json;
-
-const MARKER: &str = "MASAR-CERTIFICATE-PLAINTEXT";
-
-fn certificate_pdf(lines: usize) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {MARKER}\n").into_bytes();
-    for i in 0..lines {
-        bytes.extend_from_slice(format!("% {MARKER} line {i}\n").as_bytes());
-    }
-    bytes.extend_from_slice(b"%%EOF\n");
-    bytes
-}
+use masar_test_support::documents::{MARKER, bachelor_form, certificate_pdf, send_qualification};
+use masar_test_support::{Fault, World, open_app, sign_in};
+use std::sync::Arc;
 
 fn form() -> QualificationForm {
-    QualificationForm {
-        level: Some(Level::Bachelor),
-        major: "المحاسبة".into(),
-        institution: "جامعة الإمام محمد بن سعود الإسلامية".into(),
-        country: "SA".into(),
-        study_mode: Some(StudyMode::Regular),
-        start_date: "2010-09-01".into(),
-        graduation_date: "2014-06-20".into(),
-        gpa: "4.2".into(),
-        gpa_scale: Some(GpaScale::Five),
-        grade: Some(Grade::VeryGood),
-        terms_accepted: true,
-        ..QualificationForm::default()
-    }
+    bachelor_form()
 }
 
 async fn item(world: &World, id: &str) -> QualificationItem {
     world.app.qualifications().list().await.unwrap().into_iter().find(|i| i.id == id).unwrap()
 }
 
-/// The demo HR officer's access token, signed in over HTTP.
-async fn officer_token(world: &World) -> String {
+/// The demo HR officer signed in to the app on a workstation of their own.
+async fn officer_app(world: &World) -> (tempfile::TempDir, Arc<MasarCore>) {
     let base = world.server.base_url();
     let accounts: Vec<DemoAccount> =
         reqwest::get(format!("{base}/v1/dev/accounts")).await.unwrap().json().await.unwrap();
     let officer = accounts.into_iter().find(|a| a.role == Role::HrOfficer).unwrap();
-    http_access_token(&base, &officer).await
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(&base, dir.path(), &Keychain::in_memory().unwrap());
+    app.check_connection().await;
+    let step = sign_in(&app, officer.national_id.as_str(), &officer.password).await.unwrap();
+    assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
+    (dir, app)
 }
 
 #[tokio::test]
@@ -80,7 +65,16 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
         qualifications.send(id.clone(), QualificationForm { terms_accepted: true, ..draft }).await.unwrap();
     let waiting = item(&world, &id).await;
     assert_eq!(waiting.receipt.as_deref(), Some(receipt.as_str()));
-    assert_eq!(waiting.state, ItemState::Waiting { sent_bytes: 0.0, total_bytes: bytes.len() as f64 });
+    let file = FileProgress {
+        sha256: attached.sha256.clone(),
+        name: "شهادة البكالوريوس.pdf".into(),
+        sent_bytes: 0.0,
+        total_bytes: bytes.len() as f64,
+    };
+    assert_eq!(
+        waiting.state,
+        ItemState::Waiting { sent_bytes: 0.0, total_bytes: bytes.len() as f64, files: vec![file] }
+    );
     let status = world.app.sync().round().await;
     assert!(matches!(status, SyncStatus::Offline { .. }), "{status:?}");
 
@@ -96,8 +90,14 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
 
     // The network is back: the file goes up, the submission follows in the same round.
     world.proxy.set(Fault::Pass);
+    let mut uploads = world.app.subscribe_uploads();
     let status = world.app.sync().round().await;
     assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    // The last chunk's progress: the whole file sent, nothing left, a measured speed; then idle.
+    let last = uploads.borrow_and_update().clone();
+    assert!(!last.active, "the round is over: {last:?}");
+    assert_eq!((last.sent_bytes, last.remaining_bytes), (bytes.len() as f64, 0.0), "{last:?}");
+    assert!(last.bytes_per_second.is_some_and(|speed| speed > 0.0), "{last:?}");
     let sent = item(&world, &id).await;
     assert_eq!(sent.state, ItemState::UnderReview);
     let number = sent.transaction_number.clone().unwrap();
@@ -105,19 +105,66 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
     let stored = world.count(&format!("SELECT count(*) FROM blobs WHERE sha256 = '{}'", attached.sha256));
     assert_eq!(stored, 1);
 
-    // HR verifies; the next round brings it.
-    let token = officer_token(&world).await;
-    let decided = reqwest::Client::new()
-        .post(format!("{}/v1/hr/qualifications/{id}/decision", world.server.base_url()))
-        .bearer_auth(token)
-        .json(&json!({ "decision": "verify" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(decided.status(), 200);
+    // HR verifies in the app: the queue lists it, the document opens as it was attached.
+    let (_officer_dir, officer) = officer_app(&world).await;
+    let AuthState::SignedIn { session } = officer.auth().state() else { panic!("not signed in") };
+    assert_eq!(session.role, Role::HrOfficer, "the app knows the officer's role from the sign-in");
+    let queue = officer.review().queue(ReviewFilter::default()).await.unwrap();
+    let under_review = queue.iter().find(|q| q.qualification.id == id).unwrap();
+    assert_eq!(under_review.national_id, world.account.national_id);
+    let document = officer.review().document(attached.sha256.clone()).await.unwrap();
+    assert_eq!((document.kind, &document.bytes[..]), (AttachmentKind::Pdf, &bytes[..]));
+    officer.review().decide(id.clone(), Decision::Verify).await.unwrap();
+    let mut decisions = world.app.subscribe_decisions();
     world.app.sync().round().await;
+    // The employee is told (the shell shows a desktop notification), once.
+    let told = decisions.try_recv().unwrap();
+    assert_eq!(
+        (told.id.as_str(), told.verified, told.receipt.as_str()),
+        (id.as_str(), true, receipt.as_str())
+    );
+    world.app.sync().round().await;
+    assert!(decisions.try_recv().is_err(), "a decision is news once");
     let verified = item(&world, &id).await;
     assert_eq!((verified.state, verified.transaction_number), (ItemState::Verified, Some(number)));
+}
+
+#[tokio::test]
+async fn the_officer_rejects_with_a_reason_only_once_and_an_employee_cannot_review() {
+    let world = World::signed_in().await;
+    let AuthState::SignedIn { session } = world.app.auth().state() else { panic!("not signed in") };
+    assert_eq!(session.role, Role::Employee);
+    let qualifications = world.app.qualifications();
+    let scan = world.app_dir.path().join("certificate.pdf");
+    std::fs::write(&scan, certificate_pdf(10)).unwrap();
+    let attached = qualifications.attach(scan, AttachmentRole::Certificate).await.unwrap();
+    let id = qualifications.new_draft().unwrap();
+    qualifications
+        .send(id.clone(), QualificationForm { attachments: vec![attached], ..form() })
+        .await
+        .unwrap();
+    world.app.sync().round().await;
+
+    // The employee's own session is refused by the server, with the code the window explains.
+    let refused = world.app.review().queue(ReviewFilter::default()).await.unwrap_err();
+    assert_eq!(refused.to_ui().code, ErrorCode::Forbidden, "{refused:?}");
+
+    let (_dir, officer) = officer_app(&world).await;
+    let filter =
+        ReviewFilter { query: Some(world.account.national_id.to_string()), ..ReviewFilter::default() };
+    assert_eq!(officer.review().queue(filter).await.unwrap().len(), 1, "found by the employee's ID");
+    let blank = Decision::Reject { reason: "  ".into() };
+    let refused = officer.review().decide(id.clone(), blank).await.unwrap_err();
+    assert_eq!(refused.to_ui().code, ErrorCode::ReasonRequired, "{refused:?}");
+    let reason = "الشهادة غير واضحة؛ أرفق نسخة مصدقة.";
+    officer.review().decide(id.clone(), Decision::Reject { reason: reason.into() }).await.unwrap();
+    let again = officer.review().decide(id.clone(), Decision::Verify).await.unwrap_err();
+    assert_eq!(again.to_ui().code, ErrorCode::AlreadyDecided, "{again:?}");
+    let open = officer.review().queue(ReviewFilter::default()).await.unwrap();
+    assert!(open.iter().all(|q| q.qualification.id != id), "decided ones leave the default queue");
+
+    world.app.sync().round().await;
+    assert_eq!(item(&world, &id).await.state, ItemState::Rejected { reason: reason.into() });
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -131,4 +178,60 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+async fn send_one(world: &World, lines: usize) -> (String, u64) {
+    send_qualification(world, "scan.pdf", lines).await
+}
+
+const PATCH: &str = "PATCH /v1/uploads/";
+
+#[tokio::test]
+async fn a_lost_answer_to_the_last_chunk_is_not_sent_twice() {
+    let world = World::signed_in().await;
+    let (id, _) = send_one(&world, 5_000).await; // one chunk
+    world.proxy.set(Fault::LoseResponseTo("PATCH "));
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Offline { .. }), "the answer never came: {status:?}");
+    assert_eq!(world.count("SELECT count(*) FROM blobs"), 1, "the server has the file");
+
+    world.proxy.set(Fault::Pass);
+    world.app.sync().round().await;
+    assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
+    assert_eq!(world.proxy.requests(PATCH), 1, "the server's offset said it was all there");
+}
+
+#[tokio::test]
+async fn a_damaged_chunk_is_refused_and_sent_again_in_the_same_round() {
+    let world = World::signed_in().await;
+    let (id, size) = send_one(&world, 300_000).await; // 3 chunks of 4 MiB
+    assert!(size > 8 * 1024 * 1024, "{size}");
+    world.proxy.set(Fault::CorruptOnce("PATCH "));
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
+    assert_eq!(world.proxy.requests(PATCH), 4, "three chunks and the damaged one again");
+    assert_eq!(world.count("SELECT count(*) FROM blobs"), 1);
+}
+
+#[tokio::test]
+async fn an_upload_the_server_let_expire_starts_again_cleanly() {
+    let world = World::signed_in().await;
+    let (id, _) = send_one(&world, 300_000).await;
+    // The first chunk reaches the server; the app never hears it.
+    world.proxy.set(Fault::LoseResponseTo("PATCH "));
+    world.app.sync().round().await;
+    let kept: i64 = world.count("SELECT upload_offset FROM uploads");
+    assert_eq!(kept, 4 * 1024 * 1024, "the server kept the first chunk");
+    // The upload expires on the server.
+    world.server_db().execute("UPDATE uploads SET expires_ms = 0", []).unwrap();
+
+    world.proxy.set(Fault::Pass);
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
+    assert_eq!(world.count("SELECT count(*) FROM uploads WHERE done = 0"), 0, "the expired one is gone");
+    assert_eq!(world.count("SELECT count(*) FROM blobs"), 1);
+    let partial = world.server_dir.path().join("blobs").join("partial");
+    assert_eq!(std::fs::read_dir(partial).unwrap().count(), 0, "no bytes of it left behind");
 }

@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used)]
 
 use masar_core::edits::{EditStatus, Form};
+use masar_core::qualifications::ItemState;
 use masar_core::sync::SyncStatus;
 use masar_core::{EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
 use masar_server::sqlite::apply::{Actor, apply};
+use masar_test_support::documents::send_qualification;
 use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str, postal: &str) -> MutationBody {
@@ -265,9 +267,22 @@ async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
             seed ^= seed << 17;
             seed % n
         };
-        let faults = [Fault::Pass, Fault::Refuse, Fault::LoseResponse, Fault::ServerError, Fault::Slow];
-        let mut edits = 0;
+        let faults = [
+            Fault::Pass,
+            Fault::Refuse,
+            Fault::LoseResponse,
+            Fault::ServerError,
+            Fault::Slow,
+            Fault::LoseResponseTo("PATCH "),
+            Fault::CorruptOnce("PATCH "),
+        ];
+        let (mut edits, mut sent) = (0, Vec::new());
         for step in 0..12 {
+            if next(4) == 0 {
+                // A qualification whose file takes one or two chunks (60 KB to 5 MB).
+                let lines = 2_000 + next(160_000) as usize;
+                sent.push(send_qualification(&world, &format!("scan-{step}.pdf"), lines).await.0);
+            }
             if next(3) > 0 {
                 let view = world.app.records().local_view().await.unwrap();
                 let mobile = format!("05{:08}", 50_000_000 + scenario * 100 + step);
@@ -288,8 +303,24 @@ async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
         assert_eq!(client, server, "scenario {scenario}: local state equals server state");
         assert_eq!(
             world.count("SELECT count(*) FROM sync_results"),
-            edits,
-            "scenario {scenario}: one result per edit"
+            edits + sent.len() as i64,
+            "scenario {scenario}: one result per edit and per qualification"
         );
+        // Every qualification reached HR once and each file is one blob. (An upload whose
+        // creation answer was lost stays open on the server until it expires.)
+        let mut listed = world.app.qualifications().list().await.unwrap();
+        for _ in 0..3 {
+            if listed.iter().all(|i| i.state == ItemState::UnderReview) {
+                break;
+            }
+            settle(&world).await;
+            listed = world.app.qualifications().list().await.unwrap();
+        }
+        for id in &sent {
+            let item = listed.iter().find(|i| &i.id == id).unwrap();
+            assert_eq!(item.state, ItemState::UnderReview, "scenario {scenario}: {item:?}");
+        }
+        assert_eq!(world.count("SELECT count(*) FROM qualification_records"), sent.len() as i64);
+        assert_eq!(world.count("SELECT count(*) FROM blobs"), sent.len() as i64, "scenario {scenario}");
     }
 }

@@ -62,6 +62,10 @@ pub struct Tokens {
     pub access_expires_in_seconds: u32,
     pub refresh_token: WireSecret,
     pub refresh_expires_in_seconds: u32,
+    /// What this account may do (an app shows the HR officer's screens by it; the server checks
+    /// the role on every HR call whatever the app shows).
+    #[serde(default)]
+    pub role: Role,
 }
 
 /// `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received.
@@ -76,11 +80,12 @@ pub struct DevSms {
 }
 
 /// What an account may do on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees and edits their own data.
+    #[default]
     Employee,
     /// An HR officer: reviews qualifications and edits employees' employment data.
     HrOfficer,

@@ -3,6 +3,8 @@
 //! panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
+pub mod documents;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +31,11 @@ pub enum Fault {
     ServerError,
     /// Forward, but 200 ms late each way.
     Slow,
+    /// Like `LoseResponse`, only for requests whose first line starts with this (`"PATCH "`).
+    LoseResponseTo(&'static str),
+    /// Forward, flipping one byte of the body of the next request whose first line starts with
+    /// this; then `Pass` again (a chunk damaged on the way, once).
+    CorruptOnce(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +88,12 @@ impl Proxy {
         self.pushes.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// How many requests starting with `start` (`"PATCH /v1/uploads/"`) came through.
+    pub fn requests(&self, start: &str) -> usize {
+        let traffic = self.traffic.lock().unwrap();
+        traffic.windows(start.len()).filter(|w| *w == start.as_bytes()).count()
+    }
+
     /// From now on, for every request, also on connections already open (the client pools them).
     pub fn set(&self, fault: Fault) {
         *self.fault.lock().unwrap() = fault;
@@ -95,6 +108,13 @@ struct Links {
     traffic: Arc<Mutex<Vec<u8>>>,
 }
 
+/// True when `chunk` begins an HTTP request (its method), not a body's continuation.
+fn starts_request(chunk: &[u8]) -> bool {
+    ["GET ", "HEAD ", "POST ", "PUT ", "PATCH ", "DELETE ", "OPTIONS "]
+        .iter()
+        .any(|m| chunk.starts_with(m.as_bytes()))
+}
+
 /// Decides per request chunk, so a kept-alive connection meets the fault too.
 async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
     let Links { fault, pushes, traffic } = links;
@@ -104,6 +124,7 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
     let lose = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut server_write: Option<tokio::net::tcp::OwnedWriteHalf> = None;
     let mut downstream: Option<tokio::task::JoinHandle<()>> = None;
+    let mut corrupt_next = false;
     let mut buffer = [0_u8; 16384];
     while let Ok(n) = client_read.read(&mut buffer).await {
         if n == 0 {
@@ -127,9 +148,40 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                     .await;
                 break;
             }
-            mode @ (Fault::Pass | Fault::Slow | Fault::LoseResponse) => {
-                lose.store(mode == Fault::LoseResponse, std::sync::atomic::Ordering::SeqCst);
-                if mode == Fault::Slow {
+            mode @ (Fault::Pass
+            | Fault::Slow
+            | Fault::LoseResponse
+            | Fault::LoseResponseTo(_)
+            | Fault::CorruptOnce(_)) => {
+                let chunk = &mut buffer[..n];
+                match mode {
+                    Fault::LoseResponseTo(start) => {
+                        if chunk.starts_with(start.as_bytes()) {
+                            lose.store(true, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    }
+                    Fault::CorruptOnce(start) => {
+                        let starts = chunk.starts_with(start.as_bytes());
+                        // Where the body begins: after the headers in the request's first chunk.
+                        let body_from = if starts {
+                            Some(chunk.windows(4).position(|w| w == b"\r\n\r\n").map_or(n, |at| at + 4))
+                        } else {
+                            corrupt_next.then_some(0)
+                        };
+                        match body_from {
+                            Some(from) if from < n => {
+                                chunk[n - 1] ^= 0xff;
+                                corrupt_next = false;
+                                *fault.lock().unwrap() = Fault::Pass;
+                            }
+                            Some(_) => corrupt_next = true,
+                            None => {}
+                        }
+                    }
+                    _ => lose.store(mode == Fault::LoseResponse, std::sync::atomic::Ordering::SeqCst),
+                }
+                // Late once per request (not per read: a 4 MiB upload chunk is hundreds of reads).
+                if mode == Fault::Slow && starts_request(&buffer[..n]) {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 if server_write.is_none() {
@@ -251,41 +303,6 @@ pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Resu
         .text;
     let code = six_digits(&text).ok_or(SignInError::NoSms)?;
     Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
-}
-
-/// Signs `account` in over the HTTP API (password, then the code from the demo server's SMS
-/// outbox) and returns the access token: another person's session beside the app's (an HR
-/// officer deciding, say).
-pub async fn http_access_token(base: &str, account: &DemoAccount) -> String {
-    let http = reqwest::Client::new();
-    let challenge: masar_protocol::auth::Challenge = http
-        .post(format!("{base}/v1/auth/login"))
-        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sms: Vec<masar_protocol::auth::DevSms> = http
-        .get(format!("{base}/v1/dev/sms?national_id={}", account.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = sms.last().and_then(|message| six_digits(&message.text)).unwrap();
-    let tokens: masar_protocol::auth::Tokens = http
-        .post(format!("{base}/v1/auth/verify"))
-        .json(&serde_json::json!({ "challengeId": challenge.challenge_id, "code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens.access_token.expose().to_owned()
 }
 
 /// The first run of six ASCII digits in an SMS.

@@ -51,12 +51,19 @@ export const commands = {
 	sendQualification: (id: string, form: QualificationForm_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("send_qualification", { id, form })),
 	/**  A rejected qualification back in the form, with what the server holds. */
 	amendQualification: (id: string) => typedError<QualificationForm_Serialize, UiError_Serialize>(__TAURI_INVOKE("amend_qualification", { id })),
+	reviewQueue: (filter: ReviewFilter_Deserialize) => typedError<ReviewItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("review_queue", { filter })),
+	/**  Verify, or reject with the reason. */
+	reviewDecide: (id: string, decision: Decision) => typedError<QualificationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("review_decide", { id, decision })),
+	/**  Shows a notification; returns whether the system took it. */
+	notifyDesktop: (title: string, body: string) => __TAURI_INVOKE<boolean>("notify_desktop", { title, body }),
 };
 
 /** Events */
 export const events = {
 	connectionChanged: makeEvent<ConnectionChanged_Serialize, ConnectionChanged_Deserialize>("connection-changed"),
+	qualificationDecidedEvent: makeEvent<QualificationDecidedEvent_Serialize, QualificationDecidedEvent_Deserialize>("qualification-decided-event"),
 	syncChanged: makeEvent<SyncChanged_Serialize, SyncChanged_Deserialize>("sync-changed"),
+	uploadsChanged: makeEvent<UploadsChanged_Serialize, UploadsChanged_Deserialize>("uploads-changed"),
 };
 
 /* Constants */
@@ -168,6 +175,9 @@ export type ContactUpdate = {
 	address: NationalAddress,
 };
 
+/**  HR's decision on a qualification under review. */
+export type Decision = { decision: "verify" } | { decision: "reject"; reason: string };
+
 /**  `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received. */
 export type DevSms = {
 	nationalId: NationalId,
@@ -263,6 +273,12 @@ export type EmployeeView_Serialize = {
 	cachedAt: string | null,
 	/**  The last edit of each form and where it stands. */
 	forms: FormEdit_Serialize[],
+};
+
+/**  Ministry of Education equivalency of a foreign degree (معادلة الشهادة). */
+export type Equivalency = {
+	number: string,
+	date: string,
 };
 
 /**  Stable codes: the UI switches on these, so a variant is never renamed, only added. */
@@ -401,6 +417,14 @@ export type FieldProblem =
 /**  The current terms and conditions were not accepted. */
 "terms_not_accepted";
 
+/**  How far one attached file has uploaded. */
+export type FileProgress = {
+	sha256: string,
+	name: string,
+	sentBytes: number | null,
+	totalBytes: number | null,
+};
+
 export type Form = "contact" | "personal" | "employment" | 
 /**  توثيق المؤهل (its own record kind; not part of the profile's view). */
 "qualification";
@@ -437,7 +461,9 @@ export type ItemState =
 /**  مسودة. */
 { state: "draft" } | 
 /**  بانتظار المزامنة: sent here, its files not all on the server yet. */
-{ state: "waiting"; sentBytes: number | null; totalBytes: number | null } | 
+{ state: "waiting"; sentBytes: number | null; totalBytes: number | null; 
+/**  Each file's own progress, in the form's order. */
+files: FileProgress[] } | 
 /**  A file was refused by the server: replace it and send again. */
 { state: "file_refused"; name: string } | 
 /**  In the outbox, on its way. */
@@ -533,6 +559,74 @@ export type ProfileSummary_Serialize = {
 	previous: PreviousCopy_Serialize[],
 };
 
+export type QualificationDecided = QualificationDecided_Serialize | QualificationDecided_Deserialize;
+
+/**  HR verified or rejected a qualification the employee sent. */
+export type QualificationDecidedEvent = QualificationDecidedEvent_Serialize | QualificationDecidedEvent_Deserialize;
+
+/**  HR verified or rejected a qualification the employee sent. */
+export type QualificationDecidedEvent_Deserialize = QualificationDecided_Deserialize;
+
+/**  HR verified or rejected a qualification the employee sent. */
+export type QualificationDecidedEvent_Serialize = QualificationDecided_Serialize;
+
+export type QualificationDecided_Deserialize = {
+	id: string,
+	receipt: string,
+	transactionNumber: string,
+	/**  موثق when true, مرفوض (with the reason) when false. */
+	verified: boolean,
+	reason?: string | null,
+};
+
+export type QualificationDecided_Serialize = {
+	id: string,
+	receipt: string,
+	transactionNumber: string,
+	/**  موثق when true, مرفوض (with the reason) when false. */
+	verified: boolean,
+	reason: string | null,
+};
+
+/**  What the employee declares. */
+export type QualificationDetails = QualificationDetails_Serialize | QualificationDetails_Deserialize;
+
+/**  What the employee declares. */
+export type QualificationDetails_Deserialize = {
+	level: QualificationLevel,
+	major: string,
+	institution: string,
+	/**  ISO 3166-1 alpha-2 (`SA`, `GB`, …). */
+	country: string,
+	studyMode: StudyMode,
+	startDate: string,
+	graduationDate: string,
+	/**  As written on the certificate (`4.65`, `87.5`); Eastern digits accepted. */
+	gpa: string,
+	gpaScale: GpaScale,
+	grade: Grade,
+	/**  Required when `country` is not `SA`. */
+	equivalency?: Equivalency | null,
+};
+
+/**  What the employee declares. */
+export type QualificationDetails_Serialize = {
+	level: QualificationLevel,
+	major: string,
+	institution: string,
+	/**  ISO 3166-1 alpha-2 (`SA`, `GB`, …). */
+	country: string,
+	studyMode: StudyMode,
+	startDate: string,
+	graduationDate: string,
+	/**  As written on the certificate (`4.65`, `87.5`); Eastern digits accepted. */
+	gpa: string,
+	gpaScale: GpaScale,
+	grade: Grade,
+	/**  Required when `country` is not `SA`. */
+	equivalency: Equivalency | null,
+};
+
 export type QualificationForm = QualificationForm_Serialize | QualificationForm_Deserialize;
 
 export type QualificationForm_Deserialize = {
@@ -597,6 +691,52 @@ export type QualificationItem_Serialize = {
 
 export type QualificationLevel = "secondary" | "diploma" | "bachelor" | "higher_diploma" | "master" | "doctorate";
 
+/**
+ *  A submitted qualification as the server holds it (the sync record of kind `qualification`):
+ *  قيد المراجعة, then موثق or مرفوض with HR's reason.
+ */
+export type QualificationRecord = QualificationRecord_Serialize | QualificationRecord_Deserialize;
+
+/**
+ *  A submitted qualification as the server holds it (the sync record of kind `qualification`):
+ *  قيد المراجعة, then موثق or مرفوض with HR's reason.
+ */
+export type QualificationRecord_Deserialize = {
+	id: string,
+	receipt: string,
+	/**  The server's transaction number (رقم المعاملة), given when it accepted the submission. */
+	transactionNumber: string,
+	details: QualificationDetails_Deserialize,
+	attachments: AttachmentRef[],
+	state: QualificationStatus,
+	/**  HR's reason when rejected. */
+	reason?: string | null,
+	submittedAt: string,
+	decidedAt?: string | null,
+	termsVersion: string,
+};
+
+/**
+ *  A submitted qualification as the server holds it (the sync record of kind `qualification`):
+ *  قيد المراجعة, then موثق or مرفوض with HR's reason.
+ */
+export type QualificationRecord_Serialize = {
+	id: string,
+	receipt: string,
+	/**  The server's transaction number (رقم المعاملة), given when it accepted the submission. */
+	transactionNumber: string,
+	details: QualificationDetails_Serialize,
+	attachments: AttachmentRef[],
+	state: QualificationStatus,
+	/**  HR's reason when rejected. */
+	reason: string | null,
+	submittedAt: string,
+	decidedAt: string | null,
+	termsVersion: string,
+};
+
+export type QualificationStatus = "under_review" | "verified" | "rejected";
+
 /**  What recovering a previous copy did. */
 export type Recovery = {
 	/**  Edits sent to the server from the copy now (the server applies each once). */
@@ -620,6 +760,51 @@ export type RefusedFile_Serialize = {
 	name: string,
 	error: UiError_Serialize,
 };
+
+/**  `GET /v1/hr/qualifications`: which ones (all filters optional; by default those under review). */
+export type ReviewFilter = ReviewFilter_Serialize | ReviewFilter_Deserialize;
+
+/**  `GET /v1/hr/qualifications`: which ones (all filters optional; by default those under review). */
+export type ReviewFilter_Deserialize = {
+	state?: QualificationStatus | null,
+	level?: QualificationLevel | null,
+	/**  Part of a name, major, institution, transaction or receipt number, or a national ID. */
+	query?: string | null,
+};
+
+/**  `GET /v1/hr/qualifications`: which ones (all filters optional; by default those under review). */
+export type ReviewFilter_Serialize = {
+	state: QualificationStatus | null,
+	level: QualificationLevel | null,
+	/**  Part of a name, major, institution, transaction or receipt number, or a national ID. */
+	query: string | null,
+};
+
+/**  One qualification in HR's review queue, with whose it is. */
+export type ReviewItem = ReviewItem_Serialize | ReviewItem_Deserialize;
+
+/**  One qualification in HR's review queue, with whose it is. */
+export type ReviewItem_Deserialize = {
+	nationalId: NationalId,
+	nameAr: PersonName,
+	entity: string,
+	qualification: QualificationRecord_Deserialize,
+};
+
+/**  One qualification in HR's review queue, with whose it is. */
+export type ReviewItem_Serialize = {
+	nationalId: NationalId,
+	nameAr: PersonName,
+	entity: string,
+	qualification: QualificationRecord_Serialize,
+};
+
+/**  What an account may do on the server. */
+export type Role = 
+/**  Sees and edits their own data. */
+"employee" | 
+/**  An HR officer: reviews qualifications and edits employees' employment data. */
+"hr_officer";
 
 /**  The form a field is edited in. */
 export type Section = 
@@ -650,6 +835,8 @@ export type SessionInfo_Deserialize = {
 	online: boolean,
 	/**  Copies of this employee's vault set aside with work still in them (recoverable here). */
 	previous: PreviousCopy_Deserialize[],
+	/**  An HR officer also sees the review queue. */
+	role: Role,
 };
 
 /**  Who is signed in, as the UI shows it. */
@@ -663,6 +850,8 @@ export type SessionInfo_Serialize = {
 	online: boolean,
 	/**  Copies of this employee's vault set aside with work still in them (recoverable here). */
 	previous: PreviousCopy_Serialize[],
+	/**  An HR officer also sees the review queue. */
+	role: Role,
 };
 
 /**  The settings as stored and as shown in the settings screen. */
@@ -769,6 +958,41 @@ export type UnsentWork = {
 	/**  Forms typed into and not yet saved. */
 	drafts: number,
 };
+
+export type UploadProgress = UploadProgress_Serialize | UploadProgress_Deserialize;
+
+export type UploadProgress_Deserialize = {
+	/**  True while a file is being sent. */
+	active: boolean,
+	/**  What the file being sent has reached. */
+	sha256?: string | null,
+	sentBytes: number | null,
+	/**  Bytes still to send, over every waiting submission. */
+	remainingBytes: number | null,
+	/**  Measured over the chunks sent so far (recent ones weigh more); none before the first. */
+	bytesPerSecond?: number | null,
+};
+
+export type UploadProgress_Serialize = {
+	/**  True while a file is being sent. */
+	active: boolean,
+	/**  What the file being sent has reached. */
+	sha256: string | null,
+	sentBytes: number | null,
+	/**  Bytes still to send, over every waiting submission. */
+	remainingBytes: number | null,
+	/**  Measured over the chunks sent so far (recent ones weigh more); none before the first. */
+	bytesPerSecond: number | null,
+};
+
+/**  The uploads of sent qualifications moved on: the speed and what is left. */
+export type UploadsChanged = UploadsChanged_Serialize | UploadsChanged_Deserialize;
+
+/**  The uploads of sent qualifications moved on: the speed and what is left. */
+export type UploadsChanged_Deserialize = UploadProgress_Deserialize;
+
+/**  The uploads of sent qualifications moved on: the speed and what is left. */
+export type UploadsChanged_Serialize = UploadProgress_Serialize;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

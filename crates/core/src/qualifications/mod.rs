@@ -22,6 +22,7 @@ use masar_protocol::attachments::FileProblem;
 
 use crate::active::SessionError;
 use crate::attachments::{AttachmentStore, ImportError};
+use crate::client::Document;
 use crate::codes::{ErrorCode, ErrorDetail, ErrorParams, UiError};
 use crate::context::Context;
 use crate::vault::VaultError;
@@ -48,6 +49,8 @@ pub enum ItemState {
     Waiting {
         sent_bytes: f64,
         total_bytes: f64,
+        /// Each file's own progress, in the form's order.
+        files: Vec<FileProgress>,
     },
     /// A file was refused by the server: replace it and send again.
     FileRefused {
@@ -60,6 +63,16 @@ pub enum ItemState {
     Rejected {
         reason: String,
     },
+}
+
+/// How far one attached file has uploaded.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FileProgress {
+    pub sha256: String,
+    pub name: String,
+    pub sent_bytes: f64,
+    pub total_bytes: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -246,6 +259,23 @@ impl Qualifications {
             .await?
     }
 
+    /// An attached file decrypted into memory (for its preview in the form); never written out.
+    pub async fn document(&self, sha256: String) -> Result<Document, QualificationError> {
+        let active = self.cx.active()?;
+        let store = active.vault(store_of).await?;
+        let bytes = tokio::task::spawn_blocking(move || {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut store.open(&sha256)?, &mut bytes)?;
+            Ok::<_, std::io::Error>(bytes)
+        })
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?
+        .map_err(|e| QualificationError::File(ImportError::Io(e)))?;
+        let kind =
+            masar_protocol::attachments::sniff(&bytes).ok_or(QualificationError::NoSuchQualification)?;
+        Ok(Document { kind, bytes: bytes.into() })
+    }
+
     /// Every qualification: drafts and sent ones here, and what the server holds.
     pub async fn list(&self) -> Result<Vec<QualificationItem>, QualificationError> {
         let active = self.cx.active()?;
@@ -320,15 +350,22 @@ fn server_state(record: &QualificationRecord) -> ItemState {
 }
 
 fn progress(vault: &mut VaultAccess<'_>, form: &QualificationForm) -> Result<ItemState, SessionError> {
-    let (mut sent, mut total) = (0_u64, 0_u64);
+    let mut files = Vec::new();
     for attachment in &form.attachments {
         let Some(upload) = vault.db.upload(&attachment.sha256).map_err(VaultError::from)? else { continue };
         if upload.state == UploadState::Refused {
             return Ok(ItemState::FileRefused { name: upload.name });
         }
-        total += upload.size;
-        sent += if upload.state == UploadState::Verified { upload.size } else { upload.sent };
+        let sent = if upload.state == UploadState::Verified { upload.size } else { upload.sent };
+        #[allow(clippy::cast_precision_loss, reason = "byte counts shown as a percentage")]
+        files.push(FileProgress {
+            sha256: upload.sha256,
+            name: upload.name,
+            sent_bytes: sent as f64,
+            total_bytes: upload.size as f64,
+        });
     }
-    #[allow(clippy::cast_precision_loss, reason = "byte counts shown as a percentage")]
-    Ok(ItemState::Waiting { sent_bytes: sent as f64, total_bytes: total as f64 })
+    let sent_bytes = files.iter().map(|f| f.sent_bytes).sum();
+    let total_bytes = files.iter().map(|f| f.total_bytes).sum();
+    Ok(ItemState::Waiting { sent_bytes, total_bytes, files })
 }

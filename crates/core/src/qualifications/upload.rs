@@ -9,10 +9,14 @@ use masar_protocol::ApiErrorCode;
 use masar_protocol::qualification::QualificationSubmission;
 use masar_protocol::sync::MutationBody;
 use std::io::Read;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 use super::{Sent, store_of};
 use crate::active::{ActiveSession, SessionError, is_session_error};
 use crate::client::{ClientError, MasarClient, NewUpload};
+use crate::progress::{Speed, UploadProgress};
 use crate::secret::SecretString;
 use crate::vault::db::{DraftState, UploadState};
 
@@ -28,6 +32,7 @@ pub async fn run(
     active: &ActiveSession,
     client: &MasarClient,
     token: &mut SecretString,
+    uploads: &watch::Sender<UploadProgress>,
 ) -> Result<usize, SessionError> {
     let waiting = active
         .vault(|vault| {
@@ -39,22 +44,96 @@ pub async fn run(
                 .collect::<Vec<_>>())
         })
         .await?;
-    let mut queued = 0;
+    let mut submissions = Vec::new();
     for row in waiting {
         let sent: Sent = serde_json::from_str(&row.json).map_err(|e| SessionError::Task(e.to_string()))?;
+        submissions.push((row.id, sent));
+    }
+    let mut meter = Meter::new(uploads, remaining(active, &submissions).await?);
+    let result = upload_all(active, client, token, &mut meter, submissions).await;
+    meter.stop();
+    result
+}
+
+async fn upload_all(
+    active: &ActiveSession,
+    client: &MasarClient,
+    token: &mut SecretString,
+    meter: &mut Meter<'_>,
+    submissions: Vec<(String, Sent)>,
+) -> Result<usize, SessionError> {
+    let mut queued = 0;
+    for (id, sent) in submissions {
         let mut all_verified = true;
         for attachment in &sent.form.attachments {
-            match upload_file(active, client, token, &attachment.sha256).await? {
+            match upload_file(active, client, token, meter, &attachment.sha256).await? {
                 UploadState::Verified => {}
                 UploadState::Pending | UploadState::Refused => all_verified = false,
             }
         }
         if all_verified {
-            queue(active, &row.id, sent).await?;
+            queue(active, &id, sent).await?;
             queued += 1;
         }
     }
     Ok(queued)
+}
+
+/// Bytes the server does not have yet, over the files of these submissions (each file once).
+async fn remaining(active: &ActiveSession, submissions: &[(String, Sent)]) -> Result<u64, SessionError> {
+    let mut hashes: Vec<String> = submissions
+        .iter()
+        .flat_map(|(_, sent)| sent.form.attachments.iter().map(|a| a.sha256.clone()))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    active
+        .vault(move |vault| {
+            let mut left = 0;
+            for hash in &hashes {
+                if let Some(row) = vault.db.upload(hash)?
+                    && row.state == UploadState::Pending
+                {
+                    left += row.size.saturating_sub(row.sent);
+                }
+            }
+            Ok(left)
+        })
+        .await
+}
+
+/// Publishes the progress of this round's uploads as chunks go.
+struct Meter<'a> {
+    uploads: &'a watch::Sender<UploadProgress>,
+    speed: Speed,
+    remaining: u64,
+}
+
+impl<'a> Meter<'a> {
+    fn new(uploads: &'a watch::Sender<UploadProgress>, remaining: u64) -> Self {
+        Self { uploads, speed: Speed::default(), remaining }
+    }
+
+    /// A chunk of `bytes` went in `took`; the file `sha256` has reached `sent`.
+    fn chunk(&mut self, sha256: &str, bytes: u64, took: Duration, sent: u64) {
+        let bytes_per_second = self.speed.add(bytes, took);
+        self.remaining = self.remaining.saturating_sub(bytes);
+        #[allow(clippy::cast_precision_loss, reason = "byte counts shown rounded")]
+        self.uploads.send_replace(UploadProgress {
+            active: true,
+            sha256: Some(sha256.to_owned()),
+            sent_bytes: sent as f64,
+            remaining_bytes: self.remaining as f64,
+            bytes_per_second,
+        });
+    }
+
+    fn stop(&self) {
+        self.uploads.send_modify(|progress| {
+            progress.active = false;
+            progress.sha256 = None;
+        });
+    }
 }
 
 async fn queue(active: &ActiveSession, id: &str, sent: Sent) -> Result<(), SessionError> {
@@ -88,6 +167,7 @@ async fn upload_file(
     active: &ActiveSession,
     client: &MasarClient,
     token: &mut SecretString,
+    meter: &mut Meter<'_>,
     sha256: &str,
 ) -> Result<UploadState, SessionError> {
     let key = sha256.to_owned();
@@ -97,8 +177,8 @@ async fn upload_file(
     if row.state != UploadState::Pending {
         return Ok(row.state);
     }
-    let result =
-        send(active, client, token, &row.sha256, row.size, &row.name, &row.kind, row.url.clone()).await;
+    let file = File { sha256: &row.sha256, size: row.size, name: &row.name, kind: &row.kind };
+    let result = send(active, client, token, meter, &file, row.url.clone()).await;
     match result {
         Ok(()) => {
             set_state(active, &row.sha256, UploadState::Verified, None).await?;
@@ -117,8 +197,8 @@ async fn upload_file(
             set_state(active, &row.sha256, UploadState::Refused, Some(&problem)).await?;
             Ok(UploadState::Refused)
         }
-        // The server no longer has the upload, or the whole file did not check out: start anew
-        // next round.
+        // The server no longer has the upload (it expired), or chunks kept arriving damaged:
+        // start anew next round.
         Err(SessionError::Client(ClientError::Api {
             code: ApiErrorCode::ChecksumMismatch | ApiErrorCode::UploadGone,
             ..
@@ -141,19 +221,25 @@ async fn set_state(
     active.vault(move |vault| Ok(vault.db.set_upload_state(&key, state, problem.as_deref())?)).await
 }
 
+/// The file an upload is of.
+struct File<'a> {
+    sha256: &'a str,
+    size: u64,
+    name: &'a str,
+    kind: &'a str,
+}
+
 /// Creates (or finds) the upload and sends the rest in chunks; refreshes the token once if the
 /// server says it ended.
-#[allow(clippy::too_many_arguments)]
 async fn send(
     active: &ActiveSession,
     client: &MasarClient,
     token: &mut SecretString,
-    sha256: &str,
-    size: u64,
-    name: &str,
-    kind: &str,
+    meter: &mut Meter<'_>,
+    file: &File<'_>,
     url: Option<String>,
 ) -> Result<(), SessionError> {
+    let File { sha256, size, name, kind } = *file;
     let filetype = masar_protocol::attachments::AttachmentKind::parse(kind)
         .map_or("application/octet-stream", |k| k.mime());
     let known = match &url {
@@ -182,19 +268,61 @@ async fn send(
             (url, 0)
         }
     };
+    let mut damaged = 0;
     while offset < size {
         let chunk = bytes::Bytes::from(read_chunk(active, sha256, offset).await?);
-        offset = match client.upload_chunk(token, &url, offset, chunk.clone()).await {
-            Err(error) if is_session_error(&error) => {
-                *token = active.token(client, true).await?;
-                client.upload_chunk(token, &url, offset, chunk).await?
+        let (started, from) = (Instant::now(), offset);
+        offset = match put_chunk(active, client, token, &url, offset, chunk).await {
+            // The chunk arrived damaged: the server dropped it (or the whole file, when it did not
+            // check out at the end). Ask where the upload stands and go on from there.
+            Err(SessionError::Client(ClientError::Api { code: ApiErrorCode::ChecksumMismatch, .. }))
+                if damaged < MAX_DAMAGED_CHUNKS =>
+            {
+                damaged += 1;
+                tracing::info!(damaged, "a chunk arrived damaged; sending it again");
+                match client.upload_offset(token, &url).await? {
+                    Some(at) => at,
+                    None => return Err(gone()),
+                }
             }
             other => other?,
         };
+        meter.chunk(sha256, offset.saturating_sub(from), started.elapsed(), offset);
         let key = sha256.to_owned();
         active.vault(move |vault| Ok(vault.db.set_upload_sent(&key, offset)?)).await?;
     }
     Ok(())
+}
+
+/// Damaged chunks sent again within one round before the round gives up on the file.
+const MAX_DAMAGED_CHUNKS: u32 = 3;
+
+fn gone() -> SessionError {
+    SessionError::Client(ClientError::Api {
+        status: 404,
+        code: ApiErrorCode::UploadGone,
+        retry_after: None,
+        remaining: None,
+        file_problem: None,
+    })
+}
+
+/// One PATCH; with a fresh token once if the server says the token ended.
+async fn put_chunk(
+    active: &ActiveSession,
+    client: &MasarClient,
+    token: &mut SecretString,
+    url: &str,
+    offset: u64,
+    chunk: bytes::Bytes,
+) -> Result<u64, SessionError> {
+    match client.upload_chunk(token, url, offset, chunk.clone()).await {
+        Err(error) if is_session_error(&error) => {
+            *token = active.token(client, true).await?;
+            Ok(client.upload_chunk(token, url, offset, chunk).await?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Up to [`CHUNK`] plaintext bytes from `offset`, decrypted from the store.

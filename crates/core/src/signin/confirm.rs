@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use masar_protocol::NationalId;
+use masar_protocol::auth::Role;
 
 use super::types::{AuthState, SignInError};
 use super::{Confirmed, State, listing};
@@ -100,7 +101,8 @@ async fn enter(
 ) -> Result<Arc<ActiveSession>, SignInError> {
     store_refresh(vaults.keychain(), &vault.profile_id, &confirmed.tokens).await?;
     let access = access_with_expiry(&confirmed.tokens);
-    let active = activate(vaults, confirmed.national_id.clone(), vault, Some(access), true).await?;
+    let role = Some(confirmed.tokens.role);
+    let active = activate(vaults, confirmed.national_id.clone(), vault, Some(access), role).await?;
     let record = confirmed.record.clone();
     active
         .vault(move |vault| {
@@ -111,20 +113,34 @@ async fn enter(
     Ok(active)
 }
 
-/// The session of an open vault.
+/// The session of an open vault. `fresh_role` is the server's word at an online sign-in (kept in
+/// the vault); without it (offline) the role kept last time is used.
 pub(super) async fn activate(
     vaults: &Vaults,
     national_id: NationalId,
     vault: OpenVault,
     access: Option<Access>,
-    online: bool,
+    fresh_role: Option<Role>,
 ) -> Result<Arc<ActiveSession>, SessionError> {
     let shared = vaults.clone();
     let profile = vault.profile_id.clone();
-    let (meta, previous) = off_thread(move || {
+    let online = fresh_role.is_some();
+    let (meta, previous, vault, role) = off_thread(move || {
         let meta =
             shared.profiles().load(&profile).map_err(VaultError::from)?.ok_or(VaultError::NoProfile)?;
-        Ok((meta, listing::previous_copies(&shared, &profile)))
+        let role = match fresh_role {
+            Some(role) => {
+                vault.db.set_kept("role", role.as_str()).map_err(VaultError::from)?;
+                role
+            }
+            None => vault
+                .db
+                .kept("role")
+                .map_err(VaultError::from)?
+                .and_then(|r| Role::parse(&r))
+                .unwrap_or_default(),
+        };
+        Ok((meta, listing::previous_copies(&shared, &profile), vault, role))
     })
     .await?;
     let info = SessionInfo {
@@ -134,6 +150,7 @@ pub(super) async fn activate(
         display_name: meta.display_name,
         online,
         previous,
+        role,
     };
     let tokens = TokenSource::new(vault.profile_id.clone(), vaults.keychain().clone(), access);
     Ok(Arc::new(ActiveSession::new(national_id, info, VaultHandle::new(vault, vaults.clone()), tokens)))

@@ -277,7 +277,7 @@ impl SignIn {
     ) -> Result<Arc<ActiveSession>, SignInError> {
         let (vaults, profile) = (self.vaults.clone(), profile.to_owned());
         let vault = off_thread(move || Ok(vaults.unlock(&profile, &password, Utc::now())?)).await?;
-        Ok(confirm::activate(&self.vaults, national_id, vault, None, false).await?)
+        Ok(confirm::activate(&self.vaults, national_id, vault, None, None).await?)
     }
 
     /// Idle lock: closes the vault and forgets the access token; the employee stays chosen.

@@ -14,6 +14,8 @@ use super::status::{Backoff, SyncStatus, SyncTimer, next_wait};
 use crate::active::{ActiveSession, SessionError, is_session_error};
 use crate::client::MasarClient;
 use crate::context::Context;
+use crate::notices::QualificationDecided;
+use crate::progress::UploadProgress;
 
 #[derive(Debug, Clone)]
 pub struct SyncEngine {
@@ -27,6 +29,8 @@ pub struct SyncEngine {
 pub struct SyncReport {
     /// Edits still waiting after the round (queued while it ran).
     pub pending: u64,
+    /// HR's decisions this round brought.
+    pub decided: Vec<QualificationDecided>,
 }
 
 fn count(n: u64) -> u32 {
@@ -67,8 +71,12 @@ impl SyncEngine {
             return SyncStatus::Idle;
         };
         self.status.send_replace(SyncStatus::Syncing { pending: count(pending) });
-        let status = match sync_once(&active, &self.cx.client()).await {
+        let status = match sync_once(&active, &self.cx.client(), &self.cx.uploads).await {
             Ok(report) => {
+                for decided in report.decided {
+                    // Nobody listening (no window) is fine: the list shows it anyway.
+                    let _ = self.cx.decisions.send(decided);
+                }
                 // The server answered: let the status bar know now, not at the next check.
                 if !self.cx.connection.borrow().is_online() {
                     self.cx.recheck.notify_one();
@@ -107,12 +115,16 @@ impl SyncEngine {
 }
 
 /// One round: push the queued edits (in order, in batches), store the answers, pull changes.
-pub async fn sync_once(active: &ActiveSession, client: &MasarClient) -> Result<SyncReport, SessionError> {
+pub async fn sync_once(
+    active: &ActiveSession,
+    client: &MasarClient,
+    uploads: &watch::Sender<UploadProgress>,
+) -> Result<SyncReport, SessionError> {
     let mut token = active.token(client, false).await?;
     // Files of sent qualifications first: a submission whose files are all verified joins the
     // outbox in time for this round's push. Only the network stops the round here; anything
     // else (a refused file, a server error on one upload) must not block the push or the pulls.
-    match crate::qualifications::upload::run(active, client, &mut token).await {
+    match crate::qualifications::upload::run(active, client, &mut token, uploads).await {
         Err(error) if error.is_network() => return Err(error),
         Err(error) => tracing::warn!(%error, "uploads did not finish this round"),
         Ok(_) => {}
@@ -144,12 +156,12 @@ pub async fn sync_once(active: &ActiveSession, client: &MasarClient) -> Result<S
             .await?;
         step = plan.after_push(batch.len());
     }
-    match pull_changes(active, client, &token).await {
+    let decided = match pull_changes(active, client, &token).await {
         Err(SessionError::Client(error)) if is_session_error(&error) => {
             let token = active.token(client, true).await?;
-            pull_changes(active, client, &token).await?;
+            pull_changes(active, client, &token).await?
         }
         other => other?,
-    }
-    Ok(SyncReport { pending: pending_count(active).await.unwrap_or(0) })
+    };
+    Ok(SyncReport { pending: pending_count(active).await.unwrap_or(0), decided })
 }

@@ -220,7 +220,12 @@ fn issue_in_family(conn: &Connection, family: &str, now_ms: i64) -> anyhow::Resu
         "INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
         params![digest("refresh", &refresh), family, now_ms + ms(policy::REFRESH_TOKEN_SECONDS)],
     )?;
-    Ok(IssuedTokens { access: WireSecret::new(access), refresh: WireSecret::new(refresh) })
+    let role = conn.query_row(
+        "SELECT a.role FROM token_families f JOIN accounts a ON a.national_id = f.national_id WHERE f.id = ?1",
+        [family],
+        |row| role(&row.get::<_, String>(0)?),
+    )?;
+    Ok(IssuedTokens { access: WireSecret::new(access), refresh: WireSecret::new(refresh), role })
 }
 
 /// Starts a new session (token family) for a verified employee.

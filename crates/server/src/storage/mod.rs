@@ -50,6 +50,8 @@ impl std::fmt::Debug for LoginLookup {
 pub struct IssuedTokens {
     pub access: WireSecret,
     pub refresh: WireSecret,
+    /// The account's role, for the app to show the right screens.
+    pub role: masar_protocol::auth::Role,
 }
 
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 // many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
 import type { Language } from "../bindings";
 
-export type Counted = "edits" | "drafts" | "waiting";
+export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files";
 type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export const plurals: Record<Language, Record<Counted, Forms>> = {
@@ -31,11 +31,29 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       many: "{count} تعديلًا بانتظار المزامنة",
       other: "{count} تعديل بانتظار المزامنة",
     },
+    qualifications: {
+      zero: "لا مؤهلات",
+      one: "مؤهل واحد",
+      two: "مؤهلان",
+      few: "{count} مؤهلات",
+      many: "{count} مؤهلًا",
+      other: "{count} مؤهل",
+    },
+    files: {
+      zero: "لا ملفات",
+      one: "ملف واحد",
+      two: "ملفان",
+      few: "{count} ملفات",
+      many: "{count} ملفًا",
+      other: "{count} ملف",
+    },
   },
   en: {
     edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
     drafts: { zero: "no drafts", one: "1 draft", other: "{count} drafts" },
     waiting: { zero: "nothing waiting to sync", one: "1 edit waiting to sync", other: "{count} edits waiting to sync" },
+    qualifications: { zero: "no qualifications", one: "1 qualification", other: "{count} qualifications" },
+    files: { zero: "no files", one: "1 file", other: "{count} files" },
   },
 };
 
