@@ -15,6 +15,8 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use masar_protocol::DemoAccount;
 
+pub mod slow_link;
+
 /// The WebDriver session of the app now open, if any: WebKitWebDriver runs one at a time, so a
 /// test that failed before closing its session must not block the next ones.
 static OPEN_SESSION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -250,6 +252,11 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+
+    /// How many elements match now.
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use masar_e2e::slow_link::{SlowLink, large_pdf};
 use masar_e2e::{App, Server};
 use masar_protocol::DemoAccount;
 use masar_protocol::auth::Role;
@@ -233,5 +234,43 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     assert_eq!(app.text("[data-testid=qualification-transaction]").await?, number, "the same transaction");
     app.screenshot("qualification-amended-ar").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    // 2 MB/s from the app: a 10 MB scan takes about five seconds.
+    let link = SlowLink::start(server.url.trim_start_matches("http://").to_owned(), 2_000_000).await?;
+    let app = App::launch(&link.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.click("[data-testid=qualification-add]").await?;
+    fill_bachelor(&app).await?;
+    let dir = tempfile::tempdir()?;
+    let scan = dir.path().join("شهادة-ممسوحة.pdf");
+    std::fs::write(&scan, large_pdf(10 * 1024 * 1024))?;
+    app.will_pick(&[&scan, &fixture("transcript.pdf")])?;
+    app.click("[data-testid=qualification-attach]").await?;
+    app.wait_for("[data-testid=attachment]:nth-of-type(2)").await?;
+    // The large scan's first page is drawn in the form (pdf.js).
+    app.wait_for(
+        "[data-testid=attachment]:nth-of-type(1) [data-state=shown] [data-testid=attachment-preview-page]",
+    )
+    .await?;
+    app.set_value("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]", "transcript")
+        .await?;
+    app.click("[data-testid=qualification-terms]").await?;
+    app.click("[data-testid=qualification-send]").await?;
+
+    // Under way: the speed, the bytes and the time left, and a bar per file.
+    let rate = app.wait_for_text_where("[data-testid=upload-rate]", |t| t.contains("/ث")).await?;
+    assert!(rate.contains("السرعة") && rate.contains("المتبقي"), "{rate}");
+    assert_eq!(app.count("[data-testid=file-progress]").await?, 2);
+    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جارٍ الرفع")).await?;
+    app.screenshot("qualification-uploading-ar").await?;
+
+    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     app.close().await
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bothCalendars, dualDate, isolatedLtr, localDay, localMobile } from "./format";
+import { bothCalendars, dualDate, isolatedLtr, localDay, localMobile, ltrParts } from "./format";
 
 describe("dualDate", () => {
   // Expected Hijri dates are the official Umm al-Qura table's (as published by the King
@@ -67,5 +67,17 @@ describe("isolatedLtr", () => {
     expect([...isolatedLtr("20261129-0001")].map((c) => c.codePointAt(0))).toEqual([
       0x2066, ...[..."20261129-0001"].map((c) => c.codePointAt(0)), 0x2069,
     ]);
+  });
+});
+
+describe("left-to-right parts of a message", () => {
+  it("splits a sentence at its isolated numbers, without the marks", () => {
+    const text = `احتفظ برقم الإيصال: ${isolatedLtr("20261129-0001")} الآن`;
+    expect(ltrParts(text)).toEqual([
+      { text: "احتفظ برقم الإيصال: ", ltr: false },
+      { text: "20261129-0001", ltr: true },
+      { text: " الآن", ltr: false },
+    ]);
+    expect(ltrParts("بلا أرقام")).toEqual([{ text: "بلا أرقام", ltr: false }]);
   });
 });

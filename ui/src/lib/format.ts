@@ -63,3 +63,14 @@ export function timeOfDay(isoDateTime: string, locale: string): string {
 export function isolatedLtr(text: string): string {
   return `${String.fromCodePoint(0x2066)}${text}${String.fromCodePoint(0x2069)}`;
 }
+
+/** A message split at its `isolatedLtr` parts, for drawing each as its own element. */
+export function ltrParts(text: string): { text: string; ltr: boolean }[] {
+  const parts: { text: string; ltr: boolean }[] = [];
+  for (const piece of text.split(/(\u2066[^\u2069]*\u2069)/u)) {
+    if (piece === "") continue;
+    const ltr = piece.startsWith("\u2066");
+    parts.push({ text: ltr ? piece.slice(1, -1) : piece, ltr });
+  }
+  return parts;
+}

@@ -248,7 +248,7 @@ export const en: Messages = {
   "qual.send": "Submit",
   "qual.cancel": "Cancel",
   "qual.saved": "The draft is saved on this workstation.",
-  "qual.sent": "Submitted. Local receipt number: {receipt} — keep it. The document uploads and reaches HR when the network is available.",
+  "qual.sent": "Sent. The document uploads and reaches HR when the connection is there. Keep the local receipt number: {receipt}",
   "qual.attachmentsField": "The attachments",
   "qual.termsField": "Accepting the terms",
   "nav.review": "Qualification review",
