@@ -1,8 +1,11 @@
-//! توثيق المؤهل in a real window: with the server down, the form filled, a PDF and a JPEG attached
-//! (through the end-to-end build's stand-in for the file dialog), the terms accepted and the
-//! request sent with a local receipt number; the server back, the files upload, the transaction
-//! number appears; HR verifies and the employee sees موثق. A rejection shows HR's reason and the
-//! qualification is amended and sent again. A program renamed .pdf is refused with the reason.
+//! توثيق المؤهل in a real window: signed in without the server (offline, after a sign-out), the
+//! form filled, a PDF and a JPEG attached (through the end-to-end build's stand-in for the file
+//! dialog), the terms accepted and the request sent with a local receipt number; the server back,
+//! the app asks for the password and code, the files upload, the transaction number appears; the
+//! HR officer signs in on the same workstation, sees both documents drawn and verifies; the
+//! employee sees موثق, in the window and as a desktop notification. A rejection needs its reason,
+//! shows it to the employee, and the qualification is amended and sent again. On a slow line each
+//! file shows its progress with the speed and time left. A program renamed .pdf is refused.
 
 use std::path::PathBuf;
 
@@ -93,10 +96,19 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     app.wait_for("[data-testid=qualifications]").await?;
     app.screenshot("qualifications-empty-ar").await?;
 
-    // The network goes; the employee goes on.
+    // The network goes; the employee signs in without it (the vault opens with the password)
+    // and goes on.
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
     server.kill()?;
     app.click("[data-testid=connection] button").await?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=profile-tile]").await?;
+    app.type_into("[data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=offline-banner]").await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
     app.click("[data-testid=qualification-add]").await?;
     app.wait_focused("qualification-level").await?;
     // Sent empty: the summary says what is missing, nothing is sent.
@@ -127,9 +139,18 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     assert_eq!(app.text("[data-testid=qualification-state]").await?, "بانتظار المزامنة");
     app.screenshot("qualification-sent-offline-ar").await?;
 
-    // The server is back: the files go up, the submission follows, HR's number appears.
+    // The server is back. The sign-in was offline (no session on the server): the app asks for
+    // the password and the code over the page; then the files go up, the submission follows,
+    // HR's number appears.
     let server = server.start_again()?;
     app.click("[data-testid=connection] button").await?;
+    app.wait_for("[data-testid=reauth]").await?;
+    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
+    let code = app.code_from_demo_phone().await?;
+    app.enter_code(&code).await?;
+    app.wait_gone("[data-testid=reauth]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
     assert!(number.starts_with("20"), "{number}");

@@ -77,7 +77,15 @@ impl TokenSource {
     /// Rotates the refresh token from the keychain. A refusal means a new sign-in is needed.
     async fn refresh(&self, client: &MasarClient) -> Result<Tokens, SessionError> {
         let account = refresh_account(&self.profile_id);
-        let stored = keychain_get(&self.keychain, &account).await?.ok_or(SessionError::SessionExpired)?;
+        let Some(stored) = keychain_get(&self.keychain, &account).await? else {
+            // Signed in offline after a sign-out: no session on the server yet. While the server
+            // cannot be reached that is being offline (work goes on locally); once it answers,
+            // a new sign-in is needed.
+            return Err(match client.health().await {
+                Err(error) if is_network(&error) => error.into(),
+                _ => SessionError::SessionExpired,
+            });
+        };
         match client.refresh(&stored).await {
             Ok(tokens) => {
                 store_refresh(&self.keychain, &self.profile_id, &tokens).await?;

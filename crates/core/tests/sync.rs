@@ -324,3 +324,27 @@ async fn randomized_faults_lose_nothing_and_apply_nothing_twice() {
         assert_eq!(world.count("SELECT count(*) FROM blobs"), sent.len() as i64, "scenario {scenario}");
     }
 }
+
+#[tokio::test]
+async fn signed_in_offline_after_a_sign_out_is_offline_until_the_server_answers_then_asks_to_sign_in() {
+    let world = World::signed_in().await;
+    world.app.auth().sign_out().await;
+    world.proxy.set(Fault::Refuse);
+    world.app.check_connection().await;
+    let step =
+        masar_test_support::sign_in(&world.app, world.account.national_id.as_str(), &world.account.password)
+            .await
+            .unwrap();
+    assert!(matches!(step, masar_core::AuthState::SignedIn { .. }), "{step:?}");
+
+    // No session on the server (the sign-out ended it) and no server: offline, not «session over».
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Offline { .. }), "{status:?}");
+    assert!(world.app.records().employee().await.is_ok(), "the local copy shows");
+
+    // The server answers: now a new sign-in is needed, and the app says so.
+    world.proxy.set(Fault::Pass);
+    let status = world.app.sync().round().await;
+    let SyncStatus::Failed { reason, .. } = status else { panic!("{status:?}") };
+    assert_eq!(reason.code, ErrorCode::SessionExpired);
+}
