@@ -334,6 +334,17 @@ impl App {
         self.code_step_from_demo_phone().await
     }
 
+    /// In the «انتهت الجلسة» dialog over the page: `password`, then the code from the phone;
+    /// waits for the dialog to go.
+    pub async fn sign_in_again(&self, password: &str) -> Result<()> {
+        self.type_into("[data-testid=reauth] [data-testid=password-input]", password).await?;
+        self.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
+        self.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
+        let code = self.code_from_demo_phone().await?;
+        self.enter_code(&code).await?;
+        self.wait_gone("[data-testid=reauth]").await
+    }
+
     /// Waits for the code step and types the code the demo phone shows.
     async fn code_step_from_demo_phone(&self) -> Result<()> {
         self.wait_for("[data-testid=code-step]").await?;

@@ -145,12 +145,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     let server = server.start_again()?;
     app.click("[data-testid=connection] button").await?;
     app.wait_for("[data-testid=reauth]").await?;
-    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
-    app.wait_gone("[data-testid=reauth]").await?;
+    app.sign_in_again(&account.password).await?;
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
     assert!(number.starts_with("20"), "{number}");

@@ -130,12 +130,7 @@ async fn a_session_the_server_no_longer_knows_asks_for_password_and_code_over_th
     let id = app.find("[data-testid=reauth] [data-testid=national-id-input]").await?.prop("value").await?;
     assert_eq!(id.as_deref(), Some(account.national_id.as_str()));
     app.screenshot("session-ended-reauth-ar").await?;
-    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
-    app.wait_gone("[data-testid=reauth]").await?;
+    app.sign_in_again(&account.password).await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     app.close().await
 }
@@ -155,12 +150,7 @@ async fn signing_in_again_keeps_an_open_form_and_what_was_typed_in_it() -> anyho
     app.wait_for("[data-testid=reauth]").await?;
     app.wait_focused("password-input").await?;
     app.screenshot("reauth-over-open-form-ar").await?;
-    app.type_into("[data-testid=reauth] [data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
-    app.wait_gone("[data-testid=reauth]").await?;
+    app.sign_in_again(&account.password).await?;
 
     // The form is still open with the typed mobile in it, ready to be sent.
     let kept = app.find("[data-testid='contact-mobile']").await?.prop("value").await?;
