@@ -284,7 +284,7 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     let rate = app.wait_for_text_where("[data-testid=upload-rate]", |t| t.contains("/ث")).await?;
     assert!(rate.contains("السرعة") && rate.contains("المتبقي"), "{rate}");
     assert_eq!(app.count("[data-testid=file-progress]").await?, 2);
-    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جارٍ الرفع")).await?;
+    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جاري الرفع")).await?;
     app.screenshot("qualification-uploading-ar").await?;
 
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;

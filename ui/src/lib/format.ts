@@ -74,3 +74,12 @@ export function ltrParts(text: string): { text: string; ltr: boolean }[] {
   }
   return parts;
 }
+
+/**
+ * Text without the marks WebKitGTK draws displaced with the UI font (tanween and kasra: the word
+ * itself moves off the line). The catalogs are written without them (a unit test checks); this is
+ * for what `Intl` writes («5 ثوانٍ»).
+ */
+export function withoutMarks(text: string): string {
+  return text.replace(/[\u064B-\u064D\u0650]/gu, "");
+}

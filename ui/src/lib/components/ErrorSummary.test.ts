@@ -26,7 +26,7 @@ describe("ErrorSummary", () => {
   });
 
   it("takes focus when announced, and shows nothing when there is no problem", async () => {
-    const { component } = render(ErrorSummary, { problems: [{ target: null, text: "لم تغيّر شيئًا بعد." }], testid: "s" });
+    const { component } = render(ErrorSummary, { problems: [{ target: null, text: "لم تغيّر شيئا بعد." }], testid: "s" });
     await component.announce();
     await tick();
     expect(document.activeElement).toBe(screen.getByTestId("s"));

@@ -12,7 +12,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       one: "تعديل واحد",
       two: "تعديلان",
       few: "{count} تعديلات",
-      many: "{count} تعديلًا",
+      many: "{count} تعديلا",
       other: "{count} تعديل",
     },
     drafts: {
@@ -28,7 +28,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       one: "تعديل واحد بانتظار المزامنة",
       two: "تعديلان بانتظار المزامنة",
       few: "{count} تعديلات بانتظار المزامنة",
-      many: "{count} تعديلًا بانتظار المزامنة",
+      many: "{count} تعديلا بانتظار المزامنة",
       other: "{count} تعديل بانتظار المزامنة",
     },
     qualifications: {
@@ -36,7 +36,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       one: "مؤهل واحد",
       two: "مؤهلان",
       few: "{count} مؤهلات",
-      many: "{count} مؤهلًا",
+      many: "{count} مؤهلا",
       other: "{count} مؤهل",
     },
     files: {
@@ -44,7 +44,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       one: "ملف واحد",
       two: "ملفان",
       few: "{count} ملفات",
-      many: "{count} ملفًا",
+      many: "{count} ملفا",
       other: "{count} ملف",
     },
   },
