@@ -46,6 +46,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             qualifications::amend_qualification,
             review::review_queue,
             review::review_decide,
+            commands::career,
             notify::notify_desktop,
         ])
         .events(collect_events![
@@ -57,6 +58,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         // The field registry (wire name, form, who may edit), so the forms come from one list.
         .typ::<masar_protocol::fields::FieldInfo>()
         .constant("FIELDS", masar_protocol::fields::field_infos())
+        // The Umm al-Qura table, so the window's Hijri dates are the core's and the statement's.
+        .typ::<masar_protocol::hijri::UmmAlQuraTable>()
+        .constant("UMM_AL_QURA", masar_protocol::hijri::table())
 }
 
 #[cfg(test)]

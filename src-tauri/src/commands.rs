@@ -245,3 +245,12 @@ pub async fn recover_previous(
 pub async fn unsent_work(outbox: State<'_, Outbox>) -> Result<Option<UnsentWork>, UiError> {
     outbox.unsent_work().await.map_err(UiError::from)
 }
+
+/// The employment record and the length of service, from the local copy.
+#[tauri::command]
+#[specta::specta]
+pub async fn career(
+    careers: State<'_, masar_core::career::Careers>,
+) -> Result<masar_core::career::Career, UiError> {
+    careers.career().await.map_err(UiError::from)
+}

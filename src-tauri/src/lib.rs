@@ -50,6 +50,7 @@ pub fn run() {
         .manage(core.previous_copies().clone())
         .manage(core.qualifications().clone())
         .manage(core.review().clone())
+        .manage(core.careers().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));

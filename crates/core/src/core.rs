@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::auth::Auth;
+use crate::career::Careers;
 use crate::client::MasarClient;
 use crate::connection::ConnectionStatus;
 use crate::context::Context;
@@ -71,6 +72,7 @@ pub struct MasarCore {
     previous: PreviousCopies,
     qualifications: Qualifications,
     review: Review,
+    careers: Careers,
 }
 
 fn data_dir() -> PathBuf {
@@ -107,6 +109,7 @@ impl MasarCore {
             previous: PreviousCopies::new(Arc::clone(&cx)),
             qualifications: Qualifications::new(Arc::clone(&cx)),
             review: Review::new(Arc::clone(&cx)),
+            careers: Careers::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -139,6 +142,11 @@ impl MasarCore {
     /// Documenting qualifications: drafts, attached files, sending.
     pub fn qualifications(&self) -> &Qualifications {
         &self.qualifications
+    }
+
+    /// The employment record and the length of service.
+    pub fn careers(&self) -> &Careers {
+        &self.careers
     }
 
     /// HR's review of qualifications (the HR officer's screen).

@@ -7,6 +7,7 @@
 pub mod active;
 pub mod attachments;
 pub mod auth;
+pub mod career;
 pub mod client;
 pub mod codes;
 pub mod connection;

@@ -10,11 +10,13 @@ pub mod digits;
 pub mod fields;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod fixtures;
+pub mod hijri;
 pub mod hr;
 pub mod national_id;
 pub mod qualification;
 pub mod record;
 pub mod secret;
+pub mod service;
 pub mod sync;
 pub mod validate;
 

@@ -54,6 +54,8 @@ export const commands = {
 	reviewQueue: (filter: ReviewFilter_Deserialize) => typedError<ReviewItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("review_queue", { filter })),
 	/**  Verify, or reject with the reason. */
 	reviewDecide: (id: string, decision: Decision) => typedError<QualificationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("review_decide", { id, decision })),
+	/**  The employment record and the length of service, from the local copy. */
+	career: () => typedError<Career_Serialize, UiError_Serialize>(__TAURI_INVOKE("career")),
 	/**  Shows a notification; returns whether the system took it. */
 	notifyDesktop: (title: string, body: string) => __TAURI_INVOKE<boolean>("notify_desktop", { title, body }),
 };
@@ -68,6 +70,8 @@ export const events = {
 
 /* Constants */
 export const FIELDS = [{"editor":"employee","section":"contact","wire":"mobile"},{"editor":"employee","section":"contact","wire":"email"},{"editor":"employee","section":"contact","wire":"address.buildingNumber"},{"editor":"employee","section":"contact","wire":"address.street"},{"editor":"employee","section":"contact","wire":"address.district"},{"editor":"employee","section":"contact","wire":"address.city"},{"editor":"employee","section":"contact","wire":"address.postalCode"},{"editor":"employee","section":"contact","wire":"address.additionalNumber"},{"editor":"employee","section":"personal","wire":"nameEn.first"},{"editor":"employee","section":"personal","wire":"nameEn.father"},{"editor":"employee","section":"personal","wire":"nameEn.grandfather"},{"editor":"employee","section":"personal","wire":"nameEn.family"},{"editor":"hr","section":"employment","wire":"entity"},{"editor":"hr","section":"employment","wire":"jobTitle"}] as const;
+
+export const UMM_AL_QURA = {"firstDay":"1924-08-01","firstYear":1343,"months":[[30,29,30,30,29,30,30,30,28,30,30,30],[29,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,31,29,30,28,30,30,29,30],[29,29,30,30,29,30,30,29,29,30,30,29],[29,29,30,30,29,30,30,29,30,30,29,29],[30,29,30,29,30,29,30,30,29,29,31,28],[30,29,30,29,30,29,30,30,30,28,31,30],[29,30,29,30,29,29,30,29,30,30,29,30],[30,29,30,29,30,29,29,29,30,30,29,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,30,29,30,30,29,29,30],[29,30,29,30,29,30,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,29,30,29,30,29,30,30,29,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,30,29,30,29,29,30,29,29,30,30,29],[30,30,30,29,30,29,29,30,29,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,28,30,30,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,30,29,30,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,29,30,29,30,29,30,30,30],[29,30,29,30,29,30,29,29,30,29,30,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,30,29,29,30,30],[30,29,30,29,30,29,30,29,29,30,30,29],[29,30,29,29,30,30,30,29,30,29,30,29],[30,29,29,30,29,30,29,30,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,30,29,29,30,29,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,29,30,29,30,30,30,29],[30,30,29,29,30,29,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[29,30,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,30,29,30,29,29],[30,29,30,29,30,29,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,29,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,29,30,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,30,29,30,29,29,30,29,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,30,29,30,29,30],[29,30,29,30,29,30,29,30,29,30,30,29],[30,30,29,30,29,29,30,29,30,29,30,30],[29,30,29,30,29,30,29,29,30,29,30,29],[30,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,30,29,30,29,30,29,29,30,29],[29,30,30,29,30,30,30,29,30,29,29,30],[29,29,30,30,29,30,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,29,29,30,29,30],[30,29,30,30,29,30,29,30,29,29,30,29],[30,29,30,30,30,29,30,29,30,29,29,30],[29,30,29,30,30,29,30,30,29,30,29,29],[30,29,29,30,30,29,30,30,30,29,30,29],[29,30,29,29,30,30,29,30,30,29,30,30],[29,29,30,29,29,30,29,30,30,30,29,30],[29,30,29,30,29,29,30,29,30,30,29,30],[30,29,30,29,30,29,30,29,29,30,29,30],[30,29,30,29,30,30,29,30,29,30,29,29],[30,29,30,29,30,30,30,29,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,30],[29,30,29,29,30,29,30,30,30,30,29,30],[29,29,30,29,29,29,30,30,30,30,29,30],[30,29,29,30,29,29,29,30,30,30,29,30],[30,29,30,29,30,29,29,30,29,30,29,30],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,29,30,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,30],[29,29,30,29,30,29,30,30,29,30,30,29],[30,29,29,30,29,29,30,30,30,29,30,30],[29,30,29,29,30,29,29,30,30,29,30,30],[29,30,30,29,29,30,29,30,29,30,29,30],[29,30,30,29,30,29,30,29,30,29,29,30],[29,30,30,30,29,30,29,30,29,30,29,29],[30,29,30,30,29,30,30,29,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,30,29,29,30,29,30,29,29,30],[30,29,30,30,30,29,29,30,29,29,30,29],[30,29,30,30,30,29,30,29,30,29,29,30],[29,30,29,30,30,30,29,30,29,30,29,29],[30,29,30,29,30,30,29,30,30,29,30,29],[29,30,29,30,29,30,29,30,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[29,30,29,30,30,29,29,30,29,30,29,30],[29,30,30,30,29,30,29,29,30,29,29,30],[29,30,30,30,29,30,30,29,29,30,29,29],[30,29,30,30,30,29,30,29,30,29,30,29],[29,30,29,30,30,29,30,30,29,30,29,30],[29,29,30,29,30,29,30,30,29,30,30,29],[30,29,30,29,29,30,29,30,29,30,30,29],[30,30,29,30,29,29,30,29,30,29,30,29],[30,30,30,29,30,29,29,30,29,30,29,30],[29,30,30,30,29,29,30,29,30,29,30,29],[29,30,30,30,29,30,29,30,29,30,29,30],[29,29,30,30,29,30,29,30,30,29,30,29],[30,29,29,30,29,30,29,30,30,30,29,30],[29,30,29,29,30,29,29,30,30,29,30,30],[30,29,30,29,29,30,29,29,30,30,29,30],[30,30,29,30,29,29,30,29,29,30,30,29],[30,30,29,30,29,30,29,30,29,29,30,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,29,30,29,30,30,29,30,30,29],[30,29,30,29,29,30,29,30,29,30,30,30],[29,30,29,30,29,29,30,29,29,30,30,30],[30,29,30,29,30,29,29,30,29,30,29,30],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,29,30,29,30,29,30],[29,29,30,30,29,30,30,29,30,30,29,29],[30,29,29,30,30,29,30,29,30,30,30,29],[29,30,29,29,30,29,30,30,29,30,30,29],[30,29,30,29,30,29,29,30,29,30,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,30,29,30,30,29,30,29,29,30,29,30],[29,30,29,30,30,30,29,30,29,29,30,29],[29,30,29,30,30,30,29,30,30,29,29,30],[29,29,30,29,30,30,29,30,30,30,29,29],[30,29,29,30,29,30,30,29,30,30,29,30],[29,30,29,29,30,29,30,29,30,30,29,30],[29,30,30,29,29,30,29,30,29,30,29,30],[29,30,30,29,30,30,29,30,29,29,30,29],[30,29,30,30,29,30,30,29,30,29,29,30],[29,29,30,30,29,30,30,30,29,30,29,29],[30,29,29,30,30,29,30,30,29,30,30,29],[29,30,29,29,30,30,29,30,29,30,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[29,30,29,30,29,30,29,29,30,29,30,30],[29,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,30,29,30,29,30,29,29,30,29],[30,29,30,30,29,30,30,29,30,29,29,30],[29,30,29,30,29,30,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,30,29,30],[30,29,29,30,29,30,29,29,30,30,29,30],[30,30,29,29,30,29,29,30,29,30,29,30],[30,30,29,30,29,30,29,29,30,29,30,29],[30,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,29,30,30,29,29,30,29,30,29],[30,29,30,29,30,30,29,30,29,30,29,30],[29,30,29,30,29,30,29,30,29,30,30,29],[30,30,29,29,30,29,29,30,29,30,30,30]]} as const;
 
 /* Types */
 /**  Facts the UI needs once at start. */
@@ -136,6 +140,24 @@ export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary_
 { step: "previousPasswordNeeded"; displayName: string; unsent: UnsentWork | null } | 
 /**  Locked after idle time: the same employee unlocks with their password. */
 { step: "locked"; session: SessionInfo_Serialize };
+
+export type Career = Career_Serialize | Career_Deserialize;
+
+export type Career_Deserialize = {
+	/**  Newest first, as the timeline shows them. */
+	events: EmploymentEvent_Deserialize[],
+	length: ServiceLength,
+	/**  When the server gave this copy. */
+	fetchedAt: string,
+};
+
+export type Career_Serialize = {
+	/**  Newest first, as the timeline shows them. */
+	events: EmploymentEvent_Serialize[],
+	length: ServiceLength,
+	/**  When the server gave this copy. */
+	fetchedAt: string,
+};
 
 /**  The connection to the server changed (online ⇄ offline, or another reason). */
 export type ConnectionChanged = ConnectionChanged_Serialize | ConnectionChanged_Deserialize;
@@ -273,6 +295,39 @@ export type EmployeeView_Serialize = {
 	cachedAt: string | null,
 	/**  The last edit of each form and where it stands. */
 	forms: FormEdit_Serialize[],
+};
+
+/**  One decision in the employment record (السجل الوظيفي). */
+export type EmploymentEvent = EmploymentEvent_Serialize | EmploymentEvent_Deserialize;
+
+export type EmploymentEventKind = "appointment" | "promotion" | "transfer" | "assignment" | "secondment" | "leave_without_pay" | "end_of_service";
+
+/**  One decision in the employment record (السجل الوظيفي). */
+export type EmploymentEvent_Deserialize = {
+	kind: EmploymentEventKind,
+	decisionNumber: string,
+	date: string,
+	/**  Set for events with a period (leave without pay, assignment, secondment). */
+	endDate?: string | null,
+	jobTitle: string,
+	jobNumber: string,
+	rank: number,
+	step: number,
+	entity: string,
+};
+
+/**  One decision in the employment record (السجل الوظيفي). */
+export type EmploymentEvent_Serialize = {
+	kind: EmploymentEventKind,
+	decisionNumber: string,
+	date: string,
+	/**  Set for events with a period (leave without pay, assignment, secondment). */
+	endDate: string | null,
+	jobTitle: string,
+	jobNumber: string,
+	rank: number,
+	step: number,
+	entity: string,
 };
 
 /**  Ministry of Education equivalency of a foreign degree (معادلة الشهادة). */
@@ -821,6 +876,18 @@ export type Section =
  */
 export type ServerUrl = string;
 
+export type ServiceLength = {
+	total: Span,
+	/**  The appointment. */
+	from: string,
+	/**  The end of service, or the day it was counted on. */
+	until: string,
+	inService: boolean,
+	/**  Leave without pay inside the service, as counted out. */
+	excluded: Stretch[],
+	excludedDays: number,
+};
+
 /**  Who is signed in, as the UI shows it. */
 export type SessionInfo = SessionInfo_Serialize | SessionInfo_Deserialize;
 
@@ -891,6 +958,19 @@ export type SignInInput = {
 	password: string,
 };
 
+/**  Years, months and days. */
+export type Span = {
+	years: number,
+	months: number,
+	days: number,
+};
+
+/**  A stretch of days, `from` included, `until` not. */
+export type Stretch = {
+	from: string,
+	until: string,
+};
+
 export type StudyMode = 
 /**  انتظام. */
 "regular" | 
@@ -946,6 +1026,15 @@ export type UiError_Serialize = {
 	params: ErrorParams_Serialize,
 	/**  For an invalid form: what is wrong with each field (shown next to the field). */
 	fields: FieldError_Serialize[],
+};
+
+/**  The table as the UI receives it (the same data, so both sides convert alike). */
+export type UmmAlQuraTable = {
+	firstYear: number,
+	/**  1 Muharram of the first year, `YYYY-MM-DD`. */
+	firstDay: string,
+	/**  Per year, the length of each month. */
+	months: ([number, number, number, number, number, number, number, number, number, number, number, number])[],
 };
 
 /**  Work in a vault that exists nowhere else yet. */

@@ -1,4 +1,5 @@
 // Dates as Masar shows them: Gregorian and Hijri (Umm al-Qura) side by side.
+import { formatHijri } from "./hijri";
 
 /** `YYYY-MM-DD` as a date at noon UTC, so no time zone can move it to another day. */
 function parseIsoDate(iso: string): Date | null {
@@ -29,7 +30,8 @@ export function dualDate(iso: string, locale: string): DualDate {
   if (!date) return { gregorian: iso, hijri: iso };
   return {
     gregorian: formatIn(date, locale, "gregory"),
-    hijri: formatIn(date, locale, "islamic-umalqura"),
+    // The official table (shared with the core); the webview's calendar only outside it.
+    hijri: formatHijri(iso, locale) ?? formatIn(date, locale, "islamic-umalqura"),
   };
 }
 

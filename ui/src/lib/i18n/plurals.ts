@@ -2,7 +2,7 @@
 // many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
 import type { Language } from "../bindings";
 
-export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files";
+export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days";
 type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export const plurals: Record<Language, Record<Counted, Forms>> = {
@@ -47,6 +47,9 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
       many: "{count} ملفا",
       other: "{count} ملف",
     },
+    years: { zero: "0 سنة", one: "سنة واحدة", two: "سنتان", few: "{count} سنوات", many: "{count} سنة", other: "{count} سنة" },
+    months: { zero: "0 شهر", one: "شهر واحد", two: "شهران", few: "{count} أشهر", many: "{count} شهرا", other: "{count} شهر" },
+    days: { zero: "0 يوم", one: "يوم واحد", two: "يومان", few: "{count} أيام", many: "{count} يوما", other: "{count} يوم" },
   },
   en: {
     edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
@@ -54,6 +57,9 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     waiting: { zero: "nothing waiting to sync", one: "1 edit waiting to sync", other: "{count} edits waiting to sync" },
     qualifications: { zero: "no qualifications", one: "1 qualification", other: "{count} qualifications" },
     files: { zero: "no files", one: "1 file", other: "{count} files" },
+    years: { zero: "0 years", one: "1 year", other: "{count} years" },
+    months: { zero: "0 months", one: "1 month", other: "{count} months" },
+    days: { zero: "0 days", one: "1 day", other: "{count} days" },
   },
 };
 

@@ -1,0 +1,52 @@
+//! السجل الوظيفي and مدة الخدمة: the employment record's decisions and the length of service,
+//! read from the vault's copy of the record (so they show offline; the records capability keeps
+//! the copy current when the server answers). The counting rule is the protocol's.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use masar_protocol::record::EmploymentEvent;
+use masar_protocol::service::{ServiceLength, length_of_service};
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::failure::SessionError;
+use crate::vault::VaultError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Career {
+    /// Newest first, as the timeline shows them.
+    pub events: Vec<EmploymentEvent>,
+    pub length: ServiceLength,
+    /// When the server gave this copy.
+    pub fetched_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Careers {
+    cx: Arc<Context>,
+}
+
+impl Careers {
+    pub fn new(cx: Arc<Context>) -> Self {
+        Self { cx }
+    }
+
+    /// The record and the length of service counted to today (the workstation's day).
+    pub async fn career(&self) -> Result<Career, SessionError> {
+        self.career_on(Local::now().date_naive()).await
+    }
+
+    pub async fn career_on(&self, today: NaiveDate) -> Result<Career, SessionError> {
+        let active = self.cx.active()?;
+        let (record, fetched_at) = active
+            .vault(|vault| Ok(vault.db.load_record().map_err(VaultError::from)?))
+            .await?
+            .ok_or(SessionError::NotSignedIn)?;
+        let length = length_of_service(&record.employment_events, record.profile.appointment_date, today);
+        let mut events = record.employment_events;
+        events.sort_by_key(|e| std::cmp::Reverse(e.date));
+        Ok(Career { events, length, fetched_at })
+    }
+}

@@ -1,0 +1,23 @@
+"""Prints the Umm al-Qura month lengths for crates/protocol/src/hijri/table.rs, read from the
+`hijridate` package (which carries the official table of the King Abdulaziz City for Science and
+Technology, 1343-1500 AH). Run again only if the table itself is revised:
+
+    pip install hijridate==2.5.0 && python3 xtask/scripts/umm_al_qura_table.py
+"""
+
+from hijridate import Hijri
+
+FIRST, LAST = 1343, 1500
+
+start = Hijri(FIRST, 1, 1).to_gregorian()
+# The table's early years have months of 28 and 31 days, so each length is kept as it is.
+rows = [[Hijri(year, month, 1).month_length() for month in range(1, 13)] for year in range(FIRST, LAST + 1)]
+
+print(f"pub const FIRST_YEAR: i32 = {FIRST};")
+print(f"/// 1 Muharram {FIRST} AH = {start.isoformat()}.")
+print(f"pub const FIRST_DAY: (i32, u32, u32) = ({start.year}, {start.month}, {start.day});")
+print(f"/// The length of each month, one row per year from {FIRST} (28 to 31 days: the official table).")
+print(f"pub const MONTHS: [[u8; 12]; {len(rows)}] = [")
+for row in rows:
+    print("    [" + ", ".join(str(n) for n in row) + "],")
+print("];")
