@@ -70,6 +70,7 @@ fn main() -> Result<()> {
             bench::startup(&ws, runs.max(1))?;
             ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-core", "--bench", "attachments"]).status_ok()?;
+            ws.cargo(&["bench", "-p", "masar-statement", "--bench", "statement"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
         }
         Command::Soak { scenarios, crash_rounds } => {
