@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, events, notify, qualifications, review};
+use crate::{commands, events, notify, qualifications, review, statements};
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -47,6 +47,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             review::review_queue,
             review::review_decide,
             commands::career,
+            statements::save_statement,
+            statements::open_statement,
             notify::notify_desktop,
         ])
         .events(collect_events![

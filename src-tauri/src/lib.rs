@@ -11,6 +11,7 @@ mod notify;
 mod picker;
 mod qualifications;
 mod review;
+mod statements;
 
 use std::sync::Arc;
 
@@ -40,6 +41,7 @@ pub fn run() {
     let builder = specta_builder();
     let result = documents::register(tauri::Builder::default())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .manage(Arc::clone(&core))
         .manage(core.auth().clone())

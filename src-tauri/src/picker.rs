@@ -1,6 +1,7 @@
-//! Choosing the files to attach: the system's file dialog (rfd, several files, PDF / JPEG / PNG)
-//! over the app's window. The end-to-end build (feature `e2e-picker`) takes the files a test
-//! lists in a file (`--e2e-pick-list`) instead, since a test cannot click in a native dialog.
+//! The system's file dialogs (rfd) over the app's window: choosing the files to attach (several
+//! PDF / JPEG / PNG) and where to save a service statement. The end-to-end build (feature
+//! `e2e-picker`) takes the paths a test lists in a file (`--e2e-pick-list`) instead, since a test
+//! cannot click in a native dialog.
 
 use std::path::PathBuf;
 
@@ -15,6 +16,25 @@ pub async fn pick_documents(window: &tauri::Window, title: &str) -> Vec<PathBuf>
         .await
         .map(|files| files.into_iter().map(|file| file.path().to_owned()).collect())
         .unwrap_or_default()
+}
+
+/// Where to save a PDF (none when the dialog was closed).
+#[cfg(not(feature = "e2e-picker"))]
+pub async fn save_pdf(window: &tauri::Window, title: &str, name: &str) -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        .set_parent(window)
+        .set_file_name(name)
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+        .map(|file| file.path().to_owned())
+}
+
+/// The first path listed in the pick-list file (the test's answer to the save dialog).
+#[cfg(feature = "e2e-picker")]
+pub async fn save_pdf(window: &tauri::Window, title: &str, _name: &str) -> Option<PathBuf> {
+    pick_documents(window, title).await.into_iter().next()
 }
 
 /// Where the end-to-end build reads the files to "choose" (`--e2e-pick-list`).

@@ -1,6 +1,7 @@
 //! السجل الوظيفي ومدة الخدمة in a real window: the length of service and the decisions, online
 //! and with the server stopped (from the local copy), in both languages (the screenshots check
-//! both with axe-core).
+//! both with axe-core); the service statement saved offline, read back with poppler, its first
+//! page kept as an image.
 
 use masar_e2e::{App, Server};
 
@@ -34,5 +35,47 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
     assert_eq!(app.count("[data-testid=career-event]").await?, events);
     assert_eq!(app.text("[data-testid=career-event]:first-child .title").await?, newest);
     app.screenshot("career-offline-ar").await?;
+
+    // Offline, the service statement is made from the local copy and saved where chosen.
+    let dir = tempfile::tempdir()?;
+    let target = dir.path().join("بيان خدمة.pdf");
+    app.will_pick(&[&target])?;
+    app.click("[data-testid=statement-save]").await?;
+    let saved = app.wait_for("[data-testid=statement-saved]").await?.text().await?;
+    assert!(saved.contains("صفحة"), "{saved}");
+    app.wait_focused("statement-saved").await?;
+    app.screenshot("statement-saved-offline-ar").await?;
+    let pdf = std::fs::read(&target)?;
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF at the chosen path");
+    let text = poppler("pdftotext", &[target.as_os_str(), "-".as_ref()])?;
+    let squashed: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    let name: String = account.name_ar.full().chars().filter(|c| c.is_alphanumeric()).collect();
+    assert!(squashed.contains(&name), "the employee's name, in logical order: {text}");
+    // Its first page as an image among the artifacts, to look at.
+    let artifacts = std::path::PathBuf::from(std::env::var("MASAR_E2E_ARTIFACTS")?);
+    let prefix = artifacts.join("statement-page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "80".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            "-singlefile".as_ref(),
+            target.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    )?;
+    assert!(artifacts.join("statement-page.png").exists());
     app.close().await
+}
+
+/// Runs a poppler utility; its standard output.
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> anyhow::Result<String> {
+    let out = std::process::Command::new(tool).args(args).output()?;
+    anyhow::ensure!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(String::from_utf8(out.stdout)?)
 }

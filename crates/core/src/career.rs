@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use masar_protocol::record::EmploymentEvent;
+use masar_protocol::record::{EmployeeRecord, EmploymentEvent};
 use masar_protocol::service::{ServiceLength, length_of_service};
 use serde::Serialize;
 
@@ -36,6 +36,22 @@ impl Careers {
     /// The record and the length of service counted to today (the workstation's day).
     pub async fn career(&self) -> Result<Career, SessionError> {
         self.career_on(Local::now().date_naive()).await
+    }
+
+    /// The record a service statement certifies: the local copy, with the profile as the server
+    /// last sent it (edits still waiting to sync are not the server's yet, so not printed).
+    pub async fn statement_record(&self) -> Result<EmployeeRecord, SessionError> {
+        let active = self.cx.active()?;
+        active
+            .vault(|vault| {
+                let (mut record, _) =
+                    vault.db.load_record().map_err(VaultError::from)?.ok_or(SessionError::NotSignedIn)?;
+                if let Some((profile, _)) = vault.db.server_profile().map_err(VaultError::from)? {
+                    record.profile = profile;
+                }
+                Ok(record)
+            })
+            .await
     }
 
     pub async fn career_on(&self, today: NaiveDate) -> Result<Career, SessionError> {

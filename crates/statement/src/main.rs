@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Err(error) => return fail(&format!("{input} is not an employee record: {error}")),
     };
     match masar_statement::render(&record, &masar_statement::Issue { date }) {
-        Ok(pdf) => match std::fs::write(output, pdf) {
+        Ok(statement) => match std::fs::write(output, statement.pdf) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => fail(&format!("cannot write {output}: {error}")),
         },

@@ -71,8 +71,15 @@ struct Fonts {
     bold: Font,
 }
 
-/// The statement of `record` as PDF bytes.
-pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Vec<u8>, StatementError> {
+/// A rendered statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
+/// The statement of `record`.
+pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Statement, StatementError> {
     let mut doc = PdfDocument::new("بيان خدمة");
     let mut warnings = Vec::new();
     let mut load = |bytes: &'static [u8]| -> Result<Font, StatementError> {
@@ -102,9 +109,12 @@ pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Vec<u8>, Stateme
         footer(&mut page, &fonts, index + 1, total);
         out.push(PdfPage::new(Mm(210.0), Mm(297.0), page.ops));
     }
+    let pages = out.len();
     doc.with_pages(out);
     let mut save_warnings = Vec::new();
-    Ok(doc.save(&PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() }, &mut save_warnings))
+    let pdf =
+        doc.save(&PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() }, &mut save_warnings);
+    Ok(Statement { pdf, pages })
 }
 
 fn header(page: &mut Page, fonts: &Fonts, record: &EmployeeRecord, issue: &Issue) {

@@ -86,7 +86,7 @@ pub fn pages(pdf: &[u8]) -> usize {
 }
 
 pub fn render(record: &EmployeeRecord) -> Vec<u8> {
-    masar_statement::render(record, &masar_statement::Issue { date: date("2026-11-29") }).unwrap()
+    masar_statement::render(record, &masar_statement::Issue { date: date("2026-11-29") }).unwrap().pdf
 }
 
 /// With `MASAR_STATEMENT_ARTIFACTS` set, keeps `pdf` there as `name.pdf` (to look at).

@@ -56,6 +56,13 @@ export const commands = {
 	reviewDecide: (id: string, decision: Decision) => typedError<QualificationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("review_decide", { id, decision })),
 	/**  The employment record and the length of service, from the local copy. */
 	career: () => typedError<Career_Serialize, UiError_Serialize>(__TAURI_INVOKE("career")),
+	/**
+	 *  Renders the statement and saves it through the system's save dialog; `None` when the
+	 *  employee closed the dialog.
+	 */
+	saveStatement: (title: string) => typedError<SavedStatement | null, UiError_Serialize>(__TAURI_INVOKE("save_statement", { title })),
+	/**  Opens a saved statement in the system's PDF viewer (where it prints). */
+	openStatement: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_statement", { path })),
 	/**  Shows a notification; returns whether the system took it. */
 	notifyDesktop: (title: string, body: string) => __TAURI_INVOKE<boolean>("notify_desktop", { title, body }),
 };
@@ -860,6 +867,12 @@ export type Role =
 "employee" | 
 /**  An HR officer: reviews qualifications and edits employees' employment data. */
 "hr_officer";
+
+export type SavedStatement = {
+	path: string,
+	pages: number,
+	bytes: number,
+};
 
 /**  The form a field is edited in. */
 export type Section = 

@@ -311,4 +311,11 @@ export const ar = {
   "career.kind.secondment": "إعارة",
   "career.kind.leave_without_pay": "إجازة بدون راتب",
   "career.kind.end_of_service": "انتهاء الخدمة",
+  "statement.heading": "بيان خدمة",
+  "statement.hint": "يصدر من البيانات المحفوظة على هذا الجهاز، فيعمل دون اتصال أيضا. احفظه ثم افتحه لطباعته.",
+  "statement.save": "طباعة بيان خدمة (حفظ PDF)",
+  "statement.saving": "جاري إعداد البيان…",
+  "statement.dialogTitle": "حفظ بيان الخدمة",
+  "statement.saved": "حفظ البيان ({pages}) في:",
+  "statement.open": "فتح البيان للطباعة",
 } as const;

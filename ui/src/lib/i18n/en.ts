@@ -312,4 +312,11 @@ export const en: Messages = {
   "career.kind.secondment": "Secondment",
   "career.kind.leave_without_pay": "Leave without pay",
   "career.kind.end_of_service": "End of service",
+  "statement.heading": "Service statement",
+  "statement.hint": "Made from the data kept on this workstation, so it works offline too. Save it, then open it to print.",
+  "statement.save": "Print a service statement (save PDF)",
+  "statement.saving": "Preparing the statement…",
+  "statement.dialogTitle": "Save the service statement",
+  "statement.saved": "The statement ({pages}) is saved in:",
+  "statement.open": "Open the statement to print",
 };

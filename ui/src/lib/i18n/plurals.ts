@@ -2,7 +2,7 @@
 // many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
 import type { Language } from "../bindings";
 
-export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days";
+export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days" | "pages";
 type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export const plurals: Record<Language, Record<Counted, Forms>> = {
@@ -50,6 +50,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     years: { zero: "0 سنة", one: "سنة واحدة", two: "سنتان", few: "{count} سنوات", many: "{count} سنة", other: "{count} سنة" },
     months: { zero: "0 شهر", one: "شهر واحد", two: "شهران", few: "{count} أشهر", many: "{count} شهرا", other: "{count} شهر" },
     days: { zero: "0 يوم", one: "يوم واحد", two: "يومان", few: "{count} أيام", many: "{count} يوما", other: "{count} يوم" },
+    pages: { zero: "لا صفحات", one: "صفحة واحدة", two: "صفحتان", few: "{count} صفحات", many: "{count} صفحة", other: "{count} صفحة" },
   },
   en: {
     edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
@@ -60,6 +61,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     years: { zero: "0 years", one: "1 year", other: "{count} years" },
     months: { zero: "0 months", one: "1 month", other: "{count} months" },
     days: { zero: "0 days", one: "1 day", other: "{count} days" },
+    pages: { zero: "no pages", one: "1 page", other: "{count} pages" },
   },
 };
 

@@ -1,0 +1,85 @@
+//! طباعة بيان خدمة: the statement rendered from the local copy (so it works offline), saved where
+//! the employee chooses, then opened in the system's PDF viewer to print if they ask.
+
+use std::path::PathBuf;
+
+use masar_core::career::Careers;
+use masar_core::{ErrorCode, UiError};
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Debug, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedStatement {
+    pub path: String,
+    pub pages: u32,
+    pub bytes: u32,
+}
+
+/// Renders the statement and saves it through the system's save dialog; `None` when the
+/// employee closed the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_statement(
+    window: tauri::Window,
+    careers: State<'_, Careers>,
+    title: String,
+) -> Result<Option<SavedStatement>, UiError> {
+    let record = careers.statement_record().await.map_err(UiError::from)?;
+    let today = chrono::Local::now().date_naive();
+    let name = format!("بيان-خدمة-{}-{today}.pdf", record.profile.employee_number);
+    let statement = tauri::async_runtime::spawn_blocking(move || {
+        masar_statement::render(&record, &masar_statement::Issue { date: today })
+    })
+    .await
+    .map_err(|_| UiError::new(ErrorCode::Internal))?
+    .map_err(|_| UiError::new(ErrorCode::Internal))?;
+    let Some(path) = crate::picker::save_pdf(&window, &title, &name).await else { return Ok(None) };
+    let path = with_pdf_extension(path);
+    let (pdf, pages) = (statement.pdf, u32::try_from(statement.pages).unwrap_or(u32::MAX));
+    let bytes = pdf.len();
+    let target = path.clone();
+    tauri::async_runtime::spawn_blocking(move || write_durably(&target, &pdf))
+        .await
+        .map_err(|_| UiError::new(ErrorCode::Internal))?
+        .map_err(|error| {
+            tracing::warn!(%error, "cannot save the statement");
+            UiError::new(ErrorCode::FileUnreadable)
+        })?;
+    Ok(Some(SavedStatement {
+        path: path.to_string_lossy().into_owned(),
+        pages,
+        bytes: u32::try_from(bytes).unwrap_or(u32::MAX),
+    }))
+}
+
+/// Opens a saved statement in the system's PDF viewer (where it prints).
+#[tauri::command]
+#[specta::specta]
+pub fn open_statement(app: tauri::AppHandle, path: String) -> Result<(), UiError> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener().open_path(path, None::<&str>).map_err(|error| {
+        tracing::warn!(%error, "cannot open the statement");
+        UiError::new(ErrorCode::FileUnreadable)
+    })
+}
+
+fn with_pdf_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        path
+    } else {
+        path.with_extension("pdf")
+    }
+}
+
+/// Written to a temporary file beside it, flushed to the disk, then moved into place: a full
+/// disk or a crash never leaves half a statement under the chosen name.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
