@@ -14,6 +14,8 @@ pub struct SavedStatement {
     pub path: String,
     pub pages: u32,
     pub bytes: u32,
+    /// Printed with the server's verification code (else made offline without one).
+    pub verifiable: bool,
 }
 
 /// Renders the statement and saves it through the system's save dialog; `None` when the
@@ -25,11 +27,13 @@ pub async fn save_statement(
     careers: State<'_, Careers>,
     title: String,
 ) -> Result<Option<SavedStatement>, UiError> {
-    let record = careers.statement_record().await.map_err(UiError::from)?;
+    let (record, code) = careers.statement().await.map_err(UiError::from)?;
+    let verification = code.map(|code| code.code);
+    let verifiable = verification.is_some();
     let today = chrono::Local::now().date_naive();
     let name = format!("بيان-خدمة-{}-{today}.pdf", record.profile.employee_number);
     let statement = tauri::async_runtime::spawn_blocking(move || {
-        masar_statement::render(&record, &masar_statement::Issue { date: today })
+        masar_statement::render(&record, &masar_statement::Issue { date: today, verification })
     })
     .await
     .map_err(|_| UiError::new(ErrorCode::Internal))?
@@ -50,6 +54,7 @@ pub async fn save_statement(
         path: path.to_string_lossy().into_owned(),
         pages,
         bytes: u32::try_from(bytes).unwrap_or(u32::MAX),
+        verifiable,
     }))
 }
 

@@ -25,6 +25,34 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
     let newest = app.text("[data-testid=career-event]:first-child .title").await?;
     app.screenshot("career-ar").await?;
 
+    // Online, the statement carries the server's code; its QR code reads as that code, and the
+    // server confirms it to anyone.
+    let dir = tempfile::tempdir()?;
+    let online = dir.path().join("online.pdf");
+    app.will_pick(&[&online])?;
+    app.click("[data-testid=statement-save]").await?;
+    app.wait_for("[data-testid=statement-verifiable][data-verifiable=true]").await?;
+    let image = dir.path().join("online");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "200".as_ref(),
+            "-singlefile".as_ref(),
+            online.as_os_str(),
+            image.as_os_str(),
+        ],
+    )?;
+    let code =
+        poppler("zbarimg", &["--raw".as_ref(), "-q".as_ref(), image.with_extension("png").as_os_str()])?;
+    let checked = reqwest::Client::new()
+        .post(format!("{}/v1/statements/verify", server.url))
+        .json(&serde_json::json!({ "code": code.trim() }))
+        .send()
+        .await?;
+    assert_eq!(checked.status(), 200, "the server confirms the printed code {code}");
+
     // The server stops: the same, from the copy on this workstation.
     server.kill()?;
     app.click("[data-testid=connection] button").await?;
@@ -36,14 +64,15 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
     assert_eq!(app.text("[data-testid=career-event]:first-child .title").await?, newest);
     app.screenshot("career-offline-ar").await?;
 
-    // Offline, the service statement is made from the local copy and saved where chosen.
-    let dir = tempfile::tempdir()?;
+    // Offline, the service statement is made from the local copy and saved where chosen (the
+    // record is unchanged, so the last code still certifies it).
     let target = dir.path().join("بيان خدمة.pdf");
     app.will_pick(&[&target])?;
     app.click("[data-testid=statement-save]").await?;
     let saved = app.wait_for("[data-testid=statement-saved]").await?.text().await?;
     assert!(saved.contains("صفحة"), "{saved}");
     app.wait_focused("statement-saved").await?;
+    app.wait_for("[data-testid=statement-verifiable][data-verifiable=true]").await?;
     app.screenshot("statement-saved-offline-ar").await?;
     let pdf = std::fs::read(&target)?;
     assert!(pdf.starts_with(b"%PDF-"), "a PDF at the chosen path");

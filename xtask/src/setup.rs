@@ -29,6 +29,7 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     "imagemagick",
     "fonts-hosny-amiri",
+    "zbar-tools",
     "python3-pip",
 ];
 

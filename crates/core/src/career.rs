@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use masar_protocol::record::{EmployeeRecord, EmploymentEvent};
 use masar_protocol::service::{ServiceLength, length_of_service};
+use masar_protocol::statement::StatementCode;
 use serde::Serialize;
 
 use crate::context::Context;
@@ -38,11 +39,13 @@ impl Careers {
         self.career_on(Local::now().date_naive()).await
     }
 
-    /// The record a service statement certifies: the local copy, with the profile as the server
-    /// last sent it (edits still waiting to sync are not the server's yet, so not printed).
-    pub async fn statement_record(&self) -> Result<EmployeeRecord, SessionError> {
+    /// What a service statement certifies: the local copy, with the profile as the server last
+    /// sent it (edits still waiting to sync are not the server's yet, so not printed), and the
+    /// server's verification code: a fresh one when it answers, else the last one if the record
+    /// has not changed since (a statement made offline after a change has none, and says so).
+    pub async fn statement(&self) -> Result<(EmployeeRecord, Option<StatementCode>), SessionError> {
         let active = self.cx.active()?;
-        active
+        let record = active
             .vault(|vault| {
                 let (mut record, _) =
                     vault.db.load_record().map_err(VaultError::from)?.ok_or(SessionError::NotSignedIn)?;
@@ -51,7 +54,27 @@ impl Careers {
                 }
                 Ok(record)
             })
-            .await
+            .await?;
+        let client = self.cx.client();
+        let fetch = &*client;
+        let fresh = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            active.with_token(fetch, |token| async move { fetch.statement_code(&token).await }),
+        )
+        .await;
+        let code = match fresh {
+            Ok(Ok(code)) => {
+                let json = serde_json::to_string(&code).map_err(|e| SessionError::Task(e.to_string()))?;
+                active.vault(move |vault| Ok(vault.db.set_kept("statement_code", &json)?)).await?;
+                Some(code)
+            }
+            _ => {
+                let kept = active.vault(|vault| Ok(vault.db.kept("statement_code")?)).await?;
+                kept.and_then(|json| serde_json::from_str::<StatementCode>(&json).ok())
+                    .filter(|code| certifies(code, &record))
+            }
+        };
+        Ok((record, code))
     }
 
     pub async fn career_on(&self, today: NaiveDate) -> Result<Career, SessionError> {
@@ -65,4 +88,14 @@ impl Careers {
         events.sort_by_key(|e| std::cmp::Reverse(e.date));
         Ok(Career { events, length, fetched_at })
     }
+}
+
+/// Whether a code given earlier still certifies `record` (the same person, post and decisions).
+fn certifies(code: &StatementCode, record: &EmployeeRecord) -> bool {
+    let (facts, p) = (&code.facts, &record.profile);
+    facts.name_ar == p.name_ar
+        && facts.entity == p.entity
+        && facts.job_title == p.job_title
+        && facts.appointment_date == p.appointment_date
+        && usize::try_from(facts.decisions).is_ok_and(|n| n == record.employment_events.len())
 }

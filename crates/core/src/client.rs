@@ -240,6 +240,14 @@ impl MasarClient {
             .await
     }
 
+    /// A verification code for a service statement of the record as the server holds it now.
+    pub async fn statement_code(
+        &self,
+        token: &SecretString,
+    ) -> Result<masar_protocol::statement::StatementCode, ClientError> {
+        send_json(self.http.post(self.url("v1/me/statement-code")?).bearer_auth(token.expose_secret())).await
+    }
+
     /// The demo phone: the SMS the dev outbox holds for this employee.
     pub async fn dev_sms(&self, national_id: &NationalId) -> Result<Vec<DevSms>, ClientError> {
         let mut url = self.url("v1/dev/sms")?;

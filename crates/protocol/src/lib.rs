@@ -17,6 +17,7 @@ pub mod qualification;
 pub mod record;
 pub mod secret;
 pub mod service;
+pub mod statement;
 pub mod sync;
 pub mod validate;
 

@@ -22,6 +22,7 @@ pub struct Stretch {
 
 /// Years, months and days.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     pub years: u32,
     pub months: u32,

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stderr, clippy::cast_precision_loss)]
 
-#[path = "../tests/common.rs"]
+#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::Instant;

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Ok(record) => record,
         Err(error) => return fail(&format!("{input} is not an employee record: {error}")),
     };
-    match masar_statement::render(&record, &masar_statement::Issue { date }) {
+    match masar_statement::render(&record, &masar_statement::Issue { date, verification: None }) {
         Ok(statement) => match std::fs::write(output, statement.pdf) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => fail(&format!("cannot write {output}: {error}")),

@@ -17,12 +17,16 @@ use crate::words;
 pub enum StatementError {
     #[error("the statement's font cannot be read")]
     Font,
+    #[error("the verification code cannot be drawn as a QR code")]
+    Qr,
 }
 
-/// What a statement says, besides the record: when it was issued.
+/// What a statement says besides the record: when it was issued, and the server's code for it
+/// (none when it was made offline without one).
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub date: NaiveDate,
+    pub verification: Option<String>,
 }
 
 const ROW: f32 = 20.0;
@@ -96,7 +100,7 @@ pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Statement, State
     let mut out = Vec::new();
     for (index, events) in pages.into_iter().enumerate() {
         let mut page = Page::default();
-        header(&mut page, &fonts, record, issue);
+        header(&mut page, &fonts, record, issue)?;
         let top = if index == 0 {
             let below = employee(&mut page, &fonts, record);
             let below = service(&mut page, &fonts, &length, below);
@@ -106,7 +110,7 @@ pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Statement, State
             TABLE_TOP
         };
         numbered = decisions(&mut page, &fonts, top, events, numbered);
-        footer(&mut page, &fonts, index + 1, total);
+        footer(&mut page, &fonts, index + 1, total, issue.verification.is_some());
         out.push(PdfPage::new(Mm(210.0), Mm(297.0), page.ops));
     }
     let pages = out.len();
@@ -117,31 +121,22 @@ pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Statement, State
     Ok(Statement { pdf, pages })
 }
 
-fn header(page: &mut Page, fonts: &Fonts, record: &EmployeeRecord, issue: &Issue) {
+fn header(
+    page: &mut Page,
+    fonts: &Fonts,
+    record: &EmployeeRecord,
+    issue: &Issue,
+) -> Result<(), StatementError> {
     let top = HEIGHT - MARGIN;
-    page.fill(0.0, HEIGHT - 8.0, WIDTH, 8.0, green());
     let half = (RIGHT - MARGIN) / 2.0;
-    page.text(
-        &fonts.bold,
-        12.0,
-        gray(0.1),
-        RIGHT,
-        top - 12.0,
-        Align::Right,
-        half,
-        "المملكة العربية السعودية",
-    );
+    page.fill(0.0, HEIGHT - 8.0, WIDTH, 8.0, green());
+    let kingdom = "المملكة العربية السعودية";
+    page.text(&fonts.bold, 12.0, gray(0.1), RIGHT, top - 12.0, Align::Right, half, kingdom);
     page.text(&fonts.regular, 11.0, gray(0.1), RIGHT, top - 30.0, Align::Right, half, &record.profile.entity);
-    page.text(
-        &fonts.regular,
-        10.0,
-        gray(0.35),
-        MARGIN,
-        top - 12.0,
-        Align::Left,
-        half,
-        "منصة مسار — بياناتي الوظيفية",
-    );
+    if let Some(code) = &issue.verification {
+        qr(page, code, MARGIN, top - 72.0, 64.0)?;
+        page.text(&fonts.regular, 7.5, gray(0.2), MARGIN, top - 84.0, Align::Left, 120.0, code);
+    }
     page.text(
         &fonts.bold,
         22.0,
@@ -153,17 +148,28 @@ fn header(page: &mut Page, fonts: &Fonts, record: &EmployeeRecord, issue: &Issue
         "بيان خدمة",
     );
     let issued = format!("تاريخ الإصدار: {}", words::both_calendars(issue.date));
-    page.text(
-        &fonts.regular,
-        TEXT,
-        gray(0.2),
-        WIDTH / 2.0,
-        top - 82.0,
-        Align::Center,
-        RIGHT - MARGIN,
-        &issued,
-    );
+    page.text(&fonts.regular, TEXT, gray(0.2), WIDTH / 2.0, top - 82.0, Align::Center, half, &issued);
     page.rule(MARGIN, RIGHT, top - 94.0, 0.8, green());
+    Ok(())
+}
+
+/// The code as a QR code (medium error correction), `size` points square from (`x`, `y`).
+fn qr(page: &mut Page, code: &str, x: f32, y: f32, size: f32) -> Result<(), StatementError> {
+    let qr = qrcode::QrCode::with_error_correction_level(code, qrcode::EcLevel::M)
+        .map_err(|_| StatementError::Qr)?;
+    let width = qr.width();
+    // A quiet zone of two modules on every side, as readers need.
+    let module = size / (width + 4) as f32;
+    page.fill(x, y, size, size, gray(1.0));
+    for (index, color) in qr.to_colors().into_iter().enumerate() {
+        if color == qrcode::Color::Dark {
+            let (column, row) = (index % width, index / width);
+            let left = x + (column + 2) as f32 * module;
+            let bottom = y + size - (row + 3) as f32 * module;
+            page.fill(left, bottom, module, module, gray(0.0));
+        }
+    }
+    Ok(())
 }
 
 /// The employee's data from below the header; returns the height below it.
@@ -281,10 +287,24 @@ fn decisions(page: &mut Page, fonts: &Fonts, top: f32, events: &[EmploymentEvent
     number
 }
 
-fn footer(page: &mut Page, fonts: &Fonts, number: usize, total: usize) {
-    page.rule(MARGIN, RIGHT, 46.0, 0.5, gray(0.7));
+fn footer(page: &mut Page, fonts: &Fonts, number: usize, total: usize, verifiable: bool) {
+    page.rule(MARGIN, RIGHT, 50.0, 0.5, gray(0.7));
     let text = format!("صفحة {number} من {total}");
-    page.text(&fonts.regular, 9.0, gray(0.3), WIDTH / 2.0, 32.0, Align::Center, 200.0, &text);
-    let note = "صدر هذا البيان من النسخة المحفوظة على جهاز الموظف";
-    page.text(&fonts.regular, 8.0, gray(0.45), RIGHT, 32.0, Align::Right, 220.0, note);
+    page.text(&fonts.regular, 9.0, gray(0.3), WIDTH / 2.0, 22.0, Align::Center, 120.0, &text);
+    let note = if verifiable {
+        "يتحقق من هذا البيان من يتسلمه برمز التحقق في مسار، دون تسجيل دخول"
+    } else {
+        "صدر دون رمز تحقق: لم يتصل الجهاز بمسار منذ آخر تغيير في السجل"
+    };
+    page.text(&fonts.regular, 8.0, gray(0.45), RIGHT, 36.0, Align::Right, RIGHT - MARGIN, note);
+    page.text(
+        &fonts.regular,
+        8.0,
+        gray(0.45),
+        MARGIN,
+        22.0,
+        Align::Left,
+        150.0,
+        "منصة مسار — بياناتي الوظيفية",
+    );
 }

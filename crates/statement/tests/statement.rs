@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{date, full_name, keep, pages, record, render, run, text};
+use common::{date, full_name, keep, pages, record, render, render_with, run, text};
 use masar_protocol::service::length_of_service;
 
 #[test]
@@ -132,4 +132,35 @@ fn the_command_renders_a_record_file() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not an employee record"));
+}
+
+#[test]
+fn the_qr_code_reads_as_the_verification_code_and_a_statement_without_one_says_so() {
+    let code = "MSR-ACDE-FGHJ-2346";
+    let pdf = render_with(&record(5), Some(code));
+    let dir = tempfile::tempdir().unwrap();
+    let (path, image) = (dir.path().join("s.pdf"), dir.path().join("page"));
+    std::fs::write(&path, &pdf).unwrap();
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&path)
+        .arg(&image)
+        .status()
+        .unwrap();
+    assert!(rendered.success());
+    let scanned = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(image.with_extension("png"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&scanned.stdout).trim(),
+        code,
+        "zbarimg: {}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    assert!(text(&pdf, None).contains(code), "the code is printed beside it too");
+
+    let without = text(&render_with(&record(5), None), None);
+    assert!(without.contains("صدر دون رمز تحقق"), "{without}");
 }

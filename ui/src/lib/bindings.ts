@@ -872,6 +872,8 @@ export type SavedStatement = {
 	path: string,
 	pages: number,
 	bytes: number,
+	/**  Printed with the server's verification code (else made offline without one). */
+	verifiable: boolean,
 };
 
 /**  The form a field is edited in. */

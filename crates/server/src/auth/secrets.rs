@@ -47,9 +47,36 @@ pub fn same_digest(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// A statement's verification code, `MSR-XXXX-XXXX-XXXX`: 12 characters of an alphabet of 26
+/// that cannot be confused when typed (about 56 bits; each byte picks without modulo bias).
+pub fn new_statement_code() -> anyhow::Result<String> {
+    let alphabet = masar_protocol::statement::CODE_ALPHABET;
+    let limit = u8::try_from(256 - 256 % alphabet.len()).unwrap_or(0);
+    let mut picked = Vec::with_capacity(12);
+    while picked.len() < 12 {
+        for byte in random_bytes::<16>()? {
+            if byte < limit && picked.len() < 12 {
+                picked.push(alphabet[usize::from(byte) % alphabet.len()]);
+            }
+        }
+    }
+    let text = String::from_utf8(picked)?;
+    Ok(format!("MSR-{}-{}-{}", &text[..4], &text[4..8], &text[8..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_codes_have_the_printed_form_and_differ() {
+        let codes: Vec<String> = (0..200).map(|_| new_statement_code().unwrap()).collect();
+        assert!(codes.iter().all(|c| masar_protocol::statement::is_code(c)), "{codes:?}");
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+    }
 
     #[test]
     fn codes_are_six_digits_and_vary() {
@@ -69,3 +96,4 @@ mod tests {
         assert_eq!(new_token().unwrap().len(), 64);
     }
 }
+

@@ -5,6 +5,7 @@ mod health;
 mod hr;
 pub mod openapi;
 mod record;
+mod statements;
 
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .route("/me/record", get(record::my_record))
         .route("/opportunities", get(record::opportunities))
+        .route("/me/statement-code", post(statements::new_code))
+        .route("/statements/verify", post(statements::verify))
         .route("/auth/login", post(auth::login))
         .route("/auth/verify", post(auth::verify))
         .route("/auth/resend", post(auth::resend))

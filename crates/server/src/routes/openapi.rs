@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         super::health::health,
         super::record::my_record,
         super::record::opportunities,
+        super::statements::new_code,
+        super::statements::verify,
         crate::auth::handlers::login,
         crate::auth::handlers::verify,
         crate::auth::handlers::resend,

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_roles.sql"),
     include_str!("../../migrations/0006_uploads.sql"),
     include_str!("../../migrations/0007_qualifications.sql"),
+    include_str!("../../migrations/0008_statements.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -9,6 +9,7 @@ pub mod pull;
 pub mod push;
 mod qualifications;
 pub mod records;
+mod statements;
 mod uploads;
 
 use async_trait::async_trait;
@@ -95,6 +96,23 @@ impl Store for SqliteStore {
 
     async fn opportunities(&self) -> anyhow::Result<Vec<Opportunity>> {
         self.db.call(|conn| records::list_opportunities(conn)).await
+    }
+
+    async fn save_statement_code(
+        &self,
+        employee: &NationalId,
+        code: &masar_protocol::statement::StatementCode,
+    ) -> anyhow::Result<()> {
+        let (employee, code) = (employee.clone(), code.clone());
+        self.db.call(move |conn| statements::save(conn, &employee, &code)).await
+    }
+
+    async fn statement_code(
+        &self,
+        code: &str,
+    ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>> {
+        let code = code.to_owned();
+        self.db.call(move |conn| statements::find(conn, &code)).await
     }
 
     async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {

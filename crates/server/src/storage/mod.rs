@@ -159,6 +159,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     async fn opportunities(&self) -> anyhow::Result<Vec<Opportunity>>;
 
+    /// Keeps a statement code with what it certifies (codes are unique: a clash is an error).
+    async fn save_statement_code(
+        &self,
+        employee: &NationalId,
+        code: &masar_protocol::statement::StatementCode,
+    ) -> anyhow::Result<()>;
+
+    /// What a code certified, if it was given.
+    async fn statement_code(
+        &self,
+        code: &str,
+    ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>>;
+
     // Sign-in.
 
     /// Step one, before the password is checked: is the ID locked, and its account.

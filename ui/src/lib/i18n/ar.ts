@@ -318,4 +318,6 @@ export const ar = {
   "statement.dialogTitle": "حفظ بيان الخدمة",
   "statement.saved": "حفظ البيان ({pages}) في:",
   "statement.open": "فتح البيان للطباعة",
+  "statement.verifiable": "يحمل رمز تحقق ورمز QR يتأكد بهما من يتسلمه.",
+  "statement.notVerifiable": "صدر دون رمز تحقق: لم يتصل الجهاز بمسار منذ آخر تغيير في السجل. أعد إصداره عند الاتصال.",
 } as const;

@@ -319,4 +319,6 @@ export const en: Messages = {
   "statement.dialogTitle": "Save the service statement",
   "statement.saved": "The statement ({pages}) is saved in:",
   "statement.open": "Open the statement to print",
+  "statement.verifiable": "It carries a verification code and a QR code for whoever receives it to check.",
+  "statement.notVerifiable": "Made without a verification code: this workstation has not reached Masar since the record last changed. Issue it again when connected.",
 };

@@ -86,7 +86,12 @@ pub fn pages(pdf: &[u8]) -> usize {
 }
 
 pub fn render(record: &EmployeeRecord) -> Vec<u8> {
-    masar_statement::render(record, &masar_statement::Issue { date: date("2026-11-29") }).unwrap().pdf
+    render_with(record, Some("MSR-ACDE-FGHJ-2346"))
+}
+
+pub fn render_with(record: &EmployeeRecord, code: Option<&str>) -> Vec<u8> {
+    let issue = masar_statement::Issue { date: date("2026-11-29"), verification: code.map(str::to_owned) };
+    masar_statement::render(record, &issue).unwrap().pdf
 }
 
 /// With `MASAR_STATEMENT_ARTIFACTS` set, keeps `pdf` there as `name.pdf` (to look at).
