@@ -96,4 +96,3 @@ mod tests {
         assert_eq!(new_token().unwrap().len(), 64);
     }
 }
-
