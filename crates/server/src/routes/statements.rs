@@ -17,7 +17,7 @@ use crate::error::ApiError;
         (status = 200, description = "The code to print, and what it certifies", body = StatementCode),
         (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
     ))]
-pub async fn new_code(
+pub async fn statement_code(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> Result<Json<StatementCode>, ApiError> {
@@ -48,7 +48,7 @@ pub async fn new_code(
         (status = 200, description = "The code was given: what the statement certified", body = StatementCode),
         (status = 404, description = "No statement has this code (altered or mistyped)", body = masar_protocol::ApiErrorBody),
     ))]
-pub async fn verify(
+pub async fn verify_statement(
     State(state): State<AppState>,
     Json(request): Json<VerifyStatement>,
 ) -> Result<Json<StatementCode>, ApiError> {
