@@ -47,6 +47,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             review::review_queue,
             review::review_decide,
             commands::career,
+            commands::sick_leaves,
+            commands::transactions,
             statements::save_statement,
             statements::open_statement,
             notify::notify_desktop,

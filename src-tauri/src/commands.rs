@@ -254,3 +254,22 @@ pub async fn career(
 ) -> Result<masar_core::career::Career, UiError> {
     careers.career().await.map_err(UiError::from)
 }
+
+/// Sick-leave reports, from the local copy.
+#[tauri::command]
+#[specta::specta]
+pub async fn sick_leaves(
+    inquiries: State<'_, masar_core::inquiries::Inquiries>,
+) -> Result<Vec<masar_protocol::record::SickLeave>, UiError> {
+    inquiries.sick_leaves().await.map_err(UiError::from)
+}
+
+/// Administrative transactions, all or those a query finds, from the local copy.
+#[tauri::command]
+#[specta::specta]
+pub async fn transactions(
+    inquiries: State<'_, masar_core::inquiries::Inquiries>,
+    query: Option<masar_core::inquiries::TransactionQuery>,
+) -> Result<Vec<masar_protocol::record::AdminTransaction>, UiError> {
+    inquiries.transactions(query).await.map_err(UiError::from)
+}

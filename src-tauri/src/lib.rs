@@ -53,6 +53,7 @@ pub fn run() {
         .manage(core.qualifications().clone())
         .manage(core.review().clone())
         .manage(core.careers().clone())
+        .manage(core.inquiries().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));

@@ -17,6 +17,7 @@ use crate::context::Context;
 use crate::drafts::Drafts;
 use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
+use crate::inquiries::Inquiries;
 use crate::keychain::Keychain;
 use crate::outbox::Outbox;
 use crate::qualifications::Qualifications;
@@ -73,6 +74,7 @@ pub struct MasarCore {
     qualifications: Qualifications,
     review: Review,
     careers: Careers,
+    inquiries: Inquiries,
 }
 
 fn data_dir() -> PathBuf {
@@ -110,6 +112,7 @@ impl MasarCore {
             qualifications: Qualifications::new(Arc::clone(&cx)),
             review: Review::new(Arc::clone(&cx)),
             careers: Careers::new(Arc::clone(&cx)),
+            inquiries: Inquiries::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -147,6 +150,11 @@ impl MasarCore {
     /// The employment record and the length of service.
     pub fn careers(&self) -> &Careers {
         &self.careers
+    }
+
+    /// Sick-leave reports and administrative transactions.
+    pub fn inquiries(&self) -> &Inquiries {
+        &self.inquiries
     }
 
     /// HR's review of qualifications (the HR officer's screen).

@@ -19,6 +19,7 @@ pub mod error;
 pub mod failure;
 pub mod files;
 pub mod i18n;
+pub mod inquiries;
 pub mod keychain;
 pub mod notices;
 pub mod outbox;

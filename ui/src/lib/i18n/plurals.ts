@@ -2,7 +2,7 @@
 // many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
 import type { Language } from "../bindings";
 
-export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days" | "pages";
+export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days" | "pages" | "reports" | "transactions";
 type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export const plurals: Record<Language, Record<Counted, Forms>> = {
@@ -51,6 +51,8 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     months: { zero: "0 شهر", one: "شهر واحد", two: "شهران", few: "{count} أشهر", many: "{count} شهرا", other: "{count} شهر" },
     days: { zero: "0 يوم", one: "يوم واحد", two: "يومان", few: "{count} أيام", many: "{count} يوما", other: "{count} يوم" },
     pages: { zero: "لا صفحات", one: "صفحة واحدة", two: "صفحتان", few: "{count} صفحات", many: "{count} صفحة", other: "{count} صفحة" },
+    reports: { zero: "لا تقارير", one: "تقرير واحد", two: "تقريران", few: "{count} تقارير", many: "{count} تقريرا", other: "{count} تقرير" },
+    transactions: { zero: "لا معاملات", one: "معاملة واحدة", two: "معاملتان", few: "{count} معاملات", many: "{count} معاملة", other: "{count} معاملة" },
   },
   en: {
     edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
@@ -62,6 +64,8 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     months: { zero: "0 months", one: "1 month", other: "{count} months" },
     days: { zero: "0 days", one: "1 day", other: "{count} days" },
     pages: { zero: "no pages", one: "1 page", other: "{count} pages" },
+    reports: { zero: "no reports", one: "1 report", other: "{count} reports" },
+    transactions: { zero: "no transactions", one: "1 transaction", other: "{count} transactions" },
   },
 };
 
