@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::career,
             commands::sick_leaves,
             commands::transactions,
+            commands::opportunities,
             statements::save_statement,
             statements::open_statement,
             notify::notify_desktop,

@@ -273,3 +273,13 @@ pub async fn transactions(
 ) -> Result<Vec<masar_protocol::record::AdminTransaction>, UiError> {
     inquiries.transactions(query).await.map_err(UiError::from)
 }
+
+/// Training and scholarship opportunities, filtered, each marked whether the employee may apply.
+#[tauri::command]
+#[specta::specta]
+pub async fn opportunities(
+    opportunities: State<'_, masar_core::opportunities::Opportunities>,
+    filter: masar_core::opportunities::OpportunityFilter,
+) -> Result<masar_core::opportunities::OpportunityList, UiError> {
+    opportunities.list(filter).await.map_err(UiError::from)
+}

@@ -54,6 +54,7 @@ pub fn run() {
         .manage(core.review().clone())
         .manage(core.careers().clone())
         .manage(core.inquiries().clone())
+        .manage(core.opportunities().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));

@@ -54,3 +54,43 @@ async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyh
     assert_eq!(app.count("[data-testid=sick-leave]").await?, reports, "the same reports offline");
     app.close().await
 }
+
+#[tokio::test]
+async fn training_and_scholarships_filter_and_show_offline_from_the_kept_copy() -> anyhow::Result<()> {
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-opportunities]").await?;
+    app.wait_for("[data-testid=opportunity]").await?;
+    let all = app.count("[data-testid=opportunity]").await?;
+    app.screenshot("opportunities-ar").await?;
+
+    // Only those this employee may apply for; then only scholarships.
+    app.click("[data-testid=opp-eligible]").await?;
+    app.wait_gone("[data-testid=opportunity][data-eligible=false]").await?;
+    assert!(app.count("[data-testid=opportunity]").await? <= all);
+    app.click("[data-testid=opp-eligible]").await?;
+    app.set_value("[data-testid=opp-kind]", "scholarship").await?;
+    app.wait_gone("[data-testid=opportunity][data-kind=training]").await?;
+    let scholarships = app.count("[data-testid=opportunity]").await?;
+
+    // The server stops: the kept copy, said so.
+    server.kill()?;
+    app.click("[data-testid=connection] button").await?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=nav-overview]").await?;
+    app.click("[data-testid=nav-opportunities]").await?;
+    app.wait_for("[data-testid=opp-kept]").await?;
+    app.wait_for("[data-testid=opportunity]").await?;
+    assert_eq!(
+        app.count("[data-testid=opportunity]").await?,
+        all,
+        "every kept opportunity, unfiltered again"
+    );
+    app.set_value("[data-testid=opp-kind]", "scholarship").await?;
+    app.wait_gone("[data-testid=opportunity][data-kind=training]").await?;
+    assert_eq!(app.count("[data-testid=opportunity]").await?, scholarships);
+    app.screenshot("opportunities-offline-ar").await?;
+    app.close().await
+}

@@ -240,6 +240,14 @@ impl MasarClient {
             .await
     }
 
+    /// Training and scholarship opportunities.
+    pub async fn opportunities(
+        &self,
+        token: &SecretString,
+    ) -> Result<Vec<masar_protocol::record::Opportunity>, ClientError> {
+        send_json(self.http.get(self.url("v1/opportunities")?).bearer_auth(token.expose_secret())).await
+    }
+
     /// A verification code for a service statement of the record as the server holds it now.
     pub async fn statement_code(
         &self,

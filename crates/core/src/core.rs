@@ -19,6 +19,7 @@ use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
 use crate::inquiries::Inquiries;
 use crate::keychain::Keychain;
+use crate::opportunities::Opportunities;
 use crate::outbox::Outbox;
 use crate::qualifications::Qualifications;
 use crate::records::Records;
@@ -75,6 +76,7 @@ pub struct MasarCore {
     review: Review,
     careers: Careers,
     inquiries: Inquiries,
+    opportunities: Opportunities,
 }
 
 fn data_dir() -> PathBuf {
@@ -113,6 +115,7 @@ impl MasarCore {
             review: Review::new(Arc::clone(&cx)),
             careers: Careers::new(Arc::clone(&cx)),
             inquiries: Inquiries::new(Arc::clone(&cx)),
+            opportunities: Opportunities::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -155,6 +158,11 @@ impl MasarCore {
     /// Sick-leave reports and administrative transactions.
     pub fn inquiries(&self) -> &Inquiries {
         &self.inquiries
+    }
+
+    /// Training and scholarship opportunities.
+    pub fn opportunities(&self) -> &Opportunities {
+        &self.opportunities
     }
 
     /// HR's review of qualifications (the HR officer's screen).

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod inquiries;
 pub mod keychain;
 pub mod notices;
+pub mod opportunities;
 pub mod outbox;
 pub mod progress;
 pub mod qualifications;

@@ -60,6 +60,8 @@ export const commands = {
 	sickLeaves: () => typedError<SickLeave[], UiError_Serialize>(__TAURI_INVOKE("sick_leaves")),
 	/**  Administrative transactions, all or those a query finds, from the local copy. */
 	transactions: (query: TransactionQuery | null) => typedError<AdminTransaction[], UiError_Serialize>(__TAURI_INVOKE("transactions", { query })),
+	/**  Training and scholarship opportunities, filtered, each marked whether the employee may apply. */
+	opportunities: (filter: OpportunityFilter_Deserialize) => typedError<OpportunityList_Serialize, UiError_Serialize>(__TAURI_INVOKE("opportunities", { filter })),
 	/**
 	 *  Renders the statement and saves it through the system's save dialog; `None` when the
 	 *  employee closed the dialog.
@@ -536,6 +538,13 @@ export type GpaScale = "4" | "5" | "100";
 
 export type Grade = "excellent" | "very_good" | "good" | "pass";
 
+/**  Why an employee may not apply. */
+export type Ineligible = 
+/**  The deadline has passed. */
+"closed" | 
+/**  The rank is below the opportunity's minimum. */
+"rank";
+
 /**  Where a qualification stands, as the list shows it. */
 export type ItemState = 
 /**  مسودة. */
@@ -566,6 +575,70 @@ export type NationalAddress = {
 
 /**  A national ID that passed every check. Construct it with [`NationalId::parse`]. */
 export type NationalId = string;
+
+/**  A training course or scholarship open to government employees. */
+export type Opportunity = {
+	id: string,
+	kind: OpportunityKind,
+	title: string,
+	provider: string,
+	location: string,
+	startDate: string,
+	durationDays: number,
+	applicationDeadline: string,
+	seats: number,
+	minimumRank: number,
+};
+
+export type OpportunityFilter = OpportunityFilter_Serialize | OpportunityFilter_Deserialize;
+
+export type OpportunityFilter_Deserialize = {
+	kind?: OpportunityKind | null,
+	/**  Part of the place's name. */
+	city?: string | null,
+	/**  Only those this employee may apply for now. */
+	eligibleOnly: boolean,
+};
+
+export type OpportunityFilter_Serialize = {
+	kind: OpportunityKind | null,
+	/**  Part of the place's name. */
+	city: string | null,
+	/**  Only those this employee may apply for now. */
+	eligibleOnly: boolean,
+};
+
+export type OpportunityItem = OpportunityItem_Serialize | OpportunityItem_Deserialize;
+
+export type OpportunityItem_Deserialize = {
+	opportunity: Opportunity,
+	ineligible?: Ineligible | null,
+};
+
+export type OpportunityItem_Serialize = {
+	opportunity: Opportunity,
+	ineligible: Ineligible | null,
+};
+
+export type OpportunityKind = "training" | "scholarship";
+
+export type OpportunityList = OpportunityList_Serialize | OpportunityList_Deserialize;
+
+export type OpportunityList_Deserialize = {
+	items: OpportunityItem_Deserialize[],
+	/**  The places there are, for the city filter. */
+	cities: string[],
+	/**  False when shown from the copy kept here (the server did not answer). */
+	fresh: boolean,
+};
+
+export type OpportunityList_Serialize = {
+	items: OpportunityItem_Serialize[],
+	/**  The places there are, for the city filter. */
+	cities: string[],
+	/**  False when shown from the copy kept here (the server did not answer). */
+	fresh: boolean,
+};
 
 /**  A four-part name as written on Saudi documents: given name, father, grandfather, family. */
 export type PersonName = {
