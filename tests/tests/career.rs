@@ -22,7 +22,7 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
     assert!(from.contains("هـ"), "with its Hijri date: {from}");
     let events = app.count("[data-testid=career-event]").await?;
     assert!(events >= 2, "{events} decisions");
-    let newest = app.text("[data-testid=career-event]:first-child .title").await?;
+    let newest = app.text("[data-testid=career-event]:first-child .record-title").await?;
     app.screenshot("career-ar").await?;
 
     // Online, the statement carries the server's code; its QR code reads as that code, and the
@@ -61,7 +61,7 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
     app.click("[data-testid=nav-career]").await?;
     app.wait_for_text("[data-testid=service-length-total]", &total).await?;
     assert_eq!(app.count("[data-testid=career-event]").await?, events);
-    assert_eq!(app.text("[data-testid=career-event]:first-child .title").await?, newest);
+    assert_eq!(app.text("[data-testid=career-event]:first-child .record-title").await?, newest);
     app.screenshot("career-offline-ar").await?;
 
     // Offline, the service statement is made from the local copy and saved where chosen (the

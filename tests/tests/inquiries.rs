@@ -15,7 +15,7 @@ async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyh
     app.click("[data-testid=nav-sick]").await?;
     app.wait_for("[data-testid=sick-leave]").await?;
     let reports = app.count("[data-testid=sick-leave]").await?;
-    let first = app.text("[data-testid=sick-leave]:first-child .title").await?;
+    let first = app.text("[data-testid=sick-leave]:first-child .record-title").await?;
     assert!(first.contains("GSL"), "{first}");
     app.screenshot("sick-leaves-ar").await?;
 
