@@ -5,7 +5,7 @@ use fantoccini::key::Key;
 use masar_e2e::{App, Server};
 
 #[tokio::test]
-async fn at_200_percent_text_the_overview_and_the_contact_form_reflow_without_sideways_scrolling()
+async fn at_200_percent_text_every_screen_reflows_without_sideways_scrolling()
 -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
@@ -37,6 +37,23 @@ async fn at_200_percent_text_the_overview_and_the_contact_form_reflow_without_si
     assert_eq!(app.overflow().await?, None, "the English contact form scrolls sideways at 200 %");
     app.key(Key::Enter).await?;
     app.wait_for("html[dir=rtl]").await?;
+
+    // The record's other screens: tables of numbers, dates in both calendars, filters.
+    app.tab_to("nav-career", true).await?;
+    app.key(Key::Enter).await?;
+    app.wait_for("[data-testid=service-length-total]").await?;
+    app.screenshot("career-200-ar").await?;
+    assert_eq!(app.overflow().await?, None, "the employment record scrolls sideways at 200 %");
+    for (nav, shown) in [
+        ("nav-transactions", "[data-testid=transaction]"),
+        ("nav-opportunities", "[data-testid=opportunity]"),
+        ("nav-qualifications", "[data-testid=qualifications]"),
+    ] {
+        app.tab_to(nav, false).await?;
+        app.key(Key::Enter).await?;
+        app.wait_for(shown).await?;
+        assert_eq!(app.overflow().await?, None, "{nav}'s page scrolls sideways at 200 %");
+    }
 
     app.ctrl('0').await?;
     app.wait_for("html[data-text-size='100']").await?;
