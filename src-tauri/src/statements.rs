@@ -13,7 +13,6 @@ use tauri::State;
 pub struct SavedStatement {
     pub path: String,
     pub pages: u32,
-    pub bytes: u32,
     /// Printed with the server's verification code (else made offline without one).
     pub verifiable: bool,
 }
@@ -41,7 +40,6 @@ pub async fn save_statement(
     let Some(path) = crate::picker::save_pdf(&window, &title, &name).await else { return Ok(None) };
     let path = with_pdf_extension(path);
     let (pdf, pages) = (statement.pdf, u32::try_from(statement.pages).unwrap_or(u32::MAX));
-    let bytes = pdf.len();
     let target = path.clone();
     tauri::async_runtime::spawn_blocking(move || write_durably(&target, &pdf))
         .await
@@ -50,12 +48,7 @@ pub async fn save_statement(
             tracing::warn!(%error, "cannot save the statement");
             UiError::new(ErrorCode::FileUnreadable)
         })?;
-    Ok(Some(SavedStatement {
-        path: path.to_string_lossy().into_owned(),
-        pages,
-        bytes: u32::try_from(bytes).unwrap_or(u32::MAX),
-        verifiable,
-    }))
+    Ok(Some(SavedStatement { path: path.to_string_lossy().into_owned(), pages, verifiable }))
 }
 
 /// Opens a saved statement in the system's PDF viewer (where it prints).

@@ -5,8 +5,7 @@ use fantoccini::key::Key;
 use masar_e2e::{App, Server};
 
 #[tokio::test]
-async fn at_200_percent_text_every_screen_reflows_without_sideways_scrolling()
--> anyhow::Result<()> {
+async fn at_200_percent_text_every_screen_reflows_without_sideways_scrolling() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;

@@ -962,7 +962,6 @@ export type Role =
 export type SavedStatement = {
 	path: string,
 	pages: number,
-	bytes: number,
 	/**  Printed with the server's verification code (else made offline without one). */
 	verifiable: boolean,
 };
