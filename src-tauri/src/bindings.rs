@@ -50,6 +50,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sick_leaves,
             commands::transactions,
             commands::opportunities,
+            commands::apply_for_opportunity,
             statements::save_statement,
             statements::open_statement,
             notify::notify_desktop,
@@ -58,7 +59,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             events::ConnectionChanged,
             events::SyncChanged,
             events::UploadsChanged,
-            events::QualificationDecidedEvent
+            events::DecisionEvent
         ])
         // The field registry (wire name, form, who may edit), so the forms come from one list.
         .typ::<masar_protocol::fields::FieldInfo>()

@@ -283,3 +283,13 @@ pub async fn opportunities(
 ) -> Result<masar_core::opportunities::OpportunityList, UiError> {
     opportunities.list(filter).await.map_err(UiError::from)
 }
+
+/// Applies for an opportunity: checked, given its receipt number and queued (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn apply_for_opportunity(
+    applications: State<'_, masar_core::applications::Applications>,
+    opportunity_id: String,
+) -> Result<masar_core::applications::ApplicationView, UiError> {
+    applications.apply(opportunity_id).await.map_err(UiError::from)
+}

@@ -1,7 +1,7 @@
 //! Typed events the shell sends to the window.
 
 use masar_core::ConnectionStatus;
-use masar_core::notices::QualificationDecided;
+use masar_core::notices::DecisionNotice;
 use masar_core::progress::UploadProgress;
 use masar_core::sync::SyncStatus;
 use serde::Serialize;
@@ -18,6 +18,7 @@ pub struct SyncChanged(pub SyncStatus);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct UploadsChanged(pub UploadProgress);
 
-/// HR verified or rejected a qualification the employee sent.
+/// HR verified or rejected a qualification the employee sent, or the training administration
+/// accepted or declined an application.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct QualificationDecidedEvent(pub QualificationDecided);
+pub struct DecisionEvent(pub DecisionNotice);

@@ -55,6 +55,7 @@ pub fn run() {
         .manage(core.careers().clone())
         .manage(core.inquiries().clone())
         .manage(core.opportunities().clone())
+        .manage(core.applications().clone())
         .setup(move |app| {
             builder.mount_events(app);
             forward_connection_status(app.handle().clone(), Arc::clone(&core));
@@ -115,7 +116,7 @@ fn forward_uploads(app: tauri::AppHandle, core: Arc<MasarCore>) {
     });
 }
 
-/// Tells the window when HR decided on a qualification (it announces it and asks for the
+/// Tells the window when HR decided on a qualification or an application (it announces it and asks for the
 /// desktop notification in the user's language).
 fn forward_decisions(app: tauri::AppHandle, core: Arc<MasarCore>) {
     tauri::async_runtime::spawn(async move {
@@ -123,7 +124,7 @@ fn forward_decisions(app: tauri::AppHandle, core: Arc<MasarCore>) {
         loop {
             match decisions.recv().await {
                 Ok(decided) => {
-                    if let Err(error) = events::QualificationDecidedEvent(decided).emit(&app) {
+                    if let Err(error) = events::DecisionEvent(decided).emit(&app) {
                         tracing::warn!(%error, "cannot tell the window of a decision");
                     }
                 }

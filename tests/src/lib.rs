@@ -39,6 +39,24 @@ fn env_path(name: &str) -> Result<PathBuf> {
         .with_context(|| format!("{name} is not set: run the end-to-end tests through `cargo xtask test`"))
 }
 
+/// The desktop notification titled `summary`, as the run's notification server received it over
+/// the session bus (the app's real path: the notification plugin, D-Bus, the server).
+pub async fn desktop_notification(summary: &str) -> Result<serde_json::Value> {
+    let path = PathBuf::from(std::env::var("MASAR_E2E_ARTIFACTS")?).join("notifications.jsonl");
+    for _ in 0..100 {
+        let lines = std::fs::read_to_string(&path).unwrap_or_default();
+        let found = lines
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|n| n["summary"].as_str() == Some(summary));
+        if let Some(found) = found {
+            return Ok(found);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    bail!("no desktop notification «{summary}» reached the notification server ({})", path.display())
+}
+
 /// A `masar-server --demo` process on a free loopback port, killed when dropped.
 #[derive(Debug)]
 pub struct Server {
@@ -103,6 +121,37 @@ impl Server {
         let _ = old.child.kill();
         let _ = old.child.wait();
         Self::start_with_data(&address, data)
+    }
+
+    /// An access token for `account`, signed in over HTTP (password, then the code from the demo
+    /// server's SMS outbox), for steps taken outside the app (the training administration's).
+    pub async fn access_token(&self, account: &DemoAccount) -> Result<String> {
+        let http = reqwest::Client::new();
+        let login: masar_protocol::auth::Challenge = http
+            .post(format!("{}/v1/auth/login", self.url))
+            .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let sent: Vec<masar_protocol::auth::DevSms> = http
+            .get(format!("{}/v1/dev/sms?national_id={}", self.url, account.national_id))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let code = sent.last().and_then(|sms| six_digits(&sms.text)).context("no code was sent")?;
+        let tokens: masar_protocol::auth::Tokens = http
+            .post(format!("{}/v1/auth/verify", self.url))
+            .json(&serde_json::json!({ "challengeId": login.challenge_id, "code": code }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(tokens.access_token.expose().to_owned())
     }
 
     /// The server's database file (to check what it stored).

@@ -67,24 +67,6 @@ async fn employee_back(app: &App, employee: &DemoAccount) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The desktop notification titled `summary`, as the run's notification server received it over
-/// the session bus (the app's real path: the notification plugin, D-Bus, the server).
-async fn desktop_notification(summary: &str) -> anyhow::Result<serde_json::Value> {
-    let path = PathBuf::from(std::env::var("MASAR_E2E_ARTIFACTS")?).join("notifications.jsonl");
-    for _ in 0..100 {
-        let lines = std::fs::read_to_string(&path).unwrap_or_default();
-        let found = lines
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|n| n["summary"].as_str() == Some(summary));
-        if let Some(found) = found {
-            return Ok(found);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("no desktop notification «{summary}» reached the notification server ({})", path.display())
-}
-
 #[tokio::test]
 async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_back_verified()
 -> anyhow::Result<()> {
@@ -170,7 +152,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     employee_back(&app, &account).await?;
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("وُثّق مؤهلك") && told.contains(&receipt), "{told}");
-    let shown = desktop_notification("وُثّق مؤهلك").await?;
+    let shown = masar_e2e::desktop_notification("وُثّق مؤهلك").await?;
     assert!(shown["body"].as_str().is_some_and(|b| b.contains(&receipt)), "{shown}");
     app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "موثق").await?;
@@ -227,7 +209,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     employee_back(&app, &employee).await?;
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("رُفض مؤهلك") && told.contains(reason), "{told}");
-    let shown = desktop_notification("رُفض مؤهلك").await?;
+    let shown = masar_e2e::desktop_notification("رُفض مؤهلك").await?;
     assert!(shown["body"].as_str().is_some_and(|b| b.contains(reason)), "{shown}");
     app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "مرفوض").await?;

@@ -134,6 +134,7 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         | ApiErrorCode::TusVersionUnsupported => ErrorCode::UploadInterrupted,
         ApiErrorCode::AlreadyDecided => ErrorCode::AlreadyDecided,
         ApiErrorCode::ReasonRequired => ErrorCode::ReasonRequired,
+        ApiErrorCode::NoSeats => ErrorCode::NoSeats,
     }
 }
 

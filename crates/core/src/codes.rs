@@ -58,10 +58,12 @@ pub enum ErrorCode {
     FileNotAccepted,
     /// An upload stopped (a damaged chunk, another request, expired); it goes on by itself.
     UploadInterrupted,
-    /// HR: the qualification was decided already.
+    /// HR: the qualification or application was decided already.
     AlreadyDecided,
     /// HR: a rejection needs its reason.
     ReasonRequired,
+    /// HR: every seat of the opportunity is taken (accepting an application).
+    NoSeats,
     TextSizeOutOfRange,
     /// A chosen file cannot be read (moved, no permission), or the store cannot be written
     /// (the disk is full).

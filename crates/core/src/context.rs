@@ -9,7 +9,7 @@ use crate::active::{ActiveSession, SessionError};
 use crate::client::MasarClient;
 use crate::connection::ConnectionStatus;
 use crate::i18n::Language;
-use crate::notices::QualificationDecided;
+use crate::notices::DecisionNotice;
 use crate::progress::UploadProgress;
 use crate::settings::Settings;
 use crate::signin::SignIn;
@@ -27,7 +27,7 @@ pub struct Context {
     /// How the uploads of sent qualifications go (the sync loop sends them).
     pub uploads: watch::Sender<UploadProgress>,
     /// HR decided on a qualification the employee sent (found by a pull).
-    pub decisions: broadcast::Sender<QualificationDecided>,
+    pub decisions: broadcast::Sender<DecisionNotice>,
 }
 
 impl Context {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::watch;
 
+use crate::applications::Applications;
 use crate::auth::Auth;
 use crate::career::Careers;
 use crate::client::MasarClient;
@@ -77,6 +78,7 @@ pub struct MasarCore {
     careers: Careers,
     inquiries: Inquiries,
     opportunities: Opportunities,
+    applications: Applications,
 }
 
 fn data_dir() -> PathBuf {
@@ -116,6 +118,7 @@ impl MasarCore {
             careers: Careers::new(Arc::clone(&cx)),
             inquiries: Inquiries::new(Arc::clone(&cx)),
             opportunities: Opportunities::new(Arc::clone(&cx)),
+            applications: Applications::new(Arc::clone(&cx)),
             cx,
         }))
     }
@@ -163,6 +166,11 @@ impl MasarCore {
     /// Training and scholarship opportunities.
     pub fn opportunities(&self) -> &Opportunities {
         &self.opportunities
+    }
+
+    /// Applying for them (queued through sync).
+    pub fn applications(&self) -> &Applications {
+        &self.applications
     }
 
     /// HR's review of qualifications (the HR officer's screen).
@@ -225,10 +233,8 @@ impl MasarCore {
     }
 
     /// Every published status, for the shell to forward to the window.
-    /// HR's decisions on qualifications the employee sent, as pulls bring them.
-    pub fn subscribe_decisions(
-        &self,
-    ) -> tokio::sync::broadcast::Receiver<crate::notices::QualificationDecided> {
+    /// Decisions on what the employee sent (qualifications, applications), as pulls bring them.
+    pub fn subscribe_decisions(&self) -> tokio::sync::broadcast::Receiver<crate::notices::DecisionNotice> {
         self.cx.decisions.subscribe()
     }
 

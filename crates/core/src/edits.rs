@@ -19,6 +19,8 @@ pub enum Form {
     Employment,
     /// توثيق المؤهل (its own record kind; not part of the profile's view).
     Qualification,
+    /// التقديم على فرصة تدريب (its own record kind too).
+    Application,
 }
 
 impl Form {
@@ -28,6 +30,7 @@ impl Form {
             Self::Personal => "personal",
             Self::Employment => "employment",
             Self::Qualification => "qualification",
+            Self::Application => "application",
         }
     }
 }
@@ -46,6 +49,7 @@ pub fn form_of(body: &MutationBody) -> Form {
         MutationBody::UpdatePersonal(_) => Form::Personal,
         MutationBody::UpdateEmployment(_) => Form::Employment,
         MutationBody::SubmitQualification(_) => Form::Qualification,
+        MutationBody::ApplyForOpportunity(_) => Form::Application,
     }
 }
 

@@ -66,5 +66,6 @@ into_ui_error!(
     SignInError,
     EditError,
     RecoveryError,
-    crate::qualifications::QualificationError
+    crate::qualifications::QualificationError,
+    crate::applications::ApplicationError
 );

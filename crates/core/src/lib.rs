@@ -5,6 +5,7 @@
 //! `cargo test`.
 
 pub mod active;
+pub mod applications;
 pub mod attachments;
 pub mod auth;
 pub mod career;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::active::SessionError;
 use crate::client::Document;
@@ -44,6 +45,28 @@ impl Review {
             .with_token(client, |token| async move { client.review_decide(&token, id, decision).await })
             .await?;
         // The officer's own record may list this qualification too; it comes with the next pull.
+        self.cx.wake_sync.notify_one();
+        Ok(record)
+    }
+
+    /// Applications for training and scholarships (the training administration's list).
+    pub async fn applicants(&self, filter: ApplicantFilter) -> Result<Vec<Applicant>, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let (client, filter) = (&*client, &filter);
+        active.with_token(client, |token| async move { client.applicants(&token, filter).await }).await
+    }
+
+    /// Accept (within the seats) or decline with the reason; online only, as for qualifications.
+    pub async fn decide_application(
+        &self,
+        id: String,
+        decision: ApplicationDecision,
+    ) -> Result<ApplicationRecord, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let (client, id, decision) = (&*client, id.as_str(), &decision);
+        let record = active
+            .with_token(client, |token| async move { client.decide_application(&token, id, decision).await })
+            .await?;
         self.cx.wake_sync.notify_one();
         Ok(record)
     }

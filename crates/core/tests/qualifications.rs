@@ -7,15 +7,14 @@
 
 use masar_core::qualifications::{FileProgress, ItemState, QualificationForm, QualificationItem};
 use masar_core::sync::SyncStatus;
-use masar_core::{AuthState, ErrorCode, Keychain, MasarCore};
+use masar_core::{AuthState, ErrorCode};
+use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::auth::Role;
 use masar_protocol::hr::ReviewFilter;
 use masar_protocol::qualification::AttachmentRole;
 use masar_protocol::qualification::Decision;
-use masar_protocol::{DemoAccount, attachments::AttachmentKind};
 use masar_test_support::documents::{MARKER, bachelor_form, certificate_pdf, send_qualification};
-use masar_test_support::{Fault, World, open_app, sign_in};
-use std::sync::Arc;
+use masar_test_support::{Fault, World};
 
 fn form() -> QualificationForm {
     bachelor_form()
@@ -23,20 +22,6 @@ fn form() -> QualificationForm {
 
 async fn item(world: &World, id: &str) -> QualificationItem {
     world.app.qualifications().list().await.unwrap().into_iter().find(|i| i.id == id).unwrap()
-}
-
-/// The demo HR officer signed in to the app on a workstation of their own.
-async fn officer_app(world: &World) -> (tempfile::TempDir, Arc<MasarCore>) {
-    let base = world.server.base_url();
-    let accounts: Vec<DemoAccount> =
-        reqwest::get(format!("{base}/v1/dev/accounts")).await.unwrap().json().await.unwrap();
-    let officer = accounts.into_iter().find(|a| a.role == Role::HrOfficer).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let app = open_app(&base, dir.path(), &Keychain::in_memory().unwrap());
-    app.check_connection().await;
-    let step = sign_in(&app, officer.national_id.as_str(), &officer.password).await.unwrap();
-    assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
-    (dir, app)
 }
 
 #[tokio::test]
@@ -106,7 +91,7 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
     assert_eq!(stored, 1);
 
     // HR verifies in the app: the queue lists it, the document opens as it was attached.
-    let (_officer_dir, officer) = officer_app(&world).await;
+    let (_officer_dir, officer) = world.officer_app().await;
     let AuthState::SignedIn { session } = officer.auth().state() else { panic!("not signed in") };
     assert_eq!(session.role, Role::HrOfficer, "the app knows the officer's role from the sign-in");
     let queue = officer.review().queue(ReviewFilter::default()).await.unwrap();
@@ -120,7 +105,7 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
     // The employee is told (the shell shows a desktop notification), once.
     let told = decisions.try_recv().unwrap();
     assert_eq!(
-        (told.id.as_str(), told.verified, told.receipt.as_str()),
+        (told.id.as_str(), told.granted, told.receipt.as_str()),
         (id.as_str(), true, receipt.as_str())
     );
     world.app.sync().round().await;
@@ -149,7 +134,7 @@ async fn the_officer_rejects_with_a_reason_only_once_and_an_employee_cannot_revi
     let refused = world.app.review().queue(ReviewFilter::default()).await.unwrap_err();
     assert_eq!(refused.to_ui().code, ErrorCode::Forbidden, "{refused:?}");
 
-    let (_dir, officer) = officer_app(&world).await;
+    let (_dir, officer) = world.officer_app().await;
     let filter =
         ReviewFilter { query: Some(world.account.national_id.to_string()), ..ReviewFilter::default() };
     assert_eq!(officer.review().queue(filter).await.unwrap().len(), 1, "found by the employee's ID");

@@ -71,10 +71,12 @@ pub enum ApiErrorCode {
     UploadGone,
     /// Uploads: the request does not speak tus 1.0.0 (`Tus-Resumable`).
     TusVersionUnsupported,
-    /// HR: the qualification was verified or rejected already.
+    /// HR: the qualification or application was decided already.
     AlreadyDecided,
     /// HR: a rejection needs its reason.
     ReasonRequired,
+    /// HR: accepting an application, but every seat of the opportunity is taken.
+    NoSeats,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.

@@ -19,6 +19,7 @@ pub mod secret;
 pub mod service;
 pub mod statement;
 pub mod sync;
+pub mod training;
 pub mod validate;
 
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};

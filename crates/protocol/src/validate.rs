@@ -48,6 +48,14 @@ pub enum FieldProblem {
     FileNotUploaded,
     /// The current terms and conditions were not accepted.
     TermsNotAccepted,
+    /// No opportunity with this id (withdrawn, say).
+    NoSuchOpportunity,
+    /// The opportunity's application deadline has passed.
+    ApplicationsClosed,
+    /// The employee's rank is below the opportunity's minimum (`limit`).
+    RankBelowMinimum,
+    /// The employee has applied for this opportunity already.
+    AppliedAlready,
 }
 
 /// One field's problem: which field, which rule, and the rule's number if it has one.

@@ -60,6 +60,8 @@ pub enum ApiError {
     AlreadyDecided,
     #[error("a rejection needs its reason")]
     ReasonRequired,
+    #[error("every seat is taken")]
+    NoSeats,
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -126,6 +128,7 @@ impl ApiError {
             }
             Self::AlreadyDecided => (StatusCode::CONFLICT, ApiErrorCode::AlreadyDecided),
             Self::ReasonRequired => (StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired),
+            Self::NoSeats => (StatusCode::CONFLICT, ApiErrorCode::NoSeats),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -169,8 +172,9 @@ impl ApiError {
             Self::UploadBusy => "يجري رفع هذا الملف في طلب آخر. حاول بعد قليل.".into(),
             Self::UploadGone => "انتهت صلاحية هذا الرفع. يبدأ رفع الملف من جديد.".into(),
             Self::TusVersionUnsupported => "يتبع الرفع بروتوكول tus بإصداره 1.0.0.".into(),
-            Self::AlreadyDecided => "صدر قرار في هذا المؤهل من قبل. حدّث القائمة.".into(),
+            Self::AlreadyDecided => "صدر قرار في هذا الطلب من قبل. حدّث القائمة.".into(),
             Self::ReasonRequired => "اكتب سبب الرفض (حتى 500 حرف) ليعرفه الموظف.".into(),
+            Self::NoSeats => "اكتملت المقاعد المتاحة لهذه الفرصة.".into(),
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }

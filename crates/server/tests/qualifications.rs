@@ -9,7 +9,7 @@
 mod common;
 
 use chrono::{NaiveDate, Utc};
-use common::{TestServer, expect_error, pdf, sha256_hex};
+use common::{Person, TestServer, expect_error, pdf, person, push, sha256_hex};
 use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::auth::Role;
 use masar_protocol::hr::ReviewItem;
@@ -17,13 +17,12 @@ use masar_protocol::qualification::{
     AttachmentRef, AttachmentRole, GpaScale, Grade, Level, QualificationDetails, QualificationRecord,
     QualificationStatus, QualificationSubmission, StudyMode, TERMS_VERSION,
 };
-use masar_protocol::sync::{Change, Mutation, MutationBody, MutationOutcome, PullResponse, PushResponse};
+use masar_protocol::sync::{Change, MutationBody, MutationOutcome};
 use masar_protocol::validate::FieldProblem;
 use masar_protocol::{ApiErrorCode, DemoAccount};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const CLIENT: &str = "fedcba9876543210fedcba9876543210";
 const QUALIFICATION: &str = "00112233445566778899aabbccddeeff";
 
 fn details() -> QualificationDetails {
@@ -59,45 +58,9 @@ fn submission(receipt: &str, file: &[u8]) -> QualificationSubmission {
     }
 }
 
-struct Person {
-    account: DemoAccount,
-    token: String,
-}
-
-async fn person(t: &TestServer, role: Role) -> Person {
-    let account = t.accounts().await.into_iter().find(|a| a.role == role).unwrap();
-    let token = t.sign_in(&account).await.access_token.expose().to_owned();
-    Person { account, token }
-}
-
-async fn push(t: &TestServer, who: &Person, id: u64, body: MutationBody) -> MutationOutcome {
-    let mutation = Mutation { id, base_version: 0, fields: vec![], body };
-    let response = t
-        .http
-        .post(t.url("/v1/sync/push"))
-        .bearer_auth(&who.token)
-        .json(&json!({ "clientId": CLIENT, "mutations": [mutation] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: PushResponse = response.json().await.unwrap();
-    body.results.into_iter().next().unwrap().outcome
-}
-
 /// The employee's qualification as a pull from the start brings it.
 async fn pulled(t: &TestServer, who: &Person) -> Option<(QualificationRecord, u64)> {
-    let page: PullResponse = t
-        .http
-        .post(t.url("/v1/sync/pull"))
-        .bearer_auth(&who.token)
-        .json(&json!({ "cursor": 0 }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = t.pull_all(&who.token).await;
     page.changes.into_iter().find_map(|change| match change {
         Change::Qualification { id, version, qualification, .. } if id == QUALIFICATION => {
             Some((*qualification, version))

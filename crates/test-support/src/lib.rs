@@ -278,6 +278,21 @@ impl World {
         self.server_db().query_row(sql, [], |row| row.get(0)).unwrap()
     }
 
+    /// The demo HR officer signed in to the app on a workstation of their own (straight to the
+    /// server, not through the proxy).
+    pub async fn officer_app(&self) -> (tempfile::TempDir, Arc<MasarCore>) {
+        let base = self.server.base_url();
+        let accounts: Vec<DemoAccount> =
+            reqwest::get(format!("{base}/v1/dev/accounts")).await.unwrap().json().await.unwrap();
+        let officer = accounts.into_iter().find(|a| a.role == masar_protocol::auth::Role::HrOfficer).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = open_app(&base, dir.path(), &Keychain::in_memory().unwrap());
+        app.check_connection().await;
+        let step = sign_in(&app, officer.national_id.as_str(), &officer.password).await.unwrap();
+        assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
+        (dir, app)
+    }
+
     /// The profile as the server has it now.
     pub fn server_profile(&self) -> masar_protocol::EmployeeProfile {
         let db = self.server_db();

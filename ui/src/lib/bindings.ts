@@ -62,6 +62,8 @@ export const commands = {
 	transactions: (query: TransactionQuery | null) => typedError<AdminTransaction[], UiError_Serialize>(__TAURI_INVOKE("transactions", { query })),
 	/**  Training and scholarship opportunities, filtered, each marked whether the employee may apply. */
 	opportunities: (filter: OpportunityFilter_Deserialize) => typedError<OpportunityList_Serialize, UiError_Serialize>(__TAURI_INVOKE("opportunities", { filter })),
+	/**  Applies for an opportunity: checked, given its receipt number and queued (offline too). */
+	applyForOpportunity: (opportunityId: string) => typedError<ApplicationView_Serialize, UiError_Serialize>(__TAURI_INVOKE("apply_for_opportunity", { opportunityId })),
 	/**
 	 *  Renders the statement and saves it through the system's save dialog; `None` when the
 	 *  employee closed the dialog.
@@ -76,7 +78,7 @@ export const commands = {
 /** Events */
 export const events = {
 	connectionChanged: makeEvent<ConnectionChanged_Serialize, ConnectionChanged_Deserialize>("connection-changed"),
-	qualificationDecidedEvent: makeEvent<QualificationDecidedEvent_Serialize, QualificationDecidedEvent_Deserialize>("qualification-decided-event"),
+	decisionEvent: makeEvent<DecisionEvent_Serialize, DecisionEvent_Deserialize>("decision-event"),
 	syncChanged: makeEvent<SyncChanged_Serialize, SyncChanged_Deserialize>("sync-changed"),
 	uploadsChanged: makeEvent<UploadsChanged_Serialize, UploadsChanged_Deserialize>("uploads-changed"),
 };
@@ -105,6 +107,55 @@ export type AdminTransaction = {
 export type AppInfo = {
 	idleLockSeconds: number,
 	version: string,
+};
+
+/**  Where an application stands, as the opportunity shows it. */
+export type ApplicationState = ApplicationState_Serialize | ApplicationState_Deserialize;
+
+/**  Where an application stands, as the opportunity shows it. */
+export type ApplicationState_Deserialize = 
+/**  بانتظار المزامنة: queued here, not yet taken by the server. */
+{ state: "waiting" } | 
+/**  تم الاستلام. */
+{ state: "received" } | 
+/**  مقبول. */
+{ state: "accepted" } | 
+/**  معتذر, with the administration's reason. */
+{ state: "declined"; reason: string } | 
+/**  Not accepted by the server's rules (closed on its date, say); nothing was stored there. */
+{ state: "refused"; errors: FieldError_Deserialize[] };
+
+/**  Where an application stands, as the opportunity shows it. */
+export type ApplicationState_Serialize = 
+/**  بانتظار المزامنة: queued here, not yet taken by the server. */
+{ state: "waiting" } | 
+/**  تم الاستلام. */
+{ state: "received" } | 
+/**  مقبول. */
+{ state: "accepted" } | 
+/**  معتذر, with the administration's reason. */
+{ state: "declined"; reason: string } | 
+/**  Not accepted by the server's rules (closed on its date, say); nothing was stored there. */
+{ state: "refused"; errors: FieldError_Serialize[] };
+
+export type ApplicationView = ApplicationView_Serialize | ApplicationView_Deserialize;
+
+export type ApplicationView_Deserialize = {
+	id: string,
+	receipt: string,
+	/**  The server's transaction number, once it received the application. */
+	transactionNumber?: string | null,
+	state: ApplicationState_Deserialize,
+	appliedAt: string,
+};
+
+export type ApplicationView_Serialize = {
+	id: string,
+	receipt: string,
+	/**  The server's transaction number, once it received the application. */
+	transactionNumber: string | null,
+	state: ApplicationState_Serialize,
+	appliedAt: string,
 };
 
 /**  What choosing files gave: the attached ones, and each refused one with why. */
@@ -226,6 +277,46 @@ export type ContactUpdate = {
 
 /**  HR's decision on a qualification under review. */
 export type Decision = { decision: "verify" } | { decision: "reject"; reason: string };
+
+/**
+ *  HR verified or rejected a qualification the employee sent, or the training administration
+ *  accepted or declined an application.
+ */
+export type DecisionEvent = DecisionEvent_Serialize | DecisionEvent_Deserialize;
+
+/**
+ *  HR verified or rejected a qualification the employee sent, or the training administration
+ *  accepted or declined an application.
+ */
+export type DecisionEvent_Deserialize = DecisionNotice_Deserialize;
+
+/**
+ *  HR verified or rejected a qualification the employee sent, or the training administration
+ *  accepted or declined an application.
+ */
+export type DecisionEvent_Serialize = DecisionNotice_Serialize;
+
+export type DecisionNotice = DecisionNotice_Serialize | DecisionNotice_Deserialize;
+
+export type DecisionNotice_Deserialize = {
+	subject: Subject,
+	id: string,
+	receipt: string,
+	transactionNumber: string,
+	/**  موثق / مقبول when true; مرفوض / معتذر (with the reason) when false. */
+	granted: boolean,
+	reason?: string | null,
+};
+
+export type DecisionNotice_Serialize = {
+	subject: Subject,
+	id: string,
+	receipt: string,
+	transactionNumber: string,
+	/**  موثق / مقبول when true; مرفوض / معتذر (with the reason) when false. */
+	granted: boolean,
+	reason: string | null,
+};
 
 /**  `GET /v1/dev/sms?national_id=…` (demo and `--dev-sms` only): what the phone received. */
 export type DevSms = {
@@ -385,10 +476,12 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 "file_not_accepted" | 
 /**  An upload stopped (a damaged chunk, another request, expired); it goes on by itself. */
 "upload_interrupted" | 
-/**  HR: the qualification was decided already. */
+/**  HR: the qualification or application was decided already. */
 "already_decided" | 
 /**  HR: a rejection needs its reason. */
-"reason_required" | "text_size_out_of_range" | 
+"reason_required" | 
+/**  HR: every seat of the opportunity is taken (accepting an application). */
+"no_seats" | "text_size_out_of_range" | 
 /**
  *  A chosen file cannot be read (moved, no permission), or the store cannot be written
  *  (the disk is full).
@@ -497,7 +590,15 @@ export type FieldProblem =
 /**  The server has not received (and verified) this file from this employee. */
 "file_not_uploaded" | 
 /**  The current terms and conditions were not accepted. */
-"terms_not_accepted";
+"terms_not_accepted" | 
+/**  No opportunity with this id (withdrawn, say). */
+"no_such_opportunity" | 
+/**  The opportunity's application deadline has passed. */
+"applications_closed" | 
+/**  The employee's rank is below the opportunity's minimum (`limit`). */
+"rank_below_minimum" | 
+/**  The employee has applied for this opportunity already. */
+"applied_already";
 
 /**  How far one attached file has uploaded. */
 export type FileProgress = {
@@ -509,7 +610,9 @@ export type FileProgress = {
 
 export type Form = "contact" | "personal" | "employment" | 
 /**  توثيق المؤهل (its own record kind; not part of the profile's view). */
-"qualification";
+"qualification" | 
+/**  التقديم على فرصة تدريب (its own record kind too). */
+"application";
 
 export type FormEdit = FormEdit_Serialize | FormEdit_Deserialize;
 
@@ -598,6 +701,10 @@ export type OpportunityFilter_Deserialize = {
 	city?: string | null,
 	/**  Only those this employee may apply for now. */
 	eligibleOnly: boolean,
+	/**  Starting on or after this day. */
+	startsFrom?: string | null,
+	/**  Starting on or before this day. */
+	startsUntil?: string | null,
 };
 
 export type OpportunityFilter_Serialize = {
@@ -606,6 +713,10 @@ export type OpportunityFilter_Serialize = {
 	city: string | null,
 	/**  Only those this employee may apply for now. */
 	eligibleOnly: boolean,
+	/**  Starting on or after this day. */
+	startsFrom: string | null,
+	/**  Starting on or before this day. */
+	startsUntil: string | null,
 };
 
 export type OpportunityItem = OpportunityItem_Serialize | OpportunityItem_Deserialize;
@@ -613,11 +724,15 @@ export type OpportunityItem = OpportunityItem_Serialize | OpportunityItem_Deseri
 export type OpportunityItem_Deserialize = {
 	opportunity: Opportunity,
 	ineligible?: Ineligible | null,
+	/**  The employee's application for it, if any. */
+	application?: ApplicationView_Deserialize | null,
 };
 
 export type OpportunityItem_Serialize = {
 	opportunity: Opportunity,
 	ineligible: Ineligible | null,
+	/**  The employee's application for it, if any. */
+	application: ApplicationView_Serialize | null,
 };
 
 export type OpportunityKind = "training" | "scholarship";
@@ -710,35 +825,6 @@ export type ProfileSummary_Serialize = {
 	unsent: UnsentWork | null,
 	/**  Copies of this employee's vault set aside with work still in them. */
 	previous: PreviousCopy_Serialize[],
-};
-
-export type QualificationDecided = QualificationDecided_Serialize | QualificationDecided_Deserialize;
-
-/**  HR verified or rejected a qualification the employee sent. */
-export type QualificationDecidedEvent = QualificationDecidedEvent_Serialize | QualificationDecidedEvent_Deserialize;
-
-/**  HR verified or rejected a qualification the employee sent. */
-export type QualificationDecidedEvent_Deserialize = QualificationDecided_Deserialize;
-
-/**  HR verified or rejected a qualification the employee sent. */
-export type QualificationDecidedEvent_Serialize = QualificationDecided_Serialize;
-
-export type QualificationDecided_Deserialize = {
-	id: string,
-	receipt: string,
-	transactionNumber: string,
-	/**  موثق when true, مرفوض (with the reason) when false. */
-	verified: boolean,
-	reason?: string | null,
-};
-
-export type QualificationDecided_Serialize = {
-	id: string,
-	receipt: string,
-	transactionNumber: string,
-	/**  موثق when true, مرفوض (with the reason) when false. */
-	verified: boolean,
-	reason: string | null,
 };
 
 /**  What the employee declares. */
@@ -1098,6 +1184,11 @@ export type StudyMode =
 "affiliation" | 
 /**  عن بعد. */
 "distance";
+
+/**  What was decided on. */
+export type Subject = { kind: "qualification" } | 
+/**  An application for the opportunity of this title. */
+{ kind: "application"; title: string };
 
 /**  Sync moved on: offline, syncing, synced at a time, failed; with how many edits wait. */
 export type SyncChanged = SyncChanged_Serialize | SyncChanged_Deserialize;

@@ -1,13 +1,13 @@
 // How the uploads of sent qualifications go (speed, bytes left), kept current by the Rust
 // side's `uploadsChanged` event; and HR's decisions as pulls bring them.
-import { events, type QualificationDecided_Serialize as Decided, type UploadProgress_Serialize as Progress } from "./backend";
+import { events, type DecisionNotice_Serialize as Decided, type UploadProgress_Serialize as Progress } from "./backend";
 
 class UploadsStore {
   progress = $state<Progress>({ active: false, sha256: null, sentBytes: 0, remainingBytes: 0, bytesPerSecond: null });
   /** Bumped on every change, for views that reload the list with it. */
   ticks = $state(0);
   #listening = false;
-  /** Called for each decision HR made on a qualification the employee sent. */
+  /** Called for each decision on what the employee sent (a qualification, an application). */
   onDecided: ((decided: Decided) => void) | null = null;
 
   async start(): Promise<void> {
@@ -17,7 +17,7 @@ class UploadsStore {
       this.progress = event.payload;
       this.ticks++;
     });
-    await events.qualificationDecidedEvent.listen((event) => this.onDecided?.(event.payload));
+    await events.decisionEvent.listen((event) => this.onDecided?.(event.payload));
   }
 }
 

@@ -1,10 +1,12 @@
-//! The HR officer's calls: the review queue, an attached document, a decision.
+//! The HR officer's calls: the review queue, an attached document, a decision; the applications
+//! for training and the decision on each.
 
 use std::time::Duration;
 
 use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use super::{ClientError, MasarClient, error_from, send_json};
 use crate::secret::{ExposeSecret, SecretString};
@@ -67,6 +69,29 @@ impl MasarClient {
             ClientError::BadResponse("the server sent something that is not a document".into())
         })?;
         Ok(Document { kind, bytes: body.into() })
+    }
+
+    pub async fn applicants(
+        &self,
+        token: &SecretString,
+        filter: &ApplicantFilter,
+    ) -> Result<Vec<Applicant>, ClientError> {
+        let url = self.url("v1/hr/applications")?;
+        send_json(self.http.get(url).query(filter).bearer_auth(token.expose_secret())).await
+    }
+
+    pub async fn decide_application(
+        &self,
+        token: &SecretString,
+        id: &str,
+        decision: &ApplicationDecision,
+    ) -> Result<ApplicationRecord, ClientError> {
+        let mut url = self.url("v1/hr/applications")?;
+        url.path_segments_mut()
+            .map_err(|()| ClientError::BadResponse("server address".into()))?
+            .push(id)
+            .push("decision");
+        send_json(self.http.post(url).bearer_auth(token.expose_secret()).json(decision)).await
     }
 
     pub async fn review_decide(

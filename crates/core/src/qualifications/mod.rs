@@ -224,8 +224,7 @@ impl Qualifications {
         let active = self.cx.active()?;
         let receipt = active
             .vault(move |vault| {
-                let count = vault.db.qualification_rows()?.iter().filter(|r| r.receipt.is_some()).count();
-                let receipt = format!("{}-{:04}", Utc::now().format("%Y%m%d"), count + 1);
+                let receipt = vault.db.next_receipt(Utc::now())?;
                 let sent = Sent { receipt: receipt.clone(), form, accepted_at: Utc::now() };
                 let json = serde_json::to_string(&sent).map_err(|e| SessionError::Task(e.to_string()))?;
                 vault.db.send_qualification(&id, &receipt, &json, Utc::now())?;

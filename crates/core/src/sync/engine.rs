@@ -14,7 +14,7 @@ use super::status::{Backoff, SyncStatus, SyncTimer, next_wait};
 use crate::active::{ActiveSession, SessionError, is_session_error};
 use crate::client::MasarClient;
 use crate::context::Context;
-use crate::notices::QualificationDecided;
+use crate::notices::DecisionNotice;
 use crate::progress::UploadProgress;
 
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ pub struct SyncReport {
     /// Edits still waiting after the round (queued while it ran).
     pub pending: u64,
     /// HR's decisions this round brought.
-    pub decided: Vec<QualificationDecided>,
+    pub decided: Vec<DecisionNotice>,
 }
 
 fn count(n: u64) -> u32 {

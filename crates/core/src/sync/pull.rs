@@ -5,20 +5,20 @@ use super::plan::{RoundPlan, Step};
 use crate::active::ActiveSession;
 use crate::client::MasarClient;
 use crate::failure::SessionError;
-use crate::notices::QualificationDecided;
+use crate::notices::{DecisionNotice, Subject};
 use crate::secret::SecretString;
 use crate::vault::db::{VaultDb, VaultDbError};
 use masar_protocol::qualification::{QualificationRecord, QualificationStatus};
-use masar_protocol::sync::{Change, RecordKind};
+use masar_protocol::sync::{Change, MutationBody, RecordKind};
+use masar_protocol::training::{ApplicationRecord, ApplicationStatus};
 
-/// Pulls every page after the vault's cursor into the vault; returns HR's decisions on
-/// qualifications this vault knew as sent or under review (not those a first sync on a new
-/// workstation brings: they are not news).
+/// Pulls every page after the vault's cursor into the vault; returns the decisions that are news
+/// to this vault (see [`decisions_in`]).
 pub async fn pull_changes(
     active: &ActiveSession,
     client: &MasarClient,
     token: &SecretString,
-) -> Result<Vec<QualificationDecided>, SessionError> {
+) -> Result<Vec<DecisionNotice>, SessionError> {
     let mut plan = RoundPlan::pulling();
     let mut decided = Vec::new();
     loop {
@@ -41,35 +41,65 @@ pub async fn pull_changes(
     }
 }
 
-/// The decisions in `changes` that are news to this vault: the record was under review here, or
-/// the employee sent it from here and it had not come back yet.
-fn decisions_in(db: &VaultDb, changes: &[Change]) -> Result<Vec<QualificationDecided>, VaultDbError> {
+/// The decisions in `changes` that are news to this vault: the record was waiting for one here
+/// (under review, received), or the employee sent it from here and it had not come back yet.
+/// History a first sync on a new workstation brings is not news.
+fn decisions_in(db: &VaultDb, changes: &[Change]) -> Result<Vec<DecisionNotice>, VaultDbError> {
     let mut news = Vec::new();
-    let known: Vec<QualificationRecord> = db
-        .server_records(RecordKind::Qualification)?
-        .iter()
-        .filter_map(|json| serde_json::from_str(json).ok())
-        .collect();
+    let known_qualifications: Vec<QualificationRecord> = records(db, RecordKind::Qualification)?;
+    let known_applications: Vec<ApplicationRecord> = records(db, RecordKind::Application)?;
     let sent_here: Vec<String> = db.qualification_rows()?.into_iter().map(|row| row.id).collect();
+    let applied_here: Vec<String> = db
+        .outbox()?
+        .into_iter()
+        .filter_map(|row| match row.body {
+            MutationBody::ApplyForOpportunity(request) => Some(request.id),
+            _ => None,
+        })
+        .collect();
+    let titles = crate::applications::kept_opportunities(db)?;
     for change in changes {
-        let Change::Qualification { qualification, .. } = change else { continue };
-        if qualification.state == QualificationStatus::UnderReview {
-            continue;
-        }
-        let before = known.iter().find(|k| k.id == qualification.id);
-        let news_here = match before {
-            Some(before) => before.state == QualificationStatus::UnderReview,
-            None => sent_here.contains(&qualification.id),
-        };
-        if news_here {
-            news.push(QualificationDecided {
-                id: qualification.id.clone(),
-                receipt: qualification.receipt.clone(),
-                transaction_number: qualification.transaction_number.clone(),
-                verified: qualification.state == QualificationStatus::Verified,
-                reason: qualification.reason.clone(),
-            });
+        match change {
+            Change::Qualification { qualification: q, .. } if q.state != QualificationStatus::UnderReview => {
+                let news_here = match known_qualifications.iter().find(|k| k.id == q.id) {
+                    Some(before) => before.state == QualificationStatus::UnderReview,
+                    None => sent_here.contains(&q.id),
+                };
+                if news_here {
+                    news.push(DecisionNotice {
+                        subject: Subject::Qualification,
+                        id: q.id.clone(),
+                        receipt: q.receipt.clone(),
+                        transaction_number: q.transaction_number.clone(),
+                        granted: q.state == QualificationStatus::Verified,
+                        reason: q.reason.clone(),
+                    });
+                }
+            }
+            Change::Application { application: a, .. } if a.state != ApplicationStatus::Received => {
+                let news_here = match known_applications.iter().find(|k| k.id == a.id) {
+                    Some(before) => before.state == ApplicationStatus::Received,
+                    None => applied_here.contains(&a.id),
+                };
+                if news_here {
+                    let title = titles.iter().find(|o| o.id == a.opportunity_id).map(|o| o.title.clone());
+                    news.push(DecisionNotice {
+                        subject: Subject::Application { title: title.unwrap_or_default() },
+                        id: a.id.clone(),
+                        receipt: a.receipt.clone(),
+                        transaction_number: a.transaction_number.clone(),
+                        granted: a.state == ApplicationStatus::Accepted,
+                        reason: a.reason.clone(),
+                    });
+                }
+            }
+            _ => {}
         }
     }
     Ok(news)
+}
+
+/// Every record of `kind` this vault holds, as the server sent it.
+fn records<T: serde::de::DeserializeOwned>(db: &VaultDb, kind: RecordKind) -> Result<Vec<T>, VaultDbError> {
+    Ok(db.server_records(kind)?.iter().filter_map(|json| serde_json::from_str(json).ok()).collect())
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::fields::{self, Editor, Field, Section};
 use crate::qualification::{QualificationRecord, QualificationSubmission};
 use crate::record::{EmployeeProfile, NationalAddress, PersonName};
+use crate::training::{ApplicationRecord, ApplicationRequest};
 use crate::validate::{FieldError, FieldProblem};
 
 /// What an edit does. The server decides which fields an employee may change.
@@ -22,6 +23,8 @@ pub enum MutationBody {
     /// توثيق المؤهل: a qualification with its attachments (already uploaded), for HR's review; the
     /// same id again amends it (after a rejection, say).
     SubmitQualification(Box<QualificationSubmission>),
+    /// التقديم على فرصة تدريب أو ابتعاث: the server checks the deadline and rank on its own date.
+    ApplyForOpportunity(ApplicationRequest),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -134,6 +137,8 @@ pub enum RecordKind {
     Profile,
     /// A documented qualification; its id is the one the app chose for the draft.
     Qualification,
+    /// An application for a training course or scholarship; its id is the one the app chose.
+    Application,
 }
 
 impl RecordKind {
@@ -141,6 +146,7 @@ impl RecordKind {
         match self {
             Self::Profile => "profile",
             Self::Qualification => "qualification",
+            Self::Application => "application",
         }
     }
 
@@ -148,6 +154,7 @@ impl RecordKind {
         match text {
             "profile" => Some(Self::Profile),
             "qualification" => Some(Self::Qualification),
+            "application" => Some(Self::Application),
             _ => None,
         }
     }
@@ -160,12 +167,15 @@ impl RecordKind {
 pub enum Change {
     Profile { seq: u64, id: String, version: u64, profile: Box<EmployeeProfile> },
     Qualification { seq: u64, id: String, version: u64, qualification: Box<QualificationRecord> },
+    Application { seq: u64, id: String, version: u64, application: Box<ApplicationRecord> },
 }
 
 impl Change {
     pub fn seq(&self) -> u64 {
         match self {
-            Self::Profile { seq, .. } | Self::Qualification { seq, .. } => *seq,
+            Self::Profile { seq, .. } | Self::Qualification { seq, .. } | Self::Application { seq, .. } => {
+                *seq
+            }
         }
     }
 
@@ -173,19 +183,22 @@ impl Change {
         match self {
             Self::Profile { .. } => RecordKind::Profile,
             Self::Qualification { .. } => RecordKind::Qualification,
+            Self::Application { .. } => RecordKind::Application,
         }
     }
 
     /// The record's id within its kind.
     pub fn id(&self) -> &str {
         match self {
-            Self::Profile { id, .. } | Self::Qualification { id, .. } => id,
+            Self::Profile { id, .. } | Self::Qualification { id, .. } | Self::Application { id, .. } => id,
         }
     }
 
     pub fn version(&self) -> u64 {
         match self {
-            Self::Profile { version, .. } | Self::Qualification { version, .. } => *version,
+            Self::Profile { version, .. }
+            | Self::Qualification { version, .. }
+            | Self::Application { version, .. } => *version,
         }
     }
 }
@@ -209,6 +222,7 @@ impl MutationBody {
                 RecordKind::Profile
             }
             Self::SubmitQualification(_) => RecordKind::Qualification,
+            Self::ApplyForOpportunity(_) => RecordKind::Application,
         }
     }
 
@@ -218,7 +232,7 @@ impl MutationBody {
             Self::UpdateContact(_) => Some(Section::Contact),
             Self::UpdatePersonal(_) => Some(Section::Personal),
             Self::UpdateEmployment(_) => Some(Section::Employment),
-            Self::SubmitQualification(_) => None,
+            Self::SubmitQualification(_) | Self::ApplyForOpportunity(_) => None,
         }
     }
 
@@ -245,7 +259,7 @@ impl MutationBody {
             Self::UpdateEmployment(u) => {
                 vec![("entity", u.entity.as_str()), ("jobTitle", u.job_title.as_str())]
             }
-            Self::SubmitQualification(_) => Vec::new(),
+            Self::SubmitQualification(_) | Self::ApplyForOpportunity(_) => Vec::new(),
         }
     }
 

@@ -81,6 +81,23 @@ fn a_change_names_its_kind_id_and_version() {
     assert_eq!((json["kind"].as_str(), json["id"].as_str()), (Some("profile"), Some("1000000008")));
     assert_eq!(RecordKind::parse(RecordKind::Profile.as_str()), Some(RecordKind::Profile));
     assert_eq!(RecordKind::parse("qualification"), Some(RecordKind::Qualification));
-    assert_eq!(RecordKind::parse("training"), None, "not a kind yet");
+    assert_eq!(RecordKind::parse("application"), Some(RecordKind::Application));
+    assert_eq!(RecordKind::parse("training"), None, "not a kind");
     assert_eq!(contact("0", "", "").kind(), RecordKind::Profile);
+}
+
+#[test]
+fn an_application_travels_as_its_own_mutation_and_record_kind() {
+    use crate::training::ApplicationRequest;
+    let body = MutationBody::ApplyForOpportunity(ApplicationRequest {
+        id: "0123456789abcdef0123456789abcdef".into(),
+        opportunity_id: "opp-1".into(),
+        receipt: "20261129-0002".into(),
+    });
+    assert_eq!((body.kind(), body.section(), body.values()), (RecordKind::Application, None, vec![]));
+    let mutation = Mutation { id: 4, base_version: 0, fields: vec![], body };
+    let json = serde_json::to_value(&mutation).unwrap();
+    assert_eq!(json["name"], "apply_for_opportunity");
+    assert_eq!(json["args"]["opportunityId"], "opp-1");
+    assert_eq!(serde_json::from_value::<Mutation>(json).unwrap(), mutation);
 }

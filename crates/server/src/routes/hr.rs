@@ -100,8 +100,9 @@ pub async fn decide(
     match state.store.decide_qualification(&officer, &id, &decision, &caller).await? {
         Decided::Done(qualification) => Ok(Json(*qualification)),
         Decided::Missing => Err(ApiError::NotFound),
-        Decided::NotUnderReview(_) => Err(ApiError::AlreadyDecided),
+        Decided::AlreadyDecided(_) => Err(ApiError::AlreadyDecided),
         Decided::ReasonRequired => Err(ApiError::ReasonRequired),
+        Decided::NoSeats => Err(ApiError::Internal(anyhow::anyhow!("seats do not limit a qualification"))),
     }
 }
 

@@ -6,6 +6,7 @@ mod hr;
 pub mod openapi;
 mod record;
 mod statements;
+mod training;
 
 use std::time::Duration;
 
@@ -43,7 +44,9 @@ pub fn router(state: AppState) -> Router {
         .route("/hr/employees/{national_id}/employment", put(hr::update_employment))
         .route("/hr/qualifications", get(hr::qualifications))
         .route("/hr/qualifications/{id}/decision", post(hr::decide))
-        .route("/hr/attachments/{sha256}", get(hr::attachment));
+        .route("/hr/attachments/{sha256}", get(hr::attachment))
+        .route("/hr/applications", get(training::applicants))
+        .route("/hr/applications/{id}/decision", post(training::decide_application));
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts));
     }

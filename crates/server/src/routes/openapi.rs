@@ -32,6 +32,8 @@ use utoipa::{Modify, OpenApi};
         super::hr::qualifications,
         super::hr::decide,
         super::hr::attachment,
+        super::training::applicants,
+        super::training::decide_application,
         crate::uploads::handlers::options,
         crate::uploads::handlers::create,
         crate::uploads::handlers::head,

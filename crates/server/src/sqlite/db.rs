@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_uploads.sql"),
     include_str!("../../migrations/0007_qualifications.sql"),
     include_str!("../../migrations/0008_statements.sql"),
+    include_str!("../../migrations/0009_applications.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

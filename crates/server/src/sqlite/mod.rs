@@ -1,6 +1,7 @@
 //! The SQLite store: the embedded default, one file. Every method is one transaction on the one
 //! connection, run on the blocking pool.
 
+pub mod applications;
 pub mod apply;
 pub mod auth;
 pub mod db;
@@ -22,7 +23,8 @@ use crate::auth::policy::{self, ms, seconds_until};
 use crate::demo::{DemoData, demo_password};
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
-use masar_protocol::qualification::Decision;
+use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
     AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store,
@@ -336,12 +338,33 @@ impl Store for SqliteStore {
         id: &str,
         decision: &Decision,
         caller: &Caller,
-    ) -> anyhow::Result<Decided> {
+    ) -> anyhow::Result<Decided<QualificationRecord>> {
         let (officer, id, decision, caller) =
             (officer.clone(), id.to_owned(), decision.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
                 qualifications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
+            })
+            .await
+    }
+
+    async fn applicants(&self, filter: &ApplicantFilter) -> anyhow::Result<Vec<Applicant>> {
+        let filter = filter.clone();
+        self.db.call(move |conn| applications::applicants(conn, &filter)).await
+    }
+
+    async fn decide_application(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &ApplicationDecision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided<ApplicationRecord>> {
+        let (officer, id, decision, caller) =
+            (officer.clone(), id.to_owned(), decision.clone(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                applications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
             })
             .await
     }

@@ -4,8 +4,8 @@ use masar_protocol::NationalId;
 use masar_protocol::sync::{Change, PullResponse, RecordKind};
 use rusqlite::{Connection, params};
 
-use super::qualifications;
 use super::records as store;
+use super::{applications, qualifications};
 
 pub fn pull(
     conn: &Connection,
@@ -44,6 +44,16 @@ pub fn pull(
                         id,
                         version,
                         qualification: Box::new(qualification),
+                    });
+                }
+            }
+            (Some(RecordKind::Application), Some(id)) => {
+                if let Some((application, version, _)) = applications::load(conn, &id)? {
+                    changes.push(Change::Application {
+                        seq,
+                        id,
+                        version,
+                        application: Box::new(application),
                     });
                 }
             }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::apply::{Actor, apply};
 use super::auth::audit;
-use super::qualifications;
+use super::{applications, qualifications};
 
 /// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
 fn digest(mutation: &Mutation) -> anyhow::Result<String> {
@@ -64,10 +64,14 @@ pub fn push(
             continue;
         }
         // Each record kind has its own rules: a profile edit is applied field by field, a
-        // qualification is checked with its files and stored for HR's review.
+        // qualification is checked with its files and stored for HR's review, an application is
+        // checked against its opportunity.
         let outcome = match &mutation.body {
             MutationBody::SubmitQualification(submission) => {
                 qualifications::submit(&tx, employee, submission, limits, now_ms, from)?
+            }
+            MutationBody::ApplyForOpportunity(request) => {
+                applications::apply(&tx, employee, request, now_ms, from)?
             }
             body => apply(
                 &tx,

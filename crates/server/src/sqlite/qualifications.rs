@@ -194,10 +194,10 @@ pub fn decide(
     decision: &Decision,
     now_ms: i64,
     from: &str,
-) -> anyhow::Result<Decided> {
+) -> anyhow::Result<Decided<QualificationRecord>> {
     let Some((current, version, owner)) = load(conn, id)? else { return Ok(Decided::Missing) };
     if current.state != QualificationStatus::UnderReview {
-        return Ok(Decided::NotUnderReview(Box::new(current)));
+        return Ok(Decided::AlreadyDecided(Box::new(current)));
     }
     let (state, reason) = match decision {
         Decision::Verify => (QualificationStatus::Verified, None),

@@ -336,23 +336,26 @@ pub fn load_record(conn: &Connection, id: &NationalId) -> anyhow::Result<Option<
 pub fn list_opportunities(conn: &Connection) -> anyhow::Result<Vec<Opportunity>> {
     let rows = conn
         .prepare("SELECT * FROM opportunities ORDER BY application_deadline, id")?
-        .query_map([], |row| {
-            Ok(Opportunity {
-                id: row.get("id")?,
-                kind: wire(row, "kind")?,
-                title: row.get("title")?,
-                provider: row.get("provider")?,
-                location: row.get("location")?,
-                start_date: row.get("start_date")?,
-                duration_days: row.get("duration_days")?,
-                application_deadline: row.get("application_deadline")?,
-                seats: row.get("seats")?,
-                minimum_rank: row.get("minimum_rank")?,
-            })
-        })?
+        .query_map([], opportunity)?
         .collect::<Result<Vec<_>, _>>()
         .context("load opportunities")?;
     Ok(rows)
+}
+
+/// An `opportunities` row.
+pub(super) fn opportunity(row: &rusqlite::Row<'_>) -> rusqlite::Result<Opportunity> {
+    Ok(Opportunity {
+        id: row.get("id")?,
+        kind: wire(row, "kind")?,
+        title: row.get("title")?,
+        provider: row.get("provider")?,
+        location: row.get("location")?,
+        start_date: row.get("start_date")?,
+        duration_days: row.get("duration_days")?,
+        application_deadline: row.get("application_deadline")?,
+        seats: row.get("seats")?,
+        minimum_rank: row.get("minimum_rank")?,
+    })
 }
 
 /// Every account, employees first (in employee-number order), then HR officers: the demo

@@ -20,6 +20,7 @@ use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireS
 
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::demo::DemoData;
 
@@ -136,15 +137,17 @@ pub struct Blob {
     pub kind: masar_protocol::attachments::AttachmentKind,
 }
 
-/// What an HR officer's decision on a qualification found.
+/// What an HR officer's decision on a qualification or an application found.
 #[derive(Debug)]
-pub enum Decided {
-    Done(Box<QualificationRecord>),
+pub enum Decided<T> {
+    Done(Box<T>),
     Missing,
-    /// Verified or rejected already (a second click, another officer).
-    NotUnderReview(Box<QualificationRecord>),
+    /// Decided already (a second click, another officer).
+    AlreadyDecided(Box<T>),
     /// A rejection needs its reason (at most 500 characters).
     ReasonRequired,
+    /// Accepting an application: every seat of the opportunity is taken.
+    NoSeats,
 }
 
 #[async_trait]
@@ -269,7 +272,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: &str,
         decision: &Decision,
         caller: &Caller,
-    ) -> anyhow::Result<Decided>;
+    ) -> anyhow::Result<Decided<QualificationRecord>>;
+
+    /// Applications for training and scholarships, oldest first, with each applicant.
+    async fn applicants(&self, filter: &ApplicantFilter) -> anyhow::Result<Vec<Applicant>>;
+
+    /// Accepts (within the seats) or declines a received application; audited; the applicant
+    /// pulls the outcome.
+    async fn decide_application(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &ApplicationDecision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided<ApplicationRecord>>;
 
     /// A verified blob attached to some qualification (what HR may open).
     async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>>;

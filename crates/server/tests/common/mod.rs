@@ -176,3 +176,58 @@ impl TestServer {
             .unwrap()
     }
 }
+
+/// A signed-in demo account.
+pub struct Person {
+    pub account: DemoAccount,
+    pub token: String,
+}
+
+/// The first demo account of `role`, signed in.
+pub async fn person(t: &TestServer, role: masar_protocol::auth::Role) -> Person {
+    let account = t.accounts().await.into_iter().find(|a| a.role == role).unwrap();
+    let token = t.sign_in(&account).await.access_token.expose().to_owned();
+    Person { account, token }
+}
+
+/// Pushes one mutation from the person's own sync client and returns its outcome.
+pub async fn push(
+    t: &TestServer,
+    who: &Person,
+    id: u64,
+    body: masar_protocol::sync::MutationBody,
+) -> masar_protocol::sync::MutationOutcome {
+    let mutation = masar_protocol::sync::Mutation { id, base_version: 0, fields: vec![], body };
+    let response = t
+        .http
+        .post(t.url("/v1/sync/push"))
+        .bearer_auth(&who.token)
+        .json(&json!({ "clientId": format!("{:0>32}", who.account.national_id.as_str()), "mutations": [mutation] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: masar_protocol::sync::PushResponse = response.json().await.unwrap();
+    body.results.into_iter().next().unwrap().outcome
+}
+
+impl TestServer {
+    /// Everything a pull from the start brings (one page).
+    pub async fn pull_all(&self, token: &str) -> masar_protocol::sync::PullResponse {
+        self.http
+            .post(self.url("/v1/sync/pull"))
+            .bearer_auth(token)
+            .json(&json!({ "cursor": 0 }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The server's database, to set up what the demo data does not hold.
+    pub fn database(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("masar.db")).unwrap()
+    }
+}

@@ -45,7 +45,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   forbidden: "You do not have permission for this action.",
   file_not_accepted: "The attached file is not accepted: it must be a complete PDF, JPEG or PNG within the allowed size, named without a path or hidden characters.",
   upload_interrupted: "The upload stopped; it resumes where it stopped by itself.",
-  already_decided: "This qualification was decided already. Refresh the list.",
+  already_decided: "This request was decided already. Refresh the list.",
+  no_seats: "Every seat of this opportunity is taken.",
   reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
   file_unreadable: "The file could not be read or stored on this workstation (moved, not readable, or the disk is full). Check it and try again; what you typed in the form stays.",
 };
@@ -90,4 +91,8 @@ export const problemsEn: Record<FieldProblem, string> = {
   file_not_accepted: "The attached file is not accepted: a PDF, JPEG or PNG, named without a path or hidden characters, within the size limit.",
   file_not_uploaded: "This attachment has not reached Masar yet. It uploads by itself, then the request is sent.",
   terms_not_accepted: "The terms and conditions must be accepted.",
+  no_such_opportunity: "This opportunity is no longer offered in Masar.",
+  applications_closed: "The application deadline for this opportunity has passed.",
+  rank_below_minimum: "This opportunity needs rank {limit} or above.",
+  applied_already: "You have applied for this opportunity already.",
 };

@@ -150,6 +150,30 @@ impl VaultDb {
         Ok(self.setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
     }
 
+    /// The next receipt number (رقم الإيصال) given on this workstation: the day and a count of
+    /// every receipt this vault gave (qualifications and applications alike), never reused.
+    pub fn next_receipt(&mut self, now: DateTime<Utc>) -> Result<String, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        let given: u64 = match tx
+            .query_row("SELECT value FROM sync_state WHERE key = 'receipts'", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()?
+        {
+            Some(value) => value.parse().unwrap_or(0),
+            // Vaults from before the count: the qualifications' receipts so far.
+            None => tx.query_row(
+                "SELECT count(*) FROM qualification_drafts WHERE receipt IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )?,
+        };
+        let next = given + 1;
+        Self::set_setting(&tx, "receipts", &next.to_string())?;
+        tx.commit()?;
+        Ok(format!("{}-{next:04}", now.format("%Y%m%d")))
+    }
+
     /// Every record of `kind` as the server last sent it (JSON).
     pub fn server_records(&self, kind: RecordKind) -> Result<Vec<String>, VaultDbError> {
         let mut statement =
@@ -182,6 +206,7 @@ impl VaultDb {
             let json = match change {
                 Change::Profile { profile, .. } => serde_json::to_string(profile)?,
                 Change::Qualification { qualification, .. } => serde_json::to_string(qualification)?,
+                Change::Application { application, .. } => serde_json::to_string(application)?,
             };
             // An older version never replaces a newer one (pages may repeat after a crash).
             tx.execute(

@@ -127,6 +127,14 @@ impl VaultDb {
         Ok(id)
     }
 
+    /// Queues a record of its own kind (an application, say): no form's draft goes with it.
+    pub fn queue_record(&mut self, body: &MutationBody, now: DateTime<Utc>) -> Result<u64, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        let id = Self::queue_in(&tx, body, &[], 0, now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
     /// Queues an edit inside the caller's transaction (with the next mutation id).
     pub(super) fn queue_in(
         tx: &rusqlite::Transaction<'_>,

@@ -1,0 +1,57 @@
+//! The training administration's routes (HR officers only): the applications for training and
+//! scholarships, and the decision on each (accepted within the seats, or declined with the reason).
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
+
+use crate::AppState;
+use crate::auth::HrOfficer;
+use crate::error::ApiError;
+use crate::storage::{Caller, Decided};
+
+/// Applications for training courses and scholarships, oldest first, with each applicant's rank.
+#[utoipa::path(get, path = "/v1/hr/applications", tag = "hr", security(("access_token" = [])),
+    params(ApplicantFilter),
+    responses(
+        (status = 200, description = "Oldest first", body = Vec<Applicant>),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn applicants(
+    State(state): State<AppState>,
+    _officer: HrOfficer,
+    Query(filter): Query<ApplicantFilter>,
+) -> Result<Json<Vec<Applicant>>, ApiError> {
+    Ok(Json(state.store.applicants(&filter).await?))
+}
+
+/// Accept an application (while the opportunity has seats), or decline it with the reason; the
+/// employee sees it on the next pull.
+#[utoipa::path(post, path = "/v1/hr/applications/{id}/decision", tag = "hr", security(("access_token" = [])),
+    params(("id" = String, Path, description = "The application")),
+    request_body = ApplicationDecision,
+    responses(
+        (status = 200, description = "Decided", body = ApplicationRecord),
+        (status = 400, description = "A decline without its reason (or over 500 characters)", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such application", body = masar_protocol::ApiErrorBody),
+        (status = 409, description = "Decided already, or every seat is taken", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn decide_application(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    HrOfficer(officer): HrOfficer,
+    Path(id): Path<String>,
+    Json(decision): Json<ApplicationDecision>,
+) -> Result<Json<ApplicationRecord>, ApiError> {
+    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
+    match state.store.decide_application(&officer, &id, &decision, &caller).await? {
+        Decided::Done(application) => Ok(Json(*application)),
+        Decided::Missing => Err(ApiError::NotFound),
+        Decided::AlreadyDecided(_) => Err(ApiError::AlreadyDecided),
+        Decided::ReasonRequired => Err(ApiError::ReasonRequired),
+        Decided::NoSeats => Err(ApiError::NoSeats),
+    }
+}
