@@ -147,9 +147,7 @@ impl From<VaultError> for ApplicationError {
 
 /// A new random id (32 hex characters), as the server expects.
 fn new_id() -> Result<String, SessionError> {
-    let mut bytes = [0_u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| SessionError::Task(e.to_string()))?;
-    Ok(hex::encode(bytes))
+    crate::ids::new_record_id().map_err(|e| SessionError::Task(e.to_string()))
 }
 
 #[derive(Debug, Clone)]

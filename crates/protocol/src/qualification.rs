@@ -142,6 +142,13 @@ pub enum Decision {
 /// Longest reason HR may give.
 pub const MAX_REASON: usize = 500;
 
+/// The reason for a rejection (or a declined application) as stored: trimmed, not empty, at most
+/// [`MAX_REASON`] characters; `None` when it is not one.
+pub fn reason(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty() && text.chars().count() <= MAX_REASON).then_some(text)
+}
+
 /// The checks the server makes on a submission's own content (the blobs are checked against the
 /// server's store separately), for the app to run as the employee types. `today` bounds dates.
 pub fn check(
@@ -285,6 +292,14 @@ mod tests {
     }
 
     const TODAY: &str = "2026-11-29";
+
+    #[test]
+    fn a_reason_is_trimmed_and_bounded() {
+        assert_eq!(reason("  المستند غير واضح \n"), Some("المستند غير واضح"));
+        assert_eq!(reason(" \t "), None);
+        assert_eq!(reason(&"ب".repeat(MAX_REASON)).map(|r| r.chars().count()), Some(MAX_REASON));
+        assert_eq!(reason(&"ب".repeat(MAX_REASON + 1)), None);
+    }
 
     #[test]
     fn a_complete_local_degree_passes() {

@@ -74,16 +74,8 @@ async fn a_demo_employee_reads_their_whole_record() {
         assert_eq!(record.transactions.len(), generated.transactions.len());
         assert_eq!(record.sick_leaves.len(), generated.sick_leaves.len());
         if account == &accounts[0] {
-            let opportunities: Vec<Opportunity> = t
-                .http
-                .get(t.url("/v1/opportunities"))
-                .bearer_auth(tokens.access_token.expose())
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let opportunities: Vec<Opportunity> =
+                t.get_json("/v1/opportunities", tokens.access_token.expose()).await;
             assert!(opportunities.len() >= 10);
         }
     }

@@ -34,16 +34,7 @@ async fn rank(t: &TestServer, who: &Person) -> u8 {
 /// (2026-11-28) first.
 async fn open_to(t: &TestServer, who: &Person) -> Vec<Opportunity> {
     let rank = rank(t, who).await;
-    let mut all: Vec<Opportunity> = t
-        .http
-        .get(t.url("/v1/opportunities"))
-        .bearer_auth(&who.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut all: Vec<Opportunity> = t.get_json("/v1/opportunities", &who.token).await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     all.sort_by_key(|o| (o.application_deadline < today || o.minimum_rank > rank, o.application_deadline));
     all

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use masar_protocol::NationalId;
-use masar_protocol::qualification::MAX_REASON;
+use masar_protocol::qualification;
 use masar_protocol::record::Opportunity;
 use masar_protocol::sync::MutationOutcome;
 use masar_protocol::training::{
@@ -146,10 +146,7 @@ pub fn decide(
             (ApplicationStatus::Accepted, None)
         }
         ApplicationDecision::Decline { reason } => {
-            let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > MAX_REASON {
-                return Ok(Decided::ReasonRequired);
-            }
+            let Some(reason) = qualification::reason(reason) else { return Ok(Decided::ReasonRequired) };
             (ApplicationStatus::Declined, Some(reason.to_owned()))
         }
     };

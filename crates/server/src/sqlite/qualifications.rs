@@ -202,10 +202,7 @@ pub fn decide(
     let (state, reason) = match decision {
         Decision::Verify => (QualificationStatus::Verified, None),
         Decision::Reject { reason } => {
-            let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > qualification::MAX_REASON {
-                return Ok(Decided::ReasonRequired);
-            }
+            let Some(reason) = qualification::reason(reason) else { return Ok(Decided::ReasonRequired) };
             (QualificationStatus::Rejected, Some(reason.to_owned()))
         }
     };

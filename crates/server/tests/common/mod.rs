@@ -226,6 +226,11 @@ impl TestServer {
             .unwrap()
     }
 
+    /// A `GET` with the bearer token, its JSON body read as `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+    }
+
     /// The server's database, to set up what the demo data does not hold.
     pub fn database(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.path().join("masar.db")).unwrap()
