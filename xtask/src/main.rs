@@ -1,4 +1,4 @@
-//! `cargo xtask setup | run | test | bindings | openapi`: the project's whole set-up, run and test, on a
+//! `cargo xtask setup | run | test | bindings | openapi | bench | load`: the project's whole set-up, run and test, on a
 //! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
 
 mod bench;
@@ -56,6 +56,10 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// Load with wrk on loopback: authenticated sync polls, first pulls and pushes, one server
+    /// node and two on the same data (`cargo bench -p masar-server --bench load`). Prints
+    /// requests/s, p50 / p99 latency and errors; asserts nothing.
+    Load,
 }
 
 fn main() -> Result<()> {
@@ -72,6 +76,10 @@ fn main() -> Result<()> {
             ws.cargo(&["bench", "-p", "masar-core", "--bench", "attachments"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-statement", "--bench", "statement"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
+        }
+        Command::Load => {
+            setup::run(&ws)?;
+            ws.cargo(&["bench", "-p", "masar-server", "--bench", "load"]).status_ok()
         }
         Command::Soak { scenarios, crash_rounds } => {
             ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--", "--nocapture"])

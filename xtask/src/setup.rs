@@ -9,7 +9,8 @@ use anyhow::{Context, Result, bail};
 use crate::workspace::{StatusOk, Workspace};
 
 /// Debian packages for building the app (WebKitGTK), running it headless (Xvfb) and driving it
-/// (WebKitWebDriver), plus the tools later checks use (keyring, PDF rendering, fonts).
+/// (WebKitWebDriver), plus the tools later checks use (keyring, PDF rendering, fonts, QR
+/// decoding, the wrk load generator).
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -30,6 +31,7 @@ const APT_PACKAGES: &[&str] = &[
     "imagemagick",
     "fonts-hosny-amiri",
     "zbar-tools",
+    "wrk",
     "python3-pip",
 ];
 

@@ -4,54 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use masar_protocol::auth::{Challenge, DevSms, Tokens};
 use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, PushResponse};
-use masar_protocol::{DemoAccount, EmployeeRecord, NationalAddress};
+use masar_protocol::{DemoAccount, NationalAddress};
 use masar_server::ServerConfig;
 use serde_json::json;
+use support::{my_record, sign_in};
 
 const MUTATIONS: u64 = 10_000;
 const BATCH: u64 = 1_000;
-
-async fn sign_in(http: &reqwest::Client, url: &str, account: &DemoAccount) -> String {
-    let challenge: Challenge = http
-        .post(format!("{url}/v1/auth/login"))
-        .json(&json!({ "nationalId": account.national_id, "password": account.password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sms: Vec<DevSms> = http
-        .get(format!("{url}/v1/dev/sms?national_id={}", account.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let text = &sms.last().unwrap().text;
-    let chars: Vec<char> = text.chars().collect();
-    let code: String =
-        chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
-    let tokens: Tokens = http
-        .post(format!("{url}/v1/auth/verify"))
-        .json(&json!({ "challengeId": challenge.challenge_id, "code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens.access_token.expose().to_owned()
-}
-
-async fn my_record(http: &reqwest::Client, url: &str, token: &str) -> EmployeeRecord {
-    http.get(format!("{url}/v1/me/record")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

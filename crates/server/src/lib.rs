@@ -21,11 +21,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use auth::rate_limit::{MemoryRateLimit, RateLimit};
 use auth::{DevOutbox, NoSmsGateway, SmsGateway};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::ServerConfig;
 pub use sqlite::{Db, SqliteStore};
+use storage::RateRule;
 pub use storage::Store;
 
 /// Shared state of the HTTP handlers.
@@ -35,7 +35,8 @@ pub struct AppState {
     pub demo: bool,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsGateway>,
-    pub limiter: Arc<dyn RateLimit>,
+    /// Sign-in requests per client address (the state is in the store, shared by every node).
+    pub sign_in_rate: RateRule,
     /// Upload bytes and verified blobs.
     pub blobs: uploads::BlobDir,
     pub limits: masar_protocol::attachments::AttachmentLimits,
@@ -90,14 +91,17 @@ pub async fn start(
         let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
-    let sms: Arc<dyn SmsGateway> =
-        if config.demo || config.dev_sms { Arc::new(DevOutbox::default()) } else { Arc::new(NoSmsGateway) };
+    let sms: Arc<dyn SmsGateway> = if config.demo || config.dev_sms {
+        Arc::new(DevOutbox::new(Arc::clone(&store)))
+    } else {
+        Arc::new(NoSmsGateway)
+    };
     let state = AppState {
         store,
         demo: config.demo,
         clock: Arc::clone(&config.clock),
         sms,
-        limiter: Arc::new(MemoryRateLimit::new(config.auth_requests_per_minute, Arc::clone(&config.clock))),
+        sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
         blobs: uploads::BlobDir::new(config.data_dir.join("blobs")),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,

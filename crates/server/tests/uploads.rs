@@ -371,7 +371,7 @@ async fn an_upload_goes_on_after_the_server_restarts() {
     let path = url.trim_start_matches(&server.server.base_url()).to_owned();
     let token = tus.token.clone();
     drop(tus);
-    let TestServer { server: running, dir: kept_dir, clock, http } = server;
+    let TestServer { server: running, dir: kept_dir, clock, http, .. } = server;
     running.shutdown().await.unwrap();
 
     let mut config = masar_server::ServerConfig::demo_on_loopback(kept_dir.path());

@@ -20,14 +20,16 @@ use crate::storage::{Caller, IssuedTokens, RefreshOutcome, Resent, Verified};
 
 type Client = ConnectInfo<SocketAddr>;
 
-/// Lets a sign-in request in (per-address rate limit); returns who asks and when.
-fn admit(state: &AppState, client: &Client) -> Result<Caller, ApiError> {
+/// Lets a sign-in request in (per-address rate limit, shared by every node); returns who asks
+/// and when.
+async fn admit(state: &AppState, client: &Client) -> Result<Caller, ApiError> {
     let now = state.clock.now_ms();
-    state.limiter.check(client.0.ip()).map_err(|retry_after| {
-        tracing::warn!(client = %client.0.ip(), "sign-in rate limit reached");
+    let address = client.0.ip().to_string();
+    state.store.admit_request(&address, state.sign_in_rate, now).await?.map_err(|retry_after| {
+        tracing::warn!(client = %address, "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
     })?;
-    Ok(Caller { address: client.0.ip().to_string(), now_ms: now })
+    Ok(Caller { address, now_ms: now })
 }
 
 fn sms_text(code: &str) -> String {
@@ -71,7 +73,7 @@ async fn send_code(
         text: sms_text(code),
         sent_at: state.clock.now(),
     };
-    if let Err(error) = state.sms.send(message) {
+    if let Err(error) = state.sms.send(message).await {
         tracing::error!(%error, "cannot send the verification code");
         let caller = Caller { address: String::new(), now_ms: state.clock.now_ms() };
         state.store.abandon_challenge(challenge_id, id, &caller).await?;
@@ -93,7 +95,7 @@ pub async fn login(
     client: Client,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let caller = admit(&state, &client)?;
+    let caller = admit(&state, &client).await?;
     // A malformed ID gets the same answer as a wrong password.
     let id = NationalId::parse(&request.national_id).map_err(|_| ApiError::InvalidCredentials)?;
     let lookup = state.store.login_lookup(&id, caller.now_ms).await?;
@@ -130,7 +132,7 @@ pub async fn verify(
     client: Client,
     Json(request): Json<VerifyRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let caller = admit(&state, &client)?;
+    let caller = admit(&state, &client).await?;
     match state.store.verify_code(&request.challenge_id, request.code.expose(), &caller).await? {
         Verified::Signed(id, issued) => Ok(tokens(id, issued)),
         Verified::Invalid => Err(ApiError::ChallengeInvalid),
@@ -151,7 +153,7 @@ pub async fn resend(
     client: Client,
     Json(request): Json<ResendRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let caller = admit(&state, &client)?;
+    let caller = admit(&state, &client).await?;
     let code = secrets::new_code()?;
     match state.store.resend_code(&request.challenge_id, &code, &caller).await? {
         Resent::Sent { national_id, mobile } => {
@@ -174,7 +176,7 @@ pub async fn refresh(
     client: Client,
     Json(request): Json<RefreshRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let caller = admit(&state, &client)?;
+    let caller = admit(&state, &client).await?;
     match state.store.refresh(request.refresh_token.expose(), &caller).await? {
         RefreshOutcome::Rotated(id, issued) => Ok(tokens(id, issued)),
         RefreshOutcome::Reused(_) => Err(ApiError::SessionRevoked),
@@ -210,5 +212,5 @@ pub async fn dev_sms(
 ) -> Result<Json<Vec<DevSms>>, ApiError> {
     let id =
         NationalId::parse(&query.national_id).map_err(|_| ApiError::BadRequest("رقم الهوية غير صالح."))?;
-    state.sms.outbox(&id).map(Json).ok_or(ApiError::NotFound)
+    state.sms.outbox(&id).await?.map(Json).ok_or(ApiError::NotFound)
 }

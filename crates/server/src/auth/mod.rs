@@ -5,7 +5,6 @@ pub mod extract;
 pub mod handlers;
 pub mod password;
 pub mod policy;
-pub mod rate_limit;
 pub mod secrets;
 pub mod sms;
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::auth::policy::{self, ms};
 use crate::auth::secrets::{digest, new_id, new_token, same_digest};
-use crate::storage::{AccessCheck, IssuedTokens, RefreshOutcome, Role};
+use crate::storage::{AccessCheck, Caller, IssuedTokens, RefreshOutcome, Role, Verified};
 
 pub struct Account {
     pub password_hash: String,
@@ -331,4 +331,39 @@ pub fn audit(
         params![now_ms, event, outcome, id.map(NationalId::as_str), client],
     )?;
     Ok(())
+}
+
+/// Checks a code against its challenge: signed in (a new token family), wrong (attempts left),
+/// exhausted, expired or unknown; each outcome audited.
+pub fn verify(
+    conn: &Connection,
+    challenge_id: &str,
+    code: &str,
+    caller: &Caller,
+) -> anyhow::Result<Verified> {
+    let (now, from) = (caller.now_ms, caller.address.as_str());
+    let Some(open) = open_challenge(conn, challenge_id)? else {
+        audit(conn, now, "verify", "unknown_challenge", None, from)?;
+        return Ok(Verified::Invalid);
+    };
+    let who = open.national_id.clone();
+    if open.expires_at <= now {
+        audit(conn, now, "verify", "expired", Some(&who), from)?;
+        return Ok(Verified::Expired);
+    }
+    Ok(match check_code(conn, challenge_id, &open, code)? {
+        CodeCheck::Correct => {
+            let issued = start_session(conn, &who, now)?;
+            audit(conn, now, "verify", "signed_in", Some(&who), from)?;
+            Verified::Signed(who, issued)
+        }
+        CodeCheck::Wrong { remaining } => {
+            audit(conn, now, "verify", "wrong_code", Some(&who), from)?;
+            Verified::Wrong { remaining }
+        }
+        CodeCheck::Exhausted => {
+            audit(conn, now, "verify", "too_many_attempts", Some(&who), from)?;
+            Verified::Exhausted
+        }
+    })
 }

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_qualifications.sql"),
     include_str!("../../migrations/0008_statements.sql"),
     include_str!("../../migrations/0009_applications.sql"),
+    include_str!("../../migrations/0010_shared_state.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -85,14 +86,16 @@ impl Db {
 }
 
 impl Db {
-    /// Runs `f` in one transaction, committed when `f` returns `Ok`, rolled back otherwise.
+    /// Runs `f` in one transaction, committed when `f` returns `Ok`, rolled back otherwise. The
+    /// write lock is taken at the start (IMMEDIATE): with several server processes on one file,
+    /// a transaction that read first could not write after another process did.
     pub async fn call_tx<T, F>(&self, f: F) -> anyhow::Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
     {
         self.call(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let value = f(&tx)?;
             tx.commit()?;
             Ok(value)

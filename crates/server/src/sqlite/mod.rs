@@ -10,6 +10,7 @@ pub mod pull;
 pub mod push;
 mod qualifications;
 pub mod records;
+pub mod shared;
 mod statements;
 mod uploads;
 
@@ -27,10 +28,11 @@ use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
-    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RefreshOutcome, Resent, Role, Store,
-    Upload, Verified,
+    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
+    Role, SmsMessage, Store, Upload, Verified,
 };
-use auth::{CodeCheck, audit};
+use auth::audit;
+use masar_protocol::auth::DevSms;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -176,35 +178,7 @@ impl Store for SqliteStore {
 
     async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
         let (challenge_id, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                let (now, from) = (caller.now_ms, caller.address.as_str());
-                let Some(open) = auth::open_challenge(tx, &challenge_id)? else {
-                    audit(tx, now, "verify", "unknown_challenge", None, from)?;
-                    return Ok(Verified::Invalid);
-                };
-                let who = open.national_id.clone();
-                if open.expires_at <= now {
-                    audit(tx, now, "verify", "expired", Some(&who), from)?;
-                    return Ok(Verified::Expired);
-                }
-                Ok(match auth::check_code(tx, &challenge_id, &open, &code)? {
-                    CodeCheck::Correct => {
-                        let issued = auth::start_session(tx, &who, now)?;
-                        audit(tx, now, "verify", "signed_in", Some(&who), from)?;
-                        Verified::Signed(who, issued)
-                    }
-                    CodeCheck::Wrong { remaining } => {
-                        audit(tx, now, "verify", "wrong_code", Some(&who), from)?;
-                        Verified::Wrong { remaining }
-                    }
-                    CodeCheck::Exhausted => {
-                        audit(tx, now, "verify", "too_many_attempts", Some(&who), from)?;
-                        Verified::Exhausted
-                    }
-                })
-            })
-            .await
+        self.db.call_tx(move |tx| auth::verify(tx, &challenge_id, &code, &caller)).await
     }
 
     async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
@@ -367,6 +341,21 @@ impl Store for SqliteStore {
                 applications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
             })
             .await
+    }
+
+    async fn admit_request(&self, key: &str, rule: RateRule, now_ms: i64) -> anyhow::Result<Result<(), u32>> {
+        let key = key.to_owned();
+        self.db.call_tx(move |tx| shared::admit(tx, &key, rule, now_ms)).await
+    }
+
+    async fn keep_dev_sms(&self, message: &SmsMessage) -> anyhow::Result<()> {
+        let message = message.clone();
+        self.db.call_tx(move |tx| shared::keep_sms(tx, &message)).await
+    }
+
+    async fn dev_sms(&self, employee: &NationalId) -> anyhow::Result<Vec<DevSms>> {
+        let employee = employee.clone();
+        self.db.call(move |conn| shared::sms_for(conn, &employee)).await
     }
 
     async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>> {

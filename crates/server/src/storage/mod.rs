@@ -14,15 +14,22 @@
 //! - Nothing relies on the process (no in-memory state): several nodes may share one store.
 
 use async_trait::async_trait;
+
+pub mod messages;
+pub mod rate;
+
 pub use masar_protocol::auth::Role;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
 use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireSecret};
+pub use messages::SmsMessage;
+pub use rate::RateRule;
 
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::demo::DemoData;
+use masar_protocol::auth::DevSms;
 
 /// Who sent a request: the network address, for the audit log.
 #[derive(Debug, Clone)]
@@ -286,6 +293,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         decision: &ApplicationDecision,
         caller: &Caller,
     ) -> anyhow::Result<Decided<ApplicationRecord>>;
+
+    // Shared by every node (nothing of this lives in a process).
+
+    /// Admits one sign-in request from `key` (a client address) under `rule`, or says how many
+    /// seconds to wait.
+    async fn admit_request(&self, key: &str, rule: RateRule, now_ms: i64) -> anyhow::Result<Result<(), u32>>;
+
+    /// Keeps a message in the dev outbox (demo and `--dev-sms` servers).
+    async fn keep_dev_sms(&self, message: &SmsMessage) -> anyhow::Result<()>;
+
+    /// The dev outbox's last messages to `employee`, newest last.
+    async fn dev_sms(&self, employee: &NationalId) -> anyhow::Result<Vec<DevSms>>;
 
     /// A verified blob attached to some qualification (what HR may open).
     async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>>;

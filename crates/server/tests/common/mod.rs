@@ -15,7 +15,8 @@ pub struct TestServer {
     pub server: RunningServer,
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
-    pub dir: tempfile::TempDir,
+    pub dir: Arc<tempfile::TempDir>,
+    config: ServerConfig,
 }
 
 impl TestServer {
@@ -30,7 +31,20 @@ impl TestServer {
         config.clock = clock.clone();
         adjust(&mut config);
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
-        Self { server, clock, http: reqwest::Client::new(), dir }
+        Self { server, clock, http: reqwest::Client::new(), dir: Arc::new(dir), config }
+    }
+
+    /// Another server node on the same data (database, blobs) and clock: nothing but the data
+    /// is shared between the two, as between processes behind a load balancer.
+    pub async fn another_node(&self) -> Self {
+        let server = masar_server::start(&self.config, std::future::pending()).await.unwrap();
+        Self {
+            server,
+            clock: Arc::clone(&self.clock),
+            http: reqwest::Client::new(),
+            dir: Arc::clone(&self.dir),
+            config: self.config.clone(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,222 @@
+//! Load on loopback with a standard HTTP load generator, `wrk` (Debian's): authenticated sync
+//! pulls (the poll a workstation makes every 15 s: nothing new after its cursor, and a first
+//! pull of the whole record) and pushes (one edit each, written and fsynced), against one server
+//! node and against two nodes on the same data. `cargo xtask load` (or `cargo bench -p
+//! masar-server --bench load`). Prints requests/s, p50 / p99 latency and errors; asserts nothing.
+
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use masar_protocol::DemoAccount;
+use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, PullResponse};
+use masar_server::{RunningServer, ServerConfig};
+use serde_json::json;
+use support::{my_record, sign_in};
+
+/// How long each run lasts, and wrk's threads and connections per node.
+const SECONDS: u32 = 10;
+const THREADS: u32 = 2;
+const CONNECTIONS: u32 = 32;
+
+/// One signed-in employee as the load uses them.
+struct Employee {
+    token: String,
+    /// Where this employee's pulls stand now (a poll after it brings nothing new).
+    cursor: u64,
+    /// A push body with `__CLIENT__` where each request puts its own sync client id.
+    push: String,
+}
+
+/// What one wrk run measured.
+#[derive(Debug, Default, Clone, Copy)]
+struct Figures {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn lua_string(text: &str) -> String {
+    format!("[==[{text}]==]")
+}
+
+/// A wrk script: each request takes the next employee's token (and body).
+fn script(employees: &[Employee], kind: &str) -> String {
+    let tokens: Vec<String> = employees.iter().map(|e| lua_string(&e.token)).collect();
+    let bodies: Vec<String> = employees
+        .iter()
+        .map(|e| match kind {
+            "poll" => lua_string(&json!({ "cursor": e.cursor }).to_string()),
+            "first pull" => lua_string(&json!({ "cursor": 0 }).to_string()),
+            _ => lua_string(&e.push),
+        })
+        .collect();
+    let path = if kind == "push" { "/v1/sync/push" } else { "/v1/sync/pull" };
+    format!(
+        r#"
+local tokens = {{ {tokens} }}
+local bodies = {{ {bodies} }}
+local n = 0
+local thread_id = 0
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("id", thread_id)
+end
+function request()
+  n = n + 1
+  local i = (n % #tokens) + 1
+  local body = bodies[i]:gsub("__CLIENT__", string.format("%08x%024x", id or 0, n))
+  local headers = {{}}
+  headers["Authorization"] = "Bearer " .. tokens[i]
+  headers["Content-Type"] = "application/json"
+  return wrk.format("POST", "{path}", headers, body)
+end
+"#,
+        tokens = tokens.join(", "),
+        bodies = bodies.join(", "),
+    )
+}
+
+/// `2.50ms`, `812.00us`, `1.20s` in milliseconds.
+fn duration_ms(text: &str) -> f64 {
+    let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => value / 1000.0,
+        "ms" => value,
+        "s" => value * 1000.0,
+        "m" => value * 60_000.0,
+        _ => f64::NAN,
+    }
+}
+
+/// Reads wrk's report (`--latency`).
+fn figures(report: &str) -> Figures {
+    let mut out = Figures::default();
+    for line in report.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", rate] => out.requests_per_second = rate.parse().unwrap_or(f64::NAN),
+            ["50%", latency] => out.p50_ms = duration_ms(latency),
+            ["99%", latency] => out.p99_ms = duration_ms(latency),
+            ["Non-2xx", "or", "3xx", "responses:", count] => out.errors += count.parse::<u64>().unwrap_or(0),
+            ["Socket", "errors:", rest @ ..] => {
+                out.errors +=
+                    rest.iter().filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok()).sum::<u64>();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Runs wrk against every node at once (one wrk per node) and adds the figures up: requests/s
+/// summed, the latencies of the slower node, errors summed.
+async fn run(nodes: &[String], script: &Path) -> Figures {
+    let runs: Vec<_> = nodes
+        .iter()
+        .map(|url| {
+            let (url, script) = (url.clone(), script.to_owned());
+            tokio::task::spawn_blocking(move || {
+                let output = Command::new("wrk")
+                    .args(["--latency", "-t", &THREADS.to_string(), "-c", &CONNECTIONS.to_string()])
+                    .args(["-d", &format!("{SECONDS}s"), "-s"])
+                    .arg(&script)
+                    .arg(&url)
+                    .output()
+                    .expect("wrk runs (cargo xtask setup installs it)");
+                figures(&String::from_utf8_lossy(&output.stdout))
+            })
+        })
+        .collect();
+    let mut total = Figures::default();
+    for run in runs {
+        let one = run.await.unwrap();
+        total.requests_per_second += one.requests_per_second;
+        total.p50_ms = total.p50_ms.max(one.p50_ms);
+        total.p99_ms = total.p99_ms.max(one.p99_ms);
+        total.errors += one.errors;
+    }
+    total
+}
+
+async fn employees(http: &reqwest::Client, url: &str) -> Vec<Employee> {
+    let accounts: Vec<DemoAccount> =
+        http.get(format!("{url}/v1/dev/accounts")).send().await.unwrap().json().await.unwrap();
+    let mut out = Vec::new();
+    for account in &accounts {
+        let token = sign_in(http, url, account).await;
+        let profile = my_record(http, url, &token).await.profile;
+        let pulled: PullResponse = http
+            .post(format!("{url}/v1/sync/pull"))
+            .bearer_auth(&token)
+            .json(&json!({ "cursor": 0, "limit": 1000 }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // A base version above the record's: every push is a write, never a conflict answer.
+        let mutation = Mutation {
+            id: 1,
+            base_version: u64::from(u32::MAX),
+            fields: vec!["mobile".into()],
+            body: MutationBody::UpdateContact(ContactUpdate {
+                mobile: "0555000111".into(),
+                email: profile.email.clone(),
+                address: profile.address.clone(),
+            }),
+        };
+        let push = json!({ "clientId": "__CLIENT__", "mutations": [mutation] }).to_string();
+        out.push(Employee { token, cursor: pulled.cursor, push });
+    }
+    out
+}
+
+async fn start(config: &ServerConfig, nodes: usize) -> Vec<RunningServer> {
+    let mut running = Vec::new();
+    for _ in 0..nodes {
+        running.push(masar_server::start(config, std::future::pending()).await.unwrap());
+    }
+    running
+}
+
+#[tokio::main]
+async fn main() {
+    let probe = Command::new("wrk").arg("--version").output();
+    if probe.is_err() {
+        eprintln!("wrk is not installed: run `cargo xtask setup` (Debian's wrk package)");
+        std::process::exit(1);
+    }
+    println!("wrk, {THREADS} threads × {CONNECTIONS} connections per node, {SECONDS} s per run, on loopback");
+    println!(
+        "{:<10} {:<6} {:<11} {:>10} {:>9} {:>9} {:>7}",
+        "database", "nodes", "load", "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    for nodes in [1, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ServerConfig::demo_on_loopback(dir.path());
+        let servers = start(&config, nodes).await;
+        let urls: Vec<String> = servers.iter().map(RunningServer::base_url).collect();
+        let http = reqwest::Client::new();
+        let people = employees(&http, &urls[0]).await;
+        for kind in ["poll", "first pull", "push"] {
+            let path = dir.path().join(format!("{}.lua", kind.replace(' ', "-")));
+            std::fs::write(&path, script(&people, kind)).unwrap();
+            let f = run(&urls, &path).await;
+            println!(
+                "{:<10} {:<6} {:<11} {:>10.0} {:>9.2} {:>9.2} {:>7}",
+                "sqlite", nodes, kind, f.requests_per_second, f.p50_ms, f.p99_ms, f.errors
+            );
+        }
+        for server in servers {
+            server.shutdown().await.unwrap();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Two server nodes on the same data, as behind a load balancer: nothing a request needs lives in
+//! a node's process. A session begun on one node is refreshed on the other; the same push sent to
+//! both at once is applied once; wrong passwords and the sign-in rate limit count across nodes;
+//! the code one node sent is on the other's dev outbox; an upload begun on one resumes on the
+//! other.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestServer, expect_error, sha256_hex, stranger_id, tus_metadata};
+use masar_protocol::auth::{Challenge, Tokens};
+use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, MutationOutcome, PushResponse};
+use masar_protocol::{ApiErrorCode, EmployeeRecord};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_session_begun_on_one_node_goes_on_on_the_other() {
+    let a = TestServer::start().await;
+    let b = a.another_node().await;
+    let account = a.first_account().await;
+    // Password on A; the code, sent by A, is on B's dev outbox; verified on B.
+    let challenge: Challenge = a.challenge(&account).await;
+    let code = b.latest_code(&account).await;
+    let verified = b.verify(&challenge.challenge_id, &code).await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    let tokens: Tokens = verified.json().await.unwrap();
+    // The access token answers on A; refreshed on B; the old refresh token replayed on A revokes
+    // the family everywhere.
+    assert_eq!(a.record(tokens.access_token.expose()).await.status(), StatusCode::OK);
+    let rotated: Tokens = b.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    assert_eq!(a.record(rotated.access_token.expose()).await.status(), StatusCode::OK);
+    let replayed = a.refresh(tokens.refresh_token.expose()).await;
+    expect_error(replayed, StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked).await;
+    let after = b.record(rotated.access_token.expose()).await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "revoked on both nodes");
+}
+
+#[tokio::test]
+async fn the_same_push_sent_to_both_nodes_at_once_is_applied_once() {
+    let a = TestServer::start().await;
+    let b = a.another_node().await;
+    let account = a.first_account().await;
+    let token = a.sign_in(&account).await.access_token.expose().to_owned();
+    let record: EmployeeRecord = a.record(&token).await.json().await.unwrap();
+    // Ten edits, each sent to both nodes at the same moment (a client retrying on another node).
+    for id in 1..=10_u64 {
+        let mutation = Mutation {
+            id,
+            base_version: 1,
+            fields: vec!["mobile".into()],
+            body: MutationBody::UpdateContact(ContactUpdate {
+                mobile: format!("05551234{id:02}"),
+                email: record.profile.email.clone(),
+                address: record.profile.address.clone(),
+            }),
+        };
+        let body = json!({ "clientId": "00112233445566778899aabbccddeeff", "mutations": [mutation] });
+        let send = |node: &TestServer| {
+            node.http.post(node.url("/v1/sync/push")).bearer_auth(&token).json(&body).send()
+        };
+        let (first, second) = tokio::join!(send(&a), send(&b));
+        let first: PushResponse = first.unwrap().json().await.unwrap();
+        let second: PushResponse = second.unwrap().json().await.unwrap();
+        assert_eq!(first, second, "both nodes answer with the one stored result");
+        assert_eq!(first.results[0].outcome, MutationOutcome::Applied { version: id + 1 });
+    }
+    let db = a.database();
+    let versions: i64 = db
+        .query_row(
+            "SELECT count(*) FROM changes WHERE national_id = ?1 AND kind = 'profile'",
+            [account.national_id.as_str()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(versions, 11, "the seeded version and ten edits, each once");
+    let results: i64 = db.query_row("SELECT count(*) FROM sync_results", [], |row| row.get(0)).unwrap();
+    assert_eq!(results, 10);
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_the_rate_limit_count_across_nodes() {
+    let a = TestServer::start_with(|config| config.auth_requests_per_minute = 8).await;
+    let b = a.another_node().await;
+    let account = a.first_account().await;
+    let id = account.national_id.to_string();
+    // Five wrong passwords, alternating nodes: the fifth locks the ID on both.
+    for n in 1..=4 {
+        let node = if n % 2 == 0 { &b } else { &a };
+        expect_error(
+            node.login(&id, "wrong").await,
+            StatusCode::UNAUTHORIZED,
+            ApiErrorCode::InvalidCredentials,
+        )
+        .await;
+    }
+    expect_error(b.login(&id, "wrong").await, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    expect_error(a.login(&id, &account.password).await, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    // Eight requests a minute from this address in all: six were made; two more, on either node.
+    assert_eq!(a.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(b.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
+    let limited = a.login(&stranger_id(), "x").await;
+    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+    let limited = b.login(&stranger_id(), "x").await;
+    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+}
+
+#[tokio::test]
+async fn an_upload_begun_on_one_node_resumes_on_the_other() {
+    let a = TestServer::start().await;
+    let b = a.another_node().await;
+    let account = a.first_account().await;
+    let token = a.sign_in(&account).await.access_token.expose().to_owned();
+    let bytes = common::pdf(300_000, "two nodes");
+    let created = a
+        .http
+        .post(a.url("/v1/uploads"))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Metadata", tus_metadata("شهادة.pdf", &sha256_hex(&bytes)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let patch = |node: &TestServer, offset: usize, chunk: &[u8]| {
+        node.http
+            .patch(node.url(&location))
+            .bearer_auth(&token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .body(chunk.to_vec())
+            .send()
+    };
+    let half = bytes.len() / 2;
+    assert_eq!(patch(&a, 0, &bytes[..half]).await.unwrap().status(), StatusCode::NO_CONTENT);
+    // B knows where the upload stands, and takes the rest.
+    let head = b
+        .http
+        .head(b.url(&location))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["upload-offset"], half.to_string().as_str());
+    let rest = patch(&b, half, &bytes[half..]).await.unwrap();
+    assert_eq!(rest.status(), StatusCode::NO_CONTENT);
+    assert_eq!(rest.headers()["upload-offset"], bytes.len().to_string().as_str());
+    let blob = a.dir.path().join("blobs/sha256").join(&sha256_hex(&bytes)[..2]).join(sha256_hex(&bytes));
+    assert_eq!(std::fs::read(blob).unwrap(), bytes, "one blob, whole, written by both nodes");
+}
