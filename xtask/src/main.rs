@@ -3,6 +3,7 @@
 
 mod bench;
 mod e2e;
+mod postgres;
 mod process;
 mod setup;
 mod workspace;
@@ -79,7 +80,11 @@ fn main() -> Result<()> {
         }
         Command::Load => {
             setup::run(&ws)?;
-            ws.cargo(&["bench", "-p", "masar-server", "--bench", "load"]).status_ok()
+            // PostgreSQL as a deployment runs it: every commit flushed to disk.
+            let postgres = postgres::Postgres::start("postgres-load", true)?;
+            ws.cargo(&["bench", "-p", "masar-server", "--bench", "load"])
+                .env("MASAR_LOAD_POSTGRES_URL", &postgres.url)
+                .status_ok()
         }
         Command::Soak { scenarios, crash_rounds } => {
             ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--", "--nocapture"])
@@ -142,11 +147,19 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         ws.cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]).status_ok()
     })?;
     ws.stage("cargo tests", || {
+        // The PostgreSQL store's tests run on a throw-away cluster, stopped after the stage.
+        let postgres = postgres::Postgres::start("postgres-test", false)?;
         ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"])
+            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
             // More of the randomized fault scenarios and of the SIGKILL rounds than a quick
             // `cargo test` runs; `cargo xtask soak` runs far more.
             .env("MASAR_SOAK", "20")
             .env("MASAR_CRASH_ROUNDS", "20")
+            .status_ok()?;
+        // The server's tests again, on PostgreSQL (those that look into the SQLite file stay there).
+        ws.cargo(&["test", "-p", "masar-server", "--locked"])
+            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_STORE", "postgres")
             .status_ok()
     })?;
     ws.stage("OpenAPI description (openapi-spec-validator)", || {

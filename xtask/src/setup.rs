@@ -10,7 +10,7 @@ use crate::workspace::{StatusOk, Workspace};
 
 /// Debian packages for building the app (WebKitGTK), running it headless (Xvfb) and driving it
 /// (WebKitWebDriver), plus the tools later checks use (keyring, PDF rendering, fonts, QR
-/// decoding, the wrk load generator).
+/// decoding, the wrk load generator, PostgreSQL for the second store's tests).
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -32,6 +32,7 @@ const APT_PACKAGES: &[&str] = &[
     "fonts-hosny-amiri",
     "zbar-tools",
     "wrk",
+    "postgresql",
     "python3-pip",
 ];
 

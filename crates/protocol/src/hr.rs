@@ -32,6 +32,24 @@ pub struct ReviewItem {
     pub qualification: crate::qualification::QualificationRecord,
 }
 
+impl ReviewItem {
+    /// Whether `query` (lower case) is part of the name, national ID, major, institution,
+    /// transaction or receipt number.
+    pub fn matches(&self, query: &str) -> bool {
+        let q = &self.qualification;
+        [
+            self.name_ar.full(),
+            self.national_id.to_string(),
+            q.details.major.clone(),
+            q.details.institution.clone(),
+            q.transaction_number.clone(),
+            q.receipt.clone(),
+        ]
+        .iter()
+        .any(|text| text.to_lowercase().contains(query))
+    }
+}
+
 /// `GET /v1/hr/qualifications`: which ones (all filters optional; by default those under review).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]

@@ -199,9 +199,35 @@ async fn main() {
         "{:<10} {:<6} {:<11} {:>10} {:>9} {:>9} {:>7}",
         "database", "nodes", "load", "req/s", "p50 ms", "p99 ms", "errors"
     );
-    for nodes in [1, 2] {
+    // PostgreSQL too when `cargo xtask load` started a cluster (it names it here).
+    let postgres = std::env::var("MASAR_LOAD_POSTGRES_URL").ok();
+    let stores: Vec<(&str, Option<&str>)> = std::iter::once(("sqlite", None))
+        .chain(postgres.as_deref().map(|url| ("postgres", Some(url))))
+        .collect();
+    for (store, cluster) in stores {
+        for nodes in [1, 2] {
+            measure(store, cluster, nodes).await;
+        }
+    }
+}
+
+/// A new database on the cluster at `base` (each run starts from the demo data alone).
+async fn new_database(base: &str, name: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
+    {
         let dir = tempfile::tempdir().unwrap();
-        let config = ServerConfig::demo_on_loopback(dir.path());
+        let mut config = ServerConfig::demo_on_loopback(dir.path());
+        if let Some(base) = cluster {
+            config.database_url = Some(new_database(base, &format!("masar_load_{nodes}")).await);
+        }
         let servers = start(&config, nodes).await;
         let urls: Vec<String> = servers.iter().map(RunningServer::base_url).collect();
         let http = reqwest::Client::new();
@@ -212,7 +238,7 @@ async fn main() {
             let f = run(&urls, &path).await;
             println!(
                 "{:<10} {:<6} {:<11} {:>10.0} {:>9.2} {:>9.2} {:>7}",
-                "sqlite", nodes, kind, f.requests_per_second, f.p50_ms, f.p99_ms, f.errors
+                store, nodes, kind, f.requests_per_second, f.p50_ms, f.p99_ms, f.errors
             );
         }
         for server in servers {

@@ -16,7 +16,11 @@ pub const DEFAULT_DEMO_SEED: u64 = 1448;
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub bind: SocketAddr,
+    /// Upload bytes and blobs (every node must see the same directory); the SQLite file too when
+    /// there is no `database_url`.
     pub data_dir: PathBuf,
+    /// `postgres://…`: the PostgreSQL store instead of the embedded SQLite file.
+    pub database_url: Option<String>,
     pub demo: bool,
     pub demo_seed: u64,
     /// Keep SMS in the dev outbox (always on with `demo`).
@@ -34,6 +38,7 @@ impl ServerConfig {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.into(),
+            database_url: None,
             demo: true,
             demo_seed: DEFAULT_DEMO_SEED,
             dev_sms: true,

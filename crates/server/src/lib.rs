@@ -1,11 +1,13 @@
 //! masar-server: the identity provider (password + SMS code) and the Masar back end that
-//! Masar Desktop talks to. Runs on an embedded SQLite file; `--demo` seeds realistic employees.
+//! Masar Desktop talks to. Runs on an embedded SQLite file, or on PostgreSQL for several nodes
+//! (`--database postgres://…`); `--demo` seeds realistic employees.
 
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod postgres;
 pub mod routes;
 pub mod sqlite;
 pub mod storage;
@@ -77,16 +79,37 @@ impl RunningServer {
     }
 }
 
+/// The log filter of `directives` (e.g. `info`, `masar_server=debug`), with the PostgreSQL
+/// driver held at `info` whatever they say: at `debug` it writes every query's parameters
+/// (national IDs, the dev outbox's codes), which never belong in a log.
+pub fn log_filter(directives: &str) -> anyhow::Result<tracing_subscriber::EnvFilter> {
+    Ok(tracing_subscriber::EnvFilter::try_new(directives)?
+        .add_directive("tokio_postgres=info".parse()?)
+        .add_directive("postgres_protocol=info".parse()?))
+}
+
+/// The configured store: PostgreSQL when `database_url` is set, else the SQLite file in the data
+/// directory; migrated, with the server's attachment limits.
+pub async fn open_store(config: &ServerConfig) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match &config.database_url {
+        Some(url) => Arc::new(
+            postgres::PgStore::new(postgres::PgDb::connect(url).await?)
+                .with_limits(config.attachment_limits.clone()),
+        ),
+        None => Arc::new(
+            SqliteStore::new(Db::open(&config.database_path()).await?)
+                .with_limits(config.attachment_limits.clone()),
+        ),
+    })
+}
+
 /// Opens the database (migrating it), seeds demo data if asked, binds and starts serving.
 /// `extra_shutdown` ends the server too (the binary passes SIGINT/SIGTERM here).
 pub async fn start(
     config: &ServerConfig,
     extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningServer> {
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::new(Db::open(&config.database_path()).await?)
-            .with_limits(config.attachment_limits.clone()),
-    );
+    let store = open_store(config).await?;
     if config.demo {
         let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");

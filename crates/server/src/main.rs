@@ -1,4 +1,4 @@
-//! `masar-server`: serve the Masar API on an embedded SQLite database.
+//! `masar-server`: serve the Masar API on an embedded SQLite database, or on PostgreSQL.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -10,7 +10,6 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use masar_protocol::attachments::AttachmentLimits;
 use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "masar-server", version, about = "The Masar back end for Masar Desktop")]
@@ -18,9 +17,14 @@ struct Args {
     /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
     #[arg(long, env = "MASAR_BIND", default_value = "127.0.0.1:0")]
     bind: SocketAddr,
-    /// Directory of the database file (created if missing).
+    /// Directory of the uploaded documents, and of the SQLite file without --database (created if
+    /// missing). With several nodes, one directory every node sees.
     #[arg(long, env = "MASAR_DATA_DIR", default_value = "masar-data")]
     data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host:port/database`) instead of the embedded
+    /// SQLite file: for several server nodes on the same data.
+    #[arg(long, env = "MASAR_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
     /// Seed demo employees into an empty database and print how to try them.
     #[arg(long, env = "MASAR_DEMO")]
     demo: bool,
@@ -62,7 +66,7 @@ enum LogFormat {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let filter = EnvFilter::try_new(&args.log).context("invalid --log filter")?;
+    let filter = masar_server::log_filter(&args.log).context("invalid --log filter")?;
     // Logs go to stderr; stdout carries only the address line and the demo hints.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -76,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
     let config = ServerConfig {
         bind: args.bind,
         data_dir: args.data_dir,
+        database_url: args.database,
         demo: args.demo,
         demo_seed: args.demo_seed,
         dev_sms: args.dev_sms,
@@ -97,8 +102,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
-    let store = masar_server::SqliteStore::new(masar_server::Db::open(&config.database_path()).await?);
-    let accounts = masar_server::Store::demo_accounts(&store).await?;
+    let accounts = masar_server::open_store(config).await?.demo_accounts().await?;
     println!("demo accounts (national ID, password, name, job):");
     for account in accounts {
         println!(

@@ -125,7 +125,7 @@ async fn an_application_is_received_once_decided_by_the_administration_and_pulle
 
 #[tokio::test]
 async fn the_server_refuses_on_its_own_date_and_rank_an_unknown_opportunity_and_a_reused_id() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let employee = person(&t, Role::Employee).await;
     let rank = rank(&t, &employee).await;
     let all = open_to(&t, &employee).await;
@@ -167,7 +167,7 @@ async fn the_server_refuses_on_its_own_date_and_rank_an_unknown_opportunity_and_
 
 #[tokio::test]
 async fn acceptance_stops_when_the_seats_are_taken() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let officer = person(&t, Role::HrOfficer).await;
     let employee = person(&t, Role::Employee).await;
     let opportunity = open_to(&t, &employee).await.remove(0);

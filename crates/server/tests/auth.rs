@@ -243,8 +243,9 @@ async fn too_many_sign_in_requests_from_one_address_are_slowed_down() {
 
 #[tokio::test]
 async fn without_an_sms_gateway_sign_in_says_so() {
-    // Seed with --demo, then run the same data without --demo and without --dev-sms.
-    let seeded = TestServer::start().await;
+    // Seed with --demo, then run the same data without --demo and without --dev-sms (the SQLite
+    // file is looked into below).
+    let seeded = TestServer::start_on_sqlite_with(|_| {}).await;
     let account = seeded.first_account().await;
     let dir = seeded.dir.path().to_owned();
     seeded.server.shutdown().await.unwrap();
@@ -275,7 +276,7 @@ async fn without_an_sms_gateway_sign_in_says_so() {
 
 #[tokio::test]
 async fn every_outcome_is_audited_and_nothing_secret_is_stored() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let account = t.first_account().await;
     let _ = t.login(account.national_id.as_str(), "wrong-password-1").await;
     let tokens = t.sign_in(&account).await;
@@ -339,7 +340,7 @@ async fn every_outcome_is_audited_and_nothing_secret_is_stored() {
 /// precomputed list of the million possible codes.
 #[tokio::test]
 async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let account = t.first_account().await;
     let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
     let first = masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
@@ -380,7 +381,7 @@ async fn a_successful_sign_in_starts_the_count_of_wrong_passwords_again() {
 /// What the server keeps of a password and a code never shows in `Debug` (so never in a log).
 #[tokio::test]
 async fn stored_hashes_do_not_show_in_debug_output() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let account = t.first_account().await;
     let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
     let stored = masar_server::sqlite::auth::account(&db, &account.national_id).unwrap().unwrap();

@@ -27,8 +27,9 @@ impl Write for Captured {
 async fn sign_in_logs_hold_no_secret() {
     let captured = Captured::default();
     let writer = captured.clone();
+    // The server's own filter at its most verbose (what `--log trace` gives an operator).
     tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter(masar_server::log_filter("trace").unwrap())
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .init();

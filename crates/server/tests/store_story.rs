@@ -1,10 +1,12 @@
 //! The story every implementation of [`Store`] must pass, told once and run against each store
-//! (SQLite here; PostgreSQL joins with its own `#[tokio::test]` calling [`story`]). It walks the
+//! (SQLite and PostgreSQL, each with its own `#[tokio::test]` calling [`story`]). It walks the
 //! business transactions in the order the product uses them: seed, sign in (wrong passwords to
 //! a lockout, a code, a resend, tokens, a refresh, a stolen refresh token, sign-out), push
 //! exactly once (a resend, a reused id, a foreign client, an employee's own later edit), an HR
 //! officer's change and the conflict it makes, and the pull that brings it all.
 #![allow(clippy::unwrap_used)]
+
+mod common;
 
 use masar_protocol::auth::Role;
 use masar_protocol::sync::{
@@ -241,5 +243,13 @@ async fn sync_story(
 async fn the_sqlite_store_passes_the_story() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::new(Db::open(&dir.path().join("masar.db")).await.unwrap());
+    story(&store).await;
+}
+
+#[tokio::test]
+async fn the_postgres_store_passes_the_story() {
+    let url = common::postgres_database().await;
+    let store =
+        masar_server::postgres::PgStore::new(masar_server::postgres::PgDb::connect(&url).await.unwrap());
     story(&store).await;
 }

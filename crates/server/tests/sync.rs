@@ -26,7 +26,15 @@ struct Session {
 
 impl Session {
     async fn new() -> Self {
-        let t = TestServer::start().await;
+        Self::signed_in(TestServer::start().await).await
+    }
+
+    /// For a test that looks into the SQLite file itself.
+    async fn on_sqlite() -> Self {
+        Self::signed_in(TestServer::start_on_sqlite_with(|_| {}).await).await
+    }
+
+    async fn signed_in(t: TestServer) -> Self {
         let account = t.first_account().await;
         let token = t.sign_in(&account).await.access_token.expose().to_owned();
         Self { t, account, token }
@@ -96,7 +104,7 @@ fn touching(id: u64, base: u64, fields: &[&str], body: MutationBody) -> Mutation
 
 #[tokio::test]
 async fn a_pushed_edit_is_applied_once_and_pulled_in_server_order() {
-    let s = Session::new().await;
+    let s = Session::on_sqlite().await;
     let (profile, version, seq) = s.profile().await;
     assert_eq!(profile.national_id, s.account.national_id);
     assert_eq!(version, 1);
@@ -170,7 +178,7 @@ async fn invalid_and_forbidden_edits_are_results_that_do_not_block_the_queue() {
 
 #[tokio::test]
 async fn the_same_field_changed_by_hr_is_a_conflict_another_field_is_merged() {
-    let s = Session::new().await;
+    let s = Session::on_sqlite().await;
     let (profile, base, _) = s.profile().await;
 
     // HR changes the mobile on the server while the employee edits offline from version `base`.
@@ -229,7 +237,7 @@ async fn a_client_id_is_bound_to_one_employee_and_must_look_like_one() {
 /// the value it already has again is no change (no new version, no change row).
 #[tokio::test]
 async fn every_field_reaches_the_record_and_an_unchanged_value_is_no_change() {
-    let s = Session::new().await;
+    let s = Session::on_sqlite().await;
     let db = rusqlite::Connection::open(s.t.dir.path().join("masar.db")).unwrap();
     let cases: [(&str, &str, &str); 14] = [
         ("mobile", "0555111222", "+966555111222"),
@@ -321,7 +329,7 @@ fn profile_with(profile: &EmployeeProfile, field: &str, value: &str) -> Employee
 /// history); the last one wins. From another workstation, the same second edit is a conflict.
 #[tokio::test]
 async fn an_employees_second_edit_of_a_field_is_not_a_conflict_with_their_first() {
-    let s = Session::new().await;
+    let s = Session::on_sqlite().await;
     let (profile, base, _) = s.profile().await;
     let typo =
         touching(1, base, &["mobile"], MutationBody::UpdateContact(contact(&profile, "0555000123", "12345")));

@@ -1,4 +1,5 @@
-//! Two server nodes on the same data, as behind a load balancer: nothing a request needs lives in
+//! Two server nodes on the same data (one SQLite file, or one PostgreSQL database when the run
+//! tests that store), as behind a load balancer: nothing a request needs lives in
 //! a node's process. A session begun on one node is refreshed on the other; the same push sent to
 //! both at once is applied once; wrong passwords and the sign-in rate limit count across nodes;
 //! the code one node sent is on the other's dev outbox; an upload begun on one resumes on the
@@ -67,16 +68,14 @@ async fn the_same_push_sent_to_both_nodes_at_once_is_applied_once() {
         assert_eq!(first, second, "both nodes answer with the one stored result");
         assert_eq!(first.results[0].outcome, MutationOutcome::Applied { version: id + 1 });
     }
-    let db = a.database();
-    let versions: i64 = db
-        .query_row(
-            "SELECT count(*) FROM changes WHERE national_id = ?1 AND kind = 'profile'",
-            [account.national_id.as_str()],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let versions = a
+        .count(&format!(
+            "SELECT count(*) FROM changes WHERE national_id = '{}' AND kind = 'profile'",
+            account.national_id.as_str()
+        ))
+        .await;
     assert_eq!(versions, 11, "the seeded version and ten edits, each once");
-    let results: i64 = db.query_row("SELECT count(*) FROM sync_results", [], |row| row.get(0)).unwrap();
+    let results = a.count("SELECT count(*) FROM sync_results").await;
     assert_eq!(results, 10);
 }
 

@@ -1,38 +1,14 @@
-//! What a mutation does to a record in SQLite: the registry's checks and who may change what,
-//! conflict detection by field, and the write (new version, field versions, a change row).
-
-use std::collections::BTreeMap;
+//! What a mutation does to a record in SQLite: the plan of `storage::edits` (checks, who may
+//! change what, conflicts by field), then the write (new version, field versions, a change row).
 
 use anyhow::Context;
-use masar_protocol::fields;
+use masar_protocol::NationalId;
 use masar_protocol::sync::{MutationBody, MutationOutcome};
-use masar_protocol::validate::FieldError;
-use masar_protocol::{EmployeeProfile, NationalId};
 use rusqlite::{Connection, params};
 
 use super::records as store;
-
-/// Who asks: an employee (through one sync client, a workstation) may change their contact
-/// data and the English spelling of their name; HR may change everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Actor<'a> {
-    Employee { client: &'a str },
-    Hr,
-}
-
-/// The new value of every field the mutation sets, by wire name: checked by the field registry,
-/// and refused whole if it sets a field only HR changes and the actor is an employee.
-fn fields_of(body: &MutationBody, actor: Actor) -> Result<BTreeMap<&'static str, String>, Vec<FieldError>> {
-    if matches!(actor, Actor::Employee { .. }) {
-        masar_protocol::sync::check(body)?;
-    }
-    Ok(body.checked()?.into_iter().map(|(field, value)| (field.wire, value)).collect())
-}
-
-/// The current value of a field, by wire name.
-fn current(profile: &EmployeeProfile, wire: &str) -> String {
-    fields::field(wire).map(|field| (field.get)(profile).clone()).unwrap_or_default()
-}
+pub use crate::storage::edits::Actor;
+use crate::storage::edits::{self, EditPlan};
 
 /// The `employees` column of a field.
 fn column(field: &str) -> Option<&'static str> {
@@ -79,40 +55,19 @@ pub fn apply(
     actor: Actor,
     now_ms: i64,
 ) -> anyhow::Result<MutationOutcome> {
-    let mut fields = match fields_of(body, actor) {
-        Ok(fields) => fields,
-        Err(errors) => return Ok(MutationOutcome::Rejected { errors }),
-    };
-    if !touched.is_empty() {
-        fields.retain(|field, _| touched.iter().any(|t| t == field));
-    }
     let (profile, version) =
         store::load_profile(conn, id)?.context("the signed-in employee has no record")?;
-    let changed: Vec<(&str, &String)> = fields
-        .iter()
-        .filter(|(field, value)| current(&profile, field) != **value)
-        .map(|(f, v)| (*f, v))
-        .collect();
-    // A conflict: someone else changed a field after the edit's base, to something else than the
-    // edit. The same client's own earlier edit is the employee's history, never a conflict.
-    let client = match actor {
-        Actor::Employee { client } => Some(client),
-        Actor::Hr => None,
-    };
-    let mut conflicts = Vec::new();
-    for (field, _) in &changed {
-        let (version, changed_by) = field_change(conn, id, field)?;
-        let own = client.is_some() && changed_by.as_deref() == client;
-        if version > base_version && !own {
-            conflicts.push((*field).to_owned());
+    let plan =
+        edits::plan(&profile, base_version, body, touched, actor, |field| field_change(conn, id, field))?;
+    let changed = match plan {
+        EditPlan::Rejected(errors) => return Ok(MutationOutcome::Rejected { errors }),
+        EditPlan::Conflict(fields) => {
+            return Ok(MutationOutcome::Conflict { fields, server: Box::new(profile), version });
         }
-    }
-    if !conflicts.is_empty() {
-        return Ok(MutationOutcome::Conflict { fields: conflicts, server: Box::new(profile), version });
-    }
-    if changed.is_empty() {
-        return Ok(MutationOutcome::Applied { version });
-    }
+        EditPlan::Unchanged => return Ok(MutationOutcome::Applied { version }),
+        EditPlan::Write(changed) => changed,
+    };
+    let client = actor.client();
     let next = version + 1;
     for (field, value) in &changed {
         let column = column(field).context("unknown field")?;

@@ -165,25 +165,11 @@ pub fn for_review(conn: &Connection, filter: &ReviewFilter) -> anyhow::Result<Ve
         let Some((profile, _)) = records::load_profile(conn, &national_id)? else { continue };
         let item =
             ReviewItem { national_id, name_ar: profile.name_ar, entity: profile.entity, qualification };
-        if query.as_deref().is_none_or(|q| matches(&item, q)) {
+        if query.as_deref().is_none_or(|q| item.matches(q)) {
             items.push(item);
         }
     }
     Ok(items)
-}
-
-fn matches(item: &ReviewItem, query: &str) -> bool {
-    let q = &item.qualification;
-    [
-        item.name_ar.full(),
-        item.national_id.to_string(),
-        q.details.major.clone(),
-        q.details.institution.clone(),
-        q.transaction_number.clone(),
-        q.receipt.clone(),
-    ]
-    .iter()
-    .any(|text| text.to_lowercase().contains(query))
 }
 
 /// HR verifies or rejects a qualification under review; audited, and a change for the owner.

@@ -15,6 +15,7 @@
 
 use async_trait::async_trait;
 
+pub mod edits;
 pub mod messages;
 pub mod rate;
 

@@ -24,11 +24,29 @@ impl TestServer {
         Self::start_with(|_| {}).await
     }
 
+    /// A demo server on the store this run tests: the embedded SQLite file, or with
+    /// `MASAR_TEST_STORE=postgres` a fresh PostgreSQL database (`cargo xtask test` runs the
+    /// server's tests both ways).
     pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let url = match std::env::var("MASAR_TEST_STORE").as_deref() {
+            Ok("postgres") => Some(postgres_database().await),
+            Ok("sqlite") | Err(_) => None,
+            Ok(other) => panic!("MASAR_TEST_STORE={other}: expected sqlite or postgres"),
+        };
+        Self::start_on(url, adjust).await
+    }
+
+    /// On SQLite whatever the run tests: for a test that looks into the SQLite file itself.
+    pub async fn start_on_sqlite_with(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        Self::start_on(None, adjust).await
+    }
+
+    async fn start_on(database_url: Option<String>, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
         let mut config = ServerConfig::demo_on_loopback(dir.path());
         config.clock = clock.clone();
+        config.database_url = database_url;
         adjust(&mut config);
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
         Self { server, clock, http: reqwest::Client::new(), dir: Arc::new(dir), config }
@@ -245,8 +263,37 @@ impl TestServer {
         self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
     }
 
+    /// `SELECT count(*) …` (or any one number) in whichever database the server runs on.
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self.config.database_url {
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                client.query_one(sql, &[]).await.unwrap().get(0)
+            }
+            None => self.database().query_row(sql, [], |row| row.get(0)).unwrap(),
+        }
+    }
+
     /// The server's database, to set up what the demo data does not hold.
     pub fn database(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.path().join("masar.db")).unwrap()
     }
+}
+
+/// A new, empty database on the run's throw-away PostgreSQL cluster: `cargo xtask test` starts
+/// the cluster and names it in `MASAR_TEST_POSTGRES_URL`.
+pub async fn postgres_database() -> String {
+    let base = std::env::var("MASAR_TEST_POSTGRES_URL").expect(
+        "MASAR_TEST_POSTGRES_URL is not set: the PostgreSQL store's tests run through `cargo xtask test`, \
+         which starts a throw-away cluster",
+    );
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let mut bytes = [0_u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    let name = format!("masar_test_{}", hex::encode(bytes));
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
 }

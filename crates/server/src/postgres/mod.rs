@@ -1,0 +1,301 @@
+//! The PostgreSQL store, for deployments that outgrow one machine: several stateless server
+//! nodes on one database. Every method is one transaction on a pooled connection; what two nodes
+//! could do at once to the same rows is serialised by row locks (see each module).
+
+mod auth;
+mod db;
+mod documents;
+mod records;
+mod shared;
+mod sync;
+mod training;
+
+use async_trait::async_trait;
+use masar_protocol::attachments::AttachmentLimits;
+use masar_protocol::auth::DevSms;
+use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::statement::StatementCode;
+use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
+use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
+
+pub use db::PgDb;
+
+use crate::demo::{DemoData, demo_password};
+use crate::storage::{
+    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
+    SmsMessage, Store, Upload, Verified,
+};
+use auth::audit;
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    db: PgDb,
+    limits: AttachmentLimits,
+}
+
+impl PgStore {
+    pub fn new(db: PgDb) -> Self {
+        Self { db, limits: AttachmentLimits::default() }
+    }
+
+    /// The store with the server's attachment limits (see `ServerConfig::attachment_limits`).
+    #[must_use]
+    pub fn with_limits(self, limits: AttachmentLimits) -> Self {
+        Self { limits, ..self }
+    }
+}
+
+/// Runs `$body` in one transaction named `$tx`, committed when it gives a value.
+macro_rules! in_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {{
+        let mut client = $store.db.client().await?;
+        let $tx = client.transaction().await?;
+        let value = $body;
+        $tx.commit().await?;
+        value
+    }};
+}
+
+/// Runs `$body` with a pooled connection `$client` and no transaction: for a read that is one
+/// statement, or whose statements need no common snapshot (a pull brings a record at least as new
+/// as its change row; the next pull repeats a newer one). Saves BEGIN and COMMIT round trips.
+macro_rules! on_client {
+    ($store:expr, |$client:ident| $body:expr) => {{
+        let pooled = $store.db.client().await?;
+        let $client = &pooled;
+        $body
+    }};
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool> {
+        // Hashing is slow on purpose: done before the transaction, not inside it.
+        let mut hashes = Vec::new();
+        for (record, _) in data.accounts() {
+            hashes.push(crate::auth::password::hash(&demo_password(&record.profile.national_id))?);
+        }
+        Ok(in_tx!(self, |tx| records::seed(&tx, &data, &hashes, seed).await?))
+    }
+
+    async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>> {
+        Ok(on_client!(self, |client| records::demo_accounts(client).await?))
+    }
+
+    async fn record(&self, employee: &NationalId) -> anyhow::Result<Option<EmployeeRecord>> {
+        Ok(on_client!(self, |client| records::load_record(client, employee).await?))
+    }
+
+    async fn opportunities(&self) -> anyhow::Result<Vec<Opportunity>> {
+        Ok(on_client!(self, |client| records::opportunities(client).await?))
+    }
+
+    async fn save_statement_code(&self, employee: &NationalId, code: &StatementCode) -> anyhow::Result<()> {
+        in_tx!(self, |tx| records::save_statement(&tx, employee, code).await?);
+        Ok(())
+    }
+
+    async fn statement_code(&self, code: &str) -> anyhow::Result<Option<StatementCode>> {
+        Ok(on_client!(self, |client| records::statement(client, code).await?))
+    }
+
+    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
+        Ok(on_client!(self, |client| auth::login_lookup(client, id, now_ms).await?))
+    }
+
+    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
+        Ok(in_tx!(self, |tx| {
+            let locked = auth::password_failed(&tx, id, caller.now_ms).await?;
+            let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
+            audit(&tx, caller.now_ms, "login", outcome, Some(id), &caller.address).await?;
+            locked
+        }))
+    }
+
+    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
+        in_tx!(self, |tx| audit(&tx, caller.now_ms, "login", "locked", Some(id), &caller.address).await?);
+        Ok(())
+    }
+
+    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
+        Ok(in_tx!(self, |tx| {
+            let challenge_id = auth::begin_challenge(&tx, id, code, caller.now_ms).await?;
+            audit(&tx, caller.now_ms, "login", "code_sent", Some(id), &caller.address).await?;
+            challenge_id
+        }))
+    }
+
+    async fn abandon_challenge(
+        &self,
+        challenge_id: &str,
+        id: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<()> {
+        in_tx!(self, |tx| {
+            auth::close_challenge(&tx, challenge_id).await?;
+            audit(&tx, caller.now_ms, "sms", "failed", Some(id), "").await?;
+        });
+        Ok(())
+    }
+
+    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
+        Ok(in_tx!(self, |tx| auth::verify(&tx, challenge_id, code, caller).await?))
+    }
+
+    async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
+        Ok(in_tx!(self, |tx| auth::resend(&tx, challenge_id, code, caller).await?))
+    }
+
+    async fn refresh(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<RefreshOutcome> {
+        Ok(in_tx!(self, |tx| {
+            let (now, from) = (caller.now_ms, caller.address.as_str());
+            let outcome = auth::refresh(&tx, refresh_token, now).await?;
+            match &outcome {
+                RefreshOutcome::Rotated(id, _) => {
+                    audit(&tx, now, "refresh", "rotated", Some(id), from).await?
+                }
+                RefreshOutcome::Reused(id) => {
+                    tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
+                    audit(&tx, now, "refresh", "reused_family_revoked", Some(id), from).await?;
+                }
+                RefreshOutcome::Invalid => audit(&tx, now, "refresh", "invalid", None, from).await?,
+            }
+            outcome
+        }))
+    }
+
+    async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
+        in_tx!(self, |tx| {
+            let who = auth::logout(&tx, refresh_token, caller.now_ms).await?;
+            let outcome = if who.is_some() { "ok" } else { "unknown_token" };
+            audit(&tx, caller.now_ms, "logout", outcome, who.as_ref(), &caller.address).await?;
+        });
+        Ok(())
+    }
+
+    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
+        Ok(on_client!(self, |client| auth::check_access(client, access_token, now_ms).await?))
+    }
+
+    async fn push(
+        &self,
+        employee: &NationalId,
+        client_id: &str,
+        mutations: Vec<Mutation>,
+        caller: &Caller,
+    ) -> Result<Vec<MutationResult>, PushError> {
+        let pushed: anyhow::Result<Option<Vec<MutationResult>>> = async {
+            Ok(in_tx!(self, |tx| {
+                sync::push(&tx, employee, client_id, &mutations, &self.limits, caller.now_ms, &caller.address)
+                    .await?
+            }))
+        }
+        .await;
+        pushed?.ok_or(PushError::ForeignClient)
+    }
+
+    async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse> {
+        Ok(on_client!(self, |client| sync::pull(client, employee, cursor, limit).await?))
+    }
+
+    async fn create_upload(&self, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
+        in_tx!(self, |tx| documents::create_upload(&tx, upload, caller).await?);
+        Ok(())
+    }
+
+    async fn upload(&self, id: &str, owner: &NationalId) -> anyhow::Result<Option<Upload>> {
+        Ok(on_client!(self, |client| documents::find_upload(client, id, owner).await?))
+    }
+
+    async fn lease_upload(
+        &self,
+        id: &str,
+        owner: &NationalId,
+        now_ms: i64,
+        lease_until_ms: i64,
+    ) -> anyhow::Result<Lease> {
+        Ok(in_tx!(self, |tx| documents::lease(&tx, id, owner, now_ms, lease_until_ms).await?))
+    }
+
+    async fn advance_upload(&self, id: &str, offset: u64, expires_ms: i64) -> anyhow::Result<()> {
+        in_tx!(self, |tx| documents::advance(&tx, id, offset, expires_ms).await?);
+        Ok(())
+    }
+
+    async fn complete_upload(&self, id: &str, blob: &Blob, caller: &Caller) -> anyhow::Result<()> {
+        in_tx!(self, |tx| documents::complete(&tx, id, blob, caller).await?);
+        Ok(())
+    }
+
+    async fn remove_upload(&self, id: &str) -> anyhow::Result<bool> {
+        Ok(in_tx!(self, |tx| documents::remove_upload(&tx, id).await?))
+    }
+
+    async fn expired_uploads(&self, now_ms: i64) -> anyhow::Result<Vec<String>> {
+        Ok(on_client!(self, |client| documents::expired_uploads(client, now_ms).await?))
+    }
+
+    async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
+        Ok(on_client!(self, |client| documents::owned_blob(client, sha256, owner).await?))
+    }
+
+    async fn qualifications_for_review(&self, filter: &ReviewFilter) -> anyhow::Result<Vec<ReviewItem>> {
+        Ok(on_client!(self, |client| documents::for_review(client, filter).await?))
+    }
+
+    async fn decide_qualification(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &Decision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided<QualificationRecord>> {
+        Ok(in_tx!(self, |tx| documents::decide(&tx, officer, id, decision, caller.now_ms, &caller.address)
+            .await?))
+    }
+
+    async fn applicants(&self, filter: &ApplicantFilter) -> anyhow::Result<Vec<Applicant>> {
+        Ok(on_client!(self, |client| training::applicants(client, filter).await?))
+    }
+
+    async fn decide_application(
+        &self,
+        officer: &NationalId,
+        id: &str,
+        decision: &ApplicationDecision,
+        caller: &Caller,
+    ) -> anyhow::Result<Decided<ApplicationRecord>> {
+        Ok(in_tx!(self, |tx| training::decide(&tx, officer, id, decision, caller.now_ms, &caller.address)
+            .await?))
+    }
+
+    async fn admit_request(&self, key: &str, rule: RateRule, now_ms: i64) -> anyhow::Result<Result<(), u32>> {
+        Ok(in_tx!(self, |tx| shared::admit(&tx, key, rule, now_ms).await?))
+    }
+
+    async fn keep_dev_sms(&self, message: &SmsMessage) -> anyhow::Result<()> {
+        in_tx!(self, |tx| shared::keep_sms(&tx, message).await?);
+        Ok(())
+    }
+
+    async fn dev_sms(&self, employee: &NationalId) -> anyhow::Result<Vec<DevSms>> {
+        Ok(on_client!(self, |client| shared::sms_for(client, employee).await?))
+    }
+
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>> {
+        Ok(on_client!(self, |client| documents::attached_blob(client, sha256).await?))
+    }
+
+    async fn hr_update(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        base_version: u64,
+        body: MutationBody,
+        caller: &Caller,
+    ) -> anyhow::Result<Option<MutationOutcome>> {
+        Ok(in_tx!(self, |tx| sync::hr_update(&tx, officer, employee, base_version, &body, caller).await?))
+    }
+}
