@@ -101,6 +101,18 @@ pub enum MutationOutcome {
     IdReused,
 }
 
+impl MutationOutcome {
+    /// The outcome's name, as audit rows record it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Applied { .. } => "applied",
+            Self::Rejected { .. } => "rejected",
+            Self::Conflict { .. } => "conflict",
+            Self::IdReused => "id_reused",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

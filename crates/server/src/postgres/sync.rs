@@ -10,7 +10,6 @@ use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::sync::{
     Change, Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse, RecordKind,
 };
-use sha2::{Digest, Sha256};
 use tokio_postgres::types::Json;
 
 use super::auth::audit;
@@ -93,19 +92,6 @@ pub async fn apply(
     Ok(Some(MutationOutcome::Applied { version: next }))
 }
 
-fn digest(mutation: &Mutation) -> anyhow::Result<String> {
-    Ok(hex::encode(Sha256::digest(&serde_json::to_vec(mutation)?)))
-}
-
-fn label(outcome: &MutationOutcome) -> &'static str {
-    match outcome {
-        MutationOutcome::Applied { .. } => "applied",
-        MutationOutcome::Rejected { .. } => "rejected",
-        MutationOutcome::Conflict { .. } => "conflict",
-        MutationOutcome::IdReused => "id_reused",
-    }
-}
-
 /// `None` when the client id belongs to another employee.
 pub async fn push(
     tx: &impl GenericClient,
@@ -136,7 +122,7 @@ pub async fn push(
     let mut last = unsigned(row.get(1));
     let mut results = Vec::with_capacity(mutations.len());
     for mutation in mutations {
-        let fingerprint = digest(mutation)?;
+        let fingerprint = crate::storage::fingerprint(mutation)?;
         if mutation.id <= last {
             let stored = opt(
                 tx,
@@ -176,7 +162,7 @@ pub async fn push(
             &[&client_id, &signed(mutation.id), &fingerprint, &serde_json::to_string(&outcome)?],
         )
         .await?;
-        audit(tx, now_ms, "sync_push", label(&outcome), Some(employee), from).await?;
+        audit(tx, now_ms, "sync_push", outcome.label(), Some(employee), from).await?;
         last = mutation.id;
         results.push(MutationResult { id: mutation.id, outcome });
     }
@@ -200,7 +186,7 @@ pub async fn hr_update(
 ) -> anyhow::Result<Option<MutationOutcome>> {
     let outcome = apply(tx, employee, base_version, body, &[], Actor::Hr, caller.now_ms).await?;
     if let Some(outcome) = &outcome {
-        audit(tx, caller.now_ms, "hr_update", label(outcome), Some(officer), &caller.address).await?;
+        audit(tx, caller.now_ms, "hr_update", outcome.label(), Some(officer), &caller.address).await?;
     }
     Ok(outcome)
 }

@@ -23,14 +23,8 @@ pub fn update(
         return Ok(None);
     }
     let outcome = apply(&tx, employee, base_version, body, &[], Actor::Hr, caller.now_ms)?;
-    let label = match &outcome {
-        MutationOutcome::Applied { .. } => "applied",
-        MutationOutcome::Rejected { .. } => "rejected",
-        MutationOutcome::Conflict { .. } => "conflict",
-        MutationOutcome::IdReused => "id_reused",
-    };
     // The audit row names the officer; the employee is in the change row.
-    audit(&tx, caller.now_ms, "hr_update", label, Some(officer), &caller.address)?;
+    audit(&tx, caller.now_ms, "hr_update", outcome.label(), Some(officer), &caller.address)?;
     tx.commit()?;
     Ok(Some(outcome))
 }

@@ -5,17 +5,10 @@ use masar_protocol::NationalId;
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult};
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::apply::{Actor, apply};
 use super::auth::audit;
 use super::{applications, qualifications};
-
-/// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
-fn digest(mutation: &Mutation) -> anyhow::Result<String> {
-    let json = serde_json::to_vec(mutation)?;
-    Ok(hex::encode(Sha256::digest(&json)))
-}
 
 pub fn push(
     conn: &mut Connection,
@@ -47,7 +40,7 @@ pub fn push(
     };
     let mut results = Vec::with_capacity(mutations.len());
     for mutation in mutations {
-        let fingerprint = digest(mutation)?;
+        let fingerprint = crate::storage::fingerprint(mutation)?;
         if mutation.id <= last {
             let stored: Option<(String, String)> = tx
                 .query_row(
@@ -87,13 +80,7 @@ pub fn push(
             "INSERT INTO sync_results (client_id, mutation_id, digest, result) VALUES (?1, ?2, ?3, ?4)",
             params![client_id, mutation.id, fingerprint, serde_json::to_string(&outcome)?],
         )?;
-        let label = match &outcome {
-            MutationOutcome::Applied { .. } => "applied",
-            MutationOutcome::Rejected { .. } => "rejected",
-            MutationOutcome::Conflict { .. } => "conflict",
-            MutationOutcome::IdReused => "id_reused",
-        };
-        audit(&tx, now_ms, "sync_push", label, Some(employee), from)?;
+        audit(&tx, now_ms, "sync_push", outcome.label(), Some(employee), from)?;
         last = mutation.id;
         results.push(MutationResult { id: mutation.id, outcome });
     }

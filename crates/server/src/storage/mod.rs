@@ -158,6 +158,12 @@ pub enum Decided<T> {
     NoSeats,
 }
 
+/// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
+pub fn fingerprint(mutation: &Mutation) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    Ok(hex::encode(Sha256::digest(&serde_json::to_vec(mutation)?)))
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
