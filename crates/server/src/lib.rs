@@ -39,8 +39,8 @@ pub struct AppState {
     pub sms: Arc<dyn SmsGateway>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
     pub sign_in_rate: RateRule,
-    /// Upload bytes and verified blobs.
-    pub blobs: uploads::BlobDir,
+    /// Upload bytes and verified blobs (a directory every node sees).
+    pub blobs: Arc<dyn uploads::BlobStore>,
     pub limits: masar_protocol::attachments::AttachmentLimits,
     /// An upload nobody writes to for this long is removed.
     pub upload_expiry: std::time::Duration,
@@ -125,7 +125,7 @@ pub async fn start(
         clock: Arc::clone(&config.clock),
         sms,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
-        blobs: uploads::BlobDir::new(config.data_dir.join("blobs")),
+        blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,
     };

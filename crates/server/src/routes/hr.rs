@@ -120,9 +120,8 @@ pub async fn attachment(
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     let blob = state.store.attached_blob(&sha256).await?.ok_or(ApiError::NotFound)?;
-    let path = state.blobs.blob(&blob.sha256).map_err(|_| ApiError::NotFound)?;
-    let file = tokio::fs::File::open(&path).await.map_err(anyhow::Error::from)?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let bytes = state.blobs.read(&blob.sha256).await.map_err(anyhow::Error::from)?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(bytes));
     Ok((
         [
             (header::CONTENT_TYPE, blob.kind.mime().to_owned()),

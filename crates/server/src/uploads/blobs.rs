@@ -1,14 +1,66 @@
-//! Where upload bytes live: `partial/<upload id>` while they arrive, then `sha256/<ab>/<hash>`
-//! once whole and verified (one file per distinct content, however many send it). Every write
-//! is fsynced before the database says it happened, so an offset the server announced is on disk.
+//! Where upload bytes live, behind [`BlobStore`]: an upload's bytes while they arrive, then the
+//! blob of their SHA-256 once whole and verified (one copy per distinct content, however many
+//! send it). Every write is durable before the database says it happened, so an offset the server
+//! announced is kept.
+//!
+//! [`BlobDir`] keeps them in a directory every server node sees (`partial/<upload id>`, then
+//! `sha256/<ab>/<hash>`). An S3-compatible store would map the same calls onto objects: an
+//! upload's chunks as the parts of a multipart upload (`cut` drops the parts after the offset),
+//! `verify` reading the assembled object, `promote` a copy to `sha256/<hash>` (conditional, so an
+//! existing blob is kept), `read` a GET.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use async_trait::async_trait;
 use masar_protocol::attachments::{AttachmentKind, AttachmentLimits, FileProblem, inspect};
 use sha2::{Digest, Sha256};
 use tokio::fs::{self, File, OpenOptions};
-use tokio::io::AsyncSeekExt;
+use tokio::io::{AsyncRead, AsyncSeekExt, AsyncWriteExt};
+
+/// The bytes of one upload from an offset on: written in order, then made durable.
+#[async_trait]
+pub trait PartWriter: Send {
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    /// Everything written is kept (fsynced, or acknowledged by the store) when this returns.
+    async fn finish(self: Box<Self>) -> std::io::Result<()>;
+}
+
+/// Where uploads and blobs are kept.
+#[async_trait]
+pub trait BlobStore: std::fmt::Debug + Send + Sync {
+    /// An empty upload.
+    async fn create(&self, id: &str) -> std::io::Result<()>;
+    /// The upload from `offset` on (anything after it is dropped: the database's offset is the
+    /// truth).
+    async fn open_at(&self, id: &str, offset: u64) -> std::io::Result<Box<dyn PartWriter>>;
+    /// Cuts the upload back to `offset` (a chunk that failed its checksum).
+    async fn cut(&self, id: &str, offset: u64) -> std::io::Result<()>;
+    /// The whole upload's SHA-256 (hex) and what it is.
+    async fn verify(
+        &self,
+        id: &str,
+        size: u64,
+        limits: AttachmentLimits,
+    ) -> std::io::Result<(String, Result<AttachmentKind, FileProblem>)>;
+    /// The verified upload becomes the blob of its hash.
+    async fn promote(&self, id: &str, sha256: &str) -> std::io::Result<()>;
+    /// Drops an upload's bytes (ended, refused or expired); none is fine.
+    async fn remove(&self, id: &str) -> std::io::Result<()>;
+    /// A verified blob's bytes.
+    async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
+}
+
+#[async_trait]
+impl PartWriter for File {
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_all(bytes).await
+    }
+
+    async fn finish(self: Box<Self>) -> std::io::Result<()> {
+        self.sync_all().await
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct BlobDir {
@@ -43,9 +95,11 @@ impl BlobDir {
         }
         Ok(self.root.join("sha256").join(&sha256[..2]).join(sha256))
     }
+}
 
-    /// An empty file for a new upload.
-    pub async fn create(&self, id: &str) -> std::io::Result<()> {
+#[async_trait]
+impl BlobStore for BlobDir {
+    async fn create(&self, id: &str) -> std::io::Result<()> {
         let path = self.partial(id)?;
         let dir = path.parent().map(Path::to_owned).unwrap_or_default();
         fs::create_dir_all(&dir).await?;
@@ -54,24 +108,20 @@ impl BlobDir {
         sync_dir(&dir).await
     }
 
-    /// The upload's file positioned at `offset`, anything after it cut off (bytes a PATCH wrote
-    /// but never counted: the database's offset is the truth).
-    pub async fn open_at(&self, id: &str, offset: u64) -> std::io::Result<File> {
+    async fn open_at(&self, id: &str, offset: u64) -> std::io::Result<Box<dyn PartWriter>> {
         let mut file = OpenOptions::new().write(true).open(self.partial(id)?).await?;
         file.set_len(offset).await?;
         file.seek(std::io::SeekFrom::Start(offset)).await?;
-        Ok(file)
+        Ok(Box::new(file))
     }
 
-    /// Cuts the upload's file back to `offset` (a chunk that failed its checksum).
-    pub async fn cut(&self, id: &str, offset: u64) -> std::io::Result<()> {
+    async fn cut(&self, id: &str, offset: u64) -> std::io::Result<()> {
         let file = OpenOptions::new().write(true).open(self.partial(id)?).await?;
         file.set_len(offset).await?;
         file.sync_all().await
     }
 
-    /// The whole upload's SHA-256 (hex) and what it is, read from disk in a blocking task.
-    pub async fn verify(
+    async fn verify(
         &self,
         id: &str,
         size: u64,
@@ -88,9 +138,8 @@ impl BlobDir {
         .map_err(std::io::Error::other)?
     }
 
-    /// The verified upload becomes the blob of its hash (if that blob exists already, the bytes
-    /// are the same: the upload's copy is dropped).
-    pub async fn promote(&self, id: &str, sha256: &str) -> std::io::Result<()> {
+    /// If that blob exists already, the bytes are the same: the upload's copy is dropped.
+    async fn promote(&self, id: &str, sha256: &str) -> std::io::Result<()> {
         let from = self.partial(id)?;
         let to = self.blob(sha256)?;
         let dir = to.parent().map(Path::to_owned).unwrap_or_default();
@@ -104,12 +153,15 @@ impl BlobDir {
         Ok(())
     }
 
-    /// Drops an upload's bytes (ended, refused or expired); no file is fine.
-    pub async fn remove(&self, id: &str) -> std::io::Result<()> {
+    async fn remove(&self, id: &str) -> std::io::Result<()> {
         match fs::remove_file(self.partial(id)?).await {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
             other => other,
         }
+    }
+
+    async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> {
+        Ok(Box::new(File::open(self.blob(sha256)?).await?))
     }
 }
 

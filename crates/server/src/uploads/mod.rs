@@ -18,7 +18,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::routing::{get, post};
-pub use blobs::{BlobDir, hash_file};
+pub use blobs::{BlobDir, BlobStore, PartWriter, hash_file};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;

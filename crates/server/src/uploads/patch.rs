@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use masar_protocol::NationalId;
 use masar_protocol::attachments::{FileProblem, SNIFF_BYTES, sniff};
-use tokio::io::AsyncWriteExt;
 
 use super::handlers::{drop_upload, expiry_ms, header_value};
 use super::{IDLE, LEASE, tus};
@@ -158,7 +157,7 @@ async fn write_chunk(
         if let Some(checksum) = checksum.as_mut() {
             checksum.update(&bytes);
         }
-        file.write_all(&bytes).await.map_err(io)?;
+        file.write(&bytes).await.map_err(io)?;
         written += bytes.len() as u64;
     }
     if let Some(checksum) = checksum
@@ -172,8 +171,7 @@ async fn write_chunk(
             ApiError::ChecksumMismatch
         });
     }
-    file.sync_all().await.map_err(io)?;
-    drop(file);
+    file.finish().await.map_err(io)?;
     if written < upload.length {
         let expires = state.clock.now_ms() + expiry_ms(state);
         state.store.advance_upload(&upload.id, written, expires).await?;
