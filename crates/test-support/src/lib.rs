@@ -49,6 +49,12 @@ pub struct Proxy {
 
 impl Proxy {
     pub async fn start(target: std::net::SocketAddr) -> Self {
+        Self::start_to(vec![target]).await
+    }
+
+    /// A proxy in front of several server nodes: each connection goes to the next in turn, as
+    /// behind a round-robin load balancer.
+    pub async fn start_to(targets: Vec<std::net::SocketAddr>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fault = Arc::new(Mutex::new(Fault::Pass));
@@ -56,8 +62,10 @@ impl Proxy {
         let traffic = Arc::new(Mutex::new(Vec::new()));
         let links = Links { fault: fault.clone(), pushes: pushes.clone(), traffic: traffic.clone() };
         tokio::spawn(async move {
+            let mut turn = 0_usize;
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(handle(client, target, links.clone()));
+                turn += 1;
+                tokio::spawn(handle(client, targets[turn % targets.len()], links.clone()));
             }
         });
         Self { url, fault, pushes, traffic }
@@ -223,6 +231,8 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
 #[derive(Debug)]
 pub struct World {
     pub server: RunningServer,
+    /// With [`World::on_two_nodes`]: a second server node on the same data.
+    pub other_node: Option<RunningServer>,
     pub proxy: Proxy,
     pub app: Arc<MasarCore>,
     pub account: DemoAccount,
@@ -238,12 +248,27 @@ impl World {
 
     /// Like [`World::signed_in`], with the app's options adjusted first.
     pub async fn signed_in_with(adjust: impl FnOnce(&mut CoreOptions)) -> Self {
+        Self::start(1, adjust).await
+    }
+
+    /// Like [`World::signed_in`], the proxy handing connections to two server nodes on the same
+    /// data in turn (as a load balancer would).
+    pub async fn on_two_nodes() -> Self {
+        Self::start(2, |_| {}).await
+    }
+
+    async fn start(nodes: usize, adjust: impl FnOnce(&mut CoreOptions)) -> Self {
         let server_dir = tempfile::tempdir().unwrap();
-        let server =
-            masar_server::start(&ServerConfig::demo_on_loopback(server_dir.path()), std::future::pending())
-                .await
-                .unwrap();
-        let proxy = Proxy::start(server.addr()).await;
+        let config = ServerConfig::demo_on_loopback(server_dir.path());
+        let server = masar_server::start(&config, std::future::pending()).await.unwrap();
+        let other_node = if nodes > 1 {
+            Some(masar_server::start(&config, std::future::pending()).await.unwrap())
+        } else {
+            None
+        };
+        let targets =
+            std::iter::once(server.addr()).chain(other_node.iter().map(RunningServer::addr)).collect();
+        let proxy = Proxy::start_to(targets).await;
         let app_dir = tempfile::tempdir().unwrap();
         let keychain = Keychain::in_memory().unwrap();
         let mut options = app_options(&proxy.url, app_dir.path(), &keychain);
@@ -259,7 +284,7 @@ impl World {
         app.check_connection().await;
         let step = sign_in(&app, account.national_id.as_str(), &account.password).await.unwrap();
         assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
-        Self { server, proxy, app, account, server_dir, app_dir, keychain }
+        Self { server, other_node, proxy, app, account, server_dir, app_dir, keychain }
     }
 
     /// Signs in again online (the proxy passing): the step after the SMS code.
