@@ -156,10 +156,16 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             .env("MASAR_SOAK", "20")
             .env("MASAR_CRASH_ROUNDS", "20")
             .status_ok()?;
-        // The server's tests again, on PostgreSQL (those that look into the SQLite file stay there).
+        // The server's tests again, on PostgreSQL (those that look into the SQLite file stay there),
+        // and the randomized sync soak (half of it on two nodes) against it.
         ws.cargo(&["test", "-p", "masar-server", "--locked"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
             .env("MASAR_TEST_STORE", "postgres")
+            .status_ok()?;
+        ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--locked", "randomized"])
+            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_STORE", "postgres")
+            .env("MASAR_SOAK", "10")
             .status_ok()
     })?;
     ws.stage("OpenAPI description (openapi-spec-validator)", || {

@@ -239,6 +239,45 @@ pub struct World {
     pub server_dir: tempfile::TempDir,
     pub app_dir: tempfile::TempDir,
     pub keychain: Keychain,
+    /// The PostgreSQL database the server runs on, when the run tests that store
+    /// (`MASAR_TEST_STORE=postgres`); else the SQLite file in `server_dir`.
+    pub database_url: Option<String>,
+}
+
+/// A new, empty database on the run's throw-away PostgreSQL cluster (`cargo xtask test` starts
+/// it and names it in `MASAR_TEST_POSTGRES_URL`).
+pub async fn postgres_database() -> String {
+    let base = std::env::var("MASAR_TEST_POSTGRES_URL").expect(
+        "MASAR_TEST_POSTGRES_URL is not set: tests on PostgreSQL run through `cargo xtask test`, \
+         which starts a throw-away cluster",
+    );
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let mut bytes = [0_u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    let name = format!("masar_test_{}", hex::encode(bytes));
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// One row of `sql` on PostgreSQL, from synchronous test code (a thread with its own runtime).
+fn postgres_row<T: Send + 'static>(
+    url: &str,
+    sql: &str,
+    read: impl FnOnce(&tokio_postgres::Row) -> T + Send + 'static,
+) -> T {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            read(&client.query_one(&sql, &[]).await.unwrap())
+        })
+    })
+    .join()
+    .unwrap()
 }
 
 impl World {
@@ -259,7 +298,11 @@ impl World {
 
     async fn start(nodes: usize, adjust: impl FnOnce(&mut CoreOptions)) -> Self {
         let server_dir = tempfile::tempdir().unwrap();
-        let config = ServerConfig::demo_on_loopback(server_dir.path());
+        let mut config = ServerConfig::demo_on_loopback(server_dir.path());
+        if std::env::var("MASAR_TEST_STORE").as_deref() == Ok("postgres") {
+            config.database_url = Some(postgres_database().await);
+        }
+        let database_url = config.database_url.clone();
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
         let other_node = if nodes > 1 {
             Some(masar_server::start(&config, std::future::pending()).await.unwrap())
@@ -284,7 +327,7 @@ impl World {
         app.check_connection().await;
         let step = sign_in(&app, account.national_id.as_str(), &account.password).await.unwrap();
         assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
-        Self { server, other_node, proxy, app, account, server_dir, app_dir, keychain }
+        Self { server, other_node, proxy, app, account, server_dir, app_dir, keychain, database_url }
     }
 
     /// Signs in again online (the proxy passing): the step after the SMS code.
@@ -299,8 +342,12 @@ impl World {
         rusqlite::Connection::open(self.server_dir.path().join("masar.db")).unwrap()
     }
 
+    /// One number (`SELECT count(*) …`) from whichever database the server runs on.
     pub fn count(&self, sql: &str) -> i64 {
-        self.server_db().query_row(sql, [], |row| row.get(0)).unwrap()
+        match &self.database_url {
+            Some(url) => postgres_row(url, sql, |row| row.get(0)),
+            None => self.server_db().query_row(sql, [], |row| row.get(0)).unwrap(),
+        }
     }
 
     /// The demo HR officer signed in to the app on a workstation of their own (straight to the
@@ -320,6 +367,14 @@ impl World {
 
     /// The profile as the server has it now.
     pub fn server_profile(&self) -> masar_protocol::EmployeeProfile {
+        if let Some(url) = &self.database_url {
+            let sql = format!(
+                "SELECT profile::text FROM employees WHERE national_id = '{}'",
+                self.account.national_id.as_str()
+            );
+            let json = postgres_row(url, &sql, |row| row.get::<_, String>(0));
+            return serde_json::from_str(&json).unwrap();
+        }
         let db = self.server_db();
         masar_server::sqlite::records::load_profile(&db, &self.account.national_id).unwrap().unwrap().0
     }
