@@ -308,11 +308,22 @@ impl App {
         Ok(self.client.find_all(Locator::Css(css)).await?.len())
     }
 
+    /// Clicks the element, found again if the page redrew it between finding and clicking
+    /// (WebKitWebDriver then answers with an error for the element it had).
     pub async fn click(&self, css: &str) -> Result<()> {
-        let element = self.wait_for(css).await?;
-        self.bring_into_view(&element).await?;
-        element.click().await?;
-        Ok(())
+        let mut tries = 0;
+        loop {
+            let element = self.wait_for(css).await?;
+            self.bring_into_view(&element).await?;
+            match element.click().await {
+                Ok(()) => return Ok(()),
+                Err(_) if tries < 2 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     /// Replaces the content of an input.
