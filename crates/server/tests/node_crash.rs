@@ -8,6 +8,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+// Signing in over HTTP and reading the record, as the benchmarks do.
+#[path = "../benches/support/mod.rs"]
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -18,7 +21,6 @@ use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use masar_protocol::auth::{Challenge, DevSms, Tokens};
 use masar_protocol::sync::{
     Change, ContactUpdate, Mutation, MutationBody, MutationOutcome, PullResponse, PushResponse,
 };
@@ -101,37 +103,6 @@ async fn front(nodes: Arc<Mutex<Vec<SocketAddr>>>) -> SocketAddr {
     addr
 }
 
-async fn sign_in(http: &reqwest::Client, url: &str, account: &DemoAccount) -> String {
-    let challenge: Challenge = http
-        .post(format!("{url}/v1/auth/login"))
-        .json(&json!({ "nationalId": account.national_id, "password": account.password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sms: Vec<DevSms> = http
-        .get(format!("{url}/v1/dev/sms?national_id={}", account.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = common::code_in(&sms.last().unwrap().text);
-    let tokens: Tokens = http
-        .post(format!("{url}/v1/auth/verify"))
-        .json(&json!({ "challengeId": challenge.challenge_id, "code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens.access_token.expose().to_owned()
-}
-
 fn edit(id: u64, record: &EmployeeRecord) -> Mutation {
     Mutation {
         id,
@@ -197,16 +168,8 @@ async fn a_node_killed_mid_push_loses_nothing_and_applies_nothing_twice() {
         .await
         .unwrap();
     let account = accounts[0].clone();
-    let token = sign_in(&http, &front_url, &account).await;
-    let record: EmployeeRecord = http
-        .get(format!("{front_url}/v1/me/record"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = support::sign_in(&http, &front_url, &account).await;
+    let record = support::my_record(&http, &front_url, &token).await;
 
     // The killer: every 20–120 ms one node, in turn, gets SIGKILL and is started again.
     let nodes = Arc::new(Mutex::new(vec![first, second]));
@@ -260,15 +223,7 @@ async fn a_node_killed_mid_push_loses_nothing_and_applies_nothing_twice() {
     let expected: Vec<MutationOutcome> =
         [1, last / 2, last].iter().map(|id| MutationOutcome::Applied { version: 1 + id }).collect();
     assert_eq!(again, expected, "a resent edit is answered from the stored result");
-    let now: EmployeeRecord = http
-        .get(format!("{url}/v1/me/record"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let now = support::my_record(&http, &url, &token).await;
     assert_eq!(now.profile.mobile, format!("+9665551{last:05}"), "the last edit is the record's value");
     let pulled: PullResponse = http
         .post(format!("{url}/v1/sync/pull"))
