@@ -19,12 +19,13 @@ pub mod slow_link;
 
 /// The WebDriver session of the app now open, if any: WebKitWebDriver runs one at a time, so a
 /// test that failed before closing its session must not block the next ones.
-static OPEN_SESSION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// With the driver it runs on.
+static OPEN_SESSION: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
 
 /// Ends a session a failed test left open.
-async fn close_stale_session(driver: &str) {
+async fn close_stale_session() {
     let stale = OPEN_SESSION.lock().map(|mut open| open.take()).unwrap_or(None);
-    if let Some(id) = stale {
+    if let Some((driver, id)) = stale {
         let _ = reqwest::Client::new().delete(format!("{driver}/session/{id}")).send().await;
     }
 }
@@ -180,6 +181,9 @@ pub struct Launch<'a> {
     /// Keep the employees' local copies here (to start again on the same "workstation").
     pub data_dir: Option<&'a Path>,
     pub idle_lock_seconds: Option<u32>,
+    /// Start the app where no system keychain answers (no session bus, as from a plain
+    /// terminal): through the second tauri-driver the end-to-end stage runs for this.
+    pub no_keychain: bool,
 }
 
 impl App {
@@ -232,15 +236,16 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": env_path("MASAR_APP_BIN")?, "args": args }),
         );
-        let driver = std::env::var("TAURI_DRIVER_URL").context("TAURI_DRIVER_URL is not set")?;
-        close_stale_session(&driver).await;
+        let driver_var = if launch.no_keychain { "TAURI_DRIVER_NO_KEYCHAIN_URL" } else { "TAURI_DRIVER_URL" };
+        let driver = std::env::var(driver_var).with_context(|| format!("{driver_var} is not set"))?;
+        close_stale_session().await;
         let client = ClientBuilder::native()
             .capabilities(capabilities)
             .connect(&driver)
             .await
             .context("cannot open a WebDriver session on tauri-driver")?;
         if let (Ok(Some(id)), Ok(mut open)) = (client.session_id().await, OPEN_SESSION.lock()) {
-            *open = Some(id);
+            *open = Some((driver.clone(), id));
         }
         let app = Self { client, dirs };
         app.wait_for("[data-testid=app-title]").await?;

@@ -105,7 +105,7 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
     let workstation = tempfile::tempdir()?;
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None, ..Launch::default() };
     let app = App::launch_with(&server.url, launch.clone()).await?;
     app.sign_in(&account).await?;
     app.click("[data-testid=nav-contact]").await?;
@@ -198,9 +198,11 @@ async fn on_contact_data() -> anyhow::Result<(tempfile::TempDir, Server, masar_p
     let workstation = tempfile::tempdir()?;
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let app =
-        App::launch_with(&server.url, Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None })
-            .await?;
+    let app = App::launch_with(
+        &server.url,
+        Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None, ..Launch::default() },
+    )
+    .await?;
     app.sign_in(&account).await?;
     app.click("[data-testid=nav-contact]").await?;
     app.wait_for("[data-testid='contact-value-mobile']").await?;

@@ -8,7 +8,7 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     let workstation = tempfile::tempdir()?;
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None, ..Launch::default() };
 
     let app = App::launch_with(&server.url, launch.clone()).await?;
     app.sign_in(&account).await?;

@@ -43,7 +43,7 @@ async fn offline_sign_in_opens_the_local_copy_after_an_online_one() -> anyhow::R
     let workstation = tempfile::tempdir()?;
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None };
+    let launch = Launch { data_dir: Some(workstation.path()), idle_lock_seconds: None, ..Launch::default() };
 
     let app = App::launch_with(&server.url, launch.clone()).await?;
     app.sign_in(&account).await?;
@@ -90,7 +90,11 @@ async fn a_stranger_offline_is_told_the_first_sign_in_needs_the_network() -> any
 async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
-    let app = App::launch_with(&server.url, Launch { data_dir: None, idle_lock_seconds: Some(6) }).await?;
+    let app = App::launch_with(
+        &server.url,
+        Launch { data_dir: None, idle_lock_seconds: Some(6), ..Launch::default() },
+    )
+    .await?;
     // Password and code; after that nobody touches anything. The lock screen can only come
     // once signed in, so waiting for it does not race the idle time (however long sign-in took).
     app.submit_password(account.national_id.as_str(), &account.password).await?;

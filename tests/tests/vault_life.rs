@@ -14,7 +14,11 @@ async fn edit_mobile_offline(
     dir: &std::path::Path,
     mobile: &str,
 ) -> anyhow::Result<App> {
-    let app = App::launch_with(&server.url, Launch { data_dir: Some(dir), idle_lock_seconds: None }).await?;
+    let app = App::launch_with(
+        &server.url,
+        Launch { data_dir: Some(dir), idle_lock_seconds: None, ..Launch::default() },
+    )
+    .await?;
     app.sign_in(account).await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     server.kill()?;

@@ -116,8 +116,18 @@ fn run_app(ws: &workspace::Workspace) -> Result<()> {
     let data_dir = ws.target_dir.join("demo-data");
     let server = process::DemoServer::start(&ws.binary("masar-server"), &data_dir, true)?;
     println!("opening Masar Desktop on {}", server.url);
-    let status =
-        std::process::Command::new(ws.binary("masar-desktop")).arg("--server-url").arg(&server.url).status();
+    let app = ws.binary("masar-desktop");
+    let mut command = if process::has_session_bus() {
+        std::process::Command::new(&app)
+    } else {
+        // A terminal with no desktop session (ssh, a text console): a session bus and a keyring
+        // of its own for the app, kept under the target directory like the demo data.
+        let keyring = ws.target_dir.join("demo-keyring");
+        std::fs::create_dir_all(&keyring)?;
+        println!("no session bus here: starting one, with a keyring in {}", keyring.display());
+        process::in_session_with_keyring(&app, &keyring)
+    };
+    let status = command.arg("--server-url").arg(&server.url).status();
     server.stop();
     // Closing the window exits 0; a signal (Ctrl-C in this terminal) is a normal way out too.
     match status?.code() {

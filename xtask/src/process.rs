@@ -142,3 +142,21 @@ pub fn start_xvfb() -> Result<(Guarded, String)> {
     anyhow::ensure!(!number.trim().is_empty(), "Xvfb did not say which display it took");
     Ok((xvfb, format!(":{}", number.trim())))
 }
+
+/// True when this process can reach a D-Bus session bus (where a desktop's keychain lives).
+pub fn has_session_bus() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| std::path::Path::new(&dir).join("bus").exists())
+}
+
+/// `program` (arguments to be added by the caller) on a private session bus with an unlocked
+/// Secret Service (gnome-keyring, its files in `keyring_dir`): as a desktop session would have.
+pub fn in_session_with_keyring(program: &std::path::Path, keyring_dir: &std::path::Path) -> Command {
+    const SCRIPT: &str = "printf %s masar-demo | XDG_DATA_HOME=\"$1\" gnome-keyring-daemon --unlock \
+                          --components=secrets >/dev/null; shift; exec \"$@\"";
+    let mut command = Command::new("dbus-run-session");
+    command.args(["--", "sh", "-c", SCRIPT, "sh"]).arg(keyring_dir).arg(program);
+    command
+}

@@ -30,6 +30,10 @@ pub struct SessionInfo {
     pub previous: Vec<PreviousCopy>,
     /// An HR officer also sees the review queue.
     pub role: masar_protocol::auth::Role,
+    /// How the local copy is protected: with the system keychain, or the password alone.
+    pub key_protection: crate::vault::KeyProtection,
+    /// Set at the sign-in that changed that (told once).
+    pub key_notice: Option<crate::vault::KeyNotice>,
 }
 
 /// A vault set aside by a sign-in (the password had changed and the previous one was not
@@ -73,6 +77,19 @@ impl ActiveSession {
 
     pub fn set_previous(&self, previous: Vec<PreviousCopy>) {
         self.info.lock().unwrap_or_else(PoisonError::into_inner).previous = previous;
+    }
+
+    /// Signing out: tells the server (when it answers) and forgets the refresh token here.
+    pub async fn revoke(&self, client: &MasarClient) {
+        self.tokens.revoke(client).await;
+    }
+
+    /// Keeps the refresh token of an online sign-in where this profile keeps it.
+    pub async fn keep_refresh_token(
+        &self,
+        tokens: &masar_protocol::auth::Tokens,
+    ) -> Result<(), SessionError> {
+        self.tokens.keep(tokens).await
     }
 
     /// Runs `work` on the open vault (on the blocking pool).

@@ -38,7 +38,10 @@ pub enum ErrorCode {
     ProfileLocked,
     /// Offline and this employee never signed in here.
     FirstSignInNeedsNetwork,
+    /// The system keychain that holds this copy's key cannot be reached in this session.
     KeychainUnavailable,
+    /// The keychain answers but no longer holds this copy's secret (offline: nothing opens it).
+    KeychainSecretMissing,
     VaultUnavailable,
     PasswordRequired,
     CodeFormat,

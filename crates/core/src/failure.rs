@@ -90,7 +90,8 @@ fn vault_ui(error: &VaultError) -> UiError {
         }
         VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
         VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
-        VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_)) => {
+        VaultError::SecretMissing => ErrorCode::KeychainSecretMissing,
+        VaultError::Keychain(KeychainError::Unavailable(_) | KeychainError::Failed(_)) => {
             ErrorCode::KeychainUnavailable
         }
         _ => ErrorCode::VaultUnavailable,

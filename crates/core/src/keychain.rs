@@ -91,6 +91,15 @@ impl Keychain {
         crate::files::write_durably(path, &json, true).map_err(|e| KeychainError::Failed(e.to_string()))
     }
 
+    /// No keychain, as on a workstation without one: every use is `Unavailable`.
+    pub fn absent() -> Self {
+        Self {
+            store: Err("no keychain on this workstation".into()),
+            #[cfg(feature = "test-support")]
+            file: None,
+        }
+    }
+
     /// A keychain in this process's memory only (tests; nothing survives the process).
     pub fn in_memory() -> Result<Self, KeychainError> {
         let store: Arc<CredentialStore> = keyring_core::mock::Store::new().map_err(classify)?;

@@ -1,8 +1,11 @@
 //! Tokens of the active session: the access token in memory only, the refresh token in the OS
-//! keychain. A refresh rotates the refresh token; the server takes a second use of the same one
-//! for theft and ends the session, so refreshes are single-flight.
+//! keychain — or, on a workstation without one, sealed in a file beside the vault under a key
+//! that only the unlocked vault gives (see [`RefreshHome`]). A refresh rotates the refresh
+//! token; the server takes a second use of the same one for theft and ends the session, so
+//! refreshes are single-flight.
 
-use std::sync::{Mutex, PoisonError};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use masar_protocol::auth::Tokens;
@@ -10,12 +13,101 @@ use masar_protocol::auth::Tokens;
 use crate::client::{ClientError, MasarClient};
 use crate::failure::{SessionError, is_network};
 use crate::keychain::Keychain;
-use crate::secret::{ExposeSecret, SecretSlice, SecretString};
-use crate::vault::VaultError;
+use crate::secret::{ExposeSecret, Key, SecretSlice, SecretString};
+use crate::vault::crypto::{self, WrappedKey};
+use crate::vault::{KeyProtection, VaultError, Vaults};
 
 /// The keychain account of a profile's refresh token.
 pub fn refresh_account(profile_id: &str) -> String {
     format!("refresh-token:{profile_id}")
+}
+
+/// Where a profile keeps its refresh token.
+#[derive(Debug, Clone)]
+pub enum RefreshHome {
+    Keychain(Keychain),
+    /// A password-only profile: `refresh-token.sealed` in its folder, sealed with a key derived
+    /// from the vault's data key. Without the key (the vault is locked) the file can only be
+    /// removed, which is all signing out from the lock screen needs.
+    Sealed {
+        path: PathBuf,
+        key: Option<Arc<Key>>,
+    },
+}
+
+impl RefreshHome {
+    /// The home of `profile_id`'s token as its profile says; `key` from the open vault.
+    pub fn of(vaults: &Vaults, profile_id: &str, protection: KeyProtection, key: Option<Arc<Key>>) -> Self {
+        match protection {
+            KeyProtection::Keychain => Self::Keychain(vaults.keychain().clone()),
+            KeyProtection::PasswordOnly => Self::Sealed { path: sealed_path(vaults, profile_id), key },
+        }
+    }
+
+    pub async fn get(&self, profile_id: &str) -> Result<Option<SecretString>, SessionError> {
+        match self {
+            Self::Keychain(keychain) => keychain_get(keychain, &refresh_account(profile_id)).await,
+            Self::Sealed { path, key } => {
+                let (path, key, context) = (path.clone(), key.clone(), refresh_account(profile_id));
+                off_thread(move || Ok(key.and_then(|key| open_sealed(&path, &key, &context)))).await
+            }
+        }
+    }
+
+    pub async fn set(&self, profile_id: &str, token: &SecretString) -> Result<(), SessionError> {
+        match self {
+            Self::Keychain(keychain) => {
+                let (keychain, account) = (keychain.clone(), refresh_account(profile_id));
+                let secret = SecretSlice::from(token.expose_secret().as_bytes().to_vec());
+                off_thread(move || {
+                    keychain.set(&account, secret.expose_secret()).map_err(|e| VaultError::from(e).into())
+                })
+                .await
+            }
+            Self::Sealed { path, key } => {
+                let key = key.clone().ok_or(SessionError::NotSignedIn)?;
+                let (path, context, token) = (path.clone(), refresh_account(profile_id), token.clone());
+                off_thread(move || {
+                    let sealed = crypto::seal(&key, token.expose_secret().as_bytes(), &context)
+                        .map_err(VaultError::from)?;
+                    let json = serde_json::to_vec(&sealed).map_err(|e| SessionError::Task(e.to_string()))?;
+                    crate::files::write_durably(&path, &json, true).map_err(VaultError::from)?;
+                    Ok(())
+                })
+                .await
+            }
+        }
+    }
+
+    pub async fn delete(&self, profile_id: &str) -> Result<(), SessionError> {
+        match self {
+            Self::Keychain(keychain) => keychain_delete(keychain, &refresh_account(profile_id)).await,
+            Self::Sealed { path, .. } => {
+                let path = path.clone();
+                off_thread(move || match std::fs::remove_file(&path) {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                        Err(VaultError::from(error).into())
+                    }
+                    _ => Ok(()),
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// The sealed token's file in a profile's folder.
+pub fn sealed_path(vaults: &Vaults, profile_id: &str) -> PathBuf {
+    vaults.profiles().dir(profile_id).join("refresh-token.sealed")
+}
+
+/// The token sealed in `path`; `None` when there is none, or it does not open (a file from
+/// another vault): a new sign-in then gives a new one.
+pub fn open_sealed(path: &std::path::Path, key: &Key, context: &str) -> Option<SecretString> {
+    let bytes = std::fs::read(path).ok()?;
+    let sealed: WrappedKey = serde_json::from_slice(&bytes).ok()?;
+    let plain = crypto::open(key, &sealed, context).ok()?;
+    String::from_utf8(plain).ok().map(SecretString::from)
 }
 
 /// An access token and when to stop using it.
@@ -30,15 +122,21 @@ pub fn access_with_expiry(tokens: &Tokens) -> Access {
 #[derive(Debug)]
 pub struct TokenSource {
     profile_id: String,
-    keychain: Keychain,
+    home: RefreshHome,
     access: Mutex<Option<Access>>,
     /// Single flight: the one refresh under way; others wait for it and use its token.
     refreshing: tokio::sync::Mutex<()>,
 }
 
 impl TokenSource {
-    pub fn new(profile_id: String, keychain: Keychain, access: Option<Access>) -> Self {
-        Self { profile_id, keychain, access: Mutex::new(access), refreshing: tokio::sync::Mutex::new(()) }
+    pub fn new(profile_id: String, home: RefreshHome, access: Option<Access>) -> Self {
+        Self { profile_id, home, access: Mutex::new(access), refreshing: tokio::sync::Mutex::new(()) }
+    }
+
+    /// Keeps the refresh token of a sign-in's `tokens`.
+    pub async fn keep(&self, tokens: &Tokens) -> Result<(), SessionError> {
+        let token = SecretString::from(tokens.refresh_token.expose().to_owned());
+        self.home.set(&self.profile_id, &token).await
     }
 
     fn current(&self) -> Option<SecretString> {
@@ -74,10 +172,9 @@ impl TokenSource {
         Ok((token, true))
     }
 
-    /// Rotates the refresh token from the keychain. A refusal means a new sign-in is needed.
+    /// Rotates the kept refresh token. A refusal means a new sign-in is needed.
     async fn refresh(&self, client: &MasarClient) -> Result<Tokens, SessionError> {
-        let account = refresh_account(&self.profile_id);
-        let Some(stored) = keychain_get(&self.keychain, &account).await? else {
+        let Some(stored) = self.home.get(&self.profile_id).await? else {
             // Signed in offline after a sign-out: no session on the server yet. While the server
             // cannot be reached that is being offline (work goes on locally); once it answers,
             // a new sign-in is needed.
@@ -88,12 +185,12 @@ impl TokenSource {
         };
         match client.refresh(&stored).await {
             Ok(tokens) => {
-                store_refresh(&self.keychain, &self.profile_id, &tokens).await?;
+                self.keep(&tokens).await?;
                 Ok(tokens)
             }
             Err(error) if is_network(&error) => Err(error.into()),
             Err(ClientError::Api { .. }) => {
-                let _ = keychain_delete(&self.keychain, &account).await;
+                let _ = self.home.delete(&self.profile_id).await;
                 Err(SessionError::SessionExpired)
             }
             Err(error) => Err(error.into()),
@@ -103,29 +200,15 @@ impl TokenSource {
     /// Sign-out: tells the server (when it answers) and forgets the refresh token here.
     pub async fn revoke(&self, client: &MasarClient) {
         self.forget_access();
-        let account = refresh_account(&self.profile_id);
-        if let Ok(Some(token)) = keychain_get(&self.keychain, &account).await
+        if let Ok(Some(token)) = self.home.get(&self.profile_id).await
             && let Err(error) = client.logout(&token).await
         {
             tracing::info!(%error, "the server was not told about the sign-out");
         }
-        if let Err(error) = keychain_delete(&self.keychain, &account).await {
-            tracing::warn!(%error, "cannot remove the refresh token from the keychain");
+        if let Err(error) = self.home.delete(&self.profile_id).await {
+            tracing::warn!(%error, "cannot remove the refresh token");
         }
     }
-}
-
-/// Keeps the refresh token of `tokens` in the keychain (off the async threads: the keychain may
-/// be a D-Bus service or a file).
-pub async fn store_refresh(
-    keychain: &Keychain,
-    profile_id: &str,
-    tokens: &Tokens,
-) -> Result<(), SessionError> {
-    let (keychain, account) = (keychain.clone(), refresh_account(profile_id));
-    let secret = SecretSlice::from(tokens.refresh_token.expose().as_bytes().to_vec());
-    off_thread(move || keychain.set(&account, secret.expose_secret()).map_err(|e| VaultError::from(e).into()))
-        .await
 }
 
 async fn keychain_get(keychain: &Keychain, account: &str) -> Result<Option<SecretString>, SessionError> {
@@ -142,6 +225,8 @@ async fn keychain_delete(keychain: &Keychain, account: &str) -> Result<(), Sessi
     let (keychain, account) = (keychain.clone(), account.to_owned());
     off_thread(move || Ok(keychain.delete(&account).map_err(VaultError::from)?)).await
 }
+
+// The keychain may be a D-Bus service: its calls run off the async threads.
 
 /// Runs blocking work on the blocking pool.
 pub async fn off_thread<T: Send + 'static>(

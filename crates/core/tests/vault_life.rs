@@ -250,7 +250,7 @@ async fn a_lost_keychain_secret_sets_the_vault_aside_with_its_work() {
     // Without the secret nothing opens the copy; it is not deleted either.
     let error =
         world.app.previous_copies().recover(&session.previous[0].id, world.account.password.clone()).await;
-    assert_eq!(error.unwrap_err().code(), ErrorCode::KeychainUnavailable);
+    assert_eq!(error.unwrap_err().code(), ErrorCode::KeychainSecretMissing);
     assert_eq!(world.folders().len(), 2);
 }
 

@@ -461,7 +461,11 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  Offline: too many wrong passwords on this workstation. */
 "profile_locked" | 
 /**  Offline and this employee never signed in here. */
-"first_sign_in_needs_network" | "keychain_unavailable" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input" | 
+"first_sign_in_needs_network" | 
+/**  The system keychain that holds this copy's key cannot be reached in this session. */
+"keychain_unavailable" | 
+/**  The keychain answers but no longer holds this copy's secret (offline: nothing opens it). */
+"keychain_secret_missing" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input" | 
 /**  The previous password (asked after a password change) does not open the old copy. */
 "previous_password_wrong" | 
 /**  Recovering a set-aside copy sends its edits, so it waits for the network. */
@@ -660,6 +664,26 @@ files: FileProgress[] } |
 { state: "file_refused"; name: string } | 
 /**  In the outbox, on its way. */
 { state: "queued" } | { state: "under_review" } | { state: "verified" } | { state: "rejected"; reason: string };
+
+/**  What changed in how the vault is protected at this sign-in: told to the employee once. */
+export type KeyNotice = 
+/**  A new local copy on a workstation without a system keychain: the password alone guards it. */
+"noKeychain" | 
+/**  A password-only copy found a keychain and now uses it. */
+"movedToKeychain";
+
+/**  What the key that unwraps the vault's data key is derived from. */
+export type KeyProtection = 
+/**
+ *  The password and a per-profile secret kept in the system keychain: the files and the
+ *  password together still do not open the vault.
+ */
+"keychain" | 
+/**
+ *  The password alone (Argon2id): a workstation without a system keychain. Moves to the
+ *  keychain at the first unlock that finds one.
+ */
+"passwordOnly";
 
 export type Language = "ar" | "en";
 
@@ -1095,6 +1119,10 @@ export type SessionInfo_Deserialize = {
 	previous: PreviousCopy_Deserialize[],
 	/**  An HR officer also sees the review queue. */
 	role: Role,
+	/**  How the local copy is protected: with the system keychain, or the password alone. */
+	keyProtection: KeyProtection,
+	/**  Set at the sign-in that changed that (told once). */
+	keyNotice?: KeyNotice | null,
 };
 
 /**  Who is signed in, as the UI shows it. */
@@ -1110,6 +1138,10 @@ export type SessionInfo_Serialize = {
 	previous: PreviousCopy_Serialize[],
 	/**  An HR officer also sees the review queue. */
 	role: Role,
+	/**  How the local copy is protected: with the system keychain, or the password alone. */
+	keyProtection: KeyProtection,
+	/**  Set at the sign-in that changed that (told once). */
+	keyNotice: KeyNotice | null,
 };
 
 /**  The settings as stored and as shown in the settings screen. */

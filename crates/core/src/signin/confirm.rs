@@ -11,10 +11,11 @@ use masar_protocol::auth::Role;
 use super::types::{AuthState, SignInError};
 use super::{Confirmed, State, listing};
 use crate::active::{ActiveSession, SessionError, SessionInfo};
+use crate::keychain::KeychainError;
 use crate::secret::SecretString;
-use crate::tokens::{Access, TokenSource, access_with_expiry, off_thread, store_refresh};
+use crate::tokens::{Access, RefreshHome, TokenSource, access_with_expiry, off_thread};
 use crate::vault::handle::VaultHandle;
-use crate::vault::{OpenVault, UnsentWork, VaultError, Vaults, profile_id};
+use crate::vault::{KeyNotice, OpenVault, UnsentWork, VaultError, Vaults, profile_id};
 
 /// Opens (or makes) the confirmed employee's vault and enters the session, or stops at the
 /// previous-password step.
@@ -36,6 +37,15 @@ pub(super) async fn open_confirmed(vaults: &Vaults, confirmed: Arc<Confirmed>) -
         // its place, and the old one (if it holds work) is set aside, listed, in case the secret
         // comes back.
         Err(SessionError::Vault(VaultError::SecretMissing)) => replace_vault(vaults, &confirmed).await?,
+        // Its secret is in a keychain this session cannot reach (started outside the desktop
+        // session that runs it). A copy known to hold nothing unsent gives way to a new one,
+        // protected by the password alone; one that may hold work waits for the keychain.
+        Err(SessionError::Vault(VaultError::Keychain(KeychainError::Unavailable(reason))))
+            if known_empty(vaults, &confirmed.national_id) =>
+        {
+            tracing::warn!(%reason, "the keychain holding the local copy's key is not reachable; the copy holds nothing unsent and is made anew");
+            replace_vault(vaults, &confirmed).await?
+        }
         // Anything else (a busy or failing disk, the keychain not answering) is an error to
         // report and retry, never a reason to replace the vault.
         Err(other) => return Err(other.into()),
@@ -99,10 +109,10 @@ async fn enter(
     confirmed: &Confirmed,
     vault: OpenVault,
 ) -> Result<Arc<ActiveSession>, SignInError> {
-    store_refresh(vaults.keychain(), &vault.profile_id, &confirmed.tokens).await?;
     let access = access_with_expiry(&confirmed.tokens);
     let role = Some(confirmed.tokens.role);
     let active = activate(vaults, confirmed.national_id.clone(), vault, Some(access), role).await?;
+    active.keep_refresh_token(&confirmed.tokens).await?;
     let record = confirmed.record.clone();
     active
         .vault(move |vault| {
@@ -128,6 +138,9 @@ pub(super) async fn activate(
     let (meta, previous, vault, role) = off_thread(move || {
         let meta =
             shared.profiles().load(&profile).map_err(VaultError::from)?.ok_or(VaultError::NoProfile)?;
+        if vault.notice == Some(KeyNotice::MovedToKeychain) {
+            move_sealed_token(&shared, &vault)?;
+        }
         let role = match fresh_role {
             Some(role) => {
                 vault.db.set_kept("role", role.as_str()).map_err(VaultError::from)?;
@@ -151,7 +164,25 @@ pub(super) async fn activate(
         online,
         previous,
         role,
+        key_protection: vault.protection,
+        key_notice: vault.notice,
     };
-    let tokens = TokenSource::new(vault.profile_id.clone(), vaults.keychain().clone(), access);
+    let home = RefreshHome::of(vaults, &vault.profile_id, vault.protection, Some(vault.refresh_key.clone()));
+    let tokens = TokenSource::new(vault.profile_id.clone(), home, access);
     Ok(Arc::new(ActiveSession::new(national_id, info, VaultHandle::new(vault, vaults.clone()), tokens)))
+}
+
+/// A profile that just moved to the keychain takes its sealed refresh token along (a session
+/// kept from a sign-in made without the keychain goes on without a new sign-in).
+fn move_sealed_token(vaults: &Vaults, vault: &OpenVault) -> Result<(), SessionError> {
+    let path = crate::tokens::sealed_path(vaults, &vault.profile_id);
+    let account = crate::tokens::refresh_account(&vault.profile_id);
+    if let Some(token) = crate::tokens::open_sealed(&path, &vault.refresh_key, &account) {
+        use crate::secret::ExposeSecret;
+        vaults.keychain().set(&account, token.expose_secret().as_bytes()).map_err(VaultError::from)?;
+    }
+    match std::fs::remove_file(&path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(VaultError::from(error).into()),
+        _ => Ok(()),
+    }
 }

@@ -21,7 +21,7 @@ use masar_protocol::{EmployeeRecord, NationalId};
 use crate::active::{ActiveSession, SessionError, SessionInfo, is_network};
 use crate::client::MasarClient;
 use crate::secret::{ExposeSecret, SecretString};
-use crate::tokens::{TokenSource, off_thread};
+use crate::tokens::{RefreshHome, TokenSource, off_thread};
 use crate::vault::{Vaults, profile_id};
 pub use types::{AuthState, ProfileSummary, SignInError};
 
@@ -317,18 +317,18 @@ impl SignIn {
     /// Ends the session here and on the server (when reachable); forgets the refresh token.
     pub async fn sign_out(&self, client: &MasarClient) {
         let previous = std::mem::take(&mut *self.state());
-        let tokens = match previous {
+        match previous {
             State::Active(active) => {
                 active.close().await;
-                Some(TokenSource::new(active.profile_id().to_owned(), self.vaults.keychain().clone(), None))
+                active.revoke(client).await;
             }
+            // The vault is locked: a sealed token can only be removed (the server keeps that
+            // session until it expires); one in the keychain is revoked on the server too.
             State::Locked(info, _) => {
-                Some(TokenSource::new(info.profile_id, self.vaults.keychain().clone(), None))
+                let home = RefreshHome::of(&self.vaults, &info.profile_id, info.key_protection, None);
+                TokenSource::new(info.profile_id, home, None).revoke(client).await;
             }
-            _ => None,
-        };
-        if let Some(tokens) = tokens {
-            tokens.revoke(client).await;
+            _ => {}
         }
     }
 

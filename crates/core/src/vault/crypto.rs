@@ -1,7 +1,8 @@
 //! The vault's key hierarchy: a random data key encrypts the database (SQLCipher); it is stored
 //! only wrapped (XChaCha20-Poly1305) under a key derived from the user's password with Argon2id,
-//! keyed with a per-profile secret from the OS keychain. Neither the password alone nor the
-//! files alone open the vault.
+//! keyed with a per-profile secret from the OS keychain where the workstation has one (then
+//! neither the password alone nor the files alone open the vault), the password alone where it
+//! has none (see `protection`).
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -73,24 +74,47 @@ fn cipher(kek: &Key) -> Result<XChaCha20Poly1305, CryptoError> {
 /// Wraps `data_key`; `context` (the profile id) is authenticated, so a wrapped key moved to
 /// another profile does not open.
 pub fn wrap(kek: &Key, data_key: &Key, context: &str) -> Result<WrappedKey, CryptoError> {
+    seal(kek, data_key.expose_secret(), context)
+}
+
+pub fn unwrap(kek: &Key, wrapped: &WrappedKey, context: &str) -> Result<Key, CryptoError> {
+    let mut plain = open(kek, wrapped, context)?;
+    let key: Result<[u8; 32], _> = plain.as_slice().try_into();
+    zeroize::Zeroize::zeroize(&mut plain);
+    key.map(crate::secret::key).map_err(|_| CryptoError::Malformed)
+}
+
+/// Encrypts `plain` under `key` with a fresh nonce; `context` is authenticated with it.
+pub fn seal(key: &Key, plain: &[u8], context: &str) -> Result<WrappedKey, CryptoError> {
     let nonce_bytes = random::<24>()?;
     let nonce = XNonce::from(nonce_bytes);
-    let ciphertext = cipher(kek)?
-        .encrypt(&nonce, Payload { msg: data_key.expose_secret(), aad: context.as_bytes() })
+    let ciphertext = cipher(key)?
+        .encrypt(&nonce, Payload { msg: plain, aad: context.as_bytes() })
         .map_err(|_| CryptoError::Malformed)?;
     Ok(WrappedKey { nonce: hex::encode(nonce_bytes), ciphertext: hex::encode(ciphertext) })
 }
 
-pub fn unwrap(kek: &Key, wrapped: &WrappedKey, context: &str) -> Result<Key, CryptoError> {
+/// What [`seal`] sealed, if `key` and `context` are the ones it was sealed with.
+pub fn open(key: &Key, sealed: &WrappedKey, context: &str) -> Result<Vec<u8>, CryptoError> {
     let nonce_bytes: [u8; 24] =
-        hex::decode(&wrapped.nonce).ok().and_then(|b| b.try_into().ok()).ok_or(CryptoError::Malformed)?;
-    let ciphertext = hex::decode(&wrapped.ciphertext).map_err(|_| CryptoError::Malformed)?;
-    let mut plain = cipher(kek)?
+        hex::decode(&sealed.nonce).ok().and_then(|b| b.try_into().ok()).ok_or(CryptoError::Malformed)?;
+    let ciphertext = hex::decode(&sealed.ciphertext).map_err(|_| CryptoError::Malformed)?;
+    cipher(key)?
         .decrypt(&XNonce::from(nonce_bytes), Payload { msg: &ciphertext, aad: context.as_bytes() })
-        .map_err(|_| CryptoError::WrongKey)?;
-    let key: Result<[u8; 32], _> = plain.as_slice().try_into();
-    zeroize::Zeroize::zeroize(&mut plain);
-    key.map(crate::secret::key).map_err(|_| CryptoError::Malformed)
+        .map_err(|_| CryptoError::WrongKey)
+}
+
+/// A key for something kept beside the vault (the refresh token on a workstation without a
+/// keychain), derived one way from the data key: holding it does not give the data key.
+pub fn subkey(data_key: &Key, purpose: &str) -> Key {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"masar-desktop-subkey\0")
+        .chain_update(purpose.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(data_key.expose_secret())
+        .finalize();
+    crate::secret::key(digest.into())
 }
 
 #[cfg(test)]

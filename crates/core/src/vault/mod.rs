@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod db;
 pub mod handle;
 pub mod profile;
+pub mod protection;
 
 use std::path::Path;
 
@@ -12,11 +13,13 @@ use chrono::{DateTime, Duration, Utc};
 use masar_protocol::NationalId;
 
 use crate::keychain::{Keychain, KeychainError};
-use crate::secret::{ExposeSecret, Key, SecretSlice, SecretString};
+use crate::secret::{ExposeSecret, Key, SecretString};
 use crypto::{CryptoError, KdfParams};
 pub use db::VaultDb;
 use db::VaultDbError;
-pub use profile::{ProfileMeta, ProfileStore, UnsentWork, profile_id};
+pub use profile::{KeyProtection, ProfileMeta, ProfileStore, UnsentWork, profile_id};
+pub use protection::KeyNotice;
+use protection::secret_account;
 
 /// Wrong offline passwords before the profile locks.
 pub const MAX_FAILED_UNLOCKS: u32 = 5;
@@ -55,6 +58,20 @@ pub enum VaultError {
 pub struct OpenVault {
     pub profile_id: String,
     pub db: VaultDb,
+    /// How the vault is protected now.
+    pub protection: KeyProtection,
+    /// What changed in that at this opening, to tell the employee once.
+    pub notice: Option<KeyNotice>,
+    /// Seals the refresh token where there is no keychain to keep it (derived from the data
+    /// key, one way).
+    pub refresh_key: std::sync::Arc<Key>,
+}
+
+impl OpenVault {
+    fn new(profile_id: String, db: VaultDb, data_key: &Key, protection: KeyProtection) -> Self {
+        let refresh_key = crypto::subkey(data_key, protection::REFRESH_TOKEN_PURPOSE);
+        Self { profile_id, db, protection, notice: None, refresh_key: std::sync::Arc::new(refresh_key) }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -62,10 +79,6 @@ pub struct Vaults {
     profiles: ProfileStore,
     keychain: Keychain,
     kdf: KdfParams,
-}
-
-fn secret_account(profile_id: &str) -> String {
-    format!("vault-secret:{profile_id}")
 }
 
 impl Vaults {
@@ -96,28 +109,31 @@ impl Vaults {
         }
         let dir = self.profiles.dir(&profile_id);
         std::fs::create_dir_all(&dir)?;
-        let secret = crypto::random::<32>()?;
-        self.keychain.set(&secret_account(&profile_id), &secret)?;
-        let salt = crypto::random::<16>()?;
+        let secret = self.new_secret(&profile_id)?;
         let data_key = crate::secret::key(crypto::random::<32>()?);
-        let kek = crypto::derive_kek(password.expose_secret(), &salt, &secret, self.kdf)?;
-        let wrapped_key = crypto::wrap(&kek, &data_key, &profile_id)?;
-        let db = VaultDb::open(&self.profiles.vault_path(&profile_id), &data_key)?;
-        self.profiles.save(&ProfileMeta {
+        let mut meta = ProfileMeta {
             version: profile::PROFILE_VERSION,
             profile_id: profile_id.clone(),
             national_id: id.to_string(),
             masked_id: id.masked(),
             display_name: display_name.to_owned(),
             kdf: self.kdf,
-            salt: hex::encode(salt),
-            wrapped_key,
+            salt: String::new(),
+            wrapped_key: crypto::WrappedKey { nonce: String::new(), ciphertext: String::new() },
             failed_unlocks: 0,
             locked_until: None,
             last_sign_in: now,
             unsent: Some(UnsentWork::default()),
-        })?;
-        Ok(OpenVault { profile_id, db })
+            protection: KeyProtection::Keychain,
+        };
+        self.wrap_into(&mut meta, &data_key, password, secret.as_ref().map(<[u8; 32]>::as_slice))?;
+        let db = VaultDb::open(&self.profiles.vault_path(&profile_id), &data_key)?;
+        self.profiles.save(&meta)?;
+        let mut vault = OpenVault::new(profile_id, db, &data_key, meta.protection);
+        if meta.protection == KeyProtection::PasswordOnly {
+            vault.notice = Some(KeyNotice::NoKeychain);
+        }
+        Ok(vault)
     }
 
     /// Opens a vault with the password, offline. Wrong passwords are counted; too many lock the
@@ -133,7 +149,7 @@ impl Vaults {
             return Err(VaultError::Locked { until });
         }
         match self.data_key(profile_id, &meta, password) {
-            Ok(data_key) => self.opened(profile_id, meta, &data_key, now),
+            Ok(data_key) => self.opened_with(profile_id, meta, &data_key, password, now),
             Err(VaultError::Crypto(CryptoError::WrongKey)) => {
                 meta.failed_unlocks += 1;
                 let error = if meta.failed_unlocks >= MAX_FAILED_UNLOCKS {
@@ -163,7 +179,7 @@ impl Vaults {
     ) -> Result<OpenVault, VaultError> {
         let meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
         match self.data_key(profile_id, &meta, password) {
-            Ok(data_key) => self.opened(profile_id, meta, &data_key, now),
+            Ok(data_key) => self.opened_with(profile_id, meta, &data_key, password, now),
             Err(VaultError::Crypto(CryptoError::WrongKey)) => Err(VaultError::PasswordChanged),
             Err(other) => Err(other),
         }
@@ -184,13 +200,21 @@ impl Vaults {
             Err(VaultError::Crypto(CryptoError::WrongKey)) => return Err(VaultError::PreviousPasswordWrong),
             other => other?,
         };
-        let secret = self.secret(profile_id)?;
-        let salt = crypto::random::<16>()?;
-        let kek = crypto::derive_kek(current.expose_secret(), &salt, secret.expose_secret(), self.kdf)?;
-        meta.wrapped_key = crypto::wrap(&kek, &data_key, &meta.profile_id)?;
-        meta.salt = hex::encode(salt);
-        meta.kdf = self.kdf;
-        self.opened(profile_id, meta, &data_key, now)
+        // A keychain profile keeps its secret (it is already where the profile says); a
+        // password-only one takes the keychain if there is one now.
+        match self.kek_secret(profile_id, &meta)? {
+            Some(secret) => {
+                self.wrap_into(&mut meta, &data_key, current, Some(secret.expose_secret()))?;
+                self.opened(profile_id, meta, &data_key, None, now)
+            }
+            None => {
+                let moved = self.move_to_keychain(profile_id, &mut meta, &data_key, current)?;
+                if !moved {
+                    self.wrap_into(&mut meta, &data_key, current, None)?;
+                }
+                self.opened(profile_id, meta, &data_key, moved.then_some(KeyNotice::MovedToKeychain), now)
+            }
+        }
     }
 
     /// Opens a vault set aside earlier (see [`Vaults::set_aside`]) with the password it had.
@@ -201,16 +225,24 @@ impl Vaults {
             other => other?,
         };
         let db = VaultDb::open(&self.profiles.vault_path(folder), &data_key)?;
-        Ok(OpenVault { profile_id: meta.profile_id, db })
+        Ok(OpenVault::new(meta.profile_id, db, &data_key, meta.protection))
     }
 
     /// Moves a vault out of the way, whole, with its keychain secret: it keeps what it holds and
     /// opens later with the password it had. Returns the folder it now lives in.
     pub fn set_aside(&self, profile_id: &str, now: DateTime<Utc>) -> Result<String, VaultError> {
+        let protection = self.profiles.load(profile_id).ok().flatten().map(|meta| meta.protection);
+        // Read before anything moves: a keychain copy that cannot take its secret along stays put.
+        let secret = match self.keychain.get(&secret_account(profile_id)) {
+            Ok(secret) => secret,
+            // Nothing to carry: a password-only copy, or a folder whose profile was never written.
+            Err(KeychainError::Unavailable(_)) if protection != Some(KeyProtection::Keychain) => None,
+            Err(other) => return Err(other.into()),
+        };
         let folder = profile::set_aside_folder(profile_id, now.timestamp_millis());
         std::fs::rename(self.profiles.dir(profile_id), self.profiles.dir(&folder))?;
         profile::sync_dir(self.profiles.root())?;
-        if let Some(secret) = self.keychain.get(&secret_account(profile_id))? {
+        if let Some(secret) = secret {
             self.keychain.set(&secret_account(&folder), secret.expose_secret())?;
             self.keychain.delete(&secret_account(profile_id))?;
         }
@@ -222,8 +254,7 @@ impl Vaults {
     pub fn remove(&self, folder: &str) -> Result<(), VaultError> {
         std::fs::remove_dir_all(self.profiles.dir(folder))?;
         profile::sync_dir(self.profiles.root())?;
-        self.keychain.delete(&secret_account(folder))?;
-        Ok(())
+        self.drop_secret(folder)
     }
 
     /// Keeps the profile's count of unsent work (see [`ProfileMeta::unsent`]) in `folder`.
@@ -241,10 +272,6 @@ impl Vaults {
         Ok(self.keychain.delete(&secret_account(profile_id))?)
     }
 
-    fn secret(&self, folder: &str) -> Result<SecretSlice<u8>, VaultError> {
-        self.keychain.get(&secret_account(folder))?.ok_or(VaultError::SecretMissing)
-    }
-
     /// Unwraps the data key of the vault in `folder`; the wrong password is `Crypto(WrongKey)`.
     fn data_key(&self, folder: &str, meta: &ProfileMeta, password: &SecretString) -> Result<Key, VaultError> {
         // A profile.json carried into another folder is not that folder's profile.
@@ -255,10 +282,25 @@ impl Vaults {
         if !own {
             return Err(CryptoError::WrongKey.into());
         }
-        let secret = self.secret(folder)?;
+        let secret = self.kek_secret(folder, meta)?;
+        let secret = secret.as_ref().map(ExposeSecret::expose_secret);
         let salt = hex::decode(&meta.salt).map_err(|_| CryptoError::Malformed)?;
-        let kek = crypto::derive_kek(password.expose_secret(), &salt, secret.expose_secret(), meta.kdf)?;
+        let kek = crypto::derive_kek(password.expose_secret(), &salt, secret.unwrap_or_default(), meta.kdf)?;
         Ok(crypto::unwrap(&kek, &meta.wrapped_key, &meta.profile_id)?)
+    }
+
+    /// [`Self::opened`] after the password opened the key: a password-only profile moves to
+    /// the keychain if there is one now.
+    fn opened_with(
+        &self,
+        profile_id: &str,
+        mut meta: ProfileMeta,
+        data_key: &Key,
+        password: &SecretString,
+        now: DateTime<Utc>,
+    ) -> Result<OpenVault, VaultError> {
+        let moved = self.move_to_keychain(profile_id, &mut meta, data_key, password)?;
+        self.opened(profile_id, meta, data_key, moved.then_some(KeyNotice::MovedToKeychain), now)
     }
 
     /// Opens the database, clears the lockout and remembers the sign-in.
@@ -267,6 +309,7 @@ impl Vaults {
         profile_id: &str,
         mut meta: ProfileMeta,
         data_key: &Key,
+        notice: Option<KeyNotice>,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let db = VaultDb::open(&self.profiles.vault_path(profile_id), data_key)?;
@@ -274,7 +317,9 @@ impl Vaults {
         meta.locked_until = None;
         meta.last_sign_in = now;
         self.profiles.save(&meta)?;
-        Ok(OpenVault { profile_id: profile_id.to_owned(), db })
+        let mut vault = OpenVault::new(profile_id.to_owned(), db, data_key, meta.protection);
+        vault.notice = notice;
+        Ok(vault)
     }
 }
 

@@ -40,6 +40,23 @@ pub struct ProfileMeta {
     /// before it was kept (unknown, so treated as possibly holding work).
     #[serde(default)]
     pub unsent: Option<UnsentWork>,
+    /// What guards the wrapped key besides the password. Profiles written before this was kept
+    /// all used the keychain.
+    #[serde(default)]
+    pub protection: KeyProtection,
+}
+
+/// What the key that unwraps the vault's data key is derived from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyProtection {
+    /// The password and a per-profile secret kept in the system keychain: the files and the
+    /// password together still do not open the vault.
+    #[default]
+    Keychain,
+    /// The password alone (Argon2id): a workstation without a system keychain. Moves to the
+    /// keychain at the first unlock that finds one.
+    PasswordOnly,
 }
 
 /// Work in a vault that exists nowhere else yet.

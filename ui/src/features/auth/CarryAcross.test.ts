@@ -6,7 +6,7 @@ import CarryAcross from "./CarryAcross.svelte";
 
 const signedIn: Auth = {
   step: "signedIn",
-  session: { profileId: "p", nationalId: "1000000008", maskedId: "1********8", displayName: "منيرة", online: true, previous: [], role: "employee" },
+  session: { profileId: "p", nationalId: "1000000008", maskedId: "1********8", displayName: "منيرة", online: true, previous: [], role: "employee", keyProtection: "keychain", keyNotice: null },
 };
 
 describe("CarryAcross", () => {

@@ -23,7 +23,7 @@ describe("CodeStep", () => {
     const sent: string[] = [];
     const signedIn: Auth = {
       step: "signedIn",
-      session: { profileId: "p", nationalId: "1000000008", maskedId: "1********8", displayName: "منيرة", online: true, previous: [], role: "employee" },
+      session: { profileId: "p", nationalId: "1000000008", maskedId: "1********8", displayName: "منيرة", online: true, previous: [], role: "employee", keyProtection: "keychain", keyNotice: null },
     };
     mockIPC((command, args) => {
       if (command === "verify_code") {
