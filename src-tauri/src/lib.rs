@@ -64,7 +64,7 @@ pub fn run() {
             forward_decisions(app.handle().clone(), Arc::clone(&core));
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(tauri::generate_context!());
     if let Err(error) = result {
         exit_with(&format!("the window could not be opened: {error}"));
     }

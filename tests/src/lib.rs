@@ -224,9 +224,14 @@ impl App {
             dirs.path().join("config").display().to_string(),
             "--data-dir".to_owned(),
             data_dir.display().to_string(),
-            "--e2e-pick-list".to_owned(),
-            dirs.path().join("pick-list.txt").display().to_string(),
         ];
+        // The installed release package has no test-only file picker (nor its argument).
+        if std::env::var("MASAR_APP_INSTALLED").as_deref() != Ok("1") {
+            args.extend([
+                "--e2e-pick-list".to_owned(),
+                dirs.path().join("pick-list.txt").display().to_string(),
+            ]);
+        }
         if let Some(seconds) = launch.idle_lock_seconds {
             args.extend(["--idle-lock-seconds".to_owned(), seconds.to_string()]);
         }

@@ -1,19 +1,117 @@
 //! The end-to-end stage: Xvfb, tauri-driver (with WebKitWebDriver), then the `masar-e2e` tests
 //! against the built app and server. Everything started here is stopped when it ends.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::dist::Packages;
 use crate::process::{Guarded, free_port, start_xvfb, wait_for_http};
 use crate::setup::tauri_driver;
 use crate::workspace::{StatusOk, Workspace};
 
+/// The binaries the tests drive, and which tests.
+struct Under<'a> {
+    app: PathBuf,
+    server: PathBuf,
+    /// The installed release package: it has no test-only file picker.
+    installed: bool,
+    /// Extra arguments to `cargo test` before `--` (e.g. one test file).
+    cargo_args: &'a [&'a str],
+    artifacts: &'a str,
+}
+
 pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     // A test cannot click in the system's file dialog: this build takes the files a test lists.
     ws.build_app_with(&["masar-desktop/e2e-picker"])?;
-    let artifacts = ws.target_dir.join("e2e-artifacts");
+    let under = Under {
+        app: ws.binary("masar-desktop"),
+        server: ws.binary("masar-server"),
+        installed: false,
+        cargo_args: &[],
+        artifacts: "e2e-artifacts",
+    };
+    run_tests(ws, &under, filter)
+}
+
+/// The packages as a workstation and a server get them: `apt-get install` of the .debs, what they
+/// put in place checked, the sign-in tests run against `/usr/bin/masar-desktop` and
+/// `/usr/bin/masar-server`, then `apt-get remove` (also when a test failed).
+pub fn run_installed(ws: &Workspace, packages: &Packages) -> Result<()> {
+    let debs = [&packages.app_deb, &packages.server_deb];
+    Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(debs).status_ok()?;
+    let tested = installed_files().and_then(|()| {
+        let under = Under {
+            app: PathBuf::from("/usr/bin/masar-desktop"),
+            server: PathBuf::from("/usr/bin/masar-server"),
+            installed: true,
+            cargo_args: &["--test", "sign_in"],
+            artifacts: "e2e-installed-artifacts",
+        };
+        run_tests(ws, &under, None)
+    });
+    let removed = Command::new("apt-get").args(["remove", "-y", "masar-desktop", "masar-server"]).status_ok();
+    tested?;
+    removed?;
+    anyhow::ensure!(
+        !Path::new("/usr/bin/masar-desktop").exists(),
+        "apt-get remove left /usr/bin/masar-desktop"
+    );
+    println!("installed, signed in against the installed binaries, removed");
+    Ok(())
+}
+
+/// What the packages put in place: binaries, the desktop entry (valid, with the Arabic name),
+/// icons, the fonts' licences, the service unit and its settings.
+fn installed_files() -> Result<()> {
+    let listed = |package: &str| -> Result<String> {
+        let output = Command::new("dpkg").args(["-L", package]).output()?;
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let app = listed("masar-desktop")?;
+    let desktop = app
+        .lines()
+        .find(|line| line.starts_with("/usr/share/applications/") && line.ends_with(".desktop"))
+        .context("masar-desktop installs no desktop entry")?;
+    Command::new("desktop-file-validate").arg(desktop).status_ok()?;
+    let entry = std::fs::read_to_string(desktop)?;
+    anyhow::ensure!(
+        entry.contains("Name[ar]=بياناتي الوظيفية — مسار"),
+        "no Arabic name in {desktop}:\n{entry}"
+    );
+    for expected in [
+        "/usr/bin/masar-desktop",
+        "/usr/share/icons/hicolor/16x16/apps/masar-desktop.png",
+        "/usr/share/icons/hicolor/48x48/apps/masar-desktop.png",
+        "/usr/share/icons/hicolor/512x512/apps/masar-desktop.png",
+        "/usr/share/doc/masar-desktop/fonts/IBM-Plex-Sans-Arabic-OFL.txt",
+        "/usr/share/doc/masar-desktop/fonts/Amiri-OFL.txt",
+    ] {
+        anyhow::ensure!(
+            app.lines().any(|line| line == expected),
+            "masar-desktop does not install {expected}"
+        );
+    }
+    let server = listed("masar-server")?;
+    for expected in
+        ["/usr/bin/masar-server", "/lib/systemd/system/masar-server.service", "/etc/masar/masar-server.env"]
+    {
+        anyhow::ensure!(
+            server.lines().any(|line| line == expected),
+            "masar-server does not install {expected}"
+        );
+    }
+    Command::new("systemd-analyze")
+        .args(["verify", "/lib/systemd/system/masar-server.service"])
+        .status_ok()?;
+    println!("installed: {desktop} (valid), icons 16–512 px, font licences, masar-server's unit (verified)");
+    Ok(())
+}
+
+fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<()> {
+    let artifacts = ws.target_dir.join(under.artifacts);
     let _ = std::fs::remove_dir_all(&artifacts);
     std::fs::create_dir_all(&artifacts)?;
 
@@ -71,15 +169,18 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     )?;
     wait_for_http(bare_port, "/status", Duration::from_secs(30))?;
 
-    let mut args = vec!["test", "-p", "masar-e2e", "--locked", "--", "--test-threads=1"];
+    let mut args = vec!["test", "-p", "masar-e2e", "--locked"];
+    args.extend(under.cargo_args);
+    args.extend(["--", "--test-threads=1"]);
     args.extend(filter);
     let result = ws
         .cargo(&args)
         .env("DISPLAY", &display)
         .env("TAURI_DRIVER_URL", format!("http://127.0.0.1:{port}"))
         .env("TAURI_DRIVER_NO_KEYCHAIN_URL", format!("http://127.0.0.1:{bare_port}"))
-        .env("MASAR_APP_BIN", ws.binary("masar-desktop"))
-        .env("MASAR_SERVER_BIN", ws.binary("masar-server"))
+        .env("MASAR_APP_BIN", &under.app)
+        .env("MASAR_SERVER_BIN", &under.server)
+        .env("MASAR_APP_INSTALLED", if under.installed { "1" } else { "" })
         .env("MASAR_E2E_ARTIFACTS", &artifacts)
         .status_ok();
     println!("screenshots: {}", artifacts.display());
@@ -89,7 +190,7 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     // app ran (and always in a full run, where both must have).
     for log in [app_log, artifacts.join("app-no-keychain.log")] {
         let ran = std::fs::read_to_string(&log).is_ok_and(|text| text.contains("masar_"));
-        if filter.is_none() || ran {
+        if (filter.is_none() && under.cargo_args.is_empty()) || ran {
             check_app_log(&log)?;
         }
     }

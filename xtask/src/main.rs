@@ -1,7 +1,8 @@
-//! `cargo xtask setup | run | test | bindings | openapi | bench | load`: the project's whole set-up, run and test, on a
+//! `cargo xtask setup | run | test | dist | bindings | openapi | bench | load`: the project's whole set-up, run and test, on a
 //! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
 
 mod bench;
+mod dist;
 mod e2e;
 mod postgres;
 mod process;
@@ -35,7 +36,13 @@ enum Command {
     },
     /// Only the end-to-end stage (after a UI build), optionally only the tests whose name
     /// contains FILTER: for working on one screen.
-    E2e { filter: Option<String> },
+    E2e {
+        filter: Option<String>,
+        /// Instead: make the packages, install them, run the sign-in tests against the
+        /// installed binaries, remove them (the last stage of `test`).
+        #[arg(long, conflicts_with = "filter")]
+        installed: bool,
+    },
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
     /// Regenerate the committed OpenAPI description (`crates/server/openapi.json`).
@@ -57,6 +64,9 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// The installable packages in <target>/dist: Masar Desktop as .deb and .rpm (release build,
+    /// Tauri's bundler), masar-server as its own .deb with its systemd unit. Prints their sizes.
+    Dist,
     /// Load with wrk on loopback: authenticated sync polls, first pulls and pushes, one server
     /// node and two on the same data (`cargo bench -p masar-server --bench load`). Prints
     /// requests/s, p50 / p99 latency and errors; asserts nothing.
@@ -78,6 +88,10 @@ fn main() -> Result<()> {
             ws.cargo(&["bench", "-p", "masar-statement", "--bench", "statement"]).status_ok()?;
             ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
         }
+        Command::Dist => {
+            setup::run(&ws)?;
+            dist::run(&ws).map(drop)
+        }
         Command::Load => {
             setup::run(&ws)?;
             // PostgreSQL as a deployment runs it: every commit flushed to disk.
@@ -94,8 +108,12 @@ fn main() -> Result<()> {
                 .env("MASAR_CRASH_ROUNDS", crash_rounds.unwrap_or((scenarios / 5).max(4)).to_string())
                 .status_ok()
         }
-        Command::E2e { filter } => {
+        Command::E2e { filter, installed } => {
             setup::run(&ws)?;
+            if installed {
+                let packages = dist::run(&ws)?;
+                return e2e::run_installed(&ws, &packages);
+            }
             ws.npm(&["run", "build"]).status_ok()?;
             e2e::run(&ws, filter.as_deref())
         }
@@ -197,6 +215,10 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     })?;
     if with_e2e {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;
+        ws.stage("installed packages (cargo xtask dist, apt-get install, sign-in tests, remove)", || {
+            let packages = dist::run(ws)?;
+            e2e::run_installed(ws, &packages)
+        })?;
     }
     println!("xtask test: all stages passed in {:.0?}", started.elapsed());
     Ok(())

@@ -34,6 +34,9 @@ const APT_PACKAGES: &[&str] = &[
     "wrk",
     "postgresql",
     "python3-pip",
+    // The installed-package stage: checks the desktop entry; the server's package adds a user.
+    "desktop-file-utils",
+    "adduser",
 ];
 
 /// Standard tools from PyPI the product is checked with: the module to import, the requirement.

@@ -5,6 +5,7 @@
 mod hr;
 mod tus;
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use hr::Document;
@@ -141,19 +142,29 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
 /// A client bound to one server.
 #[derive(Debug, Clone)]
 pub struct MasarClient {
-    http: reqwest::Client,
+    /// Made at the first request: building it reads and parses the system's trusted
+    /// certificates (OpenSSL), which should not delay the window at start-up.
+    http: Arc<OnceLock<reqwest::Client>>,
     base: ServerUrl,
 }
 
 impl MasarClient {
     pub fn new(base: ServerUrl) -> Result<Self, ClientError> {
+        Ok(Self { http: Arc::new(OnceLock::new()), base })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, ClientError> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("masar-desktop/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        Ok(Self { http, base })
+        // Two first requests at once may both build one; either serves.
+        Ok(self.http.get_or_init(|| http))
     }
 
     pub fn base(&self) -> &ServerUrl {
@@ -166,7 +177,7 @@ impl MasarClient {
 
     /// `GET /v1/health`; an answer from anything but a Masar server is a [`ClientError::BadResponse`].
     pub async fn health(&self) -> Result<Health, ClientError> {
-        let request = self.http.get(self.url("v1/health")?).timeout(HEALTH_TIMEOUT);
+        let request = self.http()?.get(self.url("v1/health")?).timeout(HEALTH_TIMEOUT);
         let health: Health = send_json(request).await?;
         if health.service != SERVICE_NAME {
             return Err(ClientError::BadResponse(format!("service is {:?}", health.service)));
@@ -176,7 +187,7 @@ impl MasarClient {
 
     /// The signed-in employee's whole record.
     pub async fn my_record(&self, access_token: &SecretString) -> Result<EmployeeRecord, ClientError> {
-        send_json(self.http.get(self.url("v1/me/record")?).bearer_auth(access_token.expose_secret())).await
+        send_json(self.http()?.get(self.url("v1/me/record")?).bearer_auth(access_token.expose_secret())).await
     }
 
     /// Step one of sign-in: the password; a code is sent by SMS.
@@ -189,31 +200,31 @@ impl MasarClient {
             national_id: national_id.to_string(),
             password: WireSecret::new(password.expose_secret().to_owned()),
         };
-        send_json(self.http.post(self.url("v1/auth/login")?).json(&body)).await
+        send_json(self.http()?.post(self.url("v1/auth/login")?).json(&body)).await
     }
 
     /// Step two: the code from the SMS.
     pub async fn verify(&self, challenge_id: &str, code: &str) -> Result<Tokens, ClientError> {
         let body = VerifyRequest { challenge_id: challenge_id.to_owned(), code: WireSecret::new(code) };
-        send_json(self.http.post(self.url("v1/auth/verify")?).json(&body)).await
+        send_json(self.http()?.post(self.url("v1/auth/verify")?).json(&body)).await
     }
 
     pub async fn resend(&self, challenge_id: &str) -> Result<Challenge, ClientError> {
         let body = ResendRequest { challenge_id: challenge_id.to_owned() };
-        send_json(self.http.post(self.url("v1/auth/resend")?).json(&body)).await
+        send_json(self.http()?.post(self.url("v1/auth/resend")?).json(&body)).await
     }
 
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, ClientError> {
         let body =
             RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
-        send_json(self.http.post(self.url("v1/auth/refresh")?).json(&body)).await
+        send_json(self.http()?.post(self.url("v1/auth/refresh")?).json(&body)).await
     }
 
     pub async fn logout(&self, refresh_token: &SecretString) -> Result<(), ClientError> {
         let body =
             RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
         let response = self
-            .http
+            .http()?
             .post(self.url("v1/auth/logout")?)
             .json(&body)
             .send()
@@ -231,13 +242,15 @@ impl MasarClient {
         token: &SecretString,
         request: &PushRequest,
     ) -> Result<PushResponse, ClientError> {
-        send_json(self.http.post(self.url("v1/sync/push")?).bearer_auth(token.expose_secret()).json(request))
-            .await
+        send_json(
+            self.http()?.post(self.url("v1/sync/push")?).bearer_auth(token.expose_secret()).json(request),
+        )
+        .await
     }
 
     pub async fn pull(&self, token: &SecretString, cursor: u64) -> Result<PullResponse, ClientError> {
         let body = PullRequest { cursor, limit: None };
-        send_json(self.http.post(self.url("v1/sync/pull")?).bearer_auth(token.expose_secret()).json(&body))
+        send_json(self.http()?.post(self.url("v1/sync/pull")?).bearer_auth(token.expose_secret()).json(&body))
             .await
     }
 
@@ -246,7 +259,7 @@ impl MasarClient {
         &self,
         token: &SecretString,
     ) -> Result<Vec<masar_protocol::record::Opportunity>, ClientError> {
-        send_json(self.http.get(self.url("v1/opportunities")?).bearer_auth(token.expose_secret())).await
+        send_json(self.http()?.get(self.url("v1/opportunities")?).bearer_auth(token.expose_secret())).await
     }
 
     /// A verification code for a service statement of the record as the server holds it now.
@@ -254,19 +267,20 @@ impl MasarClient {
         &self,
         token: &SecretString,
     ) -> Result<masar_protocol::statement::StatementCode, ClientError> {
-        send_json(self.http.post(self.url("v1/me/statement-code")?).bearer_auth(token.expose_secret())).await
+        send_json(self.http()?.post(self.url("v1/me/statement-code")?).bearer_auth(token.expose_secret()))
+            .await
     }
 
     /// The demo phone: the SMS the dev outbox holds for this employee.
     pub async fn dev_sms(&self, national_id: &NationalId) -> Result<Vec<DevSms>, ClientError> {
         let mut url = self.url("v1/dev/sms")?;
         url.query_pairs_mut().append_pair("national_id", national_id.as_str());
-        send_json(self.http.get(url)).await
+        send_json(self.http()?.get(url)).await
     }
 
     /// The employees of a `--demo` server.
     pub async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ClientError> {
-        send_json(self.http.get(self.url("v1/dev/accounts")?)).await
+        send_json(self.http()?.get(self.url("v1/dev/accounts")?)).await
     }
 }
 

@@ -39,7 +39,7 @@ impl MasarClient {
         let url = self.url("v1/hr/qualifications")?;
         let query = filter.query.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
         let filter = ReviewFilter { query, ..filter.clone() };
-        send_json(self.http.get(url).query(&filter).bearer_auth(token.expose_secret())).await
+        send_json(self.http()?.get(url).query(&filter).bearer_auth(token.expose_secret())).await
     }
 
     pub async fn review_document(&self, token: &SecretString, sha256: &str) -> Result<Document, ClientError> {
@@ -47,7 +47,7 @@ impl MasarClient {
             return Err(ClientError::BadResponse("not a document's hash".into()));
         }
         let mut response = self
-            .http
+            .http()?
             .get(self.url(&format!("v1/hr/attachments/{sha256}"))?)
             .bearer_auth(token.expose_secret())
             .timeout(DOCUMENT_TIMEOUT)
@@ -77,7 +77,7 @@ impl MasarClient {
         filter: &ApplicantFilter,
     ) -> Result<Vec<Applicant>, ClientError> {
         let url = self.url("v1/hr/applications")?;
-        send_json(self.http.get(url).query(filter).bearer_auth(token.expose_secret())).await
+        send_json(self.http()?.get(url).query(filter).bearer_auth(token.expose_secret())).await
     }
 
     pub async fn decide_application(
@@ -91,7 +91,7 @@ impl MasarClient {
             .map_err(|()| ClientError::BadResponse("server address".into()))?
             .push(id)
             .push("decision");
-        send_json(self.http.post(url).bearer_auth(token.expose_secret()).json(decision)).await
+        send_json(self.http()?.post(url).bearer_auth(token.expose_secret()).json(decision)).await
     }
 
     pub async fn review_decide(
@@ -105,6 +105,6 @@ impl MasarClient {
             .map_err(|()| ClientError::BadResponse("server address".into()))?
             .push(id)
             .push("decision");
-        send_json(self.http.post(url).bearer_auth(token.expose_secret()).json(decision)).await
+        send_json(self.http()?.post(url).bearer_auth(token.expose_secret()).json(decision)).await
     }
 }

@@ -27,7 +27,7 @@ pub struct NewUpload<'a> {
 impl MasarClient {
     /// What the server accepts as attachments (kinds, sizes, count).
     pub async fn attachment_limits(&self) -> Result<AttachmentLimits, ClientError> {
-        super::send_json(self.http.get(self.url("v1/attachments/limits")?)).await
+        super::send_json(self.http()?.get(self.url("v1/attachments/limits")?)).await
     }
 
     /// tus creation: returns the upload's URL.
@@ -43,7 +43,7 @@ impl MasarClient {
             STANDARD.encode(upload.sha256)
         );
         let response = self
-            .http
+            .http()?
             .post(self.url("v1/uploads")?)
             .bearer_auth(token.expose_secret())
             .header("Tus-Resumable", "1.0.0")
@@ -67,7 +67,7 @@ impl MasarClient {
     /// ended): start a new one.
     pub async fn upload_offset(&self, token: &SecretString, url: &str) -> Result<Option<u64>, ClientError> {
         let response = self
-            .http
+            .http()?
             .head(url)
             .bearer_auth(token.expose_secret())
             .header("Tus-Resumable", "1.0.0")
@@ -99,7 +99,7 @@ impl MasarClient {
     ) -> Result<u64, ClientError> {
         let checksum = format!("sha256 {}", STANDARD.encode(Sha256::digest(&chunk)));
         let response = self
-            .http
+            .http()?
             .patch(url)
             .timeout(CHUNK_TIMEOUT)
             .bearer_auth(token.expose_secret())

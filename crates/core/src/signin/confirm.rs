@@ -15,7 +15,7 @@ use crate::keychain::KeychainError;
 use crate::secret::SecretString;
 use crate::tokens::{Access, RefreshHome, TokenSource, access_with_expiry, off_thread};
 use crate::vault::handle::VaultHandle;
-use crate::vault::{KeyNotice, OpenVault, UnsentWork, VaultError, Vaults, profile_id};
+use crate::vault::{KeyProtection, OpenVault, UnsentWork, VaultError, Vaults, profile_id};
 
 /// Opens (or makes) the confirmed employee's vault and enters the session, or stops at the
 /// previous-password step.
@@ -138,7 +138,8 @@ pub(super) async fn activate(
     let (meta, previous, vault, role) = off_thread(move || {
         let meta =
             shared.profiles().load(&profile).map_err(VaultError::from)?.ok_or(VaultError::NoProfile)?;
-        if vault.notice == Some(KeyNotice::MovedToKeychain) {
+        // Also after a crash between the move and this step: the file is looked for each time.
+        if vault.protection == KeyProtection::Keychain {
             move_sealed_token(&shared, &vault)?;
         }
         let role = match fresh_role {
@@ -176,6 +177,9 @@ pub(super) async fn activate(
 /// kept from a sign-in made without the keychain goes on without a new sign-in).
 fn move_sealed_token(vaults: &Vaults, vault: &OpenVault) -> Result<(), SessionError> {
     let path = crate::tokens::sealed_path(vaults, &vault.profile_id);
+    if !path.exists() {
+        return Ok(());
+    }
     let account = crate::tokens::refresh_account(&vault.profile_id);
     if let Some(token) = crate::tokens::open_sealed(&path, &vault.refresh_key, &account) {
         use crate::secret::ExposeSecret;
