@@ -22,6 +22,9 @@ use tracing_subscriber::EnvFilter;
 
 pub use bindings::specta_builder;
 
+/// Set when the background work has started (a reload of the page does not start it again).
+static BACKGROUND_STARTED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+
 /// Starts the app; returns when the window is closed.
 pub fn run() {
     let args = cli::Args::parse();
@@ -58,11 +61,21 @@ pub fn run() {
         .manage(core.applications().clone())
         .setup(move |app| {
             builder.mount_events(app);
-            forward_connection_status(app.handle().clone(), Arc::clone(&core));
-            forward_sync_status(app.handle().clone(), Arc::clone(&core));
-            forward_uploads(app.handle().clone(), Arc::clone(&core));
-            forward_decisions(app.handle().clone(), Arc::clone(&core));
             Ok(())
+        })
+        // The background work (connection checks, the sync loop, uploads, decisions) starts once
+        // the page has loaded: on a two-core workstation it would otherwise compete with the
+        // webview for the window's first frame.
+        .on_page_load(move |webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished
+                && BACKGROUND_STARTED.set(()).is_ok()
+            {
+                let app = tauri::Manager::app_handle(webview);
+                forward_connection_status(app.clone(), Arc::clone(&core));
+                forward_sync_status(app.clone(), Arc::clone(&core));
+                forward_uploads(app.clone(), Arc::clone(&core));
+                forward_decisions(app.clone(), Arc::clone(&core));
+            }
         })
         .run(tauri::generate_context!());
     if let Err(error) = result {

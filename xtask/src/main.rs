@@ -61,7 +61,7 @@ enum Command {
     /// (`cargo bench -p masar-core --bench unlock`). Prints figures; asserts nothing.
     Bench {
         /// How many starts to time.
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 11)]
         runs: usize,
     },
     /// The installable packages in <target>/dist: Masar Desktop as .deb and .rpm (release build,

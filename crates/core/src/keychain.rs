@@ -1,7 +1,7 @@
 //! The OS keychain (Secret Service on Linux, Credential Manager on Windows, Keychain on macOS)
 //! through keyring-core. Holds each profile's vault secret and refresh token.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use keyring_core::{CredentialStore, Entry, Error as StoreError};
 
@@ -18,9 +18,13 @@ pub enum KeychainError {
     Failed(String),
 }
 
+type Store = Result<Arc<CredentialStore>, String>;
+
 #[derive(Clone)]
 pub struct Keychain {
-    store: Result<Arc<CredentialStore>, String>,
+    /// The platform's store is looked for at the first use, not at start-up: on a desktop that
+    /// means a D-Bus connection, which should not delay the window.
+    store: Arc<OnceLock<Store>>,
     /// Set for `Keychain::file` (feature `test-support` only): secrets in a JSON file instead.
     #[cfg(feature = "test-support")]
     file: Option<std::path::PathBuf>,
@@ -28,9 +32,10 @@ pub struct Keychain {
 
 impl std::fmt::Debug for Keychain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.store {
-            Ok(store) => f.debug_struct("Keychain").field("store", &store.vendor()).finish(),
-            Err(reason) => f.debug_struct("Keychain").field("unavailable", reason).finish(),
+        match self.store.get() {
+            Some(Ok(store)) => f.debug_struct("Keychain").field("store", &store.vendor()).finish(),
+            Some(Err(reason)) => f.debug_struct("Keychain").field("unavailable", reason).finish(),
+            None => f.debug_struct("Keychain").field("store", &"not looked for yet").finish(),
         }
     }
 }
@@ -46,21 +51,35 @@ fn classify(error: StoreError) -> KeychainError {
 }
 
 impl Keychain {
-    /// The platform keychain. When there is none, every use says so (sign-in then explains
-    /// that the keychain is missing) instead of the app failing to start.
+    /// The platform keychain, looked for at the first use. When there is none, every use says
+    /// so (the vault is then protected by the password alone) instead of the app failing to start.
     pub fn os() -> Self {
-        let store = match keyring::Entry::store_status() {
-            Err(error) => Err(error.to_string()),
-            Ok(()) => keyring_core::get_default_store().ok_or_else(|| "no credential store".to_owned()),
-        };
-        if let Err(reason) = &store {
-            tracing::warn!(%reason, "the OS keychain is not available");
-        }
         Self {
-            store,
+            store: Arc::new(OnceLock::new()),
             #[cfg(feature = "test-support")]
             file: None,
         }
+    }
+
+    fn with_store(store: Store) -> Self {
+        Self {
+            store: Arc::new(OnceLock::from(store)),
+            #[cfg(feature = "test-support")]
+            file: None,
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.store.get_or_init(|| {
+            let store = match keyring::Entry::store_status() {
+                Err(error) => Err(error.to_string()),
+                Ok(()) => keyring_core::get_default_store().ok_or_else(|| "no credential store".to_owned()),
+            };
+            if let Err(reason) = &store {
+                tracing::warn!(%reason, "the OS keychain is not available");
+            }
+            store
+        })
     }
 
     /// Secrets in a plain file readable by the owner only. For the headless sync probe that the
@@ -68,7 +87,7 @@ impl Keychain {
     /// `test-support` feature: the shipped library has no way to keep a secret in a file.
     #[cfg(feature = "test-support")]
     pub fn file(path: &std::path::Path) -> Self {
-        Self { store: Err("file keychain".into()), file: Some(path.to_owned()) }
+        Self { store: Arc::new(OnceLock::from(Err("file keychain".into()))), file: Some(path.to_owned()) }
     }
 
     #[cfg(feature = "test-support")]
@@ -93,25 +112,17 @@ impl Keychain {
 
     /// No keychain, as on a workstation without one: every use is `Unavailable`.
     pub fn absent() -> Self {
-        Self {
-            store: Err("no keychain on this workstation".into()),
-            #[cfg(feature = "test-support")]
-            file: None,
-        }
+        Self::with_store(Err("no keychain on this workstation".into()))
     }
 
     /// A keychain in this process's memory only (tests; nothing survives the process).
     pub fn in_memory() -> Result<Self, KeychainError> {
         let store: Arc<CredentialStore> = keyring_core::mock::Store::new().map_err(classify)?;
-        Ok(Self {
-            store: Ok(store),
-            #[cfg(feature = "test-support")]
-            file: None,
-        })
+        Ok(Self::with_store(Ok(store)))
     }
 
     fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
-        let store = self.store.as_ref().map_err(|reason| KeychainError::Unavailable(reason.clone()))?;
+        let store = self.store().as_ref().map_err(|reason| KeychainError::Unavailable(reason.clone()))?;
         Entry::new_in_store(store, SERVICE, account).map_err(classify)
     }
 
