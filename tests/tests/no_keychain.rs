@@ -2,6 +2,7 @@
 //! terminal): the employee signs in with password and code, is told once that the password
 //! alone protects the local copy, edits the mobile; then, with the server gone, signs in again
 //! offline with the password and finds the edit. The copy's files hold none of it in the clear.
+//! And when the same workstation later has a keychain, the copy moves to it, said once.
 
 use masar_e2e::{App, Launch, Server};
 
@@ -80,5 +81,42 @@ async fn without_a_keychain_the_employee_signs_in_works_and_signs_in_again_offli
         }
     }
     assert!(scanned > 10_000, "the copy is there, encrypted: {scanned} bytes in {} files", files.len());
+    Ok(())
+}
+
+/// The same workstation later has a keychain (the app started from the desktop session): the
+/// offline sign-in with the password moves the copy to it and says so once.
+#[tokio::test]
+async fn a_copy_made_without_a_keychain_moves_to_one_when_it_appears() -> anyhow::Result<()> {
+    let workstation = tempfile::tempdir()?;
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let bare = Launch { data_dir: Some(workstation.path()), no_keychain: true, ..Launch::default() };
+    let app = App::launch_with(&server.url, bare).await?;
+    app.sign_in(&account).await?;
+    app.wait_for("[data-testid=key-notice][data-kind=noKeychain]").await?;
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
+    app.close().await?;
+
+    server.kill()?;
+    let with_keychain = Launch { data_dir: Some(workstation.path()), ..Launch::default() };
+    let app = App::launch_with(&server.url, with_keychain).await?;
+    app.wait_for("[data-testid=connection][data-state=offline]").await?;
+    app.click("[data-testid=profile-tile]").await?;
+    app.type_into("[data-testid=password-input]", &account.password).await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    let notice = app.wait_for("[data-testid=key-notice][data-kind=movedToKeychain]").await?.text().await?;
+    assert!(notice.contains("سلسلة مفاتيح النظام"), "{notice}");
+    app.screenshot("moved-to-keychain-ar").await?;
+    app.close().await?;
+
+    let profile = files_under(&workstation.path().join("profiles"))?
+        .into_iter()
+        .find(|p| p.ends_with("profile.json"))
+        .ok_or_else(|| anyhow::anyhow!("no profile.json"))?;
+    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(profile)?)?;
+    assert_eq!(meta["protection"], "keychain");
     Ok(())
 }
