@@ -30,6 +30,15 @@ async fn close_stale_session() {
     }
 }
 
+/// A WebDriver error with its W3C error code, which fantoccini's own message leaves out (WebKit
+/// sends "no such element" with an empty message).
+fn driver_error(error: &fantoccini::error::CmdError) -> String {
+    match error {
+        fantoccini::error::CmdError::Standard(e) => format!("{} {}", e.error, e.message).trim().to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// How long any one expected change may take before the test fails. Not a speed goal: a
 /// generous bound so a stuck UI fails the test instead of hanging it.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -257,19 +266,23 @@ impl App {
         Ok(app)
     }
 
+    /// The element matching `css`, waited for as a person waits for the screen to draw it (a
+    /// list re-drawn by a sync round may be between two frames). Use [`App::count`] to check
+    /// that something is absent.
     pub async fn find(&self, css: &str) -> Result<Element> {
-        Ok(self.client.find(Locator::Css(css)).await?)
+        self.wait_for(css).await
     }
 
     /// Waits until an element matches `css`.
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                return Ok(element);
-            }
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => return Ok(element),
+                Err(error) => error,
+            };
             if Instant::now() > deadline {
-                bail!("no element matched {css} within {PATIENCE:?}");
+                bail!("no element matched {css} within {PATIENCE:?} (last answer: {})", driver_error(&last));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -280,8 +293,11 @@ impl App {
         let deadline = Instant::now() + PATIENCE;
         let mut last = String::new();
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                last = element.text().await.unwrap_or_default().trim().to_owned();
+            // An element re-drawn between the two requests is looked for again.
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                last = text.trim().to_owned();
                 if check(&last) {
                     return Ok(last);
                 }
@@ -298,8 +314,9 @@ impl App {
         self.wait_for_text_where(css, |text| text == expected).await.map(drop)
     }
 
+    /// The text of the element matching `css`, once there is one.
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.find(css).await?.text().await?.trim().to_owned())
+        self.wait_for_text_where(css, |_| true).await
     }
 
     /// Scrolls an element to the middle of the window, as a person would before using it.

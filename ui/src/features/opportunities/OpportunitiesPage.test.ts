@@ -70,6 +70,26 @@ describe("OpportunitiesPage", () => {
     expect(screen.getByTestId("opp-kept")).toBeTruthy();
   });
 
+  it("an older answer that arrives after a newer one does not take the page back", async () => {
+    let release: (value: OpportunityList) => void = () => undefined;
+    let calls = 0;
+    mockIPC((command) => {
+      if (command === "sync_status") return { state: "idle" };
+      if (command !== "opportunities") return null;
+      calls += 1;
+      // The first load (before the application) answers last.
+      return calls === 1 ? new Promise<OpportunityList>((resolve) => (release = resolve)) : list(true);
+    });
+    render(OpportunitiesPage);
+    await waitFor(() => expect(calls).toBe(1));
+    await fireEvent.click(screen.getByTestId("opp-eligible"));
+    await waitFor(() => expect(card("OPP-001").dataset.application).toBe("waiting"));
+    release(list(false));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(card("OPP-001").dataset.application).toBe("waiting");
+    expect(within(card("OPP-001")).getByTestId("opp-receipt").textContent).toBe("20261129-0002");
+  });
+
   it("a refusal stays in the dialog's summary; confirmed, the receipt is announced and the card says بانتظار المزامنة", async () => {
     const refusal: UiError = { code: "invalid_input", params: {}, fields: [{ field: "opportunity", problem: "applied_already", limit: null }] };
     let attempts = 0;
