@@ -20,6 +20,7 @@ use crate::workspace::{StatusOk, Workspace};
 #[derive(Debug)]
 pub struct Packages {
     pub app_deb: PathBuf,
+    pub app_rpm: PathBuf,
     pub server_deb: PathBuf,
 }
 
@@ -42,8 +43,7 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
     let app_deb =
         copy_one(&bundle.join("deb"), "deb", &dist.join(format!("masar-desktop_{version}_amd64.deb")))?;
     let app_rpm =
-        copy_one(&bundle.join("rpm"), "rpm", &dist.join(format!("masar-desktop-{version}-1.x86_64.rpm")))
-            .ok();
+        copy_one(&bundle.join("rpm"), "rpm", &dist.join(format!("masar-desktop-{version}-1.x86_64.rpm")))?;
 
     ws.cargo(&["build", "--release", "--locked", "-p", "masar-server"]).status_ok()?;
     let server_deb = server_deb(ws, &version, &dist)?;
@@ -51,10 +51,10 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
     for binary in ["masar-desktop", "masar-server"] {
         report(&ws.target_dir.join("release").join(binary))?;
     }
-    for package in [Some(&app_deb), app_rpm.as_ref(), Some(&server_deb)].into_iter().flatten() {
+    for package in [&app_deb, &app_rpm, &server_deb] {
         report(package)?;
     }
-    Ok(Packages { app_deb, server_deb })
+    Ok(Packages { app_deb, app_rpm, server_deb })
 }
 
 fn report(path: &Path) -> Result<()> {

@@ -36,10 +36,11 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
     run_tests(ws, &under, filter)
 }
 
-/// The packages as a workstation and a server get them: `apt-get install` of the .debs, what they
-/// put in place checked, the sign-in tests run against `/usr/bin/masar-desktop` and
+/// The packages as a workstation and a server get them: the .rpm read with `rpm`, `apt-get
+/// install` of the .debs, what they put in place checked, the sign-in tests run against `/usr/bin/masar-desktop` and
 /// `/usr/bin/masar-server`, then `apt-get remove` (also when a test failed).
 pub fn run_installed(ws: &Workspace, packages: &Packages) -> Result<()> {
+    rpm_contents(&packages.app_rpm)?;
     let debs = [&packages.app_deb, &packages.server_deb];
     Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(debs).status_ok()?;
     let tested = installed_files().and_then(|()| {
@@ -107,6 +108,49 @@ fn installed_files() -> Result<()> {
         .args(["verify", "/lib/systemd/system/masar-server.service"])
         .status_ok()?;
     println!("installed: {desktop} (valid), icons 16–512 px, font licences, masar-server's unit (verified)");
+    Ok(())
+}
+
+/// The .rpm, read with `rpm` itself (a Debian machine cannot install it): its payload's digests,
+/// its name, the same files as the .deb's, and what it needs from the system (WebKitGTK 4.1 and
+/// GTK 3 from the binary, OpenSSL and D-Bus declared).
+fn rpm_contents(rpm: &Path) -> Result<()> {
+    let query = |args: &[&str]| -> Result<String> {
+        let output = Command::new("rpm").args(args).arg(rpm).output().context("cannot run rpm")?;
+        anyhow::ensure!(
+            output.status.success(),
+            "rpm {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    query(&["--checksig", "--nosignature"])?;
+    let name = query(&["-qp", "--queryformat", "%{NAME} %{ARCH}"])?;
+    anyhow::ensure!(name == "masar-desktop x86_64", "the .rpm is {name:?}");
+    let files = query(&["-qpl"])?;
+    for expected in [
+        "/usr/bin/masar-desktop",
+        "/usr/share/icons/hicolor/16x16/apps/masar-desktop.png",
+        "/usr/share/icons/hicolor/512x512/apps/masar-desktop.png",
+        "/usr/share/doc/masar-desktop/fonts/IBM-Plex-Sans-Arabic-OFL.txt",
+        "/usr/share/doc/masar-desktop/fonts/Amiri-OFL.txt",
+    ] {
+        anyhow::ensure!(files.lines().any(|line| line == expected), "the .rpm does not hold {expected}");
+    }
+    anyhow::ensure!(
+        files.lines().any(|line| line.starts_with("/usr/share/applications/") && line.ends_with(".desktop")),
+        "the .rpm holds no desktop entry"
+    );
+    let requires = query(&["-qpR"])?;
+    for needed in ["libwebkit2gtk-4.1.so.0()(64bit)", "libgtk-3.so.0()(64bit)", "openssl-libs", "dbus-libs"] {
+        anyhow::ensure!(
+            requires.lines().any(|line| line.trim() == needed),
+            "the .rpm does not require {needed}"
+        );
+    }
+    println!(
+        "rpm: digests good, masar-desktop x86_64, the same files as the .deb, requires WebKitGTK 4.1, GTK 3, OpenSSL, D-Bus"
+    );
     Ok(())
 }
 

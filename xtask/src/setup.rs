@@ -34,9 +34,11 @@ const APT_PACKAGES: &[&str] = &[
     "wrk",
     "postgresql",
     "python3-pip",
-    // The installed-package stage: checks the desktop entry; the server's package adds a user.
+    // The installed-package stage: checks the desktop entry; the server's package adds a user;
+    // rpm reads the .rpm.
     "desktop-file-utils",
     "adduser",
+    "rpm",
 ];
 
 /// Standard tools from PyPI the product is checked with: the module to import, the requirement.
