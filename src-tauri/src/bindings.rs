@@ -3,13 +3,14 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, events, notify, qualifications, review, statements};
+use crate::{commands, csp, events, notify, qualifications, review, statements};
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::get_settings,
             commands::app_info,
+            csp::content_blocked,
             commands::save_settings,
             commands::connection_status,
             commands::check_connection,

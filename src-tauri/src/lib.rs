@@ -5,6 +5,7 @@
 mod bindings;
 mod cli;
 mod commands;
+mod csp;
 mod documents;
 mod events;
 mod notify;

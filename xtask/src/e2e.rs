@@ -260,6 +260,17 @@ fn check_app_log(path: &std::path::Path) -> Result<()> {
         "a typed password reached the app's log ({}): {leaked:?}",
         path.display()
     );
-    println!("app log: {} bytes at TRACE, no typed password in it", log.len());
+    let blocked: Vec<&str> =
+        log.lines().filter(|line| line.contains("content security policy blocked")).collect();
+    anyhow::ensure!(
+        blocked.is_empty(),
+        "the content security policy blocked the app's own UI ({}):\n{}",
+        path.display(),
+        blocked.join("\n")
+    );
+    println!(
+        "app log: {} bytes at TRACE, no typed password in it, nothing blocked by the content security policy",
+        log.len()
+    );
     Ok(())
 }

@@ -8,6 +8,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	contentBlocked: (report: BlockedContent) => __TAURI_INVOKE<void>("content_blocked", { report }),
 	saveSettings: (input: SettingsInput) => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("save_settings", { input })),
 	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus_Serialize>("connection_status"),
 	checkConnection: () => typedError<ConnectionStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("check_connection")),
@@ -218,6 +219,20 @@ export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary_
 { step: "previousPasswordNeeded"; displayName: string; unsent: UnsentWork | null } | 
 /**  Locked after idle time: the same employee unlocks with their password. */
 { step: "locked"; session: SessionInfo_Serialize };
+
+/**
+ *  One blocked load or inline use, as the page's violation event describes it. Nothing here is
+ *  personal: a directive, a URL of the app's own or a keyword such as `inline`, a source position.
+ */
+export type BlockedContent = {
+	/**  The directive that blocked it, e.g. `style-src-attr`. */
+	directive: string,
+	/**  What was blocked: a URL, or `inline` / `eval`. */
+	blocked: string,
+	/**  Where in the app's code, when the webview knows. */
+	source: string,
+	line: number,
+};
 
 export type Career = Career_Serialize | Career_Deserialize;
 

@@ -1,9 +1,11 @@
 // The sync status the status bar shows, kept current by the Rust side's `syncChanged` event.
 import { commands, events, type SyncStatus } from "./backend";
+import { Followed } from "./followed";
 
 class SyncStore {
   status = $state<SyncStatus>({ state: "idle" });
   #listening = false;
+  #followed = new Followed<SyncStatus>((status) => (this.status = status));
   /** Called after every change, so views can reload what the vault now holds. */
   onChange: ((status: SyncStatus) => void) | null = null;
 
@@ -11,10 +13,10 @@ class SyncStore {
     if (this.#listening) return;
     this.#listening = true;
     await events.syncChanged.listen((event) => {
-      this.status = event.payload;
+      this.#followed.heard(event.payload);
       this.onChange?.(event.payload);
     });
-    this.status = await commands.syncStatus();
+    await this.#followed.asked(commands.syncStatus());
   }
 }
 

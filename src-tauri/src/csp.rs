@@ -1,0 +1,48 @@
+//! What the webview's content security policy blocked. The page reports each
+//! `securitypolicyviolation` event here; it is logged as a warning, so a build whose own UI the
+//! policy blocks shows in the log (the end-to-end run fails on any such line).
+
+use serde::Deserialize;
+
+/// One blocked load or inline use, as the page's violation event describes it. Nothing here is
+/// personal: a directive, a URL of the app's own or a keyword such as `inline`, a source position.
+#[derive(Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockedContent {
+    /// The directive that blocked it, e.g. `style-src-attr`.
+    pub directive: String,
+    /// What was blocked: a URL, or `inline` / `eval`.
+    pub blocked: String,
+    /// Where in the app's code, when the webview knows.
+    pub source: String,
+    pub line: u32,
+}
+
+/// Text from the page is bounded before it reaches the log.
+fn bounded(text: &str) -> &str {
+    text.char_indices().nth(200).map_or(text, |(end, _)| &text[..end])
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn content_blocked(report: BlockedContent) {
+    tracing::warn!(
+        directive = bounded(&report.directive),
+        blocked = bounded(&report.blocked),
+        source = bounded(&report.source),
+        line = report.line,
+        "content security policy blocked"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded;
+
+    #[test]
+    fn text_from_the_page_is_cut_at_200_characters() {
+        assert_eq!(bounded("style-src-attr"), "style-src-attr");
+        let long = "ب".repeat(500);
+        assert_eq!(bounded(&long).chars().count(), 200);
+    }
+}
