@@ -5,7 +5,7 @@
 pub fn new_record_id() -> Result<String, getrandom::Error> {
     let mut bytes = [0_u8; 16];
     getrandom::fill(&mut bytes)?;
-    Ok(hex::encode(bytes))
+    Ok(masar_protocol::RecordId::from_bytes(bytes).to_string())
 }
 
 #[cfg(test)]
@@ -13,7 +13,7 @@ mod tests {
     #[test]
     fn ids_are_32_hex_characters_and_differ() -> Result<(), getrandom::Error> {
         let (a, b) = (super::new_record_id()?, super::new_record_id()?);
-        assert!(masar_protocol::training::is_application_id(&a), "{a}");
+        assert!(masar_protocol::RecordId::parse(&a).is_some(), "{a}");
         assert_ne!(a, b);
         Ok(())
     }

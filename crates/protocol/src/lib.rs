@@ -15,6 +15,7 @@ pub mod hr;
 pub mod national_id;
 pub mod qualification;
 pub mod record;
+pub mod record_id;
 pub mod secret;
 pub mod service;
 pub mod statement;
@@ -25,6 +26,7 @@ pub mod validate;
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};
 pub use national_id::{NationalId, NationalIdError};
 pub use record::*;
+pub use record_id::RecordId;
 pub use secret::WireSecret;
 
 /// The first path segment of every endpoint of this protocol version.

@@ -121,11 +121,6 @@ pub struct ApplicantFilter {
     pub state: Option<ApplicationStatus>,
 }
 
-/// Whether `id` is as the server expects an application's id (32 hex characters).
-pub fn is_application_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// The checks the server makes on an application, for the app to make first: the opportunity
 /// exists, is open to this rank on `today`, and this employee has not applied for it already.
 pub fn check(
@@ -135,7 +130,7 @@ pub fn check(
     today: NaiveDate,
     applied_already: bool,
 ) -> Result<(), Vec<FieldError>> {
-    let problem = if !is_application_id(&request.id) {
+    let problem = if crate::RecordId::parse(&request.id).is_none() {
         FieldError::new("id", FieldProblem::Required)
     } else if request.receipt.trim().is_empty() || request.receipt.chars().count() > 40 {
         FieldError::new("receipt", FieldProblem::Required)

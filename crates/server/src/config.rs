@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use masar_protocol::attachments::AttachmentLimits;
 
-use crate::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE;
 use crate::clock::{Clock, SystemClock};
+use crate::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE;
 
 /// The default seed of `--demo`: the same seed always gives the same employees.
 pub const DEFAULT_DEMO_SEED: u64 = 1448;

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod error;
 pub mod postgres;
 pub mod routes;
+pub mod rules;
+pub mod secrets;
 pub mod sqlite;
 pub mod storage;
 pub mod sync;

@@ -36,7 +36,7 @@ struct Args {
     #[arg(long, env = "MASAR_DEV_SMS")]
     dev_sms: bool,
     /// Sign-in requests allowed per client address per minute.
-    #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::auth::policy::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
+    #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
     auth_rate: u32,
     /// Largest attached file, in MiB (announced as tus's `Tus-Max-Size`).
     #[arg(long, env = "MASAR_MAX_FILE_MB", default_value_t = 20)]

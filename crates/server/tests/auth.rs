@@ -8,6 +8,9 @@ mod common;
 use common::{TestServer, expect_error, stranger_id};
 use masar_protocol::ApiErrorCode;
 use masar_protocol::EmployeeRecord;
+use masar_server::rules::signin_rows::{self, SigninRows};
+use masar_server::sqlite::{SqliteRows, finish};
+use masar_server::storage::{Caller, Verified};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -343,20 +346,19 @@ async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
     let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let account = t.first_account().await;
     let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
-    let first = masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
-    let second = masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "123456", 0).unwrap();
+    let rows = SqliteRows(&db);
+    let caller = Caller { address: "127.0.0.1".to_owned(), now_ms: 0 };
+    let id = &account.national_id;
+    let first = finish(signin_rows::begin_challenge(&rows, id, "123456", &caller)).unwrap();
+    let second = finish(signin_rows::begin_challenge(&rows, id, "123456", &caller)).unwrap();
     let hash = |id: &str| -> String {
         db.query_row("SELECT code_hash FROM challenges WHERE id = ?1", [id], |row| row.get(0)).unwrap()
     };
     assert_ne!(first, second);
     assert_ne!(hash(&first), hash(&second));
     assert!(!hash(&first).contains("123456"));
-    let open = masar_server::sqlite::auth::open_challenge(&db, &second).unwrap().unwrap();
-    let checked = masar_server::sqlite::auth::check_code(&db, &second, &open, "123456").unwrap();
-    assert!(
-        matches!(checked, masar_server::sqlite::auth::CodeCheck::Correct),
-        "the code matches its own attempt"
-    );
+    let checked = finish(signin_rows::verify(&rows, &second, "123456", &caller)).unwrap();
+    assert!(matches!(checked, Verified::Signed(..)), "the code matches its own attempt: {checked:?}");
 }
 
 /// A successful sign-in clears the count of wrong passwords: four wrong, the right one, four
@@ -388,13 +390,15 @@ async fn stored_hashes_do_not_show_in_debug_output() {
     let shown = format!("{stored:?}");
     assert!(shown.starts_with("Account"), "{shown}");
     assert!(!shown.contains(&stored.password_hash) && !shown.contains("argon2"), "{shown}");
+    let rows = SqliteRows(&db);
+    let caller = Caller { address: "127.0.0.1".to_owned(), now_ms: 0 };
     let challenge =
-        masar_server::sqlite::auth::new_challenge(&db, &account.national_id, "654321", 0).unwrap();
-    let open = masar_server::sqlite::auth::open_challenge(&db, &challenge).unwrap().unwrap();
+        finish(signin_rows::begin_challenge(&rows, &account.national_id, "654321", &caller)).unwrap();
+    let open = finish(rows.challenge(&challenge)).unwrap().unwrap();
     let hash: String = db
         .query_row("SELECT code_hash FROM challenges WHERE id = ?1", [&challenge], |row| row.get(0))
         .unwrap();
     let shown = format!("{open:?}");
-    assert!(shown.starts_with("OpenChallenge") && shown.contains("attempts"), "{shown}");
+    assert!(shown.starts_with("Challenge") && shown.contains("attempts"), "{shown}");
     assert!(!shown.contains(&hash), "{shown}");
 }

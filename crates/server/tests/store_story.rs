@@ -14,7 +14,6 @@ use masar_protocol::sync::{
 };
 use masar_protocol::{EmployeeProfile, NationalAddress};
 use masar_server::auth::password;
-use masar_server::auth::policy::{ACCESS_TOKEN_SECONDS, MAX_PASSWORD_FAILURES, RESEND_COOLDOWN_SECONDS, ms};
 use masar_server::demo::{DemoData, demo_password, generate};
 use masar_server::storage::{AccessCheck, Caller, PushError, RefreshOutcome, Resent, Store, Verified};
 use masar_server::{Db, SqliteStore};
@@ -75,15 +74,17 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     assert!(password::verify(&demo_password(&first.national_id), Some(&hash)));
     assert_eq!(mobile, first.mobile);
 
-    // Wrong passwords lock the ID at the limit, and only then.
-    for n in 1..MAX_PASSWORD_FAILURES {
-        assert_eq!(store.login_failed(&first.national_id, &at(T0 + i64::from(n))).await.unwrap(), None);
+    // Wrong passwords lock the ID at the fifth, for fifteen minutes, and only then.
+    for n in 1..=4 {
+        assert_eq!(store.login_failed(&first.national_id, &at(T0 + n)).await.unwrap(), None, "failure {n}");
     }
     let until = store.login_failed(&first.national_id, &at(T0 + 10)).await.unwrap().unwrap();
-    assert!(until > T0 + 10);
+    assert_eq!(until, T0 + 10 + 900_000, "15 minutes from the fifth wrong password");
     assert_eq!(store.login_lookup(&first.national_id, T0 + 11).await.unwrap().locked_until, Some(until));
     store.login_refused_locked(&first.national_id, &at(T0 + 12)).await.unwrap();
-    assert_eq!(store.login_lookup(&first.national_id, until + 1).await.unwrap().locked_until, None);
+    let second_before = store.login_lookup(&first.national_id, until - 1_000).await.unwrap();
+    assert_eq!(second_before.locked_until, Some(until), "still locked one second before the end");
+    assert_eq!(store.login_lookup(&first.national_id, until).await.unwrap().locked_until, None);
 
     // A code: a wrong one counts, the right one signs in once.
     let challenge = store.begin_challenge(&second.national_id, "482913", &at(T0)).await.unwrap();
@@ -103,7 +104,9 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
         matches!(&valid, AccessCheck::Valid(id, Role::Employee) if *id == second.national_id),
         "{valid:?}"
     );
-    let expired = T0 + 2 + ms(ACCESS_TOKEN_SECONDS);
+    // Issued at T0 + 2, for 15 minutes: valid one second before the end, expired at it.
+    let expired = T0 + 2 + 900_000;
+    assert!(matches!(store.check_access(access, expired - 1_000).await.unwrap(), AccessCheck::Valid(..)));
     assert!(matches!(store.check_access(access, expired).await.unwrap(), AccessCheck::Expired));
     assert!(matches!(store.check_access("not-a-token", T0).await.unwrap(), AccessCheck::Invalid));
 
@@ -131,8 +134,10 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     // A resend waits for the cooldown; an abandoned attempt cannot be used.
     let challenge = store.begin_challenge(&second.national_id, "111111", &at(T0 + 100)).await.unwrap();
     let soon = store.resend_code(&challenge, "222222", &at(T0 + 101)).await.unwrap();
-    assert!(matches!(soon, Resent::TooSoon { retry_after } if retry_after > 0), "{soon:?}");
-    let later = T0 + 100 + ms(RESEND_COOLDOWN_SECONDS);
+    assert!(matches!(soon, Resent::TooSoon { retry_after: 60 }), "{soon:?}");
+    let second_before = store.resend_code(&challenge, "222222", &at(T0 + 100 + 59_000)).await.unwrap();
+    assert!(matches!(second_before, Resent::TooSoon { retry_after: 1 }), "{second_before:?}");
+    let later = T0 + 100 + 60_000;
     let sent = store.resend_code(&challenge, "222222", &at(later)).await.unwrap();
     assert!(matches!(&sent, Resent::Sent { mobile, .. } if *mobile == second.mobile), "{sent:?}");
     assert!(matches!(

@@ -11,11 +11,12 @@ use masar_protocol::auth::{
 };
 use serde::Deserialize;
 
-use super::policy::{self, seconds_until};
+use super::password;
 use super::sms::{SmsMessage, mask_mobile};
-use super::{password, secrets};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::rules::signin::{self as policy, seconds_until};
+use crate::secrets;
 use crate::storage::{Caller, IssuedTokens, RefreshOutcome, Resent, Verified};
 
 type Client = ConnectInfo<SocketAddr>;

@@ -4,8 +4,6 @@
 pub mod extract;
 pub mod handlers;
 pub mod password;
-pub mod policy;
-pub mod secrets;
 pub mod sms;
 
 pub use extract::{HrOfficer, SignedIn};

@@ -10,7 +10,7 @@ use masar_protocol::WireSecret;
 /// A hash of a random password: unknown IDs are checked against it so that a wrong ID takes as
 /// long as a wrong password.
 static DECOY: LazyLock<Option<String>> =
-    LazyLock::new(|| crate::auth::secrets::new_token().ok().and_then(|password| hash(&password).ok()));
+    LazyLock::new(|| crate::secrets::new_token().ok().and_then(|password| hash(&password).ok()));
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
     Argon2::default()

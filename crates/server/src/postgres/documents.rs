@@ -2,29 +2,23 @@
 //! so one PATCH at a time whichever node it reaches), the verified blobs and who sent them, a
 //! submission checked against them, HR's queue and decisions.
 
-use chrono::{DateTime, Datelike, Utc};
+use anyhow::Context;
 use deadpool_postgres::GenericClient;
 use masar_protocol::NationalId;
-use masar_protocol::attachments::{AttachmentKind, AttachmentLimits};
+use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{
-    self, AttachmentRef, Decision, QualificationDetails, QualificationRecord, QualificationStatus,
-    QualificationSubmission,
+    AttachmentRef, QualificationDetails, QualificationRecord, QualificationStatus, QualificationSubmission,
 };
-use masar_protocol::sync::{MutationOutcome, RecordKind};
-use masar_protocol::validate::{FieldError, FieldProblem};
 use tokio_postgres::Row;
 use tokio_postgres::types::Json;
 
-use super::auth::audit;
 use super::db::{exec, one, opt, rows, signed, unsigned};
 use super::records;
-use super::sync::{lock_employee, note_change};
-use crate::storage::{Blob, Caller, Decided, Lease, Upload};
-
-fn time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
+use super::sync::{PgRows, audit};
+use crate::rules::qualifications::{self as rules, NewQualification, QualificationRows};
+use crate::rules::{Audit, DecisionRow, Stored, utc as time};
+use crate::storage::{Blob, Caller, Lease, Upload};
 
 // Uploads.
 
@@ -61,7 +55,7 @@ pub async fn create_upload(tx: &impl GenericClient, u: &Upload, caller: &Caller)
         ],
     )
     .await?;
-    audit(tx, caller.now_ms, "upload_created", "ok", Some(&u.owner), &caller.address).await
+    audit(tx, Audit::of(caller, "upload_created", "ok", Some(&u.owner))).await
 }
 
 pub async fn find_upload(
@@ -124,7 +118,7 @@ pub async fn complete(tx: &impl GenericClient, id: &str, blob: &Blob, caller: &C
     )
     .await?;
     let owner = NationalId::parse(&owner).ok();
-    audit(tx, caller.now_ms, "upload_verified", blob.kind.as_str(), owner.as_ref(), &caller.address).await
+    audit(tx, Audit::of(caller, "upload_verified", blob.kind.as_str(), owner.as_ref())).await
 }
 
 pub async fn remove_upload(tx: &impl GenericClient, id: &str) -> anyhow::Result<bool> {
@@ -173,7 +167,7 @@ pub async fn attached_blob(tx: &impl GenericClient, sha256: &str) -> anyhow::Res
 const QUALIFICATION: &str = "id, receipt, transaction_number, details, attachments, state, reason, \
     submitted_ms, decided_ms, terms_version, version, owner";
 
-fn qualification_row(row: &Row) -> (QualificationRecord, u64, String) {
+fn qualification_row(row: &Row) -> anyhow::Result<Stored<QualificationRecord>> {
     let state: String = row.get(5);
     let record = QualificationRecord {
         id: row.get(0),
@@ -181,163 +175,119 @@ fn qualification_row(row: &Row) -> (QualificationRecord, u64, String) {
         transaction_number: row.get(2),
         details: row.get::<_, Json<QualificationDetails>>(3).0,
         attachments: row.get::<_, Json<Vec<AttachmentRef>>>(4).0,
-        state: QualificationStatus::parse(&state).unwrap_or(QualificationStatus::UnderReview),
+        state: QualificationStatus::parse(&state).with_context(|| format!("unknown state {state}"))?,
         reason: row.get(6),
         submitted_at: time(row.get(7)),
         decided_at: row.get::<_, Option<i64>>(8).map(time),
         terms_version: row.get(9),
     };
-    (record, unsigned(row.get(10)), row.get(11))
+    Ok(Stored { record, version: unsigned(row.get(10)), owner: row.get(11) })
 }
 
-pub async fn load(
-    tx: &impl GenericClient,
-    id: &str,
-) -> anyhow::Result<Option<(QualificationRecord, u64, String)>> {
+pub async fn load(tx: &impl GenericClient, id: &str) -> anyhow::Result<Option<Stored<QualificationRecord>>> {
     let sql = format!("SELECT {QUALIFICATION} FROM qualification_records WHERE id = $1");
-    Ok(opt(tx, &sql, &[&id]).await?.as_ref().map(qualification_row))
+    opt(tx, &sql, &[&id]).await?.as_ref().map(qualification_row).transpose()
 }
 
-/// The employee's submission, checked by the shared rules and against the files this employee
-/// sent, stored (new, or amending the same id) under review with a transaction number.
-pub async fn submit(
-    tx: &impl GenericClient,
-    employee: &NationalId,
-    submission: &QualificationSubmission,
-    limits: &AttachmentLimits,
-    now_ms: i64,
-    from: &str,
-) -> anyhow::Result<MutationOutcome> {
-    let mut errors = qualification::check(submission, limits, time(now_ms).date_naive());
-    if !masar_protocol::training::is_application_id(&submission.id) {
-        errors.push(FieldError::new("id", FieldProblem::Required));
+impl<C: GenericClient + Sync> QualificationRows for PgRows<'_, C> {
+    async fn qualification(&self, id: &str) -> anyhow::Result<Option<Stored<QualificationRecord>>> {
+        load(self.0, id).await
     }
-    for (index, attachment) in submission.attachments.iter().enumerate() {
-        let sent = owned_blob(tx, &attachment.sha256, employee).await?;
-        if !sent.is_some_and(|blob| blob.size == attachment.size && blob.kind == attachment.kind) {
-            errors.push(FieldError::new(&format!("attachments.{index}"), FieldProblem::FileNotUploaded));
-        }
+
+    async fn qualification_owner(&self, id: &str) -> anyhow::Result<Option<String>> {
+        Ok(opt(self.0, "SELECT owner FROM qualification_records WHERE id = $1", &[&id])
+            .await?
+            .map(|row| row.get(0)))
     }
-    if !errors.is_empty() {
-        audit(tx, now_ms, "qualification_submitted", "rejected", Some(employee), from).await?;
-        return Ok(MutationOutcome::Rejected { errors });
+
+    async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
+        owned_blob(self.0, sha256, owner).await
     }
-    lock_employee(tx, employee.as_str()).await?;
-    let (details, attachments) = (Json(&submission.details), Json(&submission.attachments));
-    let accepted_ms = submission.accepted_at.timestamp_millis();
-    let version = match load(tx, &submission.id).await? {
-        Some((_, _, owner)) if owner != employee.as_str() => return Ok(MutationOutcome::IdReused),
-        Some((_, version, _)) => {
-            let next = version + 1;
-            exec(tx,
-                "UPDATE qualification_records SET receipt = $2, details = $3, attachments = $4, state = 'under_review',
-                     reason = NULL, terms_version = $5, accepted_ms = $6, submitted_ms = $7, decided_ms = NULL,
-                     decided_by = NULL, version = $8
-                 WHERE id = $1",
-                &[
-                    &submission.id,
-                    &submission.receipt,
-                    &details,
-                    &attachments,
-                    &submission.terms_version,
-                    &accepted_ms,
-                    &now_ms,
-                    &signed(next),
-                ],
-            )
-            .await?;
-            next
-        }
-        None => {
-            // A sequence: two nodes never hand out the same number (a rolled-back one is skipped).
-            let seq: i64 = one(tx, "SELECT nextval('qualification_numbers')", &[]).await?.get(0);
-            let number = format!("{}-{seq:06}", time(now_ms).year());
-            exec(tx,
-                "INSERT INTO qualification_records (id, owner, number_seq, transaction_number, receipt, details,
-                     attachments, state, terms_version, accepted_ms, submitted_ms, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'under_review', $8, $9, $10, 1)",
-                &[
-                    &submission.id,
-                    &employee.as_str(),
-                    &seq,
-                    &number,
-                    &submission.receipt,
-                    &details,
-                    &attachments,
-                    &submission.terms_version,
-                    &accepted_ms,
-                    &now_ms,
-                ],
-            )
-            .await?;
-            1
-        }
-    };
-    note_change(tx, employee.as_str(), RecordKind::Qualification, Some(&submission.id), version, now_ms)
+
+    async fn next_qualification_seq(&self) -> anyhow::Result<i64> {
+        // A sequence: two nodes never hand out the same number (a rolled-back one is skipped).
+        Ok(one(self.0, "SELECT nextval('qualification_numbers')", &[]).await?.get(0))
+    }
+
+    async fn insert_qualification(&self, new: &NewQualification<'_>) -> anyhow::Result<()> {
+        let submission = new.submission;
+        exec(
+            self.0,
+            "INSERT INTO qualification_records (id, owner, number_seq, transaction_number, receipt, details,
+                 attachments, state, terms_version, accepted_ms, submitted_ms, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'under_review', $8, $9, $10, 1)",
+            &[
+                &submission.id,
+                &new.owner.as_str(),
+                &new.seq,
+                &new.number,
+                &submission.receipt,
+                &Json(&submission.details),
+                &Json(&submission.attachments),
+                &submission.terms_version,
+                &submission.accepted_at.timestamp_millis(),
+                &new.now_ms,
+            ],
+        )
         .await?;
-    audit(tx, now_ms, "qualification_submitted", "under_review", Some(employee), from).await?;
-    Ok(MutationOutcome::Applied { version })
+        Ok(())
+    }
+
+    async fn resubmit_qualification(
+        &self,
+        submission: &QualificationSubmission,
+        now_ms: i64,
+        version: u64,
+    ) -> anyhow::Result<()> {
+        exec(
+            self.0,
+            "UPDATE qualification_records SET receipt = $2, details = $3, attachments = $4, state = 'under_review',
+                 reason = NULL, terms_version = $5, accepted_ms = $6, submitted_ms = $7, decided_ms = NULL,
+                 decided_by = NULL, version = $8
+             WHERE id = $1",
+            &[
+                &submission.id,
+                &submission.receipt,
+                &Json(&submission.details),
+                &Json(&submission.attachments),
+                &submission.terms_version,
+                &submission.accepted_at.timestamp_millis(),
+                &now_ms,
+                &signed(version),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()> {
+        exec(
+            self.0,
+            "UPDATE qualification_records SET state = $2, reason = $3, decided_ms = $4, decided_by = $5, version = $6
+             WHERE id = $1",
+            &[&id, &decision.state, &decision.reason, &decision.at_ms, &decision.officer.as_str(), &signed(decision.version)],
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// HR's queue: oldest first, filtered.
 pub async fn for_review(tx: &impl GenericClient, filter: &ReviewFilter) -> anyhow::Result<Vec<ReviewItem>> {
-    let state = filter.state.unwrap_or(QualificationStatus::UnderReview);
+    let state = rules::queue_state(filter);
     let sql =
         format!("SELECT {QUALIFICATION} FROM qualification_records WHERE state = $1 ORDER BY submitted_ms");
-    let rows = rows(tx, &sql, &[&state.as_str()]).await?;
-    let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let found = rows(tx, &sql, &[&state.as_str()]).await?;
     let mut items = Vec::new();
-    for row in &rows {
-        let (qualification, _, owner) = qualification_row(row);
-        if filter.level.is_some_and(|level| level != qualification.details.level) {
-            continue;
-        }
-        let Ok(national_id) = NationalId::parse(&owner) else { continue };
+    for row in &found {
+        let Stored { record: qualification, owner, .. } = qualification_row(row)?;
+        let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(tx, &national_id, false).await? else { continue };
         let item =
             ReviewItem { national_id, name_ar: profile.name_ar, entity: profile.entity, qualification };
-        if query.as_deref().is_none_or(|q| item.matches(q)) {
+        if rules::shown(filter, &item) {
             items.push(item);
         }
     }
     Ok(items)
-}
-
-/// Verifies or rejects a qualification under review (locked: a second officer waits and finds it
-/// decided); audited, and a change for the owner.
-pub async fn decide(
-    tx: &impl GenericClient,
-    officer: &NationalId,
-    id: &str,
-    decision: &Decision,
-    now_ms: i64,
-    from: &str,
-) -> anyhow::Result<Decided<QualificationRecord>> {
-    let Some(owner) = opt(tx, "SELECT owner FROM qualification_records WHERE id = $1", &[&id]).await? else {
-        return Ok(Decided::Missing);
-    };
-    lock_employee(tx, owner.get(0)).await?;
-    let Some((current, version, owner)) = load(tx, id).await? else { return Ok(Decided::Missing) };
-    if current.state != QualificationStatus::UnderReview {
-        return Ok(Decided::AlreadyDecided(Box::new(current)));
-    }
-    let (state, reason) = match decision {
-        Decision::Verify => (QualificationStatus::Verified, None),
-        Decision::Reject { reason } => {
-            let Some(reason) = qualification::reason(reason) else { return Ok(Decided::ReasonRequired) };
-            (QualificationStatus::Rejected, Some(reason.to_owned()))
-        }
-    };
-    let next = version + 1;
-    exec(tx,
-        "UPDATE qualification_records SET state = $2, reason = $3, decided_ms = $4, decided_by = $5, version = $6
-         WHERE id = $1",
-        &[&id, &state.as_str(), &reason, &now_ms, &officer.as_str(), &signed(next)],
-    )
-    .await?;
-    note_change(tx, &owner, RecordKind::Qualification, Some(id), next, now_ms).await?;
-    audit(tx, now_ms, &format!("qualification_{}", state.as_str()), id, Some(officer), from).await?;
-    let (decided, _, _) =
-        load(tx, id).await?.ok_or_else(|| anyhow::anyhow!("the qualification just decided is gone"))?;
-    Ok(Decided::Done(Box::new(decided)))
 }

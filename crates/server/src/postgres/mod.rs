@@ -23,11 +23,12 @@ use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
 pub use db::PgDb;
 
 use crate::demo::{DemoData, demo_password};
+use crate::rules::{self, signin_rows};
 use crate::storage::{
     AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
     SmsMessage, Store, Upload, Verified,
 };
-use auth::audit;
+use sync::PgRows;
 
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -102,29 +103,19 @@ impl Store for PgStore {
     }
 
     async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
-        Ok(on_client!(self, |client| auth::login_lookup(client, id, now_ms).await?))
+        Ok(on_client!(self, |client| signin_rows::login_lookup(&PgRows(client), id, now_ms).await?))
     }
 
     async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
-        Ok(in_tx!(self, |tx| {
-            let locked = auth::password_failed(&tx, id, caller.now_ms).await?;
-            let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
-            audit(&tx, caller.now_ms, "login", outcome, Some(id), &caller.address).await?;
-            locked
-        }))
+        Ok(in_tx!(self, |tx| signin_rows::login_failed(&PgRows(&tx), id, caller).await?))
     }
 
     async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
-        in_tx!(self, |tx| audit(&tx, caller.now_ms, "login", "locked", Some(id), &caller.address).await?);
-        Ok(())
+        Ok(in_tx!(self, |tx| signin_rows::login_refused_locked(&PgRows(&tx), id, caller).await?))
     }
 
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
-        Ok(in_tx!(self, |tx| {
-            let challenge_id = auth::begin_challenge(&tx, id, code, caller.now_ms).await?;
-            audit(&tx, caller.now_ms, "login", "code_sent", Some(id), &caller.address).await?;
-            challenge_id
-        }))
+        Ok(in_tx!(self, |tx| signin_rows::begin_challenge(&PgRows(&tx), id, code, caller).await?))
     }
 
     async fn abandon_challenge(
@@ -133,50 +124,28 @@ impl Store for PgStore {
         id: &NationalId,
         caller: &Caller,
     ) -> anyhow::Result<()> {
-        in_tx!(self, |tx| {
-            auth::close_challenge(&tx, challenge_id).await?;
-            audit(&tx, caller.now_ms, "sms", "failed", Some(id), "").await?;
-        });
-        Ok(())
+        Ok(in_tx!(self, |tx| signin_rows::abandon_challenge(&PgRows(&tx), challenge_id, id, caller).await?))
     }
 
     async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
-        Ok(in_tx!(self, |tx| auth::verify(&tx, challenge_id, code, caller).await?))
+        Ok(in_tx!(self, |tx| signin_rows::verify(&PgRows(&tx), challenge_id, code, caller).await?))
     }
 
     async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
-        Ok(in_tx!(self, |tx| auth::resend(&tx, challenge_id, code, caller).await?))
+        Ok(in_tx!(self, |tx| signin_rows::resend(&PgRows(&tx), challenge_id, code, caller).await?))
     }
 
     async fn refresh(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<RefreshOutcome> {
-        Ok(in_tx!(self, |tx| {
-            let (now, from) = (caller.now_ms, caller.address.as_str());
-            let outcome = auth::refresh(&tx, refresh_token, now).await?;
-            match &outcome {
-                RefreshOutcome::Rotated(id, _) => {
-                    audit(&tx, now, "refresh", "rotated", Some(id), from).await?
-                }
-                RefreshOutcome::Reused(id) => {
-                    tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
-                    audit(&tx, now, "refresh", "reused_family_revoked", Some(id), from).await?;
-                }
-                RefreshOutcome::Invalid => audit(&tx, now, "refresh", "invalid", None, from).await?,
-            }
-            outcome
-        }))
+        Ok(in_tx!(self, |tx| signin_rows::refresh(&PgRows(&tx), refresh_token, caller).await?))
     }
 
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
-        in_tx!(self, |tx| {
-            let who = auth::logout(&tx, refresh_token, caller.now_ms).await?;
-            let outcome = if who.is_some() { "ok" } else { "unknown_token" };
-            audit(&tx, caller.now_ms, "logout", outcome, who.as_ref(), &caller.address).await?;
-        });
-        Ok(())
+        Ok(in_tx!(self, |tx| signin_rows::logout(&PgRows(&tx), refresh_token, caller).await?))
     }
 
     async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
-        Ok(on_client!(self, |client| auth::check_access(client, access_token, now_ms).await?))
+        Ok(on_client!(self, |client| signin_rows::check_access(&PgRows(client), access_token, now_ms)
+            .await?))
     }
 
     async fn push(
@@ -188,8 +157,7 @@ impl Store for PgStore {
     ) -> Result<Vec<MutationResult>, PushError> {
         let pushed: anyhow::Result<Option<Vec<MutationResult>>> = async {
             Ok(in_tx!(self, |tx| {
-                sync::push(&tx, employee, client_id, &mutations, &self.limits, caller.now_ms, &caller.address)
-                    .await?
+                rules::sync::push(&PgRows(&tx), employee, client_id, &mutations, &self.limits, caller).await?
             }))
         }
         .await;
@@ -197,7 +165,7 @@ impl Store for PgStore {
     }
 
     async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse> {
-        Ok(on_client!(self, |client| sync::pull(client, employee, cursor, limit).await?))
+        Ok(on_client!(self, |client| rules::sync::pull(&PgRows(client), employee, cursor, limit).await?))
     }
 
     async fn create_upload(&self, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
@@ -252,7 +220,7 @@ impl Store for PgStore {
         decision: &Decision,
         caller: &Caller,
     ) -> anyhow::Result<Decided<QualificationRecord>> {
-        Ok(in_tx!(self, |tx| documents::decide(&tx, officer, id, decision, caller.now_ms, &caller.address)
+        Ok(in_tx!(self, |tx| rules::qualifications::decide(&PgRows(&tx), officer, id, decision, caller)
             .await?))
     }
 
@@ -267,7 +235,7 @@ impl Store for PgStore {
         decision: &ApplicationDecision,
         caller: &Caller,
     ) -> anyhow::Result<Decided<ApplicationRecord>> {
-        Ok(in_tx!(self, |tx| training::decide(&tx, officer, id, decision, caller.now_ms, &caller.address)
+        Ok(in_tx!(self, |tx| rules::applications::decide(&PgRows(&tx), officer, id, decision, caller)
             .await?))
     }
 
@@ -296,6 +264,8 @@ impl Store for PgStore {
         body: MutationBody,
         caller: &Caller,
     ) -> anyhow::Result<Option<MutationOutcome>> {
-        Ok(in_tx!(self, |tx| sync::hr_update(&tx, officer, employee, base_version, &body, caller).await?))
+        Ok(in_tx!(self, |tx| {
+            rules::records::hr_update(&PgRows(&tx), officer, employee, base_version, &body, caller).await?
+        }))
     }
 }

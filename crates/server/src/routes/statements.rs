@@ -8,8 +8,8 @@ use masar_protocol::statement::{StatementCode, StatementFacts, VerifyStatement, 
 
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::auth::secrets::new_statement_code;
 use crate::error::ApiError;
+use crate::secrets::new_statement_code;
 
 /// A new code for the signed-in employee's record as the server holds it now.
 #[utoipa::path(post, path = "/v1/me/statement-code", tag = "records", security(("access_token" = [])),

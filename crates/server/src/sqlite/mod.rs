@@ -2,16 +2,14 @@
 //! connection, run on the blocking pool.
 
 pub mod applications;
-pub mod apply;
 pub mod auth;
 pub mod db;
-mod hr;
-pub mod pull;
-pub mod push;
 mod qualifications;
 pub mod records;
+pub mod rows;
 pub mod shared;
 mod statements;
+mod sync;
 mod uploads;
 
 use async_trait::async_trait;
@@ -19,9 +17,10 @@ use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResu
 use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
 
 pub use db::Db;
+pub use rows::{SqliteRows, finish};
 
-use crate::auth::policy::{self, ms, seconds_until};
 use crate::demo::{DemoData, demo_password};
+use crate::rules::{self, signin_rows};
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
@@ -31,7 +30,6 @@ use crate::storage::{
     AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
     Role, SmsMessage, Store, Upload, Verified,
 };
-use auth::audit;
 use masar_protocol::auth::DevSms;
 
 #[derive(Debug, Clone)]
@@ -121,43 +119,25 @@ impl Store for SqliteStore {
 
     async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
         let id = id.clone();
-        self.db
-            .call(move |conn| {
-                let locked_until = auth::locked_until(conn, &id, now_ms)?;
-                let account = auth::account(conn, &id)?.map(|a| (a.password_hash, a.mobile));
-                Ok(LoginLookup { locked_until, account })
-            })
-            .await
+        self.db.call(move |conn| finish(signin_rows::login_lookup(&SqliteRows(conn), &id, now_ms))).await
     }
 
     async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
         let (id, caller) = (id.clone(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                let locked = auth::record_password_failure(tx, &id, caller.now_ms)?;
-                let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
-                audit(tx, caller.now_ms, "login", outcome, Some(&id), &caller.address)?;
-                Ok(locked)
-            })
-            .await
+        self.db.call_tx(move |tx| finish(signin_rows::login_failed(&SqliteRows(tx), &id, &caller))).await
     }
 
     async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
         let (id, caller) = (id.clone(), caller.clone());
         self.db
-            .call(move |conn| audit(conn, caller.now_ms, "login", "locked", Some(&id), &caller.address))
+            .call_tx(move |tx| finish(signin_rows::login_refused_locked(&SqliteRows(tx), &id, &caller)))
             .await
     }
 
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
         let (id, code, caller) = (id.clone(), code.to_owned(), caller.clone());
         self.db
-            .call_tx(move |tx| {
-                auth::clear_password_failures(tx, &id)?;
-                let challenge_id = auth::new_challenge(tx, &id, &code, caller.now_ms)?;
-                audit(tx, caller.now_ms, "login", "code_sent", Some(&id), &caller.address)?;
-                Ok(challenge_id)
-            })
+            .call_tx(move |tx| finish(signin_rows::begin_challenge(&SqliteRows(tx), &id, &code, &caller)))
             .await
     }
 
@@ -167,71 +147,41 @@ impl Store for SqliteStore {
         id: &NationalId,
         caller: &Caller,
     ) -> anyhow::Result<()> {
-        let (challenge_id, id, caller) = (challenge_id.to_owned(), id.clone(), caller.clone());
+        let (challenge, id, caller) = (challenge_id.to_owned(), id.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
-                auth::close_challenge(tx, &challenge_id)?;
-                audit(tx, caller.now_ms, "sms", "failed", Some(&id), "")
+                finish(signin_rows::abandon_challenge(&SqliteRows(tx), &challenge, &id, &caller))
             })
             .await
     }
 
     async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
-        let (challenge_id, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
-        self.db.call_tx(move |tx| auth::verify(tx, &challenge_id, &code, &caller)).await
+        let (challenge, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| finish(signin_rows::verify(&SqliteRows(tx), &challenge, &code, &caller)))
+            .await
     }
 
     async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
-        let (challenge_id, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
+        let (challenge, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
         self.db
-            .call_tx(move |tx| {
-                let now = caller.now_ms;
-                let Some(open) = auth::open_challenge(tx, &challenge_id)? else { return Ok(Resent::Invalid) };
-                let ready_at = open.last_sent_at + ms(policy::RESEND_COOLDOWN_SECONDS);
-                if now < ready_at {
-                    return Ok(Resent::TooSoon { retry_after: seconds_until(now, ready_at) });
-                }
-                let Some(account) = auth::account(tx, &open.national_id)? else { return Ok(Resent::Invalid) };
-                auth::replace_code(tx, &challenge_id, &code, now)?;
-                audit(tx, now, "resend", "code_sent", Some(&open.national_id), &caller.address)?;
-                Ok(Resent::Sent { national_id: open.national_id, mobile: account.mobile })
-            })
+            .call_tx(move |tx| finish(signin_rows::resend(&SqliteRows(tx), &challenge, &code, &caller)))
             .await
     }
 
     async fn refresh(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<RefreshOutcome> {
         let (token, caller) = (refresh_token.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                let (now, from) = (caller.now_ms, caller.address.as_str());
-                let outcome = auth::refresh(tx, &token, now)?;
-                match &outcome {
-                    RefreshOutcome::Rotated(id, _) => audit(tx, now, "refresh", "rotated", Some(id), from)?,
-                    RefreshOutcome::Reused(id) => {
-                        tracing::warn!(employee = %id.masked(), "a used refresh token came back: session revoked");
-                        audit(tx, now, "refresh", "reused_family_revoked", Some(id), from)?;
-                    }
-                    RefreshOutcome::Invalid => audit(tx, now, "refresh", "invalid", None, from)?,
-                }
-                Ok(outcome)
-            })
-            .await
+        self.db.call_tx(move |tx| finish(signin_rows::refresh(&SqliteRows(tx), &token, &caller))).await
     }
 
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
         let (token, caller) = (refresh_token.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                let who = auth::logout(tx, &token, caller.now_ms)?;
-                let outcome = if who.is_some() { "ok" } else { "unknown_token" };
-                audit(tx, caller.now_ms, "logout", outcome, who.as_ref(), &caller.address)
-            })
-            .await
+        self.db.call_tx(move |tx| finish(signin_rows::logout(&SqliteRows(tx), &token, &caller))).await
     }
 
     async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
         let token = access_token.to_owned();
-        self.db.call(move |conn| auth::check_access(conn, &token, now_ms)).await
+        self.db.call(move |conn| finish(signin_rows::check_access(&SqliteRows(conn), &token, now_ms))).await
     }
 
     async fn push(
@@ -244,8 +194,15 @@ impl Store for SqliteStore {
         let (employee, client_id, caller) = (employee.clone(), client_id.to_owned(), caller.clone());
         let limits = self.limits.clone();
         self.db
-            .call(move |conn| {
-                push::push(conn, &employee, &client_id, &mutations, &limits, caller.now_ms, &caller.address)
+            .call_tx(move |tx| {
+                finish(rules::sync::push(
+                    &SqliteRows(tx),
+                    &employee,
+                    &client_id,
+                    &mutations,
+                    &limits,
+                    &caller,
+                ))
             })
             .await?
             .ok_or(PushError::ForeignClient)
@@ -253,7 +210,7 @@ impl Store for SqliteStore {
 
     async fn pull(&self, employee: &NationalId, cursor: u64, limit: u32) -> anyhow::Result<PullResponse> {
         let employee = employee.clone();
-        self.db.call(move |conn| pull::pull(conn, &employee, cursor, limit)).await
+        self.db.call(move |conn| finish(rules::sync::pull(&SqliteRows(conn), &employee, cursor, limit))).await
     }
 
     async fn create_upload(&self, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
@@ -317,7 +274,7 @@ impl Store for SqliteStore {
             (officer.clone(), id.to_owned(), decision.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
-                qualifications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
+                finish(rules::qualifications::decide(&SqliteRows(tx), &officer, &id, &decision, &caller))
             })
             .await
     }
@@ -338,7 +295,7 @@ impl Store for SqliteStore {
             (officer.clone(), id.to_owned(), decision.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
-                applications::decide(tx, &officer, &id, &decision, caller.now_ms, &caller.address)
+                finish(rules::applications::decide(&SqliteRows(tx), &officer, &id, &decision, &caller))
             })
             .await
     }
@@ -372,7 +329,18 @@ impl Store for SqliteStore {
         caller: &Caller,
     ) -> anyhow::Result<Option<MutationOutcome>> {
         let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
-        self.db.call(move |conn| hr::update(conn, &officer, &employee, base_version, &body, &caller)).await
+        self.db
+            .call_tx(move |tx| {
+                finish(rules::records::hr_update(
+                    &SqliteRows(tx),
+                    &officer,
+                    &employee,
+                    base_version,
+                    &body,
+                    &caller,
+                ))
+            })
+            .await
     }
 }
 

@@ -4,7 +4,8 @@ use masar_protocol::NationalId;
 use masar_protocol::attachments::AttachmentKind;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::auth::audit;
+use super::rows::audit;
+use crate::rules::Audit;
 use crate::storage::{Blob, Caller, Lease, Upload};
 
 const COLUMNS: &str = "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done";
@@ -41,7 +42,7 @@ pub fn create(conn: &Connection, upload: &Upload, caller: &Caller) -> anyhow::Re
             upload.expires_ms
         ],
     )?;
-    audit(conn, caller.now_ms, "upload_created", "ok", Some(&upload.owner), &caller.address)
+    audit(conn, Audit::of(caller, "upload_created", "ok", Some(&upload.owner)))
 }
 
 pub fn find(conn: &Connection, id: &str, owner: &NationalId) -> anyhow::Result<Option<Upload>> {
@@ -96,7 +97,7 @@ pub fn complete(conn: &Connection, id: &str, blob: &Blob, caller: &Caller) -> an
         params![blob.sha256, owner, filename, caller.now_ms],
     )?;
     let owner = NationalId::parse(&owner).ok();
-    audit(conn, caller.now_ms, "upload_verified", blob.kind.as_str(), owner.as_ref(), &caller.address)
+    audit(conn, Audit::of(caller, "upload_verified", blob.kind.as_str(), owner.as_ref()))
 }
 
 pub fn remove(conn: &Connection, id: &str) -> anyhow::Result<bool> {

@@ -15,7 +15,6 @@
 
 use async_trait::async_trait;
 
-pub mod edits;
 pub mod messages;
 pub mod rate;
 
@@ -156,12 +155,6 @@ pub enum Decided<T> {
     ReasonRequired,
     /// Accepting an application: every seat of the opportunity is taken.
     NoSeats,
-}
-
-/// A stable fingerprint of what a mutation asks, to tell a resend from a reused id.
-pub fn fingerprint(mutation: &Mutation) -> anyhow::Result<String> {
-    use sha2::{Digest, Sha256};
-    Ok(hex::encode(Sha256::digest(&serde_json::to_vec(mutation)?)))
 }
 
 #[async_trait]

@@ -55,20 +55,28 @@ fn current(profile: &EmployeeProfile, wire: &str) -> String {
     fields::field(wire).map(|field| (field.get)(profile).clone()).unwrap_or_default()
 }
 
+/// The version that last changed a field of a profile, and the sync client that changed it
+/// (none for HR). A field never changed since the record was made has no entry (version 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub version: u64,
+    pub changed_by: Option<String>,
+}
+
 /// Decides what `body` does to `profile`. `touched` names the fields the user changed (empty:
-/// all of them); `last_change` answers the version that last changed a field and the sync client
-/// that changed it (none for HR).
+/// all of them); `history` says which version last changed each field, and who.
 pub fn plan(
     profile: &EmployeeProfile,
     base_version: u64,
     body: &MutationBody,
     touched: &[String],
     actor: Actor,
-    mut last_change: impl FnMut(&str) -> anyhow::Result<(u64, Option<String>)>,
-) -> anyhow::Result<EditPlan> {
+    history: &[FieldChange],
+) -> EditPlan {
     let mut fields = match fields_of(body, actor) {
         Ok(fields) => fields,
-        Err(errors) => return Ok(EditPlan::Rejected(errors)),
+        Err(errors) => return EditPlan::Rejected(errors),
     };
     if !touched.is_empty() {
         fields.retain(|field, _| touched.iter().any(|t| t == field));
@@ -80,19 +88,19 @@ pub fn plan(
     let client = actor.client();
     let mut conflicts = Vec::new();
     for (field, _) in &changed {
-        let (version, changed_by) = last_change(field)?;
-        let own = client.is_some() && changed_by == client;
-        if version > base_version && !own {
+        let Some(last) = history.iter().find(|change| change.field == *field) else { continue };
+        let own = client.is_some() && last.changed_by == client;
+        if last.version > base_version && !own {
             conflicts.push((*field).to_owned());
         }
     }
-    Ok(if !conflicts.is_empty() {
+    if !conflicts.is_empty() {
         EditPlan::Conflict(conflicts)
     } else if changed.is_empty() {
         EditPlan::Unchanged
     } else {
         EditPlan::Write(changed)
-    })
+    }
 }
 
 /// `profile` with `values` set (wire name, value as stored).

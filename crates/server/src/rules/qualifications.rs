@@ -1,0 +1,224 @@
+//! توثيق المؤهل on the server: a submission checked (its content by the shared rules, each file as
+//! verified and sent by this employee) and stored under review with a transaction number, and
+//! HR's decision on it.
+
+use masar_protocol::attachments::AttachmentLimits;
+use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::qualification::{
+    self, Decision, QualificationRecord, QualificationStatus, QualificationSubmission,
+};
+use masar_protocol::sync::{MutationOutcome, RecordKind};
+use masar_protocol::validate::{FieldError, FieldProblem};
+use masar_protocol::{NationalId, RecordId};
+
+use super::records::{Audit, RecordRows};
+use super::{DecisionRow, Stored, transaction_number, utc};
+use crate::storage::{Blob, Caller, Decided};
+
+/// A new qualification as stored.
+#[derive(Debug)]
+pub struct NewQualification<'a> {
+    pub owner: &'a NationalId,
+    pub submission: &'a QualificationSubmission,
+    pub seq: i64,
+    pub number: String,
+    pub now_ms: i64,
+}
+
+/// The rows of qualifications, inside the store's transaction.
+#[allow(async_fn_in_trait, reason = "crate-internal: each store's futures are checked where they run")]
+pub trait QualificationRows: RecordRows {
+    async fn qualification(&self, id: &str) -> anyhow::Result<Option<Stored<QualificationRecord>>>;
+
+    /// Whose qualification this is (read before the owner's lock is taken).
+    async fn qualification_owner(&self, id: &str) -> anyhow::Result<Option<String>>;
+
+    /// A verified blob this employee has sent.
+    async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>>;
+
+    /// The next transaction number's sequence (never handed out twice, even by two nodes).
+    async fn next_qualification_seq(&self) -> anyhow::Result<i64>;
+
+    async fn insert_qualification(&self, new: &NewQualification<'_>) -> anyhow::Result<()>;
+
+    /// The same id submitted again (an amendment): under review again as `version`.
+    async fn resubmit_qualification(
+        &self,
+        submission: &QualificationSubmission,
+        now_ms: i64,
+        version: u64,
+    ) -> anyhow::Result<()>;
+
+    async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()>;
+}
+
+/// What is wrong with a submission: its content by the shared rules on the server's date, its id,
+/// and each file that this employee has not sent (verified) with the size and kind it claims.
+/// `sent` holds, for each attachment in order, the blob this employee sent with its hash.
+pub fn problems(
+    submission: &QualificationSubmission,
+    limits: &AttachmentLimits,
+    now_ms: i64,
+    sent: &[Option<Blob>],
+) -> Vec<FieldError> {
+    let mut errors = qualification::check(submission, limits, utc(now_ms).date_naive());
+    if RecordId::parse(&submission.id).is_none() {
+        errors.push(FieldError::new("id", FieldProblem::Required));
+    }
+    for (index, attachment) in submission.attachments.iter().enumerate() {
+        let blob = sent.get(index).and_then(Option::as_ref);
+        if !blob.is_some_and(|blob| blob.size == attachment.size && blob.kind == attachment.kind) {
+            errors.push(FieldError::new(&format!("attachments.{index}"), FieldProblem::FileNotUploaded));
+        }
+    }
+    errors
+}
+
+/// The state HR's queue lists: under review unless the filter asks for another.
+pub fn queue_state(filter: &ReviewFilter) -> QualificationStatus {
+    filter.state.unwrap_or(QualificationStatus::UnderReview)
+}
+
+/// Whether HR's queue shows an item of its state: of the filter's level, and matching its words
+/// (the employee's name or ID, the major or institution; see `ReviewItem::matches`).
+pub fn shown(filter: &ReviewFilter, item: &ReviewItem) -> bool {
+    let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    filter.level.is_none_or(|level| level == item.qualification.details.level)
+        && query.as_deref().is_none_or(|q| item.matches(q))
+}
+
+/// What HR's decision does to a qualification in `state`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Only one under review is decided: this one was decided already.
+    AlreadyDecided,
+    /// A rejection needs its reason (trimmed, 1–500 characters).
+    ReasonRequired,
+    Set {
+        state: QualificationStatus,
+        reason: Option<String>,
+    },
+}
+
+pub fn verdict(state: QualificationStatus, decision: &Decision) -> Verdict {
+    if state != QualificationStatus::UnderReview {
+        return Verdict::AlreadyDecided;
+    }
+    match decision {
+        Decision::Verify => Verdict::Set { state: QualificationStatus::Verified, reason: None },
+        Decision::Reject { reason } => match qualification::reason(reason) {
+            Some(reason) => {
+                Verdict::Set { state: QualificationStatus::Rejected, reason: Some(reason.to_owned()) }
+            }
+            None => Verdict::ReasonRequired,
+        },
+    }
+}
+
+/// The employee's submission (new, or amending the same id), stored under review.
+pub async fn submit(
+    rows: &impl QualificationRows,
+    employee: &NationalId,
+    submission: &QualificationSubmission,
+    limits: &AttachmentLimits,
+    caller: &Caller,
+) -> anyhow::Result<MutationOutcome> {
+    let mut sent = Vec::with_capacity(submission.attachments.len());
+    for attachment in &submission.attachments {
+        sent.push(rows.owned_blob(&attachment.sha256, employee).await?);
+    }
+    let errors = problems(submission, limits, caller.now_ms, &sent);
+    if !errors.is_empty() {
+        rows.audit(Audit::of(caller, "qualification_submitted", "rejected", Some(employee))).await?;
+        return Ok(MutationOutcome::Rejected { errors });
+    }
+    rows.lock_employee(employee.as_str()).await?;
+    let version = match rows.qualification(&submission.id).await? {
+        Some(stored) if stored.owner != employee.as_str() => return Ok(MutationOutcome::IdReused),
+        Some(stored) => {
+            rows.resubmit_qualification(submission, caller.now_ms, stored.version + 1).await?;
+            stored.version + 1
+        }
+        None => {
+            let seq = rows.next_qualification_seq().await?;
+            let number = transaction_number("", caller.now_ms, seq);
+            let new = NewQualification { owner: employee, submission, seq, number, now_ms: caller.now_ms };
+            rows.insert_qualification(&new).await?;
+            1
+        }
+    };
+    let kind = RecordKind::Qualification;
+    rows.note_change(employee.as_str(), kind, Some(&submission.id), version, caller.now_ms).await?;
+    rows.audit(Audit::of(caller, "qualification_submitted", "under_review", Some(employee))).await?;
+    Ok(MutationOutcome::Applied { version })
+}
+
+/// HR verifies or rejects a qualification under review (the owner's lock held, so a second
+/// officer waits and finds it decided); audited, and a change for the owner.
+pub async fn decide(
+    rows: &impl QualificationRows,
+    officer: &NationalId,
+    id: &str,
+    decision: &Decision,
+    caller: &Caller,
+) -> anyhow::Result<Decided<QualificationRecord>> {
+    let Some(owner) = rows.qualification_owner(id).await? else { return Ok(Decided::Missing) };
+    rows.lock_employee(&owner).await?;
+    let Some(current) = rows.qualification(id).await? else { return Ok(Decided::Missing) };
+    let (state, reason) = match verdict(current.record.state, decision) {
+        Verdict::AlreadyDecided => return Ok(Decided::AlreadyDecided(Box::new(current.record))),
+        Verdict::ReasonRequired => return Ok(Decided::ReasonRequired),
+        Verdict::Set { state, reason } => (state, reason),
+    };
+    let version = current.version + 1;
+    let row = DecisionRow {
+        state: state.as_str(),
+        reason: reason.as_deref(),
+        officer,
+        at_ms: caller.now_ms,
+        version,
+    };
+    rows.decide_qualification(id, &row).await?;
+    rows.note_change(&current.owner, RecordKind::Qualification, Some(id), version, caller.now_ms).await?;
+    let event = format!("qualification_{}", state.as_str());
+    rows.audit(Audit::of(caller, &event, id, Some(officer))).await?;
+    let decided = rows
+        .qualification(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the qualification just decided is gone"))?;
+    Ok(Decided::Done(Box::new(decided.record)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use QualificationStatus::{Rejected, UnderReview, Verified};
+
+    fn reject(reason: &str) -> Decision {
+        Decision::Reject { reason: reason.to_owned() }
+    }
+
+    #[test]
+    fn only_a_qualification_under_review_is_decided_and_a_rejection_needs_its_reason() {
+        let long = "س".repeat(501);
+        let longest = "س".repeat(500);
+        let table = [
+            (UnderReview, Decision::Verify, Verdict::Set { state: Verified, reason: None }),
+            (
+                UnderReview,
+                reject("  الشهادة غير مصدقة  "),
+                Verdict::Set { state: Rejected, reason: Some("الشهادة غير مصدقة".to_owned()) },
+            ),
+            (UnderReview, reject(&longest), Verdict::Set { state: Rejected, reason: Some(longest.clone()) }),
+            (UnderReview, reject("   "), Verdict::ReasonRequired),
+            (UnderReview, reject(""), Verdict::ReasonRequired),
+            (UnderReview, reject(&long), Verdict::ReasonRequired),
+            (Verified, Decision::Verify, Verdict::AlreadyDecided),
+            (Rejected, reject("مرة أخرى"), Verdict::AlreadyDecided),
+            (Verified, reject(""), Verdict::AlreadyDecided),
+        ];
+        for (state, decision, expected) in table {
+            assert_eq!(verdict(state, &decision), expected, "{state:?} {decision:?}");
+        }
+    }
+}

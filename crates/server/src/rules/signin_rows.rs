@@ -1,0 +1,291 @@
+//! Sign-in's transactions over a store's rows: each reads what the rule in `signin` needs, asks
+//! it, and writes and audits the outcome. Codes and tokens are stored only as digests.
+
+use masar_protocol::{NationalId, WireSecret};
+
+use super::records::{Audit, RecordRows};
+use super::signin::{self, AccessVerdict, Attempt, CodeVerdict, RefreshVerdict, TokenState};
+use crate::secrets::{digest, new_id, new_token, same_digest};
+use crate::storage::{
+    AccessCheck, Caller, IssuedTokens, LoginLookup, RefreshOutcome, Resent, Role, Verified,
+};
+
+/// An account as stored. `Debug` leaves out the password hash.
+pub struct Account {
+    pub password_hash: String,
+    pub mobile: String,
+    pub role: Role,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account").field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+/// An open sign-in attempt as stored. `Debug` leaves out the code's hash: six digits are quickly
+/// guessed from it.
+pub struct Challenge {
+    pub national_id: NationalId,
+    pub code_hash: String,
+    pub attempt: Attempt,
+}
+
+impl std::fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Challenge")
+            .field("national_id", &self.national_id)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored token: its session (token family), whose it is, and its state.
+#[derive(Debug)]
+pub struct Token {
+    pub family: String,
+    pub national_id: NationalId,
+    pub role: Role,
+    pub state: TokenState,
+}
+
+/// The sign-in rows, inside the store's transaction.
+#[allow(async_fn_in_trait, reason = "crate-internal: each store's futures are checked where they run")]
+pub trait SigninRows: RecordRows {
+    async fn account(&self, id: &NationalId) -> anyhow::Result<Option<Account>>;
+    async fn locked_until(&self, id: &NationalId) -> anyhow::Result<Option<i64>>;
+    /// Counts a wrong password in one statement (two nodes counting at once both count).
+    async fn count_password_failure(&self, id: &NationalId) -> anyhow::Result<u32>;
+    /// Locks the ID until `until`, its count back to zero.
+    async fn lock_id(&self, id: &NationalId, until: i64) -> anyhow::Result<()>;
+    async fn clear_password_failures(&self, id: &NationalId) -> anyhow::Result<()>;
+    /// Closes the ID's open attempts and opens a new one.
+    async fn open_attempt(
+        &self,
+        challenge_id: &str,
+        id: &NationalId,
+        code_hash: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<()>;
+    /// An attempt that is neither finished nor abandoned, locked until the transaction ends.
+    async fn challenge(&self, challenge_id: &str) -> anyhow::Result<Option<Challenge>>;
+    async fn count_wrong_code(
+        &self,
+        challenge_id: &str,
+        attempts: u32,
+        exhausted: bool,
+    ) -> anyhow::Result<()>;
+    async fn replace_code(
+        &self,
+        challenge_id: &str,
+        code_hash: &str,
+        expires_at: i64,
+        now_ms: i64,
+    ) -> anyhow::Result<()>;
+    async fn close_challenge(&self, challenge_id: &str) -> anyhow::Result<()>;
+    async fn insert_family(&self, family: &str, id: &NationalId, now_ms: i64) -> anyhow::Result<()>;
+    async fn insert_tokens(
+        &self,
+        family: &str,
+        access_hash: &str,
+        refresh_hash: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<()>;
+    /// A refresh token by its digest, locked until the transaction ends.
+    async fn refresh_token(&self, hash: &str) -> anyhow::Result<Option<Token>>;
+    async fn mark_refresh_used(&self, hash: &str, now_ms: i64) -> anyhow::Result<()>;
+    /// Ends a session: revoked, its access tokens removed.
+    async fn revoke_family(&self, family: &str, now_ms: i64) -> anyhow::Result<()>;
+    async fn access_token(&self, hash: &str) -> anyhow::Result<Option<Token>>;
+}
+
+fn code_digest(challenge_id: &str, code: &str) -> String {
+    digest(&format!("code:{challenge_id}"), code)
+}
+
+/// Step one, before the password is checked: is the ID locked, and its account.
+pub async fn login_lookup(
+    rows: &impl SigninRows,
+    id: &NationalId,
+    now_ms: i64,
+) -> anyhow::Result<LoginLookup> {
+    let locked_until = signin::locked(rows.locked_until(id).await?, now_ms);
+    let account = rows.account(id).await?.map(|a| (a.password_hash, a.mobile));
+    Ok(LoginLookup { locked_until, account })
+}
+
+/// A wrong password: counted and audited; the lock's end when this one locked the ID.
+pub async fn login_failed(
+    rows: &impl SigninRows,
+    id: &NationalId,
+    caller: &Caller,
+) -> anyhow::Result<Option<i64>> {
+    let failures = rows.count_password_failure(id).await?;
+    let lock = signin::lock_after(failures, caller.now_ms);
+    if let Some(until) = lock {
+        rows.lock_id(id, until).await?;
+    }
+    let outcome = if lock.is_some() { "wrong_password_locked" } else { "wrong_password" };
+    rows.audit(Audit::of(caller, "login", outcome, Some(id))).await?;
+    Ok(lock)
+}
+
+/// A sign-in refused because the ID is locked: audited only.
+pub async fn login_refused_locked(
+    rows: &impl SigninRows,
+    id: &NationalId,
+    caller: &Caller,
+) -> anyhow::Result<()> {
+    rows.audit(Audit::of(caller, "login", "locked", Some(id))).await
+}
+
+/// The code could not be sent: the attempt is closed so it cannot be used blind.
+pub async fn abandon_challenge(
+    rows: &impl SigninRows,
+    challenge_id: &str,
+    id: &NationalId,
+    caller: &Caller,
+) -> anyhow::Result<()> {
+    rows.close_challenge(challenge_id).await?;
+    // The gateway failed, not the client: no address.
+    rows.audit(Audit { client: "", ..Audit::of(caller, "sms", "failed", Some(id)) }).await
+}
+
+/// The password was right: failures forgotten, earlier attempts closed, a new one waiting for
+/// `code`. Returns the attempt's id.
+pub async fn begin_challenge(
+    rows: &impl SigninRows,
+    id: &NationalId,
+    code: &str,
+    caller: &Caller,
+) -> anyhow::Result<String> {
+    rows.clear_password_failures(id).await?;
+    let challenge_id = new_id()?;
+    rows.open_attempt(&challenge_id, id, &code_digest(&challenge_id, code), caller.now_ms).await?;
+    rows.audit(Audit::of(caller, "login", "code_sent", Some(id))).await?;
+    Ok(challenge_id)
+}
+
+/// Step two: checks the code; a correct one starts a session (a token family).
+pub async fn verify(
+    rows: &impl SigninRows,
+    challenge_id: &str,
+    code: &str,
+    caller: &Caller,
+) -> anyhow::Result<Verified> {
+    let challenge = rows.challenge(challenge_id).await?;
+    let matches =
+        challenge.as_ref().is_some_and(|c| same_digest(&c.code_hash, &code_digest(challenge_id, code)));
+    let verdict = signin::check_code(challenge.as_ref().map(|c| c.attempt), matches, caller.now_ms);
+    let who = challenge.map(|c| c.national_id);
+    rows.audit(Audit::of(caller, "verify", verdict.label(), who.as_ref())).await?;
+    let Some(who) = who else { return Ok(Verified::Invalid) };
+    Ok(match verdict {
+        CodeVerdict::Unknown => Verified::Invalid,
+        CodeVerdict::Expired => Verified::Expired,
+        CodeVerdict::Correct => {
+            rows.close_challenge(challenge_id).await?;
+            let issued = start_session(rows, &who, caller.now_ms).await?;
+            Verified::Signed(who, issued)
+        }
+        CodeVerdict::Wrong { attempts, remaining } => {
+            rows.count_wrong_code(challenge_id, attempts, false).await?;
+            Verified::Wrong { remaining }
+        }
+        CodeVerdict::Exhausted { attempts } => {
+            rows.count_wrong_code(challenge_id, attempts, true).await?;
+            Verified::Exhausted
+        }
+    })
+}
+
+/// A new code for an open attempt, once the cool-down has passed.
+pub async fn resend(
+    rows: &impl SigninRows,
+    challenge_id: &str,
+    code: &str,
+    caller: &Caller,
+) -> anyhow::Result<Resent> {
+    let Some(challenge) = rows.challenge(challenge_id).await? else { return Ok(Resent::Invalid) };
+    let expires_at = match signin::resend(challenge.attempt, caller.now_ms) {
+        Ok(expires_at) => expires_at,
+        Err(retry_after) => return Ok(Resent::TooSoon { retry_after }),
+    };
+    let Some(account) = rows.account(&challenge.national_id).await? else { return Ok(Resent::Invalid) };
+    rows.replace_code(challenge_id, &code_digest(challenge_id, code), expires_at, caller.now_ms).await?;
+    rows.audit(Audit::of(caller, "resend", "code_sent", Some(&challenge.national_id))).await?;
+    Ok(Resent::Sent { national_id: challenge.national_id, mobile: account.mobile })
+}
+
+/// A fresh access + refresh token pair in a session; only their digests are stored.
+async fn issue(
+    rows: &impl SigninRows,
+    family: &str,
+    role: Role,
+    now_ms: i64,
+) -> anyhow::Result<IssuedTokens> {
+    let (access, refresh) = (new_token()?, new_token()?);
+    rows.insert_tokens(family, &digest("access", &access), &digest("refresh", &refresh), now_ms).await?;
+    Ok(IssuedTokens { access: WireSecret::new(access), refresh: WireSecret::new(refresh), role })
+}
+
+async fn start_session(rows: &impl SigninRows, id: &NationalId, now_ms: i64) -> anyhow::Result<IssuedTokens> {
+    let role = rows.account(id).await?.ok_or_else(|| anyhow::anyhow!("a verified ID has no account"))?.role;
+    let family = new_id()?;
+    rows.insert_family(&family, id, now_ms).await?;
+    issue(rows, &family, role, now_ms).await
+}
+
+/// Rotates a refresh token; a second use of one revokes its whole session.
+pub async fn refresh(
+    rows: &impl SigninRows,
+    refresh_token: &str,
+    caller: &Caller,
+) -> anyhow::Result<RefreshOutcome> {
+    let hash = digest("refresh", refresh_token);
+    let token = rows.refresh_token(&hash).await?;
+    let (outcome, who) = match (signin::refresh(token.as_ref().map(|t| t.state), caller.now_ms), token) {
+        (RefreshVerdict::Rotate, Some(token)) => {
+            rows.mark_refresh_used(&hash, caller.now_ms).await?;
+            let issued = issue(rows, &token.family, token.role, caller.now_ms).await?;
+            (RefreshOutcome::Rotated(token.national_id.clone(), issued), Some(token.national_id))
+        }
+        (RefreshVerdict::Reused, Some(token)) => {
+            rows.revoke_family(&token.family, caller.now_ms).await?;
+            tracing::warn!(employee = %token.national_id.masked(), "a used refresh token came back: session revoked");
+            (RefreshOutcome::Reused(token.national_id.clone()), Some(token.national_id))
+        }
+        _ => (RefreshOutcome::Invalid, None),
+    };
+    let label = match outcome {
+        RefreshOutcome::Rotated(..) => "rotated",
+        RefreshOutcome::Reused(_) => "reused_family_revoked",
+        RefreshOutcome::Invalid => "invalid",
+    };
+    rows.audit(Audit::of(caller, "refresh", label, who.as_ref())).await?;
+    Ok(outcome)
+}
+
+/// Ends the session of a refresh token, whoever's it was.
+pub async fn logout(rows: &impl SigninRows, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
+    let token = rows.refresh_token(&digest("refresh", refresh_token)).await?;
+    if let Some(token) = &token {
+        rows.revoke_family(&token.family, caller.now_ms).await?;
+    }
+    let outcome = if token.is_some() { "ok" } else { "unknown_token" };
+    rows.audit(Audit::of(caller, "logout", outcome, token.as_ref().map(|t| &t.national_id))).await
+}
+
+/// Whose access token this is, and their role.
+pub async fn check_access(
+    rows: &impl SigninRows,
+    access_token: &str,
+    now_ms: i64,
+) -> anyhow::Result<AccessCheck> {
+    let token = rows.access_token(&digest("access", access_token)).await?;
+    Ok(match (signin::access(token.as_ref().map(|t| t.state), now_ms), token) {
+        (AccessVerdict::Valid, Some(token)) => AccessCheck::Valid(token.national_id, token.role),
+        (AccessVerdict::Expired, _) => AccessCheck::Expired,
+        _ => AccessCheck::Invalid,
+    })
+}

@@ -1,0 +1,143 @@
+//! The sign-in rules as tables. Every expected number is written out by hand (5 tries, 300 s,
+//! 60 s, 15 min, 30 days), never computed from the constants under test, with the boundary one
+//! millisecond or one second on each side.
+
+use super::*;
+
+const NOW: i64 = 1_800_000_000_000;
+
+#[test]
+fn the_numbers_are_the_published_ones() {
+    assert_eq!(CODE_TTL_SECONDS, 300);
+    assert_eq!(RESEND_COOLDOWN_SECONDS, 60);
+    assert_eq!(MAX_CODE_ATTEMPTS, 5);
+    assert_eq!(MAX_PASSWORD_FAILURES, 5);
+    assert_eq!(LOCKOUT_SECONDS, 900);
+    assert_eq!(ACCESS_TOKEN_SECONDS, 900);
+    assert_eq!(REFRESH_TOKEN_SECONDS, 2_592_000);
+}
+
+#[test]
+fn the_fifth_wrong_password_locks_the_id_for_fifteen_minutes() {
+    let table = [(1, None), (3, None), (4, None), (5, Some(NOW + 900_000)), (6, Some(NOW + 900_000))];
+    for (failures, expected) in table {
+        assert_eq!(lock_after(failures, NOW), expected, "{failures} failures");
+    }
+}
+
+#[test]
+fn a_lock_holds_until_its_last_millisecond() {
+    let until = NOW + 900_000;
+    let table = [
+        (None, NOW, None),
+        (Some(until), NOW, Some(until)),
+        (Some(until), until - 1_000, Some(until)),
+        (Some(until), until - 1, Some(until)),
+        (Some(until), until, None),
+        (Some(until), until + 1, None),
+    ];
+    for (stored, now, expected) in table {
+        assert_eq!(locked(stored, now), expected, "now {now}");
+    }
+}
+
+#[test]
+fn seconds_to_wait_round_up_and_are_never_zero() {
+    let table = [(0, 1), (1, 1), (999, 1), (1_000, 1), (1_001, 2), (59_000, 59), (900_000, 900), (-5_000, 1)];
+    for (millis, expected) in table {
+        assert_eq!(seconds_until(NOW, NOW + millis), expected, "{millis} ms");
+    }
+}
+
+fn attempt(attempts: u32) -> Option<Attempt> {
+    Some(Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts })
+}
+
+#[test]
+fn a_code_is_checked_against_its_attempt() {
+    let table = [
+        (None, true, NOW, CodeVerdict::Unknown),
+        (None, false, NOW, CodeVerdict::Unknown),
+        (attempt(0), true, NOW + 299_999, CodeVerdict::Correct),
+        (attempt(0), true, NOW + 300_000, CodeVerdict::Expired),
+        (attempt(0), false, NOW + 300_000, CodeVerdict::Expired),
+        (attempt(0), false, NOW, CodeVerdict::Wrong { attempts: 1, remaining: 4 }),
+        (attempt(3), false, NOW, CodeVerdict::Wrong { attempts: 4, remaining: 1 }),
+        (attempt(4), false, NOW, CodeVerdict::Exhausted { attempts: 5 }),
+        (attempt(4), true, NOW, CodeVerdict::Correct),
+    ];
+    for (attempt, matches, now, expected) in table {
+        assert_eq!(check_code(attempt, matches, now), expected, "{attempt:?} {matches} {now}");
+    }
+}
+
+#[test]
+fn each_code_outcome_has_its_audit_label() {
+    let table = [
+        (CodeVerdict::Unknown, "unknown_challenge"),
+        (CodeVerdict::Expired, "expired"),
+        (CodeVerdict::Correct, "signed_in"),
+        (CodeVerdict::Wrong { attempts: 1, remaining: 4 }, "wrong_code"),
+        (CodeVerdict::Exhausted { attempts: 5 }, "too_many_attempts"),
+    ];
+    for (verdict, label) in table {
+        assert_eq!(verdict.label(), label);
+    }
+}
+
+#[test]
+fn a_new_code_waits_a_minute_after_the_last_and_lives_five_minutes() {
+    let sent = Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts: 2 };
+    let table = [
+        (NOW, Err(60)),
+        (NOW + 1, Err(60)),
+        (NOW + 59_000, Err(1)),
+        (NOW + 59_999, Err(1)),
+        (NOW + 60_000, Ok(NOW + 360_000)),
+        (NOW + 600_000, Ok(NOW + 900_000)),
+    ];
+    for (now, expected) in table {
+        assert_eq!(resend(sent, now), expected, "now {now}");
+    }
+}
+
+#[test]
+fn tokens_live_fifteen_minutes_and_thirty_days() {
+    assert_eq!(token_expiry(NOW), (NOW + 900_000, NOW + 2_592_000_000));
+    assert_eq!(code_expiry(NOW), NOW + 300_000);
+}
+
+fn token(expires_at: i64, revoked: bool, used: bool) -> Option<TokenState> {
+    Some(TokenState { expires_at, revoked, used })
+}
+
+#[test]
+fn a_refresh_token_rotates_once_and_its_second_use_ends_the_session() {
+    let table = [
+        (None, RefreshVerdict::Invalid),
+        (token(NOW + 1, false, false), RefreshVerdict::Rotate),
+        (token(NOW, false, false), RefreshVerdict::Invalid),
+        (token(NOW - 1, false, true), RefreshVerdict::Invalid),
+        (token(NOW + 1, true, false), RefreshVerdict::Invalid),
+        (token(NOW + 1, true, true), RefreshVerdict::Invalid),
+        (token(NOW + 1, false, true), RefreshVerdict::Reused),
+    ];
+    for (token, expected) in table {
+        assert_eq!(refresh(token, NOW), expected, "{token:?}");
+    }
+}
+
+#[test]
+fn an_access_token_is_good_until_it_expires_or_its_session_ends() {
+    let table = [
+        (None, AccessVerdict::Invalid),
+        (token(NOW + 1, false, false), AccessVerdict::Valid),
+        (token(NOW, false, false), AccessVerdict::Expired),
+        (token(NOW - 1, false, false), AccessVerdict::Expired),
+        (token(NOW + 1, true, false), AccessVerdict::Invalid),
+        (token(NOW - 1, true, false), AccessVerdict::Invalid),
+    ];
+    for (token, expected) in table {
+        assert_eq!(access(token, NOW), expected, "{token:?}");
+    }
+}
