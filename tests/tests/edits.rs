@@ -5,7 +5,8 @@
 use masar_e2e::{App, Launch, Server};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody, MutationOutcome};
-use masar_server::sqlite::apply::{Actor, apply};
+use masar_server::rules::edits::Actor;
+use masar_server::sqlite::apply_edit as apply;
 
 #[tokio::test]
 async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> anyhow::Result<()> {

@@ -115,17 +115,19 @@ impl ActiveSession {
     }
 
     /// Runs `call` with a token; when the server says the token is no good, once more with a
-    /// fresh one.
+    /// fresh one (see [`TokenLease`]).
     pub async fn with_token<T, F, Fut>(&self, client: &MasarClient, call: F) -> Result<T, SessionError>
     where
         F: Fn(SecretString) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
+        self.lease(client).await?.call(call).await
+    }
+
+    /// A token to make several calls with (a sync round, an upload).
+    pub async fn lease<'a>(&'a self, client: &'a MasarClient) -> Result<TokenLease<'a>, SessionError> {
         let token = self.token(client, false).await?;
-        match call(token).await {
-            Err(error) if is_session_error(&error) => Ok(call(self.token(client, true).await?).await?),
-            other => Ok(other?),
-        }
+        Ok(TokenLease { active: self, client, token })
     }
 
     /// Lock or sign-out: the vault closes; capabilities still holding this session fail with
@@ -133,5 +135,45 @@ impl ActiveSession {
     pub async fn close(&self) {
         self.vault.close().await;
         self.tokens.forget_access();
+    }
+}
+
+/// An access token held for a series of calls, the one way every online call of a session is
+/// made: a call the server answers with "this token is no good" gets one fresh token (a refresh
+/// through the keychain or the sealed file) and is made once more; the fresh token stays for the
+/// calls after it.
+pub struct TokenLease<'a> {
+    active: &'a ActiveSession,
+    client: &'a MasarClient,
+    token: SecretString,
+}
+
+impl std::fmt::Debug for TokenLease<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenLease").finish_non_exhaustive()
+    }
+}
+
+impl<'a> TokenLease<'a> {
+    /// The client the calls go through.
+    pub fn client(&self) -> &'a MasarClient {
+        self.client
+    }
+
+    /// Runs `call` with the held token; once more with a fresh one if the server refused it.
+    /// (`call` takes its own copy of the token: a future that borrowed it could not be sent to
+    /// the sync loop's task.)
+    pub async fn call<T, F, Fut>(&mut self, call: F) -> Result<T, SessionError>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        match call(self.token.clone()).await {
+            Err(error) if is_session_error(&error) => {
+                self.token = self.active.token(self.client, true).await?;
+                Ok(call(self.token.clone()).await?)
+            }
+            other => Ok(other?),
+        }
     }
 }

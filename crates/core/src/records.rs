@@ -32,8 +32,8 @@ impl Records {
             Ok(record) => {
                 active.vault(move |vault| Ok(vault.db.save_record(&record, Utc::now())?)).await?;
                 active.set_online(true);
-                let token = active.token(&client, false).await?;
-                for decided in pull_changes(&active, &client, &token).await? {
+                let mut lease = active.lease(&client).await?;
+                for decided in pull_changes(&active, &client, &mut lease).await? {
                     let _ = self.cx.decisions.send(decided);
                 }
             }

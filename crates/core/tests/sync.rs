@@ -11,7 +11,8 @@ use masar_core::sync::SyncStatus;
 use masar_core::{EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody, PersonalUpdate};
-use masar_server::sqlite::apply::{Actor, apply};
+use masar_server::rules::edits::Actor;
+use masar_server::sqlite::apply_edit as apply;
 use masar_test_support::documents::send_qualification;
 use masar_test_support::{Fault, World};
 

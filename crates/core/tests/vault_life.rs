@@ -12,7 +12,8 @@ use masar_core::vault::UnsentWork;
 use masar_core::{AuthState, EmployeeView, ErrorCode};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
-use masar_server::sqlite::apply::{Actor, apply};
+use masar_server::rules::edits::Actor;
+use masar_server::sqlite::apply_edit as apply;
 use masar_test_support::{Fault, World};
 
 fn contact(view: &EmployeeView, mobile: &str) -> MutationBody {

@@ -6,7 +6,6 @@
 mod common;
 
 use common::TestServer;
-use masar_protocol::NationalId;
 use masar_protocol::sync::{
     Change, ContactUpdate, EmploymentUpdate, Mutation, MutationBody, MutationOutcome, PullResponse,
     PushResponse,
@@ -14,26 +13,11 @@ use masar_protocol::sync::{
 use masar_protocol::validate::FieldProblem;
 use masar_protocol::{DemoAccount, EmployeeProfile, NationalAddress};
 use masar_server::rules::edits::Actor;
-use masar_server::rules::records::edit_profile;
-use masar_server::sqlite::{SqliteRows, finish};
+use masar_server::sqlite::apply_edit as apply;
 use reqwest::StatusCode;
 use serde_json::json;
 
 const CLIENT: &str = "0123456789abcdef0123456789abcdef";
-
-/// An edit applied straight to the SQLite file with the server's own rule (as HR's systems would).
-fn apply(
-    db: &rusqlite::Connection,
-    id: &NationalId,
-    base_version: u64,
-    body: &MutationBody,
-    touched: &[String],
-    actor: Actor,
-    now_ms: i64,
-) -> anyhow::Result<MutationOutcome> {
-    let outcome = finish(edit_profile(&SqliteRows(db), id, base_version, body, touched, actor, now_ms))?;
-    outcome.ok_or_else(|| anyhow::anyhow!("no such employee"))
-}
 
 struct Session {
     t: TestServer,

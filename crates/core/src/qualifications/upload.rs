@@ -14,10 +14,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::{Sent, store_of};
-use crate::active::{ActiveSession, SessionError, is_session_error};
-use crate::client::{ClientError, MasarClient, NewUpload};
+use crate::active::{ActiveSession, SessionError, TokenLease};
+use crate::client::{ClientError, NewUpload};
 use crate::progress::{Speed, UploadProgress};
-use crate::secret::SecretString;
 use crate::vault::db::{DraftState, UploadState};
 
 /// Bytes per PATCH: small enough to show progress and lose little to a cut (at most this much is
@@ -30,8 +29,7 @@ pub const CHUNK: usize = 4 * 1024 * 1024;
 /// submissions were queued.
 pub async fn run(
     active: &ActiveSession,
-    client: &MasarClient,
-    token: &mut SecretString,
+    lease: &mut TokenLease<'_>,
     uploads: &watch::Sender<UploadProgress>,
 ) -> Result<usize, SessionError> {
     let waiting = active
@@ -50,15 +48,14 @@ pub async fn run(
         submissions.push((row.id, sent));
     }
     let mut meter = Meter::new(uploads, remaining(active, &submissions).await?);
-    let result = upload_all(active, client, token, &mut meter, submissions).await;
+    let result = upload_all(active, lease, &mut meter, submissions).await;
     meter.stop();
     result
 }
 
 async fn upload_all(
     active: &ActiveSession,
-    client: &MasarClient,
-    token: &mut SecretString,
+    lease: &mut TokenLease<'_>,
     meter: &mut Meter<'_>,
     submissions: Vec<(String, Sent)>,
 ) -> Result<usize, SessionError> {
@@ -66,7 +63,7 @@ async fn upload_all(
     for (id, sent) in submissions {
         let mut all_verified = true;
         for attachment in &sent.form.attachments {
-            match upload_file(active, client, token, meter, &attachment.sha256).await? {
+            match upload_file(active, lease, meter, &attachment.sha256).await? {
                 UploadState::Verified => {}
                 UploadState::Pending | UploadState::Refused => all_verified = false,
             }
@@ -165,8 +162,7 @@ async fn queue(active: &ActiveSession, id: &str, sent: Sent) -> Result<(), Sessi
 /// One file, as far as it goes this round.
 async fn upload_file(
     active: &ActiveSession,
-    client: &MasarClient,
-    token: &mut SecretString,
+    lease: &mut TokenLease<'_>,
     meter: &mut Meter<'_>,
     sha256: &str,
 ) -> Result<UploadState, SessionError> {
@@ -178,7 +174,7 @@ async fn upload_file(
         return Ok(row.state);
     }
     let file = File { sha256: &row.sha256, size: row.size, name: &row.name, kind: &row.kind };
-    let result = send(active, client, token, meter, &file, row.url.clone()).await;
+    let result = send(active, lease, meter, &file, row.url.clone()).await;
     match result {
         Ok(()) => {
             set_state(active, &row.sha256, UploadState::Verified, None).await?;
@@ -233,36 +229,25 @@ struct File<'a> {
 /// server says it ended.
 async fn send(
     active: &ActiveSession,
-    client: &MasarClient,
-    token: &mut SecretString,
+    lease: &mut TokenLease<'_>,
     meter: &mut Meter<'_>,
     file: &File<'_>,
     url: Option<String>,
 ) -> Result<(), SessionError> {
     let File { sha256, size, name, kind } = *file;
+    let client = lease.client();
     let filetype = masar_protocol::attachments::AttachmentKind::parse(kind)
         .map_or("application/octet-stream", |k| k.mime());
     let known = match &url {
-        Some(url) => match client.upload_offset(token, url).await {
-            Err(error) if is_session_error(&error) => {
-                *token = active.token(client, true).await?;
-                client.upload_offset(token, url).await?
-            }
-            other => other?,
-        },
+        Some(url) => lease.call(|token| async move { client.upload_offset(&token, url).await }).await?,
         None => None,
     };
     let (url, mut offset) = match (url, known) {
         (Some(url), Some(offset)) => (url, offset),
         _ => {
             let upload = NewUpload { length: size, sha256, filename: name, filetype };
-            let url = match client.upload_create(token, &upload).await {
-                Err(error) if is_session_error(&error) => {
-                    *token = active.token(client, true).await?;
-                    client.upload_create(token, &upload).await?
-                }
-                other => other?,
-            };
+            let upload = &upload;
+            let url = lease.call(|token| async move { client.upload_create(&token, upload).await }).await?;
             let (key, stored) = (sha256.to_owned(), url.clone());
             active.vault(move |vault| Ok(vault.db.set_upload_url(&key, Some(&stored))?)).await?;
             (url, 0)
@@ -272,7 +257,10 @@ async fn send(
     while offset < size {
         let chunk = bytes::Bytes::from(read_chunk(active, sha256, offset).await?);
         let (started, from) = (Instant::now(), offset);
-        offset = match put_chunk(active, client, token, &url, offset, chunk).await {
+        let (at, chunk) = (url.as_str(), &chunk);
+        let sent =
+            lease.call(|token| async move { client.upload_chunk(&token, at, offset, chunk.clone()).await });
+        offset = match sent.await {
             // The chunk arrived damaged: the server dropped it (or the whole file, when it did not
             // check out at the end). Ask where the upload stands and go on from there.
             Err(SessionError::Client(ClientError::Api { code: ApiErrorCode::ChecksumMismatch, .. }))
@@ -280,7 +268,7 @@ async fn send(
             {
                 damaged += 1;
                 tracing::info!(damaged, "a chunk arrived damaged; sending it again");
-                match client.upload_offset(token, &url).await? {
+                match lease.call(|token| async move { client.upload_offset(&token, at).await }).await? {
                     Some(at) => at,
                     None => return Err(gone()),
                 }
@@ -305,24 +293,6 @@ fn gone() -> SessionError {
         remaining: None,
         file_problem: None,
     })
-}
-
-/// One PATCH; with a fresh token once if the server says the token ended.
-async fn put_chunk(
-    active: &ActiveSession,
-    client: &MasarClient,
-    token: &mut SecretString,
-    url: &str,
-    offset: u64,
-    chunk: bytes::Bytes,
-) -> Result<u64, SessionError> {
-    match client.upload_chunk(token, url, offset, chunk.clone()).await {
-        Err(error) if is_session_error(&error) => {
-            *token = active.token(client, true).await?;
-            Ok(client.upload_chunk(token, url, offset, chunk).await?)
-        }
-        other => Ok(other?),
-    }
 }
 
 /// Up to [`CHUNK`] plaintext bytes from `offset`, decrypted from the store.

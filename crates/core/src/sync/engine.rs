@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use super::plan::{PUSH_BATCH, RoundPlan, Step};
 use super::pull::pull_changes;
 use super::status::{Backoff, SyncStatus, SyncTimer, next_wait};
-use crate::active::{ActiveSession, SessionError, is_session_error};
+use crate::active::{ActiveSession, SessionError};
 use crate::client::MasarClient;
 use crate::context::Context;
 use crate::notices::DecisionNotice;
@@ -120,11 +120,11 @@ pub async fn sync_once(
     client: &MasarClient,
     uploads: &watch::Sender<UploadProgress>,
 ) -> Result<SyncReport, SessionError> {
-    let mut token = active.token(client, false).await?;
+    let mut lease = active.lease(client).await?;
     // Files of sent qualifications first: a submission whose files are all verified joins the
     // outbox in time for this round's push. Only the network stops the round here; anything
     // else (a refused file, a server error on one upload) must not block the push or the pulls.
-    match crate::qualifications::upload::run(active, client, &mut token, uploads).await {
+    match crate::qualifications::upload::run(active, &mut lease, uploads).await {
         Err(error) if error.is_network() => return Err(error),
         Err(error) => tracing::warn!(%error, "uploads did not finish this round"),
         Ok(_) => {}
@@ -141,13 +141,8 @@ pub async fn sync_once(
         let request =
             PushRequest { client_id, mutations: batch.iter().map(|row| row.as_mutation()).collect() };
         tracing::debug!(target: "masar_sync", batch = batch.len(), "push");
-        let response = match client.push(&token, &request).await {
-            Err(error) if is_session_error(&error) => {
-                token = active.token(client, true).await?;
-                client.push(&token, &request).await?
-            }
-            other => other?,
-        };
+        let request = &request;
+        let response = lease.call(|token| async move { client.push(&token, request).await }).await?;
         active
             .vault(move |vault| {
                 vault.db.record_results(&response.results)?;
@@ -156,12 +151,6 @@ pub async fn sync_once(
             .await?;
         step = plan.after_push(batch.len());
     }
-    let decided = match pull_changes(active, client, &token).await {
-        Err(SessionError::Client(error)) if is_session_error(&error) => {
-            let token = active.token(client, true).await?;
-            pull_changes(active, client, &token).await?
-        }
-        other => other?,
-    };
+    let decided = pull_changes(active, client, &mut lease).await?;
     Ok(SyncReport { pending: pending_count(active).await.unwrap_or(0), decided })
 }

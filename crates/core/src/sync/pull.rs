@@ -2,11 +2,10 @@
 //! page (with the new cursor), until the plan says done.
 
 use super::plan::{RoundPlan, Step};
-use crate::active::ActiveSession;
+use crate::active::{ActiveSession, TokenLease};
 use crate::client::MasarClient;
 use crate::failure::SessionError;
 use crate::notices::{DecisionNotice, Subject};
-use crate::secret::SecretString;
 use crate::vault::db::{VaultDb, VaultDbError};
 use masar_protocol::qualification::{QualificationRecord, QualificationStatus};
 use masar_protocol::sync::{Change, MutationBody, RecordKind};
@@ -17,14 +16,14 @@ use masar_protocol::training::{ApplicationRecord, ApplicationStatus};
 pub async fn pull_changes(
     active: &ActiveSession,
     client: &MasarClient,
-    token: &SecretString,
+    lease: &mut TokenLease<'_>,
 ) -> Result<Vec<DecisionNotice>, SessionError> {
     let mut plan = RoundPlan::pulling();
     let mut decided = Vec::new();
     loop {
         let cursor = active.vault(|vault| Ok(vault.db.cursor()?)).await?;
         tracing::debug!(target: "masar_sync", cursor, "pull");
-        let page = client.pull(token, cursor).await?;
+        let page = lease.call(|token| async move { client.pull(&token, cursor).await }).await?;
         active.set_online(true);
         let (has_more, next) = (page.has_more, page.cursor);
         let news = active

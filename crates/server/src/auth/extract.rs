@@ -1,7 +1,10 @@
-//! Who is asking: [`SignedIn`] is the account named by a valid `Authorization: Bearer` access
-//! token, with its role; [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
+//! Who is asking: [`Caller`] is any request's network address and the server's time for it;
+//! [`SignedIn`] is the account named by a valid `Authorization: Bearer` access token, with its
+//! role; [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use masar_protocol::NationalId;
@@ -9,7 +12,22 @@ use masar_protocol::auth::Role;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::storage::AccessCheck;
+use crate::storage::{AccessCheck, Caller};
+
+/// The one place a request's address and time are taken: every handler that audits or limits
+/// asks for a [`Caller`].
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ConnectInfo(peer) = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("the server was started without the peer's address"))?;
+        Ok(Self { address: peer.ip().to_string(), now_ms: state.clock.now_ms() })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct SignedIn {

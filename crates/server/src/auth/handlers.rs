@@ -1,9 +1,7 @@
 //! `/v1/auth/*` and `/v1/dev/sms`.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use masar_protocol::NationalId;
 use masar_protocol::auth::{
@@ -19,18 +17,13 @@ use crate::rules::signin::{self as policy, seconds_until};
 use crate::secrets;
 use crate::storage::{Caller, IssuedTokens, RefreshOutcome, Resent, Verified};
 
-type Client = ConnectInfo<SocketAddr>;
-
-/// Lets a sign-in request in (per-address rate limit, shared by every node); returns who asks
-/// and when.
-async fn admit(state: &AppState, client: &Client) -> Result<Caller, ApiError> {
-    let now = state.clock.now_ms();
-    let address = client.0.ip().to_string();
-    state.store.admit_request(&address, state.sign_in_rate, now).await?.map_err(|retry_after| {
-        tracing::warn!(client = %address, "sign-in rate limit reached");
+/// Lets a sign-in request in (per-address rate limit, shared by every node).
+async fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let admitted = state.store.admit_request(&caller.address, state.sign_in_rate, caller.now_ms).await?;
+    admitted.map_err(|retry_after| {
+        tracing::warn!(client = %caller.address, "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
-    })?;
-    Ok(Caller { address, now_ms: now })
+    })
 }
 
 fn sms_text(code: &str) -> String {
@@ -63,6 +56,7 @@ fn tokens(id: NationalId, issued: IssuedTokens) -> Json<Tokens> {
 /// Sends `code` to `mobile`; on failure the attempt is closed so it cannot be used blind.
 async fn send_code(
     state: &AppState,
+    caller: &Caller,
     id: &NationalId,
     mobile: &str,
     challenge_id: &str,
@@ -76,8 +70,7 @@ async fn send_code(
     };
     if let Err(error) = state.sms.send(message).await {
         tracing::error!(%error, "cannot send the verification code");
-        let caller = Caller { address: String::new(), now_ms: state.clock.now_ms() };
-        state.store.abandon_challenge(challenge_id, id, &caller).await?;
+        state.store.abandon_challenge(challenge_id, id, caller).await?;
         return Err(ApiError::SmsUnavailable);
     }
     Ok(())
@@ -93,10 +86,10 @@ async fn send_code(
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    client: Client,
+    caller: Caller,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let caller = admit(&state, &client).await?;
+    admit(&state, &caller).await?;
     // A malformed ID gets the same answer as a wrong password.
     let id = NationalId::parse(&request.national_id).map_err(|_| ApiError::InvalidCredentials)?;
     let lookup = state.store.login_lookup(&id, caller.now_ms).await?;
@@ -117,7 +110,7 @@ pub async fn login(
     };
     let code = secrets::new_code()?;
     let challenge_id = state.store.begin_challenge(&id, &code, &caller).await?;
-    send_code(&state, &id, &mobile, &challenge_id, &code).await?;
+    send_code(&state, &caller, &id, &mobile, &challenge_id, &code).await?;
     Ok(challenge(challenge_id, &mobile))
 }
 
@@ -130,10 +123,10 @@ pub async fn login(
     ))]
 pub async fn verify(
     State(state): State<AppState>,
-    client: Client,
+    caller: Caller,
     Json(request): Json<VerifyRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let caller = admit(&state, &client).await?;
+    admit(&state, &caller).await?;
     match state.store.verify_code(&request.challenge_id, request.code.expose(), &caller).await? {
         Verified::Signed(id, issued) => Ok(tokens(id, issued)),
         Verified::Invalid => Err(ApiError::ChallengeInvalid),
@@ -151,14 +144,14 @@ pub async fn verify(
     ))]
 pub async fn resend(
     State(state): State<AppState>,
-    client: Client,
+    caller: Caller,
     Json(request): Json<ResendRequest>,
 ) -> Result<Json<Challenge>, ApiError> {
-    let caller = admit(&state, &client).await?;
+    admit(&state, &caller).await?;
     let code = secrets::new_code()?;
     match state.store.resend_code(&request.challenge_id, &code, &caller).await? {
         Resent::Sent { national_id, mobile } => {
-            send_code(&state, &national_id, &mobile, &request.challenge_id, &code).await?;
+            send_code(&state, &caller, &national_id, &mobile, &request.challenge_id, &code).await?;
             Ok(challenge(request.challenge_id, &mobile))
         }
         Resent::Invalid => Err(ApiError::ChallengeInvalid),
@@ -174,10 +167,10 @@ pub async fn resend(
     ))]
 pub async fn refresh(
     State(state): State<AppState>,
-    client: Client,
+    caller: Caller,
     Json(request): Json<RefreshRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
-    let caller = admit(&state, &client).await?;
+    admit(&state, &caller).await?;
     match state.store.refresh(request.refresh_token.expose(), &caller).await? {
         RefreshOutcome::Rotated(id, issued) => Ok(tokens(id, issued)),
         RefreshOutcome::Reused(_) => Err(ApiError::SessionRevoked),
@@ -189,10 +182,9 @@ pub async fn refresh(
     responses((status = 204, description = "The session of the refresh token is ended")))]
 pub async fn logout(
     State(state): State<AppState>,
-    client: Client,
+    caller: Caller,
     Json(request): Json<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = Caller { address: client.0.ip().to_string(), now_ms: state.clock.now_ms() };
     state.store.logout(request.refresh_token.expose(), &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

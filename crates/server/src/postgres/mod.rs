@@ -111,7 +111,8 @@ impl Store for PgStore {
     }
 
     async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
-        Ok(in_tx!(self, |tx| signin_rows::login_refused_locked(&PgRows(&tx), id, caller).await?))
+        in_tx!(self, |tx| signin_rows::login_refused_locked(&PgRows(&tx), id, caller).await?);
+        Ok(())
     }
 
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
@@ -124,7 +125,8 @@ impl Store for PgStore {
         id: &NationalId,
         caller: &Caller,
     ) -> anyhow::Result<()> {
-        Ok(in_tx!(self, |tx| signin_rows::abandon_challenge(&PgRows(&tx), challenge_id, id, caller).await?))
+        in_tx!(self, |tx| signin_rows::abandon_challenge(&PgRows(&tx), challenge_id, id, caller).await?);
+        Ok(())
     }
 
     async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
@@ -140,7 +142,8 @@ impl Store for PgStore {
     }
 
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
-        Ok(in_tx!(self, |tx| signin_rows::logout(&PgRows(&tx), refresh_token, caller).await?))
+        in_tx!(self, |tx| signin_rows::logout(&PgRows(&tx), refresh_token, caller).await?);
+        Ok(())
     }
 
     async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {

@@ -1,10 +1,8 @@
 //! HR routes: only an HR officer's token opens them (an employee's gets 403).
 
-use std::net::SocketAddr;
-
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use masar_protocol::NationalId;
@@ -47,13 +45,12 @@ pub async fn employee_record(
     ))]
 pub async fn update_employment(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(national_id): Path<String>,
     Json(change): Json<EmploymentChange>,
 ) -> Result<Json<MutationOutcome>, ApiError> {
     let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
-    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
     let body = MutationBody::UpdateEmployment(change.update());
     state
         .store
@@ -91,12 +88,11 @@ pub async fn qualifications(
     ))]
 pub async fn decide(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(id): Path<String>,
     Json(decision): Json<Decision>,
 ) -> Result<Json<QualificationRecord>, ApiError> {
-    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
     match state.store.decide_qualification(&officer, &id, &decision, &caller).await? {
         Decided::Done(qualification) => Ok(Json(*qualification)),
         Decided::Missing => Err(ApiError::NotFound),

@@ -1,10 +1,8 @@
 //! The training administration's routes (HR officers only): the applications for training and
 //! scholarships, and the decision on each (accepted within the seats, or declined with the reason).
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::AppState;
@@ -41,12 +39,11 @@ pub async fn applicants(
     ))]
 pub async fn decide_application(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(id): Path<String>,
     Json(decision): Json<ApplicationDecision>,
 ) -> Result<Json<ApplicationRecord>, ApiError> {
-    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
     match state.store.decide_application(&officer, &id, &decision, &caller).await? {
         Decided::Done(application) => Ok(Json(*application)),
         Decided::Missing => Err(ApiError::NotFound),

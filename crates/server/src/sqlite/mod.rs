@@ -17,7 +17,7 @@ use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResu
 use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
 
 pub use db::Db;
-pub use rows::{SqliteRows, finish};
+pub use rows::{SqliteRows, apply_edit, finish};
 
 use crate::demo::{DemoData, demo_password};
 use crate::rules::{self, signin_rows};

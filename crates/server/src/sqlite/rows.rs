@@ -7,12 +7,13 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use anyhow::Context as _;
-use masar_protocol::sync::RecordKind;
+use masar_protocol::sync::{MutationBody, MutationOutcome, RecordKind};
 use masar_protocol::{EmployeeProfile, NationalId};
 use rusqlite::{Connection, params};
 
 use super::records;
-use crate::rules::edits::FieldChange;
+use crate::rules::edits::{Actor, FieldChange};
+use crate::rules::records::edit_profile;
 use crate::rules::{Audit, RecordRows};
 
 /// The rows of one transaction (or, for reads, of the connection).
@@ -32,6 +33,22 @@ pub fn finish<T>(script: impl Future<Output = anyhow::Result<T>>) -> anyhow::Res
         Poll::Ready(result) => result,
         Poll::Pending => anyhow::bail!("a SQLite transaction waited on something other than SQLite"),
     }
+}
+
+/// Applies an edit to an employee's profile straight on a SQLite connection with the server's own
+/// rule, as HR's systems writing the database would (tests use it to change data under a
+/// workstation); an error when there is no such employee.
+pub fn apply_edit(
+    conn: &Connection,
+    id: &NationalId,
+    base_version: u64,
+    body: &MutationBody,
+    touched: &[String],
+    actor: Actor,
+    now_ms: i64,
+) -> anyhow::Result<MutationOutcome> {
+    let outcome = finish(edit_profile(&SqliteRows(conn), id, base_version, body, touched, actor, now_ms))?;
+    outcome.context("no such employee")
 }
 
 /// The `employees` column of a field.

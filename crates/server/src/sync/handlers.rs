@@ -1,7 +1,5 @@
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use masar_protocol::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 
 use super::{DEFAULT_PULL, MAX_PULL, MAX_PUSH};
@@ -22,7 +20,7 @@ fn valid_client_id(id: &str) -> bool {
     ))]
 pub async fn push_handler(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     signed_in: SignedIn,
     Json(request): Json<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
@@ -32,7 +30,6 @@ pub async fn push_handler(
     if request.mutations.len() > MAX_PUSH {
         return Err(ApiError::BadRequest("عدد التعديلات في الطلب الواحد أكبر من المسموح."));
     }
-    let caller = Caller { address: client.ip().to_string(), now_ms: state.clock.now_ms() };
     let results = match state
         .store
         .push(&signed_in.national_id, &request.client_id, request.mutations, &caller)

@@ -1,9 +1,7 @@
 //! tus creation, HEAD, termination and the server's capabilities (PATCH is in `patch.rs`).
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use masar_protocol::attachments::{AttachmentLimits, FileProblem, check_name};
@@ -54,7 +52,7 @@ pub async fn limits(State(state): State<AppState>) -> Json<AttachmentLimits> {
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     signed_in: SignedIn,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -84,7 +82,7 @@ pub async fn create(
     let filename = value("filename").ok_or(ApiError::BadRequest("Upload-Metadata needs filename."))?;
     check_name(&filename).map_err(ApiError::FileNameNotAccepted)?;
 
-    let now_ms = state.clock.now_ms();
+    let now_ms = caller.now_ms;
     sweep_expired(&state, now_ms).await;
     let upload = Upload {
         id: new_upload_id()?,
@@ -98,7 +96,6 @@ pub async fn create(
         done: false,
     };
     state.blobs.create(&upload.id).await.map_err(anyhow::Error::from)?;
-    let caller = Caller { address: client.ip().to_string(), now_ms };
     state.store.create_upload(&upload, &caller).await?;
     let location = format!("{}/uploads/{}", masar_protocol::API_PREFIX, upload.id);
     Ok((

@@ -2,10 +2,8 @@
 //! against `Upload-Checksum` when one is sent, fsynced, then counted. The last byte makes the
 //! server hash and inspect the whole file before it becomes a blob.
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -39,7 +37,7 @@ use crate::storage::{Blob, Caller, Lease, Upload};
     ))]
 pub async fn patch(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    caller: Caller,
     signed_in: SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -61,7 +59,7 @@ pub async fn patch(
         })?),
     };
 
-    let now_ms = state.clock.now_ms();
+    let now_ms = caller.now_ms;
     let lease_ms = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX / 2);
     let upload =
         match state.store.lease_upload(&id, &signed_in.national_id, now_ms, now_ms + lease_ms).await? {
@@ -73,7 +71,6 @@ pub async fn patch(
                 return Err(ApiError::UploadGone);
             }
         };
-    let caller = Caller { address: client.ip().to_string(), now_ms };
     let result = write_chunk(&state, &upload, offset, checksum, body, &caller, &signed_in.national_id).await;
     match result {
         Ok(new_offset) => Ok((
