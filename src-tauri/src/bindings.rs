@@ -65,6 +65,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         // The field registry (wire name, form, who may edit), so the forms come from one list.
         .typ::<masar_protocol::fields::FieldInfo>()
         .constant("FIELDS", masar_protocol::fields::field_infos())
+        // The qualification form's fields by wire name, and the states a record can be in, so the
+        // UI's labels, error targets and filters are checked against the same lists.
+        .typ::<masar_protocol::qualification_fields::QualificationField>()
+        .constant("QUALIFICATION_STATES", masar_protocol::QualificationStatus::ALL.to_vec())
+        .constant("APPLICATION_STATES", masar_protocol::training::ApplicationStatus::ALL.to_vec())
         // The Umm al-Qura table, so the window's Hijri dates are the core's and the statement's.
         .typ::<masar_protocol::hijri::UmmAlQuraTable>()
         .constant("UMM_AL_QURA", masar_protocol::hijri::table())

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::codes::{ErrorCode, UiError};
 use crate::context::Context;
 use crate::failure::SessionError;
+use crate::notices::{DecisionNotice, Subject};
 use crate::vault::VaultError;
 use crate::vault::db::{EditState, OutboxRow, VaultDb, VaultDbError};
 
@@ -272,5 +273,54 @@ mod tests {
             EditState::from(MutationOutcome::IdReused),
         )];
         assert_eq!(super::views(&[], &other)["OPP-6"].state, ApplicationState::Refused { errors: vec![] });
+    }
+}
+
+/// Applications as a record kind of sync: a pull that brings the administration's decision on
+/// one received here, or applied for from here, is news.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplicationKind;
+
+#[async_trait::async_trait]
+impl crate::kinds::RecordKind for ApplicationKind {
+    fn decisions(
+        &self,
+        db: &VaultDb,
+        changes: &[masar_protocol::sync::Change],
+    ) -> Result<Vec<DecisionNotice>, VaultDbError> {
+        use masar_protocol::sync::Change;
+        let known: Vec<ApplicationRecord> = crate::kinds::kept_records(db, RecordKind::Application)?;
+        let applied_here: Vec<String> = db
+            .outbox()?
+            .into_iter()
+            .filter_map(|row| match row.body {
+                MutationBody::ApplyForOpportunity(request) => Some(request.id),
+                _ => None,
+            })
+            .collect();
+        let titles = kept_opportunities(db)?;
+        let mut news = Vec::new();
+        for change in changes {
+            let Change::Application { application: a, .. } = change else { continue };
+            if a.state == ApplicationStatus::Received {
+                continue;
+            }
+            let news_here = match known.iter().find(|k| k.id == a.id) {
+                Some(before) => before.state == ApplicationStatus::Received,
+                None => applied_here.contains(&a.id),
+            };
+            if news_here {
+                let title = titles.iter().find(|o| o.id == a.opportunity_id).map(|o| o.title.clone());
+                news.push(DecisionNotice {
+                    subject: Subject::Application { title: title.unwrap_or_default() },
+                    id: a.id.clone(),
+                    receipt: a.receipt.clone(),
+                    transaction_number: a.transaction_number.clone(),
+                    granted: a.state == ApplicationStatus::Accepted,
+                    reason: a.reason.clone(),
+                });
+            }
+        }
+        Ok(news)
     }
 }

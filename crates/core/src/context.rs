@@ -9,6 +9,7 @@ use crate::active::{ActiveSession, SessionError};
 use crate::client::MasarClient;
 use crate::connection::ConnectionStatus;
 use crate::i18n::Language;
+use crate::kinds::Kinds;
 use crate::notices::DecisionNotice;
 use crate::progress::UploadProgress;
 use crate::settings::Settings;
@@ -28,10 +29,12 @@ pub struct Context {
     pub uploads: watch::Sender<UploadProgress>,
     /// HR decided on a qualification the employee sent (found by a pull).
     pub decisions: broadcast::Sender<DecisionNotice>,
+    /// The record kinds whose hooks sync runs.
+    pub kinds: Kinds,
 }
 
 impl Context {
-    pub fn new(settings: Settings, client: MasarClient, signin: SignIn) -> Self {
+    pub fn new(settings: Settings, client: MasarClient, signin: SignIn, kinds: Kinds) -> Self {
         Self {
             settings: RwLock::new(settings),
             client: RwLock::new(Arc::new(client)),
@@ -41,6 +44,7 @@ impl Context {
             connection: watch::channel(ConnectionStatus::Checking).0,
             uploads: watch::channel(UploadProgress::default()).0,
             decisions: broadcast::channel(16).0,
+            kinds,
         }
     }
 

@@ -20,6 +20,7 @@ use crate::error::{CoreError, UiError};
 use crate::i18n::Language;
 use crate::inquiries::Inquiries;
 use crate::keychain::Keychain;
+use crate::kinds::Kinds;
 use crate::opportunities::Opportunities;
 use crate::outbox::Outbox;
 use crate::qualifications::Qualifications;
@@ -102,7 +103,11 @@ impl MasarCore {
         let profiles = options.data_dir.unwrap_or_else(data_dir).join("profiles");
         let keychain = options.keychain.unwrap_or_else(Keychain::os);
         let vaults = Vaults::new(&profiles, keychain, options.kdf.unwrap_or(DEFAULT_KDF));
-        let cx = Arc::new(Context::new(settings, client, SignIn::new(vaults)));
+        let kinds: Kinds = Arc::new([
+            Arc::new(crate::qualifications::kind::QualificationKind) as Arc<dyn crate::kinds::RecordKind>,
+            Arc::new(crate::applications::ApplicationKind),
+        ]);
+        let cx = Arc::new(Context::new(settings, client, SignIn::new(vaults), kinds));
         let timer = options.sync_timer.unwrap_or_else(|| Arc::new(TokioTimer));
         Ok(Arc::new(Self {
             store,

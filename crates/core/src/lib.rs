@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod ids;
 pub mod inquiries;
 pub mod keychain;
+pub mod kinds;
 pub mod notices;
 pub mod opportunities;
 pub mod outbox;

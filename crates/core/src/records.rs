@@ -33,7 +33,7 @@ impl Records {
                 active.vault(move |vault| Ok(vault.db.save_record(&record, Utc::now())?)).await?;
                 active.set_online(true);
                 let mut lease = active.lease(&client).await?;
-                for decided in pull_changes(&active, &client, &mut lease).await? {
+                for decided in pull_changes(&active, &client, &mut lease, &self.cx.kinds).await? {
                     let _ = self.cx.decisions.send(decided);
                 }
             }

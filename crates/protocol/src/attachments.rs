@@ -17,27 +17,15 @@ pub enum AttachmentKind {
     Png,
 }
 
-impl AttachmentKind {
-    pub const ALL: [Self; 3] = [Self::Pdf, Self::Jpeg, Self::Png];
+crate::wire_names!(AttachmentKind { Pdf => "pdf", Jpeg => "jpeg", Png => "png" });
 
+impl AttachmentKind {
     pub fn mime(self) -> &'static str {
         match self {
             Self::Pdf => "application/pdf",
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pdf => "pdf",
-            Self::Jpeg => "jpeg",
-            Self::Png => "png",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 }
 

@@ -91,19 +91,4 @@ pub enum Role {
     HrOfficer,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Employee => "employee",
-            Self::HrOfficer => "hr_officer",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "employee" => Some(Self::Employee),
-            "hr_officer" => Some(Self::HrOfficer),
-            _ => None,
-        }
-    }
-}
+crate::wire_names!(Role { Employee => "employee", HrOfficer => "hr_officer" });

@@ -14,6 +14,7 @@ pub mod hijri;
 pub mod hr;
 pub mod national_id;
 pub mod qualification;
+pub mod qualification_fields;
 pub mod record;
 pub mod record_id;
 pub mod secret;
@@ -22,6 +23,7 @@ pub mod statement;
 pub mod sync;
 pub mod training;
 pub mod validate;
+pub mod wire;
 
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};
 pub use national_id::{NationalId, NationalIdError};

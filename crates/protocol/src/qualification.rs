@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::attachments::{AttachmentKind, AttachmentLimits, check_name};
 use crate::digits::normalize_digits;
+use crate::qualification_fields::QualificationField as F;
 pub use crate::record::{Equivalency, Grade, QualificationLevel as Level, QualificationStatus, StudyMode};
 use crate::validate::{FieldError, FieldProblem, text};
 
@@ -96,19 +97,11 @@ pub struct QualificationSubmission {
     pub accepted_at: DateTime<Utc>,
 }
 
-impl QualificationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UnderReview => "under_review",
-            Self::Verified => "verified",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::UnderReview, Self::Verified, Self::Rejected].into_iter().find(|s| s.as_str() == text)
-    }
-}
+crate::wire_names!(QualificationStatus {
+    UnderReview => "under_review",
+    Verified => "verified",
+    Rejected => "rejected",
+});
 
 /// A submitted qualification as the server holds it (the sync record of kind `qualification`):
 /// قيد المراجعة, then موثق or مرفوض with HR's reason.
@@ -159,7 +152,7 @@ pub fn check(
     let mut errors = check_details(&submission.details, today);
     errors.extend(check_attachments(&submission.attachments, limits));
     if submission.terms_version != TERMS_VERSION {
-        errors.push(FieldError::new("terms", FieldProblem::TermsNotAccepted));
+        errors.push(FieldError::new(F::Terms.as_str(), FieldProblem::TermsNotAccepted));
     }
     errors
 }
@@ -167,39 +160,39 @@ pub fn check(
 /// The form's fields.
 pub fn check_details(details: &QualificationDetails, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    for (field, value) in [("major", &details.major), ("institution", &details.institution)] {
-        if let Err(error) = text(field, value) {
+    for (field, value) in [(F::Major, &details.major), (F::Institution, &details.institution)] {
+        if let Err(error) = text(field.as_str(), value) {
             errors.push(error);
         }
     }
     let country = details.country.trim();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        errors.push(FieldError::new("country", FieldProblem::Required));
+        errors.push(FieldError::new(F::Country.as_str(), FieldProblem::Required));
     }
     if details.graduation_date > today {
-        errors.push(FieldError::new("graduationDate", FieldProblem::DateInFuture));
+        errors.push(FieldError::new(F::GraduationDate.as_str(), FieldProblem::DateInFuture));
     }
     if details.start_date >= details.graduation_date {
-        errors.push(FieldError::new("graduationDate", FieldProblem::DateOrder));
+        errors.push(FieldError::new(F::GraduationDate.as_str(), FieldProblem::DateOrder));
     }
     match gpa(&details.gpa) {
         Some(value) if value > 0.0 && value <= details.gpa_scale.max() => {}
-        Some(_) => errors.push(FieldError::new("gpa", FieldProblem::GpaOutOfScale)),
-        None => errors.push(FieldError::new("gpa", FieldProblem::GpaFormat)),
+        Some(_) => errors.push(FieldError::new(F::Gpa.as_str(), FieldProblem::GpaOutOfScale)),
+        None => errors.push(FieldError::new(F::Gpa.as_str(), FieldProblem::GpaFormat)),
     }
     match (&details.equivalency, country == "SA") {
         (None, false) => {
-            errors.push(FieldError::new("equivalency.number", FieldProblem::EquivalencyRequired))
+            errors.push(FieldError::new(F::EquivalencyNumber.as_str(), FieldProblem::EquivalencyRequired))
         }
         (Some(equivalency), _) => {
-            if let Err(error) = text("equivalency.number", &equivalency.number) {
+            if let Err(error) = text(F::EquivalencyNumber.as_str(), &equivalency.number) {
                 errors.push(error);
             }
             if equivalency.date > today {
-                errors.push(FieldError::new("equivalency.date", FieldProblem::DateInFuture));
+                errors.push(FieldError::new(F::EquivalencyDate.as_str(), FieldProblem::DateInFuture));
             }
             if equivalency.date < details.graduation_date {
-                errors.push(FieldError::new("equivalency.date", FieldProblem::DateOrder));
+                errors.push(FieldError::new(F::EquivalencyDate.as_str(), FieldProblem::DateOrder));
             }
         }
         (None, true) => {}
@@ -225,11 +218,11 @@ pub fn gpa(input: &str) -> Option<f64> {
 pub fn check_attachments(attachments: &[AttachmentRef], limits: &AttachmentLimits) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if !attachments.iter().any(|a| a.role == AttachmentRole::Certificate) {
-        errors.push(FieldError::new("attachments", FieldProblem::CertificateRequired));
+        errors.push(FieldError::new(F::Attachments.as_str(), FieldProblem::CertificateRequired));
     }
     if attachments.len() > limits.max_files as usize {
         errors.push(FieldError::with_limit(
-            "attachments",
+            F::Attachments.as_str(),
             FieldProblem::TooManyFiles,
             limits.max_files as usize,
         ));
@@ -237,13 +230,13 @@ pub fn check_attachments(attachments: &[AttachmentRef], limits: &AttachmentLimit
     let total: u64 = attachments.iter().map(|a| a.size).sum();
     if total > limits.max_submission_bytes {
         errors.push(FieldError::with_limit(
-            "attachments",
+            F::Attachments.as_str(),
             FieldProblem::SubmissionTooLarge,
             usize::try_from(limits.max_submission_bytes / (1024 * 1024)).unwrap_or(usize::MAX),
         ));
     }
     for (index, attachment) in attachments.iter().enumerate() {
-        let field = format!("attachments.{index}");
+        let field = F::attachment(index);
         let sha_ok = attachment.sha256.len() == 64
             && attachment.sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         if !sha_ok || check_name(&attachment.name).is_err() || attachment.size > limits.max_file_bytes {

@@ -53,24 +53,7 @@ pub enum ApplicationStatus {
     Declined,
 }
 
-impl ApplicationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "received" => Some(Self::Received),
-            "accepted" => Some(Self::Accepted),
-            "declined" => Some(Self::Declined),
-            _ => None,
-        }
-    }
-}
+crate::wire_names!(ApplicationStatus { Received => "received", Accepted => "accepted", Declined => "declined" });
 
 /// An application as the server holds it (the sync record of kind `application`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

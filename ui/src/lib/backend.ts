@@ -1,5 +1,5 @@
 // The one way the UI talks to the Rust side: the generated, typed commands and events.
-export { commands, events } from "./bindings";
+export { APPLICATION_STATES, commands, events, QUALIFICATION_STATES } from "./bindings";
 export type * from "./bindings";
 
 import type { AuthState_Serialize, EmployeeView_Serialize, Settings_Serialize, UiError } from "./bindings";

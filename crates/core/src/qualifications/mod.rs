@@ -4,6 +4,7 @@
 //! (draft, waiting, uploading n %, under review, verified, rejected with HR's reason).
 
 pub mod form;
+pub mod kind;
 pub mod upload;
 
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ use super::status::{Backoff, SyncStatus, SyncTimer, next_wait};
 use crate::active::{ActiveSession, SessionError};
 use crate::client::MasarClient;
 use crate::context::Context;
+use crate::kinds::Kinds;
 use crate::notices::DecisionNotice;
 use crate::progress::UploadProgress;
 
@@ -71,7 +72,7 @@ impl SyncEngine {
             return SyncStatus::Idle;
         };
         self.status.send_replace(SyncStatus::Syncing { pending: count(pending) });
-        let status = match sync_once(&active, &self.cx.client(), &self.cx.uploads).await {
+        let status = match sync_once(&active, &self.cx.client(), &self.cx.uploads, &self.cx.kinds).await {
             Ok(report) => {
                 for decided in report.decided {
                     // Nobody listening (no window) is fine: the list shows it anyway.
@@ -119,15 +120,19 @@ pub async fn sync_once(
     active: &ActiveSession,
     client: &MasarClient,
     uploads: &watch::Sender<UploadProgress>,
+    kinds: &Kinds,
 ) -> Result<SyncReport, SessionError> {
     let mut lease = active.lease(client).await?;
-    // Files of sent qualifications first: a submission whose files are all verified joins the
-    // outbox in time for this round's push. Only the network stops the round here; anything
-    // else (a refused file, a server error on one upload) must not block the push or the pulls.
-    match crate::qualifications::upload::run(active, &mut lease, uploads).await {
-        Err(error) if error.is_network() => return Err(error),
-        Err(error) => tracing::warn!(%error, "uploads did not finish this round"),
-        Ok(_) => {}
+    // Each kind's work first (the files of sent qualifications: a submission whose files are all
+    // verified joins the outbox in time for this round's push). Only the network stops the round
+    // here; anything else (a refused file, a server error on one upload) must not block the push
+    // or the pulls.
+    for kind in kinds.iter() {
+        match kind.before_push(active, &mut lease, uploads).await {
+            Err(error) if error.is_network() => return Err(error),
+            Err(error) => tracing::warn!(?kind, %error, "a record kind's work did not finish this round"),
+            Ok(()) => {}
+        }
     }
     let mut plan = RoundPlan::round();
     let mut step = plan.first();
@@ -151,6 +156,6 @@ pub async fn sync_once(
             .await?;
         step = plan.after_push(batch.len());
     }
-    let decided = pull_changes(active, client, &mut lease).await?;
+    let decided = pull_changes(active, client, &mut lease, kinds).await?;
     Ok(SyncReport { pending: pending_count(active).await.unwrap_or(0), decided })
 }

@@ -153,24 +153,11 @@ pub enum RecordKind {
     Application,
 }
 
-impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Profile => "profile",
-            Self::Qualification => "qualification",
-            Self::Application => "application",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "profile" => Some(Self::Profile),
-            "qualification" => Some(Self::Qualification),
-            "application" => Some(Self::Application),
-            _ => None,
-        }
-    }
-}
+crate::wire_names!(RecordKind {
+    Profile => "profile",
+    Qualification => "qualification",
+    Application => "application",
+});
 
 /// A record as it is now on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

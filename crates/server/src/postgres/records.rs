@@ -133,20 +133,20 @@ pub async fn demo_accounts(tx: &impl GenericClient) -> anyhow::Result<Vec<DemoAc
         &[],
     )
     .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|row| {
             let Json(profile): Json<EmployeeProfile> = row.get(0);
             let role: String = row.get(1);
-            DemoAccount {
+            Ok(DemoAccount {
                 password: demo_password(&profile.national_id),
                 national_id: profile.national_id,
                 name_ar: profile.name_ar,
                 job_title: profile.job_title,
-                role: masar_protocol::auth::Role::parse(&role).unwrap_or_default(),
-            }
+                role: masar_protocol::auth::Role::parse(&role)
+                    .with_context(|| format!("unknown role {role}"))?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn save_statement(

@@ -7,6 +7,7 @@ use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{
     self, Decision, QualificationRecord, QualificationStatus, QualificationSubmission,
 };
+use masar_protocol::qualification_fields::QualificationField;
 use masar_protocol::sync::{MutationOutcome, RecordKind};
 use masar_protocol::validate::{FieldError, FieldProblem};
 use masar_protocol::{NationalId, RecordId};
@@ -63,12 +64,13 @@ pub fn problems(
 ) -> Vec<FieldError> {
     let mut errors = qualification::check(submission, limits, utc(now_ms).date_naive());
     if RecordId::parse(&submission.id).is_none() {
-        errors.push(FieldError::new("id", FieldProblem::Required));
+        errors.push(FieldError::new(QualificationField::Id.as_str(), FieldProblem::Required));
     }
     for (index, attachment) in submission.attachments.iter().enumerate() {
         let blob = sent.get(index).and_then(Option::as_ref);
         if !blob.is_some_and(|blob| blob.size == attachment.size && blob.kind == attachment.kind) {
-            errors.push(FieldError::new(&format!("attachments.{index}"), FieldProblem::FileNotUploaded));
+            errors
+                .push(FieldError::new(&QualificationField::attachment(index), FieldProblem::FileNotUploaded));
         }
     }
     errors

@@ -1,0 +1,58 @@
+//! Qualifications as a record kind of sync: before each push, the files of sent submissions are
+//! uploaded (a submission whose files are all verified joins the outbox); a pull that brings
+//! HR's decision on one sent here, or one under review here, is news.
+
+use masar_protocol::qualification::{QualificationRecord, QualificationStatus};
+use masar_protocol::sync::{Change, RecordKind as Kind};
+use tokio::sync::watch;
+
+use crate::active::{ActiveSession, TokenLease};
+use crate::failure::SessionError;
+use crate::kinds::{RecordKind, kept_records};
+use crate::notices::{DecisionNotice, Subject};
+use crate::progress::UploadProgress;
+use crate::vault::db::{VaultDb, VaultDbError};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QualificationKind;
+
+#[async_trait::async_trait]
+impl RecordKind for QualificationKind {
+    async fn before_push(
+        &self,
+        active: &ActiveSession,
+        lease: &mut TokenLease<'_>,
+        uploads: &watch::Sender<UploadProgress>,
+    ) -> Result<(), SessionError> {
+        super::upload::run(active, lease, uploads).await.map(|_| ())
+    }
+
+    fn decisions(&self, db: &VaultDb, changes: &[Change]) -> Result<Vec<DecisionNotice>, VaultDbError> {
+        let known: Vec<QualificationRecord> = kept_records(db, Kind::Qualification)?;
+        let sent_here: Vec<String> = db.qualification_rows()?.into_iter().map(|row| row.id).collect();
+        let mut news = Vec::new();
+        for change in changes {
+            let Change::Qualification { qualification: q, .. } = change else { continue };
+            if q.state == QualificationStatus::UnderReview {
+                continue;
+            }
+            // News here: it was waiting for a decision here, or was sent from here and had not
+            // come back yet. History a first sync on a new workstation brings is not news.
+            let news_here = match known.iter().find(|k| k.id == q.id) {
+                Some(before) => before.state == QualificationStatus::UnderReview,
+                None => sent_here.contains(&q.id),
+            };
+            if news_here {
+                news.push(DecisionNotice {
+                    subject: Subject::Qualification,
+                    id: q.id.clone(),
+                    receipt: q.receipt.clone(),
+                    transaction_number: q.transaction_number.clone(),
+                    granted: q.state == QualificationStatus::Verified,
+                    reason: q.reason.clone(),
+                });
+            }
+        }
+        Ok(news)
+    }
+}
