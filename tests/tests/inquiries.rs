@@ -9,12 +9,14 @@ use masar_e2e::{App, Server};
 async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyhow::Result<()> {
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
+    let record = server.record_of(&account).await?;
     let app = App::launch(&server.url).await?;
     app.sign_in(&account).await?;
 
     app.click("[data-testid=nav-sick]").await?;
     app.wait_for("[data-testid=sick-leave]").await?;
     let reports = app.count("[data-testid=sick-leave]").await?;
+    assert_eq!(reports, record.sick_leaves.len(), "every report the server holds");
     let first = app.text("[data-testid=sick-leave]:first-child .record-title").await?;
     assert!(first.contains("GSL"), "{first}");
     app.screenshot("sick-leaves-ar").await?;
@@ -22,7 +24,7 @@ async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyh
     app.click("[data-testid=nav-transactions]").await?;
     app.wait_for("[data-testid=transaction]").await?;
     let all = app.count("[data-testid=transaction]").await?;
-    assert!(all >= 2, "{all}");
+    assert_eq!(all, record.transactions.len(), "every transaction the server holds");
     let number =
         app.text("[data-testid=transaction]:last-child [data-testid=transaction-incoming-number]").await?;
 
@@ -48,6 +50,16 @@ async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyh
     app.click("[data-testid=transactions-all]").await?;
     app.wait_for_text_where("[data-testid=transactions-count]", |t| t.contains("النتائج")).await?;
     assert_eq!(app.count("[data-testid=transaction]").await?, all);
+
+    // By registration number and date, still offline: exactly that transaction.
+    let wanted = &record.transactions[record.transactions.len() / 2];
+    app.click("[data-testid=transactions-by-registration]").await?;
+    app.type_into("[data-testid=transaction-registration]", &wanted.registration_number).await?;
+    app.set_value("[data-testid=transaction-date]", &wanted.date.to_string()).await?;
+    app.click("[data-testid=transactions-search]").await?;
+    app.wait_focused("transactions-count").await?;
+    assert_eq!(app.count("[data-testid=transaction]").await?, 1);
+    assert_eq!(app.text("[data-testid=transaction-incoming-number]").await?, wanted.incoming_number);
 
     app.click("[data-testid=nav-sick]").await?;
     app.wait_for("[data-testid=sick-leave]").await?;

@@ -16,7 +16,10 @@ rows = [[Hijri(year, month, 1).month_length() for month in range(1, 13)] for yea
 print(f"pub const FIRST_YEAR: i32 = {FIRST};")
 print(f"/// 1 Muharram {FIRST} AH = {start.isoformat()}.")
 print(f"pub const FIRST_DAY: (i32, u32, u32) = ({start.year}, {start.month}, {start.day});")
-print(f"/// The length of each month, one row per year from {FIRST} (28 to 31 days: the official table).")
+print(f"/// The length of each month, one row per year from {FIRST}. Eight months of 1343-1364 AH have")
+print("/// 28 or 31 days: so the table of `hijridate` 2.5.0 gives them (`hijridate/ummalqura.py`,")
+print("/// `MONTH_STARTS`; the package states its data is verified against original references). A")
+print("/// computed calendar has only 29 and 30: see crates/protocol/tests/umm_al_qura_jdk.rs.")
 print(f"pub const MONTHS: [[u8; 12]; {len(rows)}] = [")
 for row in rows:
     print("    [" + ", ".join(str(n) for n in row) + "],")

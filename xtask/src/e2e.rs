@@ -231,33 +231,90 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
     xvfb.terminate();
     result?;
     // A filtered run may start only one of the two kinds of app: each log is checked when its
-    // app ran (and always in a full run, where both must have).
+    // app ran (and always in a full run, where both must have). Every server's log too.
+    let typed = typed_secrets(&artifacts)?;
     for log in [app_log, artifacts.join("app-no-keychain.log")] {
         let ran = std::fs::read_to_string(&log).is_ok_and(|text| text.contains("masar_"));
         if (filter.is_none() && under.cargo_args.is_empty()) || ran {
-            check_app_log(&log)?;
+            check_app_log(&log, &typed)?;
         }
     }
+    check_server_logs(&artifacts, &typed)?;
     Ok(())
 }
 
 /// Passwords the end-to-end tests type (the demo accounts' all start with `Masar@`): none may
-/// appear in what the app logged, even at TRACE.
+/// appear in what the app or the server logged, even at TRACE; nor may any password or code the
+/// harness recorded as typed (`typed-secrets.txt`).
 const TYPED_SECRETS: &[&str] =
     &["Masar@", "Changed@2026", "not-the-password", "not-the-old-one", "wrong-1", "wrong-5", "a-wrong"];
 
-fn check_app_log(path: &std::path::Path) -> Result<()> {
+/// What the harness typed into password and code fields, and the fixed list.
+fn typed_secrets(artifacts: &std::path::Path) -> Result<Vec<String>> {
+    let recorded = std::fs::read_to_string(artifacts.join("typed-secrets.txt")).unwrap_or_default();
+    let mut secrets: Vec<String> = TYPED_SECRETS.iter().map(|s| (*s).to_owned()).collect();
+    secrets.extend(recorded.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned));
+    secrets.sort();
+    secrets.dedup();
+    Ok(secrets)
+}
+
+/// Where `secret` stands in `log` as itself. A code (digits only) counts only as a whole number:
+/// not inside a longer one, nor as the fraction of a timestamp (`13:22:43.482913Z`).
+fn leaks(log: &str, secret: &str) -> bool {
+    if !secret.bytes().all(|b| b.is_ascii_digit()) {
+        return log.contains(secret);
+    }
+    log.match_indices(secret).any(|(at, _)| {
+        let before = log[..at].bytes().next_back();
+        let after = log[at + secret.len()..].bytes().next();
+        !before.is_some_and(|b| b.is_ascii_digit() || b == b'.') && !after.is_some_and(|b| b.is_ascii_digit())
+    })
+}
+
+/// Lines a log holds from the product's own code (its tracing targets).
+fn own_lines(log: &str) -> usize {
+    log.lines()
+        .filter(|line| {
+            ["masar_core", "masar_desktop", "masar_sync", "masar_server"].iter().any(|t| line.contains(t))
+        })
+        .count()
+}
+
+fn check_server_logs(artifacts: &std::path::Path, typed: &[String]) -> Result<()> {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(artifacts)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if !(name.starts_with("server-") && name.ends_with(".log")) {
+            continue;
+        }
+        let log = std::fs::read_to_string(&path)?;
+        let leaked: Vec<&String> = typed.iter().filter(|secret| leaks(&log, secret)).collect();
+        anyhow::ensure!(
+            leaked.is_empty(),
+            "a typed secret reached a server's log ({}): {leaked:?}",
+            path.display()
+        );
+        checked += 1;
+    }
+    println!("server logs: {checked} checked at DEBUG, none holds a typed password or code");
+    Ok(())
+}
+
+fn check_app_log(path: &std::path::Path, typed: &[String]) -> Result<()> {
     let log = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let own = own_lines(&log);
     anyhow::ensure!(
-        log.contains("masar_core") || log.contains("masar_desktop") || log.contains("masar_sync"),
-        "the app logged nothing of its own at TRACE ({} bytes in {}): the check below would prove nothing",
+        own >= 10,
+        "the app logged {own} lines of its own at TRACE ({} bytes in {}): the check below would prove little",
         log.len(),
         path.display()
     );
-    let leaked: Vec<&str> = TYPED_SECRETS.iter().copied().filter(|secret| log.contains(secret)).collect();
+    let leaked: Vec<&String> = typed.iter().filter(|secret| leaks(&log, secret)).collect();
     anyhow::ensure!(
         leaked.is_empty(),
-        "a typed password reached the app's log ({}): {leaked:?}",
+        "a typed password or code reached the app's log ({}): {leaked:?}",
         path.display()
     );
     let blocked: Vec<&str> =
@@ -269,8 +326,26 @@ fn check_app_log(path: &std::path::Path) -> Result<()> {
         blocked.join("\n")
     );
     println!(
-        "app log: {} bytes at TRACE, no typed password in it, nothing blocked by the content security policy",
-        log.len()
+        "app log: {} bytes, {own} lines of the app's own at TRACE, none of {} typed passwords and codes in it, nothing blocked by the content security policy",
+        log.len(),
+        typed.len()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leaks;
+
+    #[test]
+    fn a_code_counts_only_as_a_whole_number_and_a_password_anywhere() {
+        let timestamps = "2026-12-06T13:22:43.482913Z DEBUG masar_core: offset=1482913 at=4829130";
+        assert!(!leaks(timestamps, "482913"));
+        assert!(leaks("the code 482913 was sent", "482913"));
+        assert!(leaks("code=482913\n", "482913"));
+        assert!(leaks(r#"{"code":"482913"}"#, "482913"));
+        assert!(leaks("password=Masar@4101 ", "Masar@4101"));
+        assert!(leaks("xMasar@4101x", "Masar@4101"));
+        assert!(!leaks("nothing of it here", "Masar@4101"));
+    }
 }

@@ -10,7 +10,8 @@ use crate::workspace::{StatusOk, Workspace};
 
 /// Debian packages for building the app (WebKitGTK), running it headless (Xvfb) and driving it
 /// (WebKitWebDriver), plus the tools later checks use (keyring, PDF rendering, fonts, QR
-/// decoding, the wrk load generator, PostgreSQL for the second store's tests).
+/// decoding, the wrk load generator, PostgreSQL for the second store's tests, a JDK for the Hijri
+/// table's cross-check).
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -33,6 +34,8 @@ const APT_PACKAGES: &[&str] = &[
     "zbar-tools",
     "wrk",
     "postgresql",
+    // OpenJDK's Umm al-Qura calendar, the second source the Hijri table is checked against.
+    "openjdk-17-jdk-headless",
     "python3-pip",
     // The installed-package stage: checks the desktop entry; the server's package adds a user;
     // rpm reads the .rpm.

@@ -42,6 +42,8 @@ pub enum ErrorCode {
     KeychainUnavailable,
     /// The keychain answers but no longer holds this copy's secret (offline: nothing opens it).
     KeychainSecretMissing,
+    /// The keychain is there but answered with an error: try again, nothing is lost.
+    KeychainFailed,
     VaultUnavailable,
     PasswordRequired,
     CodeFormat,

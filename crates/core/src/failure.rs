@@ -91,9 +91,8 @@ fn vault_ui(error: &VaultError) -> UiError {
         VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
         VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
         VaultError::SecretMissing => ErrorCode::KeychainSecretMissing,
-        VaultError::Keychain(KeychainError::Unavailable(_) | KeychainError::Failed(_)) => {
-            ErrorCode::KeychainUnavailable
-        }
+        VaultError::Keychain(KeychainError::Unavailable(_)) => ErrorCode::KeychainUnavailable,
+        VaultError::Keychain(KeychainError::Failed(_)) => ErrorCode::KeychainFailed,
         _ => ErrorCode::VaultUnavailable,
     };
     UiError::new(code)

@@ -28,6 +28,29 @@ pub struct Keychain {
     /// Set for `Keychain::file` (feature `test-support` only): secrets in a JSON file instead.
     #[cfg(feature = "test-support")]
     file: Option<std::path::PathBuf>,
+    /// Set for `Keychain::with_fault` (feature `test-support` only): while on, every use fails.
+    #[cfg(feature = "test-support")]
+    fault: Option<KeychainFault>,
+}
+
+/// A switch that makes a test keychain answer every request with an error (a keychain that is
+/// there but fails, unlike an absent one), and answer again when switched off.
+#[cfg(feature = "test-support")]
+#[derive(Debug, Clone, Default)]
+pub struct KeychainFault(Arc<std::sync::atomic::AtomicBool>);
+
+#[cfg(feature = "test-support")]
+impl KeychainFault {
+    pub fn fail(&self, on: bool) {
+        self.0.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), KeychainError> {
+        if self.0.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(KeychainError::Failed("the keychain answered with an error".into()));
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Keychain {
@@ -58,6 +81,8 @@ impl Keychain {
             store: Arc::new(OnceLock::new()),
             #[cfg(feature = "test-support")]
             file: None,
+            #[cfg(feature = "test-support")]
+            fault: None,
         }
     }
 
@@ -66,6 +91,8 @@ impl Keychain {
             store: Arc::new(OnceLock::from(store)),
             #[cfg(feature = "test-support")]
             file: None,
+            #[cfg(feature = "test-support")]
+            fault: None,
         }
     }
 
@@ -87,7 +114,11 @@ impl Keychain {
     /// `test-support` feature: the shipped library has no way to keep a secret in a file.
     #[cfg(feature = "test-support")]
     pub fn file(path: &std::path::Path) -> Self {
-        Self { store: Arc::new(OnceLock::from(Err("file keychain".into()))), file: Some(path.to_owned()) }
+        Self {
+            store: Arc::new(OnceLock::from(Err("file keychain".into()))),
+            file: Some(path.to_owned()),
+            fault: None,
+        }
     }
 
     #[cfg(feature = "test-support")]
@@ -121,7 +152,17 @@ impl Keychain {
         Ok(Self::with_store(Ok(store)))
     }
 
+    /// A keychain in this process's memory whose every use fails while `fault` is on (tests).
+    #[cfg(feature = "test-support")]
+    pub fn with_fault(fault: &KeychainFault) -> Result<Self, KeychainError> {
+        Ok(Self { fault: Some(fault.clone()), ..Self::in_memory()? })
+    }
+
     fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
+        #[cfg(feature = "test-support")]
+        if let Some(fault) = &self.fault {
+            fault.check()?;
+        }
         let store = self.store().as_ref().map_err(|reason| KeychainError::Unavailable(reason.clone()))?;
         Entry::new_in_store(store, SERVICE, account).map_err(classify)
     }

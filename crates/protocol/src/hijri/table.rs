@@ -4,7 +4,10 @@
 pub const FIRST_YEAR: i32 = 1343;
 /// 1 Muharram 1343 AH = 1924-08-01.
 pub const FIRST_DAY: (i32, u32, u32) = (1924, 8, 1);
-/// The length of each month, one row per year from 1343 (28 to 31 days: the official table).
+/// The length of each month, one row per year from 1343. Eight months of 1343-1364 AH have
+/// 28 or 31 days: so the table of `hijridate` 2.5.0 gives them (`hijridate/ummalqura.py`,
+/// `MONTH_STARTS`; the package states its data is verified against original references). A
+/// computed calendar has only 29 and 30: see crates/protocol/tests/umm_al_qura_jdk.rs.
 pub const MONTHS: [[u8; 12]; 158] = [
     [30, 29, 30, 30, 29, 30, 30, 30, 28, 30, 30, 30],
     [29, 29, 30, 29, 30, 29, 30, 29, 30, 29, 30, 29],

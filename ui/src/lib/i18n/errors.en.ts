@@ -33,6 +33,8 @@ export const errorsEn: Record<ErrorCode, string> = {
     "The key to your local copy is kept in the system keychain, which cannot be reached in this session. Start the app from the desktop session where the keychain runs, then sign in; nothing of yours is lost.",
   keychain_secret_missing:
     "The system keychain no longer holds the key to this local copy, so it cannot be opened on this workstation. Signing in while connected makes a new copy; the old one is kept aside in case its key comes back.",
+  keychain_failed:
+    "The system keychain did not complete the request. Try again in a moment; nothing of yours is lost and nothing on this computer was changed.",
   vault_unavailable: "The encrypted local copy on this computer cannot be opened. Check free space and try again.",
   password_required: "Enter the password.",
   code_format: "The verification code has six digits.",
