@@ -484,7 +484,9 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  The system keychain that holds this copy's key cannot be reached in this session. */
 "keychain_unavailable" | 
 /**  The keychain answers but no longer holds this copy's secret (offline: nothing opens it). */
-"keychain_secret_missing" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input" | 
+"keychain_secret_missing" | 
+/**  The keychain is there but answered with an error: try again, nothing is lost. */
+"keychain_failed" | "vault_unavailable" | "password_required" | "code_format" | "idle_lock_out_of_range" | "invalid_input" | 
 /**  The previous password (asked after a password change) does not open the old copy. */
 "previous_password_wrong" | 
 /**  Recovering a set-aside copy sends its edits, so it waits for the network. */
