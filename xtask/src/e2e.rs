@@ -240,6 +240,32 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
         }
     }
     check_server_logs(&artifacts, &typed)?;
+    report_axe(&artifacts)?;
+    Ok(())
+}
+
+/// What axe-core could not decide on each screen (the tests' own output is captured when they
+/// pass): listed here, for a person to look at the screenshot.
+fn report_axe(artifacts: &std::path::Path) -> Result<()> {
+    let mut screens = 0;
+    let mut undecided = Vec::new();
+    for entry in std::fs::read_dir(artifacts)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".axe.json"))
+        else {
+            continue;
+        };
+        screens += 1;
+        let found: serde_json::Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+        for result in found["incomplete"].as_array().into_iter().flatten() {
+            undecided.push(format!("{name}: {}", result["id"].as_str().unwrap_or("?")));
+        }
+    }
+    undecided.sort();
+    println!("axe-core: {screens} screens checked, {} results to look at by hand", undecided.len());
+    for line in &undecided {
+        println!("  {line}");
+    }
     Ok(())
 }
 
