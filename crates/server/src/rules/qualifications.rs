@@ -192,6 +192,10 @@ pub async fn decide(
 }
 
 #[cfg(test)]
+#[path = "qualifications_tests.rs"]
+mod submission_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use QualificationStatus::{Rejected, UnderReview, Verified};
