@@ -319,7 +319,11 @@ impl App {
                 Err(error) => error,
             };
             if Instant::now() > deadline {
-                bail!("no element matched {css} within {PATIENCE:?} (last answer: {})", driver_error(&last));
+                let seen = self.evidence(css).await;
+                bail!(
+                    "no element matched {css} within {PATIENCE:?} (last answer: {}); {seen}",
+                    driver_error(&last)
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -328,19 +332,26 @@ impl App {
     /// Waits until the text of `css` satisfies `check`; returns the text.
     pub async fn wait_for_text_where(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = Instant::now() + PATIENCE;
-        let mut last = String::new();
+        let mut last = None;
         loop {
             // An element re-drawn between the two requests is looked for again.
             if let Ok(element) = self.client.find(Locator::Css(css)).await
                 && let Ok(text) = element.text().await
             {
-                last = text.trim().to_owned();
-                if check(&last) {
-                    return Ok(last);
+                let text = text.trim().to_owned();
+                if check(&text) {
+                    return Ok(text);
                 }
+                last = Some(text);
             }
             if Instant::now() > deadline {
-                bail!("{css} showed {last:?} and never what was expected within {PATIENCE:?}");
+                let seen = self.evidence(css).await;
+                match last {
+                    Some(last) => {
+                        bail!("{css} showed {last:?} and never what was expected within {PATIENCE:?}; {seen}")
+                    }
+                    None => bail!("no element matched {css} within {PATIENCE:?}; {seen}"),
+                }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -354,6 +365,58 @@ impl App {
     /// The text of the element matching `css`, once there is one.
     pub async fn text(&self, css: &str) -> Result<String> {
         self.wait_for_text_where(css, |_| true).await
+    }
+
+    /// What the window showed when a wait ran out: a screenshot among the artifacts (named after
+    /// the selector) and the start of the page's visible text, for the failure's message.
+    async fn evidence(&self, css: &str) -> String {
+        let name: String =
+            css.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let shot = match (self.client.screenshot().await, env_path("MASAR_E2E_ARTIFACTS")) {
+            (Ok(png), Ok(dir)) => {
+                let path = dir.join(format!("failed-{name}.png"));
+                match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, png)) {
+                    Ok(()) => path.display().to_string(),
+                    Err(error) => format!("not saved ({error})"),
+                }
+            }
+            (Err(error), _) => format!("not taken ({})", driver_error(&error)),
+            (_, Err(error)) => format!("not saved ({error})"),
+        };
+        let text = self
+            .client
+            .execute("return (document.querySelector('main') || document.body).innerText;", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .unwrap_or_default();
+        let text: String = text.chars().take(600).collect();
+        format!("the window showed: {text:?} (screenshot: {shot})")
+    }
+
+    /// Ticks a checkbox as a person does: looks that it is ticked, and clicks again if the click
+    /// landed while the page was still moving.
+    pub async fn check(&self, css: &str) -> Result<()> {
+        for _ in 0..3 {
+            if self.is_checked(css).await? {
+                return Ok(());
+            }
+            self.click(css).await?;
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline {
+                if self.is_checked(css).await? {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        let seen = self.evidence(css).await;
+        bail!("{css} stayed unticked after three clicks; {seen}")
+    }
+
+    async fn is_checked(&self, css: &str) -> Result<bool> {
+        let value = self.find(css).await?.prop("checked").await?;
+        Ok(value.as_deref() == Some("true"))
     }
 
     /// Scrolls an element to the middle of the window, as a person would before using it.
@@ -485,7 +548,7 @@ impl App {
         self.click("[data-testid=nav-contact]").await?;
         self.click("[data-testid=contact-edit]").await?;
         self.type_into("[data-testid='contact-mobile']", mobile).await?;
-        self.click("[data-testid=contact-terms]").await?;
+        self.check("[data-testid=contact-terms]").await?;
         self.click("[data-testid=contact-submit]").await
     }
 

@@ -32,7 +32,7 @@ async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> an
     app.type_into("[data-testid='contact-mobile']", "0412345678").await?;
     app.type_into("[data-testid='contact-address.postalCode']", "117380").await?;
     app.type_into("[data-testid='contact-address.street']", &"ش".repeat(101)).await?;
-    app.click("[data-testid=contact-terms]").await?;
+    app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
 
     let mobile = app.wait_for("[data-testid='contact-mobile-error']").await?.text().await?;
@@ -181,7 +181,7 @@ async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Resu
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-mobile']", "0412345678").await?;
     app.type_into("[data-testid='contact-address.postalCode']", "1173").await?;
-    app.click("[data-testid=contact-terms]").await?;
+    app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
     let mobile = app.wait_for("[data-testid='contact-mobile-error']").await?.text().await?;
     assert_eq!(mobile, "The mobile number is not valid. Write it as 05XXXXXXXX.");

@@ -21,7 +21,7 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-mobile']", "0555123987").await?;
     app.type_into("[data-testid='contact-address.postalCode']", "٦٥٤٣٢").await?;
-    app.click("[data-testid=contact-terms]").await?;
+    app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
     app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
     app.wait_for_text("[data-testid='contact-value-address.postalCode']", "65432").await?;

@@ -110,7 +110,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     app.set_value("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]", "transcript")
         .await?;
     drop(roles);
-    app.click("[data-testid=qualification-terms]").await?;
+    app.check("[data-testid=qualification-terms]").await?;
     app.screenshot("qualification-form-filled-ar").await?;
     app.click("[data-testid=qualification-send]").await?;
 
@@ -187,7 +187,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.will_pick(&[&fixture("certificate-scan.jpg")])?;
     app.click("[data-testid=qualification-attach]").await?;
     app.wait_for("[data-testid=attachment]").await?;
-    app.click("[data-testid=qualification-terms]").await?;
+    app.check("[data-testid=qualification-terms]").await?;
     app.click("[data-testid=qualification-send]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
@@ -226,7 +226,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.click("[data-testid=qualification-attach]").await?;
     app.wait_for("[data-testid=attachment]").await?;
     app.set_value("[data-testid=attachment-role]", "certificate").await?;
-    app.click("[data-testid=qualification-terms]").await?;
+    app.check("[data-testid=qualification-terms]").await?;
     app.click("[data-testid=qualification-send]").await?;
     app.wait_for("[data-testid=qualification-notice]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
@@ -259,7 +259,7 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     .await?;
     app.set_value("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]", "transcript")
         .await?;
-    app.click("[data-testid=qualification-terms]").await?;
+    app.check("[data-testid=qualification-terms]").await?;
     app.click("[data-testid=qualification-send]").await?;
 
     // Under way: the speed, the bytes and the time left, and a bar per file.

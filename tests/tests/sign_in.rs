@@ -159,7 +159,7 @@ async fn signing_in_again_keeps_an_open_form_and_what_was_typed_in_it() -> anyho
     // The form is still open with the typed mobile in it, ready to be sent.
     let kept = app.find("[data-testid='contact-mobile']").await?.prop("value").await?;
     assert_eq!(kept.as_deref(), Some("0555111222"));
-    app.click("[data-testid=contact-terms]").await?;
+    app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555111222").await?;
     app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
