@@ -1,30 +1,23 @@
 //! What a record kind adds to sync. Sync itself pushes any kind's queued mutations and pulls any
-//! kind's changes; a kind whose records need more registers a [`RecordKind`] hook: work before
-//! the round's push (the files a qualification waits for), and the decisions a page of pulled
+//! kind's changes, and uploads the files any queued mutation needs; a kind whose records need
+//! more registers a [`RecordKind`] hook: work on the vault before the round's push (bringing
+//! what an earlier version kept elsewhere into the outbox), and the decisions a page of pulled
 //! changes brings (HR's on a qualification, the administration's on an application). Sync knows
 //! these hooks, never the features behind them.
 
 use std::sync::Arc;
 
-use masar_protocol::sync::Change;
-use tokio::sync::watch;
-
-use crate::active::{ActiveSession, TokenLease};
+use crate::active::ActiveSession;
 use crate::failure::SessionError;
 use crate::notices::DecisionNotice;
-use crate::progress::UploadProgress;
 use crate::vault::db::{VaultDb, VaultDbError};
+use masar_protocol::sync::Change;
 
 #[async_trait::async_trait]
 pub trait RecordKind: Send + Sync + std::fmt::Debug {
-    /// Runs before the round's push; what it queues goes in this round. A network failure stops
-    /// the round; any other failure is this kind's alone (logged, the round goes on).
-    async fn before_push(
-        &self,
-        _active: &ActiveSession,
-        _lease: &mut TokenLease<'_>,
-        _uploads: &watch::Sender<UploadProgress>,
-    ) -> Result<(), SessionError> {
+    /// Runs before the round's uploads and push; what it queues goes in this round. A failure
+    /// is this kind's alone (logged, the round goes on).
+    async fn before_push(&self, _active: &ActiveSession) -> Result<(), SessionError> {
         Ok(())
     }
 

@@ -220,3 +220,40 @@ async fn an_upload_the_server_let_expire_starts_again_cleanly() {
     let partial = world.server_dir.path().join("blobs").join("partial");
     assert_eq!(std::fs::read_dir(partial).unwrap().count(), 0, "no bytes of it left behind");
 }
+
+/// A submission whose file cannot go up this round (the server fails on the upload) holds back
+/// only itself: a contact edit queued after it is applied in the same round, and the submission
+/// follows with the next mutation id once its file is verified.
+#[tokio::test]
+async fn a_file_that_cannot_go_up_holds_back_only_its_own_submission() {
+    let world = World::signed_in().await;
+    world.app.sync().round().await;
+    let (id, _) = send_one(&world, 5_000).await;
+    let before = world.app.records().local_view().await.unwrap();
+    let p = &before.profile;
+    let edit = masar_protocol::sync::MutationBody::UpdateContact(masar_protocol::sync::ContactUpdate {
+        mobile: "0555000333".into(),
+        email: p.email.clone(),
+        address: p.address.clone(),
+    });
+    world.app.outbox().queue_edit(edit, vec!["mobile".into()]).await.unwrap();
+
+    world.proxy.set(Fault::ServerErrorTo("POST /v1/uploads"));
+    let status = world.app.sync().round().await;
+    assert!(
+        matches!(status, SyncStatus::Synced { pending: 1, .. }),
+        "the submission still waits: {status:?}"
+    );
+    assert!(matches!(item(&world, &id).await.state, ItemState::Waiting { .. }));
+    let view = world.app.records().local_view().await.unwrap();
+    let synced: Vec<_> = view.forms.iter().map(|f| (f.id, f.status.clone())).collect();
+    assert_eq!(synced, [(1, masar_core::edits::EditStatus::Synced)], "the edit queued after it went through");
+    assert_eq!(view.profile.mobile, "+966555000333", "as the server stores it");
+    assert_eq!(world.count("SELECT last_mutation_id FROM sync_clients"), 1);
+
+    world.proxy.set(Fault::Pass);
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
+    assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
+    assert_eq!(world.count("SELECT last_mutation_id FROM sync_clients"), 2, "the next id, never a gap");
+}

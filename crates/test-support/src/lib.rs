@@ -29,6 +29,8 @@ pub enum Fault {
     LoseResponse,
     /// Answer 500 without asking the server.
     ServerError,
+    /// Like `ServerError`, only for requests whose first line starts with this; the others pass.
+    ServerErrorTo(&'static str),
     /// Forward, but 200 ms late each way.
     Slow,
     /// Like `LoseResponse`, only for requests whose first line starts with this (`"PATCH "`).
@@ -148,6 +150,14 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                 tokio::time::sleep(Duration::from_secs(120)).await;
                 break;
             }
+            Fault::ServerErrorTo(start) if buffer[..n].starts_with(start.as_bytes()) => {
+                let _ = client_write
+                    .lock()
+                    .await
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
+                    .await;
+                break;
+            }
             Fault::ServerError => {
                 let _ = client_write
                     .lock()
@@ -157,6 +167,7 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                 break;
             }
             mode @ (Fault::Pass
+            | Fault::ServerErrorTo(_)
             | Fault::Slow
             | Fault::LoseResponse
             | Fault::LoseResponseTo(_)

@@ -1,30 +1,37 @@
-//! Qualifications as a record kind of sync: before each push, the files of sent submissions are
-//! uploaded (a submission whose files are all verified joins the outbox); a pull that brings
-//! HR's decision on one sent here, or one under review here, is news.
+//! Qualifications as a record kind of sync: before each push, a submission an earlier version
+//! left waiting outside the outbox goes into it (sync uploads its files like any held
+//! mutation's); a pull that brings HR's decision on one sent here, or one under review here, is
+//! news.
 
-use masar_protocol::qualification::{QualificationRecord, QualificationStatus};
-use masar_protocol::sync::{Change, RecordKind as Kind};
-use tokio::sync::watch;
-
-use crate::active::{ActiveSession, TokenLease};
+use super::Sent;
+use crate::active::ActiveSession;
 use crate::failure::SessionError;
 use crate::kinds::{RecordKind, kept_records};
 use crate::notices::{DecisionNotice, Subject};
-use crate::progress::UploadProgress;
-use crate::vault::db::{VaultDb, VaultDbError};
+use crate::vault::db::{DraftState, VaultDb, VaultDbError};
+use masar_protocol::qualification::{QualificationRecord, QualificationStatus};
+use masar_protocol::sync::{Change, RecordKind as Kind};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct QualificationKind;
 
 #[async_trait::async_trait]
 impl RecordKind for QualificationKind {
-    async fn before_push(
-        &self,
-        active: &ActiveSession,
-        lease: &mut TokenLease<'_>,
-        uploads: &watch::Sender<UploadProgress>,
-    ) -> Result<(), SessionError> {
-        super::upload::run(active, lease, uploads).await.map(|_| ())
+    async fn before_push(&self, active: &ActiveSession) -> Result<(), SessionError> {
+        active
+            .vault(|vault| {
+                for row in vault.db.qualification_rows()? {
+                    if row.state != DraftState::Waiting {
+                        continue;
+                    }
+                    let sent: Sent =
+                        serde_json::from_str(&row.json).map_err(|e| SessionError::Task(e.to_string()))?;
+                    let (body, blobs) = super::submission(&row.id, sent)?;
+                    vault.db.queue_waiting_qualification(&row.id, &body, &blobs, chrono::Utc::now())?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     fn decisions(&self, db: &VaultDb, changes: &[Change]) -> Result<Vec<DecisionNotice>, VaultDbError> {

@@ -1,28 +1,28 @@
 //! توثيق المؤهل on the workstation: drafts (حفظ), files attached into the encrypted store, sending
-//! (إرسال) with a local receipt number at once, the files uploaded by the sync loop, the
-//! submission queued once the server has verified them, and the list with each one's state
+//! (إرسال) with a local receipt number at once and the submission into the outbox, held there
+//! until sync has uploaded its files and the server has verified them, and the list with each one's state
 //! (draft, waiting, uploading n %, under review, verified, rejected with HR's reason).
 
 pub mod form;
 pub mod kind;
-pub mod upload;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use masar_protocol::attachments::{AttachmentLimits, check_name};
+use masar_protocol::qualification::QualificationSubmission;
 use masar_protocol::qualification::{
     AttachmentRef, AttachmentRole, QualificationRecord, QualificationStatus,
 };
-use masar_protocol::sync::RecordKind;
+use masar_protocol::sync::{MutationBody, RecordKind};
 use masar_protocol::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
 use masar_protocol::attachments::FileProblem;
 
 use crate::active::SessionError;
-use crate::attachments::{AttachmentStore, ImportError};
+use crate::attachments::{ImportError, store_of};
 use crate::client::Document;
 use crate::codes::{ErrorCode, ErrorDetail, ErrorParams, UiError};
 use crate::context::Context;
@@ -131,12 +131,6 @@ impl QualificationError {
     }
 }
 
-/// The attachment store of the open vault.
-pub(crate) fn store_of(vault: &mut VaultAccess<'_>) -> Result<AttachmentStore, SessionError> {
-    let key = vault.db.attachment_key().map_err(VaultError::from)?;
-    Ok(AttachmentStore::new(vault.db.folder().join("attachments"), key))
-}
-
 /// A new random id (32 hex characters), as the server expects.
 fn new_id() -> Result<String, SessionError> {
     crate::ids::new_record_id().map_err(|e| SessionError::Task(e.to_string()))
@@ -226,7 +220,10 @@ impl Qualifications {
                 let receipt = vault.db.next_receipt(Utc::now())?;
                 let sent = Sent { receipt: receipt.clone(), form, accepted_at: Utc::now() };
                 let json = serde_json::to_string(&sent).map_err(|e| SessionError::Task(e.to_string()))?;
-                vault.db.send_qualification(&id, &receipt, &json, Utc::now())?;
+                let (body, blobs) = submission(&id, sent)?;
+                vault.expect_more(1, 0)?;
+                vault.db.send_qualification(&id, &receipt, &json, &body, &blobs, Utc::now())?;
+                vault.note_unsent()?;
                 Ok(receipt)
             })
             .await?;
@@ -281,6 +278,24 @@ impl Qualifications {
     }
 }
 
+/// What goes into the outbox for a sent qualification: the submission, and the files the server
+/// must have verified before it is pushed.
+pub(crate) fn submission(id: &str, sent: Sent) -> Result<(MutationBody, Vec<String>), SessionError> {
+    let Sent { receipt, form, accepted_at } = sent;
+    let details =
+        form.details().map_err(|_| SessionError::Task("a sent qualification lost its details".into()))?;
+    let blobs = form.attachments.iter().map(|a| a.sha256.clone()).collect();
+    let submission = QualificationSubmission {
+        id: id.to_owned(),
+        receipt,
+        details,
+        attachments: form.attachments,
+        terms_version: masar_protocol::qualification::TERMS_VERSION.into(),
+        accepted_at,
+    };
+    Ok((MutationBody::SubmitQualification(Box::new(submission)), blobs))
+}
+
 fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionError> {
     let mut items = Vec::new();
     let server: Vec<QualificationRecord> = vault
@@ -296,8 +311,10 @@ fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionEr
             DraftState::Waiting | DraftState::Queued => {
                 let sent: Option<Sent> = serde_json::from_str(&row.json).ok();
                 let form = sent.map(|s| s.form).unwrap_or_default();
-                let state =
-                    if row.state == DraftState::Queued { ItemState::Queued } else { progress(vault, &form)? };
+                // In the outbox with its mutation id: on its way; else still waiting for its files.
+                let held = row.state == DraftState::Waiting
+                    || vault.db.is_held(&row.id).map_err(VaultError::from)?;
+                let state = if held { progress(vault, &form)? } else { ItemState::Queued };
                 (form, state)
             }
         };

@@ -123,16 +123,19 @@ pub async fn sync_once(
     kinds: &Kinds,
 ) -> Result<SyncReport, SessionError> {
     let mut lease = active.lease(client).await?;
-    // Each kind's work first (the files of sent qualifications: a submission whose files are all
-    // verified joins the outbox in time for this round's push). Only the network stops the round
-    // here; anything else (a refused file, a server error on one upload) must not block the push
+    // Each kind's work on the vault first, then the files held mutations need: one whose files
+    // are all verified takes its mutation id in time for this round's push. Only the network
+    // stops the round here; anything else (a server error on one upload) must not block the push
     // or the pulls.
     for kind in kinds.iter() {
-        match kind.before_push(active, &mut lease, uploads).await {
-            Err(error) if error.is_network() => return Err(error),
-            Err(error) => tracing::warn!(?kind, %error, "a record kind's work did not finish this round"),
-            Ok(()) => {}
+        if let Err(error) = kind.before_push(active).await {
+            tracing::warn!(?kind, %error, "a record kind's work did not finish this round");
         }
+    }
+    match super::files::run(active, &mut lease, uploads).await {
+        Err(error) if error.is_network() => return Err(error),
+        Err(error) => tracing::warn!(%error, "the uploads did not finish this round"),
+        Ok(_) => {}
     }
     let mut plan = RoundPlan::round();
     let mut step = plan.first();

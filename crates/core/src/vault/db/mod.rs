@@ -8,7 +8,7 @@ mod qualifications;
 #[cfg(test)]
 mod tests;
 
-pub use outbox::{EditState, OutboxRow};
+pub use outbox::{EditState, HeldRow, OutboxRow};
 pub use qualifications::{DraftState, QualificationRow, UploadRow, UploadState};
 
 use std::path::Path;
@@ -34,6 +34,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_drafts.sql"),
     include_str!("migrations/0004_records.sql"),
     include_str!("migrations/0005_qualifications.sql"),
+    include_str!("migrations/0006_outbox_files.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

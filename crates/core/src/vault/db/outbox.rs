@@ -1,4 +1,6 @@
-//! The outbox: queued edits in order, with the server's answer for each once it came.
+//! The outbox: queued mutations in order, with the server's answer for each once it came. A
+//! mutation that needs files on the server first is held (no mutation id yet) until they are all
+//! verified; see migration 0006.
 
 use chrono::{DateTime, Utc};
 use masar_protocol::EmployeeProfile;
@@ -109,6 +111,17 @@ impl OutboxRow {
     }
 }
 
+/// A mutation held until the server has verified its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldRow {
+    /// Its place in the queue (it has no mutation id yet).
+    pub seq: u64,
+    /// The record it is about, for a kind with its own records.
+    pub record_id: Option<String>,
+    /// The SHA-256 of each file it needs, in the order it names them.
+    pub blobs: Vec<String>,
+}
+
 impl VaultDb {
     /// Queues an edit; its id is the next mutation id. One transaction: the edit exists whole or
     /// not at all, also after a crash, and the form's draft goes in the same transaction.
@@ -152,6 +165,64 @@ impl VaultDb {
         Ok(id)
     }
 
+    /// Queues a mutation of a record of its own kind that needs `blobs` on the server first,
+    /// inside the caller's transaction. It is held (no mutation id) until [`VaultDb::release`];
+    /// a held mutation of the same record is replaced (it was never sent: it had no id).
+    pub(super) fn hold_in(
+        tx: &rusqlite::Transaction<'_>,
+        record_id: &str,
+        body: &MutationBody,
+        blobs: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<u64, VaultDbError> {
+        tx.execute("DELETE FROM outbox WHERE record_id = ?1 AND id IS NULL", [record_id])?;
+        tx.execute(
+            "INSERT INTO outbox (record_id, blobs, body, fields, base_version, state, created_at)
+             VALUES (?1, ?2, ?3, '[]', 0, 'pending', ?4)",
+            params![record_id, serde_json::to_string(blobs)?, serde_json::to_string(body)?, now.to_rfc3339()],
+        )?;
+        Ok(tx.last_insert_rowid().unsigned_abs())
+    }
+
+    /// The mutations waiting for their files, in the order they were queued.
+    pub fn held(&self) -> Result<Vec<HeldRow>, VaultDbError> {
+        let mut statement =
+            self.conn.prepare("SELECT seq, record_id, blobs FROM outbox WHERE id IS NULL ORDER BY seq")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, u64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
+        })?;
+        let mut held = Vec::new();
+        for row in rows {
+            let (seq, record_id, blobs) = row?;
+            held.push(HeldRow { seq, record_id, blobs: serde_json::from_str(&blobs)? });
+        }
+        Ok(held)
+    }
+
+    /// Every file of the held mutation `seq` is verified: it takes the next mutation id and goes
+    /// out with the next push. Returns the id (`None` if it is no longer held).
+    pub fn release(&mut self, seq: u64) -> Result<Option<u64>, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        let id = Self::next_id(&tx)?;
+        let changed =
+            tx.execute("UPDATE outbox SET id = ?2 WHERE seq = ?1 AND id IS NULL", params![seq, id])?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
+        tx.commit()?;
+        Ok(Some(id))
+    }
+
+    /// Whether a mutation about `record_id` still waits for its files.
+    pub fn is_held(&self, record_id: &str) -> Result<bool, VaultDbError> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM outbox WHERE record_id = ?1 AND id IS NULL", [record_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     fn rows(&self, sql: &str, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
         let mut statement = self.conn.prepare(sql)?;
         let rows = statement.query_map([limit], |row| {
@@ -182,14 +253,18 @@ impl VaultDb {
 
     /// Edits not yet answered by the server, oldest first.
     pub fn pending(&self, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
-        self.rows("SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1", limit)
+        self.rows(
+            "SELECT * FROM outbox WHERE state = 'pending' AND id IS NOT NULL ORDER BY id LIMIT ?1",
+            limit,
+        )
     }
 
-    /// Every edit still shown to the user (not yet cleared), oldest first.
+    /// Every edit with its mutation id still shown to the user (not yet cleared), oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxRow>, VaultDbError> {
-        self.rows("SELECT * FROM outbox ORDER BY id LIMIT ?1", u32::MAX)
+        self.rows("SELECT * FROM outbox WHERE id IS NOT NULL ORDER BY id LIMIT ?1", u32::MAX)
     }
 
+    /// Mutations the server has not answered, those still waiting for their files included.
     pub fn pending_count(&self) -> Result<u64, VaultDbError> {
         Ok(self
             .conn
@@ -216,8 +291,9 @@ impl VaultDb {
         let count =
             |sql: &str| -> Result<u32, VaultDbError> { Ok(self.conn.query_row(sql, [], |row| row.get(0))?) };
         Ok(crate::vault::UnsentWork {
+            // Those still waiting for their files too.
             edits: count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'conflict')")?,
-            // Qualifications not yet in the outbox are drafts too (sent ones wait for their files).
+            // A qualification sent before the outbox held files ('waiting') is not in it yet.
             drafts: count(
                 "SELECT (SELECT count(*) FROM drafts)
                       + (SELECT count(*) FROM qualification_drafts WHERE state IN ('draft', 'waiting'))",

@@ -1,6 +1,6 @@
 //! Qualifications documented on this workstation and the uploads of their files (migration
-//! 0005). Storage only: the JSON is the caller's; the states are the life cycle draft → waiting
-//! (its files uploading) → queued (in the outbox, with the next mutation id).
+//! 0005). Storage only: the JSON is the caller's; the states are the life cycle draft → queued
+//! (sent: in the outbox, held there until its files are verified).
 
 use chrono::{DateTime, Utc};
 use masar_protocol::sync::MutationBody;
@@ -13,9 +13,11 @@ use crate::secret::Key;
 pub enum DraftState {
     /// Saved with حفظ; only here.
     Draft,
-    /// Sent with إرسال (it has its receipt number); its files are uploading.
+    /// Sent with إرسال by an earlier version, which kept the submission out of the outbox until
+    /// its files were verified: the next sync round puts it in the outbox.
     Waiting,
-    /// Every file verified by the server: the submission is in the outbox.
+    /// Sent with إرسال (it has its receipt number): in the outbox, held there until the server
+    /// has verified its files.
     Queued,
 }
 
@@ -172,37 +174,48 @@ impl VaultDb {
             .optional()?)
     }
 
-    /// إرسال: the draft waits for its files, with its receipt number and final JSON.
+    /// إرسال: the submission goes into the outbox, held until its `blobs` are verified, with the
+    /// draft's receipt number and final JSON, in one transaction (a held submission of the same
+    /// qualification, sent before with a file the server refused, is replaced).
     pub fn send_qualification(
-        &self,
+        &mut self,
         id: &str,
         receipt: &str,
         json: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), VaultDbError> {
-        self.conn.execute(
-            "UPDATE qualification_drafts SET state = 'waiting', receipt = ?2, json = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, receipt, json, now.to_rfc3339()],
-        )?;
-        Ok(())
-    }
-
-    /// Every file verified: the submission goes into the outbox (with the next mutation id) and
-    /// the draft is marked queued, in one transaction.
-    pub fn queue_qualification(
-        &mut self,
-        id: &str,
         body: &MutationBody,
+        blobs: &[String],
         now: DateTime<Utc>,
     ) -> Result<u64, VaultDbError> {
         let tx = self.conn.transaction()?;
-        let mutation = Self::queue_in(&tx, body, &[], 0, now)?;
         tx.execute(
-            "UPDATE qualification_drafts SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE qualification_drafts SET state = ?2, receipt = ?3, json = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id, DraftState::Queued.as_str(), receipt, json, now.to_rfc3339()],
+        )?;
+        let seq = Self::hold_in(&tx, id, body, blobs, now)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// A qualification an earlier version left waiting outside the outbox goes into it, held
+    /// until its files are verified.
+    pub fn queue_waiting_qualification(
+        &mut self,
+        id: &str,
+        body: &MutationBody,
+        blobs: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>, VaultDbError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE qualification_drafts SET state = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'waiting'",
             params![id, DraftState::Queued.as_str(), now.to_rfc3339()],
         )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let seq = Self::hold_in(&tx, id, body, blobs, now)?;
         tx.commit()?;
-        Ok(mutation)
+        Ok(Some(seq))
     }
 
     /// A rejected qualification amended: a draft again (its receipt stays until sent again).

@@ -283,3 +283,79 @@ fn an_unreadable_edit_is_an_error_not_a_pending_edit() {
     db.conn.execute("UPDATE outbox SET state = 'applied' WHERE id = ?1", [id]).unwrap();
     assert_eq!(db.outbox().unwrap()[0].state, EditState::Applied { version: 2 });
 }
+
+/// A mutation that needs files is held without a mutation id: what is queued after it goes out
+/// first, and it takes the next id only once its files are verified (the ids the server sees
+/// still only grow). Sending the same record again replaces what was held.
+#[test]
+fn a_mutation_waiting_for_its_files_takes_its_id_only_when_released() {
+    let (_dir, mut db) = open_temp();
+    let files = ["a".repeat(64), "b".repeat(64)];
+    db.save_qualification("q1", "{}", &[], Utc::now()).unwrap();
+    let seq =
+        db.send_qualification("q1", "20261206-0001", "{}", &edit("0555000009"), &files, Utc::now()).unwrap();
+    assert!(db.is_held("q1").unwrap());
+    assert!(!db.is_held("q2").unwrap());
+    assert_eq!(db.held().unwrap(), [HeldRow { seq, record_id: Some("q1".into()), blobs: files.to_vec() }]);
+    assert!(db.pending(10).unwrap().is_empty(), "held: not pushed");
+    assert_eq!(db.pending_count().unwrap(), 1, "but counted as waiting");
+    assert_eq!(db.unsent_work().unwrap().edits, 1);
+
+    let edit_id = db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
+    assert_eq!(edit_id, 1);
+    assert_eq!(db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
+
+    assert_eq!(db.release(seq).unwrap(), Some(2));
+    assert_eq!(db.release(seq).unwrap(), None, "released once");
+    assert!(!db.is_held("q1").unwrap());
+    let pending = db.pending(10).unwrap();
+    assert_eq!(pending.iter().map(|r| r.id).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(pending[1].body, edit("0555000009"));
+    assert_eq!(db.last_mutation_id().unwrap(), 2);
+
+    // Sent again before its files were all taken (one was refused): one held row, the new one.
+    db.save_qualification("q3", "{}", &[], Utc::now()).unwrap();
+    db.send_qualification("q3", "20261206-0002", "{}", &edit("0555000010"), &files[..1], Utc::now()).unwrap();
+    let again = db
+        .send_qualification("q3", "20261206-0003", "{}", &edit("0555000011"), &files[1..], Utc::now())
+        .unwrap();
+    let held = db.held().unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!((held[0].seq, held[0].blobs.clone()), (again, files[1..].to_vec()));
+    assert_eq!(db.release(again).unwrap(), Some(3));
+}
+
+/// A mutation without an id must be waiting for files: the schema refuses anything else.
+#[test]
+fn the_schema_refuses_a_held_row_without_files() {
+    let (_dir, db) = open_temp();
+    let refused = db.conn.execute(
+        "INSERT INTO outbox (record_id, blobs, body, fields, base_version, state, created_at)
+         VALUES ('q1', '[]', '{}', '[]', 0, 'pending', '2026-12-06T00:00:00Z')",
+        [],
+    );
+    assert!(refused.is_err());
+}
+
+/// A qualification an earlier version sent (left 'waiting' outside the outbox) goes into the
+/// outbox held, once; a draft or one already queued is left as it is.
+#[test]
+fn a_submission_an_earlier_version_left_waiting_joins_the_outbox_once() {
+    let (_dir, mut db) = open_temp();
+    let files = ["c".repeat(64)];
+    db.save_qualification("q1", "{}", &[], Utc::now()).unwrap();
+    db.save_qualification("q2", "{}", &[], Utc::now()).unwrap();
+    db.conn
+        .execute("UPDATE qualification_drafts SET state = 'waiting', receipt = 'R1' WHERE id = 'q1'", [])
+        .unwrap();
+    assert_eq!(db.unsent_work().unwrap().drafts, 2, "the waiting one counts until it is in the outbox");
+
+    let seq = db.queue_waiting_qualification("q1", &edit("0555000012"), &files, Utc::now()).unwrap();
+    assert!(seq.is_some());
+    assert_eq!(db.queue_waiting_qualification("q1", &edit("0555000012"), &files, Utc::now()).unwrap(), None);
+    assert_eq!(db.queue_waiting_qualification("q2", &edit("0555000012"), &files, Utc::now()).unwrap(), None);
+    assert_eq!(db.held().unwrap().len(), 1);
+    let states: Vec<_> = db.qualification_rows().unwrap().into_iter().map(|r| (r.id, r.state)).collect();
+    assert_eq!(states, [("q1".to_owned(), DraftState::Queued), ("q2".to_owned(), DraftState::Draft)]);
+    assert_eq!((db.unsent_work().unwrap().edits, db.unsent_work().unwrap().drafts), (1, 1));
+}

@@ -1,23 +1,21 @@
-//! Sending qualifications that wait for their files: each file is uploaded with tus from where
-//! the server has it (HEAD after a crash or restart, a new upload if the server let it expire),
-//! in checked chunks read from the encrypted store; once every file of a submission is verified,
-//! the submission goes into the outbox. A refused file stops only its own submission; a network
-//! failure stops the uploads of this round (they resume next round) but never the pulls.
+//! The files queued mutations need, for any record kind: before each push, every file of a held
+//! mutation (see the outbox) is uploaded with tus from where the server has it (HEAD after a
+//! crash or restart, a new upload if the server let it expire), in checked chunks read from the
+//! encrypted store; once all of a mutation's files are verified, it takes its mutation id and
+//! goes out with the push. A refused file holds back only its own mutation; a network failure
+//! stops the uploads of this round (they resume next round) but never the pulls.
 
-use chrono::Utc;
 use masar_protocol::ApiErrorCode;
-use masar_protocol::qualification::QualificationSubmission;
-use masar_protocol::sync::MutationBody;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use super::{Sent, store_of};
 use crate::active::{ActiveSession, SessionError, TokenLease};
+use crate::attachments::store_of;
 use crate::client::{ClientError, NewUpload};
 use crate::progress::{Speed, UploadProgress};
-use crate::vault::db::{DraftState, UploadState};
+use crate::vault::db::{HeldRow, UploadState};
 
 /// Bytes per PATCH: small enough to show progress and lose little to a cut (at most this much is
 /// sent again), large enough that the server's fsync per chunk does not dominate. Measured on a
@@ -25,30 +23,19 @@ use crate::vault::db::{DraftState, UploadState};
 /// 4 MiB 0.56 × with 24 MB peak memory growth, 8 MiB 0.57 × with 39 MB.
 pub const CHUNK: usize = 4 * 1024 * 1024;
 
-/// Uploads what waits; queues each submission whose files are all verified. Returns how many
-/// submissions were queued.
+/// Uploads what the held mutations need; releases each one whose files are all verified (it
+/// takes the next mutation id). Returns how many were released.
 pub async fn run(
     active: &ActiveSession,
     lease: &mut TokenLease<'_>,
     uploads: &watch::Sender<UploadProgress>,
 ) -> Result<usize, SessionError> {
-    let waiting = active
-        .vault(|vault| {
-            Ok(vault
-                .db
-                .qualification_rows()?
-                .into_iter()
-                .filter(|row| row.state == DraftState::Waiting)
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    let mut submissions = Vec::new();
-    for row in waiting {
-        let sent: Sent = serde_json::from_str(&row.json).map_err(|e| SessionError::Task(e.to_string()))?;
-        submissions.push((row.id, sent));
+    let held = active.vault(|vault| Ok(vault.db.held()?)).await?;
+    if held.is_empty() {
+        return Ok(0);
     }
-    let mut meter = Meter::new(uploads, remaining(active, &submissions).await?);
-    let result = upload_all(active, lease, &mut meter, submissions).await;
+    let mut meter = Meter::new(uploads, remaining(active, &held).await?);
+    let result = upload_all(active, lease, &mut meter, held).await;
     meter.stop();
     result
 }
@@ -57,31 +44,34 @@ async fn upload_all(
     active: &ActiveSession,
     lease: &mut TokenLease<'_>,
     meter: &mut Meter<'_>,
-    submissions: Vec<(String, Sent)>,
+    held: Vec<HeldRow>,
 ) -> Result<usize, SessionError> {
-    let mut queued = 0;
-    for (id, sent) in submissions {
+    let mut released = 0;
+    for row in held {
         let mut all_verified = true;
-        for attachment in &sent.form.attachments {
-            match upload_file(active, lease, meter, &attachment.sha256).await? {
+        for sha256 in &row.blobs {
+            match upload_file(active, lease, meter, sha256).await? {
                 UploadState::Verified => {}
                 UploadState::Pending | UploadState::Refused => all_verified = false,
             }
         }
         if all_verified {
-            queue(active, &id, sent).await?;
-            queued += 1;
+            let seq = row.seq;
+            active
+                .vault(move |vault| {
+                    vault.db.release(seq)?;
+                    Ok(())
+                })
+                .await?;
+            released += 1;
         }
     }
-    Ok(queued)
+    Ok(released)
 }
 
-/// Bytes the server does not have yet, over the files of these submissions (each file once).
-async fn remaining(active: &ActiveSession, submissions: &[(String, Sent)]) -> Result<u64, SessionError> {
-    let mut hashes: Vec<String> = submissions
-        .iter()
-        .flat_map(|(_, sent)| sent.form.attachments.iter().map(|a| a.sha256.clone()))
-        .collect();
+/// Bytes the server does not have yet, over the files of these mutations (each file once).
+async fn remaining(active: &ActiveSession, held: &[HeldRow]) -> Result<u64, SessionError> {
+    let mut hashes: Vec<String> = held.iter().flat_map(|row| row.blobs.iter().cloned()).collect();
     hashes.sort();
     hashes.dedup();
     active
@@ -131,32 +121,6 @@ impl<'a> Meter<'a> {
             progress.sha256 = None;
         });
     }
-}
-
-async fn queue(active: &ActiveSession, id: &str, sent: Sent) -> Result<(), SessionError> {
-    let Sent { receipt, form, accepted_at } = sent;
-    let details =
-        form.details().map_err(|_| SessionError::Task("a sent qualification lost its details".into()))?;
-    let submission = QualificationSubmission {
-        id: id.to_owned(),
-        receipt,
-        details,
-        attachments: form.attachments,
-        terms_version: masar_protocol::qualification::TERMS_VERSION.into(),
-        accepted_at,
-    };
-    let id = id.to_owned();
-    active
-        .vault(move |vault| {
-            vault.db.queue_qualification(
-                &id,
-                &MutationBody::SubmitQualification(Box::new(submission)),
-                Utc::now(),
-            )?;
-            Ok(vault.note_unsent()?)
-        })
-        .await?;
-    Ok(())
 }
 
 /// One file, as far as it goes this round.
