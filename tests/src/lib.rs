@@ -801,11 +801,7 @@ fn axe_source() -> Result<PathBuf> {
     if path.exists() { Ok(path) } else { bail!("{} is missing: run `npm ci` in ui/", path.display()) }
 }
 
-/// The first run of six ASCII digits in a text.
-pub fn six_digits(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
-}
+pub use masar_test_utils::six_digits;
 
 /// This package's directory, read when the test runs (cargo sets it): a build reused from a
 /// checkout elsewhere (a shared target directory) must not look into that other checkout.

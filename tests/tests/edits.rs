@@ -54,6 +54,10 @@ async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> an
         .await?;
     assert_eq!(app.count("[data-testid='contact-value-address.street'] img").await?, 0);
     app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    // What the server now holds, read from it: the text as typed, the mobile in its stored form.
+    let stored = server.record_of(&account).await?.profile;
+    assert_eq!(stored.address.street, "<img src=x onerror=alert(1)>شارع");
+    assert_eq!((stored.mobile.as_str(), stored.address.postal_code.as_str()), ("+966512345678", "12345"));
     app.close().await
 }
 

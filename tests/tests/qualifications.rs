@@ -265,6 +265,11 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     // Under way: the speed, the bytes and the time left, and a bar per file.
     let rate = app.wait_for_text_where("[data-testid=upload-rate]", |t| t.contains("/ث")).await?;
     assert!(rate.contains("السرعة") && rate.contains("المتبقي"), "{rate}");
+    // The speed measured is the line's: at most its 2 MB/s (and a quarter more for what the
+    // kernel's buffers take in at once), at least half of it (loopback adds little).
+    let measured = app.find("[data-testid=upload-rate]").await?.attr("data-bytes-per-second").await?;
+    let measured: f64 = measured.unwrap_or_default().parse()?;
+    assert!((1_000_000.0..=2_500_000.0).contains(&measured), "{measured} B/s on a 2,000,000 B/s line");
     assert_eq!(app.count("[data-testid=file-progress]").await?, 2);
     app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جاري الرفع")).await?;
     app.screenshot("qualification-uploading-ar").await?;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::dist::Packages;
-use crate::process::{Guarded, free_port, start_xvfb, wait_for_http};
+use crate::process::{Guarded, on_free_ports, start_xvfb, still_running, wait_for_http};
 use crate::setup::tauri_driver;
 use crate::workspace::{StatusOk, Workspace};
 
@@ -162,8 +162,6 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
     let (mut xvfb, display) = start_xvfb()?;
     println!("Xvfb on display {display}");
 
-    let port = free_port()?;
-    let native_port = free_port()?;
     let driver = tauri_driver().context("tauri-driver is not installed; run cargo xtask setup")?;
     // A private session bus with an unlocked Secret Service (gnome-keyring), so the app's
     // keychain is real; everything the driver starts (the app too) inherits it.
@@ -171,47 +169,55 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
     // tests read it); the driver starts once it holds its name.
     let notifications = artifacts.join("notifications.jsonl");
     let server = ws.root.join("xtask/scripts/notification_server.py");
-    let script = format!(
-        "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
-         python3 '{}' '{}' & \
-         for _ in $(seq 100); do [ -f '{}' ] && break; sleep 0.1; done; \
-         exec '{}' --port {port} --native-port {native_port}",
-        server.display(),
-        notifications.display(),
-        notifications.display(),
-        driver.display()
-    );
     // The app's own log (everything the shell and core write, at TRACE), kept as an artifact
     // and checked for secrets once the tests are done.
     let app_log = artifacts.join("app.log");
-    let log_file = std::fs::File::create(&app_log)?;
-    let _driver = Guarded::spawn_group(
-        "tauri-driver",
-        Command::new("dbus-run-session")
-            .args(["--", "sh", "-c", &script])
-            .env("DISPLAY", &display)
-            .env("MASAR_LOG", "trace")
-            .stdout(log_file.try_clone()?)
-            .stderr(log_file),
-    )?;
-    wait_for_http(port, "/status", Duration::from_secs(30))?;
+    let (_driver, port) = on_free_ports("tauri-driver", 2, |ports| {
+        let (port, native_port) = (ports[0], ports[1]);
+        let script = format!(
+            "printf %s masar-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+             python3 '{}' '{}' & \
+             for _ in $(seq 100); do [ -f '{}' ] && break; sleep 0.1; done; \
+             exec '{}' --port {port} --native-port {native_port}",
+            server.display(),
+            notifications.display(),
+            notifications.display(),
+            driver.display()
+        );
+        let log_file = std::fs::File::create(&app_log)?;
+        let mut started = Guarded::spawn_group(
+            "tauri-driver",
+            Command::new("dbus-run-session")
+                .args(["--", "sh", "-c", &script])
+                .env("DISPLAY", &display)
+                .env("MASAR_LOG", "trace")
+                .stdout(log_file.try_clone()?)
+                .stderr(log_file),
+        )?;
+        wait_for_http(port, "/status", Duration::from_secs(30))?;
+        still_running(&mut started)?;
+        Ok((started, port))
+    })?;
 
     // A second driver for the apps that must find no system keychain: no session bus at all
     // (as from a plain terminal), so nothing answers for the Secret Service.
-    let (bare_port, bare_native_port) = (free_port()?, free_port()?);
-    let bare_log = std::fs::File::create(artifacts.join("app-no-keychain.log"))?;
-    let _bare_driver = Guarded::spawn_group(
-        "tauri-driver (no keychain)",
-        Command::new(&driver)
-            .args(["--port", &bare_port.to_string(), "--native-port", &bare_native_port.to_string()])
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env_remove("XDG_RUNTIME_DIR")
-            .env("DISPLAY", &display)
-            .env("MASAR_LOG", "trace")
-            .stdout(bare_log.try_clone()?)
-            .stderr(bare_log),
-    )?;
-    wait_for_http(bare_port, "/status", Duration::from_secs(30))?;
+    let (_bare_driver, bare_port) = on_free_ports("tauri-driver (no keychain)", 2, |ports| {
+        let bare_log = std::fs::File::create(artifacts.join("app-no-keychain.log"))?;
+        let mut started = Guarded::spawn_group(
+            "tauri-driver (no keychain)",
+            Command::new(&driver)
+                .args(["--port", &ports[0].to_string(), "--native-port", &ports[1].to_string()])
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .env_remove("XDG_RUNTIME_DIR")
+                .env("DISPLAY", &display)
+                .env("MASAR_LOG", "trace")
+                .stdout(bare_log.try_clone()?)
+                .stderr(bare_log),
+        )?;
+        wait_for_http(ports[0], "/status", Duration::from_secs(30))?;
+        still_running(&mut started)?;
+        Ok((started, ports[0]))
+    })?;
 
     let mut args = vec!["test", "-p", "masar-e2e", "--locked"];
     args.extend(under.cargo_args);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::process::{Guarded, free_port};
+use crate::process::{Guarded, on_free_ports, still_running};
 use crate::workspace::StatusOk;
 
 /// A running cluster; its URL names the `postgres` database of the `postgres` user.
@@ -75,32 +75,45 @@ impl Postgres {
             initdb.arg("--no-sync");
         }
         initdb.stdout(std::process::Stdio::null()).status_ok().context("initdb")?;
-        let port = free_port()?;
-        let mut server = as_owner(&bin.join("postgres"));
-        server.arg("-D").arg(&data).args(["-p", &port.to_string(), "-k"]).arg(&dir);
-        server.args(["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"]);
-        if !durable {
-            server.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-        }
-        server.stdout(std::process::Stdio::null()).stderr(std::fs::File::create(dir.join("server.log"))?);
-        let guarded = Guarded::spawn_group("postgres", &mut server)?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let ready = Command::new(bin.join("pg_isready"))
-                .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
-                .status()
-                .is_ok_and(|status| status.success());
-            if ready {
-                break;
+        let (guarded, port) = on_free_ports("PostgreSQL", 1, |ports| {
+            let port = ports[0];
+            let mut server = as_owner(&bin.join("postgres"));
+            server.arg("-D").arg(&data).args(["-p", &port.to_string(), "-k"]).arg(&dir);
+            server.args(["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"]);
+            if !durable {
+                server.args([
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                ]);
             }
-            if Instant::now() > deadline {
-                bail!(
-                    "PostgreSQL did not accept connections within 30 s (see {})",
-                    dir.join("server.log").display()
-                );
+            server.stdout(std::process::Stdio::null()).stderr(std::fs::File::create(dir.join("server.log"))?);
+            let mut guarded = Guarded::spawn_group("postgres", &mut server)?;
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                let ready = Command::new(bin.join("pg_isready"))
+                    .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
+                    .status()
+                    .is_ok_and(|status| status.success());
+                if ready {
+                    still_running(&mut guarded)?;
+                    return Ok((guarded, port));
+                }
+                // It could not take the port (or failed otherwise): see server.log.
+                still_running(&mut guarded)
+                    .with_context(|| format!("see {}", dir.join("server.log").display()))?;
+                if Instant::now() > deadline {
+                    bail!(
+                        "PostgreSQL did not accept connections within 30 s (see {})",
+                        dir.join("server.log").display()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        })?;
         Ok(Self { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), server: guarded, dir })
     }
 }

@@ -100,9 +100,37 @@ impl DemoServer {
     }
 }
 
-/// A port nobody listens on right now.
+/// A port nobody listens on right now (another process may take it before it is used: start
+/// what needs it with [`on_free_ports`]).
 pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts something that must be given its port numbers (it cannot pick its own and say which):
+/// on ports free just now, and again on others when it did not come up there because another
+/// process took one in between. `start` gets `count` ports and fails if it did not come up.
+pub fn on_free_ports<T>(what: &str, count: usize, mut start: impl FnMut(&[u16]) -> Result<T>) -> Result<T> {
+    const TRIES: usize = 4;
+    let mut last = None;
+    for _ in 0..TRIES {
+        let ports = (0..count).map(|_| free_port()).collect::<Result<Vec<_>>>()?;
+        match start(&ports) {
+            Ok(started) => return Ok(started),
+            Err(error) => {
+                println!("{what} did not come up on {ports:?} ({error:#}); trying other ports");
+                last = Some(error);
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| anyhow::anyhow!("no try")).context(format!("{what}: {TRIES} tries")))
+}
+
+/// Fails if `process` has already ended (it could not take its port, say).
+pub fn still_running(process: &mut Guarded) -> Result<()> {
+    match process.child.try_wait()? {
+        None => Ok(()),
+        Some(status) => bail!("{} ended: {status}", process.name),
+    }
 }
 
 /// Waits until `http://127.0.0.1:port/path` answers 200.

@@ -6,26 +6,12 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use masar_test_utils::Captured;
 
 use masar_core::secret::ExposeSecret;
 use masar_core::{AuthState, ErrorCode, Keychain};
 use masar_protocol::DemoAccount;
 use masar_test_support::{Proxy, app_options, six_digits};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn a_whole_session_logs_no_secret() {
@@ -81,7 +67,7 @@ async fn a_whole_session_logs_no_secret() {
     }
     assert!(tokens.len() >= 4, "two access and two refresh tokens crossed: {}", tokens.len());
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("masar_sync") || logs.contains("DEBUG"), "the logs are not empty");
     let mut secrets = vec![account.password.clone(), "a-wrong-password".into(), "wrong-unlock".into(), code];
     secrets.extend(tokens);

@@ -5,23 +5,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use masar_test_utils::Captured;
 
 use common::TestServer;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn sign_in_logs_hold_no_secret() {
@@ -52,7 +38,7 @@ async fn sign_in_logs_hold_no_secret() {
     assert!(logout.status().is_success(), "{}", logout.status());
     t.server.shutdown().await.unwrap();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     // The logs are not empty: requests, the SMS (masked number) and the reuse warning are there.
     assert!(logs.contains("verification code sent"), "{logs}");
     assert!(logs.contains("session revoked"), "{logs}");

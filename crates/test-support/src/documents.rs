@@ -10,12 +10,7 @@ pub const MARKER: &str = "MASAR-CERTIFICATE-PLAINTEXT";
 
 /// A PDF (by its header and trailer) of about 30 bytes per line, the marker on every line.
 pub fn certificate_pdf(lines: usize) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {MARKER}\n").into_bytes();
-    for i in 0..lines {
-        bytes.extend_from_slice(format!("% {MARKER} line {i}\n").as_bytes());
-    }
-    bytes.extend_from_slice(b"%%EOF\n");
-    bytes
+    masar_test_utils::marked_pdf(MARKER, lines)
 }
 
 /// A bachelor's degree from a Saudi university, complete but for its files.

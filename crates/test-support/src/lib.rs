@@ -3,6 +3,8 @@
 //! panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
+pub use masar_test_utils::{postgres_database, six_digits};
+
 pub mod documents;
 
 use std::sync::{Arc, Mutex};
@@ -255,23 +257,6 @@ pub struct World {
     pub database_url: Option<String>,
 }
 
-/// A new, empty database on the run's throw-away PostgreSQL cluster (`cargo xtask test` starts
-/// it and names it in `MASAR_TEST_POSTGRES_URL`).
-pub async fn postgres_database() -> String {
-    let base = std::env::var("MASAR_TEST_POSTGRES_URL").expect(
-        "MASAR_TEST_POSTGRES_URL is not set: tests on PostgreSQL run through `cargo xtask test`, \
-         which starts a throw-away cluster",
-    );
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
-    let mut bytes = [0_u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("masar_test_{}", hex::encode(bytes));
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-    let (server, _) = base.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
-}
-
 /// One row of `sql` on PostgreSQL, from synchronous test code (a thread with its own runtime).
 fn postgres_row<T: Send + 'static>(
     url: &str,
@@ -409,12 +394,6 @@ pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Resu
         .text;
     let code = six_digits(&text).ok_or(SignInError::NoSms)?;
     Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
-}
-
-/// The first run of six ASCII digits in an SMS.
-pub fn six_digits(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -144,14 +144,7 @@ mod tests {
         AttachmentStore::new(dir.join("attachments"), crate::secret::key([3; 32]))
     }
 
-    fn pdf_with(marker: &str, lines: usize) -> Vec<u8> {
-        let mut bytes = format!("%PDF-1.7\n% {marker}\n").into_bytes();
-        for _ in 0..lines {
-            bytes.extend_from_slice(format!("% {marker} line\n").as_bytes());
-        }
-        bytes.extend_from_slice(b"%%EOF\n");
-        bytes
-    }
+    use masar_test_utils::marked_pdf as pdf_with;
 
     #[test]
     fn a_file_goes_in_once_encrypted_and_comes_back_the_same() {

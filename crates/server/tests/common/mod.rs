@@ -2,6 +2,8 @@
 //! moves, and the steps of signing in.
 #![allow(dead_code, clippy::unwrap_used)]
 
+#[allow(unused_imports, reason = "each test binary uses its own part of this module")]
+pub use masar_test_utils::{postgres_database, sha256_hex, sized_pdf as pdf};
 use std::sync::Arc;
 
 use chrono::TimeZone;
@@ -159,21 +161,6 @@ pub fn stranger_id() -> String {
     masar_protocol::NationalId::with_check_digit("111111111").unwrap().to_string()
 }
 
-/// A small but well-formed PDF of about `size` bytes with `marker` in it.
-pub fn pdf(size: usize, marker: &str) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {marker}\n").into_bytes();
-    while bytes.len() + 16 < size {
-        bytes.extend_from_slice(b"% filler line\n");
-    }
-    bytes.extend_from_slice(b"%%EOF\n");
-    bytes
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
-
 /// tus `Upload-Metadata` for a PDF.
 pub fn tus_metadata(name: &str, sha256: &str) -> String {
     use base64::Engine;
@@ -279,21 +266,4 @@ impl TestServer {
     pub fn database(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.path().join("masar.db")).unwrap()
     }
-}
-
-/// A new, empty database on the run's throw-away PostgreSQL cluster: `cargo xtask test` starts
-/// the cluster and names it in `MASAR_TEST_POSTGRES_URL`.
-pub async fn postgres_database() -> String {
-    let base = std::env::var("MASAR_TEST_POSTGRES_URL").expect(
-        "MASAR_TEST_POSTGRES_URL is not set: the PostgreSQL store's tests run through `cargo xtask test`, \
-         which starts a throw-away cluster",
-    );
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
-    let mut bytes = [0_u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("masar_test_{}", hex::encode(bytes));
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-    let (server, _) = base.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
 }
