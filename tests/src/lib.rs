@@ -15,6 +15,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use masar_protocol::DemoAccount;
 
+pub mod oracle;
 pub mod slow_link;
 
 /// The WebDriver session of the app now open, if any: WebKitWebDriver runs one at a time, so a
@@ -252,7 +253,21 @@ impl App {
 pub struct App {
     pub client: Client,
     dirs: tempfile::TempDir,
+    /// The screen axe-core last checked (see [`App::check_new_screen`]).
+    checked: std::sync::Mutex<String>,
 }
+
+/// Screens checked with axe-core as the tests waited on them, over the whole run (for names).
+static SCREENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// What tells one screen from another: the page (its title and heading), an open dialog, the
+/// sign-in step, the language and the text size.
+const SCREEN_KEY: &str = "const root = document.documentElement;
+    const heading = document.querySelector('main h1, main h2');
+    const dialog = document.querySelector('dialog[open], [role=dialog], [role=alertdialog]');
+    const step = document.querySelector('[data-testid=code-step]') ? 'code' : '';
+    return [document.title, heading ? heading.textContent : '', dialog ? dialog.textContent.slice(0, 80) : '',
+            step, root.lang, root.dataset.textSize || '100'].join('|');";
 
 impl App {
     /// Launches the built app on `server_url` with fresh settings and data directories.
@@ -298,7 +313,7 @@ impl App {
         if let (Ok(Some(id)), Ok(mut open)) = (client.session_id().await, OPEN_SESSION.lock()) {
             *open = Some((driver.clone(), id));
         }
-        let app = Self { client, dirs };
+        let app = Self { client, dirs, checked: std::sync::Mutex::new(String::new()) };
         app.wait_for("[data-testid=app-title]").await?;
         Ok(app)
     }
@@ -310,12 +325,16 @@ impl App {
         self.wait_for(css).await
     }
 
-    /// Waits until an element matches `css`.
+    /// Waits until an element matches `css`; a screen not seen before is checked with axe-core
+    /// then (every screen a test waits on, not only those it keeps a screenshot of).
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let last = match self.client.find(Locator::Css(css)).await {
-                Ok(element) => return Ok(element),
+                Ok(element) => {
+                    self.check_new_screen().await?;
+                    return Ok(element);
+                }
                 Err(error) => error,
             };
             if Instant::now() > deadline {
@@ -392,6 +411,21 @@ impl App {
             .unwrap_or_default();
         let text: String = text.chars().take(600).collect();
         format!("the window showed: {text:?} (screenshot: {shot})")
+    }
+
+    /// Runs axe-core on the screen if it is not the one checked last (see [`SCREEN_KEY`]).
+    async fn check_new_screen(&self) -> Result<()> {
+        let key = self.client.execute(SCREEN_KEY, vec![]).await?;
+        let key = key.as_str().unwrap_or_default().to_owned();
+        {
+            let mut checked = self.checked.lock().map_err(|_| anyhow::anyhow!("a test panicked"))?;
+            if *checked == key {
+                return Ok(());
+            }
+            checked.clone_from(&key);
+        }
+        let number = SCREENS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        self.check_accessibility(&format!("seen-{}-{number:03}", std::process::id())).await
     }
 
     /// Ticks a checkbox as a person does: looks that it is ticked, and clicks again if the click

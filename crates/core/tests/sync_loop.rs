@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use masar_core::ConnectionStatus;
 use masar_core::sync::{SyncStatus, SyncTimer};
 use masar_protocol::NationalAddress;
 use masar_protocol::sync::{ContactUpdate, MutationBody};
@@ -107,4 +108,75 @@ async fn twelve_hundred_waiting_edits_go_in_three_pushes_of_at_most_five_hundred
     assert_eq!(world.proxy.pushes() - before, 3, "500 + 500 + 200");
     assert_eq!(world.count("SELECT count(*) FROM sync_results"), 1_200);
     assert_eq!(world.count("SELECT max(last_mutation_id) FROM sync_clients"), 1_200);
+}
+
+/// Waits a round's whole interval (a long time) unless woken; the loop's first wait (zero) passes
+/// at once. Records the long waits it was asked for.
+#[derive(Debug, Default)]
+struct PatientTimer {
+    long_waits: Mutex<usize>,
+}
+
+impl SyncTimer for PatientTimer {
+    fn wait(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        if duration.is_zero() {
+            return Box::pin(std::future::ready(()));
+        }
+        *self.long_waits.lock().unwrap() += 1;
+        Box::pin(tokio::time::sleep(Duration::from_secs(3_600)))
+    }
+}
+
+impl PatientTimer {
+    async fn until(&self, rounds: usize) {
+        for _ in 0..2_000 {
+            if *self.long_waits.lock().unwrap() >= rounds {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the loop is still waiting after {} rounds", self.long_waits.lock().unwrap());
+    }
+}
+
+/// «تحقق الآن», a local edit, a reconnect: asking for a round starts one at once instead of
+/// after the interval. (A request made while a round runs is kept for after it, once; so the
+/// second request is what shows that every request is heard.)
+#[tokio::test]
+async fn asking_for_a_round_wakes_the_waiting_loop() {
+    let timer = Arc::new(PatientTimer::default());
+    let shared: Arc<dyn SyncTimer> = timer.clone();
+    let world = World::signed_in_with(|options| options.sync_timer = Some(shared)).await;
+    let sync_loop = world.app.sync().spawn_loop();
+    timer.until(1).await;
+    world.app.sync().now();
+    timer.until(2).await;
+    world.app.sync().now();
+    timer.until(3).await;
+    sync_loop.abort();
+}
+
+/// A round that reaches the server while the status bar still says offline tells it at once:
+/// the connection is checked then, not at the monitor's next turn (an hour away here).
+#[tokio::test]
+async fn a_round_that_reaches_the_server_brings_the_connection_back_at_once() {
+    let world = World::signed_in().await;
+    world.proxy.set(Fault::Refuse);
+    let mut updates = world.app.subscribe_connection();
+    updates.borrow_and_update();
+    let monitor = world.app.spawn_connection_monitor(Duration::from_secs(3_600));
+    // Each check publishes its result: the monitor's first, and the one the sign-in asked for
+    // (kept until the monitor came). Then it waits its hour.
+    for _ in 0..2 {
+        tokio::time::timeout(Duration::from_secs(20), updates.changed()).await.unwrap().unwrap();
+        assert!(!updates.borrow_and_update().is_online());
+    }
+    world.proxy.set(Fault::Pass);
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Synced { .. }), "{status:?}");
+    tokio::time::timeout(Duration::from_secs(20), updates.wait_for(ConnectionStatus::is_online))
+        .await
+        .expect("the connection stayed offline after the round reached the server")
+        .unwrap();
+    monitor.abort();
 }

@@ -146,26 +146,25 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
         if buffer[..n].starts_with(b"POST /v1/sync/push ") {
             pushes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
-        match current() {
-            Fault::Refuse => break,
+        let mode = current();
+        let fails_here = match mode {
+            Fault::ServerError => true,
+            Fault::ServerErrorTo(start) => buffer[..n].starts_with(start.as_bytes()),
+            _ => false,
+        };
+        if fails_here {
+            let _ = client_write
+                .lock()
+                .await
+                .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
+                .await;
+            break;
+        }
+        match mode {
+            // `ServerError` was answered above.
+            Fault::Refuse | Fault::ServerError => break,
             Fault::Hang => {
                 tokio::time::sleep(Duration::from_secs(120)).await;
-                break;
-            }
-            Fault::ServerErrorTo(start) if buffer[..n].starts_with(start.as_bytes()) => {
-                let _ = client_write
-                    .lock()
-                    .await
-                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
-                    .await;
-                break;
-            }
-            Fault::ServerError => {
-                let _ = client_write
-                    .lock()
-                    .await
-                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
-                    .await;
                 break;
             }
             mode @ (Fault::Pass
