@@ -221,8 +221,13 @@ async fn an_upload_the_server_let_expire_starts_again_cleanly() {
     assert_eq!(std::fs::read_dir(partial).unwrap().count(), 0, "no bytes of it left behind");
 }
 
-/// A submission whose file cannot go up this round (the server fails on the upload) holds back
-/// only itself: a contact edit queued after it is applied in the same round, and the submission
+/// A Masar error that is not about the file: the upload is tried again next round.
+const BUSY: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: 41\r\n\r\n{\"code\":\"rate_limited\",\"message\":\"later\"}";
+
+/// The server's refusal of the file itself (by its content).
+const REFUSED: &str = "HTTP/1.1 422 Unprocessable Entity\r\ncontent-type: application/json\r\ncontent-length: 87\r\n\r\n{\"code\":\"file_not_accepted\",\"message\":\"no\",\"file_problem\":{\"problem\":\"not_a_document\"}}";
+
+/// A submission whose file cannot go up this round (the server is busy) holds back only itself: a contact edit queued after it is applied in the same round, and the submission
 /// follows with the next mutation id once its file is verified.
 #[tokio::test]
 async fn a_file_that_cannot_go_up_holds_back_only_its_own_submission() {
@@ -238,7 +243,7 @@ async fn a_file_that_cannot_go_up_holds_back_only_its_own_submission() {
     });
     world.app.outbox().queue_edit(edit, vec!["mobile".into()]).await.unwrap();
 
-    world.proxy.set(Fault::ServerErrorTo("POST /v1/uploads"));
+    world.proxy.set(Fault::AnswerTo("POST /v1/uploads", BUSY));
     let status = world.app.sync().round().await;
     assert!(
         matches!(status, SyncStatus::Synced { pending: 1, .. }),
@@ -256,4 +261,57 @@ async fn a_file_that_cannot_go_up_holds_back_only_its_own_submission() {
     assert!(matches!(status, SyncStatus::Synced { pending: 0, .. }), "{status:?}");
     assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
     assert_eq!(world.count("SELECT last_mutation_id FROM sync_clients"), 2, "the next id, never a gap");
+}
+
+/// A file the server refuses is shown refused (replace it and send again), and holds back only
+/// its own submission.
+#[tokio::test]
+async fn a_file_the_server_refuses_is_shown_refused() {
+    let world = World::signed_in().await;
+    world.app.sync().round().await;
+    let (id, _) = send_one(&world, 5_000).await;
+    world.proxy.set(Fault::AnswerTo("POST /v1/uploads", REFUSED));
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Synced { pending: 1, .. }), "{status:?}");
+    assert_eq!(item(&world, &id).await.state, ItemState::FileRefused { name: "scan.pdf".into() });
+    world.proxy.set(Fault::Pass);
+    world.app.sync().round().await;
+    assert_eq!(world.proxy.requests("POST /v1/uploads"), 1, "a refused file is not sent again as it is");
+}
+
+/// The progress says what is left after each chunk: the network goes after the first of three.
+#[tokio::test]
+async fn after_each_chunk_the_progress_says_what_is_left() {
+    let world = World::signed_in().await;
+    world.app.sync().round().await;
+    let (_, size) = send_one(&world, 300_000).await;
+    let chunk = 4 * 1024 * 1024;
+    assert!(size > 2 * chunk, "{size}");
+    world.proxy.set(Fault::RefuseAfter("PATCH ", 1));
+    let status = world.app.sync().round().await;
+    assert!(matches!(status, SyncStatus::Offline { .. }), "{status:?}");
+    let progress = world.app.subscribe_uploads().borrow().clone();
+    assert_eq!(
+        (progress.active, progress.sent_bytes, progress.remaining_bytes),
+        (false, chunk as f64, (size - chunk) as f64),
+        "{progress:?}"
+    );
+}
+
+/// A line that damages every chunk: the same chunk is sent three more times in a round, then the
+/// round leaves the file for the next one (it starts it anew), and goes on with the rest.
+#[tokio::test]
+async fn a_chunk_damaged_every_time_is_left_for_the_next_round() {
+    let world = World::signed_in().await;
+    world.app.sync().round().await;
+    let (id, _) = send_one(&world, 5_000).await;
+    world.proxy.set(Fault::Corrupt("PATCH "));
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), world.app.sync().round())
+        .await
+        .expect("the round gave up on the damaged chunk");
+    assert!(matches!(status, SyncStatus::Synced { pending: 1, .. }), "{status:?}");
+    assert_eq!(world.proxy.requests(PATCH), 4, "the chunk and three tries again");
+    world.proxy.set(Fault::Pass);
+    world.app.sync().round().await;
+    assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
 }

@@ -31,8 +31,12 @@ pub enum Fault {
     LoseResponse,
     /// Answer 500 without asking the server.
     ServerError,
-    /// Like `ServerError`, only for requests whose first line starts with this; the others pass.
-    ServerErrorTo(&'static str),
+    /// For requests whose first line starts with the first text, answer the second (a whole
+    /// HTTP response) without asking the server; the others pass.
+    AnswerTo(&'static str, &'static str),
+    /// Requests whose first line starts with this pass so many times; after that their
+    /// connection is closed (the network went down in the middle); the others pass.
+    RefuseAfter(&'static str, usize),
     /// Forward, but 200 ms late each way.
     Slow,
     /// Like `LoseResponse`, only for requests whose first line starts with this (`"PATCH "`).
@@ -40,7 +44,13 @@ pub enum Fault {
     /// Forward, flipping one byte of the body of the next request whose first line starts with
     /// this; then `Pass` again (a chunk damaged on the way, once).
     CorruptOnce(&'static str),
+    /// Like `CorruptOnce`, for every such request (a line that damages whatever it carries).
+    Corrupt(&'static str),
 }
+
+/// A whole 500 answer, as a proxy or a crashed handler gives it (not a Masar error body).
+pub const SERVER_ERROR: &str =
+    "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops";
 
 #[derive(Debug, Clone)]
 pub struct Proxy {
@@ -49,6 +59,8 @@ pub struct Proxy {
     pushes: Arc<std::sync::atomic::AtomicUsize>,
     /// Every byte that went through, both ways (for tests that look for tokens elsewhere).
     traffic: Arc<Mutex<Vec<u8>>>,
+    /// Requests the current fault's `RefuseAfter` counted.
+    matched: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Proxy {
@@ -64,7 +76,13 @@ impl Proxy {
         let fault = Arc::new(Mutex::new(Fault::Pass));
         let pushes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let traffic = Arc::new(Mutex::new(Vec::new()));
-        let links = Links { fault: fault.clone(), pushes: pushes.clone(), traffic: traffic.clone() };
+        let matched = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let links = Links {
+            fault: fault.clone(),
+            pushes: pushes.clone(),
+            traffic: traffic.clone(),
+            matched: matched.clone(),
+        };
         tokio::spawn(async move {
             let mut turn = 0_usize;
             while let Ok((client, _)) = listener.accept().await {
@@ -72,7 +90,7 @@ impl Proxy {
                 tokio::spawn(handle(client, targets[turn % targets.len()], links.clone()));
             }
         });
-        Self { url, fault, pushes, traffic }
+        Self { url, fault, pushes, traffic, matched }
     }
 
     /// Every token that crossed the proxy: bearer tokens in requests, access and refresh tokens
@@ -109,6 +127,7 @@ impl Proxy {
     /// From now on, for every request, also on connections already open (the client pools them).
     pub fn set(&self, fault: Fault) {
         *self.fault.lock().unwrap() = fault;
+        self.matched.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -118,6 +137,7 @@ struct Links {
     fault: Arc<Mutex<Fault>>,
     pushes: Arc<std::sync::atomic::AtomicUsize>,
     traffic: Arc<Mutex<Vec<u8>>>,
+    matched: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// True when `chunk` begins an HTTP request (its method), not a body's continuation.
@@ -129,7 +149,7 @@ fn starts_request(chunk: &[u8]) -> bool {
 
 /// Decides per request chunk, so a kept-alive connection meets the fault too.
 async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
-    let Links { fault, pushes, traffic } = links;
+    let Links { fault, pushes, traffic, matched } = links;
     let current = || *fault.lock().unwrap();
     let (mut client_read, client_write) = client.into_split();
     let client_write = Arc::new(tokio::sync::Mutex::new(client_write));
@@ -147,17 +167,20 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
             pushes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         let mode = current();
-        let fails_here = match mode {
-            Fault::ServerError => true,
-            Fault::ServerErrorTo(start) => buffer[..n].starts_with(start.as_bytes()),
-            _ => false,
+        let starts = |start: &str| buffer[..n].starts_with(start.as_bytes());
+        let answer = match mode {
+            Fault::ServerError => Some(SERVER_ERROR),
+            Fault::AnswerTo(start, answer) if starts(start) => Some(answer),
+            _ => None,
         };
-        if fails_here {
-            let _ = client_write
-                .lock()
-                .await
-                .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
-                .await;
+        if let Some(answer) = answer {
+            let _ = client_write.lock().await.write_all(answer.as_bytes()).await;
+            break;
+        }
+        if let Fault::RefuseAfter(start, passes) = mode
+            && starts(start)
+            && matched.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= passes
+        {
             break;
         }
         match mode {
@@ -168,11 +191,13 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                 break;
             }
             mode @ (Fault::Pass
-            | Fault::ServerErrorTo(_)
+            | Fault::AnswerTo(..)
+            | Fault::RefuseAfter(..)
             | Fault::Slow
             | Fault::LoseResponse
             | Fault::LoseResponseTo(_)
-            | Fault::CorruptOnce(_)) => {
+            | Fault::CorruptOnce(_)
+            | Fault::Corrupt(_)) => {
                 let chunk = &mut buffer[..n];
                 match mode {
                     Fault::LoseResponseTo(start) => {
@@ -180,7 +205,7 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                             lose.store(true, std::sync::atomic::Ordering::SeqCst);
                         }
                     }
-                    Fault::CorruptOnce(start) => {
+                    Fault::CorruptOnce(start) | Fault::Corrupt(start) => {
                         let starts = chunk.starts_with(start.as_bytes());
                         // Where the body begins: after the headers in the request's first chunk.
                         let body_from = if starts {
@@ -192,7 +217,9 @@ async fn handle(client: TcpStream, target: std::net::SocketAddr, links: Links) {
                             Some(from) if from < n => {
                                 chunk[n - 1] ^= 0xff;
                                 corrupt_next = false;
-                                *fault.lock().unwrap() = Fault::Pass;
+                                if matches!(mode, Fault::CorruptOnce(_)) {
+                                    *fault.lock().unwrap() = Fault::Pass;
+                                }
                             }
                             Some(_) => corrupt_next = true,
                             None => {}

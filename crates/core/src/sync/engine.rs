@@ -135,7 +135,7 @@ pub async fn sync_once(
     match super::files::run(active, &mut lease, uploads).await {
         Err(error) if error.is_network() => return Err(error),
         Err(error) => tracing::warn!(%error, "the uploads did not finish this round"),
-        Ok(_) => {}
+        Ok(()) => {}
     }
     let mut plan = RoundPlan::round();
     let mut step = plan.first();

@@ -24,15 +24,15 @@ use crate::vault::db::{HeldRow, UploadState};
 pub const CHUNK: usize = 4 * 1024 * 1024;
 
 /// Uploads what the held mutations need; releases each one whose files are all verified (it
-/// takes the next mutation id). Returns how many were released.
+/// takes the next mutation id).
 pub async fn run(
     active: &ActiveSession,
     lease: &mut TokenLease<'_>,
     uploads: &watch::Sender<UploadProgress>,
-) -> Result<usize, SessionError> {
+) -> Result<(), SessionError> {
     let held = active.vault(|vault| Ok(vault.db.held()?)).await?;
     if held.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let mut meter = Meter::new(uploads, remaining(active, &held).await?);
     let result = upload_all(active, lease, &mut meter, held).await;
@@ -45,8 +45,7 @@ async fn upload_all(
     lease: &mut TokenLease<'_>,
     meter: &mut Meter<'_>,
     held: Vec<HeldRow>,
-) -> Result<usize, SessionError> {
-    let mut released = 0;
+) -> Result<(), SessionError> {
     for row in held {
         let mut all_verified = true;
         for sha256 in &row.blobs {
@@ -63,10 +62,9 @@ async fn upload_all(
                     Ok(())
                 })
                 .await?;
-            released += 1;
         }
     }
-    Ok(released)
+    Ok(())
 }
 
 /// Bytes the server does not have yet, over the files of these mutations (each file once).
@@ -220,6 +218,10 @@ async fn send(
     let mut damaged = 0;
     while offset < size {
         let chunk = bytes::Bytes::from(read_chunk(active, sha256, offset).await?);
+        if chunk.is_empty() {
+            // The stored file ends before the size recorded for it: never send empty chunks forever.
+            return Err(SessionError::Task(format!("the stored file ends at {offset} of {size} bytes")));
+        }
         let (started, from) = (Instant::now(), offset);
         let (at, chunk) = (url.as_str(), &chunk);
         let sent =
