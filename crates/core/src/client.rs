@@ -121,6 +121,7 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::CodeIncorrect => ErrorCode::CodeIncorrect,
         ApiErrorCode::TooManyAttempts => ErrorCode::TooManyAttempts,
         ApiErrorCode::ResendTooSoon => ErrorCode::ResendTooSoon,
+        ApiErrorCode::ResendLimit => ErrorCode::ResendLimit,
         ApiErrorCode::RateLimited => ErrorCode::RateLimited,
         ApiErrorCode::SessionRevoked => ErrorCode::SessionRevoked,
         ApiErrorCode::SmsUnavailable => ErrorCode::SmsUnavailable,

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     CodeIncorrect,
     TooManyAttempts,
     ResendTooSoon,
+    /// Every new code of this sign-in was sent: enter the last one, or start again.
+    ResendLimit,
     RateLimited,
     SessionExpired,
     SessionRevoked,

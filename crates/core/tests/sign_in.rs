@@ -126,15 +126,21 @@ async fn a_stranger_cannot_sign_in_offline_and_is_told_why() {
     assert_eq!(app.ui_error(error).code, ErrorCode::FirstSignInNeedsNetwork);
 }
 
-#[tokio::test]
-async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
-    let world = World::new().await;
+/// An app whose first demo employee gave the right password: the code sent, and a wrong one.
+async fn at_the_code_step(world: &World) -> (Arc<MasarCore>, String, &'static str) {
     let account = world.accounts().await.remove(0);
     let app = world.app();
     app.check_connection().await;
     app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
     let code = code_in(&app.auth().demo_sms().await.unwrap().last().unwrap().text);
     let wrong = if code == "123456" { "654321" } else { "123456" };
+    (app, code, wrong)
+}
+
+#[tokio::test]
+async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
+    let world = World::new().await;
+    let (app, code, wrong) = at_the_code_step(&world).await;
     let error = app.auth().verify(wrong).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::CodeIncorrect);
     assert_eq!(app.ui_error(error).params.remaining, Some(4), "remaining tries for the message");
@@ -144,6 +150,21 @@ async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
     let eastern: String =
         code.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
     assert!(matches!(app.auth().verify(&eastern).await.unwrap(), AuthState::SignedIn { .. }));
+}
+
+/// The fifth wrong code locks the ID on the server: the attempt is over, the app goes back to the
+/// first step and says how long the pause lasts.
+#[tokio::test]
+async fn a_fifth_wrong_code_locks_the_id_and_goes_back_to_the_first_step() {
+    let world = World::new().await;
+    let (app, _, wrong) = at_the_code_step(&world).await;
+    for _ in 0..4 {
+        assert_eq!(app.auth().verify(wrong).await.unwrap_err().code(), ErrorCode::CodeIncorrect);
+    }
+    let error = app.auth().verify(wrong).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::AccountLocked);
+    assert_eq!(app.ui_error(error).params.minutes, Some(15));
+    assert!(matches!(app.auth().state(), AuthState::SignedOut { .. }), "back to the first step");
 }
 
 #[tokio::test]

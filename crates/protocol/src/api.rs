@@ -35,7 +35,7 @@ pub enum ApiErrorCode {
     Internal,
     /// Wrong national ID or password (never says which).
     InvalidCredentials,
-    /// Too many failed passwords: wait `retry_after_seconds`.
+    /// Too many wrong passwords or codes: wait `retry_after_seconds`.
     Locked,
     /// The sign-in attempt is unknown, used or abandoned: start again.
     ChallengeInvalid,
@@ -46,6 +46,8 @@ pub enum ApiErrorCode {
     TooManyAttempts,
     /// A new code can be sent only after `retry_after_seconds`.
     ResendTooSoon,
+    /// This sign-in was sent every new code it may have: enter the last one, or start again.
+    ResendLimit,
     /// Too many requests from this address: wait `retry_after_seconds`.
     RateLimited,
     /// The refresh token was already used: every session of the family is revoked.

@@ -23,9 +23,12 @@ pub struct ServerConfig {
     pub database_url: Option<String>,
     pub demo: bool,
     pub demo_seed: u64,
-    /// Keep SMS in the dev outbox (always on with `demo`).
-    pub dev_sms: bool,
+    /// The SMS provider that sends verification codes (from the settings file). Without one only
+    /// a `demo` server starts, with the dev outbox as its phone.
+    pub sms: Option<crate::auth::SmsSettings>,
     pub auth_requests_per_minute: u32,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub clock: Arc<dyn Clock>,
     /// What a submission may attach (announced to clients, enforced on every upload).
     pub attachment_limits: AttachmentLimits,
@@ -41,8 +44,9 @@ impl ServerConfig {
             database_url: None,
             demo: true,
             demo_seed: DEFAULT_DEMO_SEED,
-            dev_sms: true,
+            sms: None,
             auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
+            trusted_proxies: Vec::new(),
             clock: Arc::new(SystemClock),
             attachment_limits: AttachmentLimits::default(),
             upload_expiry: crate::uploads::DEFAULT_EXPIRY,

@@ -32,6 +32,8 @@ pub enum ApiError {
     TooManyAttempts,
     #[error("resend in {retry_after} s")]
     ResendTooSoon { retry_after: u32 },
+    #[error("no more new codes for this sign-in")]
+    ResendLimit,
     #[error("rate limited for {retry_after} s")]
     RateLimited { retry_after: u32 },
     #[error("refresh token reused: session revoked")]
@@ -110,6 +112,7 @@ impl ApiError {
             Self::CodeIncorrect { .. } => (StatusCode::UNAUTHORIZED, ApiErrorCode::CodeIncorrect),
             Self::TooManyAttempts => (StatusCode::FORBIDDEN, ApiErrorCode::TooManyAttempts),
             Self::ResendTooSoon { .. } => (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::ResendTooSoon),
+            Self::ResendLimit => (StatusCode::FORBIDDEN, ApiErrorCode::ResendLimit),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited),
             Self::SessionRevoked => (StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked),
             Self::SmsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable),
@@ -153,6 +156,10 @@ impl ApiError {
                 "تجاوزت عدد المحاولات المسموح بها لرمز التحقق. ابدأ تسجيل الدخول من جديد.".into()
             }
             Self::ResendTooSoon { retry_after } => format!("يمكنك طلب رمز جديد بعد {retry_after} ثانية."),
+            Self::ResendLimit => {
+                "أُرسلت كل الرموز المسموح بها لهذه المحاولة. أدخل آخر رمز وصلك، أو ابدأ تسجيل الدخول من جديد."
+                    .into()
+            }
             Self::RateLimited { retry_after } => {
                 format!("طلبات كثيرة من هذا الجهاز. انتظر {retry_after} ثانية ثم حاول مرة أخرى.")
             }

@@ -11,6 +11,7 @@ pub mod postgres;
 pub mod routes;
 pub mod rules;
 pub mod secrets;
+pub mod settings;
 pub mod sqlite;
 pub mod storage;
 pub mod sync;
@@ -25,7 +26,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use auth::{DevOutbox, NoSmsGateway, SmsGateway};
+use auth::{DevOutbox, HttpSmsGateway, SmsGateway};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::ServerConfig;
 pub use sqlite::{Db, SqliteStore};
@@ -39,8 +40,12 @@ pub struct AppState {
     pub demo: bool,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsGateway>,
+    /// The verification SMS's text, with `{code}` and `{minutes}`.
+    pub sms_template: Arc<str>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
     pub sign_in_rate: RateRule,
+    /// Peers whose `X-Forwarded-For` names the client (load balancers, reverse proxies).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// Upload bytes and verified blobs (a directory every node sees).
     pub blobs: Arc<dyn uploads::BlobStore>,
     pub limits: masar_protocol::attachments::AttachmentLimits,
@@ -105,28 +110,36 @@ pub async fn open_store(config: &ServerConfig) -> anyhow::Result<Arc<dyn Store>>
     })
 }
 
+/// Why a server without an SMS provider does not start.
+pub const NO_SMS_GATEWAY: &str = "masar-server signs employees in with a code sent by SMS, and no SMS provider is \
+configured: give one in the settings file (--settings FILE, section [sms]; see the README), or \
+run a demo server (--demo), whose codes go to the dev outbox";
+
 /// Opens the database (migrating it), seeds demo data if asked, binds and starts serving.
 /// `extra_shutdown` ends the server too (the binary passes SIGINT/SIGTERM here).
 pub async fn start(
     config: &ServerConfig,
     extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningServer> {
+    anyhow::ensure!(config.sms.is_some() || config.demo, NO_SMS_GATEWAY);
     let store = open_store(config).await?;
     if config.demo {
         let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
-    let sms: Arc<dyn SmsGateway> = if config.demo || config.dev_sms {
-        Arc::new(DevOutbox::new(Arc::clone(&store)))
-    } else {
-        Arc::new(NoSmsGateway)
+    let sms: Arc<dyn SmsGateway> = match &config.sms {
+        Some(settings) => Arc::new(HttpSmsGateway::new(settings.clone())?),
+        None => Arc::new(DevOutbox::new(Arc::clone(&store))),
     };
+    let sms_template = config.sms.as_ref().map_or(auth::sms::DEFAULT_TEMPLATE, |s| &s.template).into();
     let state = AppState {
         store,
         demo: config.demo,
         clock: Arc::clone(&config.clock),
         sms,
+        sms_template,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
+        trusted_proxies: config.trusted_proxies.clone().into(),
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,

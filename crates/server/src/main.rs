@@ -31,13 +31,18 @@ struct Args {
     /// Seed of the demo data: the same seed always gives the same employees.
     #[arg(long, env = "MASAR_DEMO_SEED", default_value_t = DEFAULT_DEMO_SEED)]
     demo_seed: u64,
-    /// Keep verification codes in the dev outbox (`GET /v1/dev/sms`) instead of sending SMS.
-    /// Always on with --demo. Never on a production server.
-    #[arg(long, env = "MASAR_DEV_SMS")]
-    dev_sms: bool,
+    /// The settings file (TOML): the SMS provider and its credential (see the README). A server
+    /// without an SMS provider starts only with --demo, whose codes go to the dev outbox.
+    #[arg(long, env = "MASAR_SETTINGS")]
+    settings: Option<PathBuf>,
     /// Sign-in requests allowed per client address per minute.
     #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
     auth_rate: u32,
+    /// A load balancer or reverse proxy (CIDR, e.g. `10.0.0.0/8`; repeat for several) whose
+    /// `X-Forwarded-For` names the client: audit rows and rate limits then see the client, not
+    /// the proxy. From any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", env = "MASAR_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<ipnet::IpNet>,
     /// Largest attached file, in MiB (announced as tus's `Tus-Max-Size`).
     #[arg(long, env = "MASAR_MAX_FILE_MB", default_value_t = 20)]
     max_file_mb: u64,
@@ -77,14 +82,19 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
+    let settings = match &args.settings {
+        Some(path) => masar_server::settings::SettingsFile::read(path)?,
+        None => masar_server::settings::SettingsFile::default(),
+    };
     let config = ServerConfig {
         bind: args.bind,
         data_dir: args.data_dir,
         database_url: args.database,
         demo: args.demo,
         demo_seed: args.demo_seed,
-        dev_sms: args.dev_sms,
+        sms: settings.sms,
         auth_requests_per_minute: args.auth_rate,
+        trusted_proxies: args.trusted_proxies,
         clock: std::sync::Arc::new(masar_server::SystemClock),
         attachment_limits: AttachmentLimits {
             max_file_bytes: args.max_file_mb.saturating_mul(MIB),

@@ -92,7 +92,14 @@ async fn an_unknown_route_is_a_json_404() {
 #[tokio::test]
 async fn without_demo_there_are_no_dev_endpoints() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { demo: false, dev_sms: false, ..ServerConfig::demo_on_loopback(dir.path()) };
+    // A production server: an SMS provider configured (never asked here), no demo.
+    let sms = masar_server::auth::SmsSettings {
+        url: "http://127.0.0.1:9/send".parse().unwrap(),
+        credential: None,
+        template: masar_server::auth::sms::DEFAULT_TEMPLATE.into(),
+        timeout_seconds: 1,
+    };
+    let config = ServerConfig { demo: false, sms: Some(sms), ..ServerConfig::demo_on_loopback(dir.path()) };
     let server = start(&config).await;
     let health: Health = get_json(format!("{}/v1/health", server.base_url())).await;
     assert!(!health.demo);

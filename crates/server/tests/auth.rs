@@ -102,7 +102,7 @@ async fn five_wrong_passwords_lock_the_id_for_fifteen_minutes_known_or_not() {
 }
 
 #[tokio::test]
-async fn a_wrong_code_says_how_many_tries_are_left_and_the_fifth_ends_the_attempt() {
+async fn a_wrong_code_says_how_many_tries_are_left_and_the_fifth_locks_the_id() {
     let t = TestServer::start().await;
     let account = t.first_account().await;
     let challenge = t.challenge(&account).await;
@@ -117,8 +117,10 @@ async fn a_wrong_code_says_how_many_tries_are_left_and_the_fifth_ends_the_attemp
         .await;
         assert_eq!(body.remaining_attempts, Some(remaining));
     }
+    // The fifth wrong code also makes five failures for the ID: the ID locks, the attempt ends.
     let fifth = t.verify(&challenge.challenge_id, wrong).await;
-    expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::TooManyAttempts).await;
+    let body = expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    assert_eq!(body.retry_after_seconds, Some(900));
     // The right code no longer helps: start again.
     let late = t.verify(&challenge.challenge_id, &code).await;
     expect_error(late, StatusCode::UNAUTHORIZED, ApiErrorCode::ChallengeInvalid).await;
@@ -244,37 +246,68 @@ async fn too_many_sign_in_requests_from_one_address_are_slowed_down() {
     assert_eq!(t.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn without_an_sms_gateway_sign_in_says_so() {
-    // Seed with --demo, then run the same data without --demo and without --dev-sms (the SQLite
-    // file is looked into below).
-    let seeded = TestServer::start_on_sqlite_with(|_| {}).await;
-    let account = seeded.first_account().await;
-    let dir = seeded.dir.path().to_owned();
-    seeded.server.shutdown().await.unwrap();
-    let mut config = masar_server::ServerConfig::demo_on_loopback(&dir);
-    config.demo = false;
-    config.dev_sms = false;
-    let server = masar_server::start(&config, std::future::pending()).await.unwrap();
-    let response = reqwest::Client::new()
-        .post(format!("{}/v1/auth/login", server.base_url()))
-        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
+/// A wrong password sent as from `client` through the proxy (the test's loopback peer).
+async fn login_through_proxy(t: &TestServer, client: &str) -> reqwest::Response {
+    t.http
+        .post(t.url("/v1/auth/login"))
+        .header("x-forwarded-for", format!("192.0.2.66, {client}"))
+        .json(&serde_json::json!({ "nationalId": stranger_id(), "password": "x" }))
         .send()
         .await
+        .unwrap()
+}
+
+/// Behind a trusted proxy each client has its own limit (not the whole organisation one), the
+/// address a client writes itself to the left of the proxy's entry counts for nothing, and an
+/// IPv6 client is limited by its /64 network.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_it_names_is_the_one_limited() {
+    let t = TestServer::start_on_sqlite_with(|config| {
+        config.auth_requests_per_minute = 2;
+        config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    for client in ["203.0.113.7", "2001:db8:1:2::1"] {
+        for _ in 0..2 {
+            assert_ne!(
+                login_through_proxy(&t, client).await.status(),
+                StatusCode::TOO_MANY_REQUESTS,
+                "{client}"
+            );
+        }
+    }
+    let limited = login_through_proxy(&t, "203.0.113.7").await;
+    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+    // Another address of the same IPv6 /64 shares its limit; the next /64 does not.
+    let same_network = login_through_proxy(&t, "2001:db8:1:2:ffff::9").await;
+    expect_error(same_network, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+    // (The stranger's ID itself locks at its fifth wrong password: any answer but 429 shows the
+    // request passed the rate limit.)
+    assert_ne!(login_through_proxy(&t, "2001:db8:1:3::1").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_ne!(login_through_proxy(&t, "203.0.113.8").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    t.server.shutdown().await.unwrap();
+    // The audit log names the clients, never the proxy or the made-up address.
+    let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
+    let clients: Vec<String> = db
+        .prepare("SELECT DISTINCT client FROM audit_log WHERE event = 'login' ORDER BY client")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap();
-    expect_error(response, StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable).await;
-    let outbox =
-        reqwest::get(format!("{}/v1/dev/sms?national_id={}", server.base_url(), account.national_id))
-            .await
-            .unwrap();
-    assert_eq!(outbox.status(), StatusCode::NOT_FOUND, "no dev outbox without --demo or --dev-sms");
-    // The attempt whose code could not be sent is closed: nobody can finish it blind.
-    let db = rusqlite::Connection::open(dir.join("masar.db")).unwrap();
-    let open: i64 =
-        db.query_row("SELECT count(*) FROM challenges WHERE done = 0", [], |row| row.get(0)).unwrap();
-    let all: i64 = db.query_row("SELECT count(*) FROM challenges", [], |row| row.get(0)).unwrap();
-    assert_eq!((open, all), (0, 1), "one attempt made, and closed");
-    server.shutdown().await.unwrap();
+    assert_eq!(clients, ["2001:db8:1:2::1", "2001:db8:1:3::1", "203.0.113.7", "203.0.113.8"]);
+}
+
+/// Without a trusted proxy the header is ignored: a client cannot escape its limit by naming
+/// another address.
+#[tokio::test]
+async fn a_forwarded_address_from_an_untrusted_peer_changes_nothing() {
+    let t = TestServer::start_with(|config| config.auth_requests_per_minute = 2).await;
+    for client in ["203.0.113.7", "203.0.113.8"] {
+        assert_eq!(login_through_proxy(&t, client).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = login_through_proxy(&t, "203.0.113.9").await;
+    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
 }
 
 #[tokio::test]
@@ -361,23 +394,109 @@ async fn the_same_code_in_two_attempts_is_stored_as_two_different_hashes() {
     assert!(matches!(checked, Verified::Signed(..)), "the code matches its own attempt: {checked:?}");
 }
 
-/// A successful sign-in clears the count of wrong passwords: four wrong, the right one, four
-/// wrong again, and the ID is still open (only five in a row lock it).
+/// Four wrong passwords, each answered as wrong (the fifth would lock).
+async fn four_wrong_passwords(t: &TestServer, id: &str) {
+    for _ in 0..4 {
+        expect_error(t.login(id, "wrong").await, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials)
+            .await;
+    }
+}
+
+/// A complete sign-in clears the count of wrong passwords: four wrong, a sign-in with the right
+/// password and code, four wrong again, and the ID is still open (only five in a row lock it).
 #[tokio::test]
-async fn a_successful_sign_in_starts_the_count_of_wrong_passwords_again() {
+async fn a_complete_sign_in_starts_the_count_of_wrong_passwords_again() {
     let t = TestServer::start().await;
     let account = t.first_account().await;
     let id = account.national_id.as_str();
-    for _ in 0..4 {
-        expect_error(t.login(id, "wrong").await, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials)
-            .await;
-    }
-    assert_eq!(t.login(id, &account.password).await.status(), StatusCode::OK);
-    for _ in 0..4 {
-        expect_error(t.login(id, "wrong").await, StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidCredentials)
-            .await;
-    }
+    four_wrong_passwords(&t, id).await;
+    t.sign_in(&account).await;
+    four_wrong_passwords(&t, id).await;
     assert_eq!(t.login(id, &account.password).await.status(), StatusCode::OK, "still open");
+}
+
+/// The right password alone is not a sign-in: the wrong ones before it stay counted, so an
+/// attacker who knows the password but not the phone cannot reset the count with it.
+#[tokio::test]
+async fn the_right_password_without_its_code_keeps_the_wrong_ones_counted() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let id = account.national_id.as_str();
+    four_wrong_passwords(&t, id).await;
+    assert_eq!(t.login(id, &account.password).await.status(), StatusCode::OK, "the code is sent");
+    let fifth = t.login(id, "wrong").await;
+    let body = expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    assert_eq!(body.retry_after_seconds, Some(900));
+}
+
+/// Twenty-five wrong passwords for one ID sent at the same moment: each check is reserved before
+/// the slow hash is compared, so at most five are judged (the audit log holds one row for each
+/// judged password) and the rest are refused as locked.
+#[tokio::test]
+async fn twenty_five_wrong_passwords_at_once_are_judged_at_most_five_times() {
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
+    let account = t.first_account().await;
+    let id = account.national_id.to_string();
+    let answers = futures_util::future::join_all((0..25).map(|_| t.login(&id, "wrong-at-once"))).await;
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for answer in answers {
+        *statuses.entry(answer.status().as_u16()).or_default() += 1;
+    }
+    t.server.shutdown().await.unwrap();
+    let db = rusqlite::Connection::open(t.dir.path().join("masar.db")).unwrap();
+    let judged: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE event = 'login' AND outcome LIKE 'wrong_password%'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let refused: i64 = db
+        .query_row("SELECT count(*) FROM audit_log WHERE event = 'login' AND outcome = 'locked'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(judged, 5, "judged; answers {statuses:?}");
+    assert_eq!(judged + refused, 25, "every request judged or refused: {statuses:?}");
+    assert_eq!(statuses.values().sum::<usize>(), 25);
+    assert_eq!(statuses.get(&401).copied().unwrap_or(0) + statuses.get(&403).copied().unwrap_or(0), 25);
+    assert!(statuses.get(&401).copied().unwrap_or(0) <= 4, "at most four answered as a wrong password");
+}
+
+/// Three resends do not give fifteen guesses: wrong codes are counted over the whole sign-in,
+/// a fourth new code is refused, and the fifth wrong code locks the ID.
+#[tokio::test]
+async fn three_resends_do_not_give_fifteen_guesses() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let challenge = t.challenge(&account).await;
+    let resend = serde_json::json!({ "challengeId": challenge.challenge_id });
+    let mut last = t.latest_code(&account).await;
+    for remaining in [4, 3, 2] {
+        let wrong = if last == "000000" { "111111" } else { "000000" };
+        let body = expect_error(
+            t.verify(&challenge.challenge_id, wrong).await,
+            StatusCode::UNAUTHORIZED,
+            ApiErrorCode::CodeIncorrect,
+        )
+        .await;
+        assert_eq!(body.remaining_attempts, Some(remaining), "the count goes on across resends");
+        t.advance(60);
+        assert_eq!(t.post("/v1/auth/resend", resend.clone()).await.status(), StatusCode::OK);
+        last = t.latest_code(&account).await;
+    }
+    t.advance(60);
+    let fourth = t.post("/v1/auth/resend", resend.clone()).await;
+    let body = expect_error(fourth, StatusCode::FORBIDDEN, ApiErrorCode::ResendLimit).await;
+    assert!(body.message.contains("آخر رمز"), "{}", body.message);
+    let wrong = if last == "000000" { "111111" } else { "000000" };
+    let fourth_wrong = t.verify(&challenge.challenge_id, wrong).await;
+    let body = expect_error(fourth_wrong, StatusCode::UNAUTHORIZED, ApiErrorCode::CodeIncorrect).await;
+    assert_eq!(body.remaining_attempts, Some(1));
+    let fifth = t.verify(&challenge.challenge_id, wrong).await;
+    expect_error(fifth, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    let late = t.verify(&challenge.challenge_id, &last).await;
+    expect_error(late, StatusCode::UNAUTHORIZED, ApiErrorCode::ChallengeInvalid).await;
 }
 
 /// What the server keeps of a password and a code never shows in `Debug` (so never in a log).

@@ -49,22 +49,12 @@ impl Drop for Node {
     }
 }
 
-fn spawn_node(data_dir: &Path, database: Option<&str>, demo: bool) -> Node {
+/// A node on the shared data; every node is a demo node (the first seeds the data, the others
+/// find it seeded), so each shows the codes it sends in the shared dev outbox.
+fn spawn_node(data_dir: &Path, database: Option<&str>) -> Node {
     let mut command = Command::new(env!("CARGO_BIN_EXE_masar-server"));
-    command.args([
-        "--bind",
-        "127.0.0.1:0",
-        "--log",
-        "warn",
-        "--dev-sms",
-        "--auth-rate",
-        "100000",
-        "--data-dir",
-    ]);
+    command.args(["--bind", "127.0.0.1:0", "--log", "warn", "--demo", "--auth-rate", "100000", "--data-dir"]);
     command.arg(data_dir);
-    if demo {
-        command.arg("--demo");
-    }
     if let Some(url) = database {
         command.args(["--database", url]);
     }
@@ -153,8 +143,8 @@ async fn a_node_killed_mid_push_loses_nothing_and_applies_nothing_twice() {
     };
     let database = database.as_deref();
     // The first node seeds the demo data; the second (and every restart) finds it there.
-    let first = spawn_node(data.path(), database, true);
-    let second = spawn_node(data.path(), database, false);
+    let first = spawn_node(data.path(), database);
+    let second = spawn_node(data.path(), database);
     let addresses = Arc::new(Mutex::new(vec![first.addr, second.addr]));
     let front_url = format!("http://{}", front(Arc::clone(&addresses)).await);
     let http = reqwest::Client::new();
@@ -191,7 +181,7 @@ async fn a_node_killed_mid_push_loses_nothing_and_applies_nothing_twice() {
                 let _ = nodes[which].child.kill();
                 let _ = nodes[which].child.wait();
                 killed.fetch_add(1, SeqCst);
-                let again = spawn_node(&dir, database.as_deref(), false);
+                let again = spawn_node(&dir, database.as_deref());
                 addresses.lock().unwrap()[which] = again.addr;
                 nodes[which] = again;
             }
@@ -216,7 +206,7 @@ async fn a_node_killed_mid_push_loses_nothing_and_applies_nothing_twice() {
 
     // A fresh node: the edits resent (their answer lost, say) are answered from the stored
     // results and applied no more; the record holds the last edit, at one version per edit.
-    let survivor = spawn_node(data.path(), database, false);
+    let survivor = spawn_node(data.path(), database);
     let url = format!("http://{}", survivor.addr);
     let resent: Vec<Mutation> = [1, last / 2, last].iter().map(|id| edit(*id, &record)).collect();
     let (again, _) = push_until_answered(&http, &url, &token, &resent).await;

@@ -195,3 +195,32 @@ async fn a_file_another_employee_sent_does_not_count_for_this_one() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// A qualification's id belongs to the employee who sent it first: another employee sending a
+/// submission under the same id (with their own files) is answered `IdReused`, and the owner's
+/// request is unchanged.
+#[tokio::test]
+async fn another_employee_cannot_take_over_a_qualifications_id() {
+    let t = TestServer::start().await;
+    let accounts = t.accounts().await;
+    let mut people = Vec::new();
+    for account in accounts.iter().filter(|a| a.role == Role::Employee).take(2) {
+        let token = t.sign_in(account).await.access_token.expose().to_owned();
+        people.push(Person { account: account.clone(), token });
+    }
+    let (owner, other) = (&people[0], &people[1]);
+    let theirs = pdf(10_000, "the owner's certificate");
+    assert_eq!(t.upload(&owner.token, &theirs, "a.pdf").await.status(), StatusCode::NO_CONTENT);
+    let sent =
+        push(&t, owner, 1, MutationBody::SubmitQualification(Box::new(submission("L-1", &theirs)))).await;
+    assert_eq!(sent, MutationOutcome::Applied { version: 1 });
+
+    let mine = pdf(12_000, "another employee's certificate");
+    assert_eq!(t.upload(&other.token, &mine, "b.pdf").await.status(), StatusCode::NO_CONTENT);
+    let taken =
+        push(&t, other, 1, MutationBody::SubmitQualification(Box::new(submission("L-2", &mine)))).await;
+    assert_eq!(taken, MutationOutcome::IdReused);
+    let (kept, version) = pulled(&t, owner).await.unwrap();
+    assert_eq!((kept.receipt.as_str(), version), ("L-1", 1), "the owner's request is as sent");
+    assert!(pulled(&t, other).await.is_none(), "nothing stored for the other employee");
+}

@@ -15,7 +15,9 @@ use masar_protocol::sync::{
 use masar_protocol::{EmployeeProfile, NationalAddress};
 use masar_server::auth::password;
 use masar_server::demo::{DemoData, demo_password, generate};
-use masar_server::storage::{AccessCheck, Caller, PushError, RefreshOutcome, Resent, Store, Verified};
+use masar_server::storage::{
+    AccessCheck, Caller, PasswordCheck, PushError, RefreshOutcome, Resent, Store, Verified,
+};
 use masar_server::{Db, SqliteStore};
 
 const SEED: u64 = 7;
@@ -67,24 +69,48 @@ pub async fn story(store: &dyn Store) {
 }
 
 async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &EmployeeProfile) {
-    // The account is found and its stored hash checks the demo password.
-    let lookup = store.login_lookup(&first.national_id, T0).await.unwrap();
-    assert_eq!(lookup.locked_until, None);
-    let (hash, mobile) = lookup.account.unwrap();
-    assert!(password::verify(&demo_password(&first.national_id), Some(&hash)));
+    let id = &first.national_id;
+    // A check is reserved before the password is compared; the account's stored hash checks the
+    // demo password, and the right password gives its reservation back.
+    let PasswordCheck::Check { account: Some((hash, mobile)) } =
+        store.reserve_password_check(id, &at(T0)).await.unwrap()
+    else {
+        panic!("an unlocked ID with an account is checked")
+    };
+    assert!(password::verify(&demo_password(id), Some(&hash)));
     assert_eq!(mobile, first.mobile);
+    store.begin_challenge(id, "246810", &at(T0)).await.unwrap();
 
-    // Wrong passwords lock the ID at the fifth, for fifteen minutes, and only then.
-    for n in 1..=4 {
-        assert_eq!(store.login_failed(&first.national_id, &at(T0 + n)).await.unwrap(), None, "failure {n}");
+    // Five checks reserved at once (none settled yet): a sixth is refused before any is judged.
+    for n in 1..=5 {
+        let check = store.reserve_password_check(id, &at(T0 + n)).await.unwrap();
+        assert!(matches!(check, PasswordCheck::Check { .. }), "check {n}: {check:?}");
     }
-    let until = store.login_failed(&first.national_id, &at(T0 + 10)).await.unwrap().unwrap();
-    assert_eq!(until, T0 + 10 + 900_000, "15 minutes from the fifth wrong password");
-    assert_eq!(store.login_lookup(&first.national_id, T0 + 11).await.unwrap().locked_until, Some(until));
-    store.login_refused_locked(&first.national_id, &at(T0 + 12)).await.unwrap();
-    let second_before = store.login_lookup(&first.national_id, until - 1_000).await.unwrap();
-    assert_eq!(second_before.locked_until, Some(until), "still locked one second before the end");
-    assert_eq!(store.login_lookup(&first.national_id, until).await.unwrap().locked_until, None);
+    let sixth = store.reserve_password_check(id, &at(T0 + 6)).await.unwrap();
+    assert!(matches!(sixth, PasswordCheck::Refused { retry_after: 1 }), "{sixth:?}");
+    // The five are wrong: the first settled locks the ID for fifteen minutes, the others find it
+    // locked.
+    for n in 1..=5 {
+        let locked = store.password_wrong(id, &at(T0 + 10)).await.unwrap();
+        assert_eq!(locked, Some(900), "wrong password {n} is answered with the lock");
+    }
+    let until = T0 + 10 + 900_000;
+    let refused = store.reserve_password_check(id, &at(until - 1_000)).await.unwrap();
+    assert!(
+        matches!(refused, PasswordCheck::Refused { retry_after: 1 }),
+        "one second before the end: {refused:?}"
+    );
+    let after = store.reserve_password_check(id, &at(until)).await.unwrap();
+    assert!(matches!(after, PasswordCheck::Check { .. }), "at the lock's end: {after:?}");
+
+    // Wrong passwords one after the other: the fifth locks, not the fourth.
+    let later = until + 1;
+    for n in 1..=3 {
+        store.reserve_password_check(id, &at(later)).await.unwrap();
+        assert_eq!(store.password_wrong(id, &at(later)).await.unwrap(), None, "failure {}", n + 1);
+    }
+    store.reserve_password_check(id, &at(later)).await.unwrap();
+    assert_eq!(store.password_wrong(id, &at(later)).await.unwrap(), Some(900), "the fifth locks");
 
     // A code: a wrong one counts, the right one signs in once.
     let challenge = store.begin_challenge(&second.national_id, "482913", &at(T0)).await.unwrap();
@@ -161,6 +187,31 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
         store.check_access(tokens.access.expose(), later + 13).await.unwrap(),
         AccessCheck::Invalid
     ));
+
+    // Wrong codes are counted across resends, a sign-in gets three new codes, and the fifth wrong
+    // code locks the ID: three resends never give fifteen guesses.
+    let mut now = later + 1_000_000;
+    let challenge = store.begin_challenge(&second.national_id, "400000", &at(now)).await.unwrap();
+    for n in 1..=3 {
+        let wrong = store.verify_code(&challenge, "000000", &at(now + 1)).await.unwrap();
+        assert!(
+            matches!(wrong, Verified::Wrong { remaining } if remaining == 5 - n),
+            "wrong code {n}: {wrong:?}"
+        );
+        now += 60_000;
+        let sent = store.resend_code(&challenge, &format!("40000{n}"), &at(now)).await.unwrap();
+        assert!(matches!(sent, Resent::Sent { .. }), "resend {n}: {sent:?}");
+    }
+    let fourth = store.resend_code(&challenge, "400004", &at(now + 60_000)).await.unwrap();
+    assert!(matches!(fourth, Resent::Limit), "{fourth:?}");
+    let wrong = store.verify_code(&challenge, "000000", &at(now + 60_001)).await.unwrap();
+    assert!(matches!(wrong, Verified::Wrong { remaining: 1 }), "{wrong:?}");
+    let locked = store.verify_code(&challenge, "000000", &at(now + 60_002)).await.unwrap();
+    assert!(matches!(locked, Verified::Locked { retry_after: 900 }), "{locked:?}");
+    let right_too_late = store.verify_code(&challenge, "400003", &at(now + 60_003)).await.unwrap();
+    assert!(matches!(right_too_late, Verified::Invalid), "{right_too_late:?}");
+    let refused = store.reserve_password_check(&second.national_id, &at(now + 60_004)).await.unwrap();
+    assert!(matches!(refused, PasswordCheck::Refused { .. }), "{refused:?}");
 }
 
 async fn sync_story(

@@ -474,7 +474,9 @@ export type Equivalency = {
 };
 
 /**  Stable codes: the UI switches on these, so a variant is never renamed, only added. */
-export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_unreachable" | "server_timeout" | "server_error" | "bad_server_response" | "not_signed_in" | "not_found" | "no_demo_employees" | "settings_not_saved" | "internal" | "invalid_credentials" | "account_locked" | "challenge_invalid" | "code_expired" | "code_incorrect" | "too_many_attempts" | "resend_too_soon" | "rate_limited" | "session_expired" | "session_revoked" | "sms_unavailable" | 
+export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_unreachable" | "server_timeout" | "server_error" | "bad_server_response" | "not_signed_in" | "not_found" | "no_demo_employees" | "settings_not_saved" | "internal" | "invalid_credentials" | "account_locked" | "challenge_invalid" | "code_expired" | "code_incorrect" | "too_many_attempts" | "resend_too_soon" | 
+/**  Every new code of this sign-in was sent: enter the last one, or start again. */
+"resend_limit" | "rate_limited" | "session_expired" | "session_revoked" | "sms_unavailable" | 
 /**  Offline: the password does not open this workstation's copy. */
 "wrong_password" | 
 /**  Offline: too many wrong passwords on this workstation. */

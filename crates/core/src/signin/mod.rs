@@ -174,7 +174,9 @@ impl SignIn {
                 // An attempt the server has ended cannot be continued: back to the first step.
                 if matches!(
                     error.code(),
-                    crate::ErrorCode::TooManyAttempts | crate::ErrorCode::ChallengeInvalid
+                    crate::ErrorCode::TooManyAttempts
+                        | crate::ErrorCode::ChallengeInvalid
+                        | crate::ErrorCode::AccountLocked
                 ) {
                     self.commit_if(&pending, State::SignedOut);
                 }

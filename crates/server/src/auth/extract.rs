@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use masar_protocol::NationalId;
 use masar_protocol::auth::Role;
 
+use super::client_address::client_address;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::storage::{AccessCheck, Caller};
@@ -25,7 +26,10 @@ impl FromRequestParts<AppState> for Caller {
             .get::<ConnectInfo<SocketAddr>>()
             .copied()
             .ok_or_else(|| anyhow::anyhow!("the server was started without the peer's address"))?;
-        Ok(Self { address: peer.ip().to_string(), now_ms: state.clock.now_ms() })
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
+        let client = client_address(peer.ip(), forwarded, &state.trusted_proxies);
+        Ok(Self { address: client.to_string(), now_ms: state.clock.now_ms() })
     }
 }
 

@@ -13,24 +13,17 @@ use super::password;
 use super::sms::{SmsMessage, mask_mobile};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::rules::signin::{self as policy, seconds_until};
+use crate::rules::signin as policy;
 use crate::secrets;
-use crate::storage::{Caller, IssuedTokens, RefreshOutcome, Resent, Verified};
+use crate::storage::{Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent, Verified};
 
 /// Lets a sign-in request in (per-address rate limit, shared by every node).
 async fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
-    let admitted = state.store.admit_request(&caller.address, state.sign_in_rate, caller.now_ms).await?;
+    let admitted = state.store.admit_request(&caller.rate_key(), state.sign_in_rate, caller.now_ms).await?;
     admitted.map_err(|retry_after| {
         tracing::warn!(client = %caller.address, "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }
     })
-}
-
-fn sms_text(code: &str) -> String {
-    format!(
-        "رمز التحقق لتسجيل الدخول إلى مسار: {code}\nلا تشاركه مع أحد. صالح لمدة {} دقائق.",
-        policy::CODE_TTL_SECONDS / 60
-    )
 }
 
 fn challenge(challenge_id: String, mobile: &str) -> Json<Challenge> {
@@ -65,7 +58,7 @@ async fn send_code(
     let message = SmsMessage {
         national_id: id.clone(),
         mobile: mobile.to_owned(),
-        text: sms_text(code),
+        text: super::sms::render(&state.sms_template, code, policy::CODE_TTL_SECONDS / 60),
         sent_at: state.clock.now(),
     };
     if let Err(error) = state.sms.send(message).await {
@@ -92,19 +85,18 @@ pub async fn login(
     admit(&state, &caller).await?;
     // A malformed ID gets the same answer as a wrong password.
     let id = NationalId::parse(&request.national_id).map_err(|_| ApiError::InvalidCredentials)?;
-    let lookup = state.store.login_lookup(&id, caller.now_ms).await?;
-    if let Some(until) = lookup.locked_until {
-        state.store.login_refused_locked(&id, &caller).await?;
-        return Err(ApiError::Locked { retry_after: seconds_until(caller.now_ms, until) });
-    }
-    let (stored, mobile) = match lookup.account {
+    let account = match state.store.reserve_password_check(&id, &caller).await? {
+        PasswordCheck::Refused { retry_after } => return Err(ApiError::Locked { retry_after }),
+        PasswordCheck::Check { account } => account,
+    };
+    let (stored, mobile) = match account {
         Some((hash, mobile)) => (Some(hash), Some(mobile)),
         None => (None, None),
     };
     let matches = password::verify_async(request.password.clone(), stored).await?;
     let Some(mobile) = mobile.filter(|_| matches) else {
-        return Err(match state.store.login_failed(&id, &caller).await? {
-            Some(until) => ApiError::Locked { retry_after: seconds_until(caller.now_ms, until) },
+        return Err(match state.store.password_wrong(&id, &caller).await? {
+            Some(retry_after) => ApiError::Locked { retry_after },
             None => ApiError::InvalidCredentials,
         });
     };
@@ -133,6 +125,7 @@ pub async fn verify(
         Verified::Expired => Err(ApiError::CodeExpired),
         Verified::Wrong { remaining } => Err(ApiError::CodeIncorrect { remaining }),
         Verified::Exhausted => Err(ApiError::TooManyAttempts),
+        Verified::Locked { retry_after } => Err(ApiError::Locked { retry_after }),
     }
 }
 
@@ -141,6 +134,7 @@ pub async fn verify(
         (status = 200, description = "A new code is sent", body = Challenge),
         (status = 401, description = "Refused; the code says why", body = masar_protocol::ApiErrorBody),
         (status = 429, description = "Too many requests; Retry-After says when", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Every new code of this sign-in was sent", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn resend(
     State(state): State<AppState>,
@@ -156,6 +150,7 @@ pub async fn resend(
         }
         Resent::Invalid => Err(ApiError::ChallengeInvalid),
         Resent::TooSoon { retry_after } => Err(ApiError::ResendTooSoon { retry_after }),
+        Resent::Limit => Err(ApiError::ResendLimit),
     }
 }
 

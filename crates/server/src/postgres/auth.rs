@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use super::db::{exec, one, opt};
 use super::sync::PgRows;
-use crate::rules::signin::{self, Attempt, TokenState};
+use crate::rules::signin::{self, Attempt, Failures, TokenState};
 use crate::rules::signin_rows::{Account, Challenge, SigninRows, Token};
 use crate::storage::Role;
 
@@ -40,37 +40,38 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
             .transpose()
     }
 
-    async fn locked_until(&self, id: &NationalId) -> anyhow::Result<Option<i64>> {
-        let row =
-            opt(self.0, "SELECT locked_until FROM login_failures WHERE national_id = $1", &[&id.as_str()])
-                .await?;
-        Ok(row.and_then(|row| row.get(0)))
-    }
-
-    async fn count_password_failure(&self, id: &NationalId) -> anyhow::Result<u32> {
-        let failures: i32 = one(
-            self.0,
-            "INSERT INTO login_failures (national_id, failures, locked_until) VALUES ($1, 1, NULL)
-                 ON CONFLICT (national_id) DO UPDATE SET failures = login_failures.failures + 1
-                 RETURNING failures",
-            &[&id.as_str()],
-        )
-        .await?
-        .get(0);
-        Ok(u32::try_from(failures).unwrap_or(0))
-    }
-
-    async fn lock_id(&self, id: &NationalId, until: i64) -> anyhow::Result<()> {
+    async fn failures(&self, id: &NationalId) -> anyhow::Result<Failures> {
+        // The row is made first so that it can be locked: two nodes reserving a check for one ID
+        // at once take turns here.
         exec(
             self.0,
-            "UPDATE login_failures SET failures = 0, locked_until = $2 WHERE national_id = $1",
-            &[&id.as_str(), &until],
+            "INSERT INTO login_failures (national_id, failures, locked_until) VALUES ($1, 0, NULL)
+                 ON CONFLICT (national_id) DO NOTHING",
+            &[&id.as_str()],
+        )
+        .await?;
+        let row = one(
+            self.0,
+            "SELECT failures, locked_until FROM login_failures WHERE national_id = $1 FOR UPDATE",
+            &[&id.as_str()],
+        )
+        .await?;
+        let count: i32 = row.get(0);
+        Ok(Failures { count: u32::try_from(count).unwrap_or(0), locked_until: row.get(1) })
+    }
+
+    async fn set_failures(&self, id: &NationalId, failures: Failures) -> anyhow::Result<()> {
+        exec(
+            self.0,
+            "INSERT INTO login_failures (national_id, failures, locked_until) VALUES ($1, $2, $3)
+                 ON CONFLICT (national_id) DO UPDATE SET failures = $2, locked_until = $3",
+            &[&id.as_str(), &i32::try_from(failures.count).unwrap_or(i32::MAX), &failures.locked_until],
         )
         .await?;
         Ok(())
     }
 
-    async fn clear_password_failures(&self, id: &NationalId) -> anyhow::Result<()> {
+    async fn clear_failures(&self, id: &NationalId) -> anyhow::Result<()> {
         exec(self.0, "DELETE FROM login_failures WHERE national_id = $1", &[&id.as_str()]).await?;
         Ok(())
     }
@@ -100,17 +101,18 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
     async fn challenge(&self, challenge_id: &str) -> anyhow::Result<Option<Challenge>> {
         let row = opt(
             self.0,
-            "SELECT national_id, code_hash, expires_at, last_sent_at, attempts
+            "SELECT national_id, code_hash, expires_at, last_sent_at, attempts, resends
                  FROM challenges WHERE id = $1 AND NOT done FOR UPDATE",
             &[&challenge_id],
         )
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let attempts: i32 = row.get(4);
+        let (attempts, resends): (i32, i32) = (row.get(4), row.get(5));
         let attempt = Attempt {
             expires_at: row.get(2),
             last_sent_at: row.get(3),
             attempts: u32::try_from(attempts).unwrap_or(0),
+            resends: u32::try_from(resends).unwrap_or(0),
         };
         Ok(Some(Challenge { national_id: national_id(row.get(0))?, code_hash: row.get(1), attempt }))
     }
@@ -139,7 +141,8 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
     ) -> anyhow::Result<()> {
         exec(
             self.0,
-            "UPDATE challenges SET code_hash = $2, expires_at = $3, last_sent_at = $4, attempts = 0 WHERE id = $1",
+            "UPDATE challenges SET code_hash = $2, expires_at = $3, last_sent_at = $4, resends = resends + 1
+                 WHERE id = $1",
             &[&challenge_id, &code_hash, &expires_at, &now_ms],
         )
         .await?;

@@ -8,7 +8,10 @@ use tokio_postgres::NoTls;
 use tokio_postgres::Row;
 
 /// The schema, oldest first; append only.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_signin_limits.sql"),
+];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.
 const MIGRATION_LOCK: i64 = 0x4d41_5341_5201;

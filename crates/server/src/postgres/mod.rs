@@ -25,7 +25,7 @@ pub use db::PgDb;
 use crate::demo::{DemoData, demo_password};
 use crate::rules::{self, signin_rows};
 use crate::storage::{
-    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
+    AccessCheck, Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent,
     SmsMessage, Store, Upload, Verified,
 };
 use sync::PgRows;
@@ -102,17 +102,16 @@ impl Store for PgStore {
         Ok(on_client!(self, |client| records::statement(client, code).await?))
     }
 
-    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
-        Ok(on_client!(self, |client| signin_rows::login_lookup(&PgRows(client), id, now_ms).await?))
+    async fn reserve_password_check(
+        &self,
+        id: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<PasswordCheck> {
+        Ok(in_tx!(self, |tx| signin_rows::reserve_password_check(&PgRows(&tx), id, caller).await?))
     }
 
-    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
-        Ok(in_tx!(self, |tx| signin_rows::login_failed(&PgRows(&tx), id, caller).await?))
-    }
-
-    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
-        in_tx!(self, |tx| signin_rows::login_refused_locked(&PgRows(&tx), id, caller).await?);
-        Ok(())
+    async fn password_wrong(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<u32>> {
+        Ok(in_tx!(self, |tx| signin_rows::password_wrong(&PgRows(&tx), id, caller).await?))
     }
 
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {

@@ -48,10 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/hr/applications", get(training::applicants))
         .route("/hr/applications/{id}/decision", post(training::decide_application));
     if state.demo {
-        v1 = v1.route("/dev/accounts", get(dev::accounts));
-    }
-    if state.sms.outbox_enabled() {
-        v1 = v1.route("/dev/sms", get(auth::dev_sms));
+        v1 = v1.route("/dev/accounts", get(dev::accounts)).route("/dev/sms", get(auth::dev_sms));
     }
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     Router::new()

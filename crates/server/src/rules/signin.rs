@@ -1,6 +1,12 @@
-//! The rules of sign-in, as numbers and pure decisions: when an ID is locked, what a code check
-//! or a resend finds, when a refresh token rotates or ends its session, whether an access token
-//! is good. The transactions that read and write for them are in `signin_rows`.
+//! The rules of sign-in, as numbers and pure decisions: when a password may be checked and when
+//! an ID is locked, what a code check or a resend finds, when a refresh token rotates or ends its
+//! session, whether an access token is good. The transactions that read and write for them are in
+//! `signin_rows`.
+//!
+//! Every wrong password and every wrong code counts toward one lockout per national ID. A password
+//! check is reserved (counted as a failure) before the slow hash is compared and released only when
+//! the password proves right, so requests sent at the same moment cannot pass the lockout; codes
+//! are counted per sign-in across resends, and the resends themselves are capped.
 
 /// A code is valid this long after it was sent.
 pub const CODE_TTL_SECONDS: u32 = 5 * 60;
@@ -8,13 +14,28 @@ pub const CODE_TTL_SECONDS: u32 = 5 * 60;
 pub const RESEND_COOLDOWN_SECONDS: u32 = 60;
 /// Wrong codes allowed for one sign-in attempt.
 pub const MAX_CODE_ATTEMPTS: u32 = 5;
-/// Wrong passwords in a row before the national ID is locked.
+/// New codes one sign-in may ask for after its first.
+pub const MAX_RESENDS: u32 = 3;
+/// Wrong passwords and codes in a row before the national ID is locked.
 pub const MAX_PASSWORD_FAILURES: u32 = 5;
 pub const LOCKOUT_SECONDS: u32 = 15 * 60;
 pub const ACCESS_TOKEN_SECONDS: u32 = 15 * 60;
 pub const REFRESH_TOKEN_SECONDS: u32 = 30 * 24 * 60 * 60;
 /// Sign-in requests per client address per minute.
 pub const DEFAULT_AUTH_REQUESTS_PER_MINUTE: u32 = 60;
+
+/// The key a client's sign-in requests are limited under: an IPv4 address alone; an IPv6 address
+/// by its /64 network, the block one subscriber or one office is given (each of its 2^64
+/// addresses counting alone would make the limit no limit).
+pub fn rate_key(client: std::net::IpAddr) -> String {
+    match client {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let network = u128::from(v6) & !u128::from(u64::MAX);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+    }
+}
 
 pub fn ms(seconds: u32) -> i64 {
     i64::from(seconds) * 1000
@@ -36,6 +57,63 @@ pub fn lock_after(failures: u32, now_ms: i64) -> Option<i64> {
     (failures >= MAX_PASSWORD_FAILURES).then(|| now_ms + ms(LOCKOUT_SECONDS))
 }
 
+/// An ID's failure count as stored: wrong passwords and codes in a row (reserved checks
+/// included), and the end of its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: u32,
+    pub locked_until: Option<i64>,
+}
+
+/// Whether a password may be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// Check it; `Failures` (this check counted) is what to store first.
+    Check(Failures),
+    /// Locked, or as many checks under way as failures are left: try again after this many seconds.
+    Refused { retry_after: u32 },
+}
+
+/// Reserves a password check: refused while the ID is locked, or while the checks already counted
+/// would lock it; otherwise this check is counted as a failure until the password proves right.
+pub fn reserve(current: Failures, now_ms: i64) -> Reservation {
+    if let Some(until) = locked(current.locked_until, now_ms) {
+        return Reservation::Refused { retry_after: seconds_until(now_ms, until) };
+    }
+    // A lock whose time has come starts the count again.
+    let count = if current.locked_until.is_some() { 0 } else { current.count };
+    if count >= MAX_PASSWORD_FAILURES {
+        return Reservation::Refused { retry_after: 1 };
+    }
+    Reservation::Check(Failures { count: count + 1, locked_until: None })
+}
+
+/// The count after a failure is settled: at the limit the ID locks and the count starts again.
+pub fn settle(failures: Failures, now_ms: i64) -> Failures {
+    match lock_after(failures.count, now_ms) {
+        Some(until) if locked(failures.locked_until, now_ms).is_none() => {
+            Failures { count: 0, locked_until: Some(until) }
+        }
+        _ => failures,
+    }
+}
+
+/// The reserved check found the password right: its reservation is given back (earlier failures
+/// stay counted until the sign-in is complete).
+pub fn release(failures: Failures) -> Failures {
+    Failures { count: failures.count.saturating_sub(1), ..failures }
+}
+
+/// A wrong code: one more failure for the ID, settled.
+pub fn wrong_code(failures: Failures, now_ms: i64) -> Failures {
+    settle(Failures { count: failures.count.saturating_add(1), ..failures }, now_ms)
+}
+
+/// Tries left before either the sign-in's codes run out or the ID locks.
+pub fn tries_left(code_remaining: u32, failures: Failures) -> u32 {
+    code_remaining.min(MAX_PASSWORD_FAILURES.saturating_sub(failures.count))
+}
+
 /// When a code sent at `sent_ms` stops being valid.
 pub fn code_expiry(sent_ms: i64) -> i64 {
     sent_ms + ms(CODE_TTL_SECONDS)
@@ -46,8 +124,10 @@ pub fn code_expiry(sent_ms: i64) -> i64 {
 pub struct Attempt {
     pub expires_at: i64,
     pub last_sent_at: i64,
-    /// Wrong codes so far.
+    /// Wrong codes so far, over every code of this sign-in.
     pub attempts: u32,
+    /// New codes sent after the first.
+    pub resends: u32,
 }
 
 /// What a code sent for an attempt finds.
@@ -98,10 +178,31 @@ pub fn check_code(attempt: Option<Attempt>, matches: bool, now_ms: i64) -> CodeV
     }
 }
 
-/// A new code for an attempt: the new code's expiry, or the seconds to wait for it.
-pub fn resend(attempt: Attempt, now_ms: i64) -> Result<i64, u32> {
+/// What asking for a new code finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResendVerdict {
+    /// Send one; it expires then.
+    Send {
+        expires_at: i64,
+    },
+    TooSoon {
+        retry_after: u32,
+    },
+    /// This sign-in had all its new codes: the last one stays valid until it expires.
+    Limit,
+}
+
+/// A new code for an attempt: capped, and only after the cool-down; wrong codes stay counted.
+pub fn resend(attempt: Attempt, now_ms: i64) -> ResendVerdict {
+    if attempt.resends >= MAX_RESENDS {
+        return ResendVerdict::Limit;
+    }
     let ready_at = attempt.last_sent_at + ms(RESEND_COOLDOWN_SECONDS);
-    if now_ms < ready_at { Err(seconds_until(now_ms, ready_at)) } else { Ok(code_expiry(now_ms)) }
+    if now_ms < ready_at {
+        ResendVerdict::TooSoon { retry_after: seconds_until(now_ms, ready_at) }
+    } else {
+        ResendVerdict::Send { expires_at: code_expiry(now_ms) }
+    }
 }
 
 /// When tokens issued at `now_ms` expire: (access, refresh).

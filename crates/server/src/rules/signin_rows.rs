@@ -4,10 +4,13 @@
 use masar_protocol::{NationalId, WireSecret};
 
 use super::records::{Audit, RecordRows};
-use super::signin::{self, AccessVerdict, Attempt, CodeVerdict, RefreshVerdict, TokenState};
+use super::signin::{
+    self, AccessVerdict, Attempt, CodeVerdict, Failures, RefreshVerdict, ResendVerdict, Reservation,
+    TokenState,
+};
 use crate::secrets::{digest, new_id, new_token, same_digest};
 use crate::storage::{
-    AccessCheck, Caller, IssuedTokens, LoginLookup, RefreshOutcome, Resent, Role, Verified,
+    AccessCheck, Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent, Role, Verified,
 };
 
 /// An account as stored. `Debug` leaves out the password hash.
@@ -53,12 +56,11 @@ pub struct Token {
 #[allow(async_fn_in_trait, reason = "crate-internal: each store's futures are checked where they run")]
 pub trait SigninRows: RecordRows {
     async fn account(&self, id: &NationalId) -> anyhow::Result<Option<Account>>;
-    async fn locked_until(&self, id: &NationalId) -> anyhow::Result<Option<i64>>;
-    /// Counts a wrong password in one statement (two nodes counting at once both count).
-    async fn count_password_failure(&self, id: &NationalId) -> anyhow::Result<u32>;
-    /// Locks the ID until `until`, its count back to zero.
-    async fn lock_id(&self, id: &NationalId, until: i64) -> anyhow::Result<()>;
-    async fn clear_password_failures(&self, id: &NationalId) -> anyhow::Result<()>;
+    /// The ID's failure count, its row locked until the transaction ends (no row: none counted).
+    async fn failures(&self, id: &NationalId) -> anyhow::Result<Failures>;
+    async fn set_failures(&self, id: &NationalId, failures: Failures) -> anyhow::Result<()>;
+    /// A complete sign-in: nothing counted against the ID any more.
+    async fn clear_failures(&self, id: &NationalId) -> anyhow::Result<()>;
     /// Closes the ID's open attempts and opens a new one.
     async fn open_attempt(
         &self,
@@ -75,6 +77,7 @@ pub trait SigninRows: RecordRows {
         attempts: u32,
         exhausted: bool,
     ) -> anyhow::Result<()>;
+    /// The attempt's code replaced by a new one, its resends counted; wrong codes stay counted.
     async fn replace_code(
         &self,
         challenge_id: &str,
@@ -103,40 +106,39 @@ fn code_digest(challenge_id: &str, code: &str) -> String {
     digest(&format!("code:{challenge_id}"), code)
 }
 
-/// Step one, before the password is checked: is the ID locked, and its account.
-pub async fn login_lookup(
-    rows: &impl SigninRows,
-    id: &NationalId,
-    now_ms: i64,
-) -> anyhow::Result<LoginLookup> {
-    let locked_until = signin::locked(rows.locked_until(id).await?, now_ms);
-    let account = rows.account(id).await?.map(|a| (a.password_hash, a.mobile));
-    Ok(LoginLookup { locked_until, account })
-}
-
-/// A wrong password: counted and audited; the lock's end when this one locked the ID.
-pub async fn login_failed(
+/// Step one, before the password is checked: the check is reserved (counted as a failure) unless
+/// the ID is locked or the checks already under way would lock it.
+pub async fn reserve_password_check(
     rows: &impl SigninRows,
     id: &NationalId,
     caller: &Caller,
-) -> anyhow::Result<Option<i64>> {
-    let failures = rows.count_password_failure(id).await?;
-    let lock = signin::lock_after(failures, caller.now_ms);
-    if let Some(until) = lock {
-        rows.lock_id(id, until).await?;
+) -> anyhow::Result<PasswordCheck> {
+    match signin::reserve(rows.failures(id).await?, caller.now_ms) {
+        Reservation::Refused { retry_after } => {
+            rows.audit(Audit::of(caller, "login", "locked", Some(id))).await?;
+            Ok(PasswordCheck::Refused { retry_after })
+        }
+        Reservation::Check(reserved) => {
+            rows.set_failures(id, reserved).await?;
+            let account = rows.account(id).await?.map(|a| (a.password_hash, a.mobile));
+            Ok(PasswordCheck::Check { account })
+        }
     }
-    let outcome = if lock.is_some() { "wrong_password_locked" } else { "wrong_password" };
-    rows.audit(Audit::of(caller, "login", outcome, Some(id))).await?;
-    Ok(lock)
 }
 
-/// A sign-in refused because the ID is locked: audited only.
-pub async fn login_refused_locked(
+/// The reserved check found a wrong password: its failure stays counted and may lock the ID.
+/// Audited; the seconds the ID is locked for when it is.
+pub async fn password_wrong(
     rows: &impl SigninRows,
     id: &NationalId,
     caller: &Caller,
-) -> anyhow::Result<()> {
-    rows.audit(Audit::of(caller, "login", "locked", Some(id))).await
+) -> anyhow::Result<Option<u32>> {
+    let settled = signin::settle(rows.failures(id).await?, caller.now_ms);
+    rows.set_failures(id, settled).await?;
+    let locked = signin::locked(settled.locked_until, caller.now_ms);
+    let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
+    rows.audit(Audit::of(caller, "login", outcome, Some(id))).await?;
+    Ok(locked.map(|until| signin::seconds_until(caller.now_ms, until)))
 }
 
 /// The code could not be sent: the attempt is closed so it cannot be used blind.
@@ -151,22 +153,24 @@ pub async fn abandon_challenge(
     rows.audit(Audit { client: "", ..Audit::of(caller, "sms", "failed", Some(id)) }).await
 }
 
-/// The password was right: failures forgotten, earlier attempts closed, a new one waiting for
-/// `code`. Returns the attempt's id.
+/// The password was right: its reservation given back, earlier attempts closed, a new one waiting
+/// for `code`. Returns the attempt's id.
 pub async fn begin_challenge(
     rows: &impl SigninRows,
     id: &NationalId,
     code: &str,
     caller: &Caller,
 ) -> anyhow::Result<String> {
-    rows.clear_password_failures(id).await?;
+    let failures = rows.failures(id).await?;
+    rows.set_failures(id, signin::release(failures)).await?;
     let challenge_id = new_id()?;
     rows.open_attempt(&challenge_id, id, &code_digest(&challenge_id, code), caller.now_ms).await?;
     rows.audit(Audit::of(caller, "login", "code_sent", Some(id))).await?;
     Ok(challenge_id)
 }
 
-/// Step two: checks the code; a correct one starts a session (a token family).
+/// Step two: checks the code; a correct one starts a session (a token family) and clears the
+/// ID's failures, a wrong one counts toward the lockout too.
 pub async fn verify(
     rows: &impl SigninRows,
     challenge_id: &str,
@@ -174,32 +178,46 @@ pub async fn verify(
     caller: &Caller,
 ) -> anyhow::Result<Verified> {
     let challenge = rows.challenge(challenge_id).await?;
+    let failures = match &challenge {
+        Some(challenge) => rows.failures(&challenge.national_id).await?,
+        None => Failures::default(),
+    };
+    if let (Some(challenge), Some(until)) = (&challenge, signin::locked(failures.locked_until, caller.now_ms))
+    {
+        rows.close_challenge(challenge_id).await?;
+        rows.audit(Audit::of(caller, "verify", "locked", Some(&challenge.national_id))).await?;
+        return Ok(Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) });
+    }
     let matches =
         challenge.as_ref().is_some_and(|c| same_digest(&c.code_hash, &code_digest(challenge_id, code)));
     let verdict = signin::check_code(challenge.as_ref().map(|c| c.attempt), matches, caller.now_ms);
     let who = challenge.map(|c| c.national_id);
     rows.audit(Audit::of(caller, "verify", verdict.label(), who.as_ref())).await?;
     let Some(who) = who else { return Ok(Verified::Invalid) };
-    Ok(match verdict {
-        CodeVerdict::Unknown => Verified::Invalid,
-        CodeVerdict::Expired => Verified::Expired,
+    let (attempts, exhausted, remaining) = match verdict {
+        CodeVerdict::Unknown => return Ok(Verified::Invalid),
+        CodeVerdict::Expired => return Ok(Verified::Expired),
         CodeVerdict::Correct => {
             rows.close_challenge(challenge_id).await?;
+            rows.clear_failures(&who).await?;
             let issued = start_session(rows, &who, caller.now_ms).await?;
-            Verified::Signed(who, issued)
+            return Ok(Verified::Signed(who, issued));
         }
-        CodeVerdict::Wrong { attempts, remaining } => {
-            rows.count_wrong_code(challenge_id, attempts, false).await?;
-            Verified::Wrong { remaining }
-        }
-        CodeVerdict::Exhausted { attempts } => {
-            rows.count_wrong_code(challenge_id, attempts, true).await?;
-            Verified::Exhausted
-        }
+        CodeVerdict::Wrong { attempts, remaining } => (attempts, false, remaining),
+        CodeVerdict::Exhausted { attempts } => (attempts, true, 0),
+    };
+    let failures = signin::wrong_code(failures, caller.now_ms);
+    rows.set_failures(&who, failures).await?;
+    let locked = signin::locked(failures.locked_until, caller.now_ms);
+    rows.count_wrong_code(challenge_id, attempts, exhausted || locked.is_some()).await?;
+    Ok(match locked {
+        Some(until) => Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) },
+        None if exhausted => Verified::Exhausted,
+        None => Verified::Wrong { remaining: signin::tries_left(remaining, failures) },
     })
 }
 
-/// A new code for an open attempt, once the cool-down has passed.
+/// A new code for an open attempt, once the cool-down has passed and while resends are left.
 pub async fn resend(
     rows: &impl SigninRows,
     challenge_id: &str,
@@ -208,8 +226,12 @@ pub async fn resend(
 ) -> anyhow::Result<Resent> {
     let Some(challenge) = rows.challenge(challenge_id).await? else { return Ok(Resent::Invalid) };
     let expires_at = match signin::resend(challenge.attempt, caller.now_ms) {
-        Ok(expires_at) => expires_at,
-        Err(retry_after) => return Ok(Resent::TooSoon { retry_after }),
+        ResendVerdict::Send { expires_at } => expires_at,
+        ResendVerdict::TooSoon { retry_after } => return Ok(Resent::TooSoon { retry_after }),
+        ResendVerdict::Limit => {
+            rows.audit(Audit::of(caller, "resend", "limit", Some(&challenge.national_id))).await?;
+            return Ok(Resent::Limit);
+        }
     };
     let Some(account) = rows.account(&challenge.national_id).await? else { return Ok(Resent::Invalid) };
     rows.replace_code(challenge_id, &code_digest(challenge_id, code), expires_at, caller.now_ms).await?;

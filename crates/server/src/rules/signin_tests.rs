@@ -12,6 +12,7 @@ fn the_numbers_are_the_published_ones() {
     assert_eq!(RESEND_COOLDOWN_SECONDS, 60);
     assert_eq!(MAX_CODE_ATTEMPTS, 5);
     assert_eq!(MAX_PASSWORD_FAILURES, 5);
+    assert_eq!(MAX_RESENDS, 3);
     assert_eq!(LOCKOUT_SECONDS, 900);
     assert_eq!(ACCESS_TOKEN_SECONDS, 900);
     assert_eq!(REFRESH_TOKEN_SECONDS, 2_592_000);
@@ -50,7 +51,78 @@ fn seconds_to_wait_round_up_and_are_never_zero() {
 }
 
 fn attempt(attempts: u32) -> Option<Attempt> {
-    Some(Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts })
+    Some(Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts, resends: 0 })
+}
+
+fn counted(count: u32) -> Failures {
+    Failures { count, locked_until: None }
+}
+
+#[test]
+fn a_password_check_is_counted_before_it_is_made_and_refused_when_five_are() {
+    let lock = Some(NOW + 900_000);
+    let table = [
+        (counted(0), Reservation::Check(counted(1))),
+        (counted(3), Reservation::Check(counted(4))),
+        (counted(4), Reservation::Check(counted(5))),
+        // Five checks counted and not yet settled: a sixth waits for them.
+        (counted(5), Reservation::Refused { retry_after: 1 }),
+        (Failures { count: 0, locked_until: lock }, Reservation::Refused { retry_after: 900 }),
+        // A lock ending at this millisecond is over: the count starts again.
+        (Failures { count: 0, locked_until: Some(NOW) }, Reservation::Check(counted(1))),
+        (Failures { count: 4, locked_until: Some(NOW - 1) }, Reservation::Check(counted(1))),
+        (Failures { count: 0, locked_until: Some(NOW + 1_000) }, Reservation::Refused { retry_after: 1 }),
+    ];
+    for (current, expected) in table {
+        assert_eq!(reserve(current, NOW), expected, "{current:?}");
+    }
+}
+
+#[test]
+fn the_fifth_counted_failure_locks_the_id_once() {
+    let lock = Failures { count: 0, locked_until: Some(NOW + 900_000) };
+    let table = [
+        (counted(1), counted(1)),
+        (counted(4), counted(4)),
+        (counted(5), lock),
+        (counted(7), lock),
+        // Locked already (by another check settled first): the lock stays as it is.
+        (
+            Failures { count: 0, locked_until: Some(NOW + 5_000) },
+            Failures { count: 0, locked_until: Some(NOW + 5_000) },
+        ),
+    ];
+    for (failures, expected) in table {
+        assert_eq!(settle(failures, NOW), expected, "{failures:?}");
+    }
+}
+
+#[test]
+fn a_right_password_gives_its_reservation_back_and_keeps_the_rest() {
+    assert_eq!(release(counted(3)), counted(2));
+    assert_eq!(release(counted(1)), counted(0));
+    assert_eq!(release(counted(0)), counted(0));
+}
+
+#[test]
+fn wrong_codes_count_toward_the_lockout() {
+    let table = [
+        (counted(0), counted(1)),
+        (counted(3), counted(4)),
+        (counted(4), Failures { count: 0, locked_until: Some(NOW + 900_000) }),
+    ];
+    for (failures, expected) in table {
+        assert_eq!(wrong_code(failures, NOW), expected, "{failures:?}");
+    }
+}
+
+#[test]
+fn the_tries_left_are_the_fewer_of_the_codes_and_the_lockout() {
+    let table =
+        [(4, counted(1), 4), (4, counted(2), 3), (1, counted(0), 1), (3, counted(4), 1), (2, counted(5), 0)];
+    for (code_remaining, failures, expected) in table {
+        assert_eq!(tries_left(code_remaining, failures), expected, "{code_remaining} {failures:?}");
+    }
 }
 
 #[test]
@@ -87,17 +159,27 @@ fn each_code_outcome_has_its_audit_label() {
 
 #[test]
 fn a_new_code_waits_a_minute_after_the_last_and_lives_five_minutes() {
-    let sent = Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts: 2 };
+    let sent = Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts: 2, resends: 2 };
     let table = [
-        (NOW, Err(60)),
-        (NOW + 1, Err(60)),
-        (NOW + 59_000, Err(1)),
-        (NOW + 59_999, Err(1)),
-        (NOW + 60_000, Ok(NOW + 360_000)),
-        (NOW + 600_000, Ok(NOW + 900_000)),
+        (NOW, ResendVerdict::TooSoon { retry_after: 60 }),
+        (NOW + 1, ResendVerdict::TooSoon { retry_after: 60 }),
+        (NOW + 59_000, ResendVerdict::TooSoon { retry_after: 1 }),
+        (NOW + 59_999, ResendVerdict::TooSoon { retry_after: 1 }),
+        (NOW + 60_000, ResendVerdict::Send { expires_at: NOW + 360_000 }),
+        (NOW + 600_000, ResendVerdict::Send { expires_at: NOW + 900_000 }),
     ];
     for (now, expected) in table {
         assert_eq!(resend(sent, now), expected, "now {now}");
+    }
+}
+
+#[test]
+fn a_sign_in_gets_three_new_codes_and_no_fourth() {
+    let table = [(0, false), (2, false), (3, true), (4, true)];
+    for (resends, limit) in table {
+        let sent = Attempt { expires_at: NOW + 300_000, last_sent_at: NOW, attempts: 0, resends };
+        let verdict = resend(sent, NOW + 60_000);
+        assert_eq!(verdict == ResendVerdict::Limit, limit, "{resends} resends: {verdict:?}");
     }
 }
 
@@ -139,5 +221,20 @@ fn an_access_token_is_good_until_it_expires_or_its_session_ends() {
     ];
     for (token, expected) in table {
         assert_eq!(access(token, NOW), expected, "{token:?}");
+    }
+}
+
+#[test]
+fn ipv4_is_limited_per_address_and_ipv6_per_64_network() {
+    let table = [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::1", "::/64"),
+    ];
+    for (address, key) in table {
+        let ip: std::net::IpAddr = address.parse().unwrap_or_else(|_| panic!("{address}"));
+        assert_eq!(rate_key(ip), key, "{address}");
     }
 }

@@ -7,7 +7,7 @@ use masar_protocol::NationalId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::SqliteRows;
-use crate::rules::signin::{self, Attempt, TokenState};
+use crate::rules::signin::{self, Attempt, Failures, TokenState};
 use crate::rules::signin_rows::{Account, Challenge, SigninRows, Token};
 use crate::storage::Role;
 
@@ -67,37 +67,28 @@ impl SigninRows for SqliteRows<'_> {
         account(self.0, id)
     }
 
-    async fn locked_until(&self, id: &NationalId) -> anyhow::Result<Option<i64>> {
-        let until: Option<Option<i64>> = self
+    async fn failures(&self, id: &NationalId) -> anyhow::Result<Failures> {
+        let row: Option<(u32, Option<i64>)> = self
             .0
             .query_row(
-                "SELECT locked_until FROM login_failures WHERE national_id = ?1",
+                "SELECT failures, locked_until FROM login_failures WHERE national_id = ?1",
                 [id.as_str()],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        Ok(until.flatten())
+        Ok(row.map(|(count, locked_until)| Failures { count, locked_until }).unwrap_or_default())
     }
 
-    async fn count_password_failure(&self, id: &NationalId) -> anyhow::Result<u32> {
-        Ok(self.0.query_row(
-            "INSERT INTO login_failures (national_id, failures, locked_until) VALUES (?1, 1, NULL)
-             ON CONFLICT (national_id) DO UPDATE SET failures = failures + 1
-             RETURNING failures",
-            [id.as_str()],
-            |row| row.get(0),
-        )?)
-    }
-
-    async fn lock_id(&self, id: &NationalId, until: i64) -> anyhow::Result<()> {
+    async fn set_failures(&self, id: &NationalId, failures: Failures) -> anyhow::Result<()> {
         self.0.execute(
-            "UPDATE login_failures SET failures = 0, locked_until = ?2 WHERE national_id = ?1",
-            params![id.as_str(), until],
+            "INSERT INTO login_failures (national_id, failures, locked_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (national_id) DO UPDATE SET failures = ?2, locked_until = ?3",
+            params![id.as_str(), failures.count, failures.locked_until],
         )?;
         Ok(())
     }
 
-    async fn clear_password_failures(&self, id: &NationalId) -> anyhow::Result<()> {
+    async fn clear_failures(&self, id: &NationalId) -> anyhow::Result<()> {
         self.0.execute("DELETE FROM login_failures WHERE national_id = ?1", [id.as_str()])?;
         Ok(())
     }
@@ -119,16 +110,17 @@ impl SigninRows for SqliteRows<'_> {
     }
 
     async fn challenge(&self, challenge_id: &str) -> anyhow::Result<Option<Challenge>> {
-        let row: Option<(String, String, i64, i64, u32)> = self
+        let row: Option<(String, String, i64, i64, u32, u32)> = self
             .0
             .query_row(
-                "SELECT national_id, code_hash, expires_at, last_sent_at, attempts FROM challenges WHERE id = ?1 AND done = 0",
+                "SELECT national_id, code_hash, expires_at, last_sent_at, attempts, resends
+                 FROM challenges WHERE id = ?1 AND done = 0",
                 [challenge_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
             )
             .optional()?;
-        let Some((id, code_hash, expires_at, last_sent_at, attempts)) = row else { return Ok(None) };
-        let attempt = Attempt { expires_at, last_sent_at, attempts };
+        let Some((id, code_hash, expires_at, last_sent_at, attempts, resends)) = row else { return Ok(None) };
+        let attempt = Attempt { expires_at, last_sent_at, attempts, resends };
         Ok(Some(Challenge { national_id: national_id(&id)?, code_hash, attempt }))
     }
 
@@ -153,7 +145,8 @@ impl SigninRows for SqliteRows<'_> {
         now_ms: i64,
     ) -> anyhow::Result<()> {
         self.0.execute(
-            "UPDATE challenges SET code_hash = ?2, expires_at = ?3, last_sent_at = ?4, attempts = 0 WHERE id = ?1",
+            "UPDATE challenges SET code_hash = ?2, expires_at = ?3, last_sent_at = ?4, resends = resends + 1
+             WHERE id = ?1",
             params![challenge_id, code_hash, expires_at, now_ms],
         )?;
         Ok(())

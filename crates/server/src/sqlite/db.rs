@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_statements.sql"),
     include_str!("../../migrations/0009_applications.sql"),
     include_str!("../../migrations/0010_shared_state.sql"),
+    include_str!("../../migrations/0011_signin_limits.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -27,7 +27,7 @@ use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
-    AccessCheck, Blob, Caller, Decided, Lease, LoginLookup, PushError, RateRule, RefreshOutcome, Resent,
+    AccessCheck, Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent,
     Role, SmsMessage, Store, Upload, Verified,
 };
 use masar_protocol::auth::DevSms;
@@ -117,21 +117,20 @@ impl Store for SqliteStore {
         self.db.call(move |conn| statements::find(conn, &code)).await
     }
 
-    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup> {
-        let id = id.clone();
-        self.db.call(move |conn| finish(signin_rows::login_lookup(&SqliteRows(conn), &id, now_ms))).await
-    }
-
-    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>> {
-        let (id, caller) = (id.clone(), caller.clone());
-        self.db.call_tx(move |tx| finish(signin_rows::login_failed(&SqliteRows(tx), &id, &caller))).await
-    }
-
-    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()> {
+    async fn reserve_password_check(
+        &self,
+        id: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<PasswordCheck> {
         let (id, caller) = (id.clone(), caller.clone());
         self.db
-            .call_tx(move |tx| finish(signin_rows::login_refused_locked(&SqliteRows(tx), &id, &caller)))
+            .call_tx(move |tx| finish(signin_rows::reserve_password_check(&SqliteRows(tx), &id, &caller)))
             .await
+    }
+
+    async fn password_wrong(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<u32>> {
+        let (id, caller) = (id.clone(), caller.clone());
+        self.db.call_tx(move |tx| finish(signin_rows::password_wrong(&SqliteRows(tx), &id, &caller))).await
     }
 
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {

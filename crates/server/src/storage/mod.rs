@@ -31,25 +31,40 @@ use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, 
 use crate::demo::DemoData;
 use masar_protocol::auth::DevSms;
 
-/// Who sent a request: the network address, for the audit log.
+/// Who sent a request: the client's network address (through trusted proxies), for the audit
+/// log and the rate limits.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub address: String,
     pub now_ms: i64,
 }
 
-/// What a sign-in's first step finds for a national ID.
-pub struct LoginLookup {
-    /// Until when the ID is locked after wrong passwords.
-    pub locked_until: Option<i64>,
-    /// The stored password hash and the mobile, when the ID has an account.
-    pub account: Option<(String, String)>,
+impl Caller {
+    /// The key this client's sign-in requests are limited under (see `rules::signin::rate_key`).
+    pub fn rate_key(&self) -> String {
+        self.address.parse().map_or_else(|_| self.address.clone(), crate::rules::signin::rate_key)
+    }
+}
+
+/// What reserving a password check found.
+pub enum PasswordCheck {
+    /// Locked (or as many checks under way as failures are left): wait this many seconds.
+    Refused { retry_after: u32 },
+    /// Check the password: the stored hash and the mobile, when the ID has an account.
+    Check { account: Option<(String, String)> },
 }
 
 /// The hash is a secret's fingerprint: never printed.
-impl std::fmt::Debug for LoginLookup {
+impl std::fmt::Debug for PasswordCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginLookup").field("locked_until", &self.locked_until).finish_non_exhaustive()
+        match self {
+            Self::Refused { retry_after } => {
+                f.debug_struct("Refused").field("retry_after", retry_after).finish()
+            }
+            Self::Check { account } => {
+                f.debug_struct("Check").field("has_account", &account.is_some()).finish_non_exhaustive()
+            }
+        }
     }
 }
 
@@ -67,8 +82,14 @@ pub enum Verified {
     Signed(NationalId, IssuedTokens),
     Invalid,
     Expired,
-    Wrong { remaining: u32 },
+    Wrong {
+        remaining: u32,
+    },
     Exhausted,
+    /// Wrong codes and passwords locked the ID: this sign-in is over.
+    Locked {
+        retry_after: u32,
+    },
 }
 
 #[derive(Debug)]
@@ -82,6 +103,8 @@ pub enum Resent {
     TooSoon {
         retry_after: u32,
     },
+    /// Every new code of this sign-in was sent: the last one stays valid until it expires.
+    Limit,
 }
 
 #[derive(Debug)]
@@ -184,17 +207,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // Sign-in.
 
-    /// Step one, before the password is checked: is the ID locked, and its account.
-    async fn login_lookup(&self, id: &NationalId, now_ms: i64) -> anyhow::Result<LoginLookup>;
+    /// Step one, before the password is checked: the check reserved (counted as a failure), or
+    /// refused while the ID is locked (audited).
+    async fn reserve_password_check(&self, id: &NationalId, caller: &Caller)
+    -> anyhow::Result<PasswordCheck>;
 
-    /// The password was wrong: counted (and audited); the lock's end when this one locked it.
-    async fn login_failed(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<i64>>;
+    /// The reserved check found the password wrong (audited): the seconds the ID is now locked
+    /// for, when it is.
+    async fn password_wrong(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<u32>>;
 
-    /// A login refused because the ID is locked (audited only).
-    async fn login_refused_locked(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<()>;
-
-    /// The password was right: failures cleared, earlier attempts closed, a new attempt waiting
-    /// for `code`. Returns the attempt's id.
+    /// The password was right: its reservation given back, earlier attempts closed, a new attempt
+    /// waiting for `code`. Returns the attempt's id.
     async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String>;
 
     /// The code could not be sent: the attempt is closed so it cannot be used blind.

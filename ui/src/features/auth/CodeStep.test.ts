@@ -69,4 +69,16 @@ describe("CodeStep", () => {
     for (const [i, box] of boxes().entries()) await fireEvent.input(box, { target: { value: String(i) } });
     await waitFor(() => expect(why).toEqual(over));
   });
+
+  it("goes back to the first step when wrong codes locked the ID", async () => {
+    const locked: UiError = { code: "account_locked", params: { minutes: 15 }, fields: [] };
+    mockIPC((command) => {
+      if (command === "verify_code") throw locked;
+      return null;
+    });
+    let why: UiError | null = null;
+    render(CodeStep, { step, onStep: () => {}, onRestart: (e: UiError) => (why = e) });
+    for (const [i, box] of boxes().entries()) await fireEvent.input(box, { target: { value: String(i) } });
+    await waitFor(() => expect(why).toEqual(locked));
+  });
 });

@@ -21,6 +21,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   code_incorrect: "The verification code is not correct. Tries left: {remaining}.",
   too_many_attempts: "Too many wrong codes. Start signing in again.",
   resend_too_soon: "You can ask for a new code in {seconds} seconds.",
+  resend_limit: "Every new code allowed for this sign-in was sent. Enter the last code you received, or start signing in again.",
   rate_limited: "Too many requests from this computer. Wait {seconds} seconds and try again.",
   session_expired: "The session has ended. Enter your password and verification code again; your data stays as it is.",
   session_revoked: "The session was ended for security reasons. Sign in again.",

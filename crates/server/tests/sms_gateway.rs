@@ -1,0 +1,176 @@
+//! The SMS gateway against a local fake provider that records what it is sent: codes reach the
+//! configured provider with its credential and the settings' template; a provider that fails or
+//! is too slow is said to the employee and the attempt is closed; and a server with no provider
+//! does not start at all (only a demo server has the dev outbox).
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use axum::routing::post;
+use common::{TestServer, expect_error};
+use masar_protocol::auth::{Challenge, Tokens};
+use masar_protocol::{ApiErrorCode, DemoAccount};
+use masar_server::auth::SmsSettings;
+use masar_server::{RunningServer, ServerConfig};
+use reqwest::StatusCode;
+
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    Accept,
+    Fail,
+    /// Answers after longer than the gateway waits.
+    Stall,
+}
+
+/// What the provider received: the `Authorization` header and the JSON body.
+type Received = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
+
+struct FakeProvider {
+    url: String,
+    received: Received,
+}
+
+async fn fake_provider(answer: Answer) -> FakeProvider {
+    let received: Received = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/send",
+            post(
+                move |State(received): State<Received>,
+                      headers: HeaderMap,
+                      body: axum::Json<serde_json::Value>| async move {
+                    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    received.lock().unwrap().push((auth, body.0));
+                    match answer {
+                        Answer::Accept => AxumStatus::ACCEPTED,
+                        Answer::Fail => AxumStatus::INTERNAL_SERVER_ERROR,
+                        Answer::Stall => {
+                            tokio::time::sleep(Duration::from_secs(5)).await;
+                            AxumStatus::OK
+                        }
+                    }
+                },
+            ),
+        )
+        .with_state(Arc::clone(&received));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    FakeProvider { url, received }
+}
+
+fn settings(url: &str) -> SmsSettings {
+    SmsSettings {
+        url: url.parse().unwrap(),
+        credential: Some("provider-credential-1".into()),
+        template: "Masar code {code} ({minutes} min)".into(),
+        timeout_seconds: 1,
+    }
+}
+
+/// Demo data seeded, then the same data served by a production server (no `--demo`) with the
+/// given provider. Returns the server, one account, and the data's directory (kept alive).
+async fn production_server(
+    sms: Option<SmsSettings>,
+) -> (anyhow::Result<RunningServer>, DemoAccount, TestServer) {
+    let seeded = TestServer::start_on_sqlite_with(|_| {}).await;
+    let account = seeded.first_account().await;
+    let mut config = ServerConfig::demo_on_loopback(seeded.dir.path());
+    config.demo = false;
+    config.sms = sms;
+    let server = masar_server::start(&config, std::future::pending()).await;
+    (server, account, seeded)
+}
+
+async fn login(server: &RunningServer, account: &DemoAccount) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/v1/auth/login", server.base_url()))
+        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn open_attempts(seeded: &TestServer) -> (i64, i64) {
+    let db = rusqlite::Connection::open(seeded.dir.path().join("masar.db")).unwrap();
+    let open = db.query_row("SELECT count(*) FROM challenges WHERE done = 0", [], |row| row.get(0)).unwrap();
+    let all = db.query_row("SELECT count(*) FROM challenges", [], |row| row.get(0)).unwrap();
+    (open, all)
+}
+
+#[tokio::test]
+async fn a_server_without_an_sms_provider_does_not_start_and_says_why() {
+    let (server, _, _seeded) = production_server(None).await;
+    let error = format!("{:#}", server.err().unwrap());
+    assert!(error.contains("no SMS provider is configured"), "{error}");
+    assert!(error.contains("--settings"), "says what to do: {error}");
+}
+
+#[tokio::test]
+async fn the_code_goes_to_the_provider_with_its_credential_and_template() {
+    let provider = fake_provider(Answer::Accept).await;
+    let (server, account, seeded) = production_server(Some(settings(&provider.url))).await;
+    let server = server.unwrap();
+    let response = login(&server, &account).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let db = rusqlite::Connection::open(seeded.dir.path().join("masar.db")).unwrap();
+    let mobile: String = db
+        .query_row(
+            "SELECT mobile FROM accounts WHERE national_id = ?1",
+            [account.national_id.as_str()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(mobile.starts_with("+9665"), "E.164: {mobile}");
+    let challenge: Challenge = response.json().await.unwrap();
+
+    let received = provider.received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    let (auth, body) = &received[0];
+    assert_eq!(auth.as_deref(), Some("Bearer provider-credential-1"));
+    assert_eq!(body["to"], mobile.as_str());
+    let text = body["text"].as_str().unwrap();
+    let code = text.strip_prefix("Masar code ").and_then(|rest| rest.strip_suffix(" (5 min)")).unwrap();
+    assert_eq!(code.len(), 6, "{text}");
+
+    let verified = reqwest::Client::new()
+        .post(format!("{}/v1/auth/verify", server.base_url()))
+        .json(&serde_json::json!({ "challengeId": challenge.challenge_id, "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), StatusCode::OK);
+    let tokens: Tokens = verified.json().await.unwrap();
+    assert_eq!(tokens.national_id, account.national_id);
+    // Not a demo server: no dev outbox to read codes from.
+    let outbox =
+        reqwest::get(format!("{}/v1/dev/sms?national_id={}", server.base_url(), account.national_id))
+            .await
+            .unwrap();
+    assert_eq!(outbox.status(), StatusCode::NOT_FOUND);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_provider_that_fails_or_stalls_is_said_and_its_attempt_closed() {
+    for answer in [Answer::Fail, Answer::Stall] {
+        let provider = fake_provider(answer).await;
+        let (server, account, seeded) = production_server(Some(settings(&provider.url))).await;
+        let server = server.unwrap();
+        let response = login(&server, &account).await;
+        let body =
+            expect_error(response, StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable).await;
+        assert!(body.message.contains("تعذّر إرسال رمز التحقق"), "{answer:?}: {}", body.message);
+        assert_eq!(provider.received.lock().unwrap().len(), 1, "{answer:?}: the provider was asked once");
+        // Nobody can finish the attempt blind.
+        assert_eq!(open_attempts(&seeded), (0, 1), "{answer:?}: one attempt made, and closed");
+        server.shutdown().await.unwrap();
+    }
+}
