@@ -27,6 +27,11 @@ pub struct ServerConfig {
     /// a `demo` server starts, with the dev outbox as its phone.
     pub sms: Option<crate::auth::SmsSettings>,
     pub auth_requests_per_minute: u32,
+    /// The server's public URL, the built-in provider's issuer identifier (default: the address
+    /// it listens on, `http://ADDR`).
+    pub public_url: Option<url::Url>,
+    /// The audience of access tokens (`aud`).
+    pub oidc_audience: String,
     /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub clock: Arc<dyn Clock>,
@@ -47,6 +52,8 @@ impl ServerConfig {
             sms: None,
             auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
             trusted_proxies: Vec::new(),
+            public_url: None,
+            oidc_audience: crate::oidc::DEFAULT_AUDIENCE.to_owned(),
             clock: Arc::new(SystemClock),
             attachment_limits: AttachmentLimits::default(),
             upload_expiry: crate::uploads::DEFAULT_EXPIRY,

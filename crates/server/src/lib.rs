@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod oidc;
 pub mod postgres;
 pub mod routes;
 pub mod rules;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub sms: Arc<dyn SmsGateway>,
     /// The verification SMS's text, with `{code}` and `{minutes}`.
     pub sms_template: Arc<str>,
+    /// The built-in OpenID Connect provider.
+    pub provider: Arc<oidc::Provider>,
+    /// Checks the access tokens of the trusted issuer.
+    pub verifier: Arc<auth::jwt::JwtVerifier>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
     pub sign_in_rate: RateRule,
     /// Peers whose `X-Forwarded-For` names the client (load balancers, reverse proxies).
@@ -132,21 +137,32 @@ pub async fn start(
         None => Arc::new(DevOutbox::new(Arc::clone(&store))),
     };
     let sms_template = config.sms.as_ref().map_or(auth::sms::DEFAULT_TEMPLATE, |s| &s.template).into();
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let issuer = config.public_url.as_ref().map_or_else(|| format!("http://{addr}"), ToString::to_string);
+    let keys = Arc::new(oidc::SigningKeys::new(Arc::clone(&store)));
+    let provider = Arc::new(oidc::Provider::new(&issuer, &config.oidc_audience, Arc::clone(&keys)));
+    let verifier = Arc::new(auth::jwt::JwtVerifier::new(
+        &provider.issuer,
+        &config.oidc_audience,
+        oidc::tokens::NATIONAL_ID_CLAIM,
+        keys,
+    ));
     let state = AppState {
         store,
         demo: config.demo,
         clock: Arc::clone(&config.clock),
         sms,
         sms_template,
+        provider,
+        verifier,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
         trusted_proxies: config.trusted_proxies.clone().into(),
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,
     };
-    let listener =
-        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
-    let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = routes::router(state);
     let task = tokio::spawn(async move {

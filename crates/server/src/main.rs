@@ -38,6 +38,13 @@ struct Args {
     /// Sign-in requests allowed per client address per minute.
     #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
     auth_rate: u32,
+    /// The server's public URL (`https://masar.example.gov.sa`): the built-in OpenID Connect
+    /// provider's issuer. Default: the address it listens on.
+    #[arg(long, env = "MASAR_PUBLIC_URL")]
+    public_url: Option<url::Url>,
+    /// The audience (`aud`) of the access tokens masar-server accepts and its provider issues.
+    #[arg(long, env = "MASAR_OIDC_AUDIENCE", default_value = masar_server::oidc::DEFAULT_AUDIENCE)]
+    oidc_audience: String,
     /// A load balancer or reverse proxy (CIDR, e.g. `10.0.0.0/8`; repeat for several) whose
     /// `X-Forwarded-For` names the client: audit rows and rate limits then see the client, not
     /// the proxy. From any other peer the header is ignored.
@@ -95,6 +102,8 @@ async fn main() -> anyhow::Result<()> {
         sms: settings.sms,
         auth_requests_per_minute: args.auth_rate,
         trusted_proxies: args.trusted_proxies,
+        public_url: args.public_url,
+        oidc_audience: args.oidc_audience,
         clock: std::sync::Arc::new(masar_server::SystemClock),
         attachment_limits: AttachmentLimits {
             max_file_bytes: args.max_file_mb.saturating_mul(MIB),

@@ -171,6 +171,14 @@ async fn a_provider_that_fails_or_stalls_is_said_and_its_attempt_closed() {
         assert_eq!(provider.received.lock().unwrap().len(), 1, "{answer:?}: the provider was asked once");
         // Nobody can finish the attempt blind.
         assert_eq!(open_attempts(&seeded), (0, 1), "{answer:?}: one attempt made, and closed");
+        // The audit says the gateway failed, with no client address: it was not the client's doing.
+        let db = rusqlite::Connection::open(seeded.dir.path().join("masar.db")).unwrap();
+        let client: String = db
+            .query_row("SELECT client FROM audit_log WHERE event = 'sms' AND outcome = 'failed'", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(client, "", "{answer:?}");
         server.shutdown().await.unwrap();
     }
 }

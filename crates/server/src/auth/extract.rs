@@ -1,6 +1,7 @@
 //! Who is asking: [`Caller`] is any request's network address and the server's time for it;
 //! [`SignedIn`] is the account named by a valid `Authorization: Bearer` access token, with its
-//! role; [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
+//! role (an opaque token of the private sign-in, or a JWT of the configured issuer);
+//! [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
 
 use std::net::SocketAddr;
 
@@ -11,6 +12,7 @@ use masar_protocol::NationalId;
 use masar_protocol::auth::Role;
 
 use super::client_address::client_address;
+use super::jwt::{JwtCheck, looks_like_jwt};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::storage::{AccessCheck, Caller};
@@ -51,10 +53,22 @@ impl FromRequestParts<AppState> for SignedIn {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthenticated)?;
-        match state.store.check_access(token, state.clock.now_ms()).await? {
-            AccessCheck::Valid(national_id, role) => Ok(Self { national_id, role }),
-            AccessCheck::Expired => Err(ApiError::SessionExpired),
-            AccessCheck::Invalid => Err(ApiError::Unauthenticated),
+        let now_ms = state.clock.now_ms();
+        if !looks_like_jwt(token) {
+            return match state.store.check_access(token, now_ms).await? {
+                AccessCheck::Valid(national_id, role) => Ok(Self { national_id, role }),
+                AccessCheck::Expired => Err(ApiError::SessionExpired),
+                AccessCheck::Invalid => Err(ApiError::Unauthenticated),
+            };
+        }
+        match state.verifier.check(token, now_ms).await? {
+            JwtCheck::Valid(national_id) => {
+                // Roles are Masar's own data: an ID with no account here is nobody Masar knows.
+                let role = state.store.role_of(&national_id).await?.ok_or(ApiError::Unauthenticated)?;
+                Ok(Self { national_id, role })
+            }
+            JwtCheck::Expired => Err(ApiError::SessionExpired),
+            JwtCheck::Invalid => Err(ApiError::Unauthenticated),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::secrets;
 use crate::storage::{Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent, Verified};
 
 /// Lets a sign-in request in (per-address rate limit, shared by every node).
-async fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+pub(crate) async fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     let admitted = state.store.admit_request(&caller.rate_key(), state.sign_in_rate, caller.now_ms).await?;
     admitted.map_err(|retry_after| {
         tracing::warn!(client = %caller.address, "sign-in rate limit reached");
@@ -47,7 +47,7 @@ fn tokens(id: NationalId, issued: IssuedTokens) -> Json<Tokens> {
 }
 
 /// Sends `code` to `mobile`; on failure the attempt is closed so it cannot be used blind.
-async fn send_code(
+pub(crate) async fn send_code(
     state: &AppState,
     caller: &Caller,
     id: &NationalId,

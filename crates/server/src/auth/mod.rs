@@ -4,6 +4,7 @@
 pub mod client_address;
 pub mod extract;
 pub mod handlers;
+pub mod jwt;
 pub mod password;
 pub mod sms;
 

@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use super::db::{exec, one, opt};
 use super::sync::PgRows;
-use crate::rules::signin::{self, Attempt, Failures, TokenState};
+use crate::rules::signin::{Attempt, Failures, TokenState};
 use crate::rules::signin_rows::{Account, Challenge, SigninRows, Token};
 use crate::storage::Role;
 
@@ -82,6 +82,7 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
         id: &NationalId,
         code_hash: &str,
         now_ms: i64,
+        expires_at: i64,
     ) -> anyhow::Result<()> {
         exec(
             self.0,
@@ -92,7 +93,7 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
         exec(
             self.0,
             "INSERT INTO challenges (id, national_id, code_hash, expires_at, last_sent_at) VALUES ($1, $2, $3, $4, $5)",
-            &[&challenge_id, &id.as_str(), &code_hash, &signin::code_expiry(now_ms), &now_ms],
+            &[&challenge_id, &id.as_str(), &code_hash, &expires_at, &now_ms],
         )
         .await?;
         Ok(())
@@ -169,9 +170,8 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
         family: &str,
         access_hash: &str,
         refresh_hash: &str,
-        now_ms: i64,
+        (access_expiry, refresh_expiry): (i64, i64),
     ) -> anyhow::Result<()> {
-        let (access_expiry, refresh_expiry) = signin::token_expiry(now_ms);
         exec(
             self.0,
             "INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)",

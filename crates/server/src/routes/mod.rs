@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     Router::new()
         .nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
+        .merge(crate::oidc::router())
         .fallback(|| async { ApiError::NotFound })
         // The span names the path only: query strings can carry personal data.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

@@ -3,7 +3,9 @@
 //! test compares it with the committed `crates/server/openapi.json`.
 
 use axum::Json;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    HttpAuthScheme, HttpBuilder, OpenIdConnect, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -11,7 +13,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Masar API",
         description = "The Masar back end and identity provider that Masar Desktop talks to: sign-in \
-            (password, then an SMS code), the employee's record, sync of edits (exactly once), resumable uploads of documents (tus 1.0.0), HR.",
+            (password, then an SMS code; or an access token of the configured OpenID Connect issuer), the employee's record, sync of edits (exactly once), resumable uploads of documents (tus 1.0.0), HR.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -59,7 +61,10 @@ use utoipa::{Modify, OpenApi};
 #[derive(Debug)]
 pub struct ApiDoc;
 
-/// The bearer access token of `/v1/auth/verify` and `/v1/auth/refresh`.
+/// A bearer access token: the private sign-in's (`/v1/auth/verify`, `/v1/auth/refresh`), or
+/// one of the configured OpenID Connect issuer (`openid`: the built-in provider by default, its
+/// discovery document at `/.well-known/openid-configuration`). Every route that takes one takes
+/// either.
 #[derive(Debug)]
 struct AccessToken;
 
@@ -70,6 +75,26 @@ impl Modify for AccessToken {
                 "access_token",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+            components.add_security_scheme(
+                "openid",
+                SecurityScheme::OpenIdConnect(OpenIdConnect::new("/.well-known/openid-configuration")),
+            );
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if let Some(security) = operation.security.as_mut().filter(|s| !s.is_empty()) {
+                    security.push(SecurityRequirement::new("openid", ["openid"]));
+                }
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ use masar_protocol::NationalId;
 
 pub mod applications;
 pub mod edits;
+pub mod oidc;
+pub mod oidc_rows;
 pub mod qualifications;
 pub mod records;
 pub mod signin;

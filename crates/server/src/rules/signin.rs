@@ -91,10 +91,8 @@ pub fn reserve(current: Failures, now_ms: i64) -> Reservation {
 /// The count after a failure is settled: at the limit the ID locks and the count starts again.
 pub fn settle(failures: Failures, now_ms: i64) -> Failures {
     match lock_after(failures.count, now_ms) {
-        Some(until) if locked(failures.locked_until, now_ms).is_none() => {
-            Failures { count: 0, locked_until: Some(until) }
-        }
-        _ => failures,
+        Some(until) => Failures { count: 0, locked_until: Some(until) },
+        None => failures,
     }
 }
 
@@ -112,6 +110,38 @@ pub fn wrong_code(failures: Failures, now_ms: i64) -> Failures {
 /// Tries left before either the sign-in's codes run out or the ID locks.
 pub fn tries_left(code_remaining: u32, failures: Failures) -> u32 {
     code_remaining.min(MAX_PASSWORD_FAILURES.saturating_sub(failures.count))
+}
+
+/// What a wrong code leads to, counted for the sign-in (`code_remaining`: its tries left, `None`
+/// when that was its last) and for the ID (`failures`, settled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongCode {
+    Retry {
+        remaining: u32,
+    },
+    /// The sign-in's codes are used up.
+    Exhausted,
+    /// The ID locked.
+    Locked {
+        retry_after: u32,
+    },
+}
+
+impl WrongCode {
+    /// Whether the sign-in attempt is over.
+    pub fn ends_attempt(self) -> bool {
+        !matches!(self, Self::Retry { .. })
+    }
+}
+
+pub fn after_wrong_code(code_remaining: Option<u32>, failures: Failures, now_ms: i64) -> WrongCode {
+    if let Some(until) = locked(failures.locked_until, now_ms) {
+        return WrongCode::Locked { retry_after: seconds_until(now_ms, until) };
+    }
+    match code_remaining {
+        None => WrongCode::Exhausted,
+        Some(remaining) => WrongCode::Retry { remaining: tries_left(remaining, failures) },
+    }
 }
 
 /// When a code sent at `sent_ms` stops being valid.

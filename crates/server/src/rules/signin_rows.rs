@@ -6,7 +6,7 @@ use masar_protocol::{NationalId, WireSecret};
 use super::records::{Audit, RecordRows};
 use super::signin::{
     self, AccessVerdict, Attempt, CodeVerdict, Failures, RefreshVerdict, ResendVerdict, Reservation,
-    TokenState,
+    TokenState, WrongCode,
 };
 use crate::secrets::{digest, new_id, new_token, same_digest};
 use crate::storage::{
@@ -61,13 +61,14 @@ pub trait SigninRows: RecordRows {
     async fn set_failures(&self, id: &NationalId, failures: Failures) -> anyhow::Result<()>;
     /// A complete sign-in: nothing counted against the ID any more.
     async fn clear_failures(&self, id: &NationalId) -> anyhow::Result<()>;
-    /// Closes the ID's open attempts and opens a new one.
+    /// Closes the ID's open attempts and opens a new one, its code sent at `now_ms`.
     async fn open_attempt(
         &self,
         challenge_id: &str,
         id: &NationalId,
         code_hash: &str,
         now_ms: i64,
+        expires_at: i64,
     ) -> anyhow::Result<()>;
     /// An attempt that is neither finished nor abandoned, locked until the transaction ends.
     async fn challenge(&self, challenge_id: &str) -> anyhow::Result<Option<Challenge>>;
@@ -87,12 +88,13 @@ pub trait SigninRows: RecordRows {
     ) -> anyhow::Result<()>;
     async fn close_challenge(&self, challenge_id: &str) -> anyhow::Result<()>;
     async fn insert_family(&self, family: &str, id: &NationalId, now_ms: i64) -> anyhow::Result<()>;
+    /// A token pair of a session, with their expiry times (access, refresh).
     async fn insert_tokens(
         &self,
         family: &str,
         access_hash: &str,
         refresh_hash: &str,
-        now_ms: i64,
+        expiry: (i64, i64),
     ) -> anyhow::Result<()>;
     /// A refresh token by its digest, locked until the transaction ends.
     async fn refresh_token(&self, hash: &str) -> anyhow::Result<Option<Token>>;
@@ -164,7 +166,9 @@ pub async fn begin_challenge(
     let failures = rows.failures(id).await?;
     rows.set_failures(id, signin::release(failures)).await?;
     let challenge_id = new_id()?;
-    rows.open_attempt(&challenge_id, id, &code_digest(&challenge_id, code), caller.now_ms).await?;
+    let expires_at = signin::code_expiry(caller.now_ms);
+    rows.open_attempt(&challenge_id, id, &code_digest(&challenge_id, code), caller.now_ms, expires_at)
+        .await?;
     rows.audit(Audit::of(caller, "login", "code_sent", Some(id))).await?;
     Ok(challenge_id)
 }
@@ -177,6 +181,24 @@ pub async fn verify(
     code: &str,
     caller: &Caller,
 ) -> anyhow::Result<Verified> {
+    Ok(match judge_code(rows, challenge_id, code, caller).await? {
+        Ok(who) => {
+            let issued = start_session(rows, &who, caller.now_ms).await?;
+            Verified::Signed(who, issued)
+        }
+        Err(refused) => refused,
+    })
+}
+
+/// Checks a code for an attempt: the employee when it is right (the attempt closed, the ID's
+/// failures cleared), else why not (a wrong one counted toward the lockout too). Every outcome
+/// is audited.
+pub async fn judge_code(
+    rows: &impl SigninRows,
+    challenge_id: &str,
+    code: &str,
+    caller: &Caller,
+) -> anyhow::Result<Result<NationalId, Verified>> {
     let challenge = rows.challenge(challenge_id).await?;
     let failures = match &challenge {
         Some(challenge) => rows.failures(&challenge.national_id).await?,
@@ -186,35 +208,34 @@ pub async fn verify(
     {
         rows.close_challenge(challenge_id).await?;
         rows.audit(Audit::of(caller, "verify", "locked", Some(&challenge.national_id))).await?;
-        return Ok(Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) });
+        return Ok(Err(Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) }));
     }
     let matches =
         challenge.as_ref().is_some_and(|c| same_digest(&c.code_hash, &code_digest(challenge_id, code)));
     let verdict = signin::check_code(challenge.as_ref().map(|c| c.attempt), matches, caller.now_ms);
     let who = challenge.map(|c| c.national_id);
     rows.audit(Audit::of(caller, "verify", verdict.label(), who.as_ref())).await?;
-    let Some(who) = who else { return Ok(Verified::Invalid) };
-    let (attempts, exhausted, remaining) = match verdict {
-        CodeVerdict::Unknown => return Ok(Verified::Invalid),
-        CodeVerdict::Expired => return Ok(Verified::Expired),
+    let Some(who) = who else { return Ok(Err(Verified::Invalid)) };
+    let (attempts, code_remaining) = match verdict {
+        CodeVerdict::Unknown => return Ok(Err(Verified::Invalid)),
+        CodeVerdict::Expired => return Ok(Err(Verified::Expired)),
         CodeVerdict::Correct => {
             rows.close_challenge(challenge_id).await?;
             rows.clear_failures(&who).await?;
-            let issued = start_session(rows, &who, caller.now_ms).await?;
-            return Ok(Verified::Signed(who, issued));
+            return Ok(Ok(who));
         }
-        CodeVerdict::Wrong { attempts, remaining } => (attempts, false, remaining),
-        CodeVerdict::Exhausted { attempts } => (attempts, true, 0),
+        CodeVerdict::Wrong { attempts, remaining } => (attempts, Some(remaining)),
+        CodeVerdict::Exhausted { attempts } => (attempts, None),
     };
     let failures = signin::wrong_code(failures, caller.now_ms);
     rows.set_failures(&who, failures).await?;
-    let locked = signin::locked(failures.locked_until, caller.now_ms);
-    rows.count_wrong_code(challenge_id, attempts, exhausted || locked.is_some()).await?;
-    Ok(match locked {
-        Some(until) => Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) },
-        None if exhausted => Verified::Exhausted,
-        None => Verified::Wrong { remaining: signin::tries_left(remaining, failures) },
-    })
+    let outcome = signin::after_wrong_code(code_remaining, failures, caller.now_ms);
+    rows.count_wrong_code(challenge_id, attempts, outcome.ends_attempt()).await?;
+    Ok(Err(match outcome {
+        WrongCode::Retry { remaining } => Verified::Wrong { remaining },
+        WrongCode::Exhausted => Verified::Exhausted,
+        WrongCode::Locked { retry_after } => Verified::Locked { retry_after },
+    }))
 }
 
 /// A new code for an open attempt, once the cool-down has passed and while resends are left.
@@ -247,15 +268,25 @@ async fn issue(
     now_ms: i64,
 ) -> anyhow::Result<IssuedTokens> {
     let (access, refresh) = (new_token()?, new_token()?);
-    rows.insert_tokens(family, &digest("access", &access), &digest("refresh", &refresh), now_ms).await?;
+    let expiry = signin::token_expiry(now_ms);
+    rows.insert_tokens(family, &digest("access", &access), &digest("refresh", &refresh), expiry).await?;
     Ok(IssuedTokens { access: WireSecret::new(access), refresh: WireSecret::new(refresh), role })
 }
 
 async fn start_session(rows: &impl SigninRows, id: &NationalId, now_ms: i64) -> anyhow::Result<IssuedTokens> {
+    Ok(begin_session(rows, id, now_ms).await?.1)
+}
+
+/// A new session (token family) for a signed-in employee: its id and its first tokens.
+pub async fn begin_session(
+    rows: &impl SigninRows,
+    id: &NationalId,
+    now_ms: i64,
+) -> anyhow::Result<(String, IssuedTokens)> {
     let role = rows.account(id).await?.ok_or_else(|| anyhow::anyhow!("a verified ID has no account"))?.role;
     let family = new_id()?;
     rows.insert_family(&family, id, now_ms).await?;
-    issue(rows, &family, role, now_ms).await
+    Ok((family.clone(), issue(rows, &family, role, now_ms).await?))
 }
 
 /// Rotates a refresh token; a second use of one revokes its whole session.

@@ -86,7 +86,7 @@ fn the_fifth_counted_failure_locks_the_id_once() {
         (counted(4), counted(4)),
         (counted(5), lock),
         (counted(7), lock),
-        // Locked already (by another check settled first): the lock stays as it is.
+        // Locked already by another check settled first (which set the count back to 0): the lock stays.
         (
             Failures { count: 0, locked_until: Some(NOW + 5_000) },
             Failures { count: 0, locked_until: Some(NOW + 5_000) },
@@ -237,4 +237,26 @@ fn ipv4_is_limited_per_address_and_ipv6_per_64_network() {
         let ip: std::net::IpAddr = address.parse().unwrap_or_else(|_| panic!("{address}"));
         assert_eq!(rate_key(ip), key, "{address}");
     }
+}
+
+#[test]
+fn a_wrong_code_ends_the_attempt_when_its_codes_run_out_or_the_id_locks() {
+    let lock = Failures { count: 0, locked_until: Some(NOW + 900_000) };
+    let table = [
+        (Some(4), counted(1), WrongCode::Retry { remaining: 4 }),
+        (Some(4), counted(3), WrongCode::Retry { remaining: 2 }),
+        (None, counted(4), WrongCode::Exhausted),
+        (None, lock, WrongCode::Locked { retry_after: 900 }),
+        (Some(2), lock, WrongCode::Locked { retry_after: 900 }),
+    ];
+    for (code_remaining, failures, expected) in table {
+        assert_eq!(
+            after_wrong_code(code_remaining, failures, NOW),
+            expected,
+            "{code_remaining:?} {failures:?}"
+        );
+    }
+    assert!(!WrongCode::Retry { remaining: 1 }.ends_attempt());
+    assert!(WrongCode::Exhausted.ends_attempt());
+    assert!(WrongCode::Locked { retry_after: 1 }.ends_attempt());
 }

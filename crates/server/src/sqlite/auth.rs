@@ -7,7 +7,7 @@ use masar_protocol::NationalId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::SqliteRows;
-use crate::rules::signin::{self, Attempt, Failures, TokenState};
+use crate::rules::signin::{Attempt, Failures, TokenState};
 use crate::rules::signin_rows::{Account, Challenge, SigninRows, Token};
 use crate::storage::Role;
 
@@ -99,12 +99,13 @@ impl SigninRows for SqliteRows<'_> {
         id: &NationalId,
         code_hash: &str,
         now_ms: i64,
+        expires_at: i64,
     ) -> anyhow::Result<()> {
         self.0
             .execute("UPDATE challenges SET done = 1 WHERE national_id = ?1 AND done = 0", [id.as_str()])?;
         self.0.execute(
             "INSERT INTO challenges (id, national_id, code_hash, expires_at, last_sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![challenge_id, id.as_str(), code_hash, signin::code_expiry(now_ms), now_ms],
+            params![challenge_id, id.as_str(), code_hash, expires_at, now_ms],
         )?;
         Ok(())
     }
@@ -170,9 +171,8 @@ impl SigninRows for SqliteRows<'_> {
         family: &str,
         access_hash: &str,
         refresh_hash: &str,
-        now_ms: i64,
+        (access_expiry, refresh_expiry): (i64, i64),
     ) -> anyhow::Result<()> {
-        let (access_expiry, refresh_expiry) = signin::token_expiry(now_ms);
         self.0.execute(
             "INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
             params![access_hash, family, access_expiry],

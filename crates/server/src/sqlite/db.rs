@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_applications.sql"),
     include_str!("../../migrations/0010_shared_state.sql"),
     include_str!("../../migrations/0011_signin_limits.sql"),
+    include_str!("../../migrations/0012_oidc_provider.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

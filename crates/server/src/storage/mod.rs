@@ -343,4 +343,61 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         body: MutationBody,
         caller: &Caller,
     ) -> anyhow::Result<Option<MutationOutcome>>;
+
+    // The built-in OpenID Connect provider.
+
+    /// An account's role (for a token that names the employee), `None` without an account.
+    async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>>;
+
+    /// The signing keys, `candidate` stored first when the newest has signed long enough.
+    async fn signing_keys(
+        &self,
+        now_ms: i64,
+        candidate: crate::rules::oidc_rows::KeyCandidate,
+    ) -> anyhow::Result<Vec<crate::rules::oidc_rows::StoredKey>>;
+
+    /// A browser begins answering an authorization request (`browser`: its cookie's secret).
+    async fn begin_authorization(
+        &self,
+        request: &crate::rules::oidc::AuthorizationRequest,
+        locale: &str,
+        browser: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String>;
+
+    /// The open request `id`, asked by the browser that began it.
+    async fn authorization(
+        &self,
+        id: &str,
+        browser: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<crate::rules::oidc_rows::StoredRequest>>;
+
+    /// The password was right for the request: the attempt begun and tied to it.
+    async fn authorization_password_accepted(
+        &self,
+        request_id: &str,
+        id: &NationalId,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String>;
+
+    /// The SMS code typed on the provider's page.
+    async fn authorization_code_entered(
+        &self,
+        request_id: &str,
+        browser: &str,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<crate::rules::oidc_rows::CodeEntered>;
+
+    /// An authorization code exchanged for a session, once.
+    async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<crate::rules::oidc_rows::Exchanged>;
 }

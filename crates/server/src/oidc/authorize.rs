@@ -1,0 +1,470 @@
+//! `/oidc/authorize` and its pages' forms: the request checked and kept, the password, the SMS
+//! code and a new code, then back to the client with an authorization code. The request is bound
+//! to the browser that began it by a cookie (its digest is stored), so a form posted from
+//! anywhere else finds nothing; the pages forbid framing and load nothing from elsewhere.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use masar_protocol::{NationalId, WireSecret};
+use serde::Deserialize;
+
+use super::pages::{self, Lang, Problem};
+use crate::AppState;
+use crate::auth::handlers::{admit, send_code};
+use crate::auth::password;
+use crate::error::ApiError;
+use crate::rules::oidc::{
+    AuthorizationParams, AuthorizationRefusal, AuthorizationRequest, check_authorization,
+};
+use crate::rules::oidc_rows::{CodeEntered, StoredRequest};
+use crate::secrets;
+use crate::storage::{Caller, PasswordCheck, Resent, Verified};
+
+const COOKIE_NAME: &str = "masar_oidc";
+
+/// A page, with the headers every page carries. `redirect_to` is the client's redirect URI when
+/// the page's form may end in a redirect to it (the policy's `form-action` must allow it).
+fn page(status: StatusCode, html: String, redirect_to: Option<&str>) -> Response {
+    let form_action = redirect_to
+        .and_then(|uri| url::Url::parse(uri).ok())
+        .map(|url| format!(" {}", url.origin().ascii_serialization()))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; form-action 'self'{form_action}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    let mut response = (status, axum::response::Html(html)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    response
+}
+
+fn failed(lang: Lang, error: &anyhow::Error) -> Response {
+    tracing::error!(error = %format!("{error:#}"), "sign-in page failed");
+    let html = pages::problem(
+        lang,
+        lang.pick("حدث خطأ", "Something went wrong"),
+        lang.pick(
+            "تعذّر إكمال تسجيل الدخول بسبب خطأ في الخادم. عد إلى التطبيق وابدأ تسجيل الدخول من جديد بعد قليل.",
+            "Signing in could not be completed because of a server error. Go back to the app and start signing in again in a moment.",
+        ),
+    );
+    page(StatusCode::INTERNAL_SERVER_ERROR, html, None)
+}
+
+fn expired(lang: Lang) -> Response {
+    let html = pages::problem(
+        lang,
+        lang.pick("انتهت صلاحية طلب الدخول", "This sign-in has expired"),
+        lang.pick(
+            "انتهت صلاحية طلب تسجيل الدخول هذا أو فُتح في متصفح آخر. عد إلى التطبيق واضغط «الدخول عبر النفاذ الوطني الموحد» من جديد.",
+            "This sign-in request expired or was opened in another browser. Go back to the app and choose «Sign in with the National Single Sign-On» again.",
+        ),
+    );
+    page(StatusCode::BAD_REQUEST, html, None)
+}
+
+/// The browser's secret from its cookie.
+fn browser_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| {
+            *name == COOKIE_NAME && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|(_, value)| value.to_owned())
+}
+
+/// What the employee reads for a refusal of the sign-in rules.
+fn problem_of(lang: Lang, error: &ApiError) -> Problem {
+    match error {
+        ApiError::RateLimited { retry_after } => Problem::general(match lang {
+            Lang::Ar => format!("طلبات كثيرة من هذا الجهاز. انتظر {retry_after} ثانية ثم حاول مرة أخرى."),
+            Lang::En => {
+                format!("Too many requests from this device. Wait {retry_after} seconds and try again.")
+            }
+        }),
+        ApiError::SmsUnavailable => Problem::general(lang.pick(
+            "تعذّر إرسال رمز التحقق الآن. حاول مرة أخرى لاحقًا.",
+            "The verification code could not be sent now. Try again later.",
+        )),
+        _ => Problem::general(
+            lang.pick("تعذّر إكمال الطلب. حاول مرة أخرى.", "The request could not be completed. Try again."),
+        ),
+    }
+}
+
+fn locked(lang: Lang, retry_after: u32) -> Problem {
+    let minutes = retry_after.div_ceil(60);
+    Problem::general(match lang {
+        Lang::Ar => {
+            format!("تم إيقاف الدخول مؤقتًا بعد محاولات خاطئة متكررة. حاول مرة أخرى بعد {minutes} دقيقة.")
+        }
+        Lang::En => {
+            format!("Sign-in is paused after repeated wrong attempts. Try again in {minutes} minutes.")
+        }
+    })
+}
+
+fn wrong_credentials(lang: Lang) -> Problem {
+    Problem::about(
+        "national_id",
+        lang.pick("رقم الهوية أو كلمة المرور غير صحيحة.", "The national ID or the password is not correct."),
+    )
+}
+
+fn sign_in_page(lang: Lang, request: &str, national_id: &str, problem: Option<&Problem>) -> Response {
+    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    page(status, pages::sign_in(lang, request, national_id, problem), None)
+}
+
+fn code_page(lang: Lang, stored: &StoredRequest, problem: Option<&Problem>, note: Option<&str>) -> Response {
+    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    page(status, pages::code(lang, &stored.id, problem, note), Some(&stored.request.redirect_uri))
+}
+
+/// A redirect to the client (RFC 6749 §4.1.2, with RFC 9207's `iss`).
+fn back_to_client(state: &AppState, request: &AuthorizationRequest, answer: &[(&str, &str)]) -> Response {
+    let Ok(mut target) = url::Url::parse(&request.redirect_uri) else {
+        return failed(Lang::Ar, &anyhow::anyhow!("a stored redirect URI does not parse"));
+    };
+    {
+        let mut query = target.query_pairs_mut();
+        for (name, value) in answer {
+            query.append_pair(name, value);
+        }
+        if let Some(client_state) = &request.state {
+            query.append_pair("state", client_state);
+        }
+        query.append_pair("iss", &state.provider.issuer);
+    }
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(target.as_str()) {
+        response.headers_mut().insert(LOCATION, location);
+    }
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /oidc/authorize`: the request checked; the sign-in page, or back to the client with an
+/// error, or (for an unknown client or redirect URI) a page that says so and goes nowhere.
+pub async fn begin(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Query(params): Query<AuthorizationParams>,
+) -> Response {
+    let lang = Lang::parse(params.ui_locales.as_deref());
+    let request = match check_authorization(&params, &state.provider.clients) {
+        Ok(request) => request,
+        Err(AuthorizationRefusal::Untrusted) => {
+            let html = pages::problem(
+                lang,
+                lang.pick("طلب دخول غير معروف", "Unknown sign-in request"),
+                lang.pick(
+                    "لم يصدر طلب الدخول هذا عن تطبيق معروف، فلن يُكمل. افتح تطبيق مسار وابدأ تسجيل الدخول منه.",
+                    "This sign-in request does not come from a known application, so it stops here. Open the Masar app and sign in from it.",
+                ),
+            );
+            return page(StatusCode::BAD_REQUEST, html, None);
+        }
+        Err(AuthorizationRefusal::Refused { error, description }) => {
+            let client_request = AuthorizationRequest {
+                client_id: params.client_id.unwrap_or_default(),
+                redirect_uri: params.redirect_uri.unwrap_or_default(),
+                scope: String::new(),
+                state: params.state,
+                nonce: None,
+                code_challenge: String::new(),
+            };
+            return back_to_client(
+                &state,
+                &client_request,
+                &[("error", error), ("error_description", description)],
+            );
+        }
+    };
+    let (browser, fresh) = match browser_of(&headers) {
+        Some(browser) => (browser, false),
+        None => match secrets::new_token() {
+            Ok(browser) => (browser, true),
+            Err(error) => return failed(lang, &error),
+        },
+    };
+    let id = match state.store.begin_authorization(&request, lang.code(), &browser, &caller).await {
+        Ok(id) => id,
+        Err(error) => return failed(lang, &error),
+    };
+    let mut response = sign_in_page(lang, &id, "", None);
+    if fresh {
+        let secure = if state.provider.secure() { "; Secure" } else { "" };
+        let cookie =
+            format!("{COOKIE_NAME}={browser}; Path=/oidc; HttpOnly; SameSite=Lax; Max-Age=900{secure}");
+        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepQuery {
+    request: String,
+    lang: Option<String>,
+}
+
+/// The request's open step (the language switch): the sign-in page, or the code page once a
+/// code was sent.
+async fn open(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: &str,
+    now_ms: i64,
+) -> anyhow::Result<Option<StoredRequest>> {
+    let Some(browser) = browser_of(headers) else { return Ok(None) };
+    state.store.authorization(request, &browser, now_ms).await
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<StepQuery>,
+) -> Response {
+    let lang = Lang::parse(query.lang.as_deref());
+    match open(&state, &headers, &query.request, state.clock.now_ms()).await {
+        Ok(Some(stored)) if stored.challenge_id.is_some() => code_page(lang, &stored, None, None),
+        Ok(Some(stored)) => sign_in_page(lang, &stored.id, "", None),
+        Ok(None) => expired(lang),
+        Err(error) => failed(lang, &error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    request: String,
+    lang: Option<String>,
+    national_id: String,
+    password: WireSecret,
+}
+
+/// The password is a secret: never printed.
+impl std::fmt::Debug for PasswordForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordForm").field("request", &self.request).finish_non_exhaustive()
+    }
+}
+
+/// `POST /oidc/authorize/password`: the password checked under the sign-in rules; the code sent.
+pub async fn password(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let lang = Lang::parse(form.lang.as_deref());
+    let stored = match open(&state, &headers, &form.request, caller.now_ms).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return expired(lang),
+        Err(error) => return failed(lang, &error),
+    };
+    let typed = form.national_id.trim();
+    let again = |problem: Problem| sign_in_page(lang, &stored.id, typed, Some(&problem));
+    if let Err(error) = admit(&state, &caller).await {
+        return again(problem_of(lang, &error));
+    }
+    // A malformed ID gets the same answer as a wrong password.
+    let Ok(id) = NationalId::parse(typed) else { return again(wrong_credentials(lang)) };
+    match password_then_code(&state, &caller, &stored, &id, form.password).await {
+        Ok(Ok(())) => code_page(lang, &stored, None, None),
+        Ok(Err(Refusal::Credentials)) => again(wrong_credentials(lang)),
+        Ok(Err(Refusal::Locked(retry_after))) => again(locked(lang, retry_after)),
+        Ok(Err(Refusal::Api(error))) => again(problem_of(lang, &error)),
+        Err(error) => failed(lang, &error),
+    }
+}
+
+enum Refusal {
+    Credentials,
+    Locked(u32),
+    Api(ApiError),
+}
+
+async fn password_then_code(
+    state: &AppState,
+    caller: &Caller,
+    stored: &StoredRequest,
+    id: &NationalId,
+    typed: WireSecret,
+) -> anyhow::Result<Result<(), Refusal>> {
+    let account = match state.store.reserve_password_check(id, caller).await? {
+        PasswordCheck::Refused { retry_after } => return Ok(Err(Refusal::Locked(retry_after))),
+        PasswordCheck::Check { account } => account,
+    };
+    let (hash, mobile) = account.map_or((None, None), |(hash, mobile)| (Some(hash), Some(mobile)));
+    let matches = password::verify_async(typed, hash).await?;
+    let Some(mobile) = mobile.filter(|_| matches) else {
+        return Ok(Err(match state.store.password_wrong(id, caller).await? {
+            Some(retry_after) => Refusal::Locked(retry_after),
+            None => Refusal::Credentials,
+        }));
+    };
+    let code = secrets::new_code()?;
+    let challenge = state.store.authorization_password_accepted(&stored.id, id, &code, caller).await?;
+    Ok(match send_code(state, caller, id, &mobile, &challenge, &code).await {
+        Ok(()) => Ok(()),
+        Err(ApiError::Internal(error)) => return Err(error),
+        Err(error) => Err(Refusal::Api(error)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    request: String,
+    lang: Option<String>,
+    code: String,
+}
+
+/// `POST /oidc/authorize/code`: a right code goes back to the client with an authorization code.
+pub async fn code(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let lang = Lang::parse(form.lang.as_deref());
+    let (stored, browser) =
+        match (open(&state, &headers, &form.request, caller.now_ms).await, browser_of(&headers)) {
+            (Ok(Some(stored)), Some(browser)) if stored.challenge_id.is_some() => (stored, browser),
+            (Ok(Some(stored)), _) => return sign_in_page(lang, &stored.id, "", None),
+            (Ok(None), _) => return expired(lang),
+            (Err(error), _) => return failed(lang, &error),
+        };
+    if let Err(error) = admit(&state, &caller).await {
+        return code_page(lang, &stored, Some(&problem_of(lang, &error)), None);
+    }
+    let digits = masar_protocol::digits::normalize_digits(form.code.trim());
+    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let problem = Problem::about(
+            "code",
+            lang.pick("اكتب رمز التحقق: ستة أرقام.", "Enter the verification code: six digits."),
+        );
+        return code_page(lang, &stored, Some(&problem), None);
+    }
+    let entered = match state.store.authorization_code_entered(&stored.id, &browser, &digits, &caller).await {
+        Ok(entered) => entered,
+        Err(error) => return failed(lang, &error),
+    };
+    match entered {
+        CodeEntered::Authorized { code, request } => back_to_client(&state, &request, &[("code", &code)]),
+        CodeEntered::Refused(Verified::Wrong { remaining }) => {
+            let problem = Problem::about(
+                "code",
+                match lang {
+                    Lang::Ar => format!("رمز التحقق غير صحيح. المحاولات المتبقية: {remaining}."),
+                    Lang::En => format!("The verification code is not correct. Tries left: {remaining}."),
+                },
+            );
+            code_page(lang, &stored, Some(&problem), None)
+        }
+        CodeEntered::Refused(Verified::Expired) => {
+            let problem = Problem::about(
+                "code",
+                lang.pick(
+                    "انتهت صلاحية رمز التحقق. اطلب رمزًا جديدًا.",
+                    "The verification code expired. Ask for a new one.",
+                ),
+            );
+            code_page(lang, &stored, Some(&problem), None)
+        }
+        CodeEntered::Refused(Verified::Locked { retry_after }) => {
+            sign_in_page(lang, &stored.id, "", Some(&locked(lang, retry_after)))
+        }
+        CodeEntered::Refused(_) => {
+            let problem = Problem::general(lang.pick(
+                "انتهت محاولة الدخول هذه. أدخل رقم الهوية وكلمة المرور من جديد.",
+                "This sign-in attempt is over. Enter your national ID and password again.",
+            ));
+            sign_in_page(lang, &stored.id, "", Some(&problem))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResendForm {
+    request: String,
+    lang: Option<String>,
+}
+
+/// `POST /oidc/authorize/resend`: a new code, after the cool-down and while new codes are left.
+pub async fn resend(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<ResendForm>,
+) -> Response {
+    let lang = Lang::parse(form.lang.as_deref());
+    let (stored, challenge) = match open(&state, &headers, &form.request, caller.now_ms).await {
+        Ok(Some(stored)) => match stored.challenge_id.clone() {
+            Some(challenge) => (stored, challenge),
+            None => return sign_in_page(lang, &stored.id, "", None),
+        },
+        Ok(None) => return expired(lang),
+        Err(error) => return failed(lang, &error),
+    };
+    if let Err(error) = admit(&state, &caller).await {
+        return code_page(lang, &stored, Some(&problem_of(lang, &error)), None);
+    }
+    let sent = async {
+        let code = secrets::new_code()?;
+        let resent = state.store.resend_code(&challenge, &code, &caller).await?;
+        if let Resent::Sent { national_id, mobile } = &resent
+            && let Err(error) = send_code(&state, &caller, national_id, mobile, &challenge, &code).await
+        {
+            return Ok::<_, anyhow::Error>(Err(error));
+        }
+        Ok(Ok(resent))
+    }
+    .await;
+    match sent {
+        Ok(Ok(Resent::Sent { .. })) => code_page(
+            lang,
+            &stored,
+            None,
+            Some(lang.pick("أرسلنا رمزًا جديدًا إلى جوالك.", "A new code was sent to your mobile.")),
+        ),
+        Ok(Ok(Resent::TooSoon { retry_after })) => {
+            let problem = Problem::general(match lang {
+                Lang::Ar => format!("يمكنك طلب رمز جديد بعد {retry_after} ثانية."),
+                Lang::En => format!("You can ask for a new code in {retry_after} seconds."),
+            });
+            code_page(lang, &stored, Some(&problem), None)
+        }
+        Ok(Ok(Resent::Limit)) => {
+            let problem = Problem::general(lang.pick(
+                "أُرسلت كل الرموز المسموح بها لهذه المحاولة. أدخل آخر رمز وصلك، أو ابدأ تسجيل الدخول من جديد.",
+                "Every new code allowed for this sign-in was sent. Enter the last code you received, or start signing in again.",
+            ));
+            code_page(lang, &stored, Some(&problem), None)
+        }
+        Ok(Ok(Resent::Invalid)) => {
+            let problem = Problem::general(lang.pick(
+                "انتهت محاولة الدخول هذه. أدخل رقم الهوية وكلمة المرور من جديد.",
+                "This sign-in attempt is over. Enter your national ID and password again.",
+            ));
+            sign_in_page(lang, &stored.id, "", Some(&problem))
+        }
+        Ok(Err(error)) => code_page(lang, &stored, Some(&problem_of(lang, &error)), None),
+        Err(error) => failed(lang, &error),
+    }
+}
