@@ -103,6 +103,11 @@ fn server_deb(ws: &Workspace, version: &str, dist: &Path) -> Result<PathBuf> {
     place("/lib/systemd/system/masar-server.service", &ws.root.join("deploy/masar-server.service"), 0o644)?;
     place("/etc/masar/masar-server.env", &ws.root.join("deploy/masar-server.env.example"), 0o640)?;
     place("/usr/share/doc/masar-server/README.md", &ws.root.join("README.md"), 0o644)?;
+    place(
+        "/usr/share/doc/masar-server/examples/masar-server.toml",
+        &ws.root.join("deploy/masar-server.example.toml"),
+        0o644,
+    )?;
 
     let debian = root.join("DEBIAN");
     std::fs::create_dir_all(&debian)?;
@@ -114,7 +119,8 @@ fn server_deb(ws: &Workspace, version: &str, dist: &Path) -> Result<PathBuf> {
          The identity provider and the Masar back end that Masar Desktop signs in to and syncs\n \
          with: sign-in with SMS codes, exactly-once sync, resumable document uploads (tus), the\n \
          HR review. SQLite by default, PostgreSQL for several nodes. Runs as a hardened systemd\n \
-         service (masar-server.service), started once configured in /etc/masar/masar-server.env.\n",
+         service (masar-server.service), started once configured in /etc/masar/masar-server.env\n \
+         with an SMS provider (example: /usr/share/doc/masar-server/examples/masar-server.toml).\n",
         depends.join(", ")
     );
     std::fs::write(debian.join("control"), control)?;

@@ -96,9 +96,12 @@ fn installed_files() -> Result<()> {
         );
     }
     let server = listed("masar-server")?;
-    for expected in
-        ["/usr/bin/masar-server", "/lib/systemd/system/masar-server.service", "/etc/masar/masar-server.env"]
-    {
+    for expected in [
+        "/usr/bin/masar-server",
+        "/lib/systemd/system/masar-server.service",
+        "/etc/masar/masar-server.env",
+        "/usr/share/doc/masar-server/examples/masar-server.toml",
+    ] {
         anyhow::ensure!(
             server.lines().any(|line| line == expected),
             "masar-server does not install {expected}"

@@ -204,14 +204,10 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     })?;
     ws.stage("tus standard client (tuspy)", || {
         ws.cargo(&["build", "-p", "masar-server", "--locked"]).status_ok()?;
-        let data_dir = fresh_dir(ws, "tus-client-data")?;
-        let server = process::DemoServer::start(&ws.binary("masar-server"), &data_dir, false)?;
-        let result = std::process::Command::new("python3")
-            .arg(ws.root.join("xtask/scripts/tus_standard_client.py"))
-            .arg(&server.url)
-            .status_ok();
-        server.stop();
-        result
+        standard_client(ws, "tus-client-data", "xtask/scripts/tus_standard_client.py")
+    })?;
+    ws.stage("OpenID Connect standard client (authlib)", || {
+        standard_client(ws, "oidc-client-data", "xtask/scripts/oidc_authlib_client.py")
     })?;
     if with_e2e {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;
@@ -222,4 +218,13 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     }
     println!("xtask test: all stages passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Runs a standard client (a Python script given the server's URL) against a fresh demo server.
+fn standard_client(ws: &workspace::Workspace, data: &str, script: &str) -> Result<()> {
+    let data_dir = fresh_dir(ws, data)?;
+    let server = process::DemoServer::start(&ws.binary("masar-server"), &data_dir, false)?;
+    let result = std::process::Command::new("python3").arg(ws.root.join(script)).arg(&server.url).status_ok();
+    server.stop();
+    result
 }

@@ -52,6 +52,7 @@ const PYTHON_TOOLS: &[(&str, &str)] = &[
     ("openapi_spec_validator", "openapi-spec-validator==0.9.0"),
     ("tusclient", "tuspy==1.1.0"),
     ("dbus_next", "dbus-next==0.2.3"),
+    ("authlib", "authlib==1.9.6"),
 ];
 
 pub fn run(ws: &Workspace) -> Result<()> {

@@ -1,8 +1,11 @@
 //! Load on loopback with a standard HTTP load generator, `wrk` (Debian's): authenticated sync
 //! pulls (the poll a workstation makes every 15 s: nothing new after its cursor, and a first
 //! pull of the whole record) and pushes (one edit each, written and fsynced), against one server
-//! node and against two nodes on the same data. `cargo xtask load` (or `cargo bench -p
-//! masar-server --bench load`). Prints requests/s, p50 / p99 latency and errors; asserts nothing.
+//! node and against two nodes on the same data; the same poll with a JWT access token of the
+//! built-in OpenID Connect provider (checked against its keys) beside the opaque one (a stored
+//! token's digest); and refreshes at the provider's token endpoint (each connection spends its own
+//! rotating refresh token, so a Rust client drives that one). `cargo xtask load` (or `cargo bench
+//! -p masar-server --bench load`). Prints requests/s, p50 / p99 latency and errors; asserts nothing.
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
@@ -15,7 +18,7 @@ use masar_protocol::DemoAccount;
 use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, PullResponse};
 use masar_server::{RunningServer, ServerConfig};
 use serde_json::json;
-use support::{my_record, sign_in};
+use support::{my_record, sign_in, sign_in_oidc};
 
 /// How long each run lasts, and wrk's threads and connections per node.
 const SECONDS: u32 = 10;
@@ -25,6 +28,8 @@ const CONNECTIONS: u32 = 32;
 /// One signed-in employee as the load uses them.
 struct Employee {
     token: String,
+    /// An access token of the built-in OpenID Connect provider (a JWT).
+    jwt: String,
     /// Where this employee's pulls stand now (a poll after it brings nothing new).
     cursor: u64,
     /// A push body with `__CLIENT__` where each request puts its own sync client id.
@@ -46,11 +51,12 @@ fn lua_string(text: &str) -> String {
 
 /// A wrk script: each request takes the next employee's token (and body).
 fn script(employees: &[Employee], kind: &str) -> String {
-    let tokens: Vec<String> = employees.iter().map(|e| lua_string(&e.token)).collect();
+    let tokens: Vec<String> =
+        employees.iter().map(|e| lua_string(if kind == "poll (JWT)" { &e.jwt } else { &e.token })).collect();
     let bodies: Vec<String> = employees
         .iter()
         .map(|e| match kind {
-            "poll" => lua_string(&json!({ "cursor": e.cursor }).to_string()),
+            "poll" | "poll (JWT)" => lua_string(&json!({ "cursor": e.cursor }).to_string()),
             "first pull" => lua_string(&json!({ "cursor": 0 }).to_string()),
             _ => lua_string(&e.push),
         })
@@ -174,9 +180,70 @@ async fn employees(http: &reqwest::Client, url: &str) -> Vec<Employee> {
             }),
         };
         let push = json!({ "clientId": "__CLIENT__", "mutations": [mutation] }).to_string();
-        out.push(Employee { token, cursor: pulled.cursor, push });
+        let (jwt, _) = sign_in_oidc(url, account).await;
+        out.push(Employee { token, jwt, cursor: pulled.cursor, push });
     }
     out
+}
+
+/// Refreshes at the token endpoint for `SECONDS`: `CONNECTIONS` clients per node, each spending
+/// its own session's rotating refresh token (a second use would end the session).
+async fn refreshes(nodes: &[String], accounts: &[DemoAccount]) -> Figures {
+    let mut sessions = Vec::new();
+    for (i, url) in nodes.iter().cycle().take(nodes.len() * CONNECTIONS as usize).enumerate() {
+        let (_, refresh) = sign_in_oidc(url, &accounts[i % accounts.len()]).await;
+        sessions.push((url.clone(), refresh));
+    }
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(u64::from(SECONDS));
+    let clients: Vec<_> = sessions
+        .into_iter()
+        .map(|(url, mut refresh)| {
+            tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                let (mut times, mut errors) = (Vec::new(), 0_u64);
+                while std::time::Instant::now() < until {
+                    let started = std::time::Instant::now();
+                    let answer = http
+                        .post(format!("{url}/oidc/token"))
+                        .form(&[
+                            ("grant_type", "refresh_token"),
+                            ("client_id", "masar-desktop"),
+                            ("refresh_token", &refresh),
+                        ])
+                        .send()
+                        .await;
+                    let body: Option<serde_json::Value> = match answer {
+                        Ok(answer) if answer.status().is_success() => answer.json().await.ok(),
+                        _ => None,
+                    };
+                    times.push(started.elapsed().as_secs_f64() * 1000.0);
+                    match body.and_then(|b| b["refresh_token"].as_str().map(str::to_owned)) {
+                        Some(next) => refresh = next,
+                        None => {
+                            errors += 1;
+                            break;
+                        }
+                    }
+                }
+                (times, errors)
+            })
+        })
+        .collect();
+    let (mut times, mut errors) = (Vec::new(), 0);
+    for client in clients {
+        let (some, failed) = client.await.unwrap();
+        times.extend(some);
+        errors += failed;
+    }
+    times.sort_by(f64::total_cmp);
+    let at =
+        |q: f64| times.get(((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1))).copied();
+    Figures {
+        requests_per_second: times.len() as f64 / f64::from(SECONDS),
+        p50_ms: at(0.50).unwrap_or(f64::NAN),
+        p99_ms: at(0.99).unwrap_or(f64::NAN),
+        errors,
+    }
 }
 
 async fn start(config: &ServerConfig, nodes: usize) -> Vec<RunningServer> {
@@ -225,6 +292,9 @@ async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
     {
         let dir = tempfile::tempdir().unwrap();
         let mut config = ServerConfig::demo_on_loopback(dir.path());
+        // Every request comes from this machine's one address: the sign-in limit per address
+        // would measure itself.
+        config.auth_requests_per_minute = 10_000_000;
         if let Some(base) = cluster {
             config.database_url = Some(new_database(base, &format!("masar_load_{nodes}")).await);
         }
@@ -232,7 +302,7 @@ async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
         let urls: Vec<String> = servers.iter().map(RunningServer::base_url).collect();
         let http = reqwest::Client::new();
         let people = employees(&http, &urls[0]).await;
-        for kind in ["poll", "first pull", "push"] {
+        for kind in ["poll", "poll (JWT)", "first pull", "push"] {
             let path = dir.path().join(format!("{}.lua", kind.replace(' ', "-")));
             std::fs::write(&path, script(&people, kind)).unwrap();
             let f = run(&urls, &path).await;
@@ -241,6 +311,13 @@ async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
                 store, nodes, kind, f.requests_per_second, f.p50_ms, f.p99_ms, f.errors
             );
         }
+        let accounts: Vec<DemoAccount> =
+            http.get(format!("{}/v1/dev/accounts", urls[0])).send().await.unwrap().json().await.unwrap();
+        let f = refreshes(&urls, &accounts).await;
+        println!(
+            "{:<10} {:<6} {:<11} {:>10.0} {:>9.2} {:>9.2} {:>7}",
+            store, nodes, "refresh", f.requests_per_second, f.p50_ms, f.p99_ms, f.errors
+        );
         for server in servers {
             server.shutdown().await.unwrap();
         }

@@ -345,16 +345,7 @@ async fn the_api_refuses_tampered_expired_and_foreign_tokens() {
     let t = TestServer::start().await;
     let account = t.first_account().await;
     let client = client(&t).await;
-    let http = http();
-    let authorized = authorize(&t, &client, &account).await;
-    let tokens = client
-        .exchange_code(authorized.code)
-        .unwrap()
-        .set_pkce_verifier(authorized.verifier)
-        .request_async(&|r| send(http.clone(), r))
-        .await
-        .unwrap();
-    let access = tokens.access_token().secret().clone();
+    let access = access_token(&t, &client, &account).await;
     assert_eq!(my_record(&t, &access).await.status(), StatusCode::OK);
 
     let parts: Vec<&str> = access.split('.').collect();
@@ -396,4 +387,59 @@ async fn the_api_refuses_tampered_expired_and_foreign_tokens() {
     let expired = my_record(&t, &access).await;
     let body: masar_protocol::ApiErrorBody = expired.json().await.unwrap();
     assert_eq!(body.code, masar_protocol::ApiErrorCode::SessionExpired);
+}
+
+async fn published_kids(t: &TestServer) -> Vec<String> {
+    let set: serde_json::Value = t.http.get(t.url("/oidc/jwks")).send().await.unwrap().json().await.unwrap();
+    set["keys"].as_array().unwrap().iter().map(|key| key["kid"].as_str().unwrap().to_owned()).collect()
+}
+
+fn kid_of(token: &str) -> String {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap();
+    let header: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap())
+            .unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+/// An access token for `account` through the whole flow.
+async fn access_token(t: &TestServer, client: &Client, account: &DemoAccount) -> String {
+    let http = http();
+    let authorized = authorize(t, client, account).await;
+    let tokens = client
+        .exchange_code(authorized.code)
+        .unwrap()
+        .set_pkce_verifier(authorized.verifier)
+        .request_async(&|r| send(http.clone(), r))
+        .await
+        .unwrap();
+    tokens.access_token().secret().clone()
+}
+
+/// A key signs for thirty days, then a new one does; the replaced key stays in the JWKS (and
+/// its tokens stay good) while tokens it signed may be valid, and leaves it after.
+#[tokio::test]
+async fn signing_keys_rotate_and_a_replaced_key_is_published_while_its_tokens_live() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let client = client(&t).await;
+    let first = published_kids(&t).await;
+    assert_eq!(first.len(), 1);
+    t.advance(30 * 86_400 - 60);
+    let before = access_token(&t, &client, &account).await;
+    assert_eq!(kid_of(&before), first[0], "the first key signs for thirty days");
+    t.advance(120);
+    let after = access_token(&t, &client, &account).await;
+    let second = kid_of(&after);
+    assert_ne!(second, first[0], "a new key signs after thirty days");
+    assert_eq!(
+        published_kids(&t).await,
+        [second.clone(), first[0].clone()],
+        "newest first, the old one kept"
+    );
+    assert_eq!(my_record(&t, &before).await.status(), StatusCode::OK, "a token of the old key is still good");
+    // Twenty minutes on, nothing the old key signed is valid: it leaves the set.
+    t.advance(20 * 60);
+    assert_eq!(published_kids(&t).await, [second]);
 }

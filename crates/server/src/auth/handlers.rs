@@ -19,7 +19,8 @@ use crate::storage::{Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent
 
 /// Lets a sign-in request in (per-address rate limit, shared by every node).
 pub(crate) async fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
-    let admitted = state.store.admit_request(&caller.rate_key(), state.sign_in_rate, caller.now_ms).await?;
+    let key = policy::rate_key_of(&caller.address);
+    let admitted = state.store.admit_request(&key, state.sign_in_rate, caller.now_ms).await?;
     admitted.map_err(|retry_after| {
         tracing::warn!(client = %caller.address, "sign-in rate limit reached");
         ApiError::RateLimited { retry_after }

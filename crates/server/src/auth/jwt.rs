@@ -9,8 +9,19 @@ use jsonwebtoken::{Algorithm, Validation};
 use masar_protocol::NationalId;
 use serde::Deserialize;
 
-use crate::oidc::SigningKeys;
 use crate::rules::signin::{AccessVerdict, TokenState, access};
+
+/// Where the issuer's public keys come from: the built-in provider's own keys, or (for an outside
+/// issuer) its JWKS.
+#[async_trait::async_trait]
+pub trait KeySource: Send + Sync + std::fmt::Debug {
+    /// The key to verify a token signed by `kid` with, if the issuer has one by that id.
+    async fn verifying_key(
+        &self,
+        kid: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<jsonwebtoken::DecodingKey>>;
+}
 
 /// Signature algorithms a token may use: asymmetric only.
 const ALLOWED: [Algorithm; 8] = [
@@ -53,11 +64,11 @@ pub struct JwtVerifier {
     pub audience: String,
     /// The claim holding the national ID.
     pub national_id_claim: String,
-    keys: Arc<SigningKeys>,
+    keys: Arc<dyn KeySource>,
 }
 
 impl JwtVerifier {
-    pub fn new(issuer: &str, audience: &str, national_id_claim: &str, keys: Arc<SigningKeys>) -> Self {
+    pub fn new(issuer: &str, audience: &str, national_id_claim: &str, keys: Arc<dyn KeySource>) -> Self {
         Self {
             issuer: issuer.trim_end_matches('/').to_owned(),
             audience: audience.to_owned(),

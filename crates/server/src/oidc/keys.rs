@@ -35,6 +35,17 @@ struct KeySet {
     keys: Vec<Loaded>,
 }
 
+impl KeySet {
+    fn ages(&self) -> Vec<KeyAge> {
+        self.keys.iter().map(|key| key.age.clone()).collect()
+    }
+
+    /// The newest key has signed long enough: the store makes the next one on the next read.
+    fn due_for_a_new_key(&self, now_ms: i64) -> bool {
+        oidc::needs_new_key(&self.ages(), now_ms)
+    }
+}
+
 /// The provider's keys, shared by the handlers.
 pub struct SigningKeys {
     store: Arc<dyn Store>,
@@ -92,7 +103,9 @@ impl SigningKeys {
 
     async fn current(&self, now_ms: i64) -> anyhow::Result<Arc<KeySet>> {
         match self.cached() {
-            Some(set) if now_ms - set.loaded_at < RELOAD_AFTER_MS => Ok(set),
+            Some(set) if now_ms - set.loaded_at < RELOAD_AFTER_MS && !set.due_for_a_new_key(now_ms) => {
+                Ok(set)
+            }
             _ => self.reload(now_ms).await,
         }
     }
@@ -100,7 +113,7 @@ impl SigningKeys {
     /// `claims` signed with the key that signs now, as a compact JWT.
     pub async fn sign<T: Serialize>(&self, typ: &str, claims: &T, now_ms: i64) -> anyhow::Result<String> {
         let set = self.current(now_ms).await?;
-        let ages: Vec<KeyAge> = set.keys.iter().map(|key| key.age.clone()).collect();
+        let ages = set.ages();
         let kid = oidc::signing_key(&ages).context("no signing key")?.kid.clone();
         let key = set.keys.iter().find(|key| key.age.kid == kid).context("the signing key is not loaded")?;
         let header = Header { typ: Some(typ.to_owned()), kid: Some(kid), ..Header::new(Algorithm::ES256) };
@@ -110,7 +123,7 @@ impl SigningKeys {
     /// The public keys a client verifies with.
     pub async fn jwks(&self, now_ms: i64) -> anyhow::Result<JwkSet> {
         let set = self.current(now_ms).await?;
-        let ages: Vec<KeyAge> = set.keys.iter().map(|key| key.age.clone()).collect();
+        let ages = set.ages();
         let published = oidc::published(&ages, now_ms, LONGEST_TOKEN_SECONDS);
         let keys = published
             .iter()
@@ -119,9 +132,13 @@ impl SigningKeys {
             .collect();
         Ok(JwkSet { keys })
     }
+}
 
+/// The built-in provider is the resource server's key source when it is the issuer.
+#[async_trait::async_trait]
+impl crate::auth::jwt::KeySource for SigningKeys {
     /// The key to verify a token signed by `kid` with (read again once when not known here).
-    pub async fn verifying_key(&self, kid: &str, now_ms: i64) -> anyhow::Result<Option<DecodingKey>> {
+    async fn verifying_key(&self, kid: &str, now_ms: i64) -> anyhow::Result<Option<DecodingKey>> {
         let find =
             |set: &KeySet| set.keys.iter().find(|key| key.age.kid == kid).map(|key| key.decoding.clone());
         let set = self.current(now_ms).await?;

@@ -12,6 +12,7 @@ mod authorize;
 mod endpoints;
 pub mod keys;
 pub mod pages;
+mod respond;
 pub mod tokens;
 
 use std::sync::Arc;

@@ -5,7 +5,6 @@
 mod auth;
 mod db;
 mod documents;
-mod oidc;
 mod records;
 mod shared;
 mod sync;
@@ -24,8 +23,6 @@ use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity};
 pub use db::PgDb;
 
 use crate::demo::{DemoData, demo_password};
-use crate::rules::oidc::AuthorizationRequest;
-use crate::rules::oidc_rows::{self, CodeEntered, Exchanged, KeyCandidate, StoredKey, StoredRequest};
 use crate::rules::signin_rows::SigninRows;
 use crate::rules::{self, signin_rows};
 use crate::storage::{
@@ -73,6 +70,9 @@ macro_rules! on_client {
         $body
     }};
 }
+
+// After the macros: the provider's store calls use them.
+mod oidc;
 
 #[async_trait]
 impl Store for PgStore {
@@ -277,64 +277,5 @@ impl Store for PgStore {
 
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<crate::storage::Role>> {
         Ok(on_client!(self, |client| PgRows(client).account(id).await?.map(|account| account.role)))
-    }
-
-    async fn signing_keys(&self, now_ms: i64, candidate: KeyCandidate) -> anyhow::Result<Vec<StoredKey>> {
-        Ok(in_tx!(self, |tx| oidc_rows::signing_keys(&PgRows(&tx), now_ms, candidate).await?))
-    }
-
-    async fn begin_authorization(
-        &self,
-        request: &AuthorizationRequest,
-        locale: &str,
-        browser: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String> {
-        Ok(in_tx!(self, |tx| oidc_rows::begin_request(&PgRows(&tx), request, locale, browser, caller)
-            .await?))
-    }
-
-    async fn authorization(
-        &self,
-        id: &str,
-        browser: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<Option<StoredRequest>> {
-        Ok(in_tx!(self, |tx| oidc_rows::open_request(&PgRows(&tx), id, browser, now_ms).await?))
-    }
-
-    async fn authorization_password_accepted(
-        &self,
-        request_id: &str,
-        id: &NationalId,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String> {
-        Ok(in_tx!(self, |tx| oidc_rows::password_accepted(&PgRows(&tx), request_id, id, code, caller)
-            .await?))
-    }
-
-    async fn authorization_code_entered(
-        &self,
-        request_id: &str,
-        browser: &str,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<CodeEntered> {
-        Ok(in_tx!(self, |tx| oidc_rows::code_entered(&PgRows(&tx), request_id, browser, code, caller)
-            .await?))
-    }
-
-    async fn exchange_code(
-        &self,
-        code: &str,
-        client_id: &str,
-        redirect_uri: &str,
-        verifier: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<Exchanged> {
-        Ok(in_tx!(self, |tx| {
-            oidc_rows::exchange_code(&PgRows(&tx), code, client_id, redirect_uri, verifier, caller).await?
-        }))
     }
 }

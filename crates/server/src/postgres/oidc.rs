@@ -6,10 +6,13 @@ use deadpool_postgres::GenericClient;
 use masar_protocol::NationalId;
 use tokio_postgres::Row;
 
+use super::PgStore;
 use super::db::{exec, opt, rows};
 use super::sync::PgRows;
 use crate::rules::oidc::{AuthorizationRequest, KeyAge, StoredCode};
-use crate::rules::oidc_rows::{CodeRow, NewCode, OidcRows, StoredKey, StoredRequest};
+use crate::rules::oidc_rows::{self, CodeRow, NewCode, OidcRows};
+use crate::storage::Caller;
+use crate::storage::oidc::{CodeEntered, Exchanged, KeyCandidate, ProviderStore, StoredKey, StoredRequest};
 
 fn request_row(row: &Row) -> StoredRequest {
     StoredRequest {
@@ -142,5 +145,67 @@ impl<C: GenericClient + Sync> OidcRows for PgRows<'_, C> {
     async fn set_code_family(&self, hash: &str, family: &str) -> anyhow::Result<()> {
         exec(self.0, "UPDATE oidc_codes SET family_id = $2 WHERE code_hash = $1", &[&hash, &family]).await?;
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ProviderStore for PgStore {
+    async fn signing_keys(&self, now_ms: i64, candidate: KeyCandidate) -> anyhow::Result<Vec<StoredKey>> {
+        Ok(in_tx!(self, |tx| oidc_rows::signing_keys(&PgRows(&tx), now_ms, candidate).await?))
+    }
+
+    async fn begin_authorization(
+        &self,
+        request: &AuthorizationRequest,
+        locale: &str,
+        browser: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String> {
+        Ok(in_tx!(self, |tx| oidc_rows::begin_request(&PgRows(&tx), request, locale, browser, caller)
+            .await?))
+    }
+
+    async fn authorization(
+        &self,
+        id: &str,
+        browser: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<StoredRequest>> {
+        Ok(in_tx!(self, |tx| oidc_rows::open_request(&PgRows(&tx), id, browser, now_ms).await?))
+    }
+
+    async fn authorization_password_accepted(
+        &self,
+        request_id: &str,
+        id: &NationalId,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String> {
+        Ok(in_tx!(self, |tx| oidc_rows::password_accepted(&PgRows(&tx), request_id, id, code, caller)
+            .await?))
+    }
+
+    async fn authorization_code_entered(
+        &self,
+        request_id: &str,
+        browser: &str,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<CodeEntered> {
+        Ok(in_tx!(self, |tx| oidc_rows::code_entered(&PgRows(&tx), request_id, browser, code, caller)
+            .await?))
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<Exchanged> {
+        Ok(in_tx!(self, |tx| {
+            oidc_rows::exchange_code(&PgRows(&tx), code, client_id, redirect_uri, verifier, caller).await?
+        }))
     }
 }

@@ -6,6 +6,8 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+pub use crate::storage::oidc::{AuthorizationRequest, KeyAge};
+
 /// An authorization request is answered within this long (the pages, the code by SMS).
 pub const REQUEST_TTL_SECONDS: u32 = 15 * 60;
 /// An authorization code is exchanged within this long, once (RFC 6749 §4.1.2: ten minutes at
@@ -67,17 +69,6 @@ pub struct AuthorizationParams {
     pub code_challenge_method: Option<String>,
     /// `ar` or `en`: the pages' language (Arabic by default).
     pub ui_locales: Option<String>,
-}
-
-/// A request the provider takes: what the code will be bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizationRequest {
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub scope: String,
-    pub state: Option<String>,
-    pub nonce: Option<String>,
-    pub code_challenge: String,
 }
 
 /// Why a request is not taken. With `Untrusted` nothing is sent back to the redirect URI
@@ -193,13 +184,6 @@ pub fn exchange(
         return CodeExchange::Invalid;
     }
     CodeExchange::Issue
-}
-
-/// A signing key as stored: its id and when it was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyAge {
-    pub kid: String,
-    pub created_at: i64,
 }
 
 /// Whether a new signing key must be made: none yet, or the newest has signed long enough.

@@ -9,31 +9,8 @@ use super::records::Audit;
 use super::signin::ms;
 use super::signin_rows::{self, SigninRows};
 use crate::secrets::{digest, new_id, new_token, same_digest};
-use crate::storage::{Caller, IssuedTokens, Role, Verified};
-
-/// A signing key as stored. `Debug` leaves the private key out.
-pub struct StoredKey {
-    pub age: KeyAge,
-    /// PKCS#8 DER.
-    pub pkcs8: Vec<u8>,
-}
-
-impl std::fmt::Debug for StoredKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredKey").field("age", &self.age).finish_non_exhaustive()
-    }
-}
-
-/// An authorization request as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredRequest {
-    pub id: String,
-    pub browser_hash: String,
-    pub request: AuthorizationRequest,
-    pub locale: String,
-    pub challenge_id: Option<String>,
-    pub expires_at: i64,
-}
+pub use crate::storage::oidc::{CodeEntered, Exchanged, KeyCandidate, Session, StoredKey, StoredRequest};
+use crate::storage::{Caller, Verified};
 
 /// A code as stored, with what its exchange gives.
 #[derive(Debug, Clone)]
@@ -126,15 +103,6 @@ pub async fn password_accepted(
     Ok(challenge_id)
 }
 
-/// What the code typed on the provider's page leads to.
-#[derive(Debug)]
-pub enum CodeEntered {
-    /// Signed in: go back to the client with this code.
-    Authorized { code: String, request: AuthorizationRequest },
-    /// Not signed in: why (the attempt may be over).
-    Refused(Verified),
-}
-
 /// The SMS code for a request's attempt (the browser that began it asking): a right one closes
 /// the request and gives the client an authorization code bound to it (client, redirect URI,
 /// PKCE challenge, nonce).
@@ -166,24 +134,6 @@ pub async fn code_entered(
     .await?;
     rows.audit(Audit::of(caller, "oidc_authorize", "code_issued", Some(&who))).await?;
     Ok(CodeEntered::Authorized { code: authorization_code, request: stored.request.clone() })
-}
-
-/// A session the token endpoint begins.
-#[derive(Debug)]
-pub struct Session {
-    pub national_id: NationalId,
-    pub role: Role,
-    pub nonce: Option<String>,
-    pub auth_time: i64,
-    pub tokens: IssuedTokens,
-}
-
-#[derive(Debug)]
-pub enum Exchanged {
-    Issued(Box<Session>),
-    Invalid,
-    /// The code came back: the session it began is revoked.
-    Replayed,
 }
 
 /// Exchanges a code for a session, once.
@@ -225,18 +175,6 @@ pub async fn exchange_code(
     };
     rows.audit(Audit::of(caller, "oidc_token", label, who.as_ref())).await?;
     Ok(outcome)
-}
-
-/// A key made in case the rules ask for one: its id and PKCS#8 DER. `Debug` leaves the key out.
-pub struct KeyCandidate {
-    pub kid: String,
-    pub pkcs8: Vec<u8>,
-}
-
-impl std::fmt::Debug for KeyCandidate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyCandidate").field("kid", &self.kid).finish_non_exhaustive()
-    }
 }
 
 /// The signing keys, `candidate` stored first when the rules say the newest has signed long

@@ -24,6 +24,11 @@ pub const REFRESH_TOKEN_SECONDS: u32 = 30 * 24 * 60 * 60;
 /// Sign-in requests per client address per minute.
 pub const DEFAULT_AUTH_REQUESTS_PER_MINUTE: u32 = 60;
 
+/// [`rate_key`] of an address as text (kept as it is when it is not an IP address).
+pub fn rate_key_of(address: &str) -> String {
+    address.parse().map_or_else(|_| address.to_owned(), rate_key)
+}
+
 /// The key a client's sign-in requests are limited under: an IPv4 address alone; an IPv6 address
 /// by its /64 network, the block one subscriber or one office is given (each of its 2^64
 /// addresses counting alone would make the limit no limit).

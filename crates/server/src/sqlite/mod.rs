@@ -21,8 +21,6 @@ pub use db::Db;
 pub use rows::{SqliteRows, apply_edit, finish};
 
 use crate::demo::{DemoData, demo_password};
-use crate::rules::oidc::AuthorizationRequest;
-use crate::rules::oidc_rows::{self, CodeEntered, Exchanged, KeyCandidate, StoredKey, StoredRequest};
 use crate::rules::{self, signin_rows};
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
@@ -348,95 +346,6 @@ impl Store for SqliteStore {
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>> {
         let id = id.clone();
         self.db.call(move |conn| role_of(conn, &id)).await
-    }
-
-    async fn signing_keys(&self, now_ms: i64, candidate: KeyCandidate) -> anyhow::Result<Vec<StoredKey>> {
-        self.db.call_tx(move |tx| finish(oidc_rows::signing_keys(&SqliteRows(tx), now_ms, candidate))).await
-    }
-
-    async fn begin_authorization(
-        &self,
-        request: &AuthorizationRequest,
-        locale: &str,
-        browser: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String> {
-        let (request, locale, browser, caller) =
-            (request.clone(), locale.to_owned(), browser.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                finish(oidc_rows::begin_request(&SqliteRows(tx), &request, &locale, &browser, &caller))
-            })
-            .await
-    }
-
-    async fn authorization(
-        &self,
-        id: &str,
-        browser: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<Option<StoredRequest>> {
-        let (id, browser) = (id.to_owned(), browser.to_owned());
-        self.db
-            .call(move |conn| finish(oidc_rows::open_request(&SqliteRows(conn), &id, &browser, now_ms)))
-            .await
-    }
-
-    async fn authorization_password_accepted(
-        &self,
-        request_id: &str,
-        id: &NationalId,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String> {
-        let (request_id, id, code, caller) =
-            (request_id.to_owned(), id.clone(), code.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                finish(oidc_rows::password_accepted(&SqliteRows(tx), &request_id, &id, &code, &caller))
-            })
-            .await
-    }
-
-    async fn authorization_code_entered(
-        &self,
-        request_id: &str,
-        browser: &str,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<CodeEntered> {
-        let (request_id, browser, code, caller) =
-            (request_id.to_owned(), browser.to_owned(), code.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| {
-                finish(oidc_rows::code_entered(&SqliteRows(tx), &request_id, &browser, &code, &caller))
-            })
-            .await
-    }
-
-    async fn exchange_code(
-        &self,
-        code: &str,
-        client_id: &str,
-        redirect_uri: &str,
-        verifier: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<Exchanged> {
-        let owned = (code.to_owned(), client_id.to_owned(), redirect_uri.to_owned(), verifier.to_owned());
-        let caller = caller.clone();
-        self.db
-            .call_tx(move |tx| {
-                let (code, client_id, redirect_uri, verifier) = &owned;
-                finish(oidc_rows::exchange_code(
-                    &SqliteRows(tx),
-                    code,
-                    client_id,
-                    redirect_uri,
-                    verifier,
-                    &caller,
-                ))
-            })
-            .await
     }
 }
 

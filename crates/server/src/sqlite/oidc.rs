@@ -1,12 +1,16 @@
-//! The built-in provider's tables in SQLite: the rows `rules::oidc_rows` reads and writes.
+//! The built-in provider's tables in SQLite: the rows `rules::oidc_rows` reads and writes, and
+//! the store's calls that run its transactions.
 
 use anyhow::Context;
 use masar_protocol::NationalId;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::rows::SqliteRows;
+use super::SqliteStore;
+use super::rows::{SqliteRows, finish};
 use crate::rules::oidc::{AuthorizationRequest, KeyAge, StoredCode};
-use crate::rules::oidc_rows::{CodeRow, NewCode, OidcRows, StoredKey, StoredRequest};
+use crate::rules::oidc_rows::{self, CodeRow, NewCode, OidcRows};
+use crate::storage::Caller;
+use crate::storage::oidc::{CodeEntered, Exchanged, KeyCandidate, ProviderStore, StoredKey, StoredRequest};
 
 fn request_row(row: &Row<'_>) -> rusqlite::Result<StoredRequest> {
     Ok(StoredRequest {
@@ -146,5 +150,97 @@ impl OidcRows for SqliteRows<'_> {
     async fn set_code_family(&self, hash: &str, family: &str) -> anyhow::Result<()> {
         self.0.execute("UPDATE oidc_codes SET family_id = ?2 WHERE code_hash = ?1", params![hash, family])?;
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ProviderStore for SqliteStore {
+    async fn signing_keys(&self, now_ms: i64, candidate: KeyCandidate) -> anyhow::Result<Vec<StoredKey>> {
+        self.db.call_tx(move |tx| finish(oidc_rows::signing_keys(&SqliteRows(tx), now_ms, candidate))).await
+    }
+
+    async fn begin_authorization(
+        &self,
+        request: &AuthorizationRequest,
+        locale: &str,
+        browser: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String> {
+        let (request, locale, browser, caller) =
+            (request.clone(), locale.to_owned(), browser.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                finish(oidc_rows::begin_request(&SqliteRows(tx), &request, &locale, &browser, &caller))
+            })
+            .await
+    }
+
+    async fn authorization(
+        &self,
+        id: &str,
+        browser: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<StoredRequest>> {
+        let (id, browser) = (id.to_owned(), browser.to_owned());
+        self.db
+            .call(move |conn| finish(oidc_rows::open_request(&SqliteRows(conn), &id, &browser, now_ms)))
+            .await
+    }
+
+    async fn authorization_password_accepted(
+        &self,
+        request_id: &str,
+        id: &NationalId,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<String> {
+        let (request_id, id, code, caller) =
+            (request_id.to_owned(), id.clone(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                finish(oidc_rows::password_accepted(&SqliteRows(tx), &request_id, &id, &code, &caller))
+            })
+            .await
+    }
+
+    async fn authorization_code_entered(
+        &self,
+        request_id: &str,
+        browser: &str,
+        code: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<CodeEntered> {
+        let (request_id, browser, code, caller) =
+            (request_id.to_owned(), browser.to_owned(), code.to_owned(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                finish(oidc_rows::code_entered(&SqliteRows(tx), &request_id, &browser, &code, &caller))
+            })
+            .await
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: &str,
+        caller: &Caller,
+    ) -> anyhow::Result<Exchanged> {
+        let owned = (code.to_owned(), client_id.to_owned(), redirect_uri.to_owned(), verifier.to_owned());
+        let caller = caller.clone();
+        self.db
+            .call_tx(move |tx| {
+                let (code, client_id, redirect_uri, verifier) = &owned;
+                finish(oidc_rows::exchange_code(
+                    &SqliteRows(tx),
+                    code,
+                    client_id,
+                    redirect_uri,
+                    verifier,
+                    &caller,
+                ))
+            })
+            .await
     }
 }

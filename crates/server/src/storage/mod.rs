@@ -16,6 +16,7 @@
 use async_trait::async_trait;
 
 pub mod messages;
+pub mod oidc;
 pub mod rate;
 
 pub use masar_protocol::auth::Role;
@@ -37,13 +38,6 @@ use masar_protocol::auth::DevSms;
 pub struct Caller {
     pub address: String,
     pub now_ms: i64,
-}
-
-impl Caller {
-    /// The key this client's sign-in requests are limited under (see `rules::signin::rate_key`).
-    pub fn rate_key(&self) -> String {
-        self.address.parse().map_or_else(|_| self.address.clone(), crate::rules::signin::rate_key)
-    }
 }
 
 /// What reserving a password check found.
@@ -181,7 +175,7 @@ pub enum Decided<T> {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
     async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool>;
 
@@ -344,60 +338,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         caller: &Caller,
     ) -> anyhow::Result<Option<MutationOutcome>>;
 
-    // The built-in OpenID Connect provider.
-
     /// An account's role (for a token that names the employee), `None` without an account.
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>>;
-
-    /// The signing keys, `candidate` stored first when the newest has signed long enough.
-    async fn signing_keys(
-        &self,
-        now_ms: i64,
-        candidate: crate::rules::oidc_rows::KeyCandidate,
-    ) -> anyhow::Result<Vec<crate::rules::oidc_rows::StoredKey>>;
-
-    /// A browser begins answering an authorization request (`browser`: its cookie's secret).
-    async fn begin_authorization(
-        &self,
-        request: &crate::rules::oidc::AuthorizationRequest,
-        locale: &str,
-        browser: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String>;
-
-    /// The open request `id`, asked by the browser that began it.
-    async fn authorization(
-        &self,
-        id: &str,
-        browser: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<Option<crate::rules::oidc_rows::StoredRequest>>;
-
-    /// The password was right for the request: the attempt begun and tied to it.
-    async fn authorization_password_accepted(
-        &self,
-        request_id: &str,
-        id: &NationalId,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<String>;
-
-    /// The SMS code typed on the provider's page.
-    async fn authorization_code_entered(
-        &self,
-        request_id: &str,
-        browser: &str,
-        code: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<crate::rules::oidc_rows::CodeEntered>;
-
-    /// An authorization code exchanged for a session, once.
-    async fn exchange_code(
-        &self,
-        code: &str,
-        client_id: &str,
-        redirect_uri: &str,
-        verifier: &str,
-        caller: &Caller,
-    ) -> anyhow::Result<crate::rules::oidc_rows::Exchanged>;
 }
