@@ -454,13 +454,28 @@ impl App {
     }
 
     /// Scrolls an element to the middle of the window, as a person would before using it.
+    /// Scrolls the element to the middle of the window and waits (up to a second) until nothing
+    /// lies over its centre — a layout still settling, or a bar over the bottom of the page — so
+    /// a click lands on it as a person's would. A control that stays covered (one drawn over by
+    /// its own label, say) is then clicked as it is.
     async fn bring_into_view(&self, element: &Element) -> Result<()> {
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'center' });",
-                vec![serde_json::to_value(element)?],
-            )
-            .await?;
+        for _ in 0..10 {
+            let clear = self
+                .client
+                .execute(
+                    "const el = arguments[0];
+                     el.scrollIntoView({ block: 'center' });
+                     const r = el.getBoundingClientRect();
+                     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                     return !!hit && (hit === el || el.contains(hit) || hit.contains(el));",
+                    vec![serde_json::to_value(element)?],
+                )
+                .await?;
+            if clear.as_bool() == Some(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Ok(())
     }
 
