@@ -453,7 +453,6 @@ impl App {
         Ok(value.as_deref() == Some("true"))
     }
 
-    /// Scrolls an element to the middle of the window, as a person would before using it.
     /// Scrolls the element to the middle of the window and waits (up to a second) until nothing
     /// lies over its centre — a layout still settling, or a bar over the bottom of the page — so
     /// a click lands on it as a person's would. A control that stays covered (one drawn over by
@@ -485,19 +484,25 @@ impl App {
     }
 
     /// Clicks the element, found again if the page redrew it between finding and clicking
-    /// (WebKitWebDriver then answers with an error for the element it had).
+    /// (WebKitWebDriver then answers with an error for the element it had, while bringing it
+    /// into view or clicking).
     pub async fn click(&self, css: &str) -> Result<()> {
         let mut tries = 0;
         loop {
             let element = self.wait_for(css).await?;
-            self.bring_into_view(&element).await?;
-            match element.click().await {
+            let clicked = async {
+                self.bring_into_view(&element).await?;
+                element.click().await?;
+                anyhow::Ok(())
+            }
+            .await;
+            match clicked {
                 Ok(()) => return Ok(()),
                 Err(_) if tries < 2 => {
                     tries += 1;
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                Err(error) => return Err(error.into()),
+                Err(error) => return Err(error),
             }
         }
     }

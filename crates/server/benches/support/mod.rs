@@ -7,6 +7,19 @@ use masar_protocol::auth::{Challenge, DevSms, Tokens};
 use masar_protocol::{DemoAccount, EmployeeRecord};
 use serde_json::json;
 
+/// The code in the last SMS the demo server's outbox holds for `account`.
+async fn latest_code(http: &reqwest::Client, url: &str, account: &DemoAccount) -> String {
+    let sms: Vec<DevSms> = http
+        .get(format!("{url}/v1/dev/sms?national_id={}", account.national_id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    masar_test_utils::six_digits(&sms.last().unwrap().text).unwrap()
+}
+
 /// An access token for `account` on the server at `url`.
 pub async fn sign_in(http: &reqwest::Client, url: &str, account: &DemoAccount) -> String {
     let challenge: Challenge = http
@@ -18,18 +31,7 @@ pub async fn sign_in(http: &reqwest::Client, url: &str, account: &DemoAccount) -
         .json()
         .await
         .unwrap();
-    let sms: Vec<DevSms> = http
-        .get(format!("{url}/v1/dev/sms?national_id={}", account.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let text = &sms.last().unwrap().text;
-    let chars: Vec<char> = text.chars().collect();
-    let code: String =
-        chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).unwrap().iter().collect();
+    let code = latest_code(http, url, account).await;
     let tokens: Tokens = http
         .post(format!("{url}/v1/auth/verify"))
         .json(&json!({ "challengeId": challenge.challenge_id, "code": code }))
@@ -83,15 +85,7 @@ pub async fn sign_in_oidc(url: &str, account: &DemoAccount) -> (String, String) 
         ("password", account.password.clone()),
     ];
     post("/oidc/authorize/password", password).await.unwrap();
-    let sms: Vec<DevSms> = http
-        .get(format!("{url}/v1/dev/sms?national_id={}", account.national_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = masar_test_utils::six_digits(&sms.last().unwrap().text).unwrap();
+    let code = latest_code(&http, url, account).await;
     let back = post("/oidc/authorize/code", vec![("request", request), ("code", code)]).await.unwrap();
     let location = url::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
     let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
