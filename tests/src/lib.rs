@@ -15,6 +15,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use masar_protocol::DemoAccount;
 
+pub mod browser;
 pub mod oracle;
 pub mod slow_link;
 
@@ -69,7 +70,7 @@ pub async fn desktop_notification(summary: &str) -> Result<serde_json::Value> {
 }
 
 /// Appends a secret the tests typed to `typed-secrets.txt` among the artifacts (one a line).
-fn record_typed_secret(text: &str) -> Result<()> {
+pub fn record_typed_secret(text: &str) -> Result<()> {
     use std::io::Write as _;
     let path = env_path("MASAR_E2E_ARTIFACTS")?.join("typed-secrets.txt");
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
@@ -667,51 +668,7 @@ impl App {
     /// the screen as it is; writes every finding to `NAME.axe.json` in the artifacts and fails
     /// on any serious or critical one.
     pub async fn check_accessibility(&self, name: &str) -> Result<()> {
-        let loaded = self.client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
-        if loaded.as_bool() != Some(true) {
-            let source =
-                std::fs::read_to_string(axe_source()?).context("axe-core is not installed in ui/")?;
-            self.client.execute(&format!("{source}\nreturn true;"), vec![]).await?;
-        }
-        let found = self
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 const brief = list => list.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }));
-                 axe.run(document, { runOnly: { type: 'tag', values:
-                     ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-                     resultTypes: ['violations', 'incomplete'] })
-                   .then(r => done({ violations: brief(r.violations), incomplete: brief(r.incomplete) }))
-                   .catch(e => done({ violations: [{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }],
-                                      incomplete: [] }));",
-                vec![],
-            )
-            .await?;
-        let dir = env_path("MASAR_E2E_ARTIFACTS")?;
-        std::fs::write(dir.join(format!("{name}.axe.json")), serde_json::to_vec_pretty(&found)?)?;
-        if !found["violations"].is_array() {
-            bail!("axe-core on {name} answered something else than its results: {found}");
-        }
-        // What axe could not decide (contrast over an image, say) is for a person to look at:
-        // listed in the run's output and the artifact, never passed over in silence.
-        let incomplete: Vec<&str> = found["incomplete"]
-            .as_array()
-            .map(|all| all.iter().filter_map(|v| v["id"].as_str()).collect())
-            .unwrap_or_default();
-        if !incomplete.is_empty() {
-            println!("axe-core on {name}: to check by hand (incomplete): {}", incomplete.join(", "));
-        }
-        let serious: Vec<&serde_json::Value> = found["violations"]
-            .as_array()
-            .map(|all| {
-                all.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect()
-            })
-            .unwrap_or_default();
-        if !serious.is_empty() {
-            bail!("axe-core on {name}: {}", serde_json::to_string_pretty(&serious)?);
-        }
-        Ok(())
+        axe_check(&self.client, name).await
     }
 
     pub async fn close(self) -> Result<()> {
@@ -847,6 +804,55 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page `client` shows: its findings are kept
+/// as `NAME.axe.json` among the artifacts, a serious or critical violation fails the test, and what
+/// axe could not decide is listed for a person to look at.
+pub async fn axe_check(client: &Client, name: &str) -> Result<()> {
+    let loaded = client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
+    if loaded.as_bool() != Some(true) {
+        let source = std::fs::read_to_string(axe_source()?).context("axe-core is not installed in ui/")?;
+        client.execute(&format!("{source}\nreturn true;"), vec![]).await?;
+    }
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const brief = list => list.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }));
+             axe.run(document, { runOnly: { type: 'tag', values:
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+                 resultTypes: ['violations', 'incomplete'] })
+               .then(r => done({ violations: brief(r.violations), incomplete: brief(r.incomplete) }))
+               .catch(e => done({ violations: [{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }],
+                                  incomplete: [] }));",
+            vec![],
+        )
+        .await?;
+    let dir = env_path("MASAR_E2E_ARTIFACTS")?;
+    std::fs::write(dir.join(format!("{name}.axe.json")), serde_json::to_vec_pretty(&found)?)?;
+    if !found["violations"].is_array() {
+        bail!("axe-core on {name} answered something else than its results: {found}");
+    }
+    // What axe could not decide (contrast over an image, say) is for a person to look at:
+    // listed in the run's output and the artifact, never passed over in silence.
+    let incomplete: Vec<&str> = found["incomplete"]
+        .as_array()
+        .map(|all| all.iter().filter_map(|v| v["id"].as_str()).collect())
+        .unwrap_or_default();
+    if !incomplete.is_empty() {
+        println!("axe-core on {name}: to check by hand (incomplete): {}", incomplete.join(", "));
+    }
+    let serious: Vec<&serde_json::Value> = found["violations"]
+        .as_array()
+        .map(|all| {
+            all.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect()
+        })
+        .unwrap_or_default();
+    if !serious.is_empty() {
+        bail!("axe-core on {name}: {}", serde_json::to_string_pretty(&serious)?);
+    }
+    Ok(())
 }
 
 /// axe-core as npm installed it for the UI.

@@ -257,7 +257,7 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
 
 /// What axe-core could not decide on each screen (the tests' own output is captured when they
 /// pass): listed here, for a person to look at the screenshot.
-fn report_axe(artifacts: &std::path::Path) -> Result<()> {
+pub fn report_axe(artifacts: &std::path::Path) -> Result<()> {
     let mut screens = 0;
     let mut undecided = Vec::new();
     for entry in std::fs::read_dir(artifacts)? {
@@ -287,7 +287,7 @@ const TYPED_SECRETS: &[&str] =
     &["Masar@", "Changed@2026", "not-the-password", "not-the-old-one", "wrong-1", "wrong-5", "a-wrong"];
 
 /// What the harness typed into password and code fields, and the fixed list.
-fn typed_secrets(artifacts: &std::path::Path) -> Result<Vec<String>> {
+pub fn typed_secrets(artifacts: &std::path::Path) -> Result<Vec<String>> {
     let recorded = std::fs::read_to_string(artifacts.join("typed-secrets.txt")).unwrap_or_default();
     let mut secrets: Vec<String> = TYPED_SECRETS.iter().map(|s| (*s).to_owned()).collect();
     secrets.extend(recorded.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned));
@@ -318,7 +318,7 @@ fn own_lines(log: &str) -> usize {
         .count()
 }
 
-fn check_server_logs(artifacts: &std::path::Path, typed: &[String]) -> Result<()> {
+pub fn check_server_logs(artifacts: &std::path::Path, typed: &[String]) -> Result<()> {
     let mut checked = 0;
     for entry in std::fs::read_dir(artifacts)? {
         let path = entry?.path();

@@ -2,6 +2,7 @@
 //! fresh Debian machine, in plain Rust so nothing but cargo is needed to start.
 
 mod bench;
+mod browser;
 mod dist;
 mod e2e;
 mod postgres;
@@ -43,6 +44,8 @@ enum Command {
         #[arg(long, conflicts_with = "filter")]
         installed: bool,
     },
+    /// Only the identity provider's pages in Chromium (a stage of `test`).
+    Browser,
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
     /// Regenerate the committed OpenAPI description (`crates/server/openapi.json`).
@@ -80,6 +83,7 @@ fn main() -> Result<()> {
         Command::Setup => setup::run(&ws),
         Command::Run => run_app(&ws),
         Command::Test { no_e2e } => test(&ws, !no_e2e),
+        Command::Browser => browser::run(&ws),
         Command::Bench { runs } => {
             setup::run(&ws)?;
             bench::startup(&ws, runs.max(1))?;
@@ -209,6 +213,7 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     ws.stage("OpenID Connect standard client (authlib)", || {
         standard_client(ws, "oidc-client-data", "xtask/scripts/oidc_authlib_client.py")
     })?;
+    ws.stage("identity provider's pages in Chromium (keyboard, axe-core, 200 % text)", || browser::run(ws))?;
     if with_e2e {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;
         ws.stage("installed packages (cargo xtask dist, apt-get install, sign-in tests, remove)", || {

@@ -42,6 +42,9 @@ const APT_PACKAGES: &[&str] = &[
     "desktop-file-utils",
     "adduser",
     "rpm",
+    // The identity provider's pages are checked in a real browser.
+    "chromium",
+    "chromium-driver",
 ];
 
 /// Standard tools from PyPI the product is checked with: the module to import, the requirement.
@@ -138,18 +141,22 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
+/// The UI's npm packages, and the outside issuer's the server's tests start (`oidc-provider`).
 fn install_npm_packages(ws: &Workspace) -> Result<()> {
-    let lock = ws.ui_dir().join("package-lock.json");
-    let installed = ws.ui_dir().join("node_modules/.package-lock.json");
-    let up_to_date = match (modified(&lock), modified(&installed)) {
-        (Some(lock), Some(installed)) => installed >= lock,
-        _ => false,
-    };
-    if up_to_date {
-        return Ok(());
+    for (what, dir) in [("the UI", ws.ui_dir()), ("the test issuer", ws.root.join("xtask/oidc-provider"))] {
+        let lock = dir.join("package-lock.json");
+        let installed = dir.join("node_modules/.package-lock.json");
+        let up_to_date = match (modified(&lock), modified(&installed)) {
+            (Some(lock), Some(installed)) => installed >= lock,
+            _ => false,
+        };
+        if up_to_date {
+            continue;
+        }
+        println!("installing the npm packages of {what}");
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir).status_ok()?;
     }
-    println!("installing the UI's npm packages");
-    ws.npm(&["ci", "--no-audit", "--no-fund"]).status_ok()
+    Ok(())
 }
 
 /// The tauri-driver binary: on PATH, or where `cargo install` puts it.

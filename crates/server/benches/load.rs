@@ -214,7 +214,18 @@ async fn refreshes(nodes: &[String], accounts: &[DemoAccount]) -> Figures {
                         .await;
                     let body: Option<serde_json::Value> = match answer {
                         Ok(answer) if answer.status().is_success() => answer.json().await.ok(),
-                        _ => None,
+                        Ok(answer) => {
+                            let status = answer.status();
+                            eprintln!(
+                                "a refresh failed: {status} {}",
+                                answer.text().await.unwrap_or_default()
+                            );
+                            None
+                        }
+                        Err(error) => {
+                            eprintln!("a refresh failed: {error}");
+                            None
+                        }
                     };
                     times.push(started.elapsed().as_secs_f64() * 1000.0);
                     match body.and_then(|b| b["refresh_token"].as_str().map(str::to_owned)) {
@@ -295,6 +306,8 @@ async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
         // Every request comes from this machine's one address: the sign-in limit per address
         // would measure itself.
         config.auth_requests_per_minute = 10_000_000;
+        // Nodes behind one load balancer share one public URL: the issuer their tokens name.
+        config.public_url = Some(url::Url::parse("http://127.0.0.1").unwrap());
         if let Some(base) = cluster {
             config.database_url = Some(new_database(base, &format!("masar_load_{nodes}")).await);
         }

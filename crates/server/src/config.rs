@@ -32,6 +32,11 @@ pub struct ServerConfig {
     pub public_url: Option<url::Url>,
     /// The audience of access tokens (`aud`).
     pub oidc_audience: String,
+    /// The identity provider whose access tokens are accepted, when it is not the built-in one
+    /// (which is then not served, nor the private sign-in).
+    pub oidc_issuer: Option<url::Url>,
+    /// The access-token claim that holds the employee's national ID.
+    pub oidc_national_id_claim: String,
     /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub clock: Arc<dyn Clock>,
@@ -54,6 +59,8 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             public_url: None,
             oidc_audience: crate::oidc::DEFAULT_AUDIENCE.to_owned(),
+            oidc_issuer: None,
+            oidc_national_id_claim: crate::oidc::tokens::NATIONAL_ID_CLAIM.to_owned(),
             clock: Arc::new(SystemClock),
             attachment_limits: AttachmentLimits::default(),
             upload_expiry: crate::uploads::DEFAULT_EXPIRY,

@@ -45,6 +45,8 @@ pub struct AppState {
     pub sms_template: Arc<str>,
     /// The built-in OpenID Connect provider.
     pub provider: Arc<oidc::Provider>,
+    /// Whether the built-in provider (and the private sign-in) is the issuer and is served.
+    pub builtin_issuer: bool,
     /// Checks the access tokens of the trusted issuer.
     pub verifier: Arc<auth::jwt::JwtVerifier>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
@@ -126,7 +128,8 @@ pub async fn start(
     config: &ServerConfig,
     extra_shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningServer> {
-    anyhow::ensure!(config.sms.is_some() || config.demo, NO_SMS_GATEWAY);
+    let builtin_issuer = config.oidc_issuer.is_none();
+    anyhow::ensure!(config.sms.is_some() || config.demo || !builtin_issuer, NO_SMS_GATEWAY);
     let store = open_store(config).await?;
     if config.demo {
         let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
@@ -143,11 +146,21 @@ pub async fn start(
     let issuer = config.public_url.as_ref().map_or_else(|| format!("http://{addr}"), ToString::to_string);
     let keys = Arc::new(oidc::SigningKeys::new(Arc::clone(&store)));
     let provider = Arc::new(oidc::Provider::new(&issuer, &config.oidc_audience, Arc::clone(&keys)));
+    let (issuer, key_source): (String, Arc<dyn auth::jwt::KeySource>) = match &config.oidc_issuer {
+        None => (provider.issuer.clone(), keys),
+        Some(url) => {
+            let remote = auth::remote_issuer::RemoteIssuer::new(url)?;
+            if let Err(error) = remote.load(config.clock.now_ms()).await {
+                tracing::error!(error = %format!("{error:#}"), "the issuer's keys cannot be read yet: tokens are refused until they can");
+            }
+            (remote.issuer().to_owned(), Arc::new(remote))
+        }
+    };
     let verifier = Arc::new(auth::jwt::JwtVerifier::new(
-        &provider.issuer,
+        &issuer,
         &config.oidc_audience,
-        oidc::tokens::NATIONAL_ID_CLAIM,
-        keys,
+        &config.oidc_national_id_claim,
+        key_source,
     ));
     let state = AppState {
         store,
@@ -156,6 +169,7 @@ pub async fn start(
         sms,
         sms_template,
         provider,
+        builtin_issuer,
         verifier,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
         trusted_proxies: config.trusted_proxies.clone().into(),

@@ -45,6 +45,14 @@ struct Args {
     /// The audience (`aud`) of the access tokens masar-server accepts and its provider issues.
     #[arg(long, env = "MASAR_OIDC_AUDIENCE", default_value = masar_server::oidc::DEFAULT_AUDIENCE)]
     oidc_audience: String,
+    /// The identity provider (OpenID Connect issuer URL) whose access tokens masar-server
+    /// accepts, when it is not the built-in one: its discovery document and JWKS are read from
+    /// it, and the built-in provider and the private sign-in are not served.
+    #[arg(long, env = "MASAR_OIDC_ISSUER")]
+    oidc_issuer: Option<url::Url>,
+    /// The access-token claim that holds the employee's national ID.
+    #[arg(long, env = "MASAR_OIDC_NATIONAL_ID_CLAIM", default_value = masar_server::oidc::tokens::NATIONAL_ID_CLAIM)]
+    oidc_national_id_claim: String,
     /// A load balancer or reverse proxy (CIDR, e.g. `10.0.0.0/8`; repeat for several) whose
     /// `X-Forwarded-For` names the client: audit rows and rate limits then see the client, not
     /// the proxy. From any other peer the header is ignored.
@@ -104,6 +112,8 @@ async fn main() -> anyhow::Result<()> {
         trusted_proxies: args.trusted_proxies,
         public_url: args.public_url,
         oidc_audience: args.oidc_audience,
+        oidc_issuer: args.oidc_issuer,
+        oidc_national_id_claim: args.oidc_national_id_claim,
         clock: std::sync::Arc::new(masar_server::SystemClock),
         attachment_limits: AttachmentLimits {
             max_file_bytes: args.max_file_mb.saturating_mul(MIB),

@@ -443,3 +443,112 @@ async fn signing_keys_rotate_and_a_replaced_key_is_published_while_its_tokens_li
     t.advance(20 * 60);
     assert_eq!(published_kids(&t).await, [second]);
 }
+
+/// The token endpoint's answer to a code, as raw JSON (the ID token and refresh token in it).
+async fn signed_in_tokens(t: &TestServer, client: &Client, account: &DemoAccount) -> serde_json::Value {
+    let authorized = authorize(t, client, account).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", "masar-desktop"),
+        ("redirect_uri", REDIRECT),
+        ("code", authorized.code.secret().as_str()),
+        ("code_verifier", authorized.verifier.secret().as_str()),
+    ];
+    let (status, tokens) = token_request(t, &form).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    tokens
+}
+
+async fn refreshed(t: &TestServer, refresh_token: &str) -> (StatusCode, serde_json::Value) {
+    let form =
+        [("grant_type", "refresh_token"), ("client_id", "masar-desktop"), ("refresh_token", refresh_token)];
+    token_request(t, &form).await
+}
+
+async fn end_session(t: &TestServer, query: &[(&str, &str)]) -> reqwest::Response {
+    http().get(t.url("/oidc/logout")).query(query).send().await.unwrap()
+}
+
+/// RP-Initiated Logout: the ID token's session ends and the browser goes back to the app's
+/// registered post-logout URI with its state; without the provider's own ID token nothing ends and
+/// nobody is redirected.
+#[tokio::test]
+async fn the_end_session_endpoint_ends_only_the_session_its_id_token_names() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let client = client(&t).await;
+    let discovery: serde_json::Value =
+        t.http.get(t.url("/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(discovery["end_session_endpoint"], format!("{}/oidc/logout", t.server.base_url()));
+    let mine = signed_in_tokens(&t, &client, &account).await;
+    let other = signed_in_tokens(&t, &client, &account).await;
+    let id_token = mine["id_token"].as_str().unwrap();
+
+    // A changed signature, an access token, nothing: no session ends, no redirect is followed.
+    let mut forged = id_token.to_owned();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let access = mine["access_token"].as_str().unwrap();
+    let back = "http://127.0.0.1:49153/signed-out";
+    for hint in [forged.as_str(), access, ""] {
+        let response = end_session(&t, &[("id_token_hint", hint), ("post_logout_redirect_uri", back)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "the provider's own page");
+        assert!(response.headers().get("location").is_none());
+        assert!(response.text().await.unwrap().contains("لا توجد جلسة لتُنهى"));
+    }
+    // A redirect URI that is not registered: the session ends, the browser stays with the provider.
+    let stranger = "https://attacker.example/signed-out";
+    let response =
+        end_session(&t, &[("id_token_hint", id_token), ("post_logout_redirect_uri", stranger)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("انتهت جلستك في مسار"));
+    let (status, body) = refreshed(&t, mine["refresh_token"].as_str().unwrap()).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
+
+    // The other session, ended with the app's registered URI: back to the app with its state.
+    let other_id = other["id_token"].as_str().unwrap();
+    let response = end_session(
+        &t,
+        &[
+            ("id_token_hint", other_id),
+            ("post_logout_redirect_uri", back),
+            ("state", "s-1"),
+            ("ui_locales", "en"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], format!("{back}?state=s-1"));
+    let (status, _) = refreshed(&t, other["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "its refresh token is refused");
+}
+
+/// However often it is refreshed, a session ends twelve hours after its sign-in; then only a full
+/// sign-in continues.
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_its_sign_in_however_often_it_is_refreshed() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let client = client(&t).await;
+    let mut tokens = signed_in_tokens(&t, &client, &account).await;
+    // Refreshed every ten minutes up to one minute before the twelfth hour.
+    for _ in 0..71 {
+        t.advance(10 * 60);
+        let (status, next) = refreshed(&t, tokens["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        tokens = next;
+    }
+    t.advance(9 * 60);
+    let (status, last) = refreshed(&t, tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "11 h 59 min after the sign-in: {last}");
+    // Its access token ends with the session, not fifteen minutes on.
+    t.advance(60);
+    let response = my_record(&t, last["access_token"].as_str().unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK, "the access token keeps its minute of leeway");
+    t.advance(61);
+    let (status, body) = refreshed(&t, last["refresh_token"].as_str().unwrap()).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
+    // A full sign-in starts a new session.
+    let fresh = signed_in_tokens(&t, &client, &account).await;
+    assert_eq!(my_record(&t, fresh["access_token"].as_str().unwrap()).await.status(), StatusCode::OK);
+}

@@ -42,7 +42,7 @@ fn tokens(id: NationalId, issued: IssuedTokens) -> Json<Tokens> {
         access_token: issued.access,
         access_expires_in_seconds: policy::ACCESS_TOKEN_SECONDS,
         refresh_token: issued.refresh,
-        refresh_expires_in_seconds: policy::REFRESH_TOKEN_SECONDS,
+        refresh_expires_in_seconds: issued.refresh_expires_in,
         role: issued.role,
     })
 }

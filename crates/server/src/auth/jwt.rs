@@ -3,11 +3,13 @@
 //! shared secret), the signature by the key its `kid` names, `iss`, `aud`, `exp` and `nbf` on the
 //! server's clock — and names the employee by its national-ID claim. Roles stay Masar's own data.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use jsonwebtoken::{Algorithm, Validation};
 use masar_protocol::NationalId;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::rules::signin::{AccessVerdict, TokenState, access};
 
@@ -57,14 +59,56 @@ struct TimeClaims {
     nbf: Option<i64>,
 }
 
+/// Tokens verified already, by their digest: whose they are and when they expire. An access
+/// token cannot be revoked before it expires, so a poll every few seconds with the same token
+/// needs its signature checked once, not each time.
+#[derive(Default)]
+struct Verified {
+    tokens: HashMap<[u8; 32], (NationalId, i64)>,
+}
+
+/// Entries kept before the expired ones are dropped (and, if none has, all of them).
+const VERIFIED_CAPACITY: usize = 20_000;
+
+impl Verified {
+    fn get(&self, digest: &[u8; 32]) -> Option<(NationalId, i64)> {
+        self.tokens.get(digest).cloned()
+    }
+
+    fn insert(&mut self, digest: [u8; 32], who: NationalId, expires_at: i64, now_ms: i64) {
+        if self.tokens.len() >= VERIFIED_CAPACITY {
+            self.tokens.retain(|_, (_, expires)| *expires > now_ms);
+            if self.tokens.len() >= VERIFIED_CAPACITY {
+                self.tokens.clear();
+            }
+        }
+        self.tokens.insert(digest, (who, expires_at));
+    }
+}
+
 /// The checks for one issuer.
-#[derive(Debug)]
 pub struct JwtVerifier {
     pub issuer: String,
     pub audience: String,
     /// The claim holding the national ID.
     pub national_id_claim: String,
     keys: Arc<dyn KeySource>,
+    verified: Mutex<Verified>,
+}
+
+impl std::fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("national_id_claim", &self.national_id_claim)
+            .finish_non_exhaustive()
+    }
+}
+
+/// When a token whose `exp` is `expires_at` ms has expired at `now_ms`, the leeway given.
+fn time_verdict(expires_at: i64, now_ms: i64) -> AccessVerdict {
+    access(Some(TokenState { expires_at: expires_at + LEEWAY_MS, revoked: false, used: false }), now_ms)
 }
 
 impl JwtVerifier {
@@ -74,17 +118,40 @@ impl JwtVerifier {
             audience: audience.to_owned(),
             national_id_claim: national_id_claim.to_owned(),
             keys,
+            verified: Mutex::new(Verified::default()),
         }
     }
 
-    /// Checks `token` at `now_ms` (the server's clock).
+    /// Checks `token` at `now_ms` (the server's clock): its signature once, its time each time.
     pub async fn check(&self, token: &str, now_ms: i64) -> anyhow::Result<JwtCheck> {
-        let Ok(header) = jsonwebtoken::decode_header(token) else { return Ok(JwtCheck::Invalid) };
-        if !ALLOWED.contains(&header.alg) {
-            return Ok(JwtCheck::Invalid);
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let known = self.verified.lock().ok().and_then(|verified| verified.get(&digest));
+        if let Some((who, expires_at)) = known {
+            return Ok(match time_verdict(expires_at, now_ms) {
+                AccessVerdict::Valid => JwtCheck::Valid(who),
+                AccessVerdict::Expired | AccessVerdict::Invalid => JwtCheck::Expired,
+            });
         }
-        let Some(kid) = header.kid else { return Ok(JwtCheck::Invalid) };
-        let Some(key) = self.keys.verifying_key(&kid, now_ms).await? else { return Ok(JwtCheck::Invalid) };
+        Ok(match self.check_signed(token, now_ms).await? {
+            Signed::Good(who, expires_at) => {
+                if let Ok(mut verified) = self.verified.lock() {
+                    verified.insert(digest, who.clone(), expires_at, now_ms);
+                }
+                JwtCheck::Valid(who)
+            }
+            Signed::Expired => JwtCheck::Expired,
+            Signed::Invalid => JwtCheck::Invalid,
+        })
+    }
+
+    /// Every check, the signature's included.
+    async fn check_signed(&self, token: &str, now_ms: i64) -> anyhow::Result<Signed> {
+        let Ok(header) = jsonwebtoken::decode_header(token) else { return Ok(Signed::Invalid) };
+        if !ALLOWED.contains(&header.alg) {
+            return Ok(Signed::Invalid);
+        }
+        let Some(kid) = header.kid else { return Ok(Signed::Invalid) };
+        let Some(key) = self.keys.verifying_key(&kid, now_ms).await? else { return Ok(Signed::Invalid) };
         let mut validation = Validation::new(header.alg);
         validation.algorithms = vec![header.alg];
         validation.set_issuer(&[&self.issuer]);
@@ -94,25 +161,76 @@ impl JwtVerifier {
         validation.validate_exp = false;
         validation.validate_nbf = false;
         let Ok(data) = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation) else {
-            return Ok(JwtCheck::Invalid);
+            return Ok(Signed::Invalid);
         };
         let Ok(times) = serde_json::from_value::<TimeClaims>(data.claims.clone()) else {
-            return Ok(JwtCheck::Invalid);
+            return Ok(Signed::Invalid);
         };
         if times.nbf.is_some_and(|nbf| nbf * 1000 > now_ms + LEEWAY_MS) {
-            return Ok(JwtCheck::Invalid);
+            return Ok(Signed::Invalid);
         }
-        let state = TokenState { expires_at: times.exp * 1000 + LEEWAY_MS, revoked: false, used: false };
-        match access(Some(state), now_ms) {
+        let expires_at = times.exp.saturating_mul(1000);
+        match time_verdict(expires_at, now_ms) {
             AccessVerdict::Valid => {}
-            AccessVerdict::Expired => return Ok(JwtCheck::Expired),
-            AccessVerdict::Invalid => return Ok(JwtCheck::Invalid),
+            AccessVerdict::Expired => return Ok(Signed::Expired),
+            AccessVerdict::Invalid => return Ok(Signed::Invalid),
         }
         let id = data
             .claims
             .get(&self.national_id_claim)
             .and_then(|value| value.as_str())
             .and_then(|text| NationalId::parse(text).ok());
-        Ok(id.map_or(JwtCheck::Invalid, JwtCheck::Valid))
+        Ok(id.map_or(Signed::Invalid, |who| Signed::Good(who, expires_at)))
+    }
+}
+
+/// What the full check of a token finds.
+enum Signed {
+    /// Whose it is, and its `exp` in ms.
+    Good(NationalId, i64),
+    Expired,
+    Invalid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(text: &str) -> NationalId {
+        NationalId::parse(text).unwrap_or_else(|_| panic!("{text} is a test ID"))
+    }
+
+    fn digest(n: usize, tag: u8) -> [u8; 32] {
+        let mut digest = [tag; 32];
+        digest[..8].copy_from_slice(&(n as u64).to_le_bytes());
+        digest
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_expired_tokens_first_then_everything() {
+        let mut verified = Verified::default();
+        let who = id("1000000008");
+        // Every other token expires at 1 000 ms, the rest at 10 000 ms.
+        for n in 0..VERIFIED_CAPACITY {
+            verified.insert(digest(n, 0), who.clone(), if n % 2 == 0 { 1_000 } else { 10_000 }, 0);
+        }
+        assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY);
+        verified.insert(digest(0, 1), who.clone(), 10_000, 2_000);
+        assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY / 2 + 1, "the expired half dropped");
+        assert!(verified.get(&digest(0, 1)).is_some());
+        assert!(verified.get(&digest(0, 0)).is_none());
+        // Full again with nothing expired: all dropped, the new one kept.
+        for n in 1..VERIFIED_CAPACITY / 2 {
+            verified.insert(digest(n, 1), who.clone(), 10_000, 2_000);
+        }
+        assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY);
+        verified.insert(digest(0, 2), who.clone(), 10_000, 2_000);
+        assert_eq!(verified.tokens.len(), 1);
+    }
+
+    #[test]
+    fn the_leeway_is_one_minute_past_exp() {
+        assert_eq!(time_verdict(10_000, 70_000 - 1), AccessVerdict::Valid);
+        assert_eq!(time_verdict(10_000, 70_000), AccessVerdict::Expired);
     }
 }

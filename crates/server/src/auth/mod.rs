@@ -6,6 +6,7 @@ pub mod extract;
 pub mod handlers;
 pub mod jwt;
 pub mod password;
+pub mod remote_issuer;
 pub mod sms;
 
 pub use extract::{HrOfficer, SignedIn};

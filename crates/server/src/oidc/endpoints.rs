@@ -28,13 +28,14 @@ pub async fn discovery(State(state): State<AppState>) -> Response {
         "userinfo_endpoint": p.url("/oidc/userinfo"),
         "jwks_uri": p.url("/oidc/jwks"),
         "revocation_endpoint": p.url("/oidc/revoke"),
+        "end_session_endpoint": p.url("/oidc/logout"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "scopes_supported": ["openid"],
-        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", NATIONAL_ID_CLAIM, "name"],
+        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid", NATIONAL_ID_CLAIM, "name"],
         "token_endpoint_auth_methods_supported": ["none"],
         "revocation_endpoint_auth_methods_supported": ["none"],
         "code_challenge_methods_supported": ["S256"],
@@ -146,7 +147,14 @@ async fn authorization_code(
     let p = &state.provider;
     let access = p.access_token(&session.national_id, client_id, "openid", caller.now_ms).await?;
     let id_token = p
-        .id_token(&session.national_id, client_id, session.nonce.clone(), session.auth_time, caller.now_ms)
+        .id_token(
+            &session.national_id,
+            &session.id,
+            client_id,
+            session.nonce.clone(),
+            session.auth_time,
+            caller.now_ms,
+        )
         .await?;
     Ok(Ok(TokenResponse {
         access_token: access,

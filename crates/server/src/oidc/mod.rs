@@ -6,11 +6,13 @@
 //! API and ID token, a rotating opaque refresh token (a second use ends the session).
 //!
 //! Endpoints: `/.well-known/openid-configuration` (discovery), `/oidc/jwks`, `/oidc/authorize`
-//! (and its pages' forms), `/oidc/token`, `/oidc/userinfo`, `/oidc/revoke` (RFC 7009).
+//! (and its pages' forms), `/oidc/token`, `/oidc/userinfo`, `/oidc/revoke` (RFC 7009),
+//! `/oidc/logout` (RP-Initiated Logout 1.0).
 
 mod authorize;
 mod endpoints;
 pub mod keys;
+mod logout;
 pub mod pages;
 mod respond;
 pub mod tokens;
@@ -78,5 +80,6 @@ pub fn router() -> Router<AppState> {
         .route("/oidc/token", post(endpoints::token))
         .route("/oidc/userinfo", get(endpoints::userinfo).post(endpoints::userinfo))
         .route("/oidc/revoke", post(endpoints::revoke))
+        .route("/oidc/logout", get(logout::by_query).post(logout::by_form))
         .route("/oidc/assets/{name}", get(endpoints::asset))
 }

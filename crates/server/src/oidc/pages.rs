@@ -242,6 +242,28 @@ pub fn problem(lang: Lang, title: &str, message: &str) -> String {
     layout(lang, title, None, &body)
 }
 
+/// The end-session endpoint's page: the browser holds no sign-in here (the provider keeps none:
+/// every sign-in asks for the password and a code), and whether the app's session ended.
+pub fn signed_out(lang: Lang, ended: bool) -> String {
+    let what = if ended {
+        lang.pick(
+            "انتهت جلستك في مسار على هذا الجهاز. لا يبقى في هذا المتصفح أي دخول محفوظ.",
+            "Your Masar session on this device has ended. This browser keeps no saved sign-in.",
+        )
+    } else {
+        lang.pick(
+            "لا توجد جلسة لتُنهى: هذا المتصفح لا يحفظ أي دخول، وكل دخول يطلب كلمة المرور ورمز التحقق.",
+            "There is no session to end: this browser keeps no sign-in, and every sign-in asks for the password and a verification code.",
+        )
+    };
+    let body = format!(
+        r#"<p class="notice" role="status">{}</p><p>{}</p>"#,
+        escape(what),
+        escape(lang.pick("يمكنك إغلاق هذه النافذة.", "You can close this window."))
+    );
+    layout(lang, lang.pick("تسجيل الخروج", "Signed out"), None, &body)
+}
+
 /// The style sheet of the pages (served from `/oidc/assets/pages.css`: the pages' policy allows
 /// styles from the server only).
 pub const STYLE: &str = r#"@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 400; src: url("/oidc/assets/plex-400.woff2") format("woff2"); }

@@ -2,15 +2,20 @@
 //! `at+jwt`) and the ID token (OpenID Connect Core §2), both ES256 and short-lived. The refresh
 //! token stays opaque and rotating, kept as a digest in the store.
 
+use jsonwebtoken::{Algorithm, Validation};
 use masar_protocol::NationalId;
 use serde::{Deserialize, Serialize};
 
 use super::Provider;
+use crate::auth::jwt::KeySource;
 use crate::rules::signin::ACCESS_TOKEN_SECONDS;
 
 /// The claim that names the employee in the provider's tokens (the resource server's
 /// `--oidc-national-id-claim` default).
 pub const NATIONAL_ID_CLAIM: &str = "national_id";
+
+/// The `typ` of an ID token's header (an access token's is `at+jwt`).
+const ID_TOKEN_TYPE: &str = "JWT";
 
 /// An access token's claims (RFC 9068 §2.2).
 #[derive(Debug, Serialize, Deserialize)]
@@ -39,7 +44,18 @@ pub struct IdClaims {
     pub auth_time: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// The session (RP-Initiated Logout: the end-session endpoint ends it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub national_id: String,
+}
+
+/// What an ID token is about, for the end-session endpoint.
+#[derive(Debug, Clone)]
+pub struct IdTokenHint {
+    pub client_id: String,
+    pub national_id: NationalId,
+    pub sid: Option<String>,
 }
 
 /// What the token endpoint answers (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
@@ -83,10 +99,12 @@ impl Provider {
         self.keys.sign("at+jwt", &claims, now_ms).await
     }
 
-    /// An ID token for `who`, for the client that asked (`nonce` from its request).
+    /// An ID token for `who`'s session `sid`, for the client that asked (`nonce` from its
+    /// request).
     pub async fn id_token(
         &self,
         who: &NationalId,
+        sid: &str,
         client_id: &str,
         nonce: Option<String>,
         auth_time_ms: i64,
@@ -102,8 +120,29 @@ impl Provider {
             iat: now,
             auth_time: seconds(auth_time_ms),
             nonce,
+            sid: Some(sid.to_owned()),
             national_id: who.as_str().to_owned(),
         };
-        self.keys.sign("JWT", &claims, now_ms).await
+        self.keys.sign(ID_TOKEN_TYPE, &claims, now_ms).await
+    }
+
+    /// An ID token given back as a hint (RP-Initiated Logout 1.0 §2): one of this provider's own
+    /// (its signature, with a key still published, and its issuer), expired or not.
+    pub async fn read_id_token_hint(&self, token: &str, now_ms: i64) -> anyhow::Result<Option<IdTokenHint>> {
+        let Ok(header) = jsonwebtoken::decode_header(token) else { return Ok(None) };
+        let (Algorithm::ES256, Some(ID_TOKEN_TYPE), Some(kid)) =
+            (header.alg, header.typ.as_deref(), header.kid)
+        else {
+            return Ok(None);
+        };
+        let Some(key) = KeySource::verifying_key(&*self.keys, &kid, now_ms).await? else { return Ok(None) };
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        let Ok(data) = jsonwebtoken::decode::<IdClaims>(token, &key, &validation) else { return Ok(None) };
+        let Ok(national_id) = NationalId::parse(&data.claims.national_id) else { return Ok(None) };
+        Ok(Some(IdTokenHint { client_id: data.claims.aud, national_id, sid: data.claims.sid }))
     }
 }

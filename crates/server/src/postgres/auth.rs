@@ -25,7 +25,13 @@ fn role(text: &str) -> anyhow::Result<Role> {
 fn token(row: &Row) -> anyhow::Result<Token> {
     let (revoked, used): (Option<i64>, Option<i64>) = (row.get(2), row.get(3));
     let state = TokenState { expires_at: row.get(1), revoked: revoked.is_some(), used: used.is_some() };
-    Ok(Token { family: row.get(0), national_id: national_id(row.get(4))?, role: role(row.get(5))?, state })
+    Ok(Token {
+        family: row.get(0),
+        national_id: national_id(row.get(4))?,
+        role: role(row.get(5))?,
+        state,
+        signed_in_at: row.get(6),
+    })
 }
 
 impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
@@ -192,7 +198,7 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
         // reuse and revokes the family.
         let row = opt(
             self.0,
-            "SELECT r.family_id, r.expires_at, f.revoked_at, r.used_at, f.national_id, a.role
+            "SELECT r.family_id, r.expires_at, f.revoked_at, r.used_at, f.national_id, a.role, f.created_at
                  FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
                  JOIN accounts a ON a.national_id = f.national_id
                  WHERE r.token_hash = $1 FOR UPDATE OF r",
@@ -222,7 +228,7 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
     async fn access_token(&self, hash: &str) -> anyhow::Result<Option<Token>> {
         let row = opt(
             self.0,
-            "SELECT a.family_id, a.expires_at, f.revoked_at, NULL::bigint, f.national_id, c.role
+            "SELECT a.family_id, a.expires_at, f.revoked_at, NULL::bigint, f.national_id, c.role, f.created_at
                  FROM access_tokens a JOIN token_families f ON f.id = a.family_id
                  JOIN accounts c ON c.national_id = f.national_id
                  WHERE a.token_hash = $1",

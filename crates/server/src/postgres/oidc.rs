@@ -146,6 +146,16 @@ impl<C: GenericClient + Sync> OidcRows for PgRows<'_, C> {
         exec(self.0, "UPDATE oidc_codes SET family_id = $2 WHERE code_hash = $1", &[&hash, &family]).await?;
         Ok(())
     }
+
+    async fn live_session_owner(&self, family: &str) -> anyhow::Result<Option<NationalId>> {
+        let row = opt(
+            self.0,
+            "SELECT national_id FROM token_families WHERE id = $1 AND revoked_at IS NULL FOR UPDATE",
+            &[&family],
+        )
+        .await?;
+        row.map(|row| NationalId::parse(row.get(0)).context("stored national ID is invalid")).transpose()
+    }
 }
 
 #[async_trait::async_trait]
@@ -194,6 +204,10 @@ impl ProviderStore for PgStore {
     ) -> anyhow::Result<CodeEntered> {
         Ok(in_tx!(self, |tx| oidc_rows::code_entered(&PgRows(&tx), request_id, browser, code, caller)
             .await?))
+    }
+
+    async fn end_session(&self, id: &str, who: &NationalId, caller: &Caller) -> anyhow::Result<bool> {
+        Ok(in_tx!(self, |tx| oidc_rows::end_session(&PgRows(&tx), id, who, caller).await?))
     }
 
     async fn exchange_code(

@@ -33,11 +33,6 @@ pub fn router(state: AppState) -> Router {
         .route("/opportunities", get(record::opportunities))
         .route("/me/statement-code", post(statements::statement_code))
         .route("/statements/verify", post(statements::verify_statement))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/verify", post(auth::verify))
-        .route("/auth/resend", post(auth::resend))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
         .route("/sync/push", post(crate::sync::handlers::push_handler))
         .route("/sync/pull", post(crate::sync::handlers::pull_handler))
         .route("/hr/employees/{national_id}/record", get(hr::employee_record))
@@ -47,13 +42,22 @@ pub fn router(state: AppState) -> Router {
         .route("/hr/attachments/{sha256}", get(hr::attachment))
         .route("/hr/applications", get(training::applicants))
         .route("/hr/applications/{id}/decision", post(training::decide_application));
+    let mut root = Router::new();
+    if state.builtin_issuer {
+        // The built-in provider and the private sign-in exist only when they are the issuer.
+        v1 = v1
+            .route("/auth/login", post(auth::login))
+            .route("/auth/verify", post(auth::verify))
+            .route("/auth/resend", post(auth::resend))
+            .route("/auth/refresh", post(auth::refresh))
+            .route("/auth/logout", post(auth::logout));
+        root = root.merge(crate::oidc::router());
+    }
     if state.demo {
         v1 = v1.route("/dev/accounts", get(dev::accounts)).route("/dev/sms", get(auth::dev_sms));
     }
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
-    Router::new()
-        .nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
-        .merge(crate::oidc::router())
+    root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
         .fallback(|| async { ApiError::NotFound })
         // The span names the path only: query strings can carry personal data.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

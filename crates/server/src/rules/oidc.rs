@@ -21,6 +21,8 @@ pub const KEY_SIGNS_FOR_SECONDS: u32 = 30 * 24 * 60 * 60;
 pub struct Client {
     pub id: String,
     pub redirect_uris: Vec<String>,
+    /// Where the browser may be sent after signing out (RP-Initiated Logout 1.0 §3.1).
+    pub post_logout_redirect_uris: Vec<String>,
 }
 
 impl Client {
@@ -29,6 +31,10 @@ impl Client {
         Self {
             id: "masar-desktop".into(),
             redirect_uris: vec!["http://127.0.0.1/callback".into(), "http://[::1]/callback".into()],
+            post_logout_redirect_uris: vec![
+                "http://127.0.0.1/signed-out".into(),
+                "http://[::1]/signed-out".into(),
+            ],
         }
     }
 }
@@ -145,6 +151,32 @@ pub fn pkce_matches(challenge: &str, verifier: &str) -> bool {
     let computed =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     crate::secrets::same_digest(&computed, challenge)
+}
+
+/// Who asks the end-session endpoint to sign out (OpenID Connect RP-Initiated Logout 1.0 §2):
+/// the client named by a verified ID token hint and the `client_id` parameter, either optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogoutAsker<'a> {
+    /// The `aud` of an ID token hint whose signature and issuer are the provider's own.
+    pub hinted_client: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+}
+
+/// Where the end-session endpoint sends the browser: the requested post-logout redirect URI when
+/// it is registered for the asking client (compared as redirect URIs are, loopback rule included)
+/// and the hint and `client_id` do not disagree. `None`: the provider's own page.
+pub fn post_logout_redirect<'a>(
+    asker: LogoutAsker<'_>,
+    requested: Option<&'a str>,
+    clients: &[Client],
+) -> Option<&'a str> {
+    let client_id = match (asker.hinted_client, asker.client_id) {
+        (Some(hinted), Some(named)) if hinted != named => return None,
+        (Some(id), _) | (None, Some(id)) => id,
+        (None, None) => return None,
+    };
+    let client = clients.iter().find(|client| client.id == client_id)?;
+    requested.filter(|uri| redirect_allowed(&client.post_logout_redirect_uris, uri))
 }
 
 /// A stored authorization code, as far as the rules care.

@@ -46,6 +46,8 @@ pub trait OidcRows: SigninRows {
     /// A code by its digest, locked until the transaction ends.
     async fn code(&self, hash: &str) -> anyhow::Result<Option<CodeRow>>;
     async fn set_code_family(&self, hash: &str, family: &str) -> anyhow::Result<()>;
+    /// Whose session (token family) `family` is, while it is not revoked.
+    async fn live_session_owner(&self, family: &str) -> anyhow::Result<Option<NationalId>>;
 }
 
 fn browser_digest(browser: &str) -> String {
@@ -156,6 +158,7 @@ pub async fn exchange_code(
             rows.set_code_family(&hash, &family).await?;
             let role = tokens.role;
             let session = Session {
+                id: family,
                 national_id: row.national_id,
                 role,
                 nonce: row.nonce,
@@ -175,6 +178,23 @@ pub async fn exchange_code(
     };
     rows.audit(Audit::of(caller, "oidc_token", label, who.as_ref())).await?;
     Ok(outcome)
+}
+
+/// The end-session endpoint ends session `family` for `who` (named by a verified ID token): only
+/// a live session of theirs.
+pub async fn end_session(
+    rows: &impl OidcRows,
+    family: &str,
+    who: &NationalId,
+    caller: &Caller,
+) -> anyhow::Result<bool> {
+    let theirs = rows.live_session_owner(family).await?.is_some_and(|owner| &owner == who);
+    if theirs {
+        rows.revoke_family(family, caller.now_ms).await?;
+    }
+    let label = if theirs { "session_ended" } else { "no_session" };
+    rows.audit(Audit::of(caller, "oidc_logout", label, Some(who))).await?;
+    Ok(theirs)
 }
 
 /// The signing keys, `candidate` stored first when the rules say the newest has signed long

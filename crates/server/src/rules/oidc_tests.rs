@@ -188,3 +188,30 @@ fn a_replaced_key_stays_published_while_its_tokens_may_be_valid() {
     assert_eq!(kids(3_601), ["b", "a"]);
     assert_eq!(kids(40 * 86_400), ["b", "a", "c"]);
 }
+
+#[test]
+fn signing_out_returns_only_to_a_registered_uri_of_the_client_that_asks() {
+    let clients = [Client::masar_desktop()];
+    let back = Some("http://127.0.0.1:49152/signed-out");
+    let hinted = LogoutAsker { hinted_client: Some("masar-desktop"), client_id: None };
+    let named = LogoutAsker { hinted_client: None, client_id: Some("masar-desktop") };
+    let both = LogoutAsker { hinted_client: Some("masar-desktop"), client_id: Some("masar-desktop") };
+    let table = [
+        (hinted, back, back),
+        (named, back, back),
+        (both, back, back),
+        (hinted, Some("http://[::1]:8080/signed-out"), Some("http://[::1]:8080/signed-out")),
+        // The sign-in's redirect URI is not a sign-out one.
+        (hinted, Some("http://127.0.0.1:49152/callback"), None),
+        (hinted, Some("https://attacker.example/signed-out"), None),
+        (hinted, None, None),
+        // Nobody vouches for the URI.
+        (LogoutAsker { hinted_client: None, client_id: None }, back, None),
+        // The hint and the parameter disagree.
+        (LogoutAsker { hinted_client: Some("masar-desktop"), client_id: Some("other") }, back, None),
+        (LogoutAsker { hinted_client: None, client_id: Some("stranger") }, back, None),
+    ];
+    for (asker, requested, expected) in table {
+        assert_eq!(post_logout_redirect(asker, requested, &clients), expected, "{asker:?} {requested:?}");
+    }
+}

@@ -20,7 +20,10 @@ pub const MAX_RESENDS: u32 = 3;
 pub const MAX_PASSWORD_FAILURES: u32 = 5;
 pub const LOCKOUT_SECONDS: u32 = 15 * 60;
 pub const ACCESS_TOKEN_SECONDS: u32 = 15 * 60;
-pub const REFRESH_TOKEN_SECONDS: u32 = 30 * 24 * 60 * 60;
+/// A session (one sign-in and the refreshes after it; its refresh tokens live until then) ends
+/// this long after the sign-in, however busy: then only a full sign-in continues (ASVS 4.0
+/// §3.3.2, level 2: twelve hours).
+pub const SESSION_MAX_SECONDS: u32 = 12 * 60 * 60;
 /// Sign-in requests per client address per minute.
 pub const DEFAULT_AUTH_REQUESTS_PER_MINUTE: u32 = 60;
 
@@ -240,9 +243,11 @@ pub fn resend(attempt: Attempt, now_ms: i64) -> ResendVerdict {
     }
 }
 
-/// When tokens issued at `now_ms` expire: (access, refresh).
-pub fn token_expiry(now_ms: i64) -> (i64, i64) {
-    (now_ms + ms(ACCESS_TOKEN_SECONDS), now_ms + ms(REFRESH_TOKEN_SECONDS))
+/// When tokens issued at `now_ms` in a session signed in at `signed_in_ms` expire: (access,
+/// refresh), neither after the session's absolute end.
+pub fn token_expiry(now_ms: i64, signed_in_ms: i64) -> (i64, i64) {
+    let session_ends = signed_in_ms + ms(SESSION_MAX_SECONDS);
+    ((now_ms + ms(ACCESS_TOKEN_SECONDS)).min(session_ends), session_ends)
 }
 
 /// A stored token, as far as the rules care.

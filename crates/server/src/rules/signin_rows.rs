@@ -50,6 +50,8 @@ pub struct Token {
     pub national_id: NationalId,
     pub role: Role,
     pub state: TokenState,
+    /// When its session's sign-in was (the session's absolute lifetime counts from it).
+    pub signed_in_at: i64,
 }
 
 /// The sign-in rows, inside the store's transaction.
@@ -265,12 +267,18 @@ async fn issue(
     rows: &impl SigninRows,
     family: &str,
     role: Role,
+    signed_in_at: i64,
     now_ms: i64,
 ) -> anyhow::Result<IssuedTokens> {
     let (access, refresh) = (new_token()?, new_token()?);
-    let expiry = signin::token_expiry(now_ms);
+    let expiry = signin::token_expiry(now_ms, signed_in_at);
     rows.insert_tokens(family, &digest("access", &access), &digest("refresh", &refresh), expiry).await?;
-    Ok(IssuedTokens { access: WireSecret::new(access), refresh: WireSecret::new(refresh), role })
+    Ok(IssuedTokens {
+        access: WireSecret::new(access),
+        refresh: WireSecret::new(refresh),
+        role,
+        refresh_expires_in: signin::seconds_until(now_ms, expiry.1),
+    })
 }
 
 async fn start_session(rows: &impl SigninRows, id: &NationalId, now_ms: i64) -> anyhow::Result<IssuedTokens> {
@@ -286,7 +294,7 @@ pub async fn begin_session(
     let role = rows.account(id).await?.ok_or_else(|| anyhow::anyhow!("a verified ID has no account"))?.role;
     let family = new_id()?;
     rows.insert_family(&family, id, now_ms).await?;
-    Ok((family.clone(), issue(rows, &family, role, now_ms).await?))
+    Ok((family.clone(), issue(rows, &family, role, now_ms, now_ms).await?))
 }
 
 /// Rotates a refresh token; a second use of one revokes its whole session.
@@ -300,7 +308,7 @@ pub async fn refresh(
     let (outcome, who) = match (signin::refresh(token.as_ref().map(|t| t.state), caller.now_ms), token) {
         (RefreshVerdict::Rotate, Some(token)) => {
             rows.mark_refresh_used(&hash, caller.now_ms).await?;
-            let issued = issue(rows, &token.family, token.role, caller.now_ms).await?;
+            let issued = issue(rows, &token.family, token.role, token.signed_in_at, caller.now_ms).await?;
             (RefreshOutcome::Rotated(token.national_id.clone(), issued), Some(token.national_id))
         }
         (RefreshVerdict::Reused, Some(token)) => {

@@ -1,5 +1,5 @@
 //! The sign-in rules as tables. Every expected number is written out by hand (5 tries, 300 s,
-//! 60 s, 15 min, 30 days), never computed from the constants under test, with the boundary one
+//! 60 s, 15 min, 12 h), never computed from the constants under test, with the boundary one
 //! millisecond or one second on each side.
 
 use super::*;
@@ -15,7 +15,7 @@ fn the_numbers_are_the_published_ones() {
     assert_eq!(MAX_RESENDS, 3);
     assert_eq!(LOCKOUT_SECONDS, 900);
     assert_eq!(ACCESS_TOKEN_SECONDS, 900);
-    assert_eq!(REFRESH_TOKEN_SECONDS, 2_592_000);
+    assert_eq!(SESSION_MAX_SECONDS, 43_200);
 }
 
 #[test]
@@ -184,8 +184,12 @@ fn a_sign_in_gets_three_new_codes_and_no_fourth() {
 }
 
 #[test]
-fn tokens_live_fifteen_minutes_and_thirty_days() {
-    assert_eq!(token_expiry(NOW), (NOW + 900_000, NOW + 2_592_000_000));
+fn tokens_live_fifteen_minutes_and_the_session_twelve_hours_from_its_sign_in() {
+    assert_eq!(token_expiry(NOW, NOW), (NOW + 900_000, NOW + 43_200_000));
+    // Refreshed an hour later: the refresh token still ends with the session.
+    assert_eq!(token_expiry(NOW + 3_600_000, NOW), (NOW + 4_500_000, NOW + 43_200_000));
+    // Ten minutes before the session's end, the access token ends with it too.
+    assert_eq!(token_expiry(NOW + 42_600_000, NOW), (NOW + 43_200_000, NOW + 43_200_000));
     assert_eq!(code_expiry(NOW), NOW + 300_000);
 }
 

@@ -51,15 +51,17 @@ pub fn insert_account(
 }
 
 /// A token row: (family, expires, revoked at, used at, national ID, role).
-type TokenRow = (String, i64, Option<i64>, Option<i64>, String, String);
+type TokenRow = (String, i64, Option<i64>, Option<i64>, String, String, i64);
 
 fn token_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?))
 }
 
-fn token((family, expires_at, revoked_at, used_at, id, role_text): TokenRow) -> anyhow::Result<Token> {
+fn token(
+    (family, expires_at, revoked_at, used_at, id, role_text, signed_in_at): TokenRow,
+) -> anyhow::Result<Token> {
     let state = TokenState { expires_at, revoked: revoked_at.is_some(), used: used_at.is_some() };
-    Ok(Token { family, national_id: national_id(&id)?, role: role(&role_text)?, state })
+    Ok(Token { family, national_id: national_id(&id)?, role: role(&role_text)?, state, signed_in_at })
 }
 
 impl SigninRows for SqliteRows<'_> {
@@ -188,7 +190,7 @@ impl SigninRows for SqliteRows<'_> {
         let row = self
             .0
             .query_row(
-                "SELECT r.family_id, r.expires_at, f.revoked_at, r.used_at, f.national_id, a.role
+                "SELECT r.family_id, r.expires_at, f.revoked_at, r.used_at, f.national_id, a.role, f.created_at
                  FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
                  JOIN accounts a ON a.national_id = f.national_id
                  WHERE r.token_hash = ?1",
@@ -218,7 +220,7 @@ impl SigninRows for SqliteRows<'_> {
         let row = self
             .0
             .query_row(
-                "SELECT a.family_id, a.expires_at, f.revoked_at, NULL, f.national_id, c.role
+                "SELECT a.family_id, a.expires_at, f.revoked_at, NULL, f.national_id, c.role, f.created_at
                  FROM access_tokens a JOIN token_families f ON f.id = a.family_id
                  JOIN accounts c ON c.national_id = f.national_id
                  WHERE a.token_hash = ?1",

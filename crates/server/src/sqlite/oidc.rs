@@ -151,6 +151,18 @@ impl OidcRows for SqliteRows<'_> {
         self.0.execute("UPDATE oidc_codes SET family_id = ?2 WHERE code_hash = ?1", params![hash, family])?;
         Ok(())
     }
+
+    async fn live_session_owner(&self, family: &str) -> anyhow::Result<Option<NationalId>> {
+        let id: Option<String> = self
+            .0
+            .query_row(
+                "SELECT national_id FROM token_families WHERE id = ?1 AND revoked_at IS NULL",
+                [family],
+                |row| row.get(0),
+            )
+            .optional()?;
+        id.map(|id| NationalId::parse(&id).context("stored national ID is invalid")).transpose()
+    }
 }
 
 #[async_trait::async_trait]
@@ -217,6 +229,11 @@ impl ProviderStore for SqliteStore {
                 finish(oidc_rows::code_entered(&SqliteRows(tx), &request_id, &browser, &code, &caller))
             })
             .await
+    }
+
+    async fn end_session(&self, id: &str, who: &NationalId, caller: &Caller) -> anyhow::Result<bool> {
+        let (id, who, caller) = (id.to_owned(), who.clone(), caller.clone());
+        self.db.call_tx(move |tx| finish(oidc_rows::end_session(&SqliteRows(tx), &id, &who, &caller))).await
     }
 
     async fn exchange_code(

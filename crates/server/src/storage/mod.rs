@@ -69,6 +69,8 @@ pub struct IssuedTokens {
     pub refresh: WireSecret,
     /// The account's role, for the app to show the right screens.
     pub role: masar_protocol::auth::Role,
+    /// Seconds until the refresh token (and the session) ends.
+    pub refresh_expires_in: u32,
 }
 
 #[derive(Debug)]

@@ -73,6 +73,8 @@ pub enum CodeEntered {
 /// A session the token endpoint begins.
 #[derive(Debug)]
 pub struct Session {
+    /// The session's id (its token family), the ID token's `sid`.
+    pub id: String,
     pub national_id: NationalId,
     pub role: Role,
     pub nonce: Option<String>,
@@ -128,6 +130,9 @@ pub trait ProviderStore: Send + Sync {
         code: &str,
         caller: &Caller,
     ) -> anyhow::Result<CodeEntered>;
+
+    /// Ends session `id` (an ID token's `sid`) when it is `who`'s; whether one ended.
+    async fn end_session(&self, id: &str, who: &NationalId, caller: &Caller) -> anyhow::Result<bool>;
 
     /// An authorization code exchanged for a session, once.
     async fn exchange_code(
