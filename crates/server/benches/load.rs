@@ -267,6 +267,8 @@ async fn start(config: &ServerConfig, nodes: usize) -> Vec<RunningServer> {
 
 #[tokio::main]
 async fn main() {
+    // The servers' errors (not their requests) go to stderr: a failed answer says why.
+    tracing_subscriber::fmt().with_env_filter("masar_server=error").with_writer(std::io::stderr).init();
     let probe = Command::new("wrk").arg("--version").output();
     if probe.is_err() {
         eprintln!("wrk is not installed: run `cargo xtask setup` (Debian's wrk package)");

@@ -14,6 +14,7 @@ use super::tokens::{NATIONAL_ID_CLAIM, TokenResponse};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::auth::handlers::admit;
+use crate::error::ApiError;
 use crate::rules::oidc_rows::Exchanged;
 use crate::rules::signin::ACCESS_TOKEN_SECONDS;
 use crate::storage::{Caller, RefreshOutcome};
@@ -94,13 +95,19 @@ impl std::fmt::Debug for TokenForm {
 
 /// `POST /oidc/token`.
 pub async fn token(State(state): State<AppState>, caller: Caller, Form(form): Form<TokenForm>) -> Response {
-    if let Err(error) = admit(&state, &caller).await {
-        tracing::debug!(%error, "token request limited");
-        return oauth_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "slow_down",
-            "Too many requests: wait and try again.",
-        );
+    match admit(&state, &caller).await {
+        Ok(()) => {}
+        Err(ApiError::RateLimited { .. }) => {
+            return oauth_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "slow_down",
+                "Too many requests: wait and try again.",
+            );
+        }
+        Err(error) => {
+            tracing::error!(%error, "the token request's rate could not be checked");
+            return oauth_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "Try again later.");
+        }
     }
     let Some(client) = form.client_id.as_deref().and_then(|id| state.provider.client(id)).cloned() else {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unknown client.");

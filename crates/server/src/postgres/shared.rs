@@ -19,16 +19,25 @@ pub async fn admit(
     rule: RateRule,
     now_ms: i64,
 ) -> anyhow::Result<Result<(), u32>> {
-    // An address whose time has passed is back to a full burst: the same as no row.
-    exec(tx, "DELETE FROM rate_limits WHERE tat_ms < $1", &[&now_ms]).await?;
+    // An address whose time has passed is back to a full burst: the same as no row. Rows another
+    // request holds are left for a later one: waiting on them while holding others deadlocks.
     exec(
         tx,
-        "INSERT INTO rate_limits (key, tat_ms) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-        &[&key, &now_ms],
+        "DELETE FROM rate_limits WHERE key IN
+             (SELECT key FROM rate_limits WHERE tat_ms < $1 FOR UPDATE SKIP LOCKED)",
+        &[&now_ms],
     )
     .await?;
-    let tat: i64 =
-        one(tx, "SELECT tat_ms FROM rate_limits WHERE key = $1 FOR NO KEY UPDATE", &[&key]).await?.get(0);
+    // One statement finds (or makes) the address's row and locks it: a row read, then locked
+    // by a second statement, may have been deleted in between by another request's clean-up.
+    let tat: i64 = one(
+        tx,
+        "INSERT INTO rate_limits (key, tat_ms) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET tat_ms = rate_limits.tat_ms RETURNING tat_ms",
+        &[&key, &now_ms],
+    )
+    .await?
+    .get(0);
     match rule.admit(Some(tat), now_ms) {
         Ok(next) => {
             exec(tx, "UPDATE rate_limits SET tat_ms = $2 WHERE key = $1", &[&key, &next]).await?;

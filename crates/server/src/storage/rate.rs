@@ -15,7 +15,9 @@ impl RateRule {
     /// `per_minute` requests a minute, all of them at once if they come at once.
     pub fn per_minute(per_minute: u32) -> Self {
         let per_minute = per_minute.max(1);
-        Self { interval_ms: 60_000 / i64::from(per_minute), burst: per_minute }
+        // At least a millisecond: above 60 000 a minute the share would round to nothing, and
+        // with it the burst's tolerance, refusing a request stamped a moment before the last.
+        Self { interval_ms: (60_000 / i64::from(per_minute)).max(1), burst: per_minute }
     }
 
     /// How long after the last request the address is back to a full burst (its row may go).
@@ -76,5 +78,15 @@ mod tests {
         assert_eq!(rule.admit(Some(60_500), 500), Err(60));
         assert_eq!(rule.admit(Some(60_000), 59_999), Err(1));
         assert_eq!(RateRule::per_minute(0), rule);
+    }
+
+    #[test]
+    fn a_limit_above_sixty_thousand_a_minute_still_takes_requests_stamped_out_of_order() {
+        let rule = RateRule::per_minute(10_000_000);
+        assert_eq!(rule.interval_ms, 1);
+        let mut ip = Address { rule, tat: None };
+        assert_eq!(ip.request(100), Ok(()));
+        // Two requests on two threads: the one stamped first is stored second.
+        assert_eq!(rule.admit(ip.tat, 99_995).map(|_| ()), Ok(()));
     }
 }
