@@ -208,6 +208,22 @@ async fn the_english_pages_read_left_to_right_and_hold_at_200_percent_text() -> 
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("html[lang=en]")).await?;
     ensure!(language(&client).await? == ("en".into(), "ltr".into()));
     ensure!(heading(&client).await? == "Sign in");
+    // English text in the app's typeface too: its Latin part is the face the page loaded.
+    let faces = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             document.fonts.ready.then(() => done([...document.fonts]
+                 .filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.unicodeRange)));",
+            vec![],
+        )
+        .await?;
+    let latin = faces
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|face| face.as_str())
+        .any(|face| face.contains("IBM Plex Sans Arabic") && face.contains("U+0-FF"));
+    ensure!(latin, "the Latin face of IBM Plex Sans Arabic is not in use: {faces}");
     look(&client, "provider-sign-in-en").await?;
 
     // A wrong password: the summary, the ID kept, the password not.

@@ -322,7 +322,7 @@ async fn a_form_from_another_browser_finds_no_request() {
     let mut browser = Browser::new();
     let (_, page) = browser.open(url.as_str()).await;
     let request = hidden_request(&page);
-    // Same request id, no cookie (another browser, or a forged form): nothing happens.
+    // Same request id, no cookie (a forged form): nothing happens.
     let other = Browser::new();
     let form = [
         ("request", request.as_str()),
@@ -333,6 +333,24 @@ async fn a_form_from_another_browser_finds_no_request() {
     let answer = other.post(&t.url("/oidc/authorize/password"), &form).await;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     assert!(answer.text().await.unwrap().contains("انتهت صلاحية طلب الدخول"));
+    // Another browser with its own cookie (it began a request of its own): nothing either.
+    let mut third = Browser::new();
+    third.open(url.as_str()).await;
+    assert!(third.cookie.is_some() && third.cookie != browser.cookie);
+    let answer = third.post(&t.url("/oidc/authorize/password"), &form).await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    // Fifteen minutes on, the request has expired, even in the browser that began it.
+    t.advance(15 * 60);
+    let answer = browser.post(&t.url("/oidc/authorize/password"), &form).await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let (_, fresh) = browser.open(url.as_str()).await;
+    let form = [
+        ("request", hidden_request(&fresh)),
+        ("lang", "ar".into()),
+        ("national_id", account.national_id.as_str().into()),
+        ("password", account.password.clone()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The pages refuse to be framed and load nothing from elsewhere.
     let page = browser.post(&t.url("/oidc/authorize/password"), &form).await;
     let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
@@ -551,4 +569,23 @@ async fn a_session_ends_twelve_hours_after_its_sign_in_however_often_it_is_refre
     // A full sign-in starts a new session.
     let fresh = signed_in_tokens(&t, &client, &account).await;
     assert_eq!(my_record(&t, fresh["access_token"].as_str().unwrap()).await.status(), StatusCode::OK);
+}
+
+/// An authorization code is exchanged within a minute or never.
+#[tokio::test]
+async fn a_code_not_exchanged_within_a_minute_is_refused() {
+    let t = TestServer::start().await;
+    let account = t.first_account().await;
+    let client = client(&t).await;
+    let authorized = authorize(&t, &client, &account).await;
+    t.advance(60);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", "masar-desktop"),
+        ("redirect_uri", REDIRECT),
+        ("code", authorized.code.secret().as_str()),
+        ("code_verifier", authorized.verifier.secret().as_str()),
+    ];
+    let (status, body) = token_request(&t, &form).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
 }

@@ -77,7 +77,7 @@ impl Verified {
 
     fn insert(&mut self, digest: [u8; 32], who: NationalId, expires_at: i64, now_ms: i64) {
         if self.tokens.len() >= VERIFIED_CAPACITY {
-            self.tokens.retain(|_, (_, expires)| *expires > now_ms);
+            self.tokens.retain(|_, (_, expires)| time_verdict(*expires, now_ms) == AccessVerdict::Valid);
             if self.tokens.len() >= VERIFIED_CAPACITY {
                 self.tokens.clear();
             }
@@ -210,21 +210,21 @@ mod tests {
     fn a_full_cache_drops_the_expired_tokens_first_then_everything() {
         let mut verified = Verified::default();
         let who = id("1000000008");
-        // Every other token expires at 1 000 ms, the rest at 10 000 ms.
+        // Every other token expires (with its minute of leeway) at 62 000 ms, the rest later.
         for n in 0..VERIFIED_CAPACITY {
-            verified.insert(digest(n, 0), who.clone(), if n % 2 == 0 { 1_000 } else { 10_000 }, 0);
+            verified.insert(digest(n, 0), who.clone(), if n % 2 == 0 { 2_000 } else { 10_000 }, 0);
         }
         assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY);
-        verified.insert(digest(0, 1), who.clone(), 10_000, 2_000);
+        verified.insert(digest(0, 1), who.clone(), 10_000, 62_000);
         assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY / 2 + 1, "the expired half dropped");
         assert!(verified.get(&digest(0, 1)).is_some());
         assert!(verified.get(&digest(0, 0)).is_none());
         // Full again with nothing expired: all dropped, the new one kept.
         for n in 1..VERIFIED_CAPACITY / 2 {
-            verified.insert(digest(n, 1), who.clone(), 10_000, 2_000);
+            verified.insert(digest(n, 1), who.clone(), 10_000, 62_000);
         }
         assert_eq!(verified.tokens.len(), VERIFIED_CAPACITY);
-        verified.insert(digest(0, 2), who.clone(), 10_000, 2_000);
+        verified.insert(digest(0, 2), who.clone(), 10_000, 62_000);
         assert_eq!(verified.tokens.len(), 1);
     }
 
@@ -232,5 +232,97 @@ mod tests {
     fn the_leeway_is_one_minute_past_exp() {
         assert_eq!(time_verdict(10_000, 70_000 - 1), AccessVerdict::Valid);
         assert_eq!(time_verdict(10_000, 70_000), AccessVerdict::Expired);
+    }
+
+    /// One P-256 key that verifies what it signs, as an issuer's JWKS would give it.
+    #[derive(Debug)]
+    struct OneKey(jsonwebtoken::DecodingKey);
+
+    #[async_trait::async_trait]
+    impl KeySource for OneKey {
+        async fn verifying_key(
+            &self,
+            kid: &str,
+            _now_ms: i64,
+        ) -> anyhow::Result<Option<jsonwebtoken::DecodingKey>> {
+            Ok((kid == "k1").then(|| self.0.clone()))
+        }
+    }
+
+    fn signer() -> (jsonwebtoken::EncodingKey, jsonwebtoken::DecodingKey) {
+        use p256::pkcs8::EncodePrivateKey;
+        let key = p256::ecdsa::SigningKey::from_slice(&[7; 32]).unwrap_or_else(|_| panic!("a valid scalar"));
+        let der = key.to_pkcs8_der().unwrap_or_else(|_| panic!("encodes"));
+        let encoding = jsonwebtoken::EncodingKey::from_ec_der(der.as_bytes());
+        let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&encoding, Algorithm::ES256)
+            .unwrap_or_else(|_| panic!("a public JWK"));
+        (encoding, jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap_or_else(|_| panic!("a key")))
+    }
+
+    const NOW_S: i64 = 1_800_000_000;
+
+    fn token(encoding: &jsonwebtoken::EncodingKey, nbf: Option<i64>) -> String {
+        let mut claims = serde_json::json!({
+            "iss": "https://issuer.example", "aud": "masar", "sub": "1000000008",
+            "national_id": "1000000008", "iat": NOW_S, "exp": NOW_S + 900,
+        });
+        if let Some(nbf) = nbf {
+            claims["nbf"] = nbf.into();
+        }
+        let header =
+            jsonwebtoken::Header { kid: Some("k1".into()), ..jsonwebtoken::Header::new(Algorithm::ES256) };
+        jsonwebtoken::encode(&header, &claims, encoding).unwrap_or_else(|_| panic!("signs"))
+    }
+
+    #[tokio::test]
+    async fn a_token_not_yet_valid_by_more_than_the_leeway_is_refused() {
+        let (encoding, decoding) = signer();
+        let verifier = || {
+            JwtVerifier::new(
+                "https://issuer.example/",
+                "masar",
+                "national_id",
+                Arc::new(OneKey(decoding.clone())),
+            )
+        };
+        let now_ms = NOW_S * 1000;
+        let valid = JwtCheck::Valid(id("1000000008"));
+        let table =
+            [(None, valid.clone()), (Some(NOW_S + 60), valid.clone()), (Some(NOW_S + 61), JwtCheck::Invalid)];
+        for (nbf, expected) in table {
+            // A new verifier each time: the cache must not answer for a token it has not seen.
+            let checked =
+                verifier().check(&token(&encoding, nbf), now_ms).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(checked, expected, "nbf {nbf:?}");
+        }
+        // A millisecond past the leeway's last one.
+        let checked = verifier().check(&token(&encoding, Some(NOW_S + 60)), now_ms - 1).await;
+        assert_eq!(checked.unwrap_or_else(|e| panic!("{e}")), JwtCheck::Invalid);
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_answered_from_the_cache_until_it_expires() {
+        let (encoding, decoding) = signer();
+        let verifier =
+            JwtVerifier::new("https://issuer.example", "masar", "national_id", Arc::new(OneKey(decoding)));
+        let token = token(&encoding, None);
+        let now_ms = NOW_S * 1000;
+        assert_eq!(verifier.check(&token, now_ms).await.ok(), Some(JwtCheck::Valid(id("1000000008"))));
+        assert_eq!(verifier.verified.lock().map(|v| v.tokens.len()).ok(), Some(1));
+        assert_eq!(
+            verifier.check(&token, now_ms + 959_999).await.ok(),
+            Some(JwtCheck::Valid(id("1000000008")))
+        );
+        assert_eq!(verifier.check(&token, now_ms + 960_000).await.ok(), Some(JwtCheck::Expired));
+    }
+
+    #[test]
+    fn the_verifier_prints_its_issuer_and_audience_and_no_token() {
+        let (_, decoding) = signer();
+        let verifier =
+            JwtVerifier::new("https://issuer.example", "masar", "national_id", Arc::new(OneKey(decoding)));
+        let printed = format!("{verifier:?}");
+        assert!(printed.contains("https://issuer.example") && printed.contains("masar"), "{printed}");
+        assert!(!printed.contains("tokens"), "{printed}");
     }
 }

@@ -106,7 +106,11 @@ pub async fn token(State(state): State<AppState>, caller: Caller, Form(form): Fo
         }
         Err(error) => {
             tracing::error!(%error, "the token request's rate could not be checked");
-            return oauth_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "Try again later.");
+            return oauth_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "Try again later.",
+            );
         }
     }
     let Some(client) = form.client_id.as_deref().and_then(|id| state.provider.client(id)).cloned() else {
@@ -247,6 +251,10 @@ const PLEX_400: &[u8] =
     include_bytes!("../../../../ui/src/assets/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2");
 const PLEX_700: &[u8] =
     include_bytes!("../../../../ui/src/assets/fonts/ibm-plex-sans-arabic-arabic-700-normal.woff2");
+const PLEX_LATIN_400: &[u8] =
+    include_bytes!("../../../../ui/src/assets/fonts/ibm-plex-sans-arabic-latin-400-normal.woff2");
+const PLEX_LATIN_700: &[u8] =
+    include_bytes!("../../../../ui/src/assets/fonts/ibm-plex-sans-arabic-latin-700-normal.woff2");
 
 /// `GET /oidc/assets/{name}`: the pages' style sheet and fonts.
 pub async fn asset(Path(name): Path<String>) -> Response {
@@ -254,6 +262,8 @@ pub async fn asset(Path(name): Path<String>) -> Response {
         "pages.css" => ("text/css; charset=utf-8", super::pages::STYLE.as_bytes()),
         "plex-400.woff2" => ("font/woff2", PLEX_400),
         "plex-700.woff2" => ("font/woff2", PLEX_700),
+        "plex-latin-400.woff2" => ("font/woff2", PLEX_LATIN_400),
+        "plex-latin-700.woff2" => ("font/woff2", PLEX_LATIN_700),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut response = body.into_response();

@@ -266,8 +266,10 @@ pub fn signed_out(lang: Lang, ended: bool) -> String {
 
 /// The style sheet of the pages (served from `/oidc/assets/pages.css`: the pages' policy allows
 /// styles from the server only).
-pub const STYLE: &str = r#"@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 400; src: url("/oidc/assets/plex-400.woff2") format("woff2"); }
-@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 700; src: url("/oidc/assets/plex-700.woff2") format("woff2"); }
+pub const STYLE: &str = r#"@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 400; src: url("/oidc/assets/plex-400.woff2") format("woff2"); unicode-range: U+0600-06FF, U+0750-077F, U+0870-088E, U+0890-0891, U+0898-08FF, U+200C-200E, U+2010-2011, U+204F, U+2E41, U+FB50-FDFF, U+FE70-FEFF; }
+@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 400; src: url("/oidc/assets/plex-latin-400.woff2") format("woff2"); unicode-range: U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329, U+2000-200B, U+2012-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD; }
+@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 700; src: url("/oidc/assets/plex-700.woff2") format("woff2"); unicode-range: U+0600-06FF, U+0750-077F, U+0870-088E, U+0890-0891, U+0898-08FF, U+200C-200E, U+2010-2011, U+204F, U+2E41, U+FB50-FDFF, U+FE70-FEFF; }
+@font-face { font-family: "IBM Plex Sans Arabic"; font-weight: 700; src: url("/oidc/assets/plex-latin-700.woff2") format("woff2"); unicode-range: U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329, U+2000-200B, U+2012-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD; }
 :root { --green: #1b8354; --green-dark: #14573a; --ink: #161616; --muted: #4d4d4d; --error: #b42318; --line: #6c737f; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: "IBM Plex Sans Arabic", system-ui, sans-serif; color: var(--ink); background: #f9fafb; line-height: 1.6; font-size: 1rem; }

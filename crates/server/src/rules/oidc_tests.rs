@@ -27,6 +27,15 @@ fn pkce_follows_rfc_7636_appendix_b() {
     for (verifier, expected) in table {
         assert_eq!(pkce_matches(CHALLENGE, verifier), expected, "{verifier}");
     }
+    // A malformed verifier is refused even with the challenge made from it.
+    for malformed in ["dBjftJeZ4CVP", "dBjftJeZ4CVP+mB92K27uhbUJU1p1r/wW1gFWFOEjXk", &"a".repeat(129)] {
+        let its_own =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(malformed.as_bytes()));
+        assert!(!pkce_matches(&its_own, malformed), "{malformed}");
+    }
+    let longest = "a".repeat(128);
+    let its_own = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(longest.as_bytes()));
+    assert!(pkce_matches(&its_own, &longest), "128 characters are allowed");
 }
 
 fn registered() -> Vec<String> {
@@ -56,6 +65,11 @@ fn loopback_redirects_may_use_any_port_and_nothing_else_varies() {
     let web = vec!["https://masar.example/callback".to_owned()];
     assert!(redirect_allowed(&web, "https://masar.example/callback"));
     assert!(!redirect_allowed(&web, "https://masar.example:8443/callback"));
+    // Only http on a loopback literal takes any port: not plain http elsewhere, nor https there.
+    let intranet = vec!["http://intranet.example/callback".to_owned()];
+    assert!(!redirect_allowed(&intranet, "http://intranet.example:8080/callback"));
+    let secure_loopback = vec!["https://127.0.0.1/callback".to_owned()];
+    assert!(!redirect_allowed(&secure_loopback, "https://127.0.0.1:8443/callback"));
 }
 
 fn params() -> AuthorizationParams {
@@ -111,6 +125,11 @@ fn requests_are_refused_with_the_standard_errors() {
     assert_eq!(error_of(with(|p| p.code_challenge_method = Some("plain".into()))), "invalid_request");
     assert_eq!(error_of(with(|p| p.code_challenge_method = None)), "invalid_request");
     assert_eq!(error_of(with(|p| p.code_challenge = Some("short".into()))), "invalid_request");
+    // The right length, not base64url (a standard base64 `+`).
+    let plus = |p: &mut AuthorizationParams| {
+        p.code_challenge = Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM".into())
+    };
+    assert_eq!(error_of(with(plus)), "invalid_request");
     assert_eq!(error_of(with(|p| p.code_challenge = None)), "invalid_request");
     assert_eq!(error_of(with(|p| p.state = Some("s".repeat(513)))), "invalid_request");
     assert!(with(|p| p.state = None).is_ok(), "state is the client's choice");
