@@ -462,9 +462,8 @@ async fn signing_keys_rotate_and_a_replaced_key_is_published_while_its_tokens_li
     assert_eq!(published_kids(&t).await, [second]);
 }
 
-/// The token endpoint's answer to a code, as raw JSON (the ID token and refresh token in it).
-async fn signed_in_tokens(t: &TestServer, client: &Client, account: &DemoAccount) -> serde_json::Value {
-    let authorized = authorize(t, client, account).await;
+/// The token endpoint's answer to an authorized request's code, with its verifier.
+async fn exchanged(t: &TestServer, authorized: &Authorized) -> (StatusCode, serde_json::Value) {
     let form = [
         ("grant_type", "authorization_code"),
         ("client_id", "masar-desktop"),
@@ -472,7 +471,13 @@ async fn signed_in_tokens(t: &TestServer, client: &Client, account: &DemoAccount
         ("code", authorized.code.secret().as_str()),
         ("code_verifier", authorized.verifier.secret().as_str()),
     ];
-    let (status, tokens) = token_request(t, &form).await;
+    token_request(t, &form).await
+}
+
+/// The token endpoint's answer to a code, as raw JSON (the ID token and refresh token in it).
+async fn signed_in_tokens(t: &TestServer, client: &Client, account: &DemoAccount) -> serde_json::Value {
+    let authorized = authorize(t, client, account).await;
+    let (status, tokens) = exchanged(t, &authorized).await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
     tokens
 }
@@ -579,13 +584,6 @@ async fn a_code_not_exchanged_within_a_minute_is_refused() {
     let client = client(&t).await;
     let authorized = authorize(&t, &client, &account).await;
     t.advance(60);
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("client_id", "masar-desktop"),
-        ("redirect_uri", REDIRECT),
-        ("code", authorized.code.secret().as_str()),
-        ("code_verifier", authorized.verifier.secret().as_str()),
-    ];
-    let (status, body) = token_request(&t, &form).await;
+    let (status, body) = exchanged(&t, &authorized).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
 }
