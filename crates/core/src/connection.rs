@@ -61,7 +61,13 @@ mod tests {
     use crate::error::ErrorCode;
 
     fn health() -> Health {
-        Health { service: "masar-server".into(), version: "1.2.3".into(), time: Utc::now(), demo: true }
+        Health {
+            service: "masar-server".into(),
+            version: "1.2.3".into(),
+            time: Utc::now(),
+            demo: true,
+            issuer: None,
+        }
     }
 
     #[test]

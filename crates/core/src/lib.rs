@@ -35,6 +35,7 @@ pub mod review;
 pub mod secret;
 pub mod settings;
 pub mod signin;
+pub mod sso;
 pub mod sync;
 pub mod tokens;
 pub mod vault;

@@ -16,6 +16,10 @@ pub struct Health {
     pub time: DateTime<Utc>,
     /// True when the server runs with seeded demo data.
     pub demo: bool,
+    /// The OpenID Connect issuer whose tokens this server takes: where the app signs in
+    /// (absent from servers older than the single sign-on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
 }
 
 /// The value of [`Health::service`].

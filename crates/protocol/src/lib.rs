@@ -23,6 +23,7 @@ pub mod statement;
 pub mod sync;
 pub mod training;
 pub mod validate;
+pub mod vault_key;
 pub mod wire;
 
 pub use api::{ApiErrorBody, ApiErrorCode, DemoAccount, Health};

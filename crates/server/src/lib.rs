@@ -47,6 +47,9 @@ pub struct AppState {
     pub provider: Arc<oidc::Provider>,
     /// Whether the built-in provider (and the private sign-in) is the issuer and is served.
     pub builtin_issuer: bool,
+    /// The issuer whose tokens this server takes (the built-in provider's, or `--oidc-issuer`);
+    /// told to clients in `/v1/health` so the app signs in where its server trusts.
+    pub issuer: Arc<str>,
     /// Checks the access tokens of the trusted issuer.
     pub verifier: Arc<auth::jwt::JwtVerifier>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
@@ -170,6 +173,7 @@ pub async fn start(
         sms_template,
         provider,
         builtin_issuer,
+        issuer: issuer.into(),
         verifier,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
         trusted_proxies: config.trusted_proxies.clone().into(),

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
     let mut bytes = [0_u8; N];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(bytes)

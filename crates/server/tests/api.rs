@@ -48,6 +48,7 @@ async fn health_names_the_service_and_listens_on_loopback() {
     assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
     assert!(health.demo);
     assert!((chrono::Utc::now() - health.time).num_seconds().abs() < 60);
+    assert_eq!(health.issuer, Some(server.base_url()), "the built-in provider is the issuer it names");
     server.shutdown().await.unwrap();
 }
 
@@ -135,4 +136,42 @@ async fn after_shutdown_the_port_refuses_connections() {
     server.shutdown().await.unwrap();
     let error = reqwest::get(&url).await.unwrap_err();
     assert!(error.is_connect(), "{error}");
+}
+
+/// The escrow key of a vault: made once, the same at every later call, one per employee and
+/// vault id, and never given to another employee or without a token.
+#[tokio::test]
+async fn a_vault_key_is_kept_per_employee_and_vault_and_given_only_to_its_employee() {
+    use masar_protocol::vault_key::VaultKey;
+    let t = common::TestServer::start().await;
+    let accounts = t.accounts().await;
+    let (first, second) = (&accounts[0], &accounts[1]);
+    let first_token = t.sign_in(first).await.access_token.expose().to_owned();
+    let second_token = t.sign_in(second).await.access_token.expose().to_owned();
+    let vault = "0123456789abcdef0123456789abcdef";
+    let key_of = |token: String, id: &'static str| {
+        let (http, url) = (t.http.clone(), t.url(&format!("/v1/me/vault-keys/{id}")));
+        async move { http.put(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let key = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: VaultKey = response.json().await.unwrap();
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body.key.expose()).unwrap();
+        assert_eq!(bytes.len(), 32);
+        bytes
+    };
+
+    let made = key(key_of(first_token.clone(), vault).await).await;
+    assert_eq!(key(key_of(first_token.clone(), vault).await).await, made, "the same key again");
+    let other_vault = key(key_of(first_token.clone(), "fedcba9876543210fedcba9876543210").await).await;
+    assert_ne!(other_vault, made);
+    let same_id_other_employee = key(key_of(second_token, vault).await).await;
+    assert_ne!(same_id_other_employee, made, "another employee's vault of the same id is another key");
+    assert_eq!(key(key_of(first_token.clone(), vault).await).await, made);
+
+    error_of(key_of(first_token, "not-a-vault").await, StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest)
+        .await;
+    let anonymous = t.http.put(t.url(&format!("/v1/me/vault-keys/{vault}"))).send().await.unwrap();
+    error_of(anonymous, StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthenticated).await;
 }

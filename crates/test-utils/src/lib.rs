@@ -5,6 +5,8 @@
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod provider;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_signin_limits.sql"),
     include_str!("../../migrations/postgres/0003_oidc_provider.sql"),
+    include_str!("../../migrations/postgres/0004_vault_keys.sql"),
 ];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.

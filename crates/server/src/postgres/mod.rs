@@ -106,6 +106,16 @@ impl Store for PgStore {
         Ok(on_client!(self, |client| records::statement(client, code).await?))
     }
 
+    async fn vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+        fresh: &[u8; 32],
+        now_ms: i64,
+    ) -> anyhow::Result<Vec<u8>> {
+        Ok(on_client!(self, |client| records::vault_key(client, employee, vault_id, fresh, now_ms).await?))
+    }
+
     async fn reserve_password_check(
         &self,
         id: &NationalId,

@@ -171,3 +171,28 @@ pub async fn statement(tx: &impl GenericClient, code: &str) -> anyhow::Result<Op
         issued_at: chrono::DateTime::from_timestamp_millis(row.get(1)).unwrap_or_default(),
     }))
 }
+
+/// Keeps `fresh` as the vault's escrow key unless it has one; returns the one kept. Two
+/// statements, each its own snapshot: the select sees a key another node kept meanwhile.
+pub async fn vault_key(
+    client: &impl GenericClient,
+    employee: &NationalId,
+    vault_id: &str,
+    fresh: &[u8; 32],
+    now_ms: i64,
+) -> anyhow::Result<Vec<u8>> {
+    exec(
+        client,
+        "INSERT INTO vault_keys (national_id, vault_id, key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (national_id, vault_id) DO NOTHING",
+        &[&employee.as_str(), &vault_id, &fresh.as_slice(), &now_ms],
+    )
+    .await?;
+    let row = one(
+        client,
+        "SELECT key FROM vault_keys WHERE national_id = $1 AND vault_id = $2",
+        &[&employee.as_str(), &vault_id],
+    )
+    .await?;
+    Ok(row.get(0))
+}

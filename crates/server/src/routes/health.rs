@@ -13,5 +13,6 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         version: env!("CARGO_PKG_VERSION").into(),
         time: chrono::Utc::now(),
         demo: state.demo,
+        issuer: Some(state.issuer.to_string()),
     })
 }

@@ -7,6 +7,7 @@ pub mod openapi;
 mod record;
 mod statements;
 mod training;
+mod vault_keys;
 
 use std::time::Duration;
 
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me/record", get(record::my_record))
         .route("/opportunities", get(record::opportunities))
         .route("/me/statement-code", post(statements::statement_code))
+        .route("/me/vault-keys/{id}", put(vault_keys::vault_key))
         .route("/statements/verify", post(statements::verify_statement))
         .route("/sync/push", post(crate::sync::handlers::push_handler))
         .route("/sync/pull", post(crate::sync::handlers::pull_handler))

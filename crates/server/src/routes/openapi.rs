@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         super::record::opportunities,
         super::statements::statement_code,
         super::statements::verify_statement,
+        super::vault_keys::vault_key,
         crate::auth::handlers::login,
         crate::auth::handlers::verify,
         crate::auth::handlers::resend,

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_shared_state.sql"),
     include_str!("../../migrations/0011_signin_limits.sql"),
     include_str!("../../migrations/0012_oidc_provider.sql"),
+    include_str!("../../migrations/0013_vault_keys.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

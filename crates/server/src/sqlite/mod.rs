@@ -12,6 +12,7 @@ pub mod shared;
 mod statements;
 mod sync;
 mod uploads;
+mod vault_keys;
 
 use async_trait::async_trait;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
@@ -116,6 +117,17 @@ impl Store for SqliteStore {
     ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>> {
         let code = code.to_owned();
         self.db.call(move |conn| statements::find(conn, &code)).await
+    }
+
+    async fn vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+        fresh: &[u8; 32],
+        now_ms: i64,
+    ) -> anyhow::Result<Vec<u8>> {
+        let (employee, vault_id, fresh) = (employee.clone(), vault_id.to_owned(), *fresh);
+        self.db.call(move |conn| vault_keys::keep(conn, &employee, &vault_id, &fresh, now_ms)).await
     }
 
     async fn reserve_password_check(

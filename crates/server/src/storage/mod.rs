@@ -201,6 +201,16 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         code: &str,
     ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>>;
 
+    /// The escrow key of `employee`'s vault `vault_id`: `fresh` is kept if the vault has none
+    /// yet; the key kept is returned (the same one every time after the first).
+    async fn vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+        fresh: &[u8; 32],
+        now_ms: i64,
+    ) -> anyhow::Result<Vec<u8>>;
+
     // Sign-in.
 
     /// Step one, before the password is checked: the check reserved (counted as a failure), or
