@@ -1,4 +1,4 @@
-//! Unlocking a vault: Argon2id key derivation + unwrapping the data key + opening SQLCipher.
+//! Unlocking a vault with the passphrase: Argon2id key derivation + unwrapping the data key + opening SQLCipher.
 //! `cargo bench -p masar-core --bench unlock` (or `cargo xtask bench`). Prints figures; asserts
 //! nothing. The goal is ≤ 0.5 s per unlock on a 2-core office machine with the default cost.
 
@@ -9,16 +9,20 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use masar_core::Keychain;
 use masar_core::secret::SecretString;
-use masar_core::vault::Vaults;
+use masar_core::vault::{NewVault, Vaults, new_vault_id};
 use masar_core::vault::crypto::{DEFAULT_KDF, KdfParams};
-use masar_protocol::NationalId;
 
 fn time_unlocks(kdf: KdfParams, runs: usize) -> Vec<Duration> {
     let dir = tempfile::tempdir().unwrap();
     let vaults = Vaults::new(dir.path(), Keychain::in_memory().unwrap(), kdf);
-    let id = NationalId::parse("1000000008").unwrap();
-    let password = SecretString::from(String::from("Masar@0008"));
-    let profile = vaults.create(&id, "منيرة", &password, Utc::now()).unwrap().profile_id;
+    let new = NewVault {
+        vault_id: new_vault_id().unwrap(),
+        masked_id: "1********8".into(),
+        display_name: "منيرة".into(),
+    };
+    let password = SecretString::from(String::from("palm tree oasis"));
+    let escrow = masar_core::secret::key([7; 32]);
+    let profile = vaults.create(&new, &password, &escrow, Utc::now()).unwrap().profile_id;
     let mut samples: Vec<Duration> = (0..runs)
         .map(|_| {
             let started = Instant::now();

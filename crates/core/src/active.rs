@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::client::{ClientError, MasarClient};
 pub use crate::failure::{SessionError, is_network, is_session_error};
 use crate::secret::SecretString;
-use crate::tokens::TokenSource;
+use crate::sso::SsoTokens;
+use crate::tokens::{TokenSource, access_with_expiry};
 use crate::vault::UnsentWork;
 use crate::vault::handle::{VaultAccess, VaultHandle};
 
@@ -52,11 +53,13 @@ pub struct ActiveSession {
     info: Mutex<SessionInfo>,
     vault: VaultHandle,
     tokens: TokenSource,
+    /// The ID token of this session's last sign-on (in memory only).
+    id_token: Mutex<Option<SecretString>>,
 }
 
 impl ActiveSession {
     pub fn new(national_id: NationalId, info: SessionInfo, vault: VaultHandle, tokens: TokenSource) -> Self {
-        Self { national_id, info: Mutex::new(info), vault, tokens }
+        Self { national_id, info: Mutex::new(info), vault, tokens, id_token: Mutex::new(None) }
     }
 
     pub fn national_id(&self) -> &NationalId {
@@ -79,17 +82,22 @@ impl ActiveSession {
         self.info.lock().unwrap_or_else(PoisonError::into_inner).previous = previous;
     }
 
-    /// Signing out: tells the server (when it answers) and forgets the refresh token here.
-    pub async fn revoke(&self, client: &MasarClient) {
+    /// Signing out: revokes the refresh token at the provider (when it answers) and forgets it
+    /// here. Returns the last ID token, the hint for ending the session at the provider.
+    pub async fn revoke(&self, client: &MasarClient) -> Option<SecretString> {
         self.tokens.revoke(client).await;
+        self.id_token.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 
-    /// Keeps the refresh token of an online sign-in where this profile keeps it.
-    pub async fn keep_refresh_token(
-        &self,
-        tokens: &masar_protocol::auth::Tokens,
-    ) -> Result<(), SessionError> {
-        self.tokens.keep(tokens).await
+    /// A sign-on's tokens (the first, or a new one over the open page): the access token in
+    /// use, the refresh token kept sealed by the vault, the ID token for the sign-out.
+    pub async fn renewed(&self, tokens: &SsoTokens) -> Result<(), SessionError> {
+        self.tokens.keep(tokens).await?;
+        self.tokens.set_access(access_with_expiry(tokens));
+        if let Some(id_token) = &tokens.id_token {
+            *self.id_token.lock().unwrap_or_else(PoisonError::into_inner) = Some(id_token.clone());
+        }
+        Ok(())
     }
 
     /// Runs `work` on the open vault (on the blocking pool).

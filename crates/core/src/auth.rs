@@ -7,7 +7,7 @@ use masar_protocol::auth::DevSms;
 
 use crate::context::Context;
 use crate::failure::SessionError;
-use crate::signin::{AuthState, SignInError};
+use crate::signin::{AuthState, SignInError, SignOnPurpose, SignOnStarted};
 
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -20,31 +20,44 @@ impl Auth {
     }
 
     pub fn state(&self) -> AuthState {
-        self.cx.signin.auth_state(self.cx.server_is_demo())
+        self.cx.signin.auth_state()
     }
 
-    pub async fn start(&self, national_id: &str, password: String) -> Result<AuthState, SignInError> {
-        let demo = self.cx.server_is_demo();
-        let state = self.cx.signin.start(&self.cx.client(), national_id, password, demo).await?;
-        // An offline sign-in is signed in at once: its queued edits may go when the network returns.
-        self.cx.wake_sync.notify_one();
-        Ok(state)
+    /// Opens the identity provider's page in the system browser (see [`Self::finish_sign_on`]).
+    pub async fn begin_sign_on(&self, purpose: SignOnPurpose) -> Result<SignOnStarted, SignInError> {
+        let language = self.cx.language().code();
+        self.cx.signin.begin_sign_on(&self.cx.client(), purpose, language).await
     }
 
-    pub async fn verify(&self, code: &str) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.verify(&self.cx.client(), code).await?;
+    /// Waits for the browser to come back and opens the employee's copy.
+    pub async fn finish_sign_on(&self) -> Result<AuthState, SignInError> {
+        let state = self.cx.signin.finish_sign_on(&self.cx.client()).await?;
         self.cx.recheck.notify_one();
         self.cx.wake_sync.notify_one();
         Ok(state)
     }
 
-    pub async fn resend(&self) -> Result<AuthState, SignInError> {
-        self.cx.signin.resend(&self.cx.client(), self.cx.server_is_demo()).await
+    pub async fn cancel(&self) -> AuthState {
+        self.cx.signin.cancel(&self.cx.client()).await
     }
 
-    pub fn cancel(&self) -> AuthState {
-        self.cx.signin.cancel();
-        self.state()
+    /// The passphrase of a first sign-on here, or a new one after a forgotten one.
+    pub async fn set_passphrase(
+        &self,
+        passphrase: String,
+        confirmation: String,
+    ) -> Result<AuthState, SignInError> {
+        let state = self.cx.signin.set_passphrase(&self.cx.client(), passphrase, confirmation).await?;
+        self.cx.wake_sync.notify_one();
+        Ok(state)
+    }
+
+    /// A profile of the start screen opened with its passphrase (works offline).
+    pub async fn open_offline(&self, profile_id: &str, passphrase: String) -> Result<AuthState, SignInError> {
+        let state = self.cx.signin.open_offline(profile_id, passphrase).await?;
+        // Its queued edits may go when the network returns.
+        self.cx.wake_sync.notify_one();
+        Ok(state)
     }
 
     pub async fn lock(&self) -> AuthState {
@@ -52,24 +65,8 @@ impl Auth {
         self.state()
     }
 
-    pub async fn unlock(&self, password: String) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.unlock(password).await?;
-        self.cx.wake_sync.notify_one();
-        Ok(state)
-    }
-
-    /// After a password change: the previous password carries the vault (and its unsent work)
-    /// across to the current one.
-    pub async fn carry_across(&self, previous: String) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.carry_across(previous).await?;
-        self.cx.wake_sync.notify_one();
-        Ok(state)
-    }
-
-    /// After a password change, without the previous password: the old vault is set aside
-    /// whole and stays listed with its unsent work.
-    pub async fn skip_carry_across(&self) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.skip_carry_across().await?;
+    pub async fn unlock(&self, passphrase: String) -> Result<AuthState, SignInError> {
+        let state = self.cx.signin.unlock(passphrase).await?;
         self.cx.wake_sync.notify_one();
         Ok(state)
     }
@@ -79,7 +76,7 @@ impl Auth {
         self.state()
     }
 
-    /// The demo phone: SMS the dev outbox holds for the employee signing in.
+    /// The demo phone: SMS the dev outbox holds for the employee signed in.
     pub async fn demo_sms(&self) -> Result<Vec<DevSms>, SessionError> {
         let id = self.cx.signin.current_national_id().ok_or(SessionError::NotSignedIn)?;
         Ok(self.cx.client().dev_sms(&id).await?)

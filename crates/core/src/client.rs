@@ -12,19 +12,17 @@ pub use hr::Document;
 pub use tus::NewUpload;
 
 use masar_protocol::api::SERVICE_NAME;
-use masar_protocol::auth::{
-    Challenge, DevSms, LoginRequest, RefreshRequest, ResendRequest, Tokens, VerifyRequest,
-};
+use masar_protocol::auth::{DevSms, Me};
 use masar_protocol::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
-use masar_protocol::{
-    ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId, WireSecret,
-};
+use masar_protocol::vault_key::VaultKey;
+use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount, EmployeeRecord, Health, NationalId};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::codes::{ErrorCode, ErrorParams, UiError};
 use crate::secret::{ExposeSecret, SecretString};
 use crate::settings::ServerUrl;
+use crate::sso::{DEFAULT_CLIENT_ID, Issuer, SsoError, SsoTokens};
 
 /// Time allowed to open a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -54,6 +52,9 @@ pub enum ClientError {
     },
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
+    /// The identity provider: discovery, the sign-on, a refresh or a revocation.
+    #[error(transparent)]
+    SignOn(#[from] SsoError),
 }
 
 impl ClientError {
@@ -85,6 +86,7 @@ impl ClientError {
                 );
             }
             Self::BadResponse(_) => ErrorCode::BadServerResponse,
+            Self::SignOn(error) => sign_on_code(error),
             Self::Api { code, retry_after, remaining, .. } => {
                 let code = api_code(*code);
                 let params = match code {
@@ -104,6 +106,20 @@ impl ClientError {
             }
         };
         UiError::new(code)
+    }
+}
+
+fn sign_on_code(error: &SsoError) -> ErrorCode {
+    match error {
+        SsoError::Unreachable(_) => ErrorCode::SignOnUnreachable,
+        SsoError::TimedOut => ErrorCode::SignOnTimedOut,
+        SsoError::Refused(_) => ErrorCode::SignOnCancelled,
+        SsoError::SessionEnded => ErrorCode::SessionExpired,
+        SsoError::Discovery(_)
+        | SsoError::Loopback(_)
+        | SsoError::WrongIssuer
+        | SsoError::Exchange(_)
+        | SsoError::IdToken(_) => ErrorCode::SignOnFailed,
     }
 }
 
@@ -140,6 +156,14 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
     }
 }
 
+/// Where the app signs in: the issuer and the client id the administrator's policy sets, or
+/// (without a policy) the issuer the server names in `/v1/health` and the app's own client id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignOnConfig {
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+}
+
 /// A client bound to one server.
 #[derive(Debug, Clone)]
 pub struct MasarClient {
@@ -147,11 +171,37 @@ pub struct MasarClient {
     /// certificates (OpenSSL), which should not delay the window at start-up.
     http: Arc<OnceLock<reqwest::Client>>,
     base: ServerUrl,
+    sign_on: SignOnConfig,
+    /// The issuer, discovered at the first need and kept (not when discovery failed).
+    issuer: Arc<tokio::sync::Mutex<Option<Issuer>>>,
 }
 
 impl MasarClient {
     pub fn new(base: ServerUrl) -> Result<Self, ClientError> {
-        Ok(Self { http: Arc::new(OnceLock::new()), base })
+        Self::with_sign_on(base, SignOnConfig::default())
+    }
+
+    pub fn with_sign_on(base: ServerUrl, sign_on: SignOnConfig) -> Result<Self, ClientError> {
+        Ok(Self { http: Arc::new(OnceLock::new()), base, sign_on, issuer: Arc::default() })
+    }
+
+    /// The identity provider to sign in with, discovered once.
+    pub async fn issuer(&self) -> Result<Issuer, ClientError> {
+        let mut kept = self.issuer.lock().await;
+        if let Some(issuer) = kept.as_ref() {
+            return Ok(issuer.clone());
+        }
+        let url =
+            match &self.sign_on.issuer {
+                Some(url) => url.clone(),
+                None => self.health().await?.issuer.ok_or_else(|| {
+                    ClientError::BadResponse("the server names no identity provider".into())
+                })?,
+            };
+        let client_id = self.sign_on.client_id.as_deref().unwrap_or(DEFAULT_CLIENT_ID);
+        let issuer = Issuer::discover(&url, client_id).await?;
+        *kept = Some(issuer.clone());
+        Ok(issuer)
     }
 
     fn http(&self) -> Result<&reqwest::Client, ClientError> {
@@ -191,51 +241,44 @@ impl MasarClient {
         send_json(self.http()?.get(self.url("v1/me/record")?).bearer_auth(access_token.expose_secret())).await
     }
 
-    /// Step one of sign-in: the password; a code is sent by SMS.
-    pub async fn login(
+    /// Who the token is to Masar: the employee and their role.
+    pub async fn me(&self, access_token: &SecretString) -> Result<Me, ClientError> {
+        send_json(self.http()?.get(self.url("v1/me")?).bearer_auth(access_token.expose_secret())).await
+    }
+
+    /// The escrow key of one of the employee's vaults, made at the first call.
+    pub async fn make_vault_key(
         &self,
-        national_id: &NationalId,
-        password: &SecretString,
-    ) -> Result<Challenge, ClientError> {
-        let body = LoginRequest {
-            national_id: national_id.to_string(),
-            password: WireSecret::new(password.expose_secret().to_owned()),
-        };
-        send_json(self.http()?.post(self.url("v1/auth/login")?).json(&body)).await
+        token: &SecretString,
+        vault_id: &str,
+    ) -> Result<VaultKey, ClientError> {
+        let url = self.url(&format!("v1/me/vault-keys/{vault_id}"))?;
+        send_json(self.http()?.put(url).bearer_auth(token.expose_secret())).await
     }
 
-    /// Step two: the code from the SMS.
-    pub async fn verify(&self, challenge_id: &str, code: &str) -> Result<Tokens, ClientError> {
-        let body = VerifyRequest { challenge_id: challenge_id.to_owned(), code: WireSecret::new(code) };
-        send_json(self.http()?.post(self.url("v1/auth/verify")?).json(&body)).await
-    }
-
-    pub async fn resend(&self, challenge_id: &str) -> Result<Challenge, ClientError> {
-        let body = ResendRequest { challenge_id: challenge_id.to_owned() };
-        send_json(self.http()?.post(self.url("v1/auth/resend")?).json(&body)).await
-    }
-
-    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, ClientError> {
-        let body =
-            RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
-        send_json(self.http()?.post(self.url("v1/auth/refresh")?).json(&body)).await
-    }
-
-    pub async fn logout(&self, refresh_token: &SecretString) -> Result<(), ClientError> {
-        let body =
-            RefreshRequest { refresh_token: WireSecret::new(refresh_token.expose_secret().to_owned()) };
-        let response = self
-            .http()?
-            .post(self.url("v1/auth/logout")?)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| ClientError::from_reqwest(&e))?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(ClientError::Server { status: response.status().as_u16() })
+    /// The escrow key of a vault, if it is one of this employee's (`None`: someone else's, or
+    /// one the server does not know).
+    pub async fn vault_key(
+        &self,
+        token: &SecretString,
+        vault_id: &str,
+    ) -> Result<Option<VaultKey>, ClientError> {
+        let url = self.url(&format!("v1/me/vault-keys/{vault_id}"))?;
+        match send_json(self.http()?.get(url).bearer_auth(token.expose_secret())).await {
+            Ok(key) => Ok(Some(key)),
+            Err(ClientError::Api { code: ApiErrorCode::NotFound, .. }) => Ok(None),
+            Err(other) => Err(other),
         }
+    }
+
+    /// New tokens for the refresh token, from the identity provider.
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<SsoTokens, ClientError> {
+        Ok(self.issuer().await?.refresh(refresh_token).await?)
+    }
+
+    /// Signing out: the refresh token revoked at the identity provider (RFC 7009).
+    pub async fn logout(&self, refresh_token: &SecretString) -> Result<(), ClientError> {
+        Ok(self.issuer().await?.revoke(refresh_token).await?)
     }
 
     pub async fn push(

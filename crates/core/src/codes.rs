@@ -34,10 +34,28 @@ pub enum ErrorCode {
     SessionExpired,
     SessionRevoked,
     SmsUnavailable,
-    /// Offline: the password does not open this workstation's copy.
+    /// Offline: the passphrase does not open this workstation's copy.
     WrongPassword,
-    /// Offline: too many wrong passwords on this workstation.
-    ProfileLocked,
+    /// Too many wrong passphrases: only a single sign-on opens the copy now.
+    NeedsSignOn,
+    /// The server's key for this copy does not open it: the passphrase still does.
+    EscrowKeyWrong,
+    /// The identity provider cannot be reached (offline work goes on with the passphrase).
+    SignOnUnreachable,
+    /// The browser did not come back in time.
+    SignOnTimedOut,
+    /// The sign-on was cancelled in the browser, or refused by the provider.
+    SignOnCancelled,
+    /// The provider's answer could not be used (its keys, its tokens, another issuer).
+    SignOnFailed,
+    /// The system browser could not be opened: the address is shown to copy.
+    BrowserNotOpened,
+    /// A new passphrase shorter or simpler than the rule.
+    PassphraseTooWeak,
+    /// The passphrase and its confirmation differ.
+    PassphraseMismatch,
+    /// Signing on again over the open page, another employee signed on.
+    AnotherEmployee,
     /// Offline and this employee never signed in here.
     FirstSignInNeedsNetwork,
     /// The system keychain that holds this copy's key cannot be reached in this session.

@@ -28,7 +28,7 @@ use crate::records::Records;
 use crate::recovery::PreviousCopies;
 use crate::review::Review;
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
-use crate::signin::SignIn;
+use crate::signin::{Browser, NoBrowser, SignIn};
 use crate::sync::{SyncEngine, SyncTimer, TokioTimer};
 use crate::vault::Vaults;
 use crate::vault::crypto::{DEFAULT_KDF, KdfParams};
@@ -53,6 +53,8 @@ pub struct CoreOptions {
     pub idle_lock_seconds: Option<u32>,
     /// How the sync loop waits between rounds; the runtime's timer when `None`.
     pub sync_timer: Option<Arc<dyn SyncTimer>>,
+    /// Opens the identity provider's page; none (the address shown to copy) when `None`.
+    pub browser: Option<Arc<dyn Browser>>,
 }
 
 /// Facts the UI needs once at start.
@@ -107,7 +109,8 @@ impl MasarCore {
             Arc::new(crate::qualifications::kind::QualificationKind) as Arc<dyn crate::kinds::RecordKind>,
             Arc::new(crate::applications::ApplicationKind),
         ]);
-        let cx = Arc::new(Context::new(settings, client, SignIn::new(vaults), kinds));
+        let browser = options.browser.unwrap_or_else(|| Arc::new(NoBrowser));
+        let cx = Arc::new(Context::new(settings, client, SignIn::new(vaults, browser), kinds));
         let timer = options.sync_timer.unwrap_or_else(|| Arc::new(TokioTimer));
         Ok(Arc::new(Self {
             store,

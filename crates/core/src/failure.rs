@@ -47,7 +47,11 @@ impl SessionError {
 }
 
 pub fn is_network(error: &ClientError) -> bool {
-    matches!(error, ClientError::Unreachable(_) | ClientError::Timeout)
+    match error {
+        ClientError::Unreachable(_) | ClientError::Timeout => true,
+        ClientError::SignOn(error) => error.is_network(),
+        _ => false,
+    }
 }
 
 /// The server says the access token is no good (expired or unknown): refresh and retry once.
@@ -80,14 +84,8 @@ fn vault_ui(error: &VaultError) -> UiError {
                 ErrorParams { remaining: Some(*remaining), ..ErrorParams::default() },
             );
         }
-        VaultError::Locked { until } => {
-            let minutes = (*until - chrono::Utc::now()).num_minutes().max(0) + 1;
-            let minutes = u32::try_from(minutes).unwrap_or(u32::MAX);
-            return UiError::with(
-                ErrorCode::ProfileLocked,
-                ErrorParams { minutes: Some(minutes), ..ErrorParams::default() },
-            );
-        }
+        VaultError::NeedsSignOn => ErrorCode::NeedsSignOn,
+        VaultError::EscrowWrong => ErrorCode::EscrowKeyWrong,
         VaultError::NoProfile => ErrorCode::FirstSignInNeedsNetwork,
         VaultError::PreviousPasswordWrong => ErrorCode::PreviousPasswordWrong,
         VaultError::SecretMissing => ErrorCode::KeychainSecretMissing,

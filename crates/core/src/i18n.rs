@@ -9,3 +9,13 @@ pub enum Language {
     Ar,
     En,
 }
+
+impl Language {
+    /// The BCP 47 tag (`ui_locales` of a sign-on).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Ar => "ar",
+            Self::En => "en",
+        }
+    }
+}

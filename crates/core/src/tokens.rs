@@ -1,98 +1,65 @@
-//! Tokens of the active session: the access token in memory only, the refresh token in the OS
-//! keychain — or, on a workstation without one, sealed in a file beside the vault under a key
-//! that only the unlocked vault gives (see [`RefreshHome`]). A refresh rotates the refresh
-//! token; the server takes a second use of the same one for theft and ends the session, so
-//! refreshes are single-flight.
+//! Tokens of the active session: the access token in memory only; the refresh token sealed in
+//! a file of the profile's folder under a key that only the open vault gives (see
+//! [`RefreshHome`]), so it is readable only while the vault is open — never in the keychain or
+//! any file in clear. A refresh rotates the refresh token at the identity provider; a second use
+//! of the same one is taken for theft and ends the session, so refreshes are single-flight.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use masar_protocol::auth::Tokens;
-
 use crate::client::{ClientError, MasarClient};
 use crate::failure::{SessionError, is_network};
-use crate::keychain::Keychain;
-use crate::secret::{ExposeSecret, Key, SecretSlice, SecretString};
+use crate::secret::{ExposeSecret, Key, SecretString};
+use crate::sso::{SsoError, SsoTokens};
 use crate::vault::crypto::{self, WrappedKey};
-use crate::vault::{KeyProtection, VaultError, Vaults};
+use crate::vault::{VaultError, Vaults};
 
-/// The keychain account of a profile's refresh token.
-pub fn refresh_account(profile_id: &str) -> String {
+/// The sealing context of a profile's refresh token.
+fn refresh_context(profile_id: &str) -> String {
     format!("refresh-token:{profile_id}")
 }
 
-/// Where a profile keeps its refresh token.
+/// Where a profile keeps its refresh token: `refresh-token.sealed` in its folder, sealed with
+/// a key derived from the vault's data key. Without the key (the vault is locked or closed)
+/// the file can only be removed, which is all signing out from the lock screen needs.
 #[derive(Debug, Clone)]
-pub enum RefreshHome {
-    Keychain(Keychain),
-    /// A password-only profile: `refresh-token.sealed` in its folder, sealed with a key derived
-    /// from the vault's data key. Without the key (the vault is locked) the file can only be
-    /// removed, which is all signing out from the lock screen needs.
-    Sealed {
-        path: PathBuf,
-        key: Option<Arc<Key>>,
-    },
+pub struct RefreshHome {
+    path: PathBuf,
+    key: Option<Arc<Key>>,
 }
 
 impl RefreshHome {
-    /// The home of `profile_id`'s token as its profile says; `key` from the open vault.
-    pub fn of(vaults: &Vaults, profile_id: &str, protection: KeyProtection, key: Option<Arc<Key>>) -> Self {
-        match protection {
-            KeyProtection::Keychain => Self::Keychain(vaults.keychain().clone()),
-            KeyProtection::PasswordOnly => Self::Sealed { path: sealed_path(vaults, profile_id), key },
-        }
+    /// The home of `profile_id`'s token; `key` from the open vault.
+    pub fn of(vaults: &Vaults, profile_id: &str, key: Option<Arc<Key>>) -> Self {
+        Self { path: sealed_path(vaults, profile_id), key }
     }
 
     pub async fn get(&self, profile_id: &str) -> Result<Option<SecretString>, SessionError> {
-        match self {
-            Self::Keychain(keychain) => keychain_get(keychain, &refresh_account(profile_id)).await,
-            Self::Sealed { path, key } => {
-                let (path, key, context) = (path.clone(), key.clone(), refresh_account(profile_id));
-                off_thread(move || Ok(key.and_then(|key| open_sealed(&path, &key, &context)))).await
-            }
-        }
+        let (path, key, context) = (self.path.clone(), self.key.clone(), refresh_context(profile_id));
+        off_thread(move || Ok(key.and_then(|key| open_sealed(&path, &key, &context)))).await
     }
 
     pub async fn set(&self, profile_id: &str, token: &SecretString) -> Result<(), SessionError> {
-        match self {
-            Self::Keychain(keychain) => {
-                let (keychain, account) = (keychain.clone(), refresh_account(profile_id));
-                let secret = SecretSlice::from(token.expose_secret().as_bytes().to_vec());
-                off_thread(move || {
-                    keychain.set(&account, secret.expose_secret()).map_err(|e| VaultError::from(e).into())
-                })
-                .await
-            }
-            Self::Sealed { path, key } => {
-                let key = key.clone().ok_or(SessionError::NotSignedIn)?;
-                let (path, context, token) = (path.clone(), refresh_account(profile_id), token.clone());
-                off_thread(move || {
-                    let sealed = crypto::seal(&key, token.expose_secret().as_bytes(), &context)
-                        .map_err(VaultError::from)?;
-                    let json = serde_json::to_vec(&sealed).map_err(|e| SessionError::Task(e.to_string()))?;
-                    crate::files::write_durably(&path, &json, true).map_err(VaultError::from)?;
-                    Ok(())
-                })
-                .await
-            }
-        }
+        let key = self.key.clone().ok_or(SessionError::NotSignedIn)?;
+        let (path, context, token) = (self.path.clone(), refresh_context(profile_id), token.clone());
+        off_thread(move || {
+            let sealed =
+                crypto::seal(&key, token.expose_secret().as_bytes(), &context).map_err(VaultError::from)?;
+            let json = serde_json::to_vec(&sealed).map_err(|e| SessionError::Task(e.to_string()))?;
+            crate::files::write_durably(&path, &json, true).map_err(VaultError::from)?;
+            Ok(())
+        })
+        .await
     }
 
-    pub async fn delete(&self, profile_id: &str) -> Result<(), SessionError> {
-        match self {
-            Self::Keychain(keychain) => keychain_delete(keychain, &refresh_account(profile_id)).await,
-            Self::Sealed { path, .. } => {
-                let path = path.clone();
-                off_thread(move || match std::fs::remove_file(&path) {
-                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                        Err(VaultError::from(error).into())
-                    }
-                    _ => Ok(()),
-                })
-                .await
-            }
-        }
+    pub async fn delete(&self) -> Result<(), SessionError> {
+        let path = self.path.clone();
+        off_thread(move || match std::fs::remove_file(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(VaultError::from(error).into()),
+            _ => Ok(()),
+        })
+        .await
     }
 }
 
@@ -113,10 +80,14 @@ pub fn open_sealed(path: &std::path::Path, key: &Key, context: &str) -> Option<S
 /// An access token and when to stop using it.
 pub type Access = (SecretString, Instant);
 
-pub fn access_with_expiry(tokens: &Tokens) -> Access {
+/// When the provider does not say how long its access token lasts: a minute, then refresh.
+const UNSAID_LIFETIME: Duration = Duration::from_secs(60);
+
+pub fn access_with_expiry(tokens: &SsoTokens) -> Access {
     // Renew a little early so a request never leaves with a token about to expire.
-    let lifetime = Duration::from_secs(u64::from(tokens.access_expires_in_seconds).saturating_sub(30));
-    (SecretString::from(tokens.access_token.expose().to_owned()), Instant::now() + lifetime)
+    let lifetime =
+        tokens.access_expires_in.unwrap_or(UNSAID_LIFETIME).saturating_sub(Duration::from_secs(30));
+    (tokens.access_token.clone(), Instant::now() + lifetime)
 }
 
 #[derive(Debug)]
@@ -133,15 +104,22 @@ impl TokenSource {
         Self { profile_id, home, access: Mutex::new(access), refreshing: tokio::sync::Mutex::new(()) }
     }
 
-    /// Keeps the refresh token of a sign-in's `tokens`.
-    pub async fn keep(&self, tokens: &Tokens) -> Result<(), SessionError> {
-        let token = SecretString::from(tokens.refresh_token.expose().to_owned());
-        self.home.set(&self.profile_id, &token).await
+    /// Keeps the refresh token of a sign-on's or a refresh's `tokens` (an issuer that does not
+    /// rotate gives none at a refresh: the kept one stays).
+    pub async fn keep(&self, tokens: &SsoTokens) -> Result<(), SessionError> {
+        match &tokens.refresh_token {
+            Some(token) => self.home.set(&self.profile_id, token).await,
+            None => Ok(()),
+        }
     }
 
     fn current(&self) -> Option<SecretString> {
         let access = self.access.lock().unwrap_or_else(PoisonError::into_inner);
         access.as_ref().filter(|(_, expires)| Instant::now() < *expires).map(|(token, _)| token.clone())
+    }
+
+    pub fn set_access(&self, access: Access) {
+        *self.access.lock().unwrap_or_else(PoisonError::into_inner) = Some(access);
     }
 
     pub fn forget_access(&self) {
@@ -173,7 +151,7 @@ impl TokenSource {
     }
 
     /// Rotates the kept refresh token. A refusal means a new sign-in is needed.
-    async fn refresh(&self, client: &MasarClient) -> Result<Tokens, SessionError> {
+    async fn refresh(&self, client: &MasarClient) -> Result<SsoTokens, SessionError> {
         let Some(stored) = self.home.get(&self.profile_id).await? else {
             // Signed in offline after a sign-out: no session on the server yet. While the server
             // cannot be reached that is being offline (work goes on locally); once it answers,
@@ -189,15 +167,16 @@ impl TokenSource {
                 Ok(tokens)
             }
             Err(error) if is_network(&error) => Err(error.into()),
-            Err(ClientError::Api { .. }) => {
-                let _ = self.home.delete(&self.profile_id).await;
+            Err(ClientError::Api { .. } | ClientError::SignOn(SsoError::SessionEnded)) => {
+                let _ = self.home.delete().await;
                 Err(SessionError::SessionExpired)
             }
             Err(error) => Err(error.into()),
         }
     }
 
-    /// Sign-out: tells the server (when it answers) and forgets the refresh token here.
+    /// Sign-out: revokes the refresh token at the identity provider (when it answers) and
+    /// forgets it here.
     pub async fn revoke(&self, client: &MasarClient) {
         self.forget_access();
         if let Ok(Some(token)) = self.home.get(&self.profile_id).await
@@ -205,28 +184,11 @@ impl TokenSource {
         {
             tracing::info!(%error, "the server was not told about the sign-out");
         }
-        if let Err(error) = self.home.delete(&self.profile_id).await {
+        if let Err(error) = self.home.delete().await {
             tracing::warn!(%error, "cannot remove the refresh token");
         }
     }
 }
-
-async fn keychain_get(keychain: &Keychain, account: &str) -> Result<Option<SecretString>, SessionError> {
-    let (keychain, account) = (keychain.clone(), account.to_owned());
-    off_thread(move || {
-        let stored = keychain.get(&account).map_err(VaultError::from)?;
-        Ok(stored
-            .map(|bytes| SecretString::from(String::from_utf8_lossy(bytes.expose_secret()).into_owned())))
-    })
-    .await
-}
-
-async fn keychain_delete(keychain: &Keychain, account: &str) -> Result<(), SessionError> {
-    let (keychain, account) = (keychain.clone(), account.to_owned());
-    off_thread(move || Ok(keychain.delete(&account).map_err(VaultError::from)?)).await
-}
-
-// The keychain may be a D-Bus service: its calls run off the async threads.
 
 /// Runs blocking work on the blocking pool.
 pub async fn off_thread<T: Send + 'static>(

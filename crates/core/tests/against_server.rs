@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use masar_core::signin::SignOnPurpose;
 use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, SettingsInput};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -111,7 +112,7 @@ async fn a_refused_connection_is_unreachable() {
     let config = tempfile::tempdir().unwrap();
     let core = core_for(&url, config.path());
     assert_eq!(offline_code(&core.check_connection().await), ErrorCode::ServerUnreachable);
-    let error = core.auth().start("1000000008", "x".into()).await.unwrap_err();
+    let error = core.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
 }
 

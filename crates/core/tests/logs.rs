@@ -1,6 +1,5 @@
-//! No password, code or token reaches a log line of the app's core, even at TRACE, through a
-//! whole sign-in: online, refresh, lock, a wrong and a right unlock, the refresh after it, and
-//! sign-out. The tokens to look for are the ones that actually crossed the wire (read from the
+//! No passphrase or token reaches a log line of the app's core, even at TRACE, through a whole
+//! session: the sign-on, lock, a wrong and a right unlock, the refresh after it, and sign-out. The tokens to look for are the ones that actually crossed the wire (read from the
 //! proxy between app and server), so a token the core rotated is looked for too.
 
 // Test helpers: a panic is how a failed step reports itself.
@@ -8,10 +7,9 @@
 
 use masar_test_utils::Captured;
 
-use masar_core::secret::ExposeSecret;
 use masar_core::{AuthState, ErrorCode, Keychain};
 use masar_protocol::DemoAccount;
-use masar_test_support::{Proxy, app_options, six_digits};
+use masar_test_support::{Proxy, app_options, sign_in};
 
 #[tokio::test]
 async fn a_whole_session_logs_no_secret() {
@@ -24,13 +22,13 @@ async fn a_whole_session_logs_no_secret() {
         .init();
 
     let server_dir = tempfile::tempdir().unwrap();
-    let server = masar_server::start(
-        &masar_server::ServerConfig::demo_on_loopback(server_dir.path()),
-        std::future::pending(),
-    )
-    .await
-    .unwrap();
-    let proxy = Proxy::start(server.addr()).await;
+    // The proxy is the server's public address: the sign-on, the refreshes and the revocation
+    // all cross it, so every token the provider gave is seen there.
+    let port = Proxy::listen().await;
+    let mut config = masar_server::ServerConfig::demo_on_loopback(server_dir.path());
+    config.public_url = Some(port.url.parse().unwrap());
+    let server = masar_server::start(&config, std::future::pending()).await.unwrap();
+    let proxy = port.forward_to(vec![server.addr()]);
     let accounts: Vec<DemoAccount> =
         reqwest::get(format!("{}/v1/dev/accounts", server.base_url())).await.unwrap().json().await.unwrap();
     let account = &accounts[0];
@@ -39,15 +37,8 @@ async fn a_whole_session_logs_no_secret() {
     let app = masar_core::MasarCore::open(app_options(&proxy.url, dir.path(), &keychain)).unwrap();
 
     app.check_connection().await;
-    let wrong = app.auth().start(account.national_id.as_str(), "a-wrong-password".into()).await;
-    assert_eq!(wrong.unwrap_err().code(), ErrorCode::InvalidCredentials, "the failure path ran");
-    app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let code = six_digits(&app.auth().demo_sms().await.unwrap().pop().unwrap().text).unwrap();
-    let AuthState::SignedIn { session } = app.auth().verify(&code).await.unwrap() else {
-        panic!("signed in")
-    };
-    let first_refresh = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
-    let first_refresh = String::from_utf8(first_refresh.expose_secret().to_vec()).unwrap();
+    let step = sign_in(&app, account.national_id.as_str(), &account.password).await.unwrap();
+    let AuthState::SignedIn { session } = step else { panic!("signed in: {step:?}") };
     app.records().employee().await.unwrap();
     app.auth().lock().await;
     let wrong = app.auth().unlock("wrong-unlock".into()).await;
@@ -55,21 +46,19 @@ async fn a_whole_session_logs_no_secret() {
     app.auth().unlock(account.password.clone()).await.unwrap();
     // After unlocking, the access token is gone: this load refreshes (the token rotates).
     app.records().employee().await.unwrap();
-    let rotated = keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().unwrap();
-    let rotated = String::from_utf8(rotated.expose_secret().to_vec()).unwrap();
-    assert_ne!(rotated, first_refresh, "the refresh token rotated at unlock");
+    assert!(
+        keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().is_none(),
+        "no refresh token in the keychain"
+    );
     app.auth().sign_out().await;
     server.shutdown().await.unwrap();
 
     let tokens = proxy.tokens_seen();
-    for token in [&first_refresh, &rotated] {
-        assert!(tokens.contains(token), "the proxy saw every refresh token the keychain held");
-    }
     assert!(tokens.len() >= 4, "two access and two refresh tokens crossed: {}", tokens.len());
 
     let logs = captured.text();
     assert!(logs.contains("masar_sync") || logs.contains("DEBUG"), "the logs are not empty");
-    let mut secrets = vec![account.password.clone(), "a-wrong-password".into(), "wrong-unlock".into(), code];
+    let mut secrets = vec![account.password.clone(), "wrong-unlock".into()];
     secrets.extend(tokens);
     for secret in &secrets {
         assert!(!logs.contains(secret.as_str()), "a secret reached the logs");

@@ -1,20 +1,21 @@
 //! A workstation without a system keychain is a supported case: the employee signs in, works
 //! and stays signed in (the refresh token sealed beside the vault), offline too, with the
-//! password alone protecting the copy; said once. A keychain that appears later takes the
+//! passphrase alone protecting the copy; said once. A keychain that appears later takes the
 //! profile over, its session included. A keychain copy whose keychain is out of reach in this
-//! session waits for it while it holds work, and gives way to a new copy when it holds none.
-//! Against the real server in-process, through the fault proxy.
+//! session opens with a single sign-on (the server's escrow key) and takes a new passphrase,
+//! its queued work intact. Against the real server in-process, through the fault proxy.
 
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 
+use masar_core::signin::PassphraseReason;
 use masar_core::sync::SyncStatus;
 use masar_core::vault::{KeyNotice, KeyProtection};
 use masar_core::{AuthState, ErrorCode, Keychain, SessionInfo};
 use masar_protocol::sync::{ContactUpdate, MutationBody};
-use masar_test_support::{Fault, World, open_app, sign_in};
+use masar_test_support::{Fault, World, open_app, open_offline};
 
 fn signed_in(step: &AuthState) -> &SessionInfo {
     match step {
@@ -83,13 +84,12 @@ async fn without_a_keychain_the_employee_signs_in_works_and_signs_in_again_offli
     assert_ne!(std::fs::read(&sealed).unwrap(), first_seal, "the rotated token was sealed again");
     assert_eq!(world.server_profile().mobile, "+966555000801");
 
-    // Signing out removes the sealed token; offline, the password opens the copy again.
+    // Signing out removes the sealed token; offline, the passphrase opens the copy again.
     world.app.auth().sign_out().await;
     assert!(!sealed.exists(), "the refresh token is gone with the sign-out");
     world.proxy.set(Fault::Refuse);
     world.app.check_connection().await;
-    let offline =
-        sign_in(&world.app, world.account.national_id.as_str(), &world.account.password).await.unwrap();
+    let offline = open_offline(&world.app, &world.account.password).await.unwrap();
     let offline = signed_in(&offline);
     assert!(!offline.online);
     assert_eq!((offline.key_protection, offline.key_notice), (KeyProtection::PasswordOnly, None));
@@ -104,18 +104,19 @@ async fn a_keychain_that_appears_takes_the_profile_and_its_session_over() {
     // The app closes at the lock screen: the copy and its sealed session stay.
     world.app.auth().lock().await;
 
-    // Started again where a keychain answers, still offline: the password opens the copy and
-    // the profile moves to the keychain, sealed token included.
+    // Started again where a keychain answers, still offline: the passphrase opens the copy and
+    // the profile moves to the keychain; the refresh token stays sealed by the vault (never in
+    // the keychain, where anyone on the OS account could read it).
     let keychain = Keychain::in_memory().unwrap();
     let app = open_app(&world.proxy.url, world.app_dir.path(), &keychain);
     app.check_connection().await;
-    let step = sign_in(&app, world.account.national_id.as_str(), &world.account.password).await.unwrap();
+    let step = open_offline(&app, &world.account.password).await.unwrap();
     let session = signed_in(&step);
     assert_eq!(session.key_protection, KeyProtection::Keychain);
     assert_eq!(session.key_notice, Some(KeyNotice::MovedToKeychain));
     assert!(keychain.get(&format!("vault-secret:{profile_id}")).unwrap().is_some());
-    assert!(keychain.get(&format!("refresh-token:{profile_id}")).unwrap().is_some());
-    assert!(!profile_dir(&world, &profile_id).join("refresh-token.sealed").exists());
+    assert!(keychain.get(&format!("refresh-token:{profile_id}")).unwrap().is_none());
+    assert!(profile_dir(&world, &profile_id).join("refresh-token.sealed").exists());
 
     // The network returns: the moved session sends the edit, once, with no new sign-in.
     world.proxy.set(Fault::Pass);
@@ -130,36 +131,43 @@ async fn a_keychain_that_appears_takes_the_profile_and_its_session_over() {
 }
 
 #[tokio::test]
-async fn a_copy_whose_keychain_is_out_of_reach_waits_while_it_holds_work() {
+async fn a_copy_whose_keychain_is_out_of_reach_opens_by_sign_on_and_takes_a_new_passphrase() {
     let world = World::signed_in().await;
     edit_offline(&world.app, &world, "0555000803").await;
     world.app.auth().lock().await;
 
-    // Started from a terminal with no keychain: offline or online, the copy holding the edit
-    // is neither opened nor replaced, and the message says where its key is.
+    // Started from a terminal with no keychain: offline, the passphrase cannot open the copy
+    // (its key needs the keychain's secret), and the message says where its key is.
     let bare = open_app(&world.proxy.url, world.app_dir.path(), &Keychain::absent());
     bare.check_connection().await;
-    let offline = sign_in(&bare, world.account.national_id.as_str(), &world.account.password).await;
+    let offline = open_offline(&bare, &world.account.password).await;
     assert_eq!(code_of(offline), ErrorCode::KeychainUnavailable);
+
+    // Online, a sign-on opens it with the server's escrow key and asks for a new passphrase
+    // (the old one cannot work here): the same copy, its edit still queued.
     world.proxy.set(Fault::Pass);
     bare.check_connection().await;
-    let online = sign_in(&bare, world.account.national_id.as_str(), &world.account.password).await;
-    assert_eq!(code_of(online), ErrorCode::KeychainUnavailable);
-    assert_eq!(folders(&world), 1, "nothing set aside or replaced");
-
-    // Back in the session with the keychain, the edit goes; then the copy holds nothing.
-    signed_in(&world.app.auth().unlock(world.account.password.clone()).await.unwrap());
-    assert!(matches!(world.app.sync().round().await, SyncStatus::Synced { pending: 0, .. }));
-    assert_eq!(world.server_profile().mobile, "+966555000803");
-    world.app.auth().sign_out().await;
-
-    // Now the keychain-less start makes a new copy, protected by the password alone.
-    let step = sign_in(&bare, world.account.national_id.as_str(), &world.account.password).await.unwrap();
+    let step = masar_test_support::sign_on(
+        &bare,
+        world.account.national_id.as_str(),
+        &world.account.password,
+        masar_core::signin::SignOnPurpose::SignIn,
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(step, AuthState::PassphraseNeeded { reason: PassphraseReason::KeyLost, unsent: Some(u), .. } if u.edits == 1),
+        "{step:?}"
+    );
+    let step =
+        bare.auth().set_passphrase("a new passphrase".into(), "a new passphrase".into()).await.unwrap();
     let session = signed_in(&step);
     assert_eq!(
         (session.key_protection, session.key_notice),
         (KeyProtection::PasswordOnly, Some(KeyNotice::NoKeychain))
     );
-    assert_eq!(folders(&world), 1, "the empty copy was replaced, not kept beside");
-    assert_eq!(bare.records().local_view().await.unwrap().profile.mobile, "+966555000803");
+    assert_eq!(folders(&world), 1, "nothing set aside or replaced");
+    assert!(matches!(bare.sync().round().await, SyncStatus::Synced { pending: 0, .. }));
+    assert_eq!(world.server_profile().mobile, "+966555000803");
+    assert_eq!(world.count("SELECT count(*) FROM changes WHERE version > 1"), 1, "sent once");
 }

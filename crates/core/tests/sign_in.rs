@@ -1,12 +1,14 @@
-//! Signing in through the core against the real server in-process on 127.0.0.1:0: online with
-//! the SMS code, offline with the vault, locking, silent refresh, signing out.
+//! Signing in through the core against the real server in-process on 127.0.0.1:0: the single
+//! sign-on (the provider's pages filled in by a browser that goes back to the app's port), the
+//! first passphrase, offline with the passphrase, locking, silent refresh, the session's end and
+//! a sign-on again over the open page, signing out.
 
 // Test helpers: a panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 
-use chrono::TimeZone;
+use masar_core::signin::{PassphraseReason, SignOnPurpose};
 use masar_core::vault::crypto::KdfParams;
 use masar_core::{AuthState, CoreOptions, ErrorCode, Keychain, MasarCore, ServerUrl};
 use masar_protocol::DemoAccount;
@@ -26,7 +28,9 @@ struct World {
 impl World {
     async fn new() -> Self {
         let server_dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
+        // The server's clock starts at the real time (the app checks the ID token's times on
+        // its own clock) and is moved forward by the tests.
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let mut config = ServerConfig::demo_on_loopback(server_dir.path());
         config.clock = clock.clone();
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
@@ -65,34 +69,80 @@ impl World {
     }
 }
 
-fn code_in(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect()).unwrap()
-}
-
 async fn sign_in_online(app: &MasarCore, account: &DemoAccount) -> AuthState {
     app.check_connection().await;
-    let step = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let AuthState::CodeSent { masked_mobile, demo_national_id, .. } = &step else {
-        panic!("expected a code step: {step:?}")
-    };
-    assert!(masked_mobile.starts_with("05"));
-    assert_eq!(demo_national_id.as_deref(), Some(account.national_id.as_str()));
-    let sms = app.auth().demo_sms().await.unwrap();
-    let code = code_in(&sms.last().unwrap().text);
-    app.auth().verify(&code).await.unwrap()
+    masar_test_support::sign_in(app, account.national_id.as_str(), &account.password).await.unwrap()
+}
+
+fn core_code(result: Result<AuthState, masar_test_support::SignInError>) -> ErrorCode {
+    match result {
+        Err(masar_test_support::SignInError::Core(error)) => error.code(),
+        other => panic!("expected the core to refuse, got {other:?}"),
+    }
 }
 
 #[tokio::test]
-async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
+async fn the_first_sign_on_asks_for_a_passphrase_and_the_next_opens_the_same_vault_without_it() {
+    let world = World::new().await;
+    let account = world.accounts().await.remove(0);
+    let app = world.app();
+    app.check_connection().await;
+    let step = masar_test_support::sign_on(
+        &app,
+        account.national_id.as_str(),
+        &account.password,
+        SignOnPurpose::SignIn,
+    )
+    .await
+    .unwrap();
+    let AuthState::PassphraseNeeded { display_name, reason, unsent } = &step else { panic!("{step:?}") };
+    assert_eq!(
+        (display_name, *reason, *unsent),
+        (&account.name_ar.first, PassphraseReason::FirstSignOn, None)
+    );
+    let step = app.auth().set_passphrase("palm tree oasis".into(), "palm tree oasis".into()).await.unwrap();
+    let AuthState::SignedIn { session } = step else { panic!("{step:?}") };
+    assert!(session.online);
+    assert_eq!(session.masked_id, account.national_id.masked());
+    let profile = session.profile_id.clone();
+    app.auth().sign_out().await;
+
+    // A sign-on later: the vault opens with the server's escrow key; no passphrase asked.
+    let step = masar_test_support::sign_on(
+        &app,
+        account.national_id.as_str(),
+        &account.password,
+        SignOnPurpose::SignIn,
+    )
+    .await
+    .unwrap();
+    let AuthState::SignedIn { session } = step else { panic!("{step:?}") };
+    assert_eq!(session.profile_id, profile);
+
+    // Another employee on the same workstation gets their own vault and their own passphrase.
+    app.auth().sign_out().await;
+    let other = world.accounts().await.remove(1);
+    let step =
+        masar_test_support::sign_on(&app, other.national_id.as_str(), &other.password, SignOnPurpose::SignIn)
+            .await
+            .unwrap();
+    assert!(
+        matches!(step, AuthState::PassphraseNeeded { reason: PassphraseReason::FirstSignOn, .. }),
+        "{step:?}"
+    );
+    app.auth().cancel().await;
+    let AuthState::SignedOut { profiles } = app.auth().state() else { panic!("signed out") };
+    assert_eq!(profiles.len(), 1, "the step left makes no vault");
+}
+
+#[tokio::test]
+async fn online_sign_in_then_offline_with_the_passphrase_shows_the_cached_record() {
     let mut world = World::new().await;
     let account = world.accounts().await.remove(0);
 
     let app = world.app();
     let signed = sign_in_online(&app, &account).await;
     let AuthState::SignedIn { session } = signed else { panic!("{signed:?}") };
-    assert!(session.online);
-    assert_eq!(session.masked_id, account.national_id.masked());
     let online_view = app.records().employee().await.unwrap();
     assert_eq!(online_view.profile.name_ar, account.name_ar);
     assert!(online_view.cached_at.is_none());
@@ -104,12 +154,16 @@ async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
     let AuthState::SignedOut { profiles } = app.auth().state() else { panic!("signed out at start") };
     assert_eq!(profiles.len(), 1, "the start screen lists the employee");
     assert_eq!(profiles[0].display_name, account.name_ar.first);
+    assert_eq!(profiles[0].masked_id, account.national_id.masked());
+    let error = app.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ServerUnreachable, "the sign-on needs the network");
 
-    let wrong = app.auth().start(account.national_id.as_str(), "not-it".into()).await.unwrap_err();
+    let wrong = app.auth().open_offline(&session.profile_id, "not-it".into()).await.unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::WrongPassword);
-    let offline = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
+    let offline = app.auth().open_offline(&session.profile_id, account.password.clone()).await.unwrap();
     let AuthState::SignedIn { session } = offline else { panic!("{offline:?}") };
     assert!(!session.online);
+    assert_eq!(session.national_id, account.national_id.as_str(), "read from inside the vault");
     let view = app.records().employee().await.unwrap();
     assert_eq!(view.profile, online_view.profile);
     assert!(view.cached_at.is_some(), "shown from the local copy");
@@ -118,79 +172,46 @@ async fn online_sign_in_then_offline_sign_in_shows_the_cached_record() {
 #[tokio::test]
 async fn a_stranger_cannot_sign_in_offline_and_is_told_why() {
     let mut world = World::new().await;
-    let account = world.accounts().await.remove(1);
     world.stop_server().await;
     let app = world.app();
-    let error = app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap_err();
+    let error = app.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::FirstSignInNeedsNetwork);
     assert_eq!(app.ui_error(error).code, ErrorCode::FirstSignInNeedsNetwork);
 }
 
-/// An app whose first demo employee gave the right password: the code sent, and a wrong one.
-async fn at_the_code_step(world: &World) -> (Arc<MasarCore>, String, &'static str) {
-    let account = world.accounts().await.remove(0);
+/// A second click answers the sign-on under way; cancelling ends it (its port closes) and the
+/// app is back at the start.
+#[tokio::test]
+async fn a_second_click_starts_nothing_and_cancel_ends_the_sign_on() {
+    let world = World::new().await;
     let app = world.app();
     app.check_connection().await;
-    app.auth().start(account.national_id.as_str(), account.password.clone()).await.unwrap();
-    let code = code_in(&app.auth().demo_sms().await.unwrap().last().unwrap().text);
-    let wrong = if code == "123456" { "654321" } else { "123456" };
-    (app, code, wrong)
+    let first = app.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap();
+    assert!(!first.browser_opened, "no browser in this test: the address is shown to copy");
+    let second = app.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap();
+    assert_eq!(first, second, "the same sign-on");
+    assert!(matches!(app.auth().state(), AuthState::SigningOn { sign_on } if sign_on == first));
+    let auth = app.auth().clone();
+    let waiting = tokio::spawn(async move { auth.finish_sign_on().await });
+    let url = url::Url::parse(&first.url).unwrap();
+    let redirect = url.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(matches!(app.auth().cancel().await, AuthState::SignedOut { .. }));
+    let outcome = waiting.await.unwrap();
+    assert_eq!(outcome.unwrap_err().code(), ErrorCode::SignOnCancelled);
+    assert!(reqwest::get(&redirect).await.is_err(), "the port is closed");
+    // A new sign-on is a new one.
+    let again = app.auth().begin_sign_on(SignOnPurpose::SignIn).await.unwrap();
+    assert_ne!(again.url, first.url);
 }
 
 #[tokio::test]
-async fn a_wrong_code_keeps_the_code_step_and_says_how_many_tries_are_left() {
-    let world = World::new().await;
-    let (app, code, wrong) = at_the_code_step(&world).await;
-    let error = app.auth().verify(wrong).await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::CodeIncorrect);
-    assert_eq!(app.ui_error(error).params.remaining, Some(4), "remaining tries for the message");
-    assert!(matches!(app.auth().state(), AuthState::CodeSent { .. }));
-    assert_eq!(app.auth().verify("12a").await.unwrap_err().code(), ErrorCode::CodeFormat);
-    // Eastern Arabic digits are accepted.
-    let eastern: String =
-        code.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
-    assert!(matches!(app.auth().verify(&eastern).await.unwrap(), AuthState::SignedIn { .. }));
-}
-
-/// The fifth wrong code locks the ID on the server: the attempt is over, the app goes back to the
-/// first step and says how long the pause lasts.
-#[tokio::test]
-async fn a_fifth_wrong_code_locks_the_id_and_goes_back_to_the_first_step() {
-    let world = World::new().await;
-    let (app, _, wrong) = at_the_code_step(&world).await;
-    for _ in 0..4 {
-        assert_eq!(app.auth().verify(wrong).await.unwrap_err().code(), ErrorCode::CodeIncorrect);
-    }
-    let error = app.auth().verify(wrong).await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::AccountLocked);
-    assert_eq!(app.ui_error(error).params.minutes, Some(15));
-    assert!(matches!(app.auth().state(), AuthState::SignedOut { .. }), "back to the first step");
-}
-
-#[tokio::test]
-async fn wrong_passwords_and_bad_ids_are_refused_with_their_reasons() {
-    let world = World::new().await;
-    let account = world.accounts().await.remove(0);
-    let app = world.app();
-    let wrong = app.auth().start(account.national_id.as_str(), "nope".into()).await.unwrap_err();
-    assert_eq!(wrong.code(), ErrorCode::InvalidCredentials);
-    assert_eq!(
-        app.auth().start("1012345678", "x".into()).await.unwrap_err().code(),
-        ErrorCode::InvalidNationalId
-    );
-    assert_eq!(
-        app.auth().start(account.national_id.as_str(), String::new()).await.unwrap_err().code(),
-        ErrorCode::PasswordRequired
-    );
-}
-
-#[tokio::test]
-async fn lock_and_unlock_with_the_password() {
+async fn lock_and_unlock_with_the_passphrase() {
     let world = World::new().await;
     let account = world.accounts().await.remove(0);
     let app = world.app();
     sign_in_online(&app, &account).await;
-    assert!(matches!(app.auth().lock().await, AuthState::Locked { .. }));
+    assert!(matches!(app.auth().lock().await, AuthState::Locked { needs_sign_on: false, .. }));
     assert_eq!(
         app.records().employee().await.unwrap_err().code(),
         ErrorCode::NotSignedIn,
@@ -198,24 +219,46 @@ async fn lock_and_unlock_with_the_password() {
     );
     assert_eq!(app.auth().unlock("wrong".into()).await.unwrap_err().code(), ErrorCode::WrongPassword);
     assert!(matches!(app.auth().unlock(account.password.clone()).await.unwrap(), AuthState::SignedIn { .. }));
-    // Back online through the refresh token in the keychain.
+    // Back online through the refresh token sealed by the vault.
     let view = app.records().employee().await.unwrap();
     assert!(view.cached_at.is_none());
 }
 
+/// The access token expires: renewed silently. The session's absolute lifetime ends: the app
+/// says so, and a sign-on over the open page by the same employee carries on (another
+/// employee's is refused and changes nothing).
 #[tokio::test]
-async fn an_expired_access_token_is_renewed_silently_and_an_expired_session_says_so() {
+async fn an_ended_session_is_signed_on_again_over_the_open_page() {
     let world = World::new().await;
-    let account = world.accounts().await.remove(0);
+    let accounts = world.accounts().await;
+    let (account, other) = (&accounts[0], &accounts[1]);
     let app = world.app();
-    sign_in_online(&app, &account).await;
+    sign_in_online(&app, account).await;
     world.clock.advance(chrono::Duration::minutes(20));
     let view = app.records().employee().await.unwrap();
     assert!(view.cached_at.is_none(), "fetched from the server after a silent refresh");
 
-    world.clock.advance(chrono::Duration::days(31));
+    world.clock.advance(chrono::Duration::hours(12));
     let error = app.records().employee().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::SessionExpired);
+
+    let refused =
+        masar_test_support::sign_on(&app, other.national_id.as_str(), &other.password, SignOnPurpose::Renew)
+            .await;
+    assert_eq!(core_code(refused), ErrorCode::AnotherEmployee);
+    assert_eq!(app.records().employee().await.unwrap_err().code(), ErrorCode::SessionExpired);
+
+    let step = masar_test_support::sign_on(
+        &app,
+        account.national_id.as_str(),
+        &account.password,
+        SignOnPurpose::Renew,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
+    let view = app.records().employee().await.unwrap();
+    assert!(view.cached_at.is_none(), "the page goes on online");
 }
 
 /// The server ends the access token while an edit waits (its clock runs ahead of the app's):
@@ -241,7 +284,7 @@ async fn a_push_refused_for_an_expired_token_is_sent_again_after_a_refresh() {
 }
 
 /// The same with nothing to push: the pull is refused as expired, refreshed once and pulled; once
-/// the whole session is over, the round says so (the app then asks for a new sign-in).
+/// the whole session is over, the round says so (the app then asks for a new sign-on).
 #[tokio::test]
 async fn a_pull_refused_for_an_expired_token_is_sent_again_and_an_ended_session_is_reported() {
     let world = World::new().await;
@@ -253,24 +296,32 @@ async fn a_pull_refused_for_an_expired_token_is_sent_again_and_an_ended_session_
     let status = app.sync().round().await;
     assert!(matches!(status, masar_core::sync::SyncStatus::Synced { pending: 0, .. }), "{status:?}");
 
-    world.clock.advance(chrono::Duration::days(31));
+    world.clock.advance(chrono::Duration::hours(13));
     let status = app.sync().round().await;
     let masar_core::sync::SyncStatus::Failed { reason, .. } = status else { panic!("{status:?}") };
     assert_eq!(reason.code, ErrorCode::SessionExpired);
 }
 
 #[tokio::test]
-async fn sign_out_forgets_the_refresh_token_and_keeps_the_profile_listed() {
+async fn sign_out_revokes_and_forgets_the_refresh_token_and_keeps_the_profile_listed() {
     let world = World::new().await;
     let account = world.accounts().await.remove(0);
     let app = world.app();
     let AuthState::SignedIn { session } = sign_in_online(&app, &account).await else { panic!() };
-    let key = format!("refresh-token:{}", session.profile_id);
-    assert!(world.keychain.get(&key).unwrap().is_some());
+    let sealed =
+        world.dir.path().join("data/profiles").join(&session.profile_id).join("refresh-token.sealed");
+    assert!(sealed.exists());
+    assert!(world.keychain.get(&format!("refresh-token:{}", session.profile_id)).unwrap().is_none());
     let AuthState::SignedOut { profiles } = app.auth().sign_out().await else { panic!("signed out") };
     assert_eq!(profiles.len(), 1);
-    assert!(world.keychain.get(&key).unwrap().is_none(), "the refresh token left the keychain");
+    assert!(!sealed.exists(), "the refresh token is gone");
     assert_eq!(app.records().employee().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    // The provider ended the session: its revocation is recorded on the server.
+    let server_db = rusqlite::Connection::open(world._server_dir.path().join("masar.db")).unwrap();
+    let revoked: i64 = server_db
+        .query_row("SELECT count(*) FROM token_families WHERE revoked_at IS NOT NULL", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(revoked, 1);
 }
 
 #[tokio::test]

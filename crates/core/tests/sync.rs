@@ -335,10 +335,7 @@ async fn signed_in_offline_after_a_sign_out_is_offline_until_the_server_answers_
     world.app.auth().sign_out().await;
     world.proxy.set(Fault::Refuse);
     world.app.check_connection().await;
-    let step =
-        masar_test_support::sign_in(&world.app, world.account.national_id.as_str(), &world.account.password)
-            .await
-            .unwrap();
+    let step = masar_test_support::open_offline(&world.app, &world.account.password).await.unwrap();
     assert!(matches!(step, masar_core::AuthState::SignedIn { .. }), "{step:?}");
 
     // No session on the server (the sign-out ended it) and no server: offline, not «session over».

@@ -1,6 +1,7 @@
 //! What an app on this workstation leaves on disk holds nothing of the employee's data in the
-//! clear: not the cached record, not a queued edit, not a draft; in the vault files (with the
-//! WAL and shared-memory files beside them) and in profile.json. And the vault of a real start
+//! clear: not the cached record, not a queued edit, not a draft, not the full national ID, not
+//! a token; in the vault files (with the WAL and shared-memory files beside them), profile.json
+//! and the sealed refresh token; and the keychain holds no token. And the vault of a real start
 //! (no test shortcut) is protected with the Argon2id cost the README states.
 
 // Test helpers: a panic is how a failed step reports itself.
@@ -48,6 +49,10 @@ async fn no_record_edit_or_draft_is_readable_on_disk() {
     let draft = [("district".to_owned(), "حي المسودة".to_owned())].into_iter().collect();
     world.app.drafts().save(Form::Contact, draft).await.unwrap();
 
+    // Every token that crossed the wire: the sign-on's and the refreshes' (the proxy is the
+    // provider's address too).
+    let tokens = world.proxy.tokens_seen();
+    assert!(tokens.len() >= 2, "the sign-on's tokens were seen: {}", tokens.len());
     let profiles = world.app_dir.path().join("data/profiles");
     let files = files_under(&profiles);
     let names: Vec<String> =
@@ -77,13 +82,22 @@ async fn no_record_edit_or_draft_is_readable_on_disk() {
         for needle in &needles {
             assert!(!contains(&bytes, needle), "{needle:?} readable in {name}");
         }
-        // The national ID is kept in profile.json on purpose (the start screen fills it in);
-        // the vault files must not hold it.
-        if name.starts_with("vault.db") {
-            assert!(!contains(&bytes, world.account.national_id.as_str()), "the ID readable in {name}");
+        // No file outside the vault's encryption holds the full national ID (the start screen
+        // has the masked one), and no token the provider gave is readable anywhere.
+        assert!(!contains(&bytes, world.account.national_id.as_str()), "the ID readable in {name}");
+        for token in &tokens {
+            assert!(!contains(&bytes, token), "a token readable in {name}");
         }
     }
     assert!(scanned > 10_000, "the files hold the data, encrypted: {scanned} bytes");
+    let profile_id = files
+        .iter()
+        .find(|p| p.ends_with("profile.json"))
+        .and_then(|p| p.parent()?.file_name()?.to_str().map(str::to_owned))
+        .unwrap();
+    for account in [format!("refresh-token:{profile_id}"), format!("access-token:{profile_id}")] {
+        assert!(world.keychain.get(&account).unwrap().is_none(), "{account} in the keychain");
+    }
 }
 
 #[tokio::test]

@@ -79,6 +79,16 @@ pub struct DevSms {
     pub sent_at: DateTime<Utc>,
 }
 
+/// `GET /v1/me`: who the access token is, to Masar (the issuer says who signed in; what they
+/// may do here is Masar's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub national_id: NationalId,
+    pub role: Role,
+}
+
 /// What an account may do on the server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -162,12 +162,25 @@ async fn a_vault_key_is_kept_per_employee_and_vault_and_given_only_to_its_employ
         bytes
     };
 
+    let read = |token: String, id: &'static str| {
+        let (http, url) = (t.http.clone(), t.url(&format!("/v1/me/vault-keys/{id}")));
+        async move { http.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    assert_eq!(
+        read(first_token.clone(), vault).await.status(),
+        StatusCode::NOT_FOUND,
+        "none before it is made"
+    );
     let made = key(key_of(first_token.clone(), vault).await).await;
+    assert_eq!(key(read(first_token.clone(), vault).await).await, made, "read as it was made");
     assert_eq!(key(key_of(first_token.clone(), vault).await).await, made, "the same key again");
     let other_vault = key(key_of(first_token.clone(), "fedcba9876543210fedcba9876543210").await).await;
     assert_ne!(other_vault, made);
     let same_id_other_employee = key(key_of(second_token, vault).await).await;
     assert_ne!(same_id_other_employee, made, "another employee's vault of the same id is another key");
+    let me: masar_protocol::auth::Me =
+        t.http.get(t.url("/v1/me")).bearer_auth(&first_token).send().await.unwrap().json().await.unwrap();
+    assert_eq!((me.national_id, me.role), (first.national_id.clone(), first.role));
     assert_eq!(key(key_of(first_token.clone(), vault).await).await, made);
 
     error_of(key_of(first_token, "not-a-vault").await, StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest)

@@ -3,6 +3,7 @@
 //! panic is how a failed step reports itself.
 #![allow(clippy::unwrap_used)]
 
+use masar_test_utils::provider::{Person, ProviderBrowser};
 pub use masar_test_utils::{postgres_database, six_digits};
 
 pub mod documents;
@@ -10,8 +11,9 @@ pub mod documents;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use masar_core::signin::SignOnPurpose;
 use masar_core::vault::crypto::KdfParams;
-use masar_core::{AuthState, CoreOptions, Keychain, MasarCore, ServerUrl};
+use masar_core::{AuthState, CoreError, CoreOptions, Keychain, MasarCore, ServerUrl};
 use masar_protocol::DemoAccount;
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -71,8 +73,29 @@ impl Proxy {
     /// A proxy in front of several server nodes: each connection goes to the next in turn, as
     /// behind a round-robin load balancer.
     pub async fn start_to(targets: Vec<std::net::SocketAddr>) -> Self {
+        Self::listen().await.forward_to(targets)
+    }
+
+    /// A proxy's port, before its servers are there (servers whose public address is the
+    /// proxy's start after it).
+    pub async fn listen() -> ProxyPort {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        ProxyPort { listener, url }
+    }
+}
+
+/// A proxy's listening port (see [`Proxy::listen`]).
+#[derive(Debug)]
+pub struct ProxyPort {
+    listener: TcpListener,
+    pub url: String,
+}
+
+impl ProxyPort {
+    /// Starts forwarding to `targets` in turn.
+    pub fn forward_to(self, targets: Vec<std::net::SocketAddr>) -> Proxy {
+        let ProxyPort { listener, url } = self;
         let fault = Arc::new(Mutex::new(Fault::Pass));
         let pushes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let traffic = Arc::new(Mutex::new(Vec::new()));
@@ -90,15 +113,26 @@ impl Proxy {
                 tokio::spawn(handle(client, targets[turn % targets.len()], links.clone()));
             }
         });
-        Self { url, fault, pushes, traffic, matched }
+        Proxy { url, fault, pushes, traffic, matched }
     }
+}
 
+impl Proxy {
     /// Every token that crossed the proxy: bearer tokens in requests, access and refresh tokens
     /// in bodies both ways.
     pub fn tokens_seen(&self) -> Vec<String> {
         let traffic = String::from_utf8_lossy(&self.traffic.lock().unwrap()).into_owned();
         let mut tokens = Vec::new();
-        for marker in ["Bearer ", "bearer ", "\"accessToken\":\"", "\"refreshToken\":\""] {
+        let markers = [
+            "Bearer ",
+            "bearer ",
+            "\"accessToken\":\"",
+            "\"refreshToken\":\"",
+            "\"access_token\":\"",
+            "\"refresh_token\":\"",
+            "refresh_token=",
+        ];
+        for marker in markers {
             for (start, _) in traffic.match_indices(marker) {
                 let rest = &traffic[start + marker.len()..];
                 let token: String = rest
@@ -324,6 +358,10 @@ impl World {
         if std::env::var("MASAR_TEST_STORE").as_deref() == Ok("postgres") {
             config.database_url = Some(postgres_database().await);
         }
+        // The app reaches the nodes through the proxy: that is their public address, and the
+        // issuer of the tokens either node gives.
+        let port = Proxy::listen().await;
+        config.public_url = Some(url::Url::parse(&port.url).unwrap());
         let database_url = config.database_url.clone();
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
         let other_node = if nodes > 1 {
@@ -333,7 +371,7 @@ impl World {
         };
         let targets =
             std::iter::once(server.addr()).chain(other_node.iter().map(RunningServer::addr)).collect();
-        let proxy = Proxy::start_to(targets).await;
+        let proxy = port.forward_to(targets);
         let app_dir = tempfile::tempdir().unwrap();
         let keychain = Keychain::in_memory().unwrap();
         let mut options = app_options(&proxy.url, app_dir.path(), &keychain);
@@ -402,32 +440,58 @@ impl World {
     }
 }
 
-/// Password, then the code from the demo server's SMS outbox: the step after the code (or the
-/// step the password led to, when that was not the code step: an offline sign-in).
+/// A single sign-on as the employee makes it: the app's sign-on begun, the provider's pages
+/// filled in (password, then the code from the demo server's SMS outbox) by a browser that then
+/// goes back to the app's loopback port; at a first sign-on here, `password` is also chosen as
+/// the offline passphrase. Returns the step after that. When the provider cannot be reached,
+/// the step is the error of beginning.
 pub async fn sign_in(app: &MasarCore, national_id: &str, password: &str) -> Result<AuthState, SignInError> {
-    let step =
-        app.auth().start(national_id, password.to_owned()).await.map_err(masar_core::CoreError::from)?;
-    if !matches!(step, AuthState::CodeSent { .. }) {
+    let step = sign_on(app, national_id, password, SignOnPurpose::SignIn).await?;
+    if !matches!(step, AuthState::PassphraseNeeded { .. }) {
         return Ok(step);
     }
-    let text = app
-        .auth()
-        .demo_sms()
-        .await
-        .map_err(masar_core::CoreError::from)?
-        .pop()
-        .ok_or(SignInError::NoSms)?
-        .text;
-    let code = six_digits(&text).ok_or(SignInError::NoSms)?;
-    Ok(app.auth().verify(&code).await.map_err(masar_core::CoreError::from)?)
+    Ok(app.auth().set_passphrase(password.to_owned(), password.to_owned()).await.map_err(CoreError::from)?)
+}
+
+/// Opens the workstation's one profile with its passphrase, as the start screen's tile does
+/// (offline, or after a sign-out).
+pub async fn open_offline(app: &MasarCore, passphrase: &str) -> Result<AuthState, SignInError> {
+    let AuthState::SignedOut { profiles } = app.auth().state() else {
+        return Ok(app.auth().state());
+    };
+    let profile = profiles.first().map(|p| p.profile_id.clone()).unwrap_or_default();
+    Ok(app.auth().open_offline(&profile, passphrase.to_owned()).await.map_err(CoreError::from)?)
+}
+
+/// The sign-on alone, for `purpose`: the step it leads to (a passphrase to choose is left to
+/// the caller).
+pub async fn sign_on(
+    app: &MasarCore,
+    national_id: &str,
+    password: &str,
+    purpose: SignOnPurpose,
+) -> Result<AuthState, SignInError> {
+    let started = app.auth().begin_sign_on(purpose).await.map_err(CoreError::from)?;
+    let auth = app.auth().clone();
+    let finishing = tokio::spawn(async move { auth.finish_sign_on().await });
+    let url = url::Url::parse(&started.url).map_err(|_| SignInError::NotTheProvider)?;
+    let provider = url.origin().ascii_serialization();
+    let person = Person { national_id, password };
+    let back = ProviderBrowser::new(&provider).sign_in(&started.url, &person).await;
+    let page = reqwest::get(&back).await.map_err(|_| SignInError::NotTheProvider)?;
+    if !page.status().is_success() {
+        return Err(SignInError::NotTheProvider);
+    }
+    let step = finishing.await.map_err(|_| SignInError::NotTheProvider)?;
+    Ok(step.map_err(CoreError::from)?)
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     #[error(transparent)]
     Core(#[from] masar_core::CoreError),
-    #[error("the demo server sent no SMS with a code")]
-    NoSms,
+    #[error("the sign-on did not go through the provider's pages and back to the app")]
+    NotTheProvider,
 }
 
 pub const FAST_KDF: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };

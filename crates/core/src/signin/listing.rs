@@ -13,8 +13,8 @@ pub fn profiles(vaults: &Vaults) -> Vec<ProfileSummary> {
         .map(|meta| ProfileSummary {
             previous: previous_copies(vaults, &meta.profile_id),
             profile_id: meta.profile_id,
-            national_id: meta.national_id,
             masked_id: meta.masked_id,
+            needs_sign_on: meta.needs_sign_on,
             display_name: meta.display_name,
             last_sign_in: meta.last_sign_in,
             unsent: meta.unsent,
@@ -32,4 +32,9 @@ pub fn previous_copies(vaults: &Vaults, profile: &str) -> Vec<PreviousCopy> {
         .filter(|(_, meta)| !meta.unsent.is_some_and(UnsentWork::is_empty))
         .map(|(id, meta)| PreviousCopy { id, last_sign_in: meta.last_sign_in, unsent: meta.unsent })
         .collect()
+}
+
+/// Whether only a single sign-on opens `profile` now (too many wrong passphrases).
+pub fn needs_sign_on(vaults: &Vaults, profile: &str) -> bool {
+    vaults.profiles().load(profile).ok().flatten().is_some_and(|meta| meta.needs_sign_on)
 }

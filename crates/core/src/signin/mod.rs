@@ -1,53 +1,64 @@
-//! Signing in and staying signed in: online (password → SMS code → tokens) or offline (the
-//! password opens this workstation's vault), locking and unlocking, signing out. Once in, it
-//! hands out an [`ActiveSession`]; everything the employee then does is a capability working
-//! through that handle, not a method here.
+//! Signing in and staying signed in: a single sign-on in the system browser (see [`crate::sso`])
+//! opens the employee's vault with the escrow key the server keeps for it, or makes the first
+//! one with a passphrase the employee chooses; offline, and after the idle lock, the passphrase
+//! opens it. Signing out revokes the session and ends it at the provider. Once in, it hands out
+//! an [`ActiveSession`]; everything the employee then does is a capability working through that
+//! handle, not a method here.
 //!
 //! The state is behind a plain mutex held only to read or swap it, never across the network,
-//! Argon2 or the disk. Sign-in steps themselves run one at a time (`flow`), and a step commits
-//! only if the state is still the one it started from (the employee may cancel meanwhile).
+//! Argon2 or the disk. Steps run one at a time (`steps`); a sign-on under way is kept beside the
+//! state (`flow`): it may renew the session of an open page without touching it.
 
-mod confirm;
+mod enter;
 pub mod listing;
+pub mod passphrase;
 pub mod types;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::Utc;
-use masar_protocol::auth::{Challenge, Tokens};
-use masar_protocol::digits::normalize_digits;
-use masar_protocol::{EmployeeRecord, NationalId};
+use masar_protocol::NationalId;
+use tokio::sync::Notify;
 
-use crate::active::{ActiveSession, SessionError, SessionInfo, is_network};
+use crate::active::{ActiveSession, SessionError, SessionInfo};
 use crate::client::MasarClient;
-use crate::secret::{ExposeSecret, SecretString};
-use crate::tokens::{RefreshHome, TokenSource, off_thread};
-use crate::vault::{Vaults, profile_id};
-pub use types::{AuthState, ProfileSummary, SignInError};
+use crate::secret::SecretString;
+use crate::sso::{Issuer, PendingSignOn, SIGN_ON_WAIT};
+use crate::tokens::{RefreshHome, off_thread};
+use crate::vault::Vaults;
+use enter::{Next, SignedOn};
+pub use types::{AuthState, PassphraseReason, ProfileSummary, SignInError, SignOnPurpose, SignOnStarted};
 
-#[derive(Debug)]
-struct Pending {
-    national_id: NationalId,
-    password: SecretString,
-    challenge: Challenge,
+/// Opens an address in the system browser (RFC 8252: never a web view of the app's own).
+pub trait Browser: Send + Sync + std::fmt::Debug {
+    fn open(&self, url: &str) -> std::io::Result<()>;
 }
 
-/// A sign-in the server confirmed, waiting for a vault.
+/// No browser to open: the address is shown to copy.
 #[derive(Debug)]
-struct Confirmed {
-    national_id: NationalId,
-    password: SecretString,
-    tokens: Tokens,
-    record: EmployeeRecord,
+pub struct NoBrowser;
+
+impl Browser for NoBrowser {
+    fn open(&self, _url: &str) -> std::io::Result<()> {
+        Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no browser is configured"))
+    }
+}
+
+/// A sign-on under way.
+#[derive(Debug)]
+struct Flow {
+    started: SignOnStarted,
+    /// Taken by the one call that waits for the browser.
+    pending: Mutex<Option<(Issuer, PendingSignOn)>>,
+    cancelled: Notify,
 }
 
 #[derive(Debug, Default)]
 enum State {
     #[default]
     SignedOut,
-    Pending(Arc<Pending>),
-    /// Confirmed by the server; the vault asks for the previous password.
-    CarryAcross(Arc<Confirmed>),
+    /// Signed on; the employee chooses a passphrase.
+    Passphrase(Arc<SignedOn>),
     Active(Arc<ActiveSession>),
     Locked(SessionInfo, NationalId),
 }
@@ -56,17 +67,29 @@ enum State {
 #[derive(Debug)]
 pub struct SignIn {
     vaults: Vaults,
+    browser: Arc<dyn Browser>,
     state: Mutex<State>,
-    flow: tokio::sync::Mutex<()>,
+    flow: Mutex<Option<Arc<Flow>>>,
+    steps: tokio::sync::Mutex<()>,
 }
 
 impl SignIn {
-    pub fn new(vaults: Vaults) -> Self {
-        Self { vaults, state: Mutex::new(State::SignedOut), flow: tokio::sync::Mutex::new(()) }
+    pub fn new(vaults: Vaults, browser: Arc<dyn Browser>) -> Self {
+        Self {
+            vaults,
+            browser,
+            state: Mutex::new(State::SignedOut),
+            flow: Mutex::new(None),
+            steps: tokio::sync::Mutex::new(()),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn flow(&self) -> MutexGuard<'_, Option<Arc<Flow>>> {
+        self.flow.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Puts `next` in place and closes a session it replaces.
@@ -89,197 +112,178 @@ impl SignIn {
         &self.vaults
     }
 
-    pub fn auth_state(&self, demo: bool) -> AuthState {
-        let step = match &*self.state() {
-            State::SignedOut => None,
-            State::Pending(pending) => Some(code_sent(pending, demo)),
-            State::CarryAcross(confirmed) => Some(confirm::carry_step(&self.vaults, confirmed)),
-            State::Active(active) => Some(AuthState::SignedIn { session: active.info() }),
-            State::Locked(info, _) => Some(AuthState::Locked { session: info.clone() }),
-        };
-        step.unwrap_or_else(|| AuthState::SignedOut { profiles: listing::profiles(&self.vaults) })
-    }
-
-    /// Step one. Online: sends the code. Server unreachable: opens the vault with the password.
-    pub async fn start(
-        &self,
-        client: &MasarClient,
-        national_id: &str,
-        password: String,
-        demo: bool,
-    ) -> Result<AuthState, SignInError> {
-        let national_id = NationalId::parse(national_id).map_err(SignInError::InvalidNationalId)?;
-        let password = SecretString::from(password);
-        if password.expose_secret().is_empty() {
-            return Err(SignInError::PasswordRequired);
-        }
-        let _flow = self.flow.lock().await;
-        match client.login(&national_id, &password).await {
-            Ok(challenge) => {
-                let pending = Arc::new(Pending { national_id, password, challenge });
-                let step = code_sent(&pending, demo);
-                self.replace(State::Pending(pending)).await;
-                Ok(step)
-            }
-            Err(error) if is_network(&error) => {
-                let profile = profile_id(&national_id);
-                if self.vaults.profiles().load(&profile).ok().flatten().is_none() {
-                    return Err(SignInError::FirstSignInNeedsNetwork);
-                }
-                let active = self.open_offline(national_id, &profile, password).await?;
-                let session = active.info();
-                self.replace(State::Active(active)).await;
-                Ok(AuthState::SignedIn { session })
-            }
-            Err(error) => Err(error.into()),
-        }
-    }
-
-    pub async fn resend(&self, client: &MasarClient, demo: bool) -> Result<AuthState, SignInError> {
-        let _flow = self.flow.lock().await;
-        let pending = self.pending()?;
-        let challenge = client.resend(&pending.challenge.challenge_id).await?;
-        let renewed = Arc::new(Pending {
-            national_id: pending.national_id.clone(),
-            password: pending.password.clone(),
-            challenge,
-        });
-        let step = code_sent(&renewed, demo);
-        let mut state = self.state();
+    pub fn auth_state(&self) -> AuthState {
+        let waiting = self.flow().as_ref().map(|flow| flow.started.clone());
+        let state = self.state();
         match &*state {
-            State::Pending(now) if Arc::ptr_eq(now, &pending) => *state = State::Pending(renewed),
-            _ => return Err(SignInError::NoSignInInProgress),
+            State::Active(active) => return AuthState::SignedIn { session: active.info() },
+            State::Passphrase(signed_on) => return passphrase_step(&self.vaults, signed_on),
+            State::Locked(..) | State::SignedOut => {}
         }
-        Ok(step)
-    }
-
-    pub fn cancel(&self) {
-        let mut state = self.state();
-        if matches!(*state, State::Pending(_) | State::CarryAcross(_)) {
-            *state = State::SignedOut;
+        if let Some(sign_on) = waiting.filter(|w| w.purpose != SignOnPurpose::Renew) {
+            return AuthState::SigningOn { sign_on };
         }
-    }
-
-    /// Step two: the SMS code. Opens (or creates) the vault and caches the record.
-    pub async fn verify(&self, client: &MasarClient, code: &str) -> Result<AuthState, SignInError> {
-        let code = normalize_digits(code);
-        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-            return Err(SignInError::CodeFormat);
-        }
-        let _flow = self.flow.lock().await;
-        let pending = self.pending()?;
-        let tokens = match client.verify(&pending.challenge.challenge_id, &code).await {
-            Ok(tokens) => tokens,
-            Err(error) => {
-                // An attempt the server has ended cannot be continued: back to the first step.
-                if matches!(
-                    error.code(),
-                    crate::ErrorCode::TooManyAttempts
-                        | crate::ErrorCode::ChallengeInvalid
-                        | crate::ErrorCode::AccountLocked
-                ) {
-                    self.commit_if(&pending, State::SignedOut);
-                }
-                return Err(error.into());
-            }
-        };
-        let access = SecretString::from(tokens.access_token.expose().to_owned());
-        let record = client.my_record(&access).await?;
-        let confirmed = Arc::new(Confirmed {
-            national_id: pending.national_id.clone(),
-            password: pending.password.clone(),
-            tokens,
-            record,
-        });
-        let next = confirm::open_confirmed(&self.vaults, confirmed).await?;
-        let step = self.state_step(&next);
-        if !self.commit_if(&pending, next) {
-            return Err(SignInError::NoSignInInProgress);
-        }
-        Ok(step)
-    }
-
-    /// Swaps in `next` if the sign-in attempt is still `pending`; false (and `next` dropped,
-    /// closing its vault) if the employee cancelled or started again meanwhile.
-    fn commit_if(&self, pending: &Arc<Pending>, next: State) -> bool {
-        let mut state = self.state();
         match &*state {
-            State::Pending(now) if Arc::ptr_eq(now, pending) => {
-                *state = next;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn state_step(&self, state: &State) -> AuthState {
-        match state {
-            State::Active(active) => AuthState::SignedIn { session: active.info() },
-            State::CarryAcross(confirmed) => confirm::carry_step(&self.vaults, confirmed),
+            State::Locked(info, _) => AuthState::Locked {
+                needs_sign_on: listing::needs_sign_on(&self.vaults, &info.profile_id),
+                session: info.clone(),
+            },
             _ => AuthState::SignedOut { profiles: listing::profiles(&self.vaults) },
         }
     }
 
-    /// After a password change: the previous password opens the vault, which then takes the
-    /// current one. Everything in it stays, and its queued edits keep their ids.
-    pub async fn carry_across(&self, previous: String) -> Result<AuthState, SignInError> {
-        let previous = SecretString::from(previous);
-        if previous.expose_secret().is_empty() {
-            return Err(SignInError::PasswordRequired);
-        }
-        let _flow = self.flow.lock().await;
-        let confirmed = self.confirmed()?;
-        let active = confirm::carry_across(&self.vaults, &confirmed, previous).await?;
-        self.commit_confirmed(&confirmed, active)
-    }
-
-    /// The employee cannot give the previous password now: the old vault is set aside whole
-    /// (listed with its unsent work, recoverable later) and a new one is made.
-    pub async fn skip_carry_across(&self) -> Result<AuthState, SignInError> {
-        let _flow = self.flow.lock().await;
-        let confirmed = self.confirmed()?;
-        let active = confirm::skip_carry_across(&self.vaults, &confirmed).await?;
-        self.commit_confirmed(&confirmed, active)
-    }
-
-    fn pending(&self) -> Result<Arc<Pending>, SignInError> {
-        match &*self.state() {
-            State::Pending(pending) => Ok(Arc::clone(pending)),
-            _ => Err(SignInError::NoSignInInProgress),
-        }
-    }
-
-    fn confirmed(&self) -> Result<Arc<Confirmed>, SignInError> {
-        match &*self.state() {
-            State::CarryAcross(confirmed) => Ok(Arc::clone(confirmed)),
-            _ => Err(SignInError::NoSignInInProgress),
-        }
-    }
-
-    fn commit_confirmed(
+    /// Opens the identity provider's sign-in page in the system browser. A sign-on already under
+    /// way is answered as it stands (a second click starts nothing).
+    pub async fn begin_sign_on(
         &self,
-        confirmed: &Arc<Confirmed>,
-        active: Arc<ActiveSession>,
+        client: &MasarClient,
+        purpose: SignOnPurpose,
+        language: &str,
+    ) -> Result<SignOnStarted, SignInError> {
+        let _step = self.steps.lock().await;
+        if let Some(flow) = self.flow().as_ref() {
+            return Ok(flow.started.clone());
+        }
+        if purpose == SignOnPurpose::Renew {
+            self.active()?;
+        }
+        let issuer = match client.issuer().await {
+            Ok(issuer) => issuer,
+            Err(error) if crate::failure::is_network(&error) && self.vaults.profiles().list().is_empty() => {
+                return Err(SignInError::FirstSignInNeedsNetwork);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let pending = issuer.begin(language).await.map_err(crate::client::ClientError::from)?;
+        let url = pending.url.to_string();
+        let browser_opened = match self.browser.open(&url) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "the system browser could not be opened: the address is shown to copy");
+                false
+            }
+        };
+        let started = SignOnStarted { url, browser_opened, purpose };
+        *self.flow() = Some(Arc::new(Flow {
+            started: started.clone(),
+            pending: Mutex::new(Some((issuer, pending))),
+            cancelled: Notify::new(),
+        }));
+        Ok(started)
+    }
+
+    /// Waits for the browser to come back, then opens the employee's vault (or asks for a
+    /// passphrase). Ends with the sign-on: done, cancelled, timed out or refused.
+    pub async fn finish_sign_on(&self, client: &MasarClient) -> Result<AuthState, SignInError> {
+        let flow = self.flow().clone().ok_or(SignInError::NoSignInInProgress)?;
+        let taken = flow.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let (issuer, pending) = taken.ok_or(SignInError::NoSignInInProgress)?;
+        let outcome = tokio::select! {
+            outcome = issuer.finish(pending, SIGN_ON_WAIT) => outcome.map_err(|e| SignInError::from(crate::client::ClientError::from(e))),
+            () = flow.cancelled.notified() => Err(SignInError::Cancelled),
+        };
+        {
+            let mut current = self.flow();
+            if current.as_ref().is_some_and(|now| Arc::ptr_eq(now, &flow)) {
+                *current = None;
+            }
+        }
+        let tokens = outcome?.tokens;
+        let _step = self.steps.lock().await;
+        let me = client.me(&tokens.access_token).await?;
+        if flow.started.purpose == SignOnPurpose::Renew {
+            let active = self.active()?;
+            if *active.national_id() != me.national_id {
+                enter::abandon(client, &tokens).await;
+                return Err(SignInError::AnotherEmployee);
+            }
+            active.renewed(&tokens).await?;
+            active.set_online(true);
+            return Ok(AuthState::SignedIn { session: active.info() });
+        }
+        match enter::after_sign_on(&self.vaults, client, tokens, me, flow.started.purpose).await? {
+            Next::Active(active) => {
+                let session = active.info();
+                self.replace(State::Active(active)).await;
+                Ok(AuthState::SignedIn { session })
+            }
+            Next::Passphrase(signed_on) => {
+                let step = passphrase_step(&self.vaults, &signed_on);
+                self.replace(State::Passphrase(signed_on)).await;
+                Ok(step)
+            }
+        }
+    }
+
+    /// Stops a sign-on under way (its port closes), or leaves the passphrase step (the session
+    /// the provider gave is revoked).
+    pub async fn cancel(&self, client: &MasarClient) -> AuthState {
+        if let Some(flow) = self.flow().take() {
+            flow.cancelled.notify_one();
+        }
+        let left = {
+            let mut state = self.state();
+            match &*state {
+                State::Passphrase(signed_on) => {
+                    let signed_on = Arc::clone(signed_on);
+                    *state = State::SignedOut;
+                    Some(signed_on)
+                }
+                _ => None,
+            }
+        };
+        if let Some(signed_on) = left {
+            enter::abandon(client, &signed_on.tokens).await;
+        }
+        self.auth_state()
+    }
+
+    /// The passphrase chosen at the first sign-on here, or after a forgotten one.
+    pub async fn set_passphrase(
+        &self,
+        client: &MasarClient,
+        passphrase: String,
+        confirmation: String,
     ) -> Result<AuthState, SignInError> {
+        let (passphrase, confirmation) = (SecretString::from(passphrase), SecretString::from(confirmation));
+        passphrase::check(&passphrase, &confirmation)?;
+        let _step = self.steps.lock().await;
+        let signed_on = match &*self.state() {
+            State::Passphrase(signed_on) => Arc::clone(signed_on),
+            _ => return Err(SignInError::NoSignInInProgress),
+        };
+        let active = enter::with_passphrase(&self.vaults, client, &signed_on, passphrase).await?;
         let session = active.info();
         let mut state = self.state();
         match &*state {
-            State::CarryAcross(now) if Arc::ptr_eq(now, confirmed) => *state = State::Active(active),
+            State::Passphrase(now) if Arc::ptr_eq(now, &signed_on) => *state = State::Active(active),
             _ => return Err(SignInError::NoSignInInProgress),
         }
         Ok(AuthState::SignedIn { session })
     }
 
-    /// Opens the vault with the password alone (no server): an offline sign-in or an unlock.
-    async fn open_offline(
+    /// Opens a profile of the start screen with its passphrase (works offline).
+    pub async fn open_offline(&self, profile_id: &str, passphrase: String) -> Result<AuthState, SignInError> {
+        let passphrase = SecretString::from(passphrase);
+        if secrecy::ExposeSecret::expose_secret(&passphrase).is_empty() {
+            return Err(SignInError::PasswordRequired);
+        }
+        let _step = self.steps.lock().await;
+        let active = self.unlock_vault(profile_id, passphrase).await?;
+        let session = active.info();
+        self.replace(State::Active(active)).await;
+        Ok(AuthState::SignedIn { session })
+    }
+
+    /// Opens the vault with the passphrase alone (no server).
+    async fn unlock_vault(
         &self,
-        national_id: NationalId,
-        profile: &str,
-        password: SecretString,
+        profile_id: &str,
+        passphrase: SecretString,
     ) -> Result<Arc<ActiveSession>, SignInError> {
-        let (vaults, profile) = (self.vaults.clone(), profile.to_owned());
-        let vault = off_thread(move || Ok(vaults.unlock(&profile, &password, Utc::now())?)).await?;
-        Ok(confirm::activate(&self.vaults, national_id, vault, None, None).await?)
+        let (vaults, profile) = (self.vaults.clone(), profile_id.to_owned());
+        let vault = off_thread(move || Ok(vaults.unlock(&profile, &passphrase, Utc::now())?)).await?;
+        Ok(enter::activate(&self.vaults, vault, None, None).await?)
     }
 
     /// Idle lock: closes the vault and forgets the access token; the employee stays chosen.
@@ -294,19 +298,20 @@ impl SignIn {
                 State::Locked(info, national_id)
             }
             State::Locked(info, id) => State::Locked(info, id),
-            State::SignedOut | State::Pending(_) | State::CarryAcross(_) => State::SignedOut,
+            other @ State::Passphrase(_) => other,
+            State::SignedOut => State::SignedOut,
         };
         *self.state() = next;
     }
 
-    /// Unlocks after an idle lock with the password (works offline).
-    pub async fn unlock(&self, password: String) -> Result<AuthState, SignInError> {
-        let _flow = self.flow.lock().await;
-        let (profile, national_id) = match &*self.state() {
-            State::Locked(info, national_id) => (info.profile_id.clone(), national_id.clone()),
+    /// Unlocks after an idle lock with the passphrase (works offline).
+    pub async fn unlock(&self, passphrase: String) -> Result<AuthState, SignInError> {
+        let _step = self.steps.lock().await;
+        let profile = match &*self.state() {
+            State::Locked(info, _) => info.profile_id.clone(),
             _ => return Err(SessionError::NotSignedIn.into()),
         };
-        let active = self.open_offline(national_id, &profile, SecretString::from(password)).await?;
+        let active = self.unlock_vault(&profile, SecretString::from(passphrase)).await?;
         let session = active.info();
         let mut state = self.state();
         match &*state {
@@ -316,36 +321,48 @@ impl SignIn {
         Ok(AuthState::SignedIn { session })
     }
 
-    /// Ends the session here and on the server (when reachable); forgets the refresh token.
+    /// Ends the session here and at the provider: the refresh token revoked (when reachable)
+    /// and the provider's end-session page opened in the browser with the ID token as hint.
     pub async fn sign_out(&self, client: &MasarClient) {
+        if let Some(flow) = self.flow().take() {
+            flow.cancelled.notify_one();
+        }
         let previous = std::mem::take(&mut *self.state());
         match previous {
             State::Active(active) => {
                 active.close().await;
-                active.revoke(client).await;
+                let id_token = active.revoke(client).await;
+                if let Some(id_token) = id_token
+                    && let Ok(issuer) = client.issuer().await
+                    && let Some(url) = issuer.end_session_url(&id_token, None)
+                    && let Err(error) = self.browser.open(url.as_str())
+                {
+                    tracing::info!(%error, "the provider's end-session page could not be opened");
+                }
             }
-            // The vault is locked: a sealed token can only be removed (the server keeps that
-            // session until it expires); one in the keychain is revoked on the server too.
+            // The vault is locked: the sealed token can only be removed (the provider ends that
+            // session at its absolute lifetime).
             State::Locked(info, _) => {
-                let home = RefreshHome::of(&self.vaults, &info.profile_id, info.key_protection, None);
-                TokenSource::new(info.profile_id, home, None).revoke(client).await;
+                if let Err(error) = RefreshHome::of(&self.vaults, &info.profile_id, None).delete().await {
+                    tracing::warn!(%error, "cannot remove the refresh token");
+                }
             }
-            _ => {}
+            State::Passphrase(signed_on) => enter::abandon(client, &signed_on.tokens).await,
+            State::SignedOut => {}
         }
     }
 
-    /// The national ID of the signed-in (or signing-in) employee, for the demo phone.
+    /// The national ID of the signed-in (or locked) employee, for the demo phone.
     pub fn current_national_id(&self) -> Option<NationalId> {
         match &*self.state() {
-            State::Pending(p) => Some(p.national_id.clone()),
-            State::CarryAcross(c) => Some(c.national_id.clone()),
+            State::Passphrase(signed_on) => Some(signed_on.me.national_id.clone()),
             State::Active(a) => Some(a.national_id().clone()),
             State::Locked(_, id) => Some(id.clone()),
             State::SignedOut => None,
         }
     }
 
-    /// The profile of the signed-in or locked employee (its unsent count answers when locked).
+    /// The profile of the locked employee (its unsent count answers when locked).
     pub fn locked_profile(&self) -> Option<String> {
         match &*self.state() {
             State::Locked(info, _) => Some(info.profile_id.clone()),
@@ -354,11 +371,15 @@ impl SignIn {
     }
 }
 
-fn code_sent(pending: &Pending, demo: bool) -> AuthState {
-    AuthState::CodeSent {
-        masked_mobile: pending.challenge.masked_mobile.clone(),
-        expires_in_seconds: pending.challenge.expires_in_seconds,
-        resend_after_seconds: pending.challenge.resend_after_seconds,
-        demo_national_id: demo.then(|| pending.national_id.to_string()),
+fn passphrase_step(vaults: &Vaults, signed_on: &SignedOn) -> AuthState {
+    let unsent = signed_on
+        .existing
+        .as_ref()
+        .and_then(|(profile, _)| vaults.profiles().load(profile).ok().flatten())
+        .and_then(|meta| meta.unsent);
+    AuthState::PassphraseNeeded {
+        display_name: signed_on.record.profile.name_ar.first.clone(),
+        reason: signed_on.reason,
+        unsent,
     }
 }

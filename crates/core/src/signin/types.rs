@@ -1,27 +1,63 @@
 //! What sign-in shows and how it fails.
 
 use chrono::{DateTime, Utc};
-use masar_protocol::NationalIdError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::active::{PreviousCopy, SessionError, SessionInfo};
 use crate::client::ClientError;
-use crate::codes::{ErrorCode, ErrorParams, UiError};
+use crate::codes::{ErrorCode, UiError};
 use crate::vault::{UnsentWork, VaultError};
 
-/// What the start screen lists: employees who signed in on this workstation before.
+/// What the start screen lists: employees who signed in on this workstation before, by name
+/// and masked ID only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileSummary {
     pub profile_id: String,
-    pub national_id: String,
     pub masked_id: String,
     pub display_name: String,
     pub last_sign_in: DateTime<Utc>,
     /// What the vault holds that the server has not taken (an upper bound; `None`: unknown).
     pub unsent: Option<UnsentWork>,
+    /// Too many wrong passphrases: only a single sign-on opens this copy now.
+    pub needs_sign_on: bool,
     /// Copies of this employee's vault set aside with work still in them.
     pub previous: Vec<PreviousCopy>,
+}
+
+/// Why a sign-on is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SignOnPurpose {
+    /// From the start screen or the lock screen: whoever signs on is signed in.
+    SignIn,
+    /// The passphrase is forgotten: after the sign-on the employee chooses a new one.
+    NewPassphrase,
+    /// The session ended over an open page: the same employee signs on again and the page
+    /// stays as it is.
+    Renew,
+}
+
+/// Why the employee is asked to choose a passphrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PassphraseReason {
+    /// The first sign-on of this employee on this workstation.
+    FirstSignOn,
+    /// They said they forgot it.
+    Forgotten,
+    /// The keychain secret it was mixed with is gone: it no longer opens the copy.
+    KeyLost,
+}
+
+/// A sign-on under way: the browser is (or should be) at the identity provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOnStarted {
+    /// The address opened in the browser, shown to copy where no browser could be opened.
+    pub url: String,
+    pub browser_opened: bool,
+    pub purpose: SignOnPurpose,
 }
 
 /// Where the sign-in flow stands.
@@ -31,41 +67,43 @@ pub enum AuthState {
     SignedOut {
         profiles: Vec<ProfileSummary>,
     },
-    /// A code was sent; the verification step is showing.
-    CodeSent {
-        masked_mobile: String,
-        expires_in_seconds: u32,
-        resend_after_seconds: u32,
-        demo_national_id: Option<String>,
+    /// Waiting for the browser to come back from the identity provider.
+    SigningOn {
+        sign_on: SignOnStarted,
+    },
+    /// Signed on; the employee chooses the passphrase that opens this workstation's copy offline.
+    PassphraseNeeded {
+        display_name: String,
+        reason: PassphraseReason,
+        unsent: Option<UnsentWork>,
     },
     SignedIn {
         session: SessionInfo,
     },
-    /// The server confirmed the employee, but the password no longer opens this workstation's
-    /// vault (it was changed elsewhere) and the vault may hold work the server lacks: the
-    /// previous password carries it across, once.
-    PreviousPasswordNeeded {
-        display_name: String,
-        unsent: Option<UnsentWork>,
-    },
-    /// Locked after idle time: the same employee unlocks with their password.
+    /// Locked after idle time: the same employee unlocks with the passphrase (or a sign-on).
     Locked {
         session: SessionInfo,
+        needs_sign_on: bool,
     },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
-    #[error("invalid national ID: {0}")]
-    InvalidNationalId(NationalIdError),
-    #[error("no password")]
+    #[error("no passphrase")]
     PasswordRequired,
-    #[error("the code has six digits")]
-    CodeFormat,
+    #[error("the passphrase is too weak")]
+    PassphraseTooWeak,
+    #[error("the passphrase and its confirmation differ")]
+    PassphraseMismatch,
     #[error("no sign-in in progress")]
     NoSignInInProgress,
     #[error("first sign-in on this workstation needs the network")]
     FirstSignInNeedsNetwork,
+    /// Another employee signed on where the session's employee was asked for.
+    #[error("another employee signed on")]
+    AnotherEmployee,
+    #[error("the sign-on was cancelled in the app")]
+    Cancelled,
     #[error(transparent)]
     Session(#[from] SessionError),
 }
@@ -89,19 +127,13 @@ impl SignInError {
 
     pub fn to_ui(&self) -> UiError {
         let code = match self {
-            Self::InvalidNationalId(problem) => {
-                return UiError::with(
-                    ErrorCode::InvalidNationalId,
-                    ErrorParams {
-                        detail: Some(crate::settings::id_detail(*problem)),
-                        ..ErrorParams::default()
-                    },
-                );
-            }
             Self::PasswordRequired => ErrorCode::PasswordRequired,
-            Self::CodeFormat => ErrorCode::CodeFormat,
+            Self::PassphraseTooWeak => ErrorCode::PassphraseTooWeak,
+            Self::PassphraseMismatch => ErrorCode::PassphraseMismatch,
             Self::NoSignInInProgress => ErrorCode::ChallengeInvalid,
             Self::FirstSignInNeedsNetwork => ErrorCode::FirstSignInNeedsNetwork,
+            Self::AnotherEmployee => ErrorCode::AnotherEmployee,
+            Self::Cancelled => ErrorCode::SignOnCancelled,
             Self::Session(error) => return error.to_ui(),
         };
         UiError::new(code)

@@ -9,37 +9,34 @@ pub mod protection;
 
 use std::path::Path;
 
-use chrono::{DateTime, Duration, Utc};
-use masar_protocol::NationalId;
+use chrono::{DateTime, Utc};
 
 use crate::keychain::{Keychain, KeychainError};
 use crate::secret::{ExposeSecret, Key, SecretString};
 use crypto::{CryptoError, KdfParams};
 pub use db::VaultDb;
 use db::VaultDbError;
-pub use profile::{KeyProtection, ProfileMeta, ProfileStore, UnsentWork, profile_id};
+pub use profile::{KeyProtection, ProfileMeta, ProfileStore, UnsentWork};
 pub use protection::KeyNotice;
 use protection::secret_account;
 
-/// Wrong offline passwords before the profile locks.
+/// Wrong passphrases in a row before only a single sign-on opens the vault.
 pub const MAX_FAILED_UNLOCKS: u32 = 5;
-/// How long it then stays locked.
-pub const UNLOCK_LOCKOUT_MINUTES: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("wrong password ({remaining} tries left before the profile locks)")]
+    #[error("wrong passphrase ({remaining} tries left before only a single sign-on opens it)")]
     WrongPassword { remaining: u32 },
-    #[error("profile locked until {until}")]
-    Locked { until: DateTime<Utc> },
+    /// Too many wrong passphrases: the vault opens only after a single sign-on now.
+    #[error("too many wrong passphrases: only a single sign-on opens this vault")]
+    NeedsSignOn,
     #[error("no profile for this employee on this workstation")]
     NoProfile,
     #[error("the profile's keychain secret is gone")]
     SecretMissing,
-    /// A sign-in the server confirmed, with a password that does not open the vault: it was
-    /// changed since the vault was made.
-    #[error("the password changed since this vault was made")]
-    PasswordChanged,
+    /// The escrow key the server gave does not open this vault (the server's copy was lost).
+    #[error("the server's key does not open this vault")]
+    EscrowWrong,
     #[error("the previous password does not open this vault")]
     PreviousPasswordWrong,
     #[error(transparent)]
@@ -52,6 +49,14 @@ pub enum VaultError {
     Crypto(#[from] CryptoError),
 }
 
+/// A vault a single sign-on opened.
+#[derive(Debug)]
+pub struct OpenedBySignOn {
+    pub vault: OpenVault,
+    /// The passphrase no longer opens it: a new one is needed.
+    pub passphrase_lost: bool,
+}
+
 /// An unlocked vault: the open database. Dropping it closes the database; the data key itself
 /// is not kept once SQLCipher has it.
 #[derive(Debug)]
@@ -62,8 +67,8 @@ pub struct OpenVault {
     pub protection: KeyProtection,
     /// What changed in that at this opening, to tell the employee once.
     pub notice: Option<KeyNotice>,
-    /// Seals the refresh token where there is no keychain to keep it (derived from the data
-    /// key, one way).
+    /// Seals the refresh token beside the vault (derived from the data key, one way): it is
+    /// readable only while the vault is open.
     pub refresh_key: std::sync::Arc<Key>,
 }
 
@@ -72,6 +77,20 @@ impl OpenVault {
         let refresh_key = crypto::subkey(data_key, protection::REFRESH_TOKEN_PURPOSE);
         Self { profile_id, db, protection, notice: None, refresh_key: std::sync::Arc::new(refresh_key) }
     }
+}
+
+/// Who a new vault is for, as the start screen will show them (nothing more is kept outside).
+#[derive(Debug, Clone)]
+pub struct NewVault {
+    /// The vault's id, given to the server with its escrow key (see [`new_vault_id`]).
+    pub vault_id: String,
+    pub masked_id: String,
+    pub display_name: String,
+}
+
+/// A new vault id: 128 random bits in hex. It says nothing about whose the vault is.
+pub fn new_vault_id() -> Result<String, VaultError> {
+    Ok(hex::encode(crypto::random::<16>()?))
 }
 
 #[derive(Debug, Clone)]
@@ -94,39 +113,39 @@ impl Vaults {
         &self.keychain
     }
 
-    /// A new vault for `id`. A folder already there (a vault whose profile was never written, or
-    /// one the caller decided to replace) is set aside first, never deleted.
+    /// A new vault, its data key wrapped under the passphrase (with the keychain's secret where
+    /// there is one) and under the server's escrow key. A folder already there under the same
+    /// id is set aside first, never deleted.
     pub fn create(
         &self,
-        id: &NationalId,
-        display_name: &str,
-        password: &SecretString,
+        new: &NewVault,
+        passphrase: &SecretString,
+        escrow: &Key,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
-        let profile_id = profile_id(id);
+        let profile_id = new.vault_id.clone();
         if self.profiles.dir(&profile_id).exists() {
             self.set_aside(&profile_id, now)?;
         }
-        let dir = self.profiles.dir(&profile_id);
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(self.profiles.dir(&profile_id))?;
         let secret = self.new_secret(&profile_id)?;
         let data_key = crate::secret::key(crypto::random::<32>()?);
         let mut meta = ProfileMeta {
             version: profile::PROFILE_VERSION,
             profile_id: profile_id.clone(),
-            national_id: id.to_string(),
-            masked_id: id.masked(),
-            display_name: display_name.to_owned(),
+            masked_id: new.masked_id.clone(),
+            display_name: new.display_name.clone(),
             kdf: self.kdf,
             salt: String::new(),
             wrapped_key: crypto::WrappedKey { nonce: String::new(), ciphertext: String::new() },
+            escrow_key: Some(crypto::wrap(escrow, &data_key, &profile_id)?),
             failed_unlocks: 0,
-            locked_until: None,
+            needs_sign_on: false,
             last_sign_in: now,
             unsent: Some(UnsentWork::default()),
             protection: KeyProtection::Keychain,
         };
-        self.wrap_into(&mut meta, &data_key, password, secret.as_ref().map(<[u8; 32]>::as_slice))?;
+        self.wrap_into(&mut meta, &data_key, passphrase, secret.as_ref().map(<[u8; 32]>::as_slice))?;
         let db = VaultDb::open(&self.profiles.vault_path(&profile_id), &data_key)?;
         self.profiles.save(&meta)?;
         let mut vault = OpenVault::new(profile_id, db, &data_key, meta.protection);
@@ -136,27 +155,26 @@ impl Vaults {
         Ok(vault)
     }
 
-    /// Opens a vault with the password, offline. Wrong passwords are counted; too many lock the
-    /// profile for a while (this is what stops guessing on a stolen or shared workstation).
+    /// Opens a vault with the passphrase, offline. Wrong passphrases are counted; after
+    /// [`MAX_FAILED_UNLOCKS`] in a row only a single sign-on opens it (this is what stops
+    /// guessing on a stolen or shared workstation).
     pub fn unlock(
         &self,
         profile_id: &str,
-        password: &SecretString,
+        passphrase: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let mut meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
-        if let Some(until) = meta.locked_until.filter(|until| *until > now) {
-            return Err(VaultError::Locked { until });
+        if meta.needs_sign_on {
+            return Err(VaultError::NeedsSignOn);
         }
-        match self.data_key(profile_id, &meta, password) {
-            Ok(data_key) => self.opened_with(profile_id, meta, &data_key, password, now),
+        match self.data_key(profile_id, &meta, passphrase) {
+            Ok(data_key) => self.opened_with(profile_id, meta, &data_key, passphrase, now),
             Err(VaultError::Crypto(CryptoError::WrongKey)) => {
                 meta.failed_unlocks += 1;
                 let error = if meta.failed_unlocks >= MAX_FAILED_UNLOCKS {
-                    let until = now + Duration::minutes(UNLOCK_LOCKOUT_MINUTES);
-                    meta.failed_unlocks = 0;
-                    meta.locked_until = Some(until);
-                    VaultError::Locked { until }
+                    meta.needs_sign_on = true;
+                    VaultError::NeedsSignOn
                 } else {
                     VaultError::WrongPassword { remaining: MAX_FAILED_UNLOCKS - meta.failed_unlocks }
                 };
@@ -167,54 +185,61 @@ impl Vaults {
         }
     }
 
-    /// Opens a vault after the server has just confirmed who this is (password and SMS code).
-    /// The offline lockout guards against guessing here, not against its owner, so it neither
-    /// applies nor counts; a success clears it. A password that no longer opens the vault (it
-    /// was changed elsewhere) is [`VaultError::PasswordChanged`].
-    pub fn unlock_confirmed(
+    /// Opens a vault after a single sign-on, with the escrow key the server gave this employee
+    /// for it. Clears the count of wrong passphrases. [`OpenedBySignOn::passphrase_lost`] says
+    /// when the passphrase can no longer open it (its keychain secret is gone or out of reach):
+    /// the employee then chooses a new one.
+    pub fn unlock_with_escrow(
         &self,
         profile_id: &str,
-        password: &SecretString,
+        escrow: &Key,
         now: DateTime<Utc>,
-    ) -> Result<OpenVault, VaultError> {
+    ) -> Result<OpenedBySignOn, VaultError> {
         let meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
-        match self.data_key(profile_id, &meta, password) {
-            Ok(data_key) => self.opened_with(profile_id, meta, &data_key, password, now),
-            Err(VaultError::Crypto(CryptoError::WrongKey)) => Err(VaultError::PasswordChanged),
-            Err(other) => Err(other),
-        }
+        let data_key = self.escrowed_key(&meta, escrow)?;
+        let passphrase_lost = match self.kek_secret(profile_id, &meta) {
+            Ok(_) => false,
+            Err(VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_))) => true,
+            Err(other) => return Err(other),
+        };
+        let vault = self.opened(profile_id, meta, &data_key, None, now)?;
+        Ok(OpenedBySignOn { vault, passphrase_lost })
     }
 
-    /// After a password change: opens the vault with the previous password and wraps its key
-    /// under the current one. Everything in it stays (queued edits with their ids, drafts, the
-    /// sync cursor); nothing is copied or sent again.
-    pub fn rewrap(
+    /// A new passphrase, after a single sign-on (forgotten, or its keychain secret lost): the
+    /// escrow key opens the vault and its key is wrapped under the new passphrase. Everything
+    /// in it stays (queued edits with their ids, drafts, the sync cursor).
+    pub fn set_passphrase(
         &self,
         profile_id: &str,
-        previous: &SecretString,
-        current: &SecretString,
+        escrow: &Key,
+        passphrase: &SecretString,
         now: DateTime<Utc>,
     ) -> Result<OpenVault, VaultError> {
         let mut meta = self.profiles.load(profile_id)?.ok_or(VaultError::NoProfile)?;
-        let data_key = match self.data_key(profile_id, &meta, previous) {
-            Err(VaultError::Crypto(CryptoError::WrongKey)) => return Err(VaultError::PreviousPasswordWrong),
-            other => other?,
+        let data_key = self.escrowed_key(&meta, escrow)?;
+        // A keychain profile keeps its secret if the keychain still has it; else a new one (or
+        // none where there is no keychain now).
+        let secret = match self.kek_secret(profile_id, &meta) {
+            Ok(Some(secret)) => Some(secret.expose_secret().to_vec()),
+            Ok(None)
+            | Err(VaultError::SecretMissing | VaultError::Keychain(KeychainError::Unavailable(_))) => {
+                self.new_secret(profile_id)?.map(|secret| secret.to_vec())
+            }
+            Err(other) => return Err(other),
         };
-        // A keychain profile keeps its secret (it is already where the profile says); a
-        // password-only one takes the keychain if there is one now.
-        match self.kek_secret(profile_id, &meta)? {
-            Some(secret) => {
-                self.wrap_into(&mut meta, &data_key, current, Some(secret.expose_secret()))?;
-                self.opened(profile_id, meta, &data_key, None, now)
-            }
-            None => {
-                let moved = self.move_to_keychain(profile_id, &mut meta, &data_key, current)?;
-                if !moved {
-                    self.wrap_into(&mut meta, &data_key, current, None)?;
-                }
-                self.opened(profile_id, meta, &data_key, moved.then_some(KeyNotice::MovedToKeychain), now)
-            }
-        }
+        self.wrap_into(&mut meta, &data_key, passphrase, secret.as_deref())?;
+        let notice = (meta.protection == KeyProtection::PasswordOnly).then_some(KeyNotice::NoKeychain);
+        self.opened(profile_id, meta, &data_key, notice, now)
+    }
+
+    /// The data key, unwrapped with the server's escrow key.
+    fn escrowed_key(&self, meta: &ProfileMeta, escrow: &Key) -> Result<Key, VaultError> {
+        let wrapped = meta.escrow_key.as_ref().ok_or(VaultError::EscrowWrong)?;
+        crypto::unwrap(escrow, wrapped, &meta.profile_id).map_err(|error| match error {
+            CryptoError::WrongKey => VaultError::EscrowWrong,
+            other => other.into(),
+        })
     }
 
     /// Opens a vault set aside earlier (see [`Vaults::set_aside`]) with the password it had.
@@ -303,7 +328,7 @@ impl Vaults {
         self.opened(profile_id, meta, data_key, moved.then_some(KeyNotice::MovedToKeychain), now)
     }
 
-    /// Opens the database, clears the lockout and remembers the sign-in.
+    /// Opens the database, clears the count of wrong passphrases and remembers the sign-in.
     fn opened(
         &self,
         profile_id: &str,
@@ -314,7 +339,7 @@ impl Vaults {
     ) -> Result<OpenVault, VaultError> {
         let db = VaultDb::open(&self.profiles.vault_path(profile_id), data_key)?;
         meta.failed_unlocks = 0;
-        meta.locked_until = None;
+        meta.needs_sign_on = false;
         meta.last_sign_in = now;
         self.profiles.save(&meta)?;
         let mut vault = OpenVault::new(profile_id.to_owned(), db, data_key, meta.protection);

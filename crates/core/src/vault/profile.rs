@@ -4,34 +4,34 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use masar_protocol::NationalId;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::crypto::{KdfParams, WrappedKey};
-
-/// A profile's folder name: derived from the national ID, not the ID itself.
-pub fn profile_id(id: &NationalId) -> String {
-    let digest = Sha256::new().chain_update(b"masar-desktop-profile\0").chain_update(id.as_str()).finalize();
-    hex::encode(&digest[..8])
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileMeta {
     pub version: u32,
+    /// The vault's id (and its folder's name): random, it says nothing about whose it is. The
+    /// server keeps the vault's escrow key under it for its employee alone.
     pub profile_id: String,
-    /// Kept so the start screen can fill it in when the employee picks their tile; shown masked.
-    pub national_id: String,
-    /// `1********1`.
+    /// `1********1`: the start screen's tile. No full national ID is kept outside the vault.
     pub masked_id: String,
     /// The given name only, for the start screen.
     pub display_name: String,
     pub kdf: KdfParams,
     pub salt: String,
+    /// The data key wrapped under the passphrase (with the keychain's secret where there is one).
     pub wrapped_key: WrappedKey,
+    /// The data key wrapped under the escrow key the server keeps for this employee and vault:
+    /// a single sign-on opens the vault whatever happened to the passphrase.
+    #[serde(default)]
+    pub escrow_key: Option<WrappedKey>,
+    /// Wrong passphrases in a row.
     pub failed_unlocks: u32,
-    pub locked_until: Option<DateTime<Utc>>,
+    /// Too many wrong passphrases: only a single sign-on opens the vault now.
+    #[serde(default)]
+    pub needs_sign_on: bool,
     pub last_sign_in: DateTime<Utc>,
     /// At least as much work as the vault holds that the server has not taken yet, kept here so
     /// the start screen, and a sign-in whose password no longer opens the vault, know what is at
@@ -82,7 +82,8 @@ impl UnsentWork {
     }
 }
 
-pub const PROFILE_VERSION: u32 = 1;
+/// 2: the vault id, no national ID, the escrow key (the single sign-on).
+pub const PROFILE_VERSION: u32 = 2;
 
 /// A folder set aside beside the profiles: `<profile id>.previous-<unix seconds>`.
 pub fn set_aside_folder(profile_id: &str, stamp: i64) -> String {

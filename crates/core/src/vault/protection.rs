@@ -120,28 +120,19 @@ impl Vaults {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use masar_protocol::NationalId;
 
     use super::*;
     use crate::keychain::Keychain;
     use crate::vault::crypto::KdfParams;
-    use crate::vault::tests::sample_record;
+    use crate::vault::tests::{create, escrow, password, sample_record};
 
     const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-
-    fn id() -> NationalId {
-        NationalId::parse("1000000008").unwrap()
-    }
-
-    fn password(text: &str) -> SecretString {
-        SecretString::from(text.to_owned())
-    }
 
     #[test]
     fn without_a_keychain_the_password_alone_opens_the_vault_and_nothing_else_does() {
         let dir = tempfile::tempdir().unwrap();
         let vaults = Vaults::new(dir.path(), Keychain::absent(), FAST);
-        let created = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap();
+        let created = create(&vaults, "right");
         assert_eq!(created.protection, KeyProtection::PasswordOnly);
         assert_eq!(created.notice, Some(KeyNotice::NoKeychain));
         created.db.save_record(&sample_record(), Utc::now()).unwrap();
@@ -164,7 +155,7 @@ mod tests {
     fn a_password_only_vault_moves_to_a_keychain_that_appears_and_then_needs_it() {
         let dir = tempfile::tempdir().unwrap();
         let bare = Vaults::new(dir.path(), Keychain::absent(), FAST);
-        let profile = bare.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap().profile_id;
+        let profile = create(&bare, "right").profile_id;
 
         let keychain = Keychain::in_memory().unwrap();
         let with_keychain = Vaults::new(dir.path(), keychain.clone(), FAST);
@@ -192,12 +183,15 @@ mod tests {
     }
 
     #[test]
-    fn a_new_password_on_a_password_only_vault_replaces_the_old_one() {
+    fn a_new_passphrase_on_a_passphrase_only_vault_replaces_the_old_one() {
         let dir = tempfile::tempdir().unwrap();
         let vaults = Vaults::new(dir.path(), Keychain::absent(), FAST);
-        let profile = vaults.create(&id(), "منيرة", &password("old"), Utc::now()).unwrap().profile_id;
-        let rewrapped = vaults.rewrap(&profile, &password("old"), &password("new"), Utc::now()).unwrap();
-        assert_eq!((rewrapped.protection, rewrapped.notice), (KeyProtection::PasswordOnly, None));
+        let profile = create(&vaults, "old").profile_id;
+        let rewrapped = vaults.set_passphrase(&profile, &escrow(1), &password("new"), Utc::now()).unwrap();
+        assert_eq!(
+            (rewrapped.protection, rewrapped.notice),
+            (KeyProtection::PasswordOnly, Some(KeyNotice::NoKeychain))
+        );
         drop(rewrapped);
         assert!(matches!(
             vaults.unlock(&profile, &password("old"), Utc::now()),
@@ -210,7 +204,7 @@ mod tests {
     fn a_password_only_vault_is_set_aside_and_removed_without_a_keychain() {
         let dir = tempfile::tempdir().unwrap();
         let vaults = Vaults::new(dir.path(), Keychain::absent(), FAST);
-        let profile = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap().profile_id;
+        let profile = create(&vaults, "right").profile_id;
         let folder = vaults.set_aside(&profile, Utc::now()).unwrap();
         assert!(vaults.unlock_set_aside(&folder, &password("right")).is_ok());
         vaults.remove(&folder).unwrap();
@@ -221,10 +215,7 @@ mod tests {
     fn a_keychain_vault_is_not_set_aside_while_its_keychain_is_out_of_reach() {
         let dir = tempfile::tempdir().unwrap();
         let keychain = Keychain::in_memory().unwrap();
-        let profile = Vaults::new(dir.path(), keychain, FAST)
-            .create(&id(), "منيرة", &password("right"), Utc::now())
-            .unwrap()
-            .profile_id;
+        let profile = create(&Vaults::new(dir.path(), keychain, FAST), "right").profile_id;
         let bare = Vaults::new(dir.path(), Keychain::absent(), FAST);
         assert!(matches!(bare.set_aside(&profile, Utc::now()), Err(VaultError::Keychain(_))));
         assert!(dir.path().join(&profile).join("vault.db").exists(), "left where its secret points");
@@ -234,7 +225,7 @@ mod tests {
     fn a_profile_written_before_protection_was_kept_reads_as_keychain() {
         let dir = tempfile::tempdir().unwrap();
         let vaults = Vaults::new(dir.path(), Keychain::in_memory().unwrap(), FAST);
-        let profile = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap().profile_id;
+        let profile = create(&vaults, "right").profile_id;
         let path = dir.path().join(&profile).join("profile.json");
         let mut meta: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(meta["protection"], "keychain");

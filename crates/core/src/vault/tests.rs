@@ -1,5 +1,5 @@
-//! The vault's life: create, unlock, lockout, re-wrap, set aside; and a sample record for
-//! the other modules' tests.
+//! The vault's life: create, unlock, wrong passphrases, the escrow key, a new passphrase, set
+//! aside; and a sample record and a vault maker for the other modules' tests.
 
 use masar_protocol::EmployeeRecord;
 
@@ -11,12 +11,23 @@ fn vaults(root: &Path, keychain: &Keychain) -> Vaults {
     Vaults::new(root, keychain.clone(), FAST)
 }
 
-fn id() -> NationalId {
-    NationalId::parse("1000000008").unwrap()
+pub(crate) fn password(text: &str) -> SecretString {
+    SecretString::from(text.to_owned())
 }
 
-fn password(text: &str) -> SecretString {
-    SecretString::from(text.to_owned())
+/// The escrow key the server would keep for the vault (a fixed one per test).
+pub(crate) fn escrow(byte: u8) -> Key {
+    crate::secret::key([byte; 32])
+}
+
+/// A new vault for "منيرة" (`1********8`) with `passphrase` and escrow key 1.
+pub(crate) fn create(vaults: &Vaults, passphrase: &str) -> OpenVault {
+    let new = NewVault {
+        vault_id: new_vault_id().unwrap(),
+        masked_id: "1********8".into(),
+        display_name: "منيرة".into(),
+    };
+    vaults.create(&new, &password(passphrase), &escrow(1), Utc::now()).unwrap()
 }
 
 /// An employee record as the demo server sends it (shared by the core's unit tests).
@@ -25,16 +36,17 @@ pub(crate) fn sample_record() -> EmployeeRecord {
 }
 
 #[test]
-fn a_created_vault_opens_again_with_the_password_and_keeps_the_record() {
+fn a_created_vault_opens_again_with_the_passphrase_and_keeps_the_record() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let created = vaults.create(&id(), "منيرة", &password("Masar@0008"), Utc::now()).unwrap();
+    let created = create(&vaults, "palm tree oasis");
     created.db.save_record(&sample_record(), Utc::now()).unwrap();
     let profile = created.profile_id.clone();
+    assert!(masar_protocol::vault_key::is_vault_id(&profile), "the folder is a random vault id: {profile}");
     drop(created);
 
-    let opened = vaults.unlock(&profile, &password("Masar@0008"), Utc::now()).unwrap();
+    let opened = vaults.unlock(&profile, &password("palm tree oasis"), Utc::now()).unwrap();
     let (record, _) = opened.db.load_record().unwrap().unwrap();
     assert_eq!(record, sample_record());
     let listed = vaults.profiles().list();
@@ -44,23 +56,85 @@ fn a_created_vault_opens_again_with_the_password_and_keeps_the_record() {
 }
 
 #[test]
-fn a_wrong_password_is_an_answer_not_a_crash_and_five_lock_the_profile() {
+fn five_wrong_passphrases_leave_only_the_sign_on_which_opens_it_and_clears_the_count() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let profile = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap().profile_id;
+    let profile = create(&vaults, "the right one").profile_id;
     let now = Utc::now();
     for remaining in (1..MAX_FAILED_UNLOCKS).rev() {
         match vaults.unlock(&profile, &password("wrong"), now) {
             Err(VaultError::WrongPassword { remaining: r }) => assert_eq!(r, remaining),
-            other => panic!("expected a wrong password, got {other:?}"),
+            other => panic!("expected a wrong passphrase, got {other:?}"),
         }
     }
-    assert!(matches!(vaults.unlock(&profile, &password("wrong"), now), Err(VaultError::Locked { .. })));
-    // Locked: even the right password waits.
-    assert!(matches!(vaults.unlock(&profile, &password("right"), now), Err(VaultError::Locked { .. })));
-    let later = now + Duration::minutes(UNLOCK_LOCKOUT_MINUTES) + Duration::seconds(1);
-    assert!(vaults.unlock(&profile, &password("right"), later).is_ok());
+    assert!(matches!(vaults.unlock(&profile, &password("wrong"), now), Err(VaultError::NeedsSignOn)));
+    // Even the right passphrase, even much later: only a sign-on opens it now.
+    let later = now + chrono::Duration::days(3);
+    assert!(matches!(
+        vaults.unlock(&profile, &password("the right one"), later),
+        Err(VaultError::NeedsSignOn)
+    ));
+    assert!(vaults.profiles().load(&profile).unwrap().unwrap().needs_sign_on);
+
+    assert!(matches!(vaults.unlock_with_escrow(&profile, &escrow(2), later), Err(VaultError::EscrowWrong)));
+    let opened = vaults.unlock_with_escrow(&profile, &escrow(1), later).unwrap();
+    assert!(!opened.passphrase_lost);
+    drop(opened);
+    assert!(vaults.unlock(&profile, &password("the right one"), later).is_ok(), "the count starts again");
+}
+
+#[test]
+fn a_new_passphrase_after_a_sign_on_keeps_everything_in_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::in_memory().unwrap();
+    let vaults = vaults(dir.path(), &keychain);
+    let created = create(&vaults, "forgotten one");
+    created.db.save_record(&sample_record(), Utc::now()).unwrap();
+    let profile = created.profile_id.clone();
+    drop(created);
+
+    let renewed =
+        vaults.set_passphrase(&profile, &escrow(1), &password("a brand new one"), Utc::now()).unwrap();
+    assert_eq!(renewed.db.load_record().unwrap().unwrap().0, sample_record());
+    drop(renewed);
+    assert!(matches!(
+        vaults.unlock(&profile, &password("forgotten one"), Utc::now()),
+        Err(VaultError::WrongPassword { .. })
+    ));
+    assert!(vaults.unlock(&profile, &password("a brand new one"), Utc::now()).is_ok());
+    assert!(matches!(
+        vaults.set_passphrase(&profile, &escrow(9), &password("someone else"), Utc::now()),
+        Err(VaultError::EscrowWrong)
+    ));
+}
+
+#[test]
+fn a_lost_keychain_secret_is_a_new_passphrase_after_a_sign_on_not_a_lost_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::in_memory().unwrap();
+    let vaults = vaults(dir.path(), &keychain);
+    let created = create(&vaults, "palm tree oasis");
+    created.db.save_record(&sample_record(), Utc::now()).unwrap();
+    let profile = created.profile_id.clone();
+    drop(created);
+    vaults.forget_secret(&profile).unwrap();
+    assert!(matches!(
+        vaults.unlock(&profile, &password("palm tree oasis"), Utc::now()),
+        Err(VaultError::SecretMissing)
+    ));
+
+    let opened = vaults.unlock_with_escrow(&profile, &escrow(1), Utc::now()).unwrap();
+    assert!(opened.passphrase_lost, "the passphrase cannot open it without the secret");
+    drop(opened);
+    let renewed =
+        vaults.set_passphrase(&profile, &escrow(1), &password("palm tree oasis"), Utc::now()).unwrap();
+    assert_eq!(renewed.db.load_record().unwrap().unwrap().0, sample_record());
+    drop(renewed);
+    assert!(
+        vaults.unlock(&profile, &password("palm tree oasis"), Utc::now()).is_ok(),
+        "a new secret in the keychain"
+    );
 }
 
 #[test]
@@ -68,12 +142,11 @@ fn a_vault_copied_into_another_profile_does_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let other_id = NationalId::with_check_digit("100000001").unwrap();
-    let mine = vaults.create(&id(), "منيرة", &password("same-password"), Utc::now()).unwrap().profile_id;
-    let theirs = vaults.create(&other_id, "سارة", &password("same-password"), Utc::now()).unwrap().profile_id;
+    let mine = create(&vaults, "same passphrase").profile_id;
+    let theirs = create(&vaults, "same passphrase").profile_id;
     // Copy my vault file over theirs: their key (and keychain secret) does not open it.
     std::fs::copy(vaults.profiles().vault_path(&mine), vaults.profiles().vault_path(&theirs)).unwrap();
-    match vaults.unlock(&theirs, &password("same-password"), Utc::now()) {
+    match vaults.unlock(&theirs, &password("same passphrase"), Utc::now()) {
         Err(VaultError::Db(VaultDbError::WrongKey)) => {}
         other => panic!("expected the copied vault to stay shut, got {other:?}"),
     }
@@ -82,28 +155,42 @@ fn a_vault_copied_into_another_profile_does_not_open() {
     meta.profile_id = theirs.clone();
     vaults.profiles().save(&meta).unwrap();
     assert!(matches!(
-        vaults.unlock(&theirs, &password("same-password"), Utc::now()),
+        vaults.unlock(&theirs, &password("same passphrase"), Utc::now()),
         Err(VaultError::WrongPassword { .. })
+    ));
+    assert!(matches!(
+        vaults.unlock_with_escrow(&theirs, &escrow(1), Utc::now()),
+        Err(VaultError::EscrowWrong)
     ));
 }
 
 #[test]
-fn without_the_keychain_secret_the_password_alone_does_not_open_it() {
+fn without_the_keychain_secret_the_passphrase_alone_does_not_open_it() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let profile = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap().profile_id;
+    let profile = create(&vaults, "palm tree oasis").profile_id;
     vaults.forget_secret(&profile).unwrap();
     assert!(matches!(
-        vaults.unlock(&profile, &password("right"), Utc::now()),
+        vaults.unlock(&profile, &password("palm tree oasis"), Utc::now()),
         Err(VaultError::SecretMissing)
     ));
     // Another workstation's keychain (a different store) has no secret either.
     let elsewhere = Vaults::new(dir.path(), Keychain::in_memory().unwrap(), FAST);
     assert!(matches!(
-        elsewhere.unlock(&profile, &password("right"), Utc::now()),
+        elsewhere.unlock(&profile, &password("palm tree oasis"), Utc::now()),
         Err(VaultError::SecretMissing)
     ));
+}
+
+#[test]
+fn the_profile_file_holds_no_national_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let vaults = vaults(dir.path(), &Keychain::in_memory().unwrap());
+    let profile = create(&vaults, "palm tree oasis").profile_id;
+    let json = std::fs::read_to_string(dir.path().join(&profile).join("profile.json")).unwrap();
+    assert!(json.contains("1********8") && json.contains("escrowKey"), "{json}");
+    assert!(!json.contains("nationalId") && !json.contains("1000000008"), "{json}");
 }
 
 #[test]
@@ -111,7 +198,7 @@ fn the_vault_file_holds_no_plaintext_id_or_name() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let vault = vaults.create(&id(), "منيرة", &password("right"), Utc::now()).unwrap();
+    let vault = create(&vaults, "palm tree oasis");
     vault.db.save_record(&sample_record(), Utc::now()).unwrap();
     let path = vaults.profiles().vault_path(&vault.profile_id);
     drop(vault);

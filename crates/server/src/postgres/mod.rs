@@ -116,6 +116,14 @@ impl Store for PgStore {
         Ok(on_client!(self, |client| records::vault_key(client, employee, vault_id, fresh, now_ms).await?))
     }
 
+    async fn existing_vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        Ok(on_client!(self, |client| records::existing_vault_key(client, employee, vault_id).await?))
+    }
+
     async fn reserve_password_check(
         &self,
         id: &NationalId,

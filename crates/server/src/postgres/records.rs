@@ -188,11 +188,19 @@ pub async fn vault_key(
         &[&employee.as_str(), &vault_id, &fresh.as_slice(), &now_ms],
     )
     .await?;
-    let row = one(
+    existing_vault_key(client, employee, vault_id).await?.context("the vault key just kept is gone")
+}
+
+pub async fn existing_vault_key(
+    client: &impl GenericClient,
+    employee: &NationalId,
+    vault_id: &str,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let row = opt(
         client,
         "SELECT key FROM vault_keys WHERE national_id = $1 AND vault_id = $2",
         &[&employee.as_str(), &vault_id],
     )
     .await?;
-    Ok(row.get(0))
+    Ok(row.map(|row| row.get(0)))
 }

@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         super::statements::statement_code,
         super::statements::verify_statement,
         super::vault_keys::vault_key,
+        super::vault_keys::existing_vault_key,
+        super::record::me,
         crate::auth::handlers::login,
         crate::auth::handlers::verify,
         crate::auth::handlers::resend,

@@ -8,6 +8,16 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
 
+/// Who the access token is to Masar: the employee and what they may do here.
+#[utoipa::path(get, path = "/v1/me", tag = "records", security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The signed-in employee and their role", body = masar_protocol::auth::Me),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn me(signed_in: SignedIn) -> Json<masar_protocol::auth::Me> {
+    Json(masar_protocol::auth::Me { national_id: signed_in.national_id, role: signed_in.role })
+}
+
 #[utoipa::path(get, path = "/v1/me/record", tag = "records", security(("access_token" = [])),
     responses(
         (status = 200, description = "The signed-in employee's whole record", body = EmployeeRecord),

@@ -130,6 +130,15 @@ impl Store for SqliteStore {
         self.db.call(move |conn| vault_keys::keep(conn, &employee, &vault_id, &fresh, now_ms)).await
     }
 
+    async fn existing_vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        let (employee, vault_id) = (employee.clone(), vault_id.to_owned());
+        self.db.call(move |conn| vault_keys::find(conn, &employee, &vault_id)).await
+    }
+
     async fn reserve_password_check(
         &self,
         id: &NationalId,

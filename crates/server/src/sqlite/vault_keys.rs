@@ -1,7 +1,7 @@
 //! Escrow keys of the employees' vaults.
 
 use masar_protocol::NationalId;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Keeps `fresh` as the vault's escrow key unless it has one; returns the one kept.
 pub fn keep(
@@ -21,4 +21,15 @@ pub fn keep(
         params![employee.as_str(), vault_id],
         |row| row.get(0),
     )?)
+}
+
+/// The vault's escrow key, if it has one.
+pub fn find(conn: &Connection, employee: &NationalId, vault_id: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT key FROM vault_keys WHERE national_id = ?1 AND vault_id = ?2",
+            params![employee.as_str(), vault_id],
+            |row| row.get(0),
+        )
+        .optional()?)
 }

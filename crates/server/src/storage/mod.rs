@@ -211,6 +211,13 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         now_ms: i64,
     ) -> anyhow::Result<Vec<u8>>;
 
+    /// The escrow key of `employee`'s vault `vault_id`, if it has one.
+    async fn existing_vault_key(
+        &self,
+        employee: &NationalId,
+        vault_id: &str,
+    ) -> anyhow::Result<Option<Vec<u8>>>;
+
     // Sign-in.
 
     /// Step one, before the password is checked: the check reserved (counted as a failure), or
