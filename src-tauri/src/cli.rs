@@ -22,6 +22,10 @@ pub struct Args {
     /// Lock after this many idle seconds, over the setting (for tests and demonstrations).
     #[arg(long, env = "MASAR_IDLE_LOCK_SECONDS")]
     pub idle_lock_seconds: Option<u32>,
+    /// Open the identity provider's sign-in page with this program (given the address) instead
+    /// of the system's default browser.
+    #[arg(long, env = "MASAR_BROWSER")]
+    pub browser: Option<String>,
     /// End-to-end build only: "choosing files" takes the paths listed in this file.
     #[cfg(feature = "e2e-picker")]
     #[arg(long)]
@@ -36,6 +40,7 @@ impl Args {
             data_dir: self.data_dir.clone(),
             server_url,
             idle_lock_seconds: self.idle_lock_seconds,
+            browser: Some(std::sync::Arc::new(crate::browser::SystemBrowser::new(self.browser.clone()))),
             ..CoreOptions::default()
         })
     }

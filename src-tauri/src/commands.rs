@@ -12,6 +12,7 @@ use masar_core::drafts::Drafts;
 use masar_core::edits::{Draft, Form};
 use masar_core::outbox::Outbox;
 use masar_core::records::Records;
+use masar_core::signin::{SignOnPurpose, SignOnStarted};
 use masar_core::recovery::{PreviousCopies, Recovery};
 use masar_core::sync::{SyncEngine, SyncStatus};
 use masar_core::vault::UnsentWork;
@@ -62,42 +63,61 @@ pub async fn auth_state(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
     Ok(auth.state())
 }
 
-/// The first sign-in form. The password only passes through to the core, which wraps it.
-#[derive(Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInInput {
-    national_id: String,
-    password: String,
+/// Opens the identity provider's sign-in page in the system browser (a sign-on under way is
+/// answered as it stands).
+#[tauri::command]
+#[specta::specta]
+pub async fn begin_sign_on(auth: State<'_, Auth>, purpose: SignOnPurpose) -> Result<SignOnStarted, UiError> {
+    auth.begin_sign_on(purpose).await.map_err(UiError::from)
 }
 
-impl std::fmt::Debug for SignInInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignInInput").finish_non_exhaustive()
+/// Waits for the browser to come back; then the app's window comes to the front.
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_sign_on(window: tauri::Window, auth: State<'_, Auth>) -> Result<AuthState, UiError> {
+    let outcome = auth.finish_sign_on().await.map_err(UiError::from);
+    if let Err(error) = window.unminimize().and_then(|()| window.set_focus()) {
+        tracing::debug!(%error, "the window could not be brought to the front");
     }
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn start_sign_in(auth: State<'_, Auth>, input: SignInInput) -> Result<AuthState, UiError> {
-    auth.start(&input.national_id, input.password).await.map_err(UiError::from)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn verify_code(auth: State<'_, Auth>, code: String) -> Result<AuthState, UiError> {
-    auth.verify(&code).await.map_err(UiError::from)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn resend_code(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
-    auth.resend().await.map_err(UiError::from)
+    outcome
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_sign_in(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
-    Ok(auth.cancel())
+    Ok(auth.cancel().await)
+}
+
+/// The passphrase chosen at a first sign-on here, or after a forgotten one. Both only pass
+/// through to the core, which checks and wraps them.
+#[derive(Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PassphraseInput {
+    passphrase: String,
+    confirmation: String,
+}
+
+impl std::fmt::Debug for PassphraseInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassphraseInput").finish_non_exhaustive()
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_passphrase(auth: State<'_, Auth>, input: PassphraseInput) -> Result<AuthState, UiError> {
+    auth.set_passphrase(input.passphrase, input.confirmation).await.map_err(UiError::from)
+}
+
+/// A profile of the start screen opened with its passphrase (works offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_offline(
+    auth: State<'_, Auth>,
+    profile_id: String,
+    passphrase: String,
+) -> Result<AuthState, UiError> {
+    auth.open_offline(&profile_id, passphrase).await.map_err(UiError::from)
 }
 
 #[tauri::command]
@@ -108,8 +128,8 @@ pub async fn lock(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock(auth: State<'_, Auth>, password: String) -> Result<AuthState, UiError> {
-    auth.unlock(password).await.map_err(UiError::from)
+pub async fn unlock(auth: State<'_, Auth>, passphrase: String) -> Result<AuthState, UiError> {
+    auth.unlock(passphrase).await.map_err(UiError::from)
 }
 
 #[tauri::command]
@@ -213,20 +233,6 @@ pub async fn load_draft(drafts: State<'_, Drafts>, form: Form) -> Result<Option<
 #[specta::specta]
 pub async fn discard_draft(drafts: State<'_, Drafts>, form: Form) -> Result<(), UiError> {
     drafts.discard(form).await.map_err(UiError::from)
-}
-
-/// After a password change: the password used before it, to carry the unsent work across.
-#[tauri::command]
-#[specta::specta]
-pub async fn carry_across(auth: State<'_, Auth>, previous_password: String) -> Result<AuthState, UiError> {
-    auth.carry_across(previous_password).await.map_err(UiError::from)
-}
-
-/// After a password change, without the previous password: the old copy is kept aside.
-#[tauri::command]
-#[specta::specta]
-pub async fn skip_carry_across(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
-    auth.skip_carry_across().await.map_err(UiError::from)
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 //! rule lives here.
 
 mod bindings;
+mod browser;
 mod cli;
 mod commands;
 mod csp;

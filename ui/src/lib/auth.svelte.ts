@@ -11,7 +11,7 @@ class AuthStore {
     return this.state?.step === "signedIn";
   }
 
-  /** The server no longer accepts the session: ask for password and code again. */
+  /** The session reached its end: ask for a single sign-on again over the page. */
   sessionEnded(): void {
     if (this.state?.step === "signedIn") this.reauthFor = this.state.session;
   }

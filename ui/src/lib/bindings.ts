@@ -13,12 +13,19 @@ export const commands = {
 	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus_Serialize>("connection_status"),
 	checkConnection: () => typedError<ConnectionStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("check_connection")),
 	authState: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("auth_state")),
-	startSignIn: (input: SignInInput) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("start_sign_in", { input })),
-	verifyCode: (code: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("verify_code", { code })),
-	resendCode: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("resend_code")),
+	/**
+	 *  Opens the identity provider's sign-in page in the system browser (a sign-on under way is
+	 *  answered as it stands).
+	 */
+	beginSignOn: (purpose: SignOnPurpose) => typedError<SignOnStarted, UiError_Serialize>(__TAURI_INVOKE("begin_sign_on", { purpose })),
+	/**  Waits for the browser to come back; then the app's window comes to the front. */
+	finishSignOn: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("finish_sign_on")),
 	cancelSignIn: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
+	setPassphrase: (input: PassphraseInput) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("set_passphrase", { input })),
+	/**  A profile of the start screen opened with its passphrase (works offline). */
+	openOffline: (profileId: string, passphrase: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("open_offline", { profileId, passphrase })),
 	lock: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("lock")),
-	unlock: (password: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("unlock", { password })),
+	unlock: (passphrase: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("unlock", { passphrase })),
 	signOut: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("sign_out")),
 	employee: () => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("employee")),
 	demoSms: () => typedError<DevSms[], UiError_Serialize>(__TAURI_INVOKE("demo_sms")),
@@ -34,10 +41,6 @@ export const commands = {
 	saveDraft: (form: Form, values: { [key in string]: string }) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("save_draft", { form, values })),
 	loadDraft: (form: Form) => typedError<Draft | null, UiError_Serialize>(__TAURI_INVOKE("load_draft", { form })),
 	discardDraft: (form: Form) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("discard_draft", { form })),
-	/**  After a password change: the password used before it, to carry the unsent work across. */
-	carryAcross: (previousPassword: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("carry_across", { previousPassword })),
-	/**  After a password change, without the previous password: the old copy is kept aside. */
-	skipCarryAcross: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("skip_carry_across")),
 	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError_Serialize>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
 	/**  What signing out would leave unsent, to warn first. */
 	unsentWork: () => typedError<UnsentWork | null, UiError_Serialize>(__TAURI_INVOKE("unsent_work")),
@@ -200,29 +203,21 @@ export type AuthState = AuthState_Serialize | AuthState_Deserialize;
 
 /**  Where the sign-in flow stands. */
 export type AuthState_Deserialize = { step: "signedOut"; profiles: ProfileSummary_Deserialize[] } | 
-/**  A code was sent; the verification step is showing. */
-{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId?: string | null } | { step: "signedIn"; session: SessionInfo_Deserialize } | 
-/**
- *  The server confirmed the employee, but the password no longer opens this workstation's
- *  vault (it was changed elsewhere) and the vault may hold work the server lacks: the
- *  previous password carries it across, once.
- */
-{ step: "previousPasswordNeeded"; displayName: string; unsent?: UnsentWork | null } | 
-/**  Locked after idle time: the same employee unlocks with their password. */
-{ step: "locked"; session: SessionInfo_Deserialize };
+/**  Waiting for the browser to come back from the identity provider. */
+{ step: "signingOn"; signOn: SignOnStarted } | 
+/**  Signed on; the employee chooses the passphrase that opens this workstation's copy offline. */
+{ step: "passphraseNeeded"; displayName: string; reason: PassphraseReason; unsent?: UnsentWork | null } | { step: "signedIn"; session: SessionInfo_Deserialize } | 
+/**  Locked after idle time: the same employee unlocks with the passphrase (or a sign-on). */
+{ step: "locked"; session: SessionInfo_Deserialize; needsSignOn: boolean };
 
 /**  Where the sign-in flow stands. */
 export type AuthState_Serialize = { step: "signedOut"; profiles: ProfileSummary_Serialize[] } | 
-/**  A code was sent; the verification step is showing. */
-{ step: "codeSent"; maskedMobile: string; expiresInSeconds: number; resendAfterSeconds: number; demoNationalId: string | null } | { step: "signedIn"; session: SessionInfo_Serialize } | 
-/**
- *  The server confirmed the employee, but the password no longer opens this workstation's
- *  vault (it was changed elsewhere) and the vault may hold work the server lacks: the
- *  previous password carries it across, once.
- */
-{ step: "previousPasswordNeeded"; displayName: string; unsent: UnsentWork | null } | 
-/**  Locked after idle time: the same employee unlocks with their password. */
-{ step: "locked"; session: SessionInfo_Serialize };
+/**  Waiting for the browser to come back from the identity provider. */
+{ step: "signingOn"; signOn: SignOnStarted } | 
+/**  Signed on; the employee chooses the passphrase that opens this workstation's copy offline. */
+{ step: "passphraseNeeded"; displayName: string; reason: PassphraseReason; unsent: UnsentWork | null } | { step: "signedIn"; session: SessionInfo_Serialize } | 
+/**  Locked after idle time: the same employee unlocks with the passphrase (or a sign-on). */
+{ step: "locked"; session: SessionInfo_Serialize; needsSignOn: boolean };
 
 /**
  *  One blocked load or inline use, as the page's violation event describes it. Nothing here is
@@ -477,10 +472,28 @@ export type Equivalency = {
 export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_unreachable" | "server_timeout" | "server_error" | "bad_server_response" | "not_signed_in" | "not_found" | "no_demo_employees" | "settings_not_saved" | "internal" | "invalid_credentials" | "account_locked" | "challenge_invalid" | "code_expired" | "code_incorrect" | "too_many_attempts" | "resend_too_soon" | 
 /**  Every new code of this sign-in was sent: enter the last one, or start again. */
 "resend_limit" | "rate_limited" | "session_expired" | "session_revoked" | "sms_unavailable" | 
-/**  Offline: the password does not open this workstation's copy. */
+/**  Offline: the passphrase does not open this workstation's copy. */
 "wrong_password" | 
-/**  Offline: too many wrong passwords on this workstation. */
-"profile_locked" | 
+/**  Too many wrong passphrases: only a single sign-on opens the copy now. */
+"needs_sign_on" | 
+/**  The server's key for this copy does not open it: the passphrase still does. */
+"escrow_key_wrong" | 
+/**  The identity provider cannot be reached (offline work goes on with the passphrase). */
+"sign_on_unreachable" | 
+/**  The browser did not come back in time. */
+"sign_on_timed_out" | 
+/**  The sign-on was cancelled in the browser, or refused by the provider. */
+"sign_on_cancelled" | 
+/**  The provider's answer could not be used (its keys, its tokens, another issuer). */
+"sign_on_failed" | 
+/**  The system browser could not be opened: the address is shown to copy. */
+"browser_not_opened" | 
+/**  A new passphrase shorter or simpler than the rule. */
+"passphrase_too_weak" | 
+/**  The passphrase and its confirmation differ. */
+"passphrase_mismatch" | 
+/**  Signing on again over the open page, another employee signed on. */
+"another_employee" | 
 /**  Offline and this employee never signed in here. */
 "first_sign_in_needs_network" | 
 /**  The system keychain that holds this copy's key cannot be reached in this session. */
@@ -802,6 +815,24 @@ export type OpportunityList_Serialize = {
 	fresh: boolean,
 };
 
+/**
+ *  The passphrase chosen at a first sign-on here, or after a forgotten one. Both only pass
+ *  through to the core, which checks and wraps them.
+ */
+export type PassphraseInput = {
+	passphrase: string,
+	confirmation: string,
+};
+
+/**  Why the employee is asked to choose a passphrase. */
+export type PassphraseReason = 
+/**  The first sign-on of this employee on this workstation. */
+"firstSignOn" | 
+/**  They said they forgot it. */
+"forgotten" | 
+/**  The keychain secret it was mixed with is gone: it no longer opens the copy. */
+"keyLost";
+
 /**  A four-part name as written on Saudi documents: given name, father, grandfather, family. */
 export type PersonName = {
 	first: string,
@@ -845,31 +876,42 @@ export type PreviousCopy_Serialize = {
 	unsent: UnsentWork | null,
 };
 
-/**  What the start screen lists: employees who signed in on this workstation before. */
+/**
+ *  What the start screen lists: employees who signed in on this workstation before, by name
+ *  and masked ID only.
+ */
 export type ProfileSummary = ProfileSummary_Serialize | ProfileSummary_Deserialize;
 
-/**  What the start screen lists: employees who signed in on this workstation before. */
+/**
+ *  What the start screen lists: employees who signed in on this workstation before, by name
+ *  and masked ID only.
+ */
 export type ProfileSummary_Deserialize = {
 	profileId: string,
-	nationalId: string,
 	maskedId: string,
 	displayName: string,
 	lastSignIn: string,
 	/**  What the vault holds that the server has not taken (an upper bound; `None`: unknown). */
 	unsent?: UnsentWork | null,
+	/**  Too many wrong passphrases: only a single sign-on opens this copy now. */
+	needsSignOn: boolean,
 	/**  Copies of this employee's vault set aside with work still in them. */
 	previous: PreviousCopy_Deserialize[],
 };
 
-/**  What the start screen lists: employees who signed in on this workstation before. */
+/**
+ *  What the start screen lists: employees who signed in on this workstation before, by name
+ *  and masked ID only.
+ */
 export type ProfileSummary_Serialize = {
 	profileId: string,
-	nationalId: string,
 	maskedId: string,
 	displayName: string,
 	lastSignIn: string,
 	/**  What the vault holds that the server has not taken (an upper bound; `None`: unknown). */
 	unsent: UnsentWork | null,
+	/**  Too many wrong passphrases: only a single sign-on opens this copy now. */
+	needsSignOn: boolean,
 	/**  Copies of this employee's vault set aside with work still in them. */
 	previous: PreviousCopy_Serialize[],
 };
@@ -1222,10 +1264,24 @@ export type SickLeave = {
 
 export type SickLeaveStatus = "approved" | "pending" | "cancelled";
 
-/**  The first sign-in form. The password only passes through to the core, which wraps it. */
-export type SignInInput = {
-	nationalId: string,
-	password: string,
+/**  Why a sign-on is made. */
+export type SignOnPurpose = 
+/**  From the start screen or the lock screen: whoever signs on is signed in. */
+"signIn" | 
+/**  The passphrase is forgotten: after the sign-on the employee chooses a new one. */
+"newPassphrase" | 
+/**
+ *  The session ended over an open page: the same employee signs on again and the page
+ *  stays as it is.
+ */
+"renew";
+
+/**  A sign-on under way: the browser is (or should be) at the identity provider. */
+export type SignOnStarted = {
+	/**  The address opened in the browser, shown to copy where no browser could be opened. */
+	url: string,
+	browserOpened: boolean,
+	purpose: SignOnPurpose,
 };
 
 /**  Years, months and days. */

@@ -156,12 +156,22 @@ pub async fn password(
     // A malformed ID gets the same answer as a wrong password.
     let Ok(id) = NationalId::parse(typed) else { return again(wrong_credentials(lang)) };
     match password_then_code(&state, &caller, &stored, &id, form.password).await {
-        Ok(Ok(())) => code_page(lang, &stored, None, None),
+        Ok(Ok(())) => code_page(lang, &stored, None, demo_phone(&state, &id, lang).await.as_deref()),
         Ok(Err(Refusal::Credentials)) => again(wrong_credentials(lang)),
         Ok(Err(Refusal::Locked(retry_after))) => again(locked(lang, retry_after)),
         Ok(Err(Refusal::Api(error))) => again(problem_of(lang, &error)),
         Err(error) => failed(lang, &error),
     }
+}
+
+/// A demo server has no phones: the page shows what the employee's phone received (the dev
+/// outbox's last message), as the demo's stand-in for the SMS.
+async fn demo_phone(state: &AppState, employee: &NationalId, lang: Lang) -> Option<String> {
+    if !state.demo {
+        return None;
+    }
+    let last = state.store.dev_sms(employee).await.ok()?.pop()?;
+    Some(format!("{} {}", lang.pick("هاتف العرض التجريبي:", "Demo phone:"), last.text))
 }
 
 enum Refusal {
@@ -307,12 +317,14 @@ pub async fn resend(
     }
     .await;
     match sent {
-        Ok(Ok(Resent::Sent { .. })) => code_page(
-            lang,
-            &stored,
-            None,
-            Some(lang.pick("أرسلنا رمزًا جديدًا إلى جوالك.", "A new code was sent to your mobile.")),
-        ),
+        Ok(Ok(Resent::Sent { national_id, .. })) => {
+            let sent = lang.pick("أرسلنا رمزًا جديدًا إلى جوالك.", "A new code was sent to your mobile.");
+            let note = match demo_phone(&state, &national_id, lang).await {
+                Some(phone) => format!("{sent} {phone}"),
+                None => sent.to_owned(),
+            };
+            code_page(lang, &stored, None, Some(&note))
+        }
         Ok(Ok(Resent::TooSoon { retry_after })) => {
             let problem = Problem::general(match lang {
                 Lang::Ar => format!("يمكنك طلب رمز جديد بعد {retry_after} ثانية."),

@@ -26,18 +26,32 @@ export const errorsEn: Record<ErrorCode, string> = {
   session_expired: "The session has ended. Enter your password and verification code again; your data stays as it is.",
   session_revoked: "The session was ended for security reasons. Sign in again.",
   sms_unavailable: "The verification code cannot be sent now. Try again later.",
-  wrong_password: "The password is not correct. Tries left before the local profile locks: {remaining}.",
-  profile_locked: "The local profile is locked after repeated wrong passwords. Try again in {minutes} minutes.",
+  wrong_password: "The passphrase is not correct. Tries left before only the national single sign-on opens it: {remaining}.",
+  needs_sign_on:
+    "A wrong passphrase was entered five times, so the local copy now opens only through the national single sign-on. Nothing unsent is lost.",
+  escrow_key_wrong:
+    "Masar's key did not open your local copy on this computer. Open it with your passphrase; nothing of yours is lost.",
+  sign_on_unreachable:
+    "The national single sign-on cannot be reached. Check the network and try again, or open your local copy offline with your passphrase.",
+  sign_on_timed_out: "The wait for the sign-in in the browser ran out (10 minutes). Start signing in again.",
+  sign_on_cancelled: "The sign-in was cancelled. You can start again whenever you like.",
+  sign_on_failed:
+    "The sign-in through the national single sign-on could not be completed: its answer was not accepted. Try again; if it happens again, tell technical support.",
+  browser_not_opened: "The browser could not be opened. Copy the address below and open it in a browser on this computer.",
+  passphrase_too_weak: "The passphrase is too short or easy to guess: at least 10 characters, 5 of them different.",
+  passphrase_mismatch: "The passphrase and its confirmation differ. Type the confirmation again.",
+  another_employee:
+    "Another employee signed in in the browser. The session's own employee must sign in to continue; what they typed stays as it is.",
   first_sign_in_needs_network:
     "This employee has not signed in on this computer before; the first sign-in needs the network. Check the connection and try again.",
   keychain_unavailable:
-    "The key to your local copy is kept in the system keychain, which cannot be reached in this session. Start the app from the desktop session where the keychain runs, then sign in; nothing of yours is lost.",
+    "The key to your local copy is kept in the system keychain, which cannot be reached in this session. Start the app from the desktop session where the keychain runs, or sign in through the national single sign-on to choose a new passphrase; nothing of yours is lost.",
   keychain_secret_missing:
-    "The system keychain no longer holds the key to this local copy, so it cannot be opened on this workstation. Signing in while connected makes a new copy; the old one is kept aside in case its key comes back.",
+    "The system keychain no longer holds the key to this local copy, so the passphrase cannot open it on this computer. Sign in through the national single sign-on while connected: the same copy opens and you choose a new passphrase; nothing is lost.",
   keychain_failed:
     "The system keychain did not complete the request. Try again in a moment; nothing of yours is lost and nothing on this computer was changed.",
   vault_unavailable: "The encrypted local copy on this computer cannot be opened. Check free space and try again.",
-  password_required: "Enter the password.",
+  password_required: "Enter the passphrase.",
   code_format: "The verification code has six digits.",
   idle_lock_out_of_range: "The automatic lock is between 1 and 120 minutes.",
   invalid_input: "The change was not saved: correct the marked fields, then press Update.",
