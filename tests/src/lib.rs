@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use masar_protocol::DemoAccount;
+use masar_test_utils::provider::{Person, ProviderBrowser, sign_in_for_tokens};
 
 pub mod browser;
 pub mod oracle;
@@ -169,38 +170,14 @@ impl Server {
             .await?)
     }
 
-    /// An access token for `account`, signed in over HTTP (password, then the code from the demo
-    /// server's SMS outbox), for steps taken outside the app (the training administration's).
+    /// An access token for `account`, signed in at the server's provider as a standard client
+    /// would (its pages filled in over HTTP, the code from the demo server's SMS outbox), for
+    /// steps taken outside the app (the training administration's).
     pub async fn access_token(&self, account: &DemoAccount) -> Result<String> {
-        let http = reqwest::Client::new();
-        let login: masar_protocol::auth::Challenge = http
-            .post(format!("{}/v1/auth/login", self.url))
-            .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let sent: Vec<masar_protocol::auth::DevSms> = http
-            .get(format!("{}/v1/dev/sms?national_id={}", self.url, account.national_id))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let code = sent.last().and_then(|sms| six_digits(&sms.text)).context("no code was sent")?;
-        // Sent outside the window, but secrets all the same: the log check looks for them too.
+        // Sent outside the window, but a secret all the same: the log check looks for it too.
         record_typed_secret(&account.password)?;
-        record_typed_secret(&code)?;
-        let tokens: masar_protocol::auth::Tokens = http
-            .post(format!("{}/v1/auth/verify", self.url))
-            .json(&serde_json::json!({ "challengeId": login.challenge_id, "code": code }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        Ok(tokens.access_token.expose().to_owned())
+        let person = Person { national_id: account.national_id.as_str(), password: &account.password };
+        Ok(sign_in_for_tokens(&self.url, &person).await.access_token)
     }
 
     /// The server's database file (to check what it stored).
@@ -221,6 +198,23 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The file the browser recorder appends each address to.
+const BROWSER_URLS: &str = "browser-urls.txt";
+
+/// A program standing in for the system browser: it writes the address it is given to
+/// [`BROWSER_URLS`] in `dir`.
+fn browser_recorder(dir: &Path) -> Result<PathBuf> {
+    let script = dir.join("open-browser");
+    let urls = dir.join(BROWSER_URLS);
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(script)
 }
 
 /// How to start the app.
@@ -266,7 +260,8 @@ static SCREENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 const SCREEN_KEY: &str = "const root = document.documentElement;
     const heading = document.querySelector('main h1, main h2');
     const dialog = document.querySelector('dialog[open], [role=dialog], [role=alertdialog]');
-    const step = document.querySelector('[data-testid=code-step]') ? 'code' : '';
+    const step = document.querySelector('[data-testid=passphrase-form]') ? 'passphrase'
+      : document.querySelector('[data-testid=sign-on-waiting]') ? 'waiting' : '';
     return [document.title, heading ? heading.textContent : '', dialog ? dialog.textContent.slice(0, 80) : '',
             step, root.lang, root.dataset.textSize || '100'].join('|');";
 
@@ -297,6 +292,9 @@ impl App {
         if let Some(seconds) = launch.idle_lock_seconds {
             args.extend(["--idle-lock-seconds".to_owned(), seconds.to_string()]);
         }
+        // "The system browser" is the harness's recorder: the app hands it the sign-in address
+        // and the test decides which browser goes there.
+        args.extend(["--browser".to_owned(), browser_recorder(dirs.path())?.display().to_string()]);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
@@ -511,7 +509,7 @@ impl App {
     /// Replaces the content of an input. What goes into a password or code field is recorded
     /// (`typed-secrets.txt` among the artifacts) for the log check after the run.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
-        if css.contains("password") || css.contains("code-digit") {
+        if css.contains("password") || css.contains("passphrase") {
             record_typed_secret(text)?;
         }
         let input = self.wait_for(css).await?;
@@ -530,28 +528,57 @@ impl App {
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
-    /// First step of sign-in: national ID and password.
-    pub async fn submit_password(&self, national_id: &str, password: &str) -> Result<()> {
-        self.type_into("[data-testid=national-id-input]", national_id).await?;
-        self.type_into("[data-testid=password-input]", password).await?;
-        self.click("[data-testid=sign-in-submit]").await
+    /// The addresses the app gave "the system browser" so far.
+    pub fn opened_urls(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self.dirs.path().join(BROWSER_URLS)).unwrap_or_default();
+        text.lines().map(str::to_owned).collect()
     }
 
-    /// The code the demo phone panel shows (it polls the server's dev outbox).
-    pub async fn code_from_demo_phone(&self) -> Result<String> {
-        let text =
-            self.wait_for_text_where("[data-testid=demo-sms-text]", |t| six_digits(t).is_some()).await?;
-        six_digits(&text).context("no code in the SMS")
+    /// Presses «الدخول عبر النفاذ الوطني الموحد» inside `within` (a CSS scope; empty for the
+    /// whole window) and returns the address the app opened in the browser.
+    pub async fn start_sign_on(&self, within: &str) -> Result<String> {
+        let seen = self.opened_urls().len();
+        self.click(&format!("{within} [data-testid=sign-on-start]").trim_start().to_owned()).await?;
+        let started = Instant::now();
+        loop {
+            if let Some(url) = self.opened_urls().get(seen) {
+                return Ok(url.clone());
+            }
+            if started.elapsed() > PATIENCE {
+                bail!("the app opened no address in the browser");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
-    pub async fn enter_code(&self, code: &str) -> Result<()> {
-        self.type_into("[data-testid=code-digit-0]", code).await
+    /// The provider's pages at `url` filled in for `account` by a plain HTTP browser (the pages
+    /// in Chromium are the sign-in tests' own), which then goes back to the app's port.
+    pub async fn sign_on_at_provider(&self, url: &str, account: &DemoAccount) -> Result<()> {
+        record_typed_secret(&account.password)?;
+        let origin = url::Url::parse(url)?.origin().ascii_serialization();
+        let person = Person { national_id: account.national_id.as_str(), password: &account.password };
+        let back = ProviderBrowser::new(&origin).sign_in(url, &person).await;
+        reqwest::get(back).await?.error_for_status()?;
+        Ok(())
     }
 
-    /// The whole online sign-in, as a person does it: password, then the code from the phone.
+    /// The passphrase step: `passphrase` twice, then save.
+    pub async fn choose_passphrase(&self, passphrase: &str) -> Result<()> {
+        record_typed_secret(passphrase)?;
+        self.type_into("[data-testid=new-passphrase]", passphrase).await?;
+        self.type_into("[data-testid=confirm-passphrase]", passphrase).await?;
+        self.click("[data-testid=passphrase-submit]").await
+    }
+
+    /// The whole online sign-in, as a person does it: the single sign-on, then (the first time
+    /// on this workstation) the account's password chosen as the passphrase too.
     pub async fn sign_in(&self, account: &DemoAccount) -> Result<()> {
-        self.submit_password(account.national_id.as_str(), &account.password).await?;
-        self.code_step_from_demo_phone().await?;
+        let url = self.start_sign_on("").await?;
+        self.sign_on_at_provider(&url, account).await?;
+        self.wait_for("[data-testid=passphrase-form], [data-testid=signed-in-user]").await?;
+        if self.count("[data-testid=passphrase-form]").await? > 0 {
+            self.choose_passphrase(&account.password).await?;
+        }
         self.wait_for("[data-testid=signed-in-user]").await?;
         Ok(())
     }
@@ -571,31 +598,20 @@ impl App {
         Ok(())
     }
 
-    /// From the start screen: the employee's tile, `password`, then the code from the phone.
-    /// What comes after the code is the caller's to wait for.
-    pub async fn sign_in_from_tile(&self, password: &str) -> Result<()> {
+    /// From the start screen: the employee's tile, then `passphrase` (works offline). What comes
+    /// after is the caller's to wait for.
+    pub async fn open_from_tile(&self, passphrase: &str) -> Result<()> {
         self.click("[data-testid=profile-tile]").await?;
-        self.type_into("[data-testid=password-input]", password).await?;
-        self.click("[data-testid=sign-in-submit]").await?;
-        self.code_step_from_demo_phone().await
+        self.type_into("[data-testid=passphrase-input]", passphrase).await?;
+        self.click("[data-testid=offline-open]").await
     }
 
-    /// In the «انتهت الجلسة» dialog over the page: `password`, then the code from the phone;
-    /// waits for the dialog to go.
-    pub async fn sign_in_again(&self, password: &str) -> Result<()> {
-        self.type_into("[data-testid=reauth] [data-testid=password-input]", password).await?;
-        self.click("[data-testid=reauth] [data-testid=sign-in-submit]").await?;
-        self.wait_for("[data-testid=reauth] [data-testid=code-step]").await?;
-        let code = self.code_from_demo_phone().await?;
-        self.enter_code(&code).await?;
+    /// In the «انتهت الجلسة» dialog over the page: the single sign-on again; waits for the
+    /// dialog to go.
+    pub async fn sign_in_again(&self, account: &DemoAccount) -> Result<()> {
+        let url = self.start_sign_on("[data-testid=reauth]").await?;
+        self.sign_on_at_provider(&url, account).await?;
         self.wait_gone("[data-testid=reauth]").await
-    }
-
-    /// Waits for the code step and types the code the demo phone shows.
-    async fn code_step_from_demo_phone(&self) -> Result<()> {
-        self.wait_for("[data-testid=code-step]").await?;
-        let code = self.code_from_demo_phone().await?;
-        self.enter_code(&code).await
     }
 
     /// On the contact page: تعديل, a new mobile, the terms, تحديث.

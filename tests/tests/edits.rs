@@ -165,8 +165,8 @@ async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first
     Ok(())
 }
 
-/// In English, the app's own checks and the server's refusals speak English: a wrong password
-/// on the sign-in form, an invalid mobile next to its field.
+/// In English, the app's own checks and the server's refusals speak English: a passphrase too
+/// weak on the first sign-on, an invalid mobile next to its field.
 #[tokio::test]
 async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
@@ -176,11 +176,16 @@ async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Resu
     app.click("[data-testid=language-toggle]").await?;
     app.wait_for("html[dir=ltr]").await?;
 
-    app.submit_password(account.national_id.as_str(), "not-the-password").await?;
-    let refusal = app.wait_for("[data-testid=sign-in-error-text]").await?.text().await?;
-    assert_eq!(refusal, "The national ID or the password is not correct.");
-
-    app.sign_in(&account).await?;
+    let url = app.start_sign_on("").await?;
+    app.sign_on_at_provider(&url, &account).await?;
+    app.choose_passphrase("short").await?;
+    let refusal = app.wait_for("[data-testid=new-passphrase-error]").await?.text().await?;
+    assert_eq!(
+        refusal,
+        "The passphrase is too short or easy to guess: at least 10 characters, 5 of them different."
+    );
+    app.choose_passphrase(&account.password).await?;
+    app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-mobile']", "0412345678").await?;

@@ -1,6 +1,7 @@
-//! Keyboard only: a clerk who does not use a mouse signs in (ID, password, code), opens Contact
+//! Keyboard only: a clerk who does not use a mouse signs in (the single sign-on, then the
+//! passphrase), opens Contact
 //! data, leaves the form with Escape, enters a wrong mobile, reads the error summary, follows it to
-//! the field, fixes it, saves with Ctrl+S, opens the list of shortcuts, locks with Ctrl+L, mistypes the password, unlocks and skips to the content — with key
+//! the field, fixes it, saves with Ctrl+S, opens the list of shortcuts, locks with Ctrl+L, mistypes the passphrase, unlocks and skips to the content — with key
 //! presses only, and the focus checked after every step.
 
 use fantoccini::key::Key;
@@ -13,17 +14,21 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     let app = App::launch(&server.url).await?;
     app.wait_for("[data-testid=connection][data-state=online]").await?;
 
-    // Sign in.
-    app.wait_focused("national-id-input").await?;
-    app.keys(account.national_id.as_str()).await?;
+    // Sign in: the single sign-on has the focus; Enter opens the provider's page in the
+    // browser (filled in there); back in the app, the passphrase and its confirmation.
+    app.wait_focused("sign-on-start").await?;
+    let seen = app.opened_urls().len();
+    app.key(Key::Enter).await?;
+    app.wait_for("[data-testid=sign-on-waiting]").await?;
+    let url = app.opened_urls().get(seen).cloned().ok_or_else(|| anyhow::anyhow!("no address opened"))?;
+    app.sign_on_at_provider(&url, &account).await?;
+    app.wait_focused("new-passphrase").await?;
+    masar_e2e::record_typed_secret(&account.password)?;
+    app.keys(&account.password).await?;
     app.key(Key::Tab).await?;
-    app.wait_focused("password-input").await?;
+    app.wait_focused("confirm-passphrase").await?;
     app.keys(&account.password).await?;
     app.key(Key::Enter).await?;
-    app.wait_for("[data-testid=code-step]").await?;
-    app.wait_focused("code-digit-0").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.keys(&code).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.wait_focused("page-heading").await?;
     assert_eq!(app.text("[data-testid=page-heading]").await?, "بيانات الموظف");
@@ -73,7 +78,7 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     // Lock (Ctrl+L) and unlock.
     app.ctrl('l').await?;
     app.wait_focused("unlock-password").await?;
-    // A wrong password: the summary takes focus and leads back to the field.
+    // A wrong passphrase: the summary takes focus and leads back to the field.
     app.keys("not-the-password").await?;
     app.key(Key::Enter).await?;
     app.wait_focused("unlock-error").await?;

@@ -30,9 +30,7 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
 
     // The app starts again, still without the network: the edit is still waiting.
     let app = App::launch_with(&server.url, launch).await?;
-    app.click("[data-testid=profile-tile]").await?;
-    app.type_into("[data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=sign-in-submit]").await?;
+    app.open_from_tile(&account.password).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
     app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;

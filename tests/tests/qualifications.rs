@@ -85,9 +85,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     server.kill()?;
     app.click("[data-testid=connection] button").await?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.click("[data-testid=profile-tile]").await?;
-    app.type_into("[data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=sign-in-submit]").await?;
+    app.open_from_tile(&account.password).await?;
     app.wait_for("[data-testid=offline-banner]").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     app.click("[data-testid=nav-qualifications]").await?;
@@ -127,7 +125,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     let server = server.start_again()?;
     app.click("[data-testid=connection] button").await?;
     app.wait_for("[data-testid=reauth]").await?;
-    app.sign_in_again(&account.password).await?;
+    app.sign_in_again(&account).await?;
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
     assert!(number.starts_with("20"), "{number}");

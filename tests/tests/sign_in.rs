@@ -1,45 +1,124 @@
-//! Signing in as the national SSO does it, in a real window with the real OS keychain (Secret
-//! Service in a private D-Bus session): the code from the demo phone, a wrong code, signing out,
-//! signing in offline from the encrypted local copy, and the automatic lock.
+//! Signing in as the national single sign-on does it, in a real window with the real OS keychain
+//! (Secret Service in a private D-Bus session): the app opens the provider's page "in the
+//! system browser" (the harness's recorder), Chromium fills it in and goes back to the app's
+//! loopback port, the first sign-on asks for a passphrase; signing out; offline with the
+//! passphrase; the automatic lock; a sign-on again over the open page when the session ends.
 
-use masar_e2e::{App, Launch, Server};
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use masar_e2e::browser::{chromium, screenshot};
+use masar_e2e::{App, Launch, Server, axe_check, record_typed_secret, six_digits};
+
+async fn latest_code(server: &Server, national_id: &str) -> Result<String> {
+    let sent: Vec<masar_protocol::auth::DevSms> =
+        reqwest::get(format!("{}/v1/dev/sms?national_id={national_id}", server.url)).await?.json().await?;
+    sent.last().and_then(|sms| six_digits(&sms.text)).context("no code was sent")
+}
 
 #[tokio::test]
-async fn sign_in_with_the_sms_code_a_wrong_code_and_sign_out() -> anyhow::Result<()> {
+async fn the_app_signs_in_through_the_providers_pages_in_chromium_and_asks_for_a_passphrase() -> Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;
     app.wait_for("[data-testid=connection][data-state=online]").await?;
     app.screenshot("sign-in-ar").await?;
 
-    app.submit_password(account.national_id.as_str(), &account.password).await?;
-    app.wait_for("[data-testid=code-step]").await?;
-    let masked = app.text("[data-testid=masked-mobile]").await?;
-    assert!(masked.starts_with("05") && masked.contains('*'), "{masked}");
-    let code = app.code_from_demo_phone().await?;
-    app.screenshot("sign-in-code-step-ar").await?;
+    // The main action opens the provider's page in "the system browser"; the app waits, with
+    // the address to copy and a way to cancel.
+    let url = app.start_sign_on("").await?;
+    app.wait_for("[data-testid=sign-on-waiting]").await?;
+    let shown = app.find("[data-testid=sign-on-url]").await?.prop("value").await?.unwrap_or_default();
+    ensure!(shown == url, "the address shown is the one opened: {shown}");
+    ensure!(url.starts_with(&format!("{}/oidc/authorize?", server.url)), "{url}");
+    ensure!(url.contains("code_challenge_method=S256") && url.contains("nonce="), "{url}");
+    app.screenshot("sign-on-waiting-ar").await?;
 
-    let wrong = if code == "000000" { "111111" } else { "000000" };
-    app.enter_code(wrong).await?;
-    let message = app.wait_for("[data-testid=code-error]").await?.text().await?;
-    assert_eq!(message, "رمز التحقق غير صحيح. المحاولات المتبقية: 4.");
-    app.screenshot("sign-in-wrong-code-ar").await?;
+    // Chromium: the provider's pages, as the employee fills them in.
+    let browser = chromium().await?;
+    browser.goto(&url).await?;
+    record_typed_secret(&account.password)?;
+    browser.find(Locator::Id("national_id")).await?.send_keys(account.national_id.as_str()).await?;
+    browser.find(Locator::Id("password")).await?.send_keys(&account.password).await?;
+    browser.find(Locator::Css("form button[type=submit]")).await?.click().await?;
+    browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("code")).await?;
+    let phone = browser.find(Locator::Css(".notice")).await?.text().await?;
+    let code = latest_code(&server, account.national_id.as_str()).await?;
+    ensure!(
+        phone.contains("هاتف العرض التجريبي") && phone.contains(&code),
+        "the demo phone on the page: {phone}"
+    );
+    record_typed_secret(&code)?;
+    browser.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    browser.find(Locator::Css("form button[type=submit]")).await?.click().await?;
 
-    app.enter_code(&code).await?;
+    // Back at the app's loopback port: its page says to return to the app, in both languages.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("main section[lang=en]"))
+        .await?;
+    let returned = browser.current_url().await?;
+    ensure!(returned.host_str() == Some("127.0.0.1") && returned.path() == "/callback", "{returned}");
+    let page = browser.find(Locator::Css("main")).await?.text().await?;
+    ensure!(page.contains("ارجع إلى تطبيق مسار") && page.contains("return to the Masar app"), "{page}");
+    axe_check(&browser, "sign-on-return-page").await?;
+    screenshot(&browser, "sign-on-return-page").await?;
+    browser.close().await?;
+
+    // The first sign-on here: the passphrase, explained; a weak one is refused at its field.
+    app.wait_for("[data-testid=passphrase-form]").await?;
+    let explained = app.text("[data-testid=passphrase-form]").await?;
+    ensure!(explained.contains("دون اتصال") && explained.contains("10 أحرف"), "{explained}");
+    app.screenshot("choose-passphrase-ar").await?;
+    app.choose_passphrase("short").await?;
+    let weak = app.wait_for("[data-testid=passphrase-error]").await?.text().await?;
+    ensure!(weak.contains("قصيرة أو سهلة التخمين"), "{weak}");
+    app.screenshot("choose-passphrase-weak-ar").await?;
+    app.choose_passphrase("نخلة الواحة الخضراء").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     let user = app.text("[data-testid=signed-in-user]").await?;
-    assert!(user.contains(&account.name_ar.first), "{user}");
+    ensure!(user.contains(&account.name_ar.first), "{user}");
     app.screenshot("signed-in-home-ar").await?;
 
     app.click("[data-testid=sign-out-button]").await?;
     let tile = app.wait_for("[data-testid=profile-tile]").await?.text().await?;
-    assert!(tile.contains(&account.name_ar.first), "the start screen lists the employee: {tile}");
+    ensure!(tile.contains(&account.name_ar.first), "the start screen lists the employee: {tile}");
+    ensure!(tile.contains(&account.national_id.masked()), "by the masked ID: {tile}");
+    ensure!(!tile.contains(account.national_id.as_str()), "never the full ID: {tile}");
     app.screenshot("signed-out-profiles-ar").await?;
+    // Signing out opened the provider's end-session page with the ID token as its hint.
+    let opened = app.opened_urls();
+    let end = opened.last().context("nothing opened at sign-out")?;
+    ensure!(
+        end.starts_with(&format!("{}/oidc/logout?", server.url)) && end.contains("id_token_hint="),
+        "{end}"
+    );
     app.close().await
 }
 
 #[tokio::test]
-async fn offline_sign_in_opens_the_local_copy_after_an_online_one() -> anyhow::Result<()> {
+async fn cancelling_a_sign_on_goes_back_to_the_start() -> Result<()> {
+    let server = Server::start_demo()?;
+    let app = App::launch(&server.url).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+    let first = app.start_sign_on("").await?;
+    app.click("[data-testid=sign-on-cancel]").await?;
+    app.wait_for("[data-testid=sign-on-start]").await?;
+    ensure!(app.count("[data-testid=sign-on-error]").await? == 0, "a cancel asked for is no error");
+    // The cancelled sign-on's port is closed: its address leads nowhere now.
+    let redirect = url::Url::parse(&first)?
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .context("no redirect_uri")?;
+    ensure!(reqwest::get(&redirect).await.is_err(), "the loopback port is closed");
+    app.close().await
+}
+
+#[tokio::test]
+async fn offline_the_passphrase_opens_the_local_copy_after_an_online_sign_in() -> Result<()> {
     let workstation = tempfile::tempdir()?;
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
@@ -54,40 +133,35 @@ async fn offline_sign_in_opens_the_local_copy_after_an_online_one() -> anyhow::R
     server.kill()?;
     let app = App::launch_with(&server.url, launch).await?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.click("[data-testid=profile-tile]").await?;
-    let filled = app.find("[data-testid=national-id-input]").await?.prop("value").await?.unwrap_or_default();
-    assert_eq!(filled, account.national_id.as_str(), "picking the tile fills the ID");
+    app.open_from_tile("not-the-passphrase").await?;
+    let wrong = app.wait_for("[data-testid=passphrase-input-error]").await?.text().await?;
+    ensure!(wrong.contains("عبارة المرور غير صحيحة"), "{wrong}");
+    app.screenshot("offline-wrong-passphrase-ar").await?;
 
-    app.type_into("[data-testid=password-input]", "not-the-password").await?;
-    app.click("[data-testid=sign-in-submit]").await?;
-    let wrong = app.wait_for("[data-testid=password-input-error]").await?.text().await?;
-    assert!(wrong.contains("كلمة المرور غير صحيحة"), "{wrong}");
-
-    app.type_into("[data-testid=password-input]", &account.password).await?;
-    app.click("[data-testid=sign-in-submit]").await?;
+    app.type_into("[data-testid=passphrase-input]", &account.password).await?;
+    app.click("[data-testid=offline-open]").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
     let banner = app.wait_for("[data-testid=offline-banner]").await?.text().await?;
-    assert!(banner.contains("وضع عدم الاتصال"), "{banner}");
+    ensure!(banner.contains("وضع عدم الاتصال"), "{banner}");
     app.wait_for("[data-testid=cached-at]").await?;
     app.screenshot("offline-sign-in-ar").await?;
     app.close().await
 }
 
 #[tokio::test]
-async fn a_stranger_offline_is_told_the_first_sign_in_needs_the_network() -> anyhow::Result<()> {
+async fn a_stranger_offline_is_told_the_first_sign_in_needs_the_network() -> Result<()> {
     let mut server = Server::start_demo()?;
-    let account = server.first_account().await?;
     server.kill()?;
     let app = App::launch(&server.url).await?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
-    app.submit_password(account.national_id.as_str(), &account.password).await?;
-    let message = app.wait_for("[data-testid=sign-in-error]").await?.text().await?;
-    assert!(message.contains("لأول تسجيل دخول"), "{message}");
+    app.click("[data-testid=sign-on-start]").await?;
+    let message = app.wait_for("[data-testid=sign-on-error]").await?.text().await?;
+    ensure!(message.contains("لأول تسجيل دخول"), "{message}");
     app.close().await
 }
 
 #[tokio::test]
-async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow::Result<()> {
+async fn the_app_locks_itself_when_idle_and_the_passphrase_unlocks_it() -> Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
     let app = App::launch_with(
@@ -95,20 +169,19 @@ async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow:
         Launch { data_dir: None, idle_lock_seconds: Some(6), ..Launch::default() },
     )
     .await?;
-    // Password and code; after that nobody touches anything. The lock screen can only come
-    // once signed in, so waiting for it does not race the idle time (however long sign-in took).
-    app.submit_password(account.national_id.as_str(), &account.password).await?;
-    app.wait_for("[data-testid=code-step]").await?;
-    let code = app.code_from_demo_phone().await?;
-    app.enter_code(&code).await?;
+    // The sign-in; after that nobody touches anything. The lock screen can only come once
+    // signed in, so waiting for it does not race the idle time (however long sign-in took).
+    let url = app.start_sign_on("").await?;
+    app.sign_on_at_provider(&url, &account).await?;
+    app.choose_passphrase(&account.password).await?;
     app.wait_for("[data-testid=unlock-form]").await?;
-    assert_eq!(app.count("[data-testid=employee-name]").await?, 0);
+    ensure!(app.count("[data-testid=employee-name]").await? == 0);
     app.screenshot("idle-locked-ar").await?;
 
     app.type_into("[data-testid=unlock-password]", "wrong").await?;
     app.click("[data-testid=unlock-submit]").await?;
     let error = app.wait_for("[data-testid=unlock-error]").await?.text().await?;
-    assert!(error.contains("كلمة المرور غير صحيحة"), "{error}");
+    ensure!(error.contains("عبارة المرور غير صحيحة"), "{error}");
     app.type_into("[data-testid=unlock-password]", &account.password).await?;
     app.click("[data-testid=unlock-submit]").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
@@ -116,31 +189,7 @@ async fn the_app_locks_itself_when_idle_and_the_password_unlocks_it() -> anyhow:
 }
 
 #[tokio::test]
-async fn a_session_the_server_no_longer_knows_asks_for_password_and_code_over_the_page() -> anyhow::Result<()>
-{
-    let mut server = Server::start_demo()?;
-    let account = server.first_account().await?;
-    let app = App::launch(&server.url).await?;
-    app.sign_in(&account).await?;
-    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
-
-    // The server forgets every session (a new server with fresh data on the same address).
-    server.replace_with_fresh()?;
-    app.click("[data-testid=nav-settings]").await?;
-    app.click("[data-testid=nav-overview]").await?;
-
-    // Signing in again happens over the page; the ID is already there.
-    app.wait_for("[data-testid=reauth]").await?;
-    let id = app.find("[data-testid=reauth] [data-testid=national-id-input]").await?.prop("value").await?;
-    assert_eq!(id.as_deref(), Some(account.national_id.as_str()));
-    app.screenshot("session-ended-reauth-ar").await?;
-    app.sign_in_again(&account.password).await?;
-    app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
-    app.close().await
-}
-
-#[tokio::test]
-async fn signing_in_again_keeps_an_open_form_and_what_was_typed_in_it() -> anyhow::Result<()> {
+async fn signing_on_again_over_the_page_keeps_an_open_form_and_what_was_typed_in_it() -> Result<()> {
     let mut server = Server::start_demo()?;
     let account = server.first_account().await?;
     let app = App::launch(&server.url).await?;
@@ -149,16 +198,16 @@ async fn signing_in_again_keeps_an_open_form_and_what_was_typed_in_it() -> anyho
     app.click("[data-testid=contact-edit]").await?;
     app.type_into("[data-testid='contact-mobile']", "0555111222").await?;
 
-    // The server forgets every session; the next background sync round finds out.
+    // The server forgets every session (a new server with fresh data and keys on the same
+    // address); the next background sync round finds out.
     server.replace_with_fresh()?;
     app.wait_for("[data-testid=reauth]").await?;
-    app.wait_focused("password-input").await?;
     app.screenshot("reauth-over-open-form-ar").await?;
-    app.sign_in_again(&account.password).await?;
+    app.sign_in_again(&account).await?;
 
     // The form is still open with the typed mobile in it, ready to be sent.
     let kept = app.find("[data-testid='contact-mobile']").await?.prop("value").await?;
-    assert_eq!(kept.as_deref(), Some("0555111222"));
+    ensure!(kept.as_deref() == Some("0555111222"), "{kept:?}");
     app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555111222").await?;

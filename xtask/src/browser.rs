@@ -16,7 +16,21 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let artifacts = ws.target_dir.join("browser-artifacts");
     let _ = std::fs::remove_dir_all(&artifacts);
     std::fs::create_dir_all(&artifacts)?;
-    let (_driver, port) = on_free_ports("chromedriver", 1, |ports| {
+    let (_driver, port) = start_chromedriver(&artifacts)?;
+    ws.cargo(&["test", "-p", "masar-e2e", "--locked", "--test", "provider_pages", "--", "--test-threads=1"])
+        .env("CHROMEDRIVER_URL", format!("http://127.0.0.1:{port}"))
+        .env("MASAR_SERVER_BIN", ws.binary("masar-server"))
+        .env("MASAR_E2E_ARTIFACTS", &artifacts)
+        .status_ok()?;
+    println!("screenshots: {}", artifacts.display());
+    check_server_logs(&artifacts, &typed_secrets(&artifacts)?)?;
+    report_axe(&artifacts)
+}
+
+/// Debian's chromedriver on a free loopback port, its log among `artifacts`; stopped when the
+/// guard is dropped.
+pub fn start_chromedriver(artifacts: &std::path::Path) -> Result<(Guarded, u16)> {
+    on_free_ports("chromedriver", 1, |ports| {
         let log = std::fs::File::create(artifacts.join("chromedriver.log"))?;
         let mut started = Guarded::spawn_group(
             "chromedriver",
@@ -28,13 +42,5 @@ pub fn run(ws: &Workspace) -> Result<()> {
         wait_for_http(ports[0], "/status", Duration::from_secs(30))?;
         still_running(&mut started)?;
         Ok((started, ports[0]))
-    })?;
-    ws.cargo(&["test", "-p", "masar-e2e", "--locked", "--test", "provider_pages", "--", "--test-threads=1"])
-        .env("CHROMEDRIVER_URL", format!("http://127.0.0.1:{port}"))
-        .env("MASAR_SERVER_BIN", ws.binary("masar-server"))
-        .env("MASAR_E2E_ARTIFACTS", &artifacts)
-        .status_ok()?;
-    println!("screenshots: {}", artifacts.display());
-    check_server_logs(&artifacts, &typed_secrets(&artifacts)?)?;
-    report_axe(&artifacts)
+    })
 }

@@ -222,6 +222,9 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
         Ok((started, ports[0]))
     })?;
 
+    // Chromium, for the tests that fill the identity provider's pages in a real browser.
+    let (_chromedriver, chromedriver_port) = crate::browser::start_chromedriver(&artifacts)?;
+
     let mut args = vec!["test", "-p", "masar-e2e", "--locked"];
     args.extend(under.cargo_args);
     args.extend(["--", "--test-threads=1"]);
@@ -235,6 +238,7 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
         .env("MASAR_SERVER_BIN", &under.server)
         .env("MASAR_APP_INSTALLED", if under.installed { "1" } else { "" })
         .env("MASAR_E2E_ARTIFACTS", &artifacts)
+        .env("CHROMEDRIVER_URL", format!("http://127.0.0.1:{chromedriver_port}"))
         .status_ok();
     println!("screenshots: {}", artifacts.display());
     xvfb.terminate();

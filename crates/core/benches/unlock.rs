@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use masar_core::Keychain;
 use masar_core::secret::SecretString;
-use masar_core::vault::{NewVault, Vaults, new_vault_id};
 use masar_core::vault::crypto::{DEFAULT_KDF, KdfParams};
+use masar_core::vault::{NewVault, Vaults, new_vault_id};
 
 fn time_unlocks(kdf: KdfParams, runs: usize) -> Vec<Duration> {
     let dir = tempfile::tempdir().unwrap();

@@ -185,12 +185,18 @@ impl MasarClient {
         Ok(Self { http: Arc::new(OnceLock::new()), base, sign_on, issuer: Arc::default() })
     }
 
-    /// The identity provider to sign in with, discovered once.
+    /// The identity provider to sign in with, discovered at the first need and kept.
     pub async fn issuer(&self) -> Result<Issuer, ClientError> {
-        let mut kept = self.issuer.lock().await;
-        if let Some(issuer) = kept.as_ref() {
+        if let Some(issuer) = self.issuer.lock().await.as_ref() {
             return Ok(issuer.clone());
         }
+        self.discover_issuer().await
+    }
+
+    /// The identity provider read again (its keys may have changed since): each sign-on starts
+    /// from this.
+    pub async fn discover_issuer(&self) -> Result<Issuer, ClientError> {
+        let mut kept = self.issuer.lock().await;
         let url =
             match &self.sign_on.issuer {
                 Some(url) => url.clone(),

@@ -72,6 +72,13 @@ impl Write for Captured {
     }
 }
 
+/// `N` random bytes.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0_u8; N];
+    getrandom::fill(&mut bytes).unwrap();
+    bytes
+}
+
 /// A new, empty database on the run's throw-away PostgreSQL cluster: `cargo xtask test` starts
 /// the cluster and names it in `MASAR_TEST_POSTGRES_URL`.
 pub async fn postgres_database() -> String {
@@ -81,9 +88,7 @@ pub async fn postgres_database() -> String {
     );
     let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
-    let mut bytes = [0_u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("masar_test_{}", hex::encode(bytes));
+    let name = format!("masar_test_{}", hex::encode(random_bytes::<8>()));
     client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
     let (server, _) = base.rsplit_once('/').unwrap();
     format!("{server}/{name}")

@@ -80,3 +80,62 @@ impl ProviderBrowser {
         back.headers()["location"].to_str().unwrap().to_owned()
     }
 }
+
+/// Tokens of a sign-in made through the built-in provider as a standard public client would
+/// (authorization code with PKCE S256, redirect to a loopback port nobody listens on, the code
+/// exchanged): for tests that act outside the app (HR's steps, the server's own tests).
+#[derive(Debug, Clone)]
+pub struct ProviderTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub id_token: String,
+}
+
+/// Signs `person` in at the provider of `base` and exchanges the code for tokens.
+pub async fn sign_in_for_tokens(base: &str, person: &Person<'_>) -> ProviderTokens {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let base = base.trim_end_matches('/');
+    let verifier = hex::encode(crate::random_bytes::<32>());
+    let challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://127.0.0.1:9/callback";
+    let state = hex::encode(crate::random_bytes::<8>());
+    let mut authorize = url::Url::parse(&format!("{base}/oidc/authorize")).unwrap();
+    authorize
+        .query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", "masar-desktop")
+        .append_pair("redirect_uri", redirect)
+        .append_pair("scope", "openid")
+        .append_pair("state", &state)
+        .append_pair("nonce", &state)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let back = ProviderBrowser::new(base).sign_in(authorize.as_str(), person).await;
+    let back = url::Url::parse(&back).unwrap();
+    let code = back.query_pairs().find(|(k, _)| k == "code").expect("a code came back").1.into_owned();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect),
+        ("client_id", "masar-desktop"),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/oidc/token"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let field =
+        |name: &str| answer[name].as_str().unwrap_or_else(|| panic!("no {name}: {answer}")).to_owned();
+    ProviderTokens {
+        access_token: field("access_token"),
+        refresh_token: field("refresh_token"),
+        id_token: field("id_token"),
+    }
+}

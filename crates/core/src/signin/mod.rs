@@ -147,7 +147,7 @@ impl SignIn {
         if purpose == SignOnPurpose::Renew {
             self.active()?;
         }
-        let issuer = match client.issuer().await {
+        let issuer = match client.discover_issuer().await {
             Ok(issuer) => issuer,
             Err(error) if crate::failure::is_network(&error) && self.vaults.profiles().list().is_empty() => {
                 return Err(SignInError::FirstSignInNeedsNetwork);
