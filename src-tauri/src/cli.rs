@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use masar_core::CoreOptions;
+use masar_core::settings::policy::{POLICY_PATH, Policy, PolicyError};
 use masar_core::settings::{ServerUrl, UrlProblem};
 
 #[derive(Debug, Parser)]
@@ -26,16 +27,40 @@ pub struct Args {
     /// of the system's default browser.
     #[arg(long, env = "MASAR_BROWSER")]
     pub browser: Option<String>,
+    /// End-to-end build only: the administrator's policy is read from this file instead of
+    /// /etc/masar-desktop/policy.json.
+    #[cfg(feature = "e2e-picker")]
+    #[arg(long)]
+    pub e2e_policy_file: Option<PathBuf>,
     /// End-to-end build only: "choosing files" takes the paths listed in this file.
     #[cfg(feature = "e2e-picker")]
     #[arg(long)]
     pub e2e_pick_list: Option<PathBuf>,
 }
 
+/// Why the app does not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("invalid --server-url: {0}")]
+    ServerUrl(UrlProblem),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
 impl Args {
-    pub fn core_options(&self) -> Result<CoreOptions, UrlProblem> {
-        let server_url = self.server_url.as_deref().map(ServerUrl::parse).transpose()?;
+    /// Where the administrator's policy is.
+    fn policy_path(&self) -> PathBuf {
+        #[cfg(feature = "e2e-picker")]
+        if let Some(path) = &self.e2e_policy_file {
+            return path.clone();
+        }
+        PathBuf::from(POLICY_PATH)
+    }
+
+    pub fn core_options(&self) -> Result<CoreOptions, StartError> {
+        let server_url = self.server_url.as_deref().map(ServerUrl::parse).transpose().map_err(StartError::ServerUrl)?;
         Ok(CoreOptions {
+            policy: Policy::load(&self.policy_path())?,
             config_dir: self.config_dir.clone(),
             data_dir: self.data_dir.clone(),
             server_url,
@@ -67,6 +92,6 @@ mod tests {
     #[test]
     fn an_invalid_server_url_is_refused() {
         let args = Args::parse_from(["masar-desktop", "--server-url", "http://example.com"]);
-        assert_eq!(args.core_options().unwrap_err(), UrlProblem::InsecureRemote);
+        assert!(matches!(args.core_options(), Err(StartError::ServerUrl(UrlProblem::InsecureRemote))));
     }
 }

@@ -39,10 +39,7 @@ pub fn app_info(core: Core<'_>) -> AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub async fn save_settings(core: Core<'_>, input: SettingsInput) -> Result<Settings, UiError> {
-    let core = Arc::clone(&core);
-    tauri::async_runtime::spawn_blocking(move || core.save_settings(&input).map_err(UiError::from))
-        .await
-        .unwrap_or_else(|_| Err(masar_core::error::internal_error()))
+    core.save_settings(&input).await.map_err(UiError::from)
 }
 
 #[tauri::command]

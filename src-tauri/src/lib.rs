@@ -37,7 +37,7 @@ pub fn run() {
     }
     let options = match args.core_options() {
         Ok(options) => options,
-        Err(error) => exit_with(&format!("invalid --server-url: {error}")),
+        Err(error) => exit_with(&error.to_string()),
     };
     let core = match MasarCore::open(options) {
         Ok(core) => core,

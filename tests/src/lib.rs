@@ -226,6 +226,9 @@ pub struct Launch<'a> {
     /// Start the app where no system keychain answers (no session bus, as from a plain
     /// terminal): through the second tauri-driver the end-to-end stage runs for this.
     pub no_keychain: bool,
+    /// Read the administrator's policy from this file (the end-to-end build's stand-in for
+    /// /etc/masar-desktop/policy.json).
+    pub policy: Option<&'a Path>,
 }
 
 impl App {
@@ -288,6 +291,9 @@ impl App {
                 "--e2e-pick-list".to_owned(),
                 dirs.path().join("pick-list.txt").display().to_string(),
             ]);
+        }
+        if let Some(policy) = launch.policy {
+            args.extend(["--e2e-policy-file".to_owned(), policy.display().to_string()]);
         }
         if let Some(seconds) = launch.idle_lock_seconds {
             args.extend(["--idle-lock-seconds".to_owned(), seconds.to_string()]);

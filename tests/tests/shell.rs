@@ -2,7 +2,7 @@
 //! in, the connection indicator following the server, the English switch, a refused server
 //! address, a server that answers garbage, settings saved while signed in.
 
-use masar_e2e::{App, Server};
+use masar_e2e::{App, Launch, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
@@ -141,5 +141,41 @@ async fn settings_saved_while_signed_in_keep_the_page_its_confirmation_and_the_f
     assert_eq!(app.count("[data-testid=settings-error]").await?, 0, "the summary went with the problem");
     let kept = app.find("[data-testid=idle-lock-input]").await?.prop("value").await?;
     assert_eq!(kept.as_deref(), Some("15"));
+    app.close().await
+}
+
+/// The administrator's policy sets the server: it goes over the address the app was started
+/// with, and Settings shows it read-only, saying who set it. Without a policy the address is a
+/// setting, and changing it signs the employee out first.
+#[tokio::test]
+async fn a_policy_locks_the_server_field_and_without_one_a_new_address_signs_out() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let dir = tempfile::tempdir()?;
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, format!(r#"{{ "$comment": "test", "serverUrl": "{}" }}"#, server.url))?;
+    let app = App::launch_with("http://127.0.0.1:9", Launch { policy: Some(&policy), ..Launch::default() }).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+    app.click("[data-testid=open-settings]").await?;
+    let field = app.wait_for("[data-testid=server-url-input]").await?;
+    assert!(field.attr("readonly").await?.is_some(), "the address cannot be typed over");
+    let shown = field.prop("value").await?.unwrap_or_default();
+    assert!(shown.starts_with(&server.url), "the policy's server: {shown}");
+    let hint = app.text("#server-url-hint").await?;
+    assert!(hint.contains("يحددها مسؤول النظام"), "{hint}");
+    app.screenshot("settings-set-by-administrator-ar").await?;
+    app.close().await?;
+
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-settings]").await?;
+    app.type_into("[data-testid=server-url-input]", "http://127.0.0.1:9").await?;
+    app.click("[data-testid=settings-save]").await?;
+    // Signed out: the settings of the start screen, then the start screen with the tile.
+    app.wait_for("[data-testid=settings-back]").await?;
+    assert_eq!(app.count("[data-testid=signed-in-user]").await?, 0, "signed out");
+    app.screenshot("new-server-signed-out-ar").await?;
+    app.click("[data-testid=settings-back]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
     app.close().await
 }

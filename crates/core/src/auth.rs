@@ -54,7 +54,7 @@ impl Auth {
 
     /// A profile of the start screen opened with its passphrase (works offline).
     pub async fn open_offline(&self, profile_id: &str, passphrase: String) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.open_offline(profile_id, passphrase).await?;
+        let state = self.cx.signin.open_offline(&self.cx.client(), profile_id, passphrase).await?;
         // Its queued edits may go when the network returns.
         self.cx.wake_sync.notify_one();
         Ok(state)
@@ -66,7 +66,7 @@ impl Auth {
     }
 
     pub async fn unlock(&self, passphrase: String) -> Result<AuthState, SignInError> {
-        let state = self.cx.signin.unlock(passphrase).await?;
+        let state = self.cx.signin.unlock(&self.cx.client(), passphrase).await?;
         self.cx.wake_sync.notify_one();
         Ok(state)
     }

@@ -218,6 +218,7 @@ impl MasarClient {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("masar-desktop/", env!("CARGO_PKG_VERSION")))
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         // Two first requests at once may both build one; either serves.
@@ -332,6 +333,19 @@ impl MasarClient {
     pub async fn demo_accounts(&self) -> Result<Vec<DemoAccount>, ClientError> {
         send_json(self.http()?.get(self.url("v1/dev/accounts")?)).await
     }
+}
+
+/// Redirects are followed within the server's own origin only (a few at most): a request, and
+/// the token on it, never goes to another address than the one set.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(url::Url::origin);
+        if attempt.previous().len() > 5 || first.as_ref() != Some(&attempt.url().origin()) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 async fn read_body(response: &mut reqwest::Response) -> Result<Vec<u8>, ClientError> {

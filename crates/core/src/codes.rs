@@ -56,6 +56,8 @@ pub enum ErrorCode {
     PassphraseMismatch,
     /// Signing on again over the open page, another employee signed on.
     AnotherEmployee,
+    /// The workstation's administrator set this (the policy file).
+    SetByAdministrator,
     /// Offline and this employee never signed in here.
     FirstSignInNeedsNetwork,
     /// The system keychain that holds this copy's key cannot be reached in this session.

@@ -27,6 +27,8 @@ use crate::qualifications::Qualifications;
 use crate::records::Records;
 use crate::recovery::PreviousCopies;
 use crate::review::Review;
+use crate::client::SignOnConfig;
+use crate::settings::policy::Policy;
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
 use crate::signin::{Browser, NoBrowser, SignIn};
 use crate::sync::{SyncEngine, SyncTimer, TokioTimer};
@@ -55,6 +57,16 @@ pub struct CoreOptions {
     pub sync_timer: Option<Arc<dyn SyncTimer>>,
     /// Opens the identity provider's page; none (the address shown to copy) when `None`.
     pub browser: Option<Arc<dyn Browser>>,
+    /// The workstation administrator's policy, read by the shell.
+    pub policy: Option<Policy>,
+}
+
+/// Where sign-ons go: the policy's issuer and client id, if it names them.
+fn sign_on_config(policy: Option<&Policy>) -> SignOnConfig {
+    SignOnConfig {
+        issuer: policy.and_then(|p| p.issuer.as_ref()).map(|url| url.as_str().trim_end_matches('/').to_owned()),
+        client_id: policy.and_then(|p| p.client_id.clone()),
+    }
 }
 
 /// Facts the UI needs once at start.
@@ -63,11 +75,14 @@ pub struct CoreOptions {
 pub struct AppInfo {
     pub idle_lock_seconds: u32,
     pub version: String,
+    /// The server address is the administrator's (the policy file): Settings shows it read-only.
+    pub server_set_by_administrator: bool,
 }
 
 #[derive(Debug)]
 pub struct MasarCore {
     store: SettingsStore,
+    policy: Option<Policy>,
     cx: Arc<Context>,
     idle_lock_seconds: Option<u32>,
     auth: Auth,
@@ -98,10 +113,20 @@ impl MasarCore {
             .unwrap_or_else(|| PathBuf::from(".masar-desktop"));
         let store = SettingsStore::new(&dir);
         let mut settings = store.load();
-        if let Some(url) = options.server_url {
+        let policy = options.policy;
+        // A policy the employee may change is the default: the saved setting or the run's
+        // address goes over it. One that locks the address goes over both.
+        if let Some(url) = policy.as_ref().and_then(|p| p.server_url.clone())
+            && (policy.as_ref().is_some_and(Policy::locks_server) || !store.exists())
+        {
             settings.server_url = url;
         }
-        let client = MasarClient::new(settings.server_url.clone())?;
+        if let Some(url) = options.server_url
+            && !policy.as_ref().is_some_and(Policy::locks_server)
+        {
+            settings.server_url = url;
+        }
+        let client = MasarClient::with_sign_on(settings.server_url.clone(), sign_on_config(policy.as_ref()))?;
         let profiles = options.data_dir.unwrap_or_else(data_dir).join("profiles");
         let keychain = options.keychain.unwrap_or_else(Keychain::os);
         let vaults = Vaults::new(&profiles, keychain, options.kdf.unwrap_or(DEFAULT_KDF));
@@ -114,6 +139,7 @@ impl MasarCore {
         let timer = options.sync_timer.unwrap_or_else(|| Arc::new(TokioTimer));
         Ok(Arc::new(Self {
             store,
+            policy,
             idle_lock_seconds: options.idle_lock_seconds,
             auth: Auth::new(Arc::clone(&cx)),
             records: Records::new(Arc::clone(&cx)),
@@ -203,15 +229,24 @@ impl MasarCore {
         AppInfo {
             idle_lock_seconds: self.idle_lock_seconds.unwrap_or(self.cx.settings().idle_lock_minutes * 60),
             version: env!("CARGO_PKG_VERSION").into(),
+            server_set_by_administrator: self.policy.as_ref().is_some_and(Policy::locks_server),
         }
     }
 
-    /// Validates and saves the settings form. Nothing changes unless all of it is valid and saved.
-    pub fn save_settings(&self, input: &SettingsInput) -> Result<Settings, CoreError> {
+    /// Validates and saves the settings form. Nothing changes unless all of it is valid and saved. A new server address signs everyone out of this workstation first
+    /// (their sessions belong to the old server), unless the administrator's policy sets it.
+    pub async fn save_settings(&self, input: &SettingsInput) -> Result<Settings, CoreError> {
         let settings = input.validate()?;
+        let moving = self.cx.settings().server_url != settings.server_url;
+        if moving && self.policy.as_ref().is_some_and(Policy::locks_server) {
+            return Err(crate::settings::SettingsError::SetByAdministrator.into());
+        }
         self.store.save(&settings)?;
-        if self.cx.settings().server_url != settings.server_url {
-            self.cx.set_client(MasarClient::new(settings.server_url.clone())?);
+        if moving {
+            self.cx.signin.sign_out(&self.cx.client()).await;
+            self.cx.signin.vaults().forget_sessions();
+            let sign_on = sign_on_config(self.policy.as_ref());
+            self.cx.set_client(MasarClient::with_sign_on(settings.server_url.clone(), sign_on)?);
         }
         self.cx.set_settings(settings.clone());
         // A new server or a new language: the status bar should say so now.

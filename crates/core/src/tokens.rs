@@ -15,9 +15,10 @@ use crate::sso::{SsoError, SsoTokens};
 use crate::vault::crypto::{self, WrappedKey};
 use crate::vault::{VaultError, Vaults};
 
-/// The sealing context of a profile's refresh token.
-fn refresh_context(profile_id: &str) -> String {
-    format!("refresh-token:{profile_id}")
+/// The sealing context of a profile's refresh token: the profile and the server it was issued
+/// for, so a token is never sent to another server (it does not open for another).
+fn refresh_context(profile_id: &str, origin: &str) -> String {
+    format!("refresh-token:{profile_id}:{origin}")
 }
 
 /// Where a profile keeps its refresh token: `refresh-token.sealed` in its folder, sealed with
@@ -27,22 +28,27 @@ fn refresh_context(profile_id: &str) -> String {
 pub struct RefreshHome {
     path: PathBuf,
     key: Option<Arc<Key>>,
+    /// The server the token belongs to.
+    origin: String,
 }
 
 impl RefreshHome {
-    /// The home of `profile_id`'s token; `key` from the open vault.
-    pub fn of(vaults: &Vaults, profile_id: &str, key: Option<Arc<Key>>) -> Self {
-        Self { path: sealed_path(vaults, profile_id), key }
+    /// The home of `profile_id`'s token for the server `client` talks to; `key` from the open
+    /// vault.
+    pub fn of(vaults: &Vaults, profile_id: &str, client: &MasarClient, key: Option<Arc<Key>>) -> Self {
+        Self { path: sealed_path(vaults, profile_id), key, origin: client.base().as_str().to_owned() }
     }
 
     pub async fn get(&self, profile_id: &str) -> Result<Option<SecretString>, SessionError> {
-        let (path, key, context) = (self.path.clone(), self.key.clone(), refresh_context(profile_id));
+        let (path, key, context) =
+            (self.path.clone(), self.key.clone(), refresh_context(profile_id, &self.origin));
         off_thread(move || Ok(key.and_then(|key| open_sealed(&path, &key, &context)))).await
     }
 
     pub async fn set(&self, profile_id: &str, token: &SecretString) -> Result<(), SessionError> {
         let key = self.key.clone().ok_or(SessionError::NotSignedIn)?;
-        let (path, context, token) = (self.path.clone(), refresh_context(profile_id), token.clone());
+        let (path, context, token) =
+            (self.path.clone(), refresh_context(profile_id, &self.origin), token.clone());
         off_thread(move || {
             let sealed =
                 crypto::seal(&key, token.expose_secret().as_bytes(), &context).map_err(VaultError::from)?;
@@ -63,9 +69,12 @@ impl RefreshHome {
     }
 }
 
+/// The name of the sealed token's file in a profile's folder.
+pub const SEALED_FILE: &str = "refresh-token.sealed";
+
 /// The sealed token's file in a profile's folder.
 pub fn sealed_path(vaults: &Vaults, profile_id: &str) -> PathBuf {
-    vaults.profiles().dir(profile_id).join("refresh-token.sealed")
+    vaults.profiles().dir(profile_id).join(SEALED_FILE)
 }
 
 /// The token sealed in `path`; `None` when there is none, or it does not open (a file from

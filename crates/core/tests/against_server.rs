@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use masar_core::signin::SignOnPurpose;
-use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, SettingsInput};
+use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, ServerUrl, SettingsInput};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -165,7 +165,7 @@ async fn an_invalid_server_url_is_refused_and_nothing_changes() {
         idle_lock_minutes: 10,
         text_size: 100,
     };
-    let error = core.save_settings(&input).unwrap_err();
+    let error = core.save_settings(&input).await.unwrap_err();
     let ui = core.ui_error(error);
     assert_eq!(ui.code, ErrorCode::InvalidServerUrl);
     assert_eq!(ui.params.detail, Some(masar_core::error::ErrorDetail::UrlInsecureRemote), "{ui}");
@@ -184,7 +184,7 @@ async fn saved_settings_are_there_after_a_restart() {
         idle_lock_minutes: 3,
         text_size: 150,
     };
-    core.save_settings(&input).unwrap();
+    core.save_settings(&input).await.unwrap();
     drop(core);
     let again = MasarCore::open(CoreOptions {
         config_dir: Some(dir.path().join("config")),
@@ -195,4 +195,43 @@ async fn saved_settings_are_there_after_a_restart() {
     assert_eq!(again.settings().server_url.as_str(), "https://masar.example.sa/");
     assert_eq!(again.language(), Language::En);
     assert_eq!(again.app_info().idle_lock_seconds, 180);
+}
+
+/// The administrator's policy sets the server: it goes over the run's address and the saved
+/// one, and Settings cannot change it.
+#[tokio::test]
+async fn a_policy_that_locks_the_server_goes_over_everything_and_refuses_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy: masar_core::settings::policy::Policy =
+        serde_json::from_str(r#"{ "serverUrl": "https://masar.example.sa" }"#).unwrap();
+    let open = |policy: Option<masar_core::settings::policy::Policy>| {
+        MasarCore::open(CoreOptions {
+            config_dir: Some(dir.path().join("config")),
+            data_dir: Some(dir.path().join("data")),
+            server_url: Some(ServerUrl::parse("http://127.0.0.1:9").unwrap()),
+            keychain: Some(Keychain::in_memory().unwrap()),
+            policy,
+            ..CoreOptions::default()
+        })
+        .unwrap()
+    };
+    let core = open(Some(policy.clone()));
+    assert_eq!(core.settings().server_url.as_str(), "https://masar.example.sa/");
+    assert!(core.app_info().server_set_by_administrator);
+    let input = SettingsInput {
+        server_url: "http://127.0.0.1:9".into(),
+        language: Language::Ar,
+        idle_lock_minutes: 10,
+        text_size: 100,
+    };
+    let error = core.save_settings(&input).await.unwrap_err();
+    assert_eq!(core.ui_error(error).code, ErrorCode::SetByAdministrator);
+    // The language and the rest stay the employee's.
+    let input = SettingsInput { server_url: "https://masar.example.sa".into(), language: Language::En, ..input };
+    assert_eq!(core.save_settings(&input).await.unwrap().language, Language::En);
+    drop(core);
+    // Without the policy the run's address is used again.
+    let core = open(None);
+    assert_eq!(core.settings().server_url.as_str(), "http://127.0.0.1:9/");
+    assert!(!core.app_info().server_set_by_administrator);
 }

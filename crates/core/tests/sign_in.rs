@@ -341,3 +341,35 @@ async fn refreshes_that_race_never_look_like_a_stolen_token() {
     }
     assert!(app.records().employee().await.is_ok(), "the session is still alive");
 }
+
+/// Without a policy the server address is a setting; changing it signs everyone out of this
+/// workstation first: the session ends here and at the provider, and every profile's sealed
+/// session is gone (a token of one server is never sent to another).
+#[tokio::test]
+async fn changing_the_server_address_signs_everyone_out_of_this_workstation() {
+    let world = World::new().await;
+    let accounts = world.accounts().await;
+    let app = world.app();
+    let AuthState::SignedIn { session: first } = sign_in_online(&app, &accounts[0]).await else { panic!() };
+    app.auth().sign_out().await;
+    let AuthState::SignedIn { session: second } = sign_in_online(&app, &accounts[1]).await else { panic!() };
+    let sealed = |profile: &str| world.dir.path().join("data/profiles").join(profile).join("refresh-token.sealed");
+    assert!(!sealed(&first.profile_id).exists(), "signed out");
+    assert!(sealed(&second.profile_id).exists());
+
+    let input = masar_core::SettingsInput {
+        server_url: "http://127.0.0.1:9".into(),
+        language: masar_core::Language::Ar,
+        idle_lock_minutes: 10,
+        text_size: 100,
+    };
+    app.save_settings(&input).await.unwrap();
+    let AuthState::SignedOut { profiles } = app.auth().state() else { panic!("signed out") };
+    assert_eq!(profiles.len(), 2, "the copies stay, listed");
+    assert!(!sealed(&second.profile_id).exists(), "the session of the old server is gone");
+    let server_db = rusqlite::Connection::open(world._server_dir.path().join("masar.db")).unwrap();
+    let live: i64 = server_db
+        .query_row("SELECT count(*) FROM token_families WHERE revoked_at IS NULL", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(live, 0, "both sessions ended at the provider");
+}

@@ -146,6 +146,9 @@ async fn a_look_alike_issuer_and_an_unreachable_one_are_told_apart() {
     drop(closed);
     let unreachable = Issuer::discover(&address, DEFAULT_CLIENT_ID).await;
     assert!(matches!(&unreachable, Err(error) if error.is_network()), "{unreachable:?}");
+    // Plain http to another machine is refused before anything is sent there.
+    let insecure = Issuer::discover("http://sso.example.sa", DEFAULT_CLIENT_ID).await;
+    assert!(matches!(&insecure, Err(SsoError::Discovery(reason)) if reason.contains("plain http")), "{insecure:?}");
 }
 
 /// The browser comes back with what the app did not ask for: another issuer's answer (a mix-up,

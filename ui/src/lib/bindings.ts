@@ -115,6 +115,8 @@ export type AdminTransaction = {
 export type AppInfo = {
 	idleLockSeconds: number,
 	version: string,
+	/**  The server address is the administrator's (the policy file): Settings shows it read-only. */
+	serverSetByAdministrator: boolean,
 };
 
 /**  Where an application stands, as the opportunity shows it. */
@@ -494,6 +496,8 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 "passphrase_mismatch" | 
 /**  Signing on again over the open page, another employee signed on. */
 "another_employee" | 
+/**  The workstation's administrator set this (the policy file). */
+"set_by_administrator" | 
 /**  Offline and this employee never signed in here. */
 "first_sign_in_needs_network" | 
 /**  The system keychain that holds this copy's key cannot be reached in this session. */

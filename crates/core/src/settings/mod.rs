@@ -1,6 +1,7 @@
 //! The app's settings: which server, which language, which demo employee. Validated on the way
 //! in, kept as JSON in the OS config directory, written atomically.
 
+pub mod policy;
 mod url;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,9 @@ pub enum SettingsError {
     IdleLockOutOfRange,
     #[error("text size out of range")]
     TextSizeOutOfRange,
+    /// The administrator's policy sets the server address.
+    #[error("the server address is set by the administrator")]
+    SetByAdministrator,
     #[error("cannot save settings to {path}: {source}")]
     Save { path: PathBuf, source: std::io::Error },
 }
@@ -116,7 +120,7 @@ impl SettingsError {
                 UrlProblem::InsecureRemote => ErrorDetail::UrlInsecureRemote,
             }),
             Self::InvalidNationalId(problem) => detail(id_detail(*problem)),
-            Self::IdleLockOutOfRange | Self::TextSizeOutOfRange | Self::Save { .. } => {
+            Self::IdleLockOutOfRange | Self::TextSizeOutOfRange | Self::SetByAdministrator | Self::Save { .. } => {
                 UiError::new(self.code_only())
             }
         }
@@ -128,6 +132,7 @@ impl SettingsError {
             Self::InvalidNationalId(_) => ErrorCode::InvalidNationalId,
             Self::IdleLockOutOfRange => ErrorCode::IdleLockOutOfRange,
             Self::TextSizeOutOfRange => ErrorCode::TextSizeOutOfRange,
+            Self::SetByAdministrator => ErrorCode::SetByAdministrator,
             Self::Save { .. } => ErrorCode::SettingsNotSaved,
         }
     }
@@ -161,6 +166,11 @@ impl SettingsStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether settings were ever saved here.
+    pub fn exists(&self) -> bool {
+        self.path.exists()
     }
 
     /// The saved settings; defaults when there are none. A file that cannot be read as settings

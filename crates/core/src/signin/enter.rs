@@ -87,7 +87,7 @@ pub async fn after_sign_on(
             let opened =
                 off_thread(move || Ok(shared.unlock_with_escrow(&profile, &escrow, Utc::now())?)).await?;
             if !opened.passphrase_lost {
-                let active = enter(vaults, &tokens, &me, &record, opened.vault).await?;
+                let active = enter(vaults, client, &tokens, &me, &record, opened.vault).await?;
                 return Ok(Next::Active(active));
             }
             PassphraseReason::KeyLost
@@ -122,12 +122,13 @@ pub async fn with_passphrase(
             off_thread(move || Ok(shared.create(&new, &passphrase, &escrow, Utc::now())?)).await?
         }
     };
-    enter(vaults, &signed_on.tokens, &signed_on.me, &signed_on.record, vault).await
+    enter(vaults, client, &signed_on.tokens, &signed_on.me, &signed_on.record, vault).await
 }
 
 /// Caches the record, keeps the refresh token (sealed by the vault) and makes the session.
 async fn enter(
     vaults: &Vaults,
+    client: &MasarClient,
     tokens: &SsoTokens,
     me: &Me,
     record: &EmployeeRecord,
@@ -136,7 +137,7 @@ async fn enter(
     let id = me.national_id.to_string();
     vault.db.set_kept(NATIONAL_ID_KEPT, &id).map_err(VaultError::from)?;
     let access = access_with_expiry(tokens);
-    let active = activate(vaults, vault, Some(access), Some(me.role)).await?;
+    let active = activate(vaults, client, vault, Some(access), Some(me.role)).await?;
     active.renewed(tokens).await?;
     let record = record.clone();
     active
@@ -152,6 +153,7 @@ async fn enter(
 /// vault); without it (offline) the role kept last time is used.
 pub async fn activate(
     vaults: &Vaults,
+    client: &MasarClient,
     vault: OpenVault,
     access: Option<Access>,
     fresh_role: Option<Role>,
@@ -194,7 +196,7 @@ pub async fn activate(
         key_protection: vault.protection,
         key_notice: vault.notice,
     };
-    let home = RefreshHome::of(vaults, &vault.profile_id, Some(vault.refresh_key.clone()));
+    let home = RefreshHome::of(vaults, &vault.profile_id, client, Some(vault.refresh_key.clone()));
     let tokens = TokenSource::new(vault.profile_id.clone(), home, access);
     Ok(Arc::new(ActiveSession::new(national_id, info, VaultHandle::new(vault, vaults.clone()), tokens)))
 }

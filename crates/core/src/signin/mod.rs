@@ -263,13 +263,18 @@ impl SignIn {
     }
 
     /// Opens a profile of the start screen with its passphrase (works offline).
-    pub async fn open_offline(&self, profile_id: &str, passphrase: String) -> Result<AuthState, SignInError> {
+    pub async fn open_offline(
+        &self,
+        client: &MasarClient,
+        profile_id: &str,
+        passphrase: String,
+    ) -> Result<AuthState, SignInError> {
         let passphrase = SecretString::from(passphrase);
         if secrecy::ExposeSecret::expose_secret(&passphrase).is_empty() {
             return Err(SignInError::PasswordRequired);
         }
         let _step = self.steps.lock().await;
-        let active = self.unlock_vault(profile_id, passphrase).await?;
+        let active = self.unlock_vault(client, profile_id, passphrase).await?;
         let session = active.info();
         self.replace(State::Active(active)).await;
         Ok(AuthState::SignedIn { session })
@@ -278,12 +283,13 @@ impl SignIn {
     /// Opens the vault with the passphrase alone (no server).
     async fn unlock_vault(
         &self,
+        client: &MasarClient,
         profile_id: &str,
         passphrase: SecretString,
     ) -> Result<Arc<ActiveSession>, SignInError> {
         let (vaults, profile) = (self.vaults.clone(), profile_id.to_owned());
         let vault = off_thread(move || Ok(vaults.unlock(&profile, &passphrase, Utc::now())?)).await?;
-        Ok(enter::activate(&self.vaults, vault, None, None).await?)
+        Ok(enter::activate(&self.vaults, client, vault, None, None).await?)
     }
 
     /// Idle lock: closes the vault and forgets the access token; the employee stays chosen.
@@ -305,13 +311,13 @@ impl SignIn {
     }
 
     /// Unlocks after an idle lock with the passphrase (works offline).
-    pub async fn unlock(&self, passphrase: String) -> Result<AuthState, SignInError> {
+    pub async fn unlock(&self, client: &MasarClient, passphrase: String) -> Result<AuthState, SignInError> {
         let _step = self.steps.lock().await;
         let profile = match &*self.state() {
             State::Locked(info, _) => info.profile_id.clone(),
             _ => return Err(SessionError::NotSignedIn.into()),
         };
-        let active = self.unlock_vault(&profile, SecretString::from(passphrase)).await?;
+        let active = self.unlock_vault(client, &profile, SecretString::from(passphrase)).await?;
         let session = active.info();
         let mut state = self.state();
         match &*state {
@@ -343,7 +349,7 @@ impl SignIn {
             // The vault is locked: the sealed token can only be removed (the provider ends that
             // session at its absolute lifetime).
             State::Locked(info, _) => {
-                if let Err(error) = RefreshHome::of(&self.vaults, &info.profile_id, None).delete().await {
+                if let Err(error) = RefreshHome::of(&self.vaults, &info.profile_id, client, None).delete().await {
                     tracing::warn!(%error, "cannot remove the refresh token");
                 }
             }

@@ -138,11 +138,19 @@ impl Issuer {
         let http = http::client().map_err(|e| SsoError::Unreachable(e.to_string()))?;
         let url = IssuerUrl::new(issuer.trim_end_matches('/').to_owned())
             .map_err(|e| SsoError::Discovery(e.to_string()))?;
+        if !secure_or_local(url.url()) {
+            return Err(SsoError::Discovery(format!("the issuer {issuer} is plain http to another machine")));
+        }
         let call = |request| http::send(http.clone(), request);
         let metadata = Metadata::discover_async(url, &call).await.map_err(|error| match error {
             openidconnect::DiscoveryError::Request(HttpFailure::Network(e)) => SsoError::Unreachable(e),
             other => SsoError::Discovery(error_chain(&other)),
         })?;
+        // Every address the app and the browser are sent to is https, or http on this machine.
+        let endpoints = [Some(metadata.authorization_endpoint().url()), metadata.token_endpoint().map(|t| t.url())];
+        if let Some(insecure) = endpoints.into_iter().flatten().find(|url| !secure_or_local(url)) {
+            return Err(SsoError::Discovery(format!("{insecure} is plain http to another machine")));
+        }
         let extra = metadata.additional_metadata();
         let (revocation, end_session) =
             (extra.additional_metadata.revocation_endpoint.clone(), extra.end_session_endpoint.clone());
@@ -280,6 +288,17 @@ pub struct PendingSignOn {
     verifier: PkceCodeVerifier,
     redirect: RedirectUrl,
     loopback: Loopback,
+}
+
+/// https, or http to this machine only (the rule of every address the app uses).
+fn secure_or_local(url: &url::Url) -> bool {
+    match (url.scheme(), url.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Domain(name))) => name.eq_ignore_ascii_case("localhost"),
+        _ => false,
+    }
 }
 
 fn tokens_of(response: &CoreTokenResponse) -> SsoTokens {

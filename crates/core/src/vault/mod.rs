@@ -292,6 +292,20 @@ impl Vaults {
         Ok(())
     }
 
+    /// Removes every profile's sealed session (refresh token): after the server address changed,
+    /// each employee signs on again at the new one.
+    pub fn forget_sessions(&self) {
+        for meta in self.profiles.list() {
+            let sealed = self.profiles.dir(&meta.profile_id).join(crate::tokens::SEALED_FILE);
+            match std::fs::remove_file(&sealed) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    tracing::warn!(%error, "cannot remove a sealed session");
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Forgets the profile's keychain secret: the vault can no longer be opened offline.
     pub fn forget_secret(&self, profile_id: &str) -> Result<(), VaultError> {
         Ok(self.keychain.delete(&secret_account(profile_id))?)

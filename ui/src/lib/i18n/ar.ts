@@ -141,7 +141,7 @@ export const ar = {
   "personal.nameAr": "الاسم",
   "settings.heading": "الإعدادات",
   "settings.serverUrl": "عنوان الخادم",
-  "settings.serverUrlHint": "مثال: \u2066https://masar.example.sa\u2069 — يُسمح بـ \u2066http://\u2069 للخادم الموجود على هذا الجهاز فقط.",
+  "settings.serverUrlHint": "مثال: \u2066https://masar.example.sa\u2069 — يُسمح بـ \u2066http://\u2069 للخادم الموجود على هذا الجهاز فقط. تغييره يُخرج كل من سجّل الدخول على هذا الجهاز.",
   "settings.language": "اللغة",
   "settings.languageAr": "العربية",
   "settings.languageEn": "English",
@@ -437,4 +437,5 @@ export const ar = {
   "passphrase.summaryTitle": "تعذّر حفظ عبارة المرور",
   "lock.forgot": "نسيت عبارة المرور؟ الدخول عبر النفاذ الوطني الموحد",
   "lock.needsSignOn": "أُدخلت عبارة مرور خاطئة 5 مرات: لا تُفتح النسخة المحلية الآن إلا بالدخول عبر النفاذ الوطني الموحد.",
+  "settings.setByAdministrator": "يحددها مسؤول النظام لهذا الجهاز، ولا تُغيَّر من هنا.",
 } as const;

@@ -142,7 +142,7 @@ export const en: Messages = {
   "personal.nameAr": "Name",
   "settings.heading": "Settings",
   "settings.serverUrl": "Server address",
-  "settings.serverUrlHint": "For example https://masar.example.sa — http:// is allowed only for a server on this computer.",
+  "settings.serverUrlHint": "For example https://masar.example.sa — http:// is allowed only for a server on this computer. Changing it signs everyone on this computer out.",
   "settings.language": "Language",
   "settings.languageAr": "العربية",
   "settings.languageEn": "English",
@@ -438,4 +438,5 @@ export const en: Messages = {
   "passphrase.summaryTitle": "The passphrase was not saved",
   "lock.forgot": "Forgot your passphrase? Sign in through the national single sign-on",
   "lock.needsSignOn": "A wrong passphrase was entered 5 times: the local copy now opens only through the national single sign-on.",
+  "settings.setByAdministrator": "Set by the system administrator for this computer; it cannot be changed here.",
 };

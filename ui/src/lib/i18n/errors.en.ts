@@ -40,6 +40,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   browser_not_opened: "The browser could not be opened. Copy the address below and open it in a browser on this computer.",
   passphrase_too_weak: "The passphrase is too short or easy to guess: at least 10 characters, 5 of them different.",
   passphrase_mismatch: "The passphrase and its confirmation differ. Type the confirmation again.",
+  set_by_administrator: "The system administrator sets the server address for this computer; it cannot be changed in Settings.",
   another_employee:
     "Another employee signed in in the browser. The session's own employee must sign in to continue; what they typed stays as it is.",
   first_sign_in_needs_network:
