@@ -58,7 +58,8 @@ impl Args {
     }
 
     pub fn core_options(&self) -> Result<CoreOptions, StartError> {
-        let server_url = self.server_url.as_deref().map(ServerUrl::parse).transpose().map_err(StartError::ServerUrl)?;
+        let server_url =
+            self.server_url.as_deref().map(ServerUrl::parse).transpose().map_err(StartError::ServerUrl)?;
         Ok(CoreOptions {
             policy: Policy::load(&self.policy_path())?,
             config_dir: self.config_dir.clone(),

@@ -96,7 +96,17 @@ impl Server {
         Self::start_with_data(bind, tempfile::tempdir()?)
     }
 
+    /// A demo server that trusts `issuer` (an identity provider it did not write) instead of
+    /// its own.
+    pub fn start_demo_trusting(issuer: &str) -> Result<Self> {
+        Self::start_with("127.0.0.1:0", tempfile::tempdir()?, &["--oidc-issuer", issuer])
+    }
+
     fn start_with_data(bind: &str, data: tempfile::TempDir) -> Result<Self> {
+        Self::start_with(bind, data, &[])
+    }
+
+    fn start_with(bind: &str, data: tempfile::TempDir, extra: &[&str]) -> Result<Self> {
         // The server's own log (at DEBUG) is kept as an artifact: `cargo xtask e2e` checks it for
         // every secret the tests typed, as it checks the app's.
         let log = tempfile::Builder::new()
@@ -109,6 +119,7 @@ impl Server {
         let mut child = Command::new(env_path("MASAR_SERVER_BIN")?)
             .args(["--demo", "--bind", bind, "--log", "debug", "--data-dir"])
             .arg(data.path())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
@@ -194,6 +205,42 @@ impl Server {
 }
 
 impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The npm `oidc-provider` (`xtask/oidc-provider/issuer.mjs`) as an identity provider masar-server
+/// did not write: its own development sign-in and consent pages.
+#[derive(Debug)]
+pub struct OutsideIssuer {
+    pub issuer: String,
+    child: Child,
+}
+
+impl OutsideIssuer {
+    pub fn start() -> Result<Self> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../xtask/oidc-provider/issuer.mjs");
+        let mut child = Command::new("node")
+            .arg(&script)
+            // A native client: any port of this loopback address is the same redirect URI.
+            .env("ISSUER_REDIRECT_URI", "http://127.0.0.1:49152/callback")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("cannot start the npm oidc-provider (node)")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().context("the issuer ended before listening")??;
+        let ready: serde_json::Value = serde_json::from_str(&first)?;
+        let issuer = ready["issuer"].as_str().context("no issuer in the first line")?.to_owned();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+        Ok(Self { issuer, child })
+    }
+}
+
+impl Drop for OutsideIssuer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -154,7 +154,8 @@ async fn a_policy_locks_the_server_field_and_without_one_a_new_address_signs_out
     let dir = tempfile::tempdir()?;
     let policy = dir.path().join("policy.json");
     std::fs::write(&policy, format!(r#"{{ "$comment": "test", "serverUrl": "{}" }}"#, server.url))?;
-    let app = App::launch_with("http://127.0.0.1:9", Launch { policy: Some(&policy), ..Launch::default() }).await?;
+    let app =
+        App::launch_with("http://127.0.0.1:9", Launch { policy: Some(&policy), ..Launch::default() }).await?;
     app.wait_for("[data-testid=connection][data-state=online]").await?;
     app.click("[data-testid=open-settings]").await?;
     let field = app.wait_for("[data-testid=server-url-input]").await?;

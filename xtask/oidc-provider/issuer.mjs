@@ -55,6 +55,10 @@ server.listen(0, '127.0.0.1', () => {
     ],
     jwks: { keys: [jwk] },
     pkce: { required: () => true },
+    // A desktop client that may refresh gets refresh tokens (without asking for offline_access).
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed('refresh_token');
+    },
     scopes: ['openid', 'offline_access', API_SCOPE],
     claims: { openid: ['sub'], national_id: ['national_id'] },
     async findAccount(_ctx, id) {

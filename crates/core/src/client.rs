@@ -162,6 +162,10 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
 pub struct SignOnConfig {
     pub issuer: Option<String>,
     pub client_id: Option<String>,
+    /// Scopes to ask for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The resource indicator of Masar's API at the issuer (RFC 8707).
+    pub resource: Option<String>,
 }
 
 /// A client bound to one server.
@@ -205,7 +209,9 @@ impl MasarClient {
                 })?,
             };
         let client_id = self.sign_on.client_id.as_deref().unwrap_or(DEFAULT_CLIENT_ID);
-        let issuer = Issuer::discover(&url, client_id).await?;
+        let issuer = Issuer::discover(&url, client_id)
+            .await?
+            .asking(&self.sign_on.scopes, self.sign_on.resource.as_deref());
         *kept = Some(issuer.clone());
         Ok(issuer)
     }

@@ -13,6 +13,7 @@ use crate::applications::Applications;
 use crate::auth::Auth;
 use crate::career::Careers;
 use crate::client::MasarClient;
+use crate::client::SignOnConfig;
 use crate::connection::ConnectionStatus;
 use crate::context::Context;
 use crate::drafts::Drafts;
@@ -27,7 +28,6 @@ use crate::qualifications::Qualifications;
 use crate::records::Records;
 use crate::recovery::PreviousCopies;
 use crate::review::Review;
-use crate::client::SignOnConfig;
 use crate::settings::policy::Policy;
 use crate::settings::{ServerUrl, Settings, SettingsInput, SettingsStore};
 use crate::signin::{Browser, NoBrowser, SignIn};
@@ -64,8 +64,12 @@ pub struct CoreOptions {
 /// Where sign-ons go: the policy's issuer and client id, if it names them.
 fn sign_on_config(policy: Option<&Policy>) -> SignOnConfig {
     SignOnConfig {
-        issuer: policy.and_then(|p| p.issuer.as_ref()).map(|url| url.as_str().trim_end_matches('/').to_owned()),
+        issuer: policy
+            .and_then(|p| p.issuer.as_ref())
+            .map(|url| url.as_str().trim_end_matches('/').to_owned()),
         client_id: policy.and_then(|p| p.client_id.clone()),
+        scopes: policy.map(|p| p.scopes.clone()).unwrap_or_default(),
+        resource: policy.and_then(|p| p.resource.clone()),
     }
 }
 

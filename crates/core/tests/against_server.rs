@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use masar_core::signin::SignOnPurpose;
-use masar_core::{ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, ServerUrl, SettingsInput};
+use masar_core::{
+    ConnectionStatus, CoreOptions, ErrorCode, Keychain, Language, MasarCore, ServerUrl, SettingsInput,
+};
 use masar_server::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -227,7 +229,8 @@ async fn a_policy_that_locks_the_server_goes_over_everything_and_refuses_a_chang
     let error = core.save_settings(&input).await.unwrap_err();
     assert_eq!(core.ui_error(error).code, ErrorCode::SetByAdministrator);
     // The language and the rest stay the employee's.
-    let input = SettingsInput { server_url: "https://masar.example.sa".into(), language: Language::En, ..input };
+    let input =
+        SettingsInput { server_url: "https://masar.example.sa".into(), language: Language::En, ..input };
     assert_eq!(core.save_settings(&input).await.unwrap().language, Language::En);
     drop(core);
     // Without the policy the run's address is used again.

@@ -353,7 +353,8 @@ async fn changing_the_server_address_signs_everyone_out_of_this_workstation() {
     let AuthState::SignedIn { session: first } = sign_in_online(&app, &accounts[0]).await else { panic!() };
     app.auth().sign_out().await;
     let AuthState::SignedIn { session: second } = sign_in_online(&app, &accounts[1]).await else { panic!() };
-    let sealed = |profile: &str| world.dir.path().join("data/profiles").join(profile).join("refresh-token.sealed");
+    let sealed =
+        |profile: &str| world.dir.path().join("data/profiles").join(profile).join("refresh-token.sealed");
     assert!(!sealed(&first.profile_id).exists(), "signed out");
     assert!(sealed(&second.profile_id).exists());
 

@@ -91,6 +91,13 @@ async fn the_app_signs_on_in_the_browser_and_its_tokens_open_masar() {
     assert!(query(&url, "redirect_uri").unwrap().starts_with("http://127.0.0.1:"));
     assert!(query(&url, "state").unwrap().len() >= 16 && query(&url, "nonce").unwrap().len() >= 16);
     drop(pending);
+    // An issuer that wants Masar's API scope and resource named is asked for them.
+    let asking = issuer.clone().asking(&["api".to_owned()], Some("urn:masar:api"));
+    let pending = asking.begin("en").await.unwrap();
+    assert_eq!(query(&pending.url, "scope").as_deref(), Some("openid api"));
+    assert_eq!(query(&pending.url, "resource").as_deref(), Some("urn:masar:api"));
+    assert_eq!(query(&pending.url, "ui_locales").as_deref(), Some("en ar"));
+    drop(pending);
 
     let signed_on = w.sign_on(&issuer, &account).await;
     assert!(!signed_on.subject.is_empty());
@@ -148,7 +155,10 @@ async fn a_look_alike_issuer_and_an_unreachable_one_are_told_apart() {
     assert!(matches!(&unreachable, Err(error) if error.is_network()), "{unreachable:?}");
     // Plain http to another machine is refused before anything is sent there.
     let insecure = Issuer::discover("http://sso.example.sa", DEFAULT_CLIENT_ID).await;
-    assert!(matches!(&insecure, Err(SsoError::Discovery(reason)) if reason.contains("plain http")), "{insecure:?}");
+    assert!(
+        matches!(&insecure, Err(SsoError::Discovery(reason)) if reason.contains("plain http")),
+        "{insecure:?}"
+    );
 }
 
 /// The browser comes back with what the app did not ask for: another issuer's answer (a mix-up,

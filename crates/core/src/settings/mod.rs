@@ -120,9 +120,10 @@ impl SettingsError {
                 UrlProblem::InsecureRemote => ErrorDetail::UrlInsecureRemote,
             }),
             Self::InvalidNationalId(problem) => detail(id_detail(*problem)),
-            Self::IdleLockOutOfRange | Self::TextSizeOutOfRange | Self::SetByAdministrator | Self::Save { .. } => {
-                UiError::new(self.code_only())
-            }
+            Self::IdleLockOutOfRange
+            | Self::TextSizeOutOfRange
+            | Self::SetByAdministrator
+            | Self::Save { .. } => UiError::new(self.code_only()),
         }
     }
 

@@ -22,6 +22,11 @@ pub struct Policy {
     pub issuer: Option<ServerUrl>,
     /// The app's client id at the issuer (else `masar-desktop`).
     pub client_id: Option<String>,
+    /// Scopes the issuer needs asked for besides `openid` (Masar's API scope, `offline_access`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The resource indicator of Masar's API at the issuer (RFC 8707), if it uses them.
+    pub resource: Option<String>,
     /// Whether an employee may change what the policy sets (default: no).
     #[serde(default)]
     pub user_may_change: bool,
@@ -79,7 +84,8 @@ mod tests {
         assert_eq!(policy.server_url.as_ref().map(ServerUrl::as_str), Some("https://masar.example.sa/"));
         assert_eq!(policy.client_id.as_deref(), Some("masar-desktop-moh"));
         assert!(policy.locks_server());
-        let open = load(r#"{ "serverUrl": "https://masar.example.sa", "userMayChange": true }"#).unwrap().unwrap();
+        let open =
+            load(r#"{ "serverUrl": "https://masar.example.sa", "userMayChange": true }"#).unwrap().unwrap();
         assert!(!open.locks_server());
     }
 

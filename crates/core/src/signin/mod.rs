@@ -349,7 +349,9 @@ impl SignIn {
             // The vault is locked: the sealed token can only be removed (the provider ends that
             // session at its absolute lifetime).
             State::Locked(info, _) => {
-                if let Err(error) = RefreshHome::of(&self.vaults, &info.profile_id, client, None).delete().await {
+                if let Err(error) =
+                    RefreshHome::of(&self.vaults, &info.profile_id, client, None).delete().await
+                {
                     tracing::warn!(%error, "cannot remove the refresh token");
                 }
             }

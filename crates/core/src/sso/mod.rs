@@ -21,7 +21,7 @@ use openidconnect::{
     AdditionalProviderMetadata, AuthenticationFlow, AuthorizationCode, ClientId, CsrfToken, EndSessionUrl,
     IssuerUrl, LanguageTag, LogoutProviderMetadata, LogoutRequest, Nonce, OAuth2TokenResponse,
     PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadata, RedirectUrl, RefreshToken,
-    RequestTokenError, RevocationUrl, TokenResponse,
+    RequestTokenError, RevocationUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +126,10 @@ pub struct SignedOn {
 pub struct Issuer {
     client: Client,
     issuer: String,
+    /// Scopes asked for besides `openid` (an issuer whose API access needs one).
+    scopes: Vec<String>,
+    /// The resource indicator of Masar's API at this issuer (RFC 8707), if it wants one.
+    resource: Option<String>,
     revocation: Option<RevocationUrl>,
     end_session: Option<EndSessionUrl>,
     http: reqwest::Client,
@@ -147,7 +151,8 @@ impl Issuer {
             other => SsoError::Discovery(error_chain(&other)),
         })?;
         // Every address the app and the browser are sent to is https, or http on this machine.
-        let endpoints = [Some(metadata.authorization_endpoint().url()), metadata.token_endpoint().map(|t| t.url())];
+        let endpoints =
+            [Some(metadata.authorization_endpoint().url()), metadata.token_endpoint().map(|t| t.url())];
         if let Some(insecure) = endpoints.into_iter().flatten().find(|url| !secure_or_local(url)) {
             return Err(SsoError::Discovery(format!("{insecure} is plain http to another machine")));
         }
@@ -156,7 +161,15 @@ impl Issuer {
             (extra.additional_metadata.revocation_endpoint.clone(), extra.end_session_endpoint.clone());
         let issuer = metadata.issuer().to_string();
         let client = CoreClient::from_provider_metadata(metadata, ClientId::new(client_id.to_owned()), None);
-        Ok(Self { client, issuer, revocation, end_session, http })
+        Ok(Self { client, issuer, scopes: Vec::new(), resource: None, revocation, end_session, http })
+    }
+
+    /// Asks for these scopes besides `openid`, and for tokens for `resource` (RFC 8707).
+    #[must_use]
+    pub fn asking(mut self, scopes: &[String], resource: Option<&str>) -> Self {
+        self.scopes = scopes.to_vec();
+        self.resource = resource.map(str::to_owned);
+        self
     }
 
     /// The issuer's identifier.
@@ -186,6 +199,12 @@ impl Issuer {
         for tag in [language, if language == "ar" { "en" } else { "ar" }] {
             request = request.add_ui_locale(LanguageTag::new(tag.to_owned()));
         }
+        for scope in &self.scopes {
+            request = request.add_scope(Scope::new(scope.clone()));
+        }
+        if let Some(resource) = &self.resource {
+            request = request.add_extra_param("resource", resource.clone());
+        }
         let (url, state, nonce) = request.url();
         Ok(PendingSignOn { url, state, nonce, verifier, redirect, loopback })
     }
@@ -207,15 +226,16 @@ impl Issuer {
             return Err(SsoError::WrongIssuer);
         }
         let call = |request| http::send(self.http.clone(), request);
-        let response = self
+        let mut exchange = self
             .client
             .exchange_code(AuthorizationCode::new(code.expose_secret().to_owned()))
             .map_err(|e| SsoError::Discovery(e.to_string()))?
             .set_pkce_verifier(verifier)
-            .set_redirect_uri(Cow::Borrowed(&redirect))
-            .request_async(&call)
-            .await
-            .map_err(|e| token_error(&e))?;
+            .set_redirect_uri(Cow::Borrowed(&redirect));
+        if let Some(resource) = &self.resource {
+            exchange = exchange.add_extra_param("resource", resource.clone());
+        }
+        let response = exchange.request_async(&call).await.map_err(|e| token_error(&e))?;
         let id_token =
             response.id_token().ok_or_else(|| SsoError::IdToken("no ID token in the answer".into()))?;
         let claims = id_token
@@ -229,13 +249,12 @@ impl Issuer {
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<SsoTokens, SsoError> {
         let call = |request| http::send(self.http.clone(), request);
         let token = RefreshToken::new(refresh_token.expose_secret().to_owned());
-        let response = self
-            .client
-            .exchange_refresh_token(&token)
-            .map_err(|e| SsoError::Discovery(e.to_string()))?
-            .request_async(&call)
-            .await
-            .map_err(|e| token_error(&e))?;
+        let mut refresh =
+            self.client.exchange_refresh_token(&token).map_err(|e| SsoError::Discovery(e.to_string()))?;
+        if let Some(resource) = &self.resource {
+            refresh = refresh.add_extra_param("resource", resource.clone());
+        }
+        let response = refresh.request_async(&call).await.map_err(|e| token_error(&e))?;
         Ok(tokens_of(&response))
     }
 
