@@ -149,13 +149,37 @@ fn run_app(ws: &workspace::Workspace) -> Result<()> {
         println!("no session bus here: starting one, with a keyring in {}", keyring.display());
         process::in_session_with_keyring(&app, &keyring)
     };
-    let status = command.arg("--server-url").arg(&server.url).status();
+    command.arg("--server-url").arg(&server.url);
+    if let Some(browser) = demo_browser(ws)? {
+        command.arg("--browser").arg(browser);
+    }
+    let status = command.status();
     server.stop();
     // Closing the window exits 0; a signal (Ctrl-C in this terminal) is a normal way out too.
     match status?.code() {
         Some(0) | None => Ok(()),
         Some(code) => anyhow::bail!("masar-desktop exited with code {code}"),
     }
+}
+
+/// Where the demo's sign-in page opens. As root (a fresh build machine), Chromium refuses to start
+/// with its sandbox and the system's opener would fail: the page opens in the Chromium setup
+/// installed, without the sandbox, in a profile of its own under the target directory. Otherwise
+/// the app uses the system's default browser (`None`).
+fn demo_browser(ws: &workspace::Workspace) -> Result<Option<std::path::PathBuf>> {
+    let uid = std::process::Command::new("id").arg("-u").output()?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" || std::env::var_os("MASAR_BROWSER").is_some() {
+        return Ok(None);
+    }
+    let script = ws.target_dir.join("demo-browser");
+    let profile = ws.target_dir.join("demo-browser-profile");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nexec chromium --no-sandbox --user-data-dir='{}' \"$1\" >/dev/null 2>&1 &\n", profile.display()),
+    )?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    Ok(Some(script))
 }
 
 /// An empty directory under the target directory (left from an earlier run: emptied).

@@ -90,6 +90,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_the_packages_install_reads_as_a_policy() {
+        let example = include_str!("../../../../deploy/policy.example.json");
+        let policy = load(example).unwrap().unwrap();
+        assert!(policy.locks_server());
+        assert_eq!(policy.issuer.as_ref().map(ServerUrl::as_str), Some("https://sso.example.sa/"));
+    }
+
+    #[test]
     fn no_file_is_no_policy_and_a_broken_one_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Policy::load(&dir.path().join("none.json")).unwrap(), None);
