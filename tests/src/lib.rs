@@ -591,7 +591,7 @@ impl App {
     /// whole window) and returns the address the app opened in the browser.
     pub async fn start_sign_on(&self, within: &str) -> Result<String> {
         let seen = self.opened_urls().len();
-        self.click(&format!("{within} [data-testid=sign-on-start]").trim_start().to_owned()).await?;
+        self.click(format!("{within} [data-testid=sign-on-start]").trim_start()).await?;
         let started = Instant::now();
         loop {
             if let Some(url) = self.opened_urls().get(seen) {

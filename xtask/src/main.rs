@@ -175,7 +175,10 @@ fn demo_browser(ws: &workspace::Workspace) -> Result<Option<std::path::PathBuf>>
     let profile = ws.target_dir.join("demo-browser-profile");
     std::fs::write(
         &script,
-        format!("#!/bin/sh\nexec chromium --no-sandbox --user-data-dir='{}' \"$1\" >/dev/null 2>&1 &\n", profile.display()),
+        format!(
+            "#!/bin/sh\nexec chromium --no-sandbox --user-data-dir='{}' \"$1\" >/dev/null 2>&1 &\n",
+            profile.display()
+        ),
     )?;
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
