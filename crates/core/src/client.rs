@@ -3,12 +3,14 @@
 //! from a Masar server at all.
 
 mod hr;
+mod issuer;
 mod tus;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use hr::Document;
+pub use issuer::SignOnConfig;
 pub use tus::NewUpload;
 
 use masar_protocol::api::SERVICE_NAME;
@@ -22,7 +24,7 @@ use serde::de::DeserializeOwned;
 use crate::codes::{ErrorCode, ErrorParams, UiError};
 use crate::secret::{ExposeSecret, SecretString};
 use crate::settings::ServerUrl;
-use crate::sso::{DEFAULT_CLIENT_ID, Issuer, SsoError, SsoTokens};
+use crate::sso::{Issuer, SsoError};
 
 /// Time allowed to open a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -156,18 +158,6 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
     }
 }
 
-/// Where the app signs in: the issuer and the client id the administrator's policy sets, or
-/// (without a policy) the issuer the server names in `/v1/health` and the app's own client id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignOnConfig {
-    pub issuer: Option<String>,
-    pub client_id: Option<String>,
-    /// Scopes to ask for besides `openid`.
-    pub scopes: Vec<String>,
-    /// The resource indicator of Masar's API at the issuer (RFC 8707).
-    pub resource: Option<String>,
-}
-
 /// A client bound to one server.
 #[derive(Debug, Clone)]
 pub struct MasarClient {
@@ -187,33 +177,6 @@ impl MasarClient {
 
     pub fn with_sign_on(base: ServerUrl, sign_on: SignOnConfig) -> Result<Self, ClientError> {
         Ok(Self { http: Arc::new(OnceLock::new()), base, sign_on, issuer: Arc::default() })
-    }
-
-    /// The identity provider to sign in with, discovered at the first need and kept.
-    pub async fn issuer(&self) -> Result<Issuer, ClientError> {
-        if let Some(issuer) = self.issuer.lock().await.as_ref() {
-            return Ok(issuer.clone());
-        }
-        self.discover_issuer().await
-    }
-
-    /// The identity provider read again (its keys may have changed since): each sign-on starts
-    /// from this.
-    pub async fn discover_issuer(&self) -> Result<Issuer, ClientError> {
-        let mut kept = self.issuer.lock().await;
-        let url =
-            match &self.sign_on.issuer {
-                Some(url) => url.clone(),
-                None => self.health().await?.issuer.ok_or_else(|| {
-                    ClientError::BadResponse("the server names no identity provider".into())
-                })?,
-            };
-        let client_id = self.sign_on.client_id.as_deref().unwrap_or(DEFAULT_CLIENT_ID);
-        let issuer = Issuer::discover(&url, client_id)
-            .await?
-            .asking(&self.sign_on.scopes, self.sign_on.resource.as_deref());
-        *kept = Some(issuer.clone());
-        Ok(issuer)
     }
 
     fn http(&self) -> Result<&reqwest::Client, ClientError> {
@@ -282,16 +245,6 @@ impl MasarClient {
             Err(ClientError::Api { code: ApiErrorCode::NotFound, .. }) => Ok(None),
             Err(other) => Err(other),
         }
-    }
-
-    /// New tokens for the refresh token, from the identity provider.
-    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<SsoTokens, ClientError> {
-        Ok(self.issuer().await?.refresh(refresh_token).await?)
-    }
-
-    /// Signing out: the refresh token revoked at the identity provider (RFC 7009).
-    pub async fn logout(&self, refresh_token: &SecretString) -> Result<(), ClientError> {
-        Ok(self.issuer().await?.revoke(refresh_token).await?)
     }
 
     pub async fn push(

@@ -69,12 +69,9 @@ impl RefreshHome {
     }
 }
 
-/// The name of the sealed token's file in a profile's folder.
-pub const SEALED_FILE: &str = "refresh-token.sealed";
-
 /// The sealed token's file in a profile's folder.
 pub fn sealed_path(vaults: &Vaults, profile_id: &str) -> PathBuf {
-    vaults.profiles().dir(profile_id).join(SEALED_FILE)
+    vaults.profiles().dir(profile_id).join(crate::vault::profile::SEALED_SESSION_FILE)
 }
 
 /// The token sealed in `path`; `None` when there is none, or it does not open (a file from

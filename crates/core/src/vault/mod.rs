@@ -296,7 +296,7 @@ impl Vaults {
     /// each employee signs on again at the new one.
     pub fn forget_sessions(&self) {
         for meta in self.profiles.list() {
-            let sealed = self.profiles.dir(&meta.profile_id).join(crate::tokens::SEALED_FILE);
+            let sealed = self.profiles.dir(&meta.profile_id).join(profile::SEALED_SESSION_FILE);
             match std::fs::remove_file(&sealed) {
                 Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
                     tracing::warn!(%error, "cannot remove a sealed session");

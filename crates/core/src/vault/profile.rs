@@ -85,6 +85,10 @@ impl UnsentWork {
 /// 2: the vault id, no national ID, the escrow key (the single sign-on).
 pub const PROFILE_VERSION: u32 = 2;
 
+/// The file in a profile's folder that holds its session's refresh token, sealed by the vault
+/// (see `crate::tokens`).
+pub const SEALED_SESSION_FILE: &str = "refresh-token.sealed";
+
 /// A folder set aside beside the profiles: `<profile id>.previous-<unix seconds>`.
 pub fn set_aside_folder(profile_id: &str, stamp: i64) -> String {
     format!("{profile_id}.previous-{stamp}")
