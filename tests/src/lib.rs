@@ -273,6 +273,9 @@ pub struct Launch<'a> {
     /// Start the app where no system keychain answers (no session bus, as from a plain
     /// terminal): through the second tauri-driver the end-to-end stage runs for this.
     pub no_keychain: bool,
+    /// Open the sign-in page with this program instead of the harness's recorder (one that
+    /// does not exist: a workstation without a browser).
+    pub browser: Option<&'a Path>,
     /// Read the administrator's policy from this file (the end-to-end build's stand-in for
     /// /etc/masar-desktop/policy.json).
     pub policy: Option<&'a Path>,
@@ -347,7 +350,11 @@ impl App {
         }
         // "The system browser" is the harness's recorder: the app hands it the sign-in address
         // and the test decides which browser goes there.
-        args.extend(["--browser".to_owned(), browser_recorder(dirs.path())?.display().to_string()]);
+        let browser = match launch.browser {
+            Some(program) => program.to_owned(),
+            None => browser_recorder(dirs.path())?,
+        };
+        args.extend(["--browser".to_owned(), browser.display().to_string()]);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(

@@ -98,6 +98,28 @@ async fn the_app_signs_in_through_the_providers_pages_in_chromium_and_asks_for_a
     app.close().await
 }
 
+/// A workstation where the browser cannot be opened: the app says so in both languages and
+/// shows the address to copy.
+#[tokio::test]
+async fn where_no_browser_opens_the_address_is_shown_to_copy() -> Result<()> {
+    let server = Server::start_demo()?;
+    let launch = Launch { browser: Some(std::path::Path::new("/nonexistent/browser")), ..Launch::default() };
+    let app = App::launch_with(&server.url, launch).await?;
+    app.wait_for("[data-testid=connection][data-state=online]").await?;
+    app.click("[data-testid=sign-on-start]").await?;
+    let waiting = app.wait_for("[data-testid=sign-on-waiting]").await?.text().await?;
+    ensure!(waiting.contains("تعذّر فتح المتصفح") && waiting.contains("انسخ العنوان"), "{waiting}");
+    let url = app.find("[data-testid=sign-on-url]").await?.prop("value").await?.unwrap_or_default();
+    ensure!(url.starts_with(&format!("{}/oidc/authorize?", server.url)), "{url}");
+    app.screenshot("sign-on-no-browser-ar").await?;
+    app.click("[data-testid=language-toggle]").await?;
+    app.wait_for("html[dir=ltr]").await?;
+    let english = app.text("[data-testid=sign-on-waiting]").await?;
+    ensure!(english.contains("The browser could not be opened"), "{english}");
+    app.click("[data-testid=sign-on-cancel]").await?;
+    app.close().await
+}
+
 #[tokio::test]
 async fn cancelling_a_sign_on_goes_back_to_the_start() -> Result<()> {
     let server = Server::start_demo()?;

@@ -428,7 +428,7 @@ export const en: Messages = {
   "passphrase.welcome": "Welcome {name}, your identity is confirmed.",
   "passphrase.why": "The passphrase opens your encrypted local copy on this computer without the network and after the automatic lock. It stays on this computer, is never sent anywhere, and is not your national sign-on password.",
   "passphrase.keyLostWhy": "The system key your previous passphrase worked with is no longer on this computer.",
-  "passphrase.kept": "Your local copy is as it was, and what it has not sent is kept: {work}.",
+  "passphrase.kept": "Your local copy is as it was, and nothing in it is lost ({work}).",
   "passphrase.rule": "At least 10 characters, 5 of them different. A sentence in Arabic or English works well.",
   "passphrase.label": "Passphrase",
   "passphrase.confirm": "Confirm the passphrase",
