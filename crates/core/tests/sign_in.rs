@@ -74,6 +74,15 @@ async fn sign_in_online(app: &MasarCore, account: &DemoAccount) -> AuthState {
     masar_test_support::sign_in(app, account.national_id.as_str(), &account.password).await.unwrap()
 }
 
+/// The single sign-on of `account` for `purpose` (see `masar_test_support::sign_on`).
+async fn sign_on_as(
+    app: &MasarCore,
+    account: &DemoAccount,
+    purpose: SignOnPurpose,
+) -> Result<AuthState, masar_test_support::SignInError> {
+    masar_test_support::sign_on(app, account.national_id.as_str(), &account.password, purpose).await
+}
+
 fn core_code(result: Result<AuthState, masar_test_support::SignInError>) -> ErrorCode {
     match result {
         Err(masar_test_support::SignInError::Core(error)) => error.code(),
@@ -87,14 +96,7 @@ async fn the_first_sign_on_asks_for_a_passphrase_and_the_next_opens_the_same_vau
     let account = world.accounts().await.remove(0);
     let app = world.app();
     app.check_connection().await;
-    let step = masar_test_support::sign_on(
-        &app,
-        account.national_id.as_str(),
-        &account.password,
-        SignOnPurpose::SignIn,
-    )
-    .await
-    .unwrap();
+    let step = sign_on_as(&app, &account, SignOnPurpose::SignIn).await.unwrap();
     let AuthState::PassphraseNeeded { display_name, reason, unsent } = &step else { panic!("{step:?}") };
     assert_eq!(
         (display_name, *reason, *unsent),
@@ -108,24 +110,14 @@ async fn the_first_sign_on_asks_for_a_passphrase_and_the_next_opens_the_same_vau
     app.auth().sign_out().await;
 
     // A sign-on later: the vault opens with the server's escrow key; no passphrase asked.
-    let step = masar_test_support::sign_on(
-        &app,
-        account.national_id.as_str(),
-        &account.password,
-        SignOnPurpose::SignIn,
-    )
-    .await
-    .unwrap();
+    let step = sign_on_as(&app, &account, SignOnPurpose::SignIn).await.unwrap();
     let AuthState::SignedIn { session } = step else { panic!("{step:?}") };
     assert_eq!(session.profile_id, profile);
 
     // Another employee on the same workstation gets their own vault and their own passphrase.
     app.auth().sign_out().await;
     let other = world.accounts().await.remove(1);
-    let step =
-        masar_test_support::sign_on(&app, other.national_id.as_str(), &other.password, SignOnPurpose::SignIn)
-            .await
-            .unwrap();
+    let step = sign_on_as(&app, &other, SignOnPurpose::SignIn).await.unwrap();
     assert!(
         matches!(step, AuthState::PassphraseNeeded { reason: PassphraseReason::FirstSignOn, .. }),
         "{step:?}"
@@ -242,20 +234,11 @@ async fn an_ended_session_is_signed_on_again_over_the_open_page() {
     let error = app.records().employee().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::SessionExpired);
 
-    let refused =
-        masar_test_support::sign_on(&app, other.national_id.as_str(), &other.password, SignOnPurpose::Renew)
-            .await;
+    let refused = sign_on_as(&app, other, SignOnPurpose::Renew).await;
     assert_eq!(core_code(refused), ErrorCode::AnotherEmployee);
     assert_eq!(app.records().employee().await.unwrap_err().code(), ErrorCode::SessionExpired);
 
-    let step = masar_test_support::sign_on(
-        &app,
-        account.national_id.as_str(),
-        &account.password,
-        SignOnPurpose::Renew,
-    )
-    .await
-    .unwrap();
+    let step = sign_on_as(&app, account, SignOnPurpose::Renew).await.unwrap();
     assert!(matches!(step, AuthState::SignedIn { .. }), "{step:?}");
     let view = app.records().employee().await.unwrap();
     assert!(view.cached_at.is_none(), "the page goes on online");

@@ -30,6 +30,13 @@ pub(crate) fn create(vaults: &Vaults, passphrase: &str) -> OpenVault {
     vaults.create(&new, &password(passphrase), &escrow(1), Utc::now()).unwrap()
 }
 
+/// A new vault holding the sample record, closed again: its profile id.
+fn with_record(vaults: &Vaults, passphrase: &str) -> String {
+    let created = create(vaults, passphrase);
+    created.db.save_record(&sample_record(), Utc::now()).unwrap();
+    created.profile_id.clone()
+}
+
 /// An employee record as the demo server sends it (shared by the core's unit tests).
 pub(crate) fn sample_record() -> EmployeeRecord {
     masar_protocol::fixtures::sample_record()
@@ -89,10 +96,7 @@ fn a_new_passphrase_after_a_sign_on_keeps_everything_in_the_vault() {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let created = create(&vaults, "forgotten one");
-    created.db.save_record(&sample_record(), Utc::now()).unwrap();
-    let profile = created.profile_id.clone();
-    drop(created);
+    let profile = with_record(&vaults, "forgotten one");
 
     let renewed =
         vaults.set_passphrase(&profile, &escrow(1), &password("a brand new one"), Utc::now()).unwrap();
@@ -114,10 +118,7 @@ fn a_lost_keychain_secret_is_a_new_passphrase_after_a_sign_on_not_a_lost_vault()
     let dir = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory().unwrap();
     let vaults = vaults(dir.path(), &keychain);
-    let created = create(&vaults, "palm tree oasis");
-    created.db.save_record(&sample_record(), Utc::now()).unwrap();
-    let profile = created.profile_id.clone();
-    drop(created);
+    let profile = with_record(&vaults, "palm tree oasis");
     vaults.forget_secret(&profile).unwrap();
     assert!(matches!(
         vaults.unlock(&profile, &password("palm tree oasis"), Utc::now()),
