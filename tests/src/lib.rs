@@ -517,15 +517,23 @@ impl App {
     /// a click lands on it as a person's would. A control that stays covered (one drawn over by
     /// its own label, say) is then clicked as it is.
     async fn bring_into_view(&self, element: &Element) -> Result<()> {
-        for _ in 0..10 {
+        // Clear when nothing covers its centre and it stays where it is over two frames: a click
+        // computed while the page still moves (a notice going, a form opening) lands elsewhere.
+        for _ in 0..20 {
             let clear = self
                 .client
-                .execute(
+                .execute_async(
                     "const el = arguments[0];
+                     const done = arguments[arguments.length - 1];
                      el.scrollIntoView({ block: 'center' });
-                     const r = el.getBoundingClientRect();
-                     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-                     return !!hit && (hit === el || el.contains(hit) || hit.contains(el));",
+                     const before = el.getBoundingClientRect();
+                     requestAnimationFrame(() => requestAnimationFrame(() => {
+                       const r = el.getBoundingClientRect();
+                       const still = r.top === before.top && r.left === before.left
+                         && r.width === before.width && r.height === before.height;
+                       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                       done(still && !!hit && (hit === el || el.contains(hit) || hit.contains(el)));
+                     }));",
                     vec![serde_json::to_value(element)?],
                 )
                 .await?;
