@@ -178,7 +178,7 @@ async fn in_english_a_refusal_and_a_field_error_are_in_english() -> anyhow::Resu
 
     let url = app.start_sign_on("").await?;
     app.sign_on_at_provider(&url, &account).await?;
-    app.choose_passphrase("short").await?;
+    app.choose_passphrase("qz7-kw").await?;
     let refusal = app.wait_for("[data-testid=new-passphrase-error]").await?.text().await?;
     assert_eq!(
         refusal,

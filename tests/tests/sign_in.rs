@@ -72,7 +72,7 @@ async fn the_app_signs_in_through_the_providers_pages_in_chromium_and_asks_for_a
     let explained = app.text("[data-testid=passphrase-form]").await?;
     ensure!(explained.contains("دون اتصال") && explained.contains("10 أحرف"), "{explained}");
     app.screenshot("choose-passphrase-ar").await?;
-    app.choose_passphrase("short").await?;
+    app.choose_passphrase("qz7-kw").await?;
     let weak = app.wait_for("[data-testid=passphrase-error]").await?.text().await?;
     ensure!(weak.contains("قصيرة أو سهلة التخمين"), "{weak}");
     app.screenshot("choose-passphrase-weak-ar").await?;
