@@ -1,9 +1,8 @@
 //! Load on loopback with a standard HTTP load generator, `wrk` (Debian's): authenticated sync
 //! pulls (the poll a workstation makes every 15 s: nothing new after its cursor, and a first
 //! pull of the whole record) and pushes (one edit each, written and fsynced), against one server
-//! node and against two nodes on the same data; the same poll with a JWT access token of the
-//! built-in OpenID Connect provider (checked against its keys) beside the opaque one (a stored
-//! token's digest); and refreshes at the provider's token endpoint (each connection spends its own
+//! node and against two nodes on the same data, each with a JWT access token of the built-in
+//! OpenID Connect provider (its signature checked once, then its digest remembered); and refreshes at the provider's token endpoint (each connection spends its own
 //! rotating refresh token, so a Rust client drives that one). `cargo xtask load` (or `cargo bench
 //! -p masar-server --bench load`). Prints requests/s, p50 / p99 latency and errors; asserts nothing.
 
@@ -18,7 +17,7 @@ use masar_protocol::DemoAccount;
 use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, PullResponse};
 use masar_server::{RunningServer, ServerConfig};
 use serde_json::json;
-use support::{my_record, sign_in, sign_in_oidc};
+use support::{my_record, session, sign_in};
 
 /// How long each run lasts, and wrk's threads and connections per node.
 const SECONDS: u32 = 10;
@@ -27,9 +26,8 @@ const CONNECTIONS: u32 = 32;
 
 /// One signed-in employee as the load uses them.
 struct Employee {
-    token: String,
     /// An access token of the built-in OpenID Connect provider (a JWT).
-    jwt: String,
+    token: String,
     /// Where this employee's pulls stand now (a poll after it brings nothing new).
     cursor: u64,
     /// A push body with `__CLIENT__` where each request puts its own sync client id.
@@ -51,12 +49,11 @@ fn lua_string(text: &str) -> String {
 
 /// A wrk script: each request takes the next employee's token (and body).
 fn script(employees: &[Employee], kind: &str) -> String {
-    let tokens: Vec<String> =
-        employees.iter().map(|e| lua_string(if kind == "poll (JWT)" { &e.jwt } else { &e.token })).collect();
+    let tokens: Vec<String> = employees.iter().map(|e| lua_string(&e.token)).collect();
     let bodies: Vec<String> = employees
         .iter()
         .map(|e| match kind {
-            "poll" | "poll (JWT)" => lua_string(&json!({ "cursor": e.cursor }).to_string()),
+            "poll" => lua_string(&json!({ "cursor": e.cursor }).to_string()),
             "first pull" => lua_string(&json!({ "cursor": 0 }).to_string()),
             _ => lua_string(&e.push),
         })
@@ -156,7 +153,7 @@ async fn employees(http: &reqwest::Client, url: &str) -> Vec<Employee> {
         http.get(format!("{url}/v1/dev/accounts")).send().await.unwrap().json().await.unwrap();
     let mut out = Vec::new();
     for account in &accounts {
-        let token = sign_in(http, url, account).await;
+        let token = sign_in(url, account).await;
         let profile = my_record(http, url, &token).await.profile;
         let pulled: PullResponse = http
             .post(format!("{url}/v1/sync/pull"))
@@ -180,8 +177,7 @@ async fn employees(http: &reqwest::Client, url: &str) -> Vec<Employee> {
             }),
         };
         let push = json!({ "clientId": "__CLIENT__", "mutations": [mutation] }).to_string();
-        let (jwt, _) = sign_in_oidc(url, account).await;
-        out.push(Employee { token, jwt, cursor: pulled.cursor, push });
+        out.push(Employee { token, cursor: pulled.cursor, push });
     }
     out
 }
@@ -191,7 +187,7 @@ async fn employees(http: &reqwest::Client, url: &str) -> Vec<Employee> {
 async fn refreshes(nodes: &[String], accounts: &[DemoAccount]) -> Figures {
     let mut sessions = Vec::new();
     for (i, url) in nodes.iter().cycle().take(nodes.len() * CONNECTIONS as usize).enumerate() {
-        let (_, refresh) = sign_in_oidc(url, &accounts[i % accounts.len()]).await;
+        let refresh = session(url, &accounts[i % accounts.len()]).await.refresh_token;
         sessions.push((url.clone(), refresh));
     }
     let until = std::time::Instant::now() + std::time::Duration::from_secs(u64::from(SECONDS));
@@ -317,7 +313,7 @@ async fn measure(store: &str, cluster: Option<&str>, nodes: usize) {
         let urls: Vec<String> = servers.iter().map(RunningServer::base_url).collect();
         let http = reqwest::Client::new();
         let people = employees(&http, &urls[0]).await;
-        for kind in ["poll", "poll (JWT)", "first pull", "push"] {
+        for kind in ["poll", "first pull", "push"] {
             let path = dir.path().join(format!("{}.lua", kind.replace(' ', "-")));
             std::fs::write(&path, script(&people, kind)).unwrap();
             let f = run(&urls, &path).await;

@@ -35,7 +35,7 @@ async fn main() {
     // The employee with the longest employment record.
     let mut longest = (0, String::new(), 0);
     for (index, account) in accounts.iter().enumerate() {
-        let token = sign_in(&http, &url, account).await;
+        let token = sign_in(&url, account).await;
         let record = my_record(&http, &url, &token).await;
         if record.employment_events.len() > longest.0 {
             longest = (record.employment_events.len(), token, index);

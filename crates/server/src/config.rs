@@ -33,7 +33,7 @@ pub struct ServerConfig {
     /// The audience of access tokens (`aud`).
     pub oidc_audience: String,
     /// The identity provider whose access tokens are accepted, when it is not the built-in one
-    /// (which is then not served, nor the private sign-in).
+    /// (which is then not served).
     pub oidc_issuer: Option<url::Url>,
     /// The access-token claim that holds the employee's national ID.
     pub oidc_national_id_claim: String,

@@ -45,7 +45,7 @@ pub struct AppState {
     pub sms_template: Arc<str>,
     /// The built-in OpenID Connect provider.
     pub provider: Arc<oidc::Provider>,
-    /// Whether the built-in provider (and the private sign-in) is the issuer and is served.
+    /// Whether the built-in provider is the issuer and is served.
     pub builtin_issuer: bool,
     /// The issuer whose tokens this server takes (the built-in provider's, or `--oidc-issuer`);
     /// told to clients in `/v1/health` so the app signs in where its server trusts.

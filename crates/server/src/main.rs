@@ -47,7 +47,7 @@ struct Args {
     oidc_audience: String,
     /// The identity provider (OpenID Connect issuer URL) whose access tokens masar-server
     /// accepts, when it is not the built-in one: its discovery document and JWKS are read from
-    /// it, and the built-in provider and the private sign-in are not served.
+    /// it, and the built-in provider is not served.
     #[arg(long, env = "MASAR_OIDC_ISSUER")]
     oidc_issuer: Option<url::Url>,
     /// The access-token claim that holds the employee's national ID.

@@ -7,7 +7,7 @@ mod common;
 
 use masar_test_utils::Captured;
 
-use common::TestServer;
+use common::{TestServer, WRONG_CREDENTIALS, refreshed};
 
 #[tokio::test]
 async fn sign_in_logs_hold_no_secret() {
@@ -22,27 +22,24 @@ async fn sign_in_logs_hold_no_secret() {
 
     let t = TestServer::start().await;
     let account = t.first_account().await;
-    let wrong = t.login(account.national_id.as_str(), "a-wrong-password").await;
-    assert_eq!(wrong.status(), reqwest::StatusCode::UNAUTHORIZED, "the failure path ran");
+    let wrong = t.attempt().await.password(account.national_id.as_str(), "a-wrong-password").await;
+    wrong.says(reqwest::StatusCode::UNPROCESSABLE_ENTITY, WRONG_CREDENTIALS);
     let tokens = t.sign_in(&account).await;
     let code = t.latest_code(&account).await;
     assert_eq!(t.record(tokens.access_token.expose()).await.status(), reqwest::StatusCode::OK);
-    let rotated: masar_protocol::auth::Tokens =
-        t.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    let rotated = refreshed(&t, tokens.refresh_token.expose()).await;
     // Reuse: refused, the family revoked, logged as a warning.
     let reused = t.refresh(tokens.refresh_token.expose()).await;
-    assert_eq!(reused.status(), reqwest::StatusCode::UNAUTHORIZED, "the reuse path ran");
-    let logout = t
-        .post("/v1/auth/logout", serde_json::json!({ "refreshToken": rotated.refresh_token.expose() }))
-        .await;
-    assert!(logout.status().is_success(), "{}", logout.status());
+    assert_eq!(reused.status(), reqwest::StatusCode::BAD_REQUEST, "the reuse path ran");
+    let revoked = t.revoke(rotated.refresh_token.expose()).await;
+    assert!(revoked.status().is_success(), "{}", revoked.status());
     t.server.shutdown().await.unwrap();
 
     let logs = captured.text();
     // The logs are not empty: requests, the SMS (masked number) and the reuse warning are there.
     assert!(logs.contains("verification code sent"), "{logs}");
     assert!(logs.contains("session revoked"), "{logs}");
-    assert!(logs.contains("/v1/auth/verify"), "{logs}");
+    assert!(logs.contains("/oidc/authorize/code"), "{logs}");
     for secret in [
         account.password.as_str(),
         "a-wrong-password",

@@ -14,9 +14,8 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use axum::routing::post;
-use common::{TestServer, expect_error};
-use masar_protocol::auth::{Challenge, Tokens};
-use masar_protocol::{ApiErrorCode, DemoAccount};
+use common::{Attempt, CODE_FIELD, Page, TestServer};
+use masar_protocol::DemoAccount;
 use masar_server::auth::SmsSettings;
 use masar_server::{RunningServer, ServerConfig};
 use reqwest::StatusCode;
@@ -89,13 +88,11 @@ async fn production_server(
     (server, account, seeded)
 }
 
-async fn login(server: &RunningServer, account: &DemoAccount) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/v1/auth/login", server.base_url()))
-        .json(&serde_json::json!({ "nationalId": account.national_id, "password": account.password }))
-        .send()
-        .await
-        .unwrap()
+/// The sign-in page opened and the password entered: the code is sent.
+async fn password(server: &RunningServer, account: &DemoAccount) -> (Attempt, Page) {
+    let attempt = Attempt::open(&server.base_url()).await;
+    let page = attempt.password(account.national_id.as_str(), &account.password).await;
+    (attempt, page)
 }
 
 fn open_attempts(seeded: &TestServer) -> (i64, i64) {
@@ -118,8 +115,8 @@ async fn the_code_goes_to_the_provider_with_its_credential_and_template() {
     let provider = fake_provider(Answer::Accept).await;
     let (server, account, seeded) = production_server(Some(settings(&provider.url))).await;
     let server = server.unwrap();
-    let response = login(&server, &account).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let (attempt, code_page) = password(&server, &account).await;
+    code_page.says(StatusCode::OK, CODE_FIELD);
     let db = rusqlite::Connection::open(seeded.dir.path().join("masar.db")).unwrap();
     let mobile: String = db
         .query_row(
@@ -129,7 +126,6 @@ async fn the_code_goes_to_the_provider_with_its_credential_and_template() {
         )
         .unwrap();
     assert!(mobile.starts_with("+9665"), "E.164: {mobile}");
-    let challenge: Challenge = response.json().await.unwrap();
 
     let received = provider.received.lock().unwrap().clone();
     assert_eq!(received.len(), 1);
@@ -140,15 +136,17 @@ async fn the_code_goes_to_the_provider_with_its_credential_and_template() {
     let code = text.strip_prefix("Masar code ").and_then(|rest| rest.strip_suffix(" (5 min)")).unwrap();
     assert_eq!(code.len(), 6, "{text}");
 
-    let verified = reqwest::Client::new()
-        .post(format!("{}/v1/auth/verify", server.base_url()))
-        .json(&serde_json::json!({ "challengeId": challenge.challenge_id, "code": code }))
+    let tokens = attempt.exchange(&attempt.code(code).await).await;
+    let me: masar_protocol::auth::Me = reqwest::Client::new()
+        .get(format!("{}/v1/me", server.base_url()))
+        .bearer_auth(tokens.access_token.expose())
         .send()
         .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(verified.status(), StatusCode::OK);
-    let tokens: Tokens = verified.json().await.unwrap();
-    assert_eq!(tokens.national_id, account.national_id);
+    assert_eq!(me.national_id, account.national_id);
     // Not a demo server: no dev outbox to read codes from.
     let outbox =
         reqwest::get(format!("{}/v1/dev/sms?national_id={}", server.base_url(), account.national_id))
@@ -164,10 +162,11 @@ async fn a_provider_that_fails_or_stalls_is_said_and_its_attempt_closed() {
         let provider = fake_provider(answer).await;
         let (server, account, seeded) = production_server(Some(settings(&provider.url))).await;
         let server = server.unwrap();
-        let response = login(&server, &account).await;
-        let body =
-            expect_error(response, StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::SmsUnavailable).await;
-        assert!(body.message.contains("تعذّر إرسال رمز التحقق"), "{answer:?}: {}", body.message);
+        let (_, page) = password(&server, &account).await;
+        page.says(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The verification code could not be sent now. Try again later.",
+        );
         assert_eq!(provider.received.lock().unwrap().len(), 1, "{answer:?}: the provider was asked once");
         // Nobody can finish the attempt blind.
         assert_eq!(open_attempts(&seeded), (0, 1), "{answer:?}: one attempt made, and closed");

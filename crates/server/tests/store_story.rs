@@ -1,7 +1,7 @@
 //! The story every implementation of [`Store`] must pass, told once and run against each store
 //! (SQLite and PostgreSQL, each with its own `#[tokio::test]` calling [`story`]). It walks the
 //! business transactions in the order the product uses them: seed, sign in (wrong passwords to
-//! a lockout, a code, a resend, tokens, a refresh, a stolen refresh token, sign-out), push
+//! a lockout, a code, the code exchanged, a resend, a refresh, a stolen refresh token, sign-out), push
 //! exactly once (a resend, a reused id, a foreign client, an employee's own later edit), an HR
 //! officer's change and the conflict it makes, and the pull that brings it all.
 #![allow(clippy::unwrap_used)]
@@ -15,8 +15,9 @@ use masar_protocol::sync::{
 use masar_protocol::{EmployeeProfile, NationalAddress};
 use masar_server::auth::password;
 use masar_server::demo::{DemoData, demo_password, generate};
+use masar_server::storage::oidc::{AuthorizationRequest, CodeEntered, Exchanged};
 use masar_server::storage::{
-    AccessCheck, Caller, PasswordCheck, PushError, RefreshOutcome, Resent, Store, Verified,
+    Caller, IssuedTokens, PasswordCheck, PushError, RefreshOutcome, Resent, Store, Verified,
 };
 use masar_server::{Db, SqliteStore};
 
@@ -79,7 +80,7 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     };
     assert!(password::verify(&demo_password(id), Some(&hash)));
     assert_eq!(mobile, first.mobile);
-    store.begin_challenge(id, "246810", &at(T0)).await.unwrap();
+    password_accepted(store, id, "246810", T0).await;
 
     // Five checks reserved at once (none settled yet): a sixth is refused before any is judged.
     for n in 1..=5 {
@@ -113,28 +114,24 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     assert_eq!(store.password_wrong(id, &at(later)).await.unwrap(), Some(900), "the fifth locks");
 
     // A code: a wrong one counts, the right one signs in once.
-    let challenge = store.begin_challenge(&second.national_id, "482913", &at(T0)).await.unwrap();
-    let wrong = store.verify_code(&challenge, "000000", &at(T0 + 1)).await.unwrap();
+    let (request, _) = password_accepted(store, &second.national_id, "482913", T0).await;
+    let wrong = entered(store, &request, "000000", T0 + 1).await;
     assert!(matches!(wrong, Verified::Wrong { remaining: 4 }), "{wrong:?}");
-    let Verified::Signed(who, tokens) = store.verify_code(&challenge, "482913", &at(T0 + 2)).await.unwrap()
+    let CodeEntered::Authorized { code, .. } =
+        store.authorization_code_entered(&request, BROWSER, "482913", &at(T0 + 2)).await.unwrap()
     else {
         panic!("the right code signs in")
     };
-    assert_eq!(who, second.national_id);
-    assert!(matches!(store.verify_code(&challenge, "482913", &at(T0 + 3)).await.unwrap(), Verified::Invalid));
-
-    // The access token names the employee and the role, until it expires.
-    let access = tokens.access.expose();
-    let valid = store.check_access(access, T0 + 4).await.unwrap();
-    assert!(
-        matches!(&valid, AccessCheck::Valid(id, Role::Employee) if *id == second.national_id),
-        "{valid:?}"
-    );
-    // Issued at T0 + 2, for 15 minutes: valid one second before the end, expired at it.
-    let expired = T0 + 2 + 900_000;
-    assert!(matches!(store.check_access(access, expired - 1_000).await.unwrap(), AccessCheck::Valid(..)));
-    assert!(matches!(store.check_access(access, expired).await.unwrap(), AccessCheck::Expired));
-    assert!(matches!(store.check_access("not-a-token", T0).await.unwrap(), AccessCheck::Invalid));
+    assert!(matches!(entered(store, &request, "482913", T0 + 3).await, Verified::Invalid));
+    // The authorization code is exchanged once, for the employee's session.
+    let Exchanged::Issued(session) =
+        store.exchange_code(&code, CLIENT, REDIRECT, VERIFIER, &at(T0 + 4)).await.unwrap()
+    else {
+        panic!("the code is exchanged")
+    };
+    assert_eq!((&session.national_id, session.role), (&second.national_id, Role::Employee));
+    let tokens = session.tokens;
+    assert_eq!(tokens.refresh_expires_in, 12 * 60 * 60, "the session ends twelve hours after its sign-in");
 
     // A refresh rotates; the old refresh token coming back revokes the whole session.
     let RefreshOutcome::Rotated(_, rotated) =
@@ -142,23 +139,15 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     else {
         panic!("a fresh refresh token rotates")
     };
-    assert!(matches!(
-        store.check_access(rotated.access.expose(), T0 + 6).await.unwrap(),
-        AccessCheck::Valid(..)
-    ));
     let stolen = store.refresh(tokens.refresh.expose(), &at(T0 + 7)).await.unwrap();
     assert!(matches!(stolen, RefreshOutcome::Reused(ref id) if *id == second.national_id), "{stolen:?}");
-    assert!(matches!(
-        store.check_access(rotated.access.expose(), T0 + 8).await.unwrap(),
-        AccessCheck::Invalid
-    ));
     assert!(matches!(
         store.refresh(rotated.refresh.expose(), &at(T0 + 9)).await.unwrap(),
         RefreshOutcome::Invalid
     ));
 
     // A resend waits for the cooldown; an abandoned attempt cannot be used.
-    let challenge = store.begin_challenge(&second.national_id, "111111", &at(T0 + 100)).await.unwrap();
+    let (request, challenge) = password_accepted(store, &second.national_id, "111111", T0 + 100).await;
     let soon = store.resend_code(&challenge, "222222", &at(T0 + 101)).await.unwrap();
     assert!(matches!(soon, Resent::TooSoon { retry_after: 60 }), "{soon:?}");
     let second_before = store.resend_code(&challenge, "222222", &at(T0 + 100 + 59_000)).await.unwrap();
@@ -166,34 +155,24 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     let later = T0 + 100 + 60_000;
     let sent = store.resend_code(&challenge, "222222", &at(later)).await.unwrap();
     assert!(matches!(&sent, Resent::Sent { mobile, .. } if *mobile == second.mobile), "{sent:?}");
-    assert!(matches!(
-        store.verify_code(&challenge, "111111", &at(later + 1)).await.unwrap(),
-        Verified::Wrong { .. }
-    ));
+    assert!(matches!(entered(store, &request, "111111", later + 1).await, Verified::Wrong { .. }));
     store.abandon_challenge(&challenge, &second.national_id, &at(later + 2)).await.unwrap();
-    assert!(matches!(
-        store.verify_code(&challenge, "222222", &at(later + 3)).await.unwrap(),
-        Verified::Invalid
-    ));
+    assert!(matches!(entered(store, &request, "222222", later + 3).await, Verified::Invalid));
 
     // Sign-out ends the session of the refresh token.
-    let challenge = store.begin_challenge(&second.national_id, "333333", &at(later + 10)).await.unwrap();
-    let Verified::Signed(_, tokens) = store.verify_code(&challenge, "333333", &at(later + 11)).await.unwrap()
-    else {
-        panic!("signed in")
-    };
+    let tokens = signed_in(store, &second.national_id, "333333", later + 10).await;
     store.logout(tokens.refresh.expose(), &at(later + 12)).await.unwrap();
     assert!(matches!(
-        store.check_access(tokens.access.expose(), later + 13).await.unwrap(),
-        AccessCheck::Invalid
+        store.refresh(tokens.refresh.expose(), &at(later + 13)).await.unwrap(),
+        RefreshOutcome::Invalid
     ));
 
     // Wrong codes are counted across resends, a sign-in gets three new codes, and the fifth wrong
     // code locks the ID: three resends never give fifteen guesses.
     let mut now = later + 1_000_000;
-    let challenge = store.begin_challenge(&second.national_id, "400000", &at(now)).await.unwrap();
+    let (request, challenge) = password_accepted(store, &second.national_id, "400000", now).await;
     for n in 1..=3 {
-        let wrong = store.verify_code(&challenge, "000000", &at(now + 1)).await.unwrap();
+        let wrong = entered(store, &request, "000000", now + 1).await;
         assert!(
             matches!(wrong, Verified::Wrong { remaining } if remaining == 5 - n),
             "wrong code {n}: {wrong:?}"
@@ -204,14 +183,67 @@ async fn sign_in_story(store: &dyn Store, first: &EmployeeProfile, second: &Empl
     }
     let fourth = store.resend_code(&challenge, "400004", &at(now + 60_000)).await.unwrap();
     assert!(matches!(fourth, Resent::Limit), "{fourth:?}");
-    let wrong = store.verify_code(&challenge, "000000", &at(now + 60_001)).await.unwrap();
+    let wrong = entered(store, &request, "000000", now + 60_001).await;
     assert!(matches!(wrong, Verified::Wrong { remaining: 1 }), "{wrong:?}");
-    let locked = store.verify_code(&challenge, "000000", &at(now + 60_002)).await.unwrap();
+    let locked = entered(store, &request, "000000", now + 60_002).await;
     assert!(matches!(locked, Verified::Locked { retry_after: 900 }), "{locked:?}");
-    let right_too_late = store.verify_code(&challenge, "400003", &at(now + 60_003)).await.unwrap();
+    let right_too_late = entered(store, &request, "400003", now + 60_003).await;
     assert!(matches!(right_too_late, Verified::Invalid), "{right_too_late:?}");
     let refused = store.reserve_password_check(&second.national_id, &at(now + 60_004)).await.unwrap();
     assert!(matches!(refused, PasswordCheck::Refused { .. }), "{refused:?}");
+}
+
+const CLIENT: &str = "masar-desktop";
+const REDIRECT: &str = "http://127.0.0.1:9/callback";
+/// The browser's cookie secret: 64 hex characters.
+const BROWSER: &str = "0f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a6978";
+const VERIFIER: &str = "a-pkce-verifier-of-the-story-0123456789-abcdefgh";
+
+/// A sign-in request (PKCE S256 over `VERIFIER`) whose password was right, `code` sent: the
+/// request's id and its attempt's.
+async fn password_accepted(
+    store: &dyn Store,
+    id: &masar_protocol::NationalId,
+    code: &str,
+    now: i64,
+) -> (String, String) {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let code_challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()));
+    let request = AuthorizationRequest {
+        client_id: CLIENT.into(),
+        redirect_uri: REDIRECT.into(),
+        scope: "openid".into(),
+        state: None,
+        nonce: None,
+        code_challenge,
+    };
+    let request = store.begin_authorization(&request, "ar", BROWSER, &at(now)).await.unwrap();
+    let challenge = store.authorization_password_accepted(&request, id, code, &at(now)).await.unwrap();
+    (request, challenge)
+}
+
+/// Why `code` typed for `request` was refused (it must be).
+async fn entered(store: &dyn Store, request: &str, code: &str, now: i64) -> Verified {
+    match store.authorization_code_entered(request, BROWSER, code, &at(now)).await.unwrap() {
+        CodeEntered::Refused(why) => why,
+        CodeEntered::Authorized { .. } => panic!("{code} was expected to be refused"),
+    }
+}
+
+/// A whole sign-in with `code`: the session's tokens.
+async fn signed_in(store: &dyn Store, id: &masar_protocol::NationalId, code: &str, now: i64) -> IssuedTokens {
+    let (request, _) = password_accepted(store, id, code, now).await;
+    let CodeEntered::Authorized { code, .. } =
+        store.authorization_code_entered(&request, BROWSER, code, &at(now + 1)).await.unwrap()
+    else {
+        panic!("signed in")
+    };
+    match store.exchange_code(&code, CLIENT, REDIRECT, VERIFIER, &at(now + 2)).await.unwrap() {
+        Exchanged::Issued(session) => session.tokens,
+        other => panic!("{other:?}"),
+    }
 }
 
 async fn sync_story(

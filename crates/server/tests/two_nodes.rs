@@ -10,38 +10,43 @@
 
 mod common;
 
-use common::{TestServer, expect_error, sha256_hex, stranger_id, tus_metadata};
-use masar_protocol::auth::{Challenge, Tokens};
+use common::{
+    CODE_FIELD, LOCKED_15_MINUTES, TestServer, WRONG_CREDENTIALS, refreshed, sha256_hex, stranger_id,
+    tus_metadata,
+};
+use masar_protocol::EmployeeRecord;
 use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, MutationOutcome, PushResponse};
-use masar_protocol::{ApiErrorCode, EmployeeRecord};
 use reqwest::StatusCode;
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 use serde_json::json;
 
 #[tokio::test]
 async fn a_session_begun_on_one_node_goes_on_on_the_other() {
-    let a = TestServer::start().await;
+    let a = TestServer::start_behind_one_url().await;
     let b = a.another_node().await;
     let account = a.first_account().await;
-    // Password on A; the code, sent by A, is on B's dev outbox; verified on B.
-    let challenge: Challenge = a.challenge(&account).await;
+    // The sign-in page and the password on A; the code, sent by A, is on B's dev outbox and is
+    // entered on B; the code is exchanged at A.
+    let mut attempt = a.attempt().await;
+    attempt.password(account.national_id.as_str(), &account.password).await.says(StatusCode::OK, CODE_FIELD);
     let code = b.latest_code(&account).await;
-    let verified = b.verify(&challenge.challenge_id, &code).await;
-    assert_eq!(verified.status(), StatusCode::OK);
-    let tokens: Tokens = verified.json().await.unwrap();
-    // The access token answers on A; refreshed on B; the old refresh token replayed on A revokes
-    // the family everywhere.
-    assert_eq!(a.record(tokens.access_token.expose()).await.status(), StatusCode::OK);
-    let rotated: Tokens = b.refresh(tokens.refresh_token.expose()).await.json().await.unwrap();
+    attempt.move_to(&b);
+    let back = attempt.code(&code).await;
+    let tokens = attempt.exchange(&back).await;
+    // The access token answers on B; refreshed on B; the old refresh token replayed on A revokes
+    // the session everywhere.
+    assert_eq!(b.record(tokens.access_token.expose()).await.status(), StatusCode::OK);
+    let rotated = refreshed(&b, tokens.refresh_token.expose()).await;
     assert_eq!(a.record(rotated.access_token.expose()).await.status(), StatusCode::OK);
-    let replayed = a.refresh(tokens.refresh_token.expose()).await;
-    expect_error(replayed, StatusCode::UNAUTHORIZED, ApiErrorCode::SessionRevoked).await;
-    let after = b.record(rotated.access_token.expose()).await;
-    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "revoked on both nodes");
+    assert_eq!(a.refresh(tokens.refresh_token.expose()).await.status(), StatusCode::BAD_REQUEST);
+    let after = b.refresh(rotated.refresh_token.expose()).await;
+    assert_eq!(after.status(), StatusCode::BAD_REQUEST, "revoked on both nodes");
 }
 
 #[tokio::test]
 async fn the_same_push_sent_to_both_nodes_at_once_is_applied_once() {
-    let a = TestServer::start().await;
+    let a = TestServer::start_behind_one_url().await;
     let b = a.another_node().await;
     let account = a.first_account().await;
     let token = a.sign_in(&account).await.access_token.expose().to_owned();
@@ -81,34 +86,32 @@ async fn the_same_push_sent_to_both_nodes_at_once_is_applied_once() {
 
 #[tokio::test]
 async fn wrong_passwords_and_the_rate_limit_count_across_nodes() {
-    let a = TestServer::start_with(|config| config.auth_requests_per_minute = 8).await;
+    let a = TestServer::start_with(|config| {
+        config.auth_requests_per_minute = 8;
+        config.public_url = Some(common::one_url());
+    })
+    .await;
     let b = a.another_node().await;
     let account = a.first_account().await;
     let id = account.national_id.to_string();
+    let (on_a, on_b) = (a.attempt().await, b.attempt().await);
     // Five wrong passwords, alternating nodes: the fifth locks the ID on both.
     for n in 1..=4 {
-        let node = if n % 2 == 0 { &b } else { &a };
-        expect_error(
-            node.login(&id, "wrong").await,
-            StatusCode::UNAUTHORIZED,
-            ApiErrorCode::InvalidCredentials,
-        )
-        .await;
+        let attempt = if n % 2 == 0 { &on_b } else { &on_a };
+        attempt.password(&id, "wrong").await.says(UNPROCESSABLE, WRONG_CREDENTIALS);
     }
-    expect_error(b.login(&id, "wrong").await, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
-    expect_error(a.login(&id, &account.password).await, StatusCode::FORBIDDEN, ApiErrorCode::Locked).await;
+    on_b.password(&id, "wrong").await.says(UNPROCESSABLE, LOCKED_15_MINUTES);
+    on_a.password(&id, &account.password).await.says(UNPROCESSABLE, LOCKED_15_MINUTES);
     // Eight requests a minute from this address in all: six were made; two more, on either node.
-    assert_eq!(a.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(b.login(&stranger_id(), "x").await.status(), StatusCode::UNAUTHORIZED);
-    let limited = a.login(&stranger_id(), "x").await;
-    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
-    let limited = b.login(&stranger_id(), "x").await;
-    expect_error(limited, StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::RateLimited).await;
+    on_a.password(&stranger_id(), "x").await.says(UNPROCESSABLE, WRONG_CREDENTIALS);
+    on_b.password(&stranger_id(), "x").await.says(UNPROCESSABLE, WRONG_CREDENTIALS);
+    assert_eq!(on_a.password(&stranger_id(), "x").await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(on_b.password(&stranger_id(), "x").await.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
 async fn an_upload_begun_on_one_node_resumes_on_the_other() {
-    let a = TestServer::start().await;
+    let a = TestServer::start_behind_one_url().await;
     let b = a.another_node().await;
     let account = a.first_account().await;
     let token = a.sign_in(&account).await.access_token.expose().to_owned();

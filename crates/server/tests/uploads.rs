@@ -363,7 +363,7 @@ async fn a_client_that_dies_mid_chunk_resumes_from_what_the_server_kept() {
 
 #[tokio::test]
 async fn an_upload_goes_on_after_the_server_restarts() {
-    let server = TestServer::start_on_sqlite_with(|_| {}).await;
+    let server = TestServer::start_on_sqlite_with(|config| config.public_url = Some(common::one_url())).await;
     let tus = Tus::new(&server, 0).await;
     let file = pdf(40_000, "restart");
     let url = tus.create(&file, "r.pdf").await;
@@ -376,6 +376,7 @@ async fn an_upload_goes_on_after_the_server_restarts() {
 
     let mut config = masar_server::ServerConfig::demo_on_loopback(kept_dir.path());
     config.clock = clock;
+    config.public_url = Some(common::one_url());
     let again = masar_server::start(&config, std::future::pending()).await.unwrap();
     let url = format!("{}{path}", again.base_url());
     let offset =

@@ -43,11 +43,30 @@ impl ProviderBrowser {
 
     /// Posts one of the provider's forms.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_with(path, form, &[]).await
+    }
+
+    /// Posts one of the provider's forms with more headers (a proxy's `X-Forwarded-For`, say).
+    pub async fn post_with(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut request = self.http.post(format!("{}{path}", self.base)).form(form);
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         request.send().await.unwrap()
+    }
+
+    /// From now on the forms go to another node of the same provider (behind one load balancer,
+    /// the next request may reach any node).
+    pub fn move_to(&mut self, base: &str) {
+        base.trim_end_matches('/').clone_into(&mut self.base);
     }
 
     /// The code in the last SMS the demo phone of `national_id` received.
@@ -91,51 +110,74 @@ pub struct ProviderTokens {
     pub id_token: String,
 }
 
-/// Signs `person` in at the provider of `base` and exchanges the code for tokens.
-pub async fn sign_in_for_tokens(base: &str, person: &Person<'_>) -> ProviderTokens {
+/// An authorization request as a standard public client makes it (authorization code, PKCE
+/// S256, a loopback redirect nobody listens on): its URL and what the exchange needs.
+#[derive(Debug, Clone)]
+pub struct Authorization {
+    pub url: String,
+    verifier: String,
+    base: String,
+}
+
+const CLIENT_ID: &str = "masar-desktop";
+const REDIRECT: &str = "http://127.0.0.1:9/callback";
+
+/// A new authorization request to the provider of `base`.
+pub fn authorization(base: &str) -> Authorization {
     use base64::Engine;
     use sha2::{Digest, Sha256};
     let base = base.trim_end_matches('/');
     let verifier = hex::encode(crate::random_bytes::<32>());
     let challenge =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let redirect = "http://127.0.0.1:9/callback";
     let state = hex::encode(crate::random_bytes::<8>());
-    let mut authorize = url::Url::parse(&format!("{base}/oidc/authorize")).unwrap();
-    authorize
-        .query_pairs_mut()
+    let mut url = url::Url::parse(&format!("{base}/oidc/authorize")).unwrap();
+    url.query_pairs_mut()
         .append_pair("response_type", "code")
-        .append_pair("client_id", "masar-desktop")
-        .append_pair("redirect_uri", redirect)
+        .append_pair("client_id", CLIENT_ID)
+        .append_pair("redirect_uri", REDIRECT)
         .append_pair("scope", "openid")
         .append_pair("state", &state)
         .append_pair("nonce", &state)
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256");
-    let back = ProviderBrowser::new(base).sign_in(authorize.as_str(), person).await;
-    let back = url::Url::parse(&back).unwrap();
-    let code = back.query_pairs().find(|(k, _)| k == "code").expect("a code came back").1.into_owned();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", redirect),
-        ("client_id", "masar-desktop"),
-        ("code_verifier", verifier.as_str()),
-    ];
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/oidc/token"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let field =
-        |name: &str| answer[name].as_str().unwrap_or_else(|| panic!("no {name}: {answer}")).to_owned();
-    ProviderTokens {
-        access_token: field("access_token"),
-        refresh_token: field("refresh_token"),
-        id_token: field("id_token"),
+    Authorization { url: url.into(), verifier, base: base.to_owned() }
+}
+
+impl Authorization {
+    /// Exchanges the code in `back` (where the provider sent the browser) for tokens.
+    pub async fn exchange(&self, back: &str) -> ProviderTokens {
+        let back = url::Url::parse(back).unwrap();
+        let code = back.query_pairs().find(|(k, _)| k == "code").expect("a code came back").1.into_owned();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("client_id", CLIENT_ID),
+            ("code_verifier", self.verifier.as_str()),
+        ];
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/oidc/token", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let field =
+            |name: &str| answer[name].as_str().unwrap_or_else(|| panic!("no {name}: {answer}")).to_owned();
+        ProviderTokens {
+            access_token: field("access_token"),
+            refresh_token: field("refresh_token"),
+            id_token: field("id_token"),
+        }
     }
+}
+
+/// Signs `person` in at the provider of `base` and exchanges the code for tokens.
+pub async fn sign_in_for_tokens(base: &str, person: &Person<'_>) -> ProviderTokens {
+    let request = authorization(base);
+    let back = ProviderBrowser::new(base).sign_in(&request.url, person).await;
+    request.exchange(&back).await
 }

@@ -1,6 +1,6 @@
 //! Who is asking: [`Caller`] is any request's network address and the server's time for it;
 //! [`SignedIn`] is the account named by a valid `Authorization: Bearer` access token, with its
-//! role (an opaque token of the private sign-in, or a JWT of the configured issuer);
+//! role (a JWT of the configured issuer, its role Masar's own data);
 //! [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
 
 use std::net::SocketAddr;
@@ -15,7 +15,7 @@ use super::client_address::client_address;
 use super::jwt::{JwtCheck, looks_like_jwt};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::storage::{AccessCheck, Caller};
+use crate::storage::Caller;
 
 /// The one place a request's address and time are taken: every handler that audits or limits
 /// asks for a [`Caller`].
@@ -55,11 +55,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .ok_or(ApiError::Unauthenticated)?;
         let now_ms = state.clock.now_ms();
         if !looks_like_jwt(token) {
-            return match state.store.check_access(token, now_ms).await? {
-                AccessCheck::Valid(national_id, role) => Ok(Self { national_id, role }),
-                AccessCheck::Expired => Err(ApiError::SessionExpired),
-                AccessCheck::Invalid => Err(ApiError::Unauthenticated),
-            };
+            return Err(ApiError::Unauthenticated);
         }
         match state.verifier.check(token, now_ms).await? {
             JwtCheck::Valid(national_id) => {

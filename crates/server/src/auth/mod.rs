@@ -1,9 +1,11 @@
-//! Sign-in as the national SSO does it: national ID + password, then a six-digit code by SMS,
-//! then a short access token and a rotating refresh token. See `policy` for the numbers.
+//! Who is asking and what they may do: the bearer token of the configured issuer checked (`jwt`,
+//! `remote_issuer`, `extract`), and what the built-in provider's sign-in pages rest on: the
+//! password, the SMS code and the rate limit (`password`, `sms`, `admission`). The numbers are in
+//! `rules::signin`.
 
+pub mod admission;
 pub mod client_address;
 pub mod extract;
-pub mod handlers;
 pub mod jwt;
 pub mod password;
 pub mod remote_issuer;

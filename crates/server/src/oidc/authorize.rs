@@ -14,10 +14,10 @@ use serde::Deserialize;
 use super::pages::{self, Lang, Problem};
 use super::respond::{
     COOKIE_NAME, back_to_client, browser_of, code_page, expired, failed, locked, page, problem_of,
-    sign_in_page, wrong_credentials,
+    sign_in_page, with_status_of, wrong_credentials,
 };
 use crate::AppState;
-use crate::auth::handlers::{admit, send_code};
+use crate::auth::admission::{admit, send_code};
 use crate::auth::password;
 use crate::error::ApiError;
 use crate::rules::oidc::{
@@ -151,7 +151,7 @@ pub async fn password(
     let typed = form.national_id.trim();
     let again = |problem: Problem| sign_in_page(lang, &stored.id, typed, Some(&problem));
     if let Err(error) = admit(&state, &caller).await {
-        return again(problem_of(lang, &error));
+        return with_status_of(again(problem_of(lang, &error)), &error);
     }
     // A malformed ID gets the same answer as a wrong password.
     let Ok(id) = NationalId::parse(typed) else { return again(wrong_credentials(lang)) };
@@ -159,7 +159,7 @@ pub async fn password(
         Ok(Ok(())) => code_page(lang, &stored, None, demo_phone(&state, &id, lang).await.as_deref()),
         Ok(Err(Refusal::Credentials)) => again(wrong_credentials(lang)),
         Ok(Err(Refusal::Locked(retry_after))) => again(locked(lang, retry_after)),
-        Ok(Err(Refusal::Api(error))) => again(problem_of(lang, &error)),
+        Ok(Err(Refusal::Api(error))) => with_status_of(again(problem_of(lang, &error)), &error),
         Err(error) => failed(lang, &error),
     }
 }
@@ -231,7 +231,7 @@ pub async fn code(
             (Err(error), _) => return failed(lang, &error),
         };
     if let Err(error) = admit(&state, &caller).await {
-        return code_page(lang, &stored, Some(&problem_of(lang, &error)), None);
+        return with_status_of(code_page(lang, &stored, Some(&problem_of(lang, &error)), None), &error);
     }
     let digits = masar_protocol::digits::normalize_digits(form.code.trim());
     if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -303,7 +303,7 @@ pub async fn resend(
         Err(error) => return failed(lang, &error),
     };
     if let Err(error) = admit(&state, &caller).await {
-        return code_page(lang, &stored, Some(&problem_of(lang, &error)), None);
+        return with_status_of(code_page(lang, &stored, Some(&problem_of(lang, &error)), None), &error);
     }
     let sent = async {
         let code = secrets::new_code()?;
@@ -346,7 +346,9 @@ pub async fn resend(
             ));
             sign_in_page(lang, &stored.id, "", Some(&problem))
         }
-        Ok(Err(error)) => code_page(lang, &stored, Some(&problem_of(lang, &error)), None),
+        Ok(Err(error)) => {
+            with_status_of(code_page(lang, &stored, Some(&problem_of(lang, &error)), None), &error)
+        }
         Err(error) => failed(lang, &error),
     }
 }

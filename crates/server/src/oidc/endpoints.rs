@@ -13,10 +13,10 @@ use serde_json::json;
 use super::tokens::{NATIONAL_ID_CLAIM, TokenResponse};
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::auth::handlers::admit;
+use crate::auth::admission::admit;
 use crate::error::ApiError;
 use crate::rules::oidc_rows::Exchanged;
-use crate::rules::signin::ACCESS_TOKEN_SECONDS;
+use crate::rules::signin::access_lifetime;
 use crate::storage::{Caller, RefreshOutcome};
 
 /// `GET /.well-known/openid-configuration`.
@@ -156,7 +156,8 @@ async fn authorization_code(
         Exchanged::Replayed => return Ok(Err("The code was used already: its session is ended.")),
     };
     let p = &state.provider;
-    let access = p.access_token(&session.national_id, client_id, "openid", caller.now_ms).await?;
+    let lifetime = access_lifetime(session.tokens.refresh_expires_in);
+    let access = p.access_token(&session.national_id, client_id, "openid", lifetime, caller.now_ms).await?;
     let id_token = p
         .id_token(
             &session.national_id,
@@ -170,7 +171,7 @@ async fn authorization_code(
     Ok(Ok(TokenResponse {
         access_token: access,
         token_type: "Bearer",
-        expires_in: ACCESS_TOKEN_SECONDS,
+        expires_in: lifetime,
         refresh_token: session.tokens.refresh.expose().to_owned(),
         id_token: Some(id_token),
         scope: "openid".into(),
@@ -191,11 +192,12 @@ async fn refresh(
         }
         RefreshOutcome::Invalid => return Ok(Err("The refresh token is not valid.")),
     };
-    let access = state.provider.access_token(&who, client_id, "openid", caller.now_ms).await?;
+    let lifetime = access_lifetime(issued.refresh_expires_in);
+    let access = state.provider.access_token(&who, client_id, "openid", lifetime, caller.now_ms).await?;
     Ok(Ok(TokenResponse {
         access_token: access,
         token_type: "Bearer",
-        expires_in: ACCESS_TOKEN_SECONDS,
+        expires_in: lifetime,
         refresh_token: issued.refresh.expose().to_owned(),
         id_token: None,
         scope: "openid".into(),

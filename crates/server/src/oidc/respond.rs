@@ -94,6 +94,21 @@ pub(super) fn problem_of(lang: Lang, error: &ApiError) -> Problem {
     }
 }
 
+/// A page that refuses a step for a reason of the server's carries that reason's status, as the
+/// API's answer would: the rate limit a 429 with `Retry-After` (RFC 6585), an SMS gateway that
+/// cannot send a 503. Any other refusal stays the page as it is (422: the form's problem).
+pub(super) fn with_status_of(mut response: Response, error: &ApiError) -> Response {
+    match error {
+        ApiError::RateLimited { retry_after } => {
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        ApiError::SmsUnavailable => *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE,
+        _ => {}
+    }
+    response
+}
+
 pub(super) fn locked(lang: Lang, retry_after: u32) -> Problem {
     let minutes = retry_after.div_ceil(60);
     Problem::general(match lang {

@@ -75,12 +75,14 @@ fn seconds(ms: i64) -> i64 {
 }
 
 impl Provider {
-    /// An access token for `who`, for Masar's API.
+    /// An access token for `who`, for Masar's API, valid `lifetime` seconds (never past the end of
+    /// its session: see `rules::signin::access_lifetime`).
     pub async fn access_token(
         &self,
         who: &NationalId,
         client_id: &str,
         scope: &str,
+        lifetime: u32,
         now_ms: i64,
     ) -> anyhow::Result<String> {
         let now = seconds(now_ms);
@@ -88,7 +90,7 @@ impl Provider {
             iss: self.issuer.clone(),
             sub: who.as_str().to_owned(),
             aud: self.audience.clone(),
-            exp: now + i64::from(ACCESS_TOKEN_SECONDS),
+            exp: now + i64::from(lifetime),
             iat: now,
             nbf: now,
             jti: crate::secrets::new_id()?,

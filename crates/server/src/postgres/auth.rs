@@ -171,23 +171,11 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
         Ok(())
     }
 
-    async fn insert_tokens(
-        &self,
-        family: &str,
-        access_hash: &str,
-        refresh_hash: &str,
-        (access_expiry, refresh_expiry): (i64, i64),
-    ) -> anyhow::Result<()> {
-        exec(
-            self.0,
-            "INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)",
-            &[&access_hash, &family, &access_expiry],
-        )
-        .await?;
+    async fn insert_refresh_token(&self, family: &str, hash: &str, expires_at: i64) -> anyhow::Result<()> {
         exec(
             self.0,
             "INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)",
-            &[&refresh_hash, &family, &refresh_expiry],
+            &[&hash, &family, &expires_at],
         )
         .await?;
         Ok(())
@@ -221,20 +209,6 @@ impl<C: GenericClient + Sync> SigninRows for PgRows<'_, C> {
             &[&family, &now_ms],
         )
         .await?;
-        exec(self.0, "DELETE FROM access_tokens WHERE family_id = $1", &[&family]).await?;
         Ok(())
-    }
-
-    async fn access_token(&self, hash: &str) -> anyhow::Result<Option<Token>> {
-        let row = opt(
-            self.0,
-            "SELECT a.family_id, a.expires_at, f.revoked_at, NULL::bigint, f.national_id, c.role, f.created_at
-                 FROM access_tokens a JOIN token_families f ON f.id = a.family_id
-                 JOIN accounts c ON c.national_id = f.national_id
-                 WHERE a.token_hash = $1",
-            &[&hash],
-        )
-        .await?;
-        row.as_ref().map(token).transpose()
     }
 }

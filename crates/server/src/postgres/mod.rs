@@ -26,8 +26,8 @@ use crate::demo::{DemoData, demo_password};
 use crate::rules::signin_rows::SigninRows;
 use crate::rules::{self, signin_rows};
 use crate::storage::{
-    AccessCheck, Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent,
-    SmsMessage, Store, Upload, Verified,
+    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent, SmsMessage,
+    Store, Upload,
 };
 use sync::PgRows;
 
@@ -136,10 +136,6 @@ impl Store for PgStore {
         Ok(in_tx!(self, |tx| signin_rows::password_wrong(&PgRows(&tx), id, caller).await?))
     }
 
-    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
-        Ok(in_tx!(self, |tx| signin_rows::begin_challenge(&PgRows(&tx), id, code, caller).await?))
-    }
-
     async fn abandon_challenge(
         &self,
         challenge_id: &str,
@@ -148,10 +144,6 @@ impl Store for PgStore {
     ) -> anyhow::Result<()> {
         in_tx!(self, |tx| signin_rows::abandon_challenge(&PgRows(&tx), challenge_id, id, caller).await?);
         Ok(())
-    }
-
-    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
-        Ok(in_tx!(self, |tx| signin_rows::verify(&PgRows(&tx), challenge_id, code, caller).await?))
     }
 
     async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent> {
@@ -165,11 +157,6 @@ impl Store for PgStore {
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
         in_tx!(self, |tx| signin_rows::logout(&PgRows(&tx), refresh_token, caller).await?);
         Ok(())
-    }
-
-    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
-        Ok(on_client!(self, |client| signin_rows::check_access(&PgRows(client), access_token, now_ms)
-            .await?))
     }
 
     async fn push(

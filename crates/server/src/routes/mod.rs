@@ -20,7 +20,6 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::auth::handlers as auth;
 use crate::error::ApiError;
 
 /// No request of this API should take longer; a stuck one answers 408 instead of hanging the client.
@@ -47,17 +46,11 @@ pub fn router(state: AppState) -> Router {
         .route("/hr/applications/{id}/decision", post(training::decide_application));
     let mut root = Router::new();
     if state.builtin_issuer {
-        // The built-in provider and the private sign-in exist only when they are the issuer.
-        v1 = v1
-            .route("/auth/login", post(auth::login))
-            .route("/auth/verify", post(auth::verify))
-            .route("/auth/resend", post(auth::resend))
-            .route("/auth/refresh", post(auth::refresh))
-            .route("/auth/logout", post(auth::logout));
+        // The built-in provider exists only when it is the issuer.
         root = root.merge(crate::oidc::router());
     }
     if state.demo {
-        v1 = v1.route("/dev/accounts", get(dev::accounts)).route("/dev/sms", get(auth::dev_sms));
+        v1 = v1.route("/dev/accounts", get(dev::accounts)).route("/dev/sms", get(dev::sms));
     }
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))

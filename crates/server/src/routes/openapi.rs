@@ -25,11 +25,6 @@ use utoipa::{Modify, OpenApi};
         super::vault_keys::vault_key,
         super::vault_keys::existing_vault_key,
         super::record::me,
-        crate::auth::handlers::login,
-        crate::auth::handlers::verify,
-        crate::auth::handlers::resend,
-        crate::auth::handlers::refresh,
-        crate::auth::handlers::logout,
         crate::sync::handlers::push_handler,
         crate::sync::handlers::pull_handler,
         super::hr::employee_record,
@@ -46,14 +41,13 @@ use utoipa::{Modify, OpenApi};
         crate::uploads::handlers::terminate,
         crate::uploads::handlers::limits,
         super::dev::accounts,
-        crate::auth::handlers::dev_sms,
+        super::dev::sms,
         document,
     ),
     components(schemas(masar_protocol::ApiErrorCode, masar_protocol::auth::Role)),
     modifiers(&AccessToken),
     tags(
         (name = "service", description = "Health and this description"),
-        (name = "auth", description = "Sign-in: national ID + password, an SMS code, rotating tokens"),
         (name = "records", description = "The signed-in employee's data"),
         (name = "sync", description = "Queued edits in, changes out"),
         (name = "hr", description = "HR officers only"),
@@ -64,10 +58,9 @@ use utoipa::{Modify, OpenApi};
 #[derive(Debug)]
 pub struct ApiDoc;
 
-/// A bearer access token: the private sign-in's (`/v1/auth/verify`, `/v1/auth/refresh`), or
-/// one of the configured OpenID Connect issuer (`openid`: the built-in provider by default, its
-/// discovery document at `/.well-known/openid-configuration`). Every route that takes one takes
-/// either.
+/// A bearer access token: a JWT of the configured OpenID Connect issuer (`openid`: the built-in
+/// provider by default, its discovery document at `/.well-known/openid-configuration`), for this
+/// API as its audience. Both schemes name the same token: one as HTTP sends it, one as it is got.
 #[derive(Debug)]
 struct AccessToken;
 

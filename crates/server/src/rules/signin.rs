@@ -243,11 +243,16 @@ pub fn resend(attempt: Attempt, now_ms: i64) -> ResendVerdict {
     }
 }
 
-/// When tokens issued at `now_ms` in a session signed in at `signed_in_ms` expire: (access,
-/// refresh), neither after the session's absolute end.
-pub fn token_expiry(now_ms: i64, signed_in_ms: i64) -> (i64, i64) {
-    let session_ends = signed_in_ms + ms(SESSION_MAX_SECONDS);
-    ((now_ms + ms(ACCESS_TOKEN_SECONDS)).min(session_ends), session_ends)
+/// When a session signed in at `signed_in_ms` ends, however often it is refreshed: its refresh
+/// tokens expire then.
+pub fn session_end(signed_in_ms: i64) -> i64 {
+    signed_in_ms + ms(SESSION_MAX_SECONDS)
+}
+
+/// How long an access token issued with `session_left` seconds of its session left lives: fifteen
+/// minutes, never past the session's end.
+pub fn access_lifetime(session_left: u32) -> u32 {
+    ACCESS_TOKEN_SECONDS.min(session_left)
 }
 
 /// A stored token, as far as the rules care.

@@ -5,13 +5,10 @@ use masar_protocol::{NationalId, WireSecret};
 
 use super::records::{Audit, RecordRows};
 use super::signin::{
-    self, AccessVerdict, Attempt, CodeVerdict, Failures, RefreshVerdict, ResendVerdict, Reservation,
-    TokenState, WrongCode,
+    self, Attempt, CodeVerdict, Failures, RefreshVerdict, ResendVerdict, Reservation, TokenState, WrongCode,
 };
 use crate::secrets::{digest, new_id, new_token, same_digest};
-use crate::storage::{
-    AccessCheck, Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent, Role, Verified,
-};
+use crate::storage::{Caller, IssuedTokens, PasswordCheck, RefreshOutcome, Resent, Role, Verified};
 
 /// An account as stored. `Debug` leaves out the password hash.
 pub struct Account {
@@ -90,20 +87,13 @@ pub trait SigninRows: RecordRows {
     ) -> anyhow::Result<()>;
     async fn close_challenge(&self, challenge_id: &str) -> anyhow::Result<()>;
     async fn insert_family(&self, family: &str, id: &NationalId, now_ms: i64) -> anyhow::Result<()>;
-    /// A token pair of a session, with their expiry times (access, refresh).
-    async fn insert_tokens(
-        &self,
-        family: &str,
-        access_hash: &str,
-        refresh_hash: &str,
-        expiry: (i64, i64),
-    ) -> anyhow::Result<()>;
+    /// A refresh token of a session, with its expiry time.
+    async fn insert_refresh_token(&self, family: &str, hash: &str, expires_at: i64) -> anyhow::Result<()>;
     /// A refresh token by its digest, locked until the transaction ends.
     async fn refresh_token(&self, hash: &str) -> anyhow::Result<Option<Token>>;
     async fn mark_refresh_used(&self, hash: &str, now_ms: i64) -> anyhow::Result<()>;
-    /// Ends a session: revoked, its access tokens removed.
+    /// Ends a session: its refresh tokens refused from now on.
     async fn revoke_family(&self, family: &str, now_ms: i64) -> anyhow::Result<()>;
-    async fn access_token(&self, hash: &str) -> anyhow::Result<Option<Token>>;
 }
 
 fn code_digest(challenge_id: &str, code: &str) -> String {
@@ -173,23 +163,6 @@ pub async fn begin_challenge(
         .await?;
     rows.audit(Audit::of(caller, "login", "code_sent", Some(id))).await?;
     Ok(challenge_id)
-}
-
-/// Step two: checks the code; a correct one starts a session (a token family) and clears the
-/// ID's failures, a wrong one counts toward the lockout too.
-pub async fn verify(
-    rows: &impl SigninRows,
-    challenge_id: &str,
-    code: &str,
-    caller: &Caller,
-) -> anyhow::Result<Verified> {
-    Ok(match judge_code(rows, challenge_id, code, caller).await? {
-        Ok(who) => {
-            let issued = start_session(rows, &who, caller.now_ms).await?;
-            Verified::Signed(who, issued)
-        }
-        Err(refused) => refused,
-    })
 }
 
 /// Checks a code for an attempt: the employee when it is right (the attempt closed, the ID's
@@ -262,7 +235,8 @@ pub async fn resend(
     Ok(Resent::Sent { national_id: challenge.national_id, mobile: account.mobile })
 }
 
-/// A fresh access + refresh token pair in a session; only their digests are stored.
+/// A fresh refresh token in a session; only its digest is stored. (The access token is a JWT the
+/// provider signs: nothing of it is stored.)
 async fn issue(
     rows: &impl SigninRows,
     family: &str,
@@ -270,19 +244,14 @@ async fn issue(
     signed_in_at: i64,
     now_ms: i64,
 ) -> anyhow::Result<IssuedTokens> {
-    let (access, refresh) = (new_token()?, new_token()?);
-    let expiry = signin::token_expiry(now_ms, signed_in_at);
-    rows.insert_tokens(family, &digest("access", &access), &digest("refresh", &refresh), expiry).await?;
+    let refresh = new_token()?;
+    let expiry = signin::session_end(signed_in_at);
+    rows.insert_refresh_token(family, &digest("refresh", &refresh), expiry).await?;
     Ok(IssuedTokens {
-        access: WireSecret::new(access),
         refresh: WireSecret::new(refresh),
         role,
-        refresh_expires_in: signin::seconds_until(now_ms, expiry.1),
+        refresh_expires_in: signin::seconds_until(now_ms, expiry),
     })
-}
-
-async fn start_session(rows: &impl SigninRows, id: &NationalId, now_ms: i64) -> anyhow::Result<IssuedTokens> {
-    Ok(begin_session(rows, id, now_ms).await?.1)
 }
 
 /// A new session (token family) for a signed-in employee: its id and its first tokens.
@@ -335,18 +304,4 @@ pub async fn logout(rows: &impl SigninRows, refresh_token: &str, caller: &Caller
     }
     let outcome = if token.is_some() { "ok" } else { "unknown_token" };
     rows.audit(Audit::of(caller, "logout", outcome, token.as_ref().map(|t| &t.national_id))).await
-}
-
-/// Whose access token this is, and their role.
-pub async fn check_access(
-    rows: &impl SigninRows,
-    access_token: &str,
-    now_ms: i64,
-) -> anyhow::Result<AccessCheck> {
-    let token = rows.access_token(&digest("access", access_token)).await?;
-    Ok(match (signin::access(token.as_ref().map(|t| t.state), now_ms), token) {
-        (AccessVerdict::Valid, Some(token)) => AccessCheck::Valid(token.national_id, token.role),
-        (AccessVerdict::Expired, _) => AccessCheck::Expired,
-        _ => AccessCheck::Invalid,
-    })
 }

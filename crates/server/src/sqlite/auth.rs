@@ -168,20 +168,10 @@ impl SigninRows for SqliteRows<'_> {
         Ok(())
     }
 
-    async fn insert_tokens(
-        &self,
-        family: &str,
-        access_hash: &str,
-        refresh_hash: &str,
-        (access_expiry, refresh_expiry): (i64, i64),
-    ) -> anyhow::Result<()> {
-        self.0.execute(
-            "INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![access_hash, family, access_expiry],
-        )?;
+    async fn insert_refresh_token(&self, family: &str, hash: &str, expires_at: i64) -> anyhow::Result<()> {
         self.0.execute(
             "INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![refresh_hash, family, refresh_expiry],
+            params![hash, family, expires_at],
         )?;
         Ok(())
     }
@@ -212,22 +202,6 @@ impl SigninRows for SqliteRows<'_> {
             "UPDATE token_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
             params![family, now_ms],
         )?;
-        self.0.execute("DELETE FROM access_tokens WHERE family_id = ?1", [family])?;
         Ok(())
-    }
-
-    async fn access_token(&self, hash: &str) -> anyhow::Result<Option<Token>> {
-        let row = self
-            .0
-            .query_row(
-                "SELECT a.family_id, a.expires_at, f.revoked_at, NULL, f.national_id, c.role, f.created_at
-                 FROM access_tokens a JOIN token_families f ON f.id = a.family_id
-                 JOIN accounts c ON c.national_id = f.national_id
-                 WHERE a.token_hash = ?1",
-                [hash],
-                token_row,
-            )
-            .optional()?;
-        row.map(token).transpose()
     }
 }

@@ -29,8 +29,8 @@ use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
-    AccessCheck, Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent,
-    Role, SmsMessage, Store, Upload, Verified,
+    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent, Role,
+    SmsMessage, Store, Upload,
 };
 use masar_protocol::auth::DevSms;
 
@@ -155,13 +155,6 @@ impl Store for SqliteStore {
         self.db.call_tx(move |tx| finish(signin_rows::password_wrong(&SqliteRows(tx), &id, &caller))).await
     }
 
-    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String> {
-        let (id, code, caller) = (id.clone(), code.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| finish(signin_rows::begin_challenge(&SqliteRows(tx), &id, &code, &caller)))
-            .await
-    }
-
     async fn abandon_challenge(
         &self,
         challenge_id: &str,
@@ -173,13 +166,6 @@ impl Store for SqliteStore {
             .call_tx(move |tx| {
                 finish(signin_rows::abandon_challenge(&SqliteRows(tx), &challenge, &id, &caller))
             })
-            .await
-    }
-
-    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified> {
-        let (challenge, code, caller) = (challenge_id.to_owned(), code.to_owned(), caller.clone());
-        self.db
-            .call_tx(move |tx| finish(signin_rows::verify(&SqliteRows(tx), &challenge, &code, &caller)))
             .await
     }
 
@@ -198,11 +184,6 @@ impl Store for SqliteStore {
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()> {
         let (token, caller) = (refresh_token.to_owned(), caller.clone());
         self.db.call_tx(move |tx| finish(signin_rows::logout(&SqliteRows(tx), &token, &caller))).await
-    }
-
-    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck> {
-        let token = access_token.to_owned();
-        self.db.call(move |conn| finish(signin_rows::check_access(&SqliteRows(conn), &token, now_ms))).await
     }
 
     async fn push(

@@ -9,7 +9,7 @@
 //!   same resend at the same time: it takes an explicit lock on the client's row (SQLite: an
 //!   immediate transaction; PostgreSQL: `SELECT … FOR UPDATE`) before reading its last id, and
 //!   stores each result in the same transaction as its effect.
-//! - `verify_code` and `refresh` lock the challenge / the refresh token's row the same way, so a
+//! - `authorization_code_entered` and `refresh` lock the challenge / the refresh token's row the same way, so a
 //!   code or a refresh token is accepted once, never twice in a race.
 //! - Nothing relies on the process (no in-memory state): several nodes may share one store.
 
@@ -62,10 +62,9 @@ impl std::fmt::Debug for PasswordCheck {
     }
 }
 
-/// A fresh access + refresh token pair; the secrets are returned, only their hashes stored.
+/// A fresh refresh token of a session; the secret is returned, only its digest stored.
 #[derive(Debug)]
 pub struct IssuedTokens {
-    pub access: WireSecret,
     pub refresh: WireSecret,
     /// The account's role, for the app to show the right screens.
     pub role: masar_protocol::auth::Role,
@@ -73,9 +72,9 @@ pub struct IssuedTokens {
     pub refresh_expires_in: u32,
 }
 
+/// Why an SMS code was not accepted.
 #[derive(Debug)]
 pub enum Verified {
-    Signed(NationalId, IssuedTokens),
     Invalid,
     Expired,
     Wrong {
@@ -110,13 +109,6 @@ pub enum RefreshOutcome {
     Invalid,
     /// Used before: the session (the token family) is now revoked.
     Reused(NationalId),
-}
-
-#[derive(Debug)]
-pub enum AccessCheck {
-    Valid(NationalId, Role),
-    Expired,
-    Invalid,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -229,10 +221,6 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
     /// for, when it is.
     async fn password_wrong(&self, id: &NationalId, caller: &Caller) -> anyhow::Result<Option<u32>>;
 
-    /// The password was right: its reservation given back, earlier attempts closed, a new attempt
-    /// waiting for `code`. Returns the attempt's id.
-    async fn begin_challenge(&self, id: &NationalId, code: &str, caller: &Caller) -> anyhow::Result<String>;
-
     /// The code could not be sent: the attempt is closed so it cannot be used blind.
     async fn abandon_challenge(
         &self,
@@ -240,9 +228,6 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         id: &NationalId,
         caller: &Caller,
     ) -> anyhow::Result<()>;
-
-    /// Step two: checks the code; a correct one starts a session (a token family).
-    async fn verify_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Verified>;
 
     /// A new code for an open attempt, once the cooldown has passed.
     async fn resend_code(&self, challenge_id: &str, code: &str, caller: &Caller) -> anyhow::Result<Resent>;
@@ -252,9 +237,6 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
 
     /// Ends the session of a refresh token.
     async fn logout(&self, refresh_token: &str, caller: &Caller) -> anyhow::Result<()>;
-
-    /// Whose access token this is, and their role.
-    async fn check_access(&self, access_token: &str, now_ms: i64) -> anyhow::Result<AccessCheck>;
 
     // Sync.
 

@@ -1,13 +1,17 @@
 //! Shared by the server's integration tests: a demo server on 127.0.0.1:0 with a clock the test
-//! moves, and the steps of signing in.
+//! moves, and the steps of signing in (`pages`).
 #![allow(dead_code, clippy::unwrap_used)]
+
+mod pages;
+#[allow(unused_imports, reason = "each test binary uses its own part of this module")]
+pub use pages::*;
 
 #[allow(unused_imports, reason = "each test binary uses its own part of this module")]
 pub use masar_test_utils::{postgres_database, sha256_hex, sized_pdf as pdf};
 use std::sync::Arc;
 
 use chrono::TimeZone;
-use masar_protocol::auth::{Challenge, DevSms, Tokens};
+use masar_protocol::auth::DevSms;
 use masar_protocol::{ApiErrorBody, ApiErrorCode, DemoAccount};
 use masar_server::{ManualClock, RunningServer, ServerConfig};
 use reqwest::StatusCode;
@@ -54,6 +58,13 @@ impl TestServer {
         Self { server, clock, http: reqwest::Client::new(), dir: Arc::new(dir), config }
     }
 
+    /// The first of several nodes behind one load balancer (see [`Self::another_node`]), or of
+    /// one node that restarts: its tokens name the balancer's URL as their issuer, so a token one
+    /// node issued is good on every node.
+    pub async fn start_behind_one_url() -> Self {
+        Self::start_with(|config| config.public_url = Some(one_url())).await
+    }
+
     /// Another server node on the same data (database, blobs) and clock: nothing but the data
     /// is shared between the two, as between processes behind a load balancer.
     pub async fn another_node(&self) -> Self {
@@ -87,16 +98,6 @@ impl TestServer {
         self.http.post(self.url(path)).json(&body).send().await.unwrap()
     }
 
-    pub async fn login(&self, national_id: &str, password: &str) -> reqwest::Response {
-        self.post("/v1/auth/login", json!({ "nationalId": national_id, "password": password })).await
-    }
-
-    pub async fn challenge(&self, account: &DemoAccount) -> Challenge {
-        let response = self.login(account.national_id.as_str(), &account.password).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
-    }
-
     /// The code in the last SMS the employee received.
     pub async fn latest_code(&self, account: &DemoAccount) -> String {
         let messages: Vec<DevSms> = self
@@ -112,25 +113,14 @@ impl TestServer {
         code_in(text)
     }
 
-    pub async fn verify(&self, challenge_id: &str, code: &str) -> reqwest::Response {
-        self.post("/v1/auth/verify", json!({ "challengeId": challenge_id, "code": code })).await
-    }
-
-    pub async fn sign_in(&self, account: &DemoAccount) -> Tokens {
-        let challenge = self.challenge(account).await;
-        let code = self.latest_code(account).await;
-        let response = self.verify(&challenge.challenge_id, &code).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
-    }
-
     pub async fn record(&self, access_token: &str) -> reqwest::Response {
         self.http.get(self.url("/v1/me/record")).bearer_auth(access_token).send().await.unwrap()
     }
+}
 
-    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
-        self.post("/v1/auth/refresh", json!({ "refreshToken": refresh_token })).await
-    }
+/// The public URL nodes behind one load balancer share.
+pub fn one_url() -> url::Url {
+    url::Url::parse("http://127.0.0.1").unwrap()
 }
 
 /// The first run of six digits in a text.
