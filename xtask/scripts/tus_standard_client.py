@@ -1,13 +1,17 @@
 """Uploads a document to masar-server with tuspy, the tus project's own Python client, to show
 that a standard tus 1.0.0 client can upload and resume (with sha1 chunk checksums) against our
-server. Signs in as the first demo employee first. Usage: tus_standard_client.py SERVER_URL"""
+server. Signs in as the first demo employee first, at the built-in OpenID Connect provider. Usage: tus_standard_client.py SERVER_URL"""
 
 import base64
 import hashlib
+import http.cookiejar
 import json
 import re
+import secrets
 import sys
 import tempfile
+import urllib.error
+import urllib.parse
 import urllib.request
 
 from tusclient import client as tus_client
@@ -25,14 +29,52 @@ def call(url, data=None, token=None, method=None):
         return answer, (json.loads(body) if body else None)
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The provider sends the browser back to the client's loopback address: read it, do not go."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 def sign_in(base):
+    """Signs in as a standard public client does at the built-in OpenID Connect provider: the
+    authorization code with PKCE S256, the provider's pages filled in as a browser would (its
+    cookie kept), the code from the demo phone, the code exchanged for an access token."""
     _, accounts = call(f"{base}/v1/dev/accounts")
     account = accounts[0]
-    _, challenge = call(f"{base}/v1/auth/login", {"nationalId": account["nationalId"], "password": account["password"]})
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+    )
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    redirect = "http://127.0.0.1:9/callback"
+    query = urllib.parse.urlencode({
+        "response_type": "code", "client_id": "masar-desktop", "redirect_uri": redirect, "scope": "openid",
+        "state": secrets.token_hex(8), "code_challenge": challenge, "code_challenge_method": "S256",
+    })
+    page = browser.open(f"{base}/oidc/authorize?{query}").read().decode()
+    request = re.search(r'name="request" value="([^"]+)"', page).group(1)
+
+    def post(path, fields):
+        try:
+            return browser.open(f"{base}{path}", urllib.parse.urlencode(fields).encode())
+        except urllib.error.HTTPError as answer:
+            return answer
+
+    post("/oidc/authorize/password", {"request": request, "lang": "en",
+                                      "national_id": account["nationalId"], "password": account["password"]})
     _, messages = call(f"{base}/v1/dev/sms?national_id={account['nationalId']}")
     code = re.search(r"\d{6}", messages[-1]["text"]).group(0)
-    _, tokens = call(f"{base}/v1/auth/verify", {"challengeId": challenge["challengeId"], "code": code})
-    return tokens["accessToken"]
+    back = post("/oidc/authorize/code", {"request": request, "lang": "en", "code": code})
+    assert back.getcode() == 303, back.getcode()
+    location = urllib.parse.urlparse(back.headers["Location"])
+    authorization_code = urllib.parse.parse_qs(location.query)["code"][0]
+    exchange = urllib.parse.urlencode({
+        "grant_type": "authorization_code", "code": authorization_code, "redirect_uri": redirect,
+        "client_id": "masar-desktop", "code_verifier": verifier,
+    }).encode()
+    with urllib.request.urlopen(f"{base}/oidc/token", exchange) as answer:
+        return json.loads(answer.read())["access_token"]
 
 
 def document(size):
