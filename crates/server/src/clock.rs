@@ -22,6 +22,24 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system's clock moved to another day: `--today` (to try the product on a given date, or to
+/// run its tests a year ahead). Time runs on from the given day at the current time of day.
+#[derive(Debug)]
+pub struct ShiftedClock(Duration);
+
+impl ShiftedClock {
+    pub fn to_day(day: chrono::NaiveDate) -> Self {
+        let now = Utc::now();
+        Self(day.signed_duration_since(now.date_naive()))
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.0
+    }
+}
+
 /// A clock that stands still until moved: for tests.
 #[derive(Debug)]
 pub struct ManualClock(Mutex<DateTime<Utc>>);

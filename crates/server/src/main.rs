@@ -31,6 +31,10 @@ struct Args {
     /// Seed of the demo data: the same seed always gives the same employees.
     #[arg(long, env = "MASAR_DEMO_SEED", default_value_t = DEFAULT_DEMO_SEED)]
     demo_seed: u64,
+    /// The server's today (`2027-12-07`), its clock running on from that day: to try the product,
+    /// or run its tests, on another date. The demo data is dated from it. Default: the system's.
+    #[arg(long, env = "MASAR_TODAY")]
+    today: Option<chrono::NaiveDate>,
     /// The settings file (TOML): the SMS provider and its credential (see the README). A server
     /// without an SMS provider starts only with --demo, whose codes go to the dev outbox.
     #[arg(long, env = "MASAR_SETTINGS")]
@@ -114,7 +118,10 @@ async fn main() -> anyhow::Result<()> {
         oidc_audience: args.oidc_audience,
         oidc_issuer: args.oidc_issuer,
         oidc_national_id_claim: args.oidc_national_id_claim,
-        clock: std::sync::Arc::new(masar_server::SystemClock),
+        clock: match args.today {
+            Some(day) => std::sync::Arc::new(masar_server::ShiftedClock::to_day(day)),
+            None => std::sync::Arc::new(masar_server::SystemClock),
+        },
         attachment_limits: AttachmentLimits {
             max_file_bytes: args.max_file_mb.saturating_mul(MIB),
             max_submission_bytes: args.max_submission_mb.saturating_mul(MIB),

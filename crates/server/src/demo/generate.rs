@@ -1,4 +1,5 @@
-//! Builds the demo employees and opportunities from a seed. Pure: no database, no clock.
+//! Builds the demo employees and opportunities from a seed and the server's today. Pure: no
+//! database, no clock.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use masar_protocol::{
@@ -13,8 +14,9 @@ use super::vocabulary::*;
 /// How many employees `--demo` creates.
 pub const DEMO_EMPLOYEES: usize = 6;
 
-/// The day the demo data is "as of". Fixed, so the same seed gives the same data on any day.
-pub fn as_of() -> NaiveDate {
+/// The day the demo data is drawn "as of", before it is moved to the server's today (see
+/// `calendar`): fixed, so the same seed gives the same people on any day.
+pub(super) fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default()
 }
 
@@ -40,7 +42,14 @@ impl DemoData {
 /// The HR officer's job title in the demo data.
 pub const HR_OFFICER_TITLE: &str = "أخصائي موارد بشرية";
 
-pub fn generate(seed: u64) -> DemoData {
+/// The demo data of `seed` as of `today`: the same people, records and documents on any day,
+/// their dates as far from `today` as they are from the fixed day they are drawn on.
+pub fn generate(seed: u64, today: NaiveDate) -> DemoData {
+    super::calendar::moved(drawn(seed), (today - as_of()).num_days())
+}
+
+/// The demo data of `seed` as of the fixed day.
+fn drawn(seed: u64) -> DemoData {
     let mut rng = DemoRng::new(seed);
     let mut employees: Vec<EmployeeRecord> = Vec::with_capacity(DEMO_EMPLOYEES);
     for index in 0..DEMO_EMPLOYEES {

@@ -6,14 +6,15 @@ use super::*;
 
 #[test]
 fn the_same_seed_gives_the_same_data_and_another_seed_other_data() {
-    assert_eq!(generate(1448), generate(1448));
-    assert_ne!(generate(1448).employees, generate(1449).employees);
+    assert_eq!(generate(1448, as_of()), generate(1448, as_of()));
+    assert_ne!(generate(1448, as_of()).employees, generate(1449, as_of()).employees);
 }
 
 #[test]
 fn every_employee_is_complete_and_valid() {
-    for seed in [1, 2, 1448, 99_999] {
-        let data = generate(seed);
+    let days = [as_of(), date(2026, 12, 7), date(2027, 12, 7), date(2031, 2, 28)];
+    for (seed, today) in [1, 2, 1448, 99_999].into_iter().zip(days) {
+        let data = generate(seed, today);
         assert_eq!(data.employees.len(), DEMO_EMPLOYEES);
         let ids: HashSet<_> = data.employees.iter().map(|e| e.profile.national_id.clone()).collect();
         assert_eq!(ids.len(), DEMO_EMPLOYEES, "national IDs are unique (seed {seed})");
@@ -35,7 +36,7 @@ fn every_employee_is_complete_and_valid() {
             assert_eq!(p.appointment_date, events[0].date);
             assert!(events.windows(2).all(|w| w[0].date < w[1].date), "events in date order");
             assert!(
-                events.iter().all(|ev| ev.date < as_of() || ev.kind == EmploymentEventKind::LeaveWithoutPay)
+                events.iter().all(|ev| ev.date < today || ev.kind == EmploymentEventKind::LeaveWithoutPay)
             );
             assert_eq!(events.iter().filter(|ev| ev.kind == EmploymentEventKind::LeaveWithoutPay).count(), 1);
             let last = events.last().unwrap();
@@ -57,13 +58,53 @@ fn every_employee_is_complete_and_valid() {
         assert!(data.opportunities.len() >= 10);
         assert!(data.opportunities.iter().any(|o| o.kind == OpportunityKind::Scholarship));
         assert!(data.opportunities.iter().all(|o| o.application_deadline < o.start_date));
+        // Whatever the day, there are opportunities still open to apply to.
+        assert!(
+            data.opportunities.iter().filter(|o| o.application_deadline >= today).count() >= 5,
+            "{today}"
+        );
     }
 }
 
 #[test]
 fn all_three_review_states_appear() {
-    let data = generate(1448);
+    let data = generate(1448, as_of());
     let states: HashSet<_> =
         data.employees.iter().flat_map(|e| e.qualifications.iter().map(|q| q.status)).collect();
     assert_eq!(states.len(), 3);
+}
+
+/// The same people on any day, every date as far from that day as from the fixed one.
+#[test]
+fn a_year_later_the_same_people_with_every_date_a_year_later() {
+    let today = date(2027, 11, 1);
+    let (then, later) = (generate(1448, as_of()), generate(1448, today));
+    let days = (today - as_of()).num_days();
+    let moved = |a: NaiveDate, b: NaiveDate| (b - a).num_days() == days;
+    for (a, b) in
+        then.employees.iter().chain([&then.hr_officer]).zip(later.employees.iter().chain([&later.hr_officer]))
+    {
+        assert_eq!(
+            (&a.profile.national_id, &a.profile.name_ar),
+            (&b.profile.national_id, &b.profile.name_ar)
+        );
+        assert!(moved(a.profile.birth_date, b.profile.birth_date));
+        assert!(moved(a.profile.appointment_date, b.profile.appointment_date));
+        for (x, y) in a.employment_events.iter().zip(&b.employment_events) {
+            assert!(moved(x.date, y.date) && x.kind == y.kind);
+            assert_eq!(y.decision_number.split('/').next(), Some((y.date.year() - 579).to_string().as_str()));
+        }
+        for (x, y) in a.sick_leaves.iter().zip(&b.sick_leaves) {
+            assert!(moved(x.start_date, y.start_date) && moved(x.end_date, y.end_date) && x.days == y.days);
+        }
+        for (x, y) in a.qualifications.iter().zip(&b.qualifications) {
+            assert!(moved(x.graduation_date, y.graduation_date) && x.status == y.status);
+        }
+        for (x, y) in a.transactions.iter().zip(&b.transactions) {
+            assert!(moved(x.date, y.date) && x.incoming_number == y.incoming_number);
+        }
+    }
+    for (x, y) in then.opportunities.iter().zip(&later.opportunities) {
+        assert!(moved(x.application_deadline, y.application_deadline) && moved(x.start_date, y.start_date));
+    }
 }

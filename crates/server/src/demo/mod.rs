@@ -1,5 +1,6 @@
 //! `--demo`: realistic, deterministic Arabic demo data.
 
+mod calendar;
 mod documents;
 pub mod generate;
 pub mod rng;
