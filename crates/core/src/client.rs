@@ -155,6 +155,8 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::AlreadyDecided => ErrorCode::AlreadyDecided,
         ApiErrorCode::ReasonRequired => ErrorCode::ReasonRequired,
         ApiErrorCode::NoSeats => ErrorCode::NoSeats,
+        ApiErrorCode::OtherEntity => ErrorCode::OtherEntity,
+        ApiErrorCode::OwnRecord => ErrorCode::OwnRecord,
     }
 }
 

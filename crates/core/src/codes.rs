@@ -91,6 +91,10 @@ pub enum ErrorCode {
     ReasonRequired,
     /// HR: every seat of the opportunity is taken (accepting an application).
     NoSeats,
+    /// HR: the employee belongs to another entity than the officer's.
+    OtherEntity,
+    /// HR: the officer's own record or request; another officer decides it.
+    OwnRecord,
     TextSizeOutOfRange,
     /// A chosen file cannot be read (moved, no permission), or the store cannot be written
     /// (the disk is full).

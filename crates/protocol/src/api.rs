@@ -83,6 +83,10 @@ pub enum ApiErrorCode {
     ReasonRequired,
     /// HR: accepting an application, but every seat of the opportunity is taken.
     NoSeats,
+    /// HR: the employee belongs to another entity than the officer's.
+    OtherEntity,
+    /// HR: the officer's own record or request; another officer decides it.
+    OwnRecord,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.

@@ -56,6 +56,8 @@ pub enum FieldProblem {
     RankBelowMinimum,
     /// The employee has applied for this opportunity already.
     AppliedAlready,
+    /// The qualification was verified: it is final, and a change to it is a new request.
+    AlreadyVerified,
 }
 
 /// One field's problem: which field, which rule, and the rule's number if it has one.

@@ -64,6 +64,10 @@ pub enum ApiError {
     ReasonRequired,
     #[error("every seat is taken")]
     NoSeats,
+    #[error("an employee of another entity")]
+    OtherEntity,
+    #[error("the officer's own record or request")]
+    OwnRecord,
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -132,6 +136,8 @@ impl ApiError {
             Self::AlreadyDecided => (StatusCode::CONFLICT, ApiErrorCode::AlreadyDecided),
             Self::ReasonRequired => (StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired),
             Self::NoSeats => (StatusCode::CONFLICT, ApiErrorCode::NoSeats),
+            Self::OtherEntity => (StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity),
+            Self::OwnRecord => (StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -182,6 +188,10 @@ impl ApiError {
             Self::AlreadyDecided => "صدر قرار في هذا الطلب من قبل. حدّث القائمة.".into(),
             Self::ReasonRequired => "اكتب سبب الرفض (حتى 500 حرف) ليعرفه الموظف.".into(),
             Self::NoSeats => "اكتملت المقاعد المتاحة لهذه الفرصة.".into(),
+            Self::OtherEntity => "هذا الموظف من جهة أخرى: يتولى طلباته موظفو الموارد البشرية في جهته.".into(),
+            Self::OwnRecord => {
+                "لا تبت في طلباتك ولا تعدّل بياناتك الوظيفية بنفسك: يتولاها موظف موارد بشرية آخر.".into()
+            }
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }
@@ -226,5 +236,14 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<crate::storage::Refusal> for ApiError {
+    fn from(refusal: crate::storage::Refusal) -> Self {
+        match refusal {
+            crate::storage::Refusal::OtherEntity => Self::OtherEntity,
+            crate::storage::Refusal::OwnRecord => Self::OwnRecord,
+        }
     }
 }

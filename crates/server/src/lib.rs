@@ -28,7 +28,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use auth::{DevOutbox, HttpSmsGateway, SmsGateway};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use config::ServerConfig;
 pub use sqlite::{Db, SqliteStore};
 use storage::RateRule;
@@ -135,7 +135,10 @@ pub async fn start(
     anyhow::ensure!(config.sms.is_some() || config.demo || !builtin_issuer, NO_SMS_GATEWAY);
     let store = open_store(config).await?;
     if config.demo {
-        let seeded = store.seed_if_empty(demo::generate(config.demo_seed), config.demo_seed).await?;
+        // The data is dated as of the day it is seeded: a demo that stays seeded for months
+        // keeps those dates (and its deadlines pass, as real ones do).
+        let today = config.clock.now().date_naive();
+        let seeded = store.seed_if_empty(demo::generate(config.demo_seed, today), config.demo_seed).await?;
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
     let sms: Arc<dyn SmsGateway> = match &config.sms {

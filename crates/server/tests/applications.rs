@@ -72,6 +72,7 @@ async fn applicants(t: &TestServer, who: &Person, query: &str) -> reqwest::Respo
 
 const FIRST: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const SECOND: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const THIRD: &str = "cccccccccccccccccccccccccccccccc";
 
 #[tokio::test]
 async fn an_application_is_received_once_decided_by_the_administration_and_pulled_by_the_employee() {
@@ -170,18 +171,37 @@ async fn acceptance_stops_when_the_seats_are_taken() {
     let t = TestServer::start_on_sqlite_with(|_| {}).await;
     let officer = person(&t, Role::HrOfficer).await;
     let employee = person(&t, Role::Employee).await;
+    let accounts = t.accounts().await;
+    let colleague = accounts.iter().filter(|a| a.role == Role::Employee).nth(1).unwrap().clone();
+    let colleague =
+        Person { token: t.sign_in(&colleague).await.access_token.expose().to_owned(), account: colleague };
     let opportunity = open_to(&t, &employee).await.remove(0);
-    t.database()
-        .execute("UPDATE opportunities SET seats = 1, minimum_rank = 1 WHERE id = ?1", [&opportunity.id])
+    let db = t.database();
+    db.execute("UPDATE opportunities SET seats = 1, minimum_rank = 1 WHERE id = ?1", [&opportunity.id])
         .unwrap();
-    // The employee and the officer (an employee too) apply for the one seat.
+    // A second employee of the officer's entity (the demo's are of several).
+    db.execute(
+        "UPDATE employees SET entity = (SELECT entity FROM employees WHERE national_id = ?1) WHERE national_id = ?2",
+        [employee.account.national_id.as_str(), colleague.account.national_id.as_str()],
+    )
+    .unwrap();
+    // Two employees and the officer (an employee too) apply for the one seat.
     assert_eq!(
         push(&t, &employee, 1, request(FIRST, &opportunity.id)).await,
         MutationOutcome::Applied { version: 1 }
     );
-    let officers = push(&t, &officer, 1, request(SECOND, &opportunity.id)).await;
-    assert_eq!(officers, MutationOutcome::Applied { version: 1 });
+    assert_eq!(
+        push(&t, &colleague, 1, request(SECOND, &opportunity.id)).await,
+        MutationOutcome::Applied { version: 1 }
+    );
+    assert_eq!(
+        push(&t, &officer, 1, request(THIRD, &opportunity.id)).await,
+        MutationOutcome::Applied { version: 1 }
+    );
 
+    // Nobody decides their own application: the officer's is not in their list, and refused.
+    let own = decide(&t, &officer, THIRD, json!({ "decision": "accept" })).await;
+    expect_error(own, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await;
     assert_eq!(decide(&t, &officer, FIRST, json!({ "decision": "accept" })).await.status(), StatusCode::OK);
     let full = decide(&t, &officer, SECOND, json!({ "decision": "accept" })).await;
     expect_error(full, StatusCode::CONFLICT, ApiErrorCode::NoSeats).await;

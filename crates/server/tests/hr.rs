@@ -70,7 +70,8 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
     let record: EmployeeRecord = get_record(&t, hr_token, id).await.json().await.unwrap();
     assert_eq!(record.profile.national_id, employee.national_id);
 
-    let change = json!({ "baseVersion": 1, "entity": "وزارة المالية", "jobTitle": "مدير إدارة الموازنة" });
+    let entity = record.profile.entity.clone();
+    let change = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "مدير إدارة الموازنة" });
     let applied: MutationOutcome = put_employment(&t, hr_token, id, change).await.json().await.unwrap();
     assert_eq!(applied, MutationOutcome::Applied { version: 2 });
 
@@ -91,7 +92,7 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
 
     // Read at version 1, sent after version 2 changed the same field: a conflict, not a silent
     // overwrite of the colleague's change.
-    let stale = json!({ "baseVersion": 1, "entity": "وزارة المالية", "jobTitle": "محلل مالي" });
+    let stale = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "محلل مالي" });
     let conflict: MutationOutcome = put_employment(&t, hr_token, id, stale).await.json().await.unwrap();
     let MutationOutcome::Conflict { fields, version, .. } = conflict else { panic!("{conflict:?}") };
     assert_eq!((fields, version), (vec!["jobTitle".to_owned()], 2));
@@ -108,4 +109,55 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
         ApiErrorCode::NotFound,
     )
     .await;
+}
+
+/// An officer reads and changes the data of their own entity's employees only, never changes
+/// their own, and every read and refusal is in the audit log.
+#[tokio::test]
+async fn an_officer_acts_within_their_entity_and_never_on_their_own_employment_data() {
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
+    let (officer, employee) = officer_and_employee(&t).await;
+    let hr = t.sign_in(&officer).await;
+    let (token, id) = (hr.access_token.expose(), employee.national_id.as_str());
+
+    // Their own record they may read; their own employment data they may not change.
+    let own: EmployeeRecord = get_record(&t, token, officer.national_id.as_str()).await.json().await.unwrap();
+    let body =
+        json!({ "baseVersion": 1, "entity": own.profile.entity, "jobTitle": "مدير عام الموارد البشرية" });
+    let refused = put_employment(&t, token, officer.national_id.as_str(), body).await;
+    let message = expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await.message;
+    assert!(message.contains("بياناتك الوظيفية"), "{message}");
+
+    // A colleague of the same entity moves to another: from then on their record is that
+    // entity's HR's to read and change.
+    let record: EmployeeRecord = get_record(&t, token, id).await.json().await.unwrap();
+    assert_eq!(record.profile.entity, own.profile.entity);
+    let elsewhere = common::another_entity(&own.profile.entity);
+    let transfer = json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي" });
+    let applied: MutationOutcome = put_employment(&t, token, id, transfer).await.json().await.unwrap();
+    assert_eq!(applied, MutationOutcome::Applied { version: 2 });
+    expect_error(get_record(&t, token, id).await, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
+    let back = json!({ "baseVersion": 2, "entity": own.profile.entity, "jobTitle": "محلل مالي" });
+    expect_error(put_employment(&t, token, id, back).await, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity)
+        .await;
+    let db = t.database();
+    let trail: Vec<(String, String)> = db
+        .prepare("SELECT event, outcome FROM audit_log WHERE event IN ('hr_read', 'hr_update') ORDER BY id")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let trail: Vec<(&str, &str)> = trail.iter().map(|(e, o)| (e.as_str(), o.as_str())).collect();
+    assert_eq!(
+        trail,
+        [
+            ("hr_read", "ok"),
+            ("hr_update", "refused_own_record"),
+            ("hr_read", "ok"),
+            ("hr_update", "applied"),
+            ("hr_read", "refused_other_entity"),
+            ("hr_update", "refused_other_entity"),
+        ]
+    );
 }

@@ -165,6 +165,60 @@ async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to
     assert_eq!(verified.state, QualificationStatus::Verified);
     let (seen, version) = pulled(&t, &employee).await.unwrap();
     assert_eq!((seen.state, version), (QualificationStatus::Verified, 4));
+
+    // Verified is final: the same request sent again changes nothing (a change is a new request).
+    let after = MutationBody::SubmitQualification(Box::new(submission("L-4", &clearer)));
+    let MutationOutcome::Rejected { errors } = push(&t, &employee, 4, after).await else {
+        panic!("accepted")
+    };
+    assert_eq!((errors[0].field.as_str(), errors[0].problem), ("id", FieldProblem::AlreadyVerified));
+    let (kept, version) = pulled(&t, &employee).await.unwrap();
+    assert_eq!((kept.state, kept.receipt.as_str(), version), (QualificationStatus::Verified, "L-3", 4));
+}
+
+/// An officer decides only the requests of their own entity's employees, and never their own:
+/// neither is in their queue, and a decision sent anyway is refused with the reason.
+#[tokio::test]
+async fn hr_decides_only_its_entitys_requests_and_never_its_own() {
+    let t = TestServer::start().await;
+    let officer = person(&t, Role::HrOfficer).await;
+    let certificate = pdf(30_000, "THE OFFICER'S OWN");
+    assert_eq!(t.upload(&officer.token, &certificate, "own.pdf").await.status(), StatusCode::NO_CONTENT);
+    let own = MutationBody::SubmitQualification(Box::new(submission("L-1", &certificate)));
+    assert_eq!(push(&t, &officer, 1, own).await, MutationOutcome::Applied { version: 1 });
+    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert!(items.iter().all(|i| i.national_id != officer.account.national_id), "not in their own queue");
+    let refused = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let body = expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await;
+    assert!(body.message.contains("موظف موارد بشرية آخر"), "{}", body.message);
+    assert_eq!(pulled(&t, &officer).await.unwrap().0.state, QualificationStatus::UnderReview);
+}
+
+#[tokio::test]
+async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
+    let t = TestServer::start().await;
+    let (employee, officer) = (person(&t, Role::Employee).await, person(&t, Role::HrOfficer).await);
+    let certificate = pdf(30_000, "ANOTHER ENTITY");
+    assert_eq!(t.upload(&employee.token, &certificate, "c.pdf").await.status(), StatusCode::NO_CONTENT);
+    let body = MutationBody::SubmitQualification(Box::new(submission("L-1", &certificate)));
+    assert_eq!(push(&t, &employee, 1, body).await, MutationOutcome::Applied { version: 1 });
+    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert_eq!(items.len(), 1, "their colleague's request is in the queue");
+    // The employee moves to another entity: their requests are that entity's HR's now.
+    let elsewhere = common::another_entity(&items[0].entity);
+    let moved = t
+        .http
+        .put(t.url(&format!("/v1/hr/employees/{}/employment", employee.account.national_id)))
+        .bearer_auth(&officer.token)
+        .json(&json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert!(items.is_empty(), "{items:?}");
+    let refused = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
 }
 
 #[tokio::test]

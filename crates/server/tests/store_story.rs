@@ -17,7 +17,7 @@ use masar_server::auth::password;
 use masar_server::demo::{DemoData, demo_password, generate};
 use masar_server::storage::oidc::{AuthorizationRequest, CodeEntered, Exchanged};
 use masar_server::storage::{
-    Caller, IssuedTokens, PasswordCheck, PushError, RefreshOutcome, Resent, Store, Verified,
+    Caller, IssuedTokens, PasswordCheck, PushError, RefreshOutcome, Refusal, Resent, Store, Verified,
 };
 use masar_server::{Db, SqliteStore};
 
@@ -45,7 +45,7 @@ fn outcomes(results: &[MutationResult]) -> Vec<MutationOutcome> {
 }
 
 pub async fn story(store: &dyn Store) {
-    let data: DemoData = generate(SEED);
+    let data: DemoData = generate(SEED, chrono::Utc::now().date_naive());
     assert!(store.seed_if_empty(data.clone(), SEED).await.unwrap());
     assert!(!store.seed_if_empty(data.clone(), SEED).await.unwrap(), "seeded once, never over data");
 
@@ -280,9 +280,16 @@ async fn sync_story(
         job_title: "مدير إدارة".into(),
     });
     let hr = store.hr_update(officer, me, 3, employment, &at(T0 + 4)).await.unwrap();
-    assert_eq!(hr, Some(MutationOutcome::Applied { version: 4 }));
+    assert_eq!(hr, Ok(Some(MutationOutcome::Applied { version: 4 })));
     let hr = store.hr_update(officer, me, 4, contact(first, "0555000400"), &at(T0 + 5)).await.unwrap();
-    assert_eq!(hr, Some(MutationOutcome::Applied { version: 5 }));
+    assert_eq!(hr, Ok(Some(MutationOutcome::Applied { version: 5 })));
+    // The officer's own employment data is another officer's to change.
+    let own = MutationBody::UpdateEmployment(EmploymentUpdate {
+        entity: first.entity.clone(),
+        job_title: "مدير".into(),
+    });
+    let refused = store.hr_update(officer, officer, 1, own, &at(T0 + 5)).await.unwrap();
+    assert_eq!(refused, Err(Refusal::OwnRecord));
     let late =
         store.push(me, client, vec![mobile_edit(3, 4, first, "0555000103")], &at(T0 + 6)).await.unwrap();
     let late = outcomes(&late);
@@ -309,7 +316,7 @@ async fn sync_story(
             )
             .await
             .unwrap(),
-        None
+        Ok(None)
     );
 
     // The pull brings the record as it is now, once, in server order.

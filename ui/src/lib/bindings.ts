@@ -525,7 +525,11 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  HR: a rejection needs its reason. */
 "reason_required" | 
 /**  HR: every seat of the opportunity is taken (accepting an application). */
-"no_seats" | "text_size_out_of_range" | 
+"no_seats" | 
+/**  HR: the employee belongs to another entity than the officer's. */
+"other_entity" | 
+/**  HR: the officer's own record or request; another officer decides it. */
+"own_record" | "text_size_out_of_range" | 
 /**
  *  A chosen file cannot be read (moved, no permission), or the store cannot be written
  *  (the disk is full).
@@ -642,7 +646,9 @@ export type FieldProblem =
 /**  The employee's rank is below the opportunity's minimum (`limit`). */
 "rank_below_minimum" | 
 /**  The employee has applied for this opportunity already. */
-"applied_already";
+"applied_already" | 
+/**  The qualification was verified: it is final, and a change to it is a new request. */
+"already_verified";
 
 /**  How far one attached file has uploaded. */
 export type FileProgress = {

@@ -26,8 +26,8 @@ use crate::demo::{DemoData, demo_password};
 use crate::rules::signin_rows::SigninRows;
 use crate::rules::{self, signin_rows};
 use crate::storage::{
-    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent, SmsMessage,
-    Store, Upload,
+    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Refusal, Resent,
+    SmsMessage, Store, Upload,
 };
 use sync::PgRows;
 
@@ -274,10 +274,20 @@ impl Store for PgStore {
         base_version: u64,
         body: MutationBody,
         caller: &Caller,
-    ) -> anyhow::Result<Option<MutationOutcome>> {
+    ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>> {
         Ok(in_tx!(self, |tx| {
             rules::records::hr_update(&PgRows(&tx), officer, employee, base_version, &body, caller).await?
         }))
+    }
+
+    async fn hr_open_record(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<Result<(), Refusal>> {
+        Ok(in_tx!(self, |tx| rules::hr_authority::open_record(&PgRows(&tx), officer, employee, caller)
+            .await?))
     }
 
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<crate::storage::Role>> {

@@ -20,16 +20,18 @@ use crate::storage::{Caller, Decided};
 #[utoipa::path(get, path = "/v1/hr/employees/{national_id}/record", tag = "hr", security(("access_token" = [])),
     params(("national_id" = String, Path, description = "The employee's national ID")),
     responses(
-        (status = 200, description = "The employee's record", body = masar_protocol::EmployeeRecord),
-        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 200, description = "The employee's record (the read is audited)", body = masar_protocol::EmployeeRecord),
+        (status = 403, description = "Not an HR officer, or an employee of another entity", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn employee_record(
     State(state): State<AppState>,
-    _officer: HrOfficer,
+    caller: Caller,
+    HrOfficer(officer): HrOfficer,
     Path(national_id): Path<String>,
 ) -> Result<Json<masar_protocol::EmployeeRecord>, ApiError> {
     let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
+    state.store.hr_open_record(&officer, &id, &caller).await??;
     state.store.record(&id).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
@@ -40,7 +42,7 @@ pub async fn employee_record(
     request_body = EmploymentChange,
     responses(
         (status = 200, description = "Applied, rejected (per field) or in conflict with a change since the base version", body = MutationOutcome),
-        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer, an employee of another entity, or the officer's own record", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn update_employment(
@@ -55,12 +57,13 @@ pub async fn update_employment(
     state
         .store
         .hr_update(&officer, &id, change.base_version, body, &caller)
-        .await?
+        .await??
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
 
-/// HR's review queue: qualifications (by default those under review), with filters.
+/// HR's review queue: the qualifications of the officer's entity (by default those under review),
+/// with filters; never the officer's own.
 #[utoipa::path(get, path = "/v1/hr/qualifications", tag = "hr", security(("access_token" = [])),
     params(ReviewFilter),
     responses(
@@ -69,10 +72,16 @@ pub async fn update_employment(
     ))]
 pub async fn qualifications(
     State(state): State<AppState>,
-    _officer: HrOfficer,
+    HrOfficer(officer): HrOfficer,
     Query(filter): Query<ReviewFilter>,
 ) -> Result<Json<Vec<ReviewItem>>, ApiError> {
-    Ok(Json(state.store.qualifications_for_review(&filter).await?))
+    let entity = state.store.record(&officer).await?.map(|record| record.profile.entity).unwrap_or_default();
+    let mut items = state.store.qualifications_for_review(&filter).await?;
+    // The officer's entity only, and never their own requests (another officer decides those).
+    items.retain(|item| {
+        item.entity.trim() == entity.trim() && !entity.trim().is_empty() && item.national_id != officer
+    });
+    Ok(Json(items))
 }
 
 /// Verify a qualification, or reject it with the reason; the employee sees it on the next pull.
@@ -82,7 +91,7 @@ pub async fn qualifications(
     responses(
         (status = 200, description = "Decided", body = QualificationRecord),
         (status = 400, description = "A rejection without its reason (or over 500 characters)", body = masar_protocol::ApiErrorBody),
-        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer, an employee of another entity, or the officer's own request", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such qualification", body = masar_protocol::ApiErrorBody),
         (status = 409, description = "Decided already", body = masar_protocol::ApiErrorBody),
     ))]
@@ -99,6 +108,7 @@ pub async fn decide(
         Decided::AlreadyDecided(_) => Err(ApiError::AlreadyDecided),
         Decided::ReasonRequired => Err(ApiError::ReasonRequired),
         Decided::NoSeats => Err(ApiError::Internal(anyhow::anyhow!("seats do not limit a qualification"))),
+        Decided::Refused(refusal) => Err(refusal.into()),
     }
 }
 

@@ -19,10 +19,13 @@ use crate::storage::{Caller, Decided};
     ))]
 pub async fn applicants(
     State(state): State<AppState>,
-    _officer: HrOfficer,
+    HrOfficer(officer): HrOfficer,
     Query(filter): Query<ApplicantFilter>,
 ) -> Result<Json<Vec<Applicant>>, ApiError> {
-    Ok(Json(state.store.applicants(&filter).await?))
+    let mut applicants = state.store.applicants(&filter).await?;
+    // Nobody decides their own application: it is not in their list.
+    applicants.retain(|applicant| applicant.national_id != officer);
+    Ok(Json(applicants))
 }
 
 /// Accept an application (while the opportunity has seats), or decline it with the reason; the
@@ -33,7 +36,7 @@ pub async fn applicants(
     responses(
         (status = 200, description = "Decided", body = ApplicationRecord),
         (status = 400, description = "A decline without its reason (or over 500 characters)", body = masar_protocol::ApiErrorBody),
-        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer, an applicant of another entity, or the officer's own application", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such application", body = masar_protocol::ApiErrorBody),
         (status = 409, description = "Decided already, or every seat is taken", body = masar_protocol::ApiErrorBody),
     ))]
@@ -50,5 +53,6 @@ pub async fn decide_application(
         Decided::AlreadyDecided(_) => Err(ApiError::AlreadyDecided),
         Decided::ReasonRequired => Err(ApiError::ReasonRequired),
         Decided::NoSeats => Err(ApiError::NoSeats),
+        Decided::Refused(refusal) => Err(refusal.into()),
     }
 }

@@ -10,6 +10,7 @@ use masar_protocol::training::{
     self, ApplicationDecision, ApplicationRecord, ApplicationRequest, ApplicationStatus,
 };
 
+use super::hr_authority::{Act, authorize};
 use super::records::{Audit, RecordRows};
 use super::{DecisionRow, Stored, transaction_number, utc};
 use crate::storage::{Caller, Decided};
@@ -140,6 +141,13 @@ pub async fn decide(
 ) -> anyhow::Result<Decided<ApplicationRecord>> {
     let Some((owner, opportunity)) = rows.application_owner(id).await? else { return Ok(Decided::Missing) };
     rows.lock_employee(&owner).await?;
+    let owner_id =
+        NationalId::parse(&owner).map_err(|_| anyhow::anyhow!("a stored owner is not a national ID"))?;
+    if let Err(refusal) =
+        authorize(rows, Act::Change, officer, &owner_id, "application_decision", caller).await?
+    {
+        return Ok(Decided::Refused(refusal));
+    }
     let seats = rows.seats(&opportunity).await?;
     let Some(current) = rows.application(id).await? else { return Ok(Decided::Missing) };
     let (state, reason) = match verdict(current.record.state, decision, seats) {

@@ -15,6 +15,7 @@ use masar_protocol::NationalId;
 
 pub mod applications;
 pub mod edits;
+pub mod hr_authority;
 pub mod oidc;
 pub mod oidc_rows;
 pub mod qualifications;

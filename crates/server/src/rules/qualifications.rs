@@ -12,6 +12,7 @@ use masar_protocol::sync::{MutationOutcome, RecordKind};
 use masar_protocol::validate::{FieldError, FieldProblem};
 use masar_protocol::{NationalId, RecordId};
 
+use super::hr_authority::{Act, authorize};
 use super::records::{Audit, RecordRows};
 use super::{DecisionRow, Stored, transaction_number, utc};
 use crate::storage::{Blob, Caller, Decided};
@@ -137,6 +138,13 @@ pub async fn submit(
     rows.lock_employee(employee.as_str()).await?;
     let version = match rows.qualification(&submission.id).await? {
         Some(stored) if stored.owner != employee.as_str() => return Ok(MutationOutcome::IdReused),
+        Some(stored) if stored.record.state == QualificationStatus::Verified => {
+            // Verified is final: what HR verified stays as it was; a change is a new request.
+            rows.audit(Audit::of(caller, "qualification_submitted", "refused_verified", Some(employee)))
+                .await?;
+            let error = FieldError::new(QualificationField::Id.as_str(), FieldProblem::AlreadyVerified);
+            return Ok(MutationOutcome::Rejected { errors: vec![error] });
+        }
         Some(stored) => {
             rows.resubmit_qualification(submission, caller.now_ms, stored.version + 1).await?;
             stored.version + 1
@@ -166,6 +174,13 @@ pub async fn decide(
 ) -> anyhow::Result<Decided<QualificationRecord>> {
     let Some(owner) = rows.qualification_owner(id).await? else { return Ok(Decided::Missing) };
     rows.lock_employee(&owner).await?;
+    let owner_id =
+        NationalId::parse(&owner).map_err(|_| anyhow::anyhow!("a stored owner is not a national ID"))?;
+    if let Err(refusal) =
+        authorize(rows, Act::Change, officer, &owner_id, "qualification_decision", caller).await?
+    {
+        return Ok(Decided::Refused(refusal));
+    }
     let Some(current) = rows.qualification(id).await? else { return Ok(Decided::Missing) };
     let (state, reason) = match verdict(current.record.state, decision) {
         Verdict::AlreadyDecided => return Ok(Decided::AlreadyDecided(Box::new(current.record))),

@@ -6,7 +6,8 @@ use masar_protocol::sync::{MutationBody, MutationOutcome, RecordKind};
 use masar_protocol::{EmployeeProfile, NationalId};
 
 use super::edits::{self, Actor, EditPlan, FieldChange};
-use crate::storage::Caller;
+use super::hr_authority::{Act, authorize};
+use crate::storage::{Caller, Refusal};
 
 /// One line of the audit log. Never a secret: the event, the outcome, whose, from where.
 #[derive(Debug, Clone, Copy)]
@@ -93,8 +94,8 @@ pub async fn edit_profile(
     Ok(Some(MutationOutcome::Applied { version: next }))
 }
 
-/// An HR officer's edit of an employee's data (employment data included), audited under the
-/// officer; `None` when there is no such employee.
+/// An HR officer's edit of an employee's data (employment data included), within the officer's
+/// authority (`hr_authority`), audited under the officer; `None` when there is no such employee.
 pub async fn hr_update(
     rows: &impl RecordRows,
     officer: &NationalId,
@@ -102,11 +103,14 @@ pub async fn hr_update(
     base_version: u64,
     body: &MutationBody,
     caller: &Caller,
-) -> anyhow::Result<Option<MutationOutcome>> {
+) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>> {
+    if let Err(refusal) = authorize(rows, Act::Change, officer, employee, "hr_update", caller).await? {
+        return Ok(Err(refusal));
+    }
     let outcome = edit_profile(rows, employee, base_version, body, &[], Actor::Hr, caller.now_ms).await?;
     if let Some(outcome) = &outcome {
         // The audit row names the officer; the employee is in the change row.
         rows.audit(Audit::of(caller, "hr_update", outcome.label(), Some(officer))).await?;
     }
-    Ok(outcome)
+    Ok(Ok(outcome))
 }

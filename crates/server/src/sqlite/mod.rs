@@ -29,7 +29,7 @@ use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
-    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Resent, Role,
+    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Refusal, Resent, Role,
     SmsMessage, Store, Upload,
 };
 use masar_protocol::auth::DevSms;
@@ -329,7 +329,7 @@ impl Store for SqliteStore {
         base_version: u64,
         body: MutationBody,
         caller: &Caller,
-    ) -> anyhow::Result<Option<MutationOutcome>> {
+    ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>> {
         let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
@@ -341,6 +341,20 @@ impl Store for SqliteStore {
                     &body,
                     &caller,
                 ))
+            })
+            .await
+    }
+
+    async fn hr_open_record(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<Result<(), Refusal>> {
+        let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
+        self.db
+            .call_tx(move |tx| {
+                finish(rules::hr_authority::open_record(&SqliteRows(tx), &officer, &employee, &caller))
             })
             .await
     }

@@ -155,6 +155,25 @@ pub struct Blob {
     pub kind: masar_protocol::attachments::AttachmentKind,
 }
 
+/// Why an officer may not act on an employee's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The employee belongs to another entity than the officer's.
+    OtherEntity,
+    /// The officer's own record or request: another officer decides it.
+    OwnRecord,
+}
+
+impl Refusal {
+    /// The audit log's word for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OtherEntity => "refused_other_entity",
+            Self::OwnRecord => "refused_own_record",
+        }
+    }
+}
+
 /// What an HR officer's decision on a qualification or an application found.
 #[derive(Debug)]
 pub enum Decided<T> {
@@ -166,6 +185,8 @@ pub enum Decided<T> {
     ReasonRequired,
     /// Accepting an application: every seat of the opportunity is taken.
     NoSeats,
+    /// Outside the officer's authority (another entity, or their own request).
+    Refused(Refusal),
 }
 
 #[async_trait]
@@ -337,7 +358,16 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         base_version: u64,
         body: MutationBody,
         caller: &Caller,
-    ) -> anyhow::Result<Option<MutationOutcome>>;
+    ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>>;
+
+    /// An HR officer opens an employee's record: whether their authority allows it (audited
+    /// either way).
+    async fn hr_open_record(
+        &self,
+        officer: &NationalId,
+        employee: &NationalId,
+        caller: &Caller,
+    ) -> anyhow::Result<Result<(), Refusal>>;
 
     /// An account's role (for a token that names the employee), `None` without an account.
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>>;

@@ -118,6 +118,11 @@ impl TestServer {
     }
 }
 
+/// An entity of the demo's that is not `entity`.
+pub fn another_entity(entity: &str) -> &'static str {
+    if entity == "وزارة المالية" { "وزارة الصحة" } else { "وزارة المالية" }
+}
+
 /// The public URL nodes behind one load balancer share.
 pub fn one_url() -> url::Url {
     url::Url::parse("http://127.0.0.1").unwrap()

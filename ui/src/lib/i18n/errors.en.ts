@@ -67,6 +67,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   upload_interrupted: "The upload stopped; it resumes where it stopped by itself.",
   already_decided: "This request was decided already. Refresh the list.",
   no_seats: "Every seat of this opportunity is taken.",
+  other_entity: "This employee belongs to another entity: the HR officers of that entity handle their requests.",
+  own_record: "You do not decide your own requests or change your own employment data: another HR officer does.",
   reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
   file_unreadable: "The file could not be read or stored on this workstation (moved, not readable, or the disk is full). Check it and try again; what you typed in the form stays.",
 };
@@ -115,4 +117,5 @@ export const problemsEn: Record<FieldProblem, string> = {
   applications_closed: "The application deadline for this opportunity has passed.",
   rank_below_minimum: "This opportunity needs rank {limit} or above.",
   applied_already: "You have applied for this opportunity already.",
+  already_verified: "This qualification was verified and is final. To change it, send a new request.",
 };
