@@ -702,7 +702,6 @@ impl App {
             if self.count("[data-testid=contact-submit]").await? == 0 {
                 return Ok(());
             }
-            eprintln!("the form is still open 5 s after «تحديث»: clicked again");
             self.click("[data-testid=contact-submit]").await?;
         }
         Ok(())

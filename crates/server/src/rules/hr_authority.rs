@@ -33,8 +33,9 @@ pub fn may(
     Ok(())
 }
 
-/// Asks [`may`] on the two profiles as stored now; a refusal is audited under `event` with the
-/// officer as the actor. An employee with no record is nobody's: the caller answers not found.
+/// Asks [`may`] on the two profiles as stored now (a change takes the employee's lock first, so a
+/// transfer cannot slip in between); a refusal is audited under `event` with the officer as the
+/// actor. An employee with no record is nobody's: the caller answers not found.
 pub async fn authorize(
     rows: &impl RecordRows,
     act: Act,
@@ -43,7 +44,9 @@ pub async fn authorize(
     event: &str,
     caller: &Caller,
 ) -> anyhow::Result<Result<(), Refusal>> {
-    let Some((subject_profile, _)) = rows.profile(subject, false).await? else { return Ok(Ok(())) };
+    let Some((subject_profile, _)) = rows.profile(subject, act == Act::Change).await? else {
+        return Ok(Ok(()));
+    };
     let officer_entity =
         rows.profile(officer, false).await?.map(|(profile, _)| profile.entity).unwrap_or_default();
     let verdict = may(act, officer, &officer_entity, subject, &subject_profile.entity);
