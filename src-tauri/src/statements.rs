@@ -27,7 +27,11 @@ pub async fn save_statement(
     title: String,
 ) -> Result<Option<SavedStatement>, UiError> {
     let (record, code) = careers.statement().await.map_err(UiError::from)?;
-    let verification = code.map(|code| code.code);
+    let verification = code.map(|code| masar_statement::Verification {
+        until: code.expires_at.date_naive(),
+        url: code.verify_url,
+        code: code.code,
+    });
     let verifiable = verification.is_some();
     let today = chrono::Local::now().date_naive();
     let name = format!("بيان-خدمة-{}-{today}.pdf", record.profile.employee_number);

@@ -19,6 +19,9 @@ pub async fn chromium() -> Result<Client> {
         "goog:chromeOptions".into(),
         serde_json::json!({
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--lang=ar"],
+            // What the browser asks for in `Accept-Language` (headless Chromium sends en-US
+            // whatever `--lang` says).
+            "prefs": { "intl.accept_languages": "ar,en" },
         }),
     );
     ClientBuilder::native()

@@ -102,6 +102,11 @@ impl Server {
         Self::start_with("127.0.0.1:0", tempfile::tempdir()?, &["--oidc-issuer", issuer])
     }
 
+    /// A demo server started with more settings (`--today 2026-08-01`, …).
+    pub fn start_demo_with(extra: &[&str]) -> Result<Self> {
+        Self::start_with("127.0.0.1:0", tempfile::tempdir()?, extra)
+    }
+
     fn start_with_data(bind: &str, data: tempfile::TempDir) -> Result<Self> {
         Self::start_with(bind, data, &[])
     }
@@ -164,6 +169,22 @@ impl Server {
         let _ = old.child.kill();
         let _ = old.child.wait();
         Self::start_with_data(&address, data)
+    }
+
+    /// A new statement code for `account`'s record, as the app asks for one before printing.
+    pub async fn statement_code(
+        &self,
+        account: &DemoAccount,
+    ) -> Result<masar_protocol::statement::StatementCode> {
+        let token = self.access_token(account).await?;
+        Ok(reqwest::Client::new()
+            .post(format!("{}/v1/me/statement-code", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
     }
 
     /// The employee's record as the server holds it, read over HTTP: what a screen should show,

@@ -1,9 +1,11 @@
 //! السجل الوظيفي ومدة الخدمة in a real window: the length of service and the decisions, online
 //! and with the server stopped (from the local copy), in both languages (the screenshots check
 //! both with axe-core); the service statement saved offline, read back with poppler, its first
-//! page kept as an image.
+//! page kept as an image; the QR code's link opened in Chromium says the statement is genuine.
 
-use masar_e2e::{App, Server, oracle};
+use fantoccini::Locator;
+use masar_e2e::browser::{chromium, screenshot};
+use masar_e2e::{App, Server, axe_check, oracle};
 
 #[tokio::test]
 async fn the_employment_record_and_length_of_service_show_online_and_offline() -> anyhow::Result<()> {
@@ -48,14 +50,25 @@ async fn the_employment_record_and_length_of_service_show_online_and_offline() -
             image.as_os_str(),
         ],
     )?;
-    let code =
+    let scanned =
         poppler("zbarimg", &["--raw".as_ref(), "-q".as_ref(), image.with_extension("png").as_os_str()])?;
-    let checked = reqwest::Client::new()
-        .post(format!("{}/v1/statements/verify", server.url))
-        .json(&serde_json::json!({ "code": code.trim() }))
-        .send()
-        .await?;
-    assert_eq!(checked.status(), 200, "the server confirms the printed code {code}");
+    let link = scanned.trim();
+    assert!(
+        link.starts_with(&format!("{}/verify/MSR-", server.url)),
+        "the QR code links to the server: {link}"
+    );
+    let printed = poppler("pdftotext", &[online.as_os_str(), "-".as_ref()])?;
+    assert!(printed.contains(link), "the link is printed to type too: {printed}");
+    // Whoever receives the paper opens the link in a browser: the statement is genuine.
+    let browser = chromium().await?;
+    browser.goto(link).await?;
+    let verdict = browser.find(Locator::Css("[data-standing]")).await?;
+    assert_eq!(verdict.attr("data-standing").await?.as_deref(), Some("genuine"));
+    let page = browser.find(Locator::Css("main")).await?.text().await?;
+    assert!(page.contains(&account.name_ar.full()), "{page}");
+    axe_check(&browser, "verify-from-qr-ar").await?;
+    screenshot(&browser, "verify-from-qr-ar").await?;
+    browser.close().await?;
 
     // The server stops: the same, from the copy on this workstation.
     server.kill()?;

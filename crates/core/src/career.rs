@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use masar_protocol::record::{EmployeeRecord, EmploymentEvent};
 use masar_protocol::service::{ServiceLength, length_of_service};
-use masar_protocol::statement::StatementCode;
+use masar_protocol::statement::{StatementCode, StatementFacts};
 use serde::Serialize;
 
 use crate::context::Context;
@@ -90,12 +90,9 @@ impl Careers {
     }
 }
 
-/// Whether a code given earlier still certifies `record` (the same person, post and decisions).
+/// Whether a code given earlier still certifies `record` (the same person, post and decisions;
+/// the server's rule for "changed since") and still verifies.
 fn certifies(code: &StatementCode, record: &EmployeeRecord) -> bool {
-    let (facts, p) = (&code.facts, &record.profile);
-    facts.name_ar == p.name_ar
-        && facts.entity == p.entity
-        && facts.job_title == p.job_title
-        && facts.appointment_date == p.appointment_date
-        && usize::try_from(facts.decisions).is_ok_and(|n| n == record.employment_events.len())
+    let now = chrono::Utc::now();
+    code.in_force(now) && StatementFacts::of(record, now.date_naive()).same_record(&code.facts)
 }

@@ -157,6 +157,7 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::NoSeats => ErrorCode::NoSeats,
         ApiErrorCode::OtherEntity => ErrorCode::OtherEntity,
         ApiErrorCode::OwnRecord => ErrorCode::OwnRecord,
+        ApiErrorCode::ChangedSinceRead => ErrorCode::ChangedSinceRead,
     }
 }
 

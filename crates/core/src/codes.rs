@@ -95,6 +95,8 @@ pub enum ErrorCode {
     OtherEntity,
     /// HR: the officer's own record or request; another officer decides it.
     OwnRecord,
+    /// HR: the employee changed the request after the officer read it; nothing was decided.
+    ChangedSinceRead,
     TextSizeOutOfRange,
     /// A chosen file cannot be read (moved, no permission), or the store cannot be written
     /// (the disk is full).

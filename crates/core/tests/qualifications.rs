@@ -99,7 +99,8 @@ async fn sent_offline_with_a_receipt_uploaded_when_the_network_returns_and_verif
     assert_eq!(under_review.national_id, world.account.national_id);
     let document = officer.review().document(attached.sha256.clone()).await.unwrap();
     assert_eq!((document.kind, &document.bytes[..]), (AttachmentKind::Pdf, &bytes[..]));
-    officer.review().decide(id.clone(), Decision::Verify).await.unwrap();
+    let read = under_review.version;
+    officer.review().decide(id.clone(), Decision::Verify { read_version: read }).await.unwrap();
     let mut decisions = world.app.subscribe_decisions();
     world.app.sync().round().await;
     // The employee is told (the shell shows a desktop notification), once.
@@ -138,12 +139,19 @@ async fn the_officer_rejects_with_a_reason_only_once_and_an_employee_cannot_revi
     let filter =
         ReviewFilter { query: Some(world.account.national_id.to_string()), ..ReviewFilter::default() };
     assert_eq!(officer.review().queue(filter).await.unwrap().len(), 1, "found by the employee's ID");
-    let blank = Decision::Reject { reason: "  ".into() };
+    // A decision on a version the officer did not read is not made, and the window says why.
+    let stale = officer.review().decide(id.clone(), Decision::Verify { read_version: 7 }).await.unwrap_err();
+    assert_eq!(stale.to_ui().code, ErrorCode::ChangedSinceRead, "{stale:?}");
+    let blank = Decision::Reject { read_version: 1, reason: "  ".into() };
     let refused = officer.review().decide(id.clone(), blank).await.unwrap_err();
     assert_eq!(refused.to_ui().code, ErrorCode::ReasonRequired, "{refused:?}");
     let reason = "الشهادة غير واضحة؛ أرفق نسخة مصدقة.";
-    officer.review().decide(id.clone(), Decision::Reject { reason: reason.into() }).await.unwrap();
-    let again = officer.review().decide(id.clone(), Decision::Verify).await.unwrap_err();
+    officer
+        .review()
+        .decide(id.clone(), Decision::Reject { read_version: 1, reason: reason.into() })
+        .await
+        .unwrap();
+    let again = officer.review().decide(id.clone(), Decision::Verify { read_version: 2 }).await.unwrap_err();
     assert_eq!(again.to_ui().code, ErrorCode::AlreadyDecided, "{again:?}");
     let open = officer.review().queue(ReviewFilter::default()).await.unwrap();
     assert!(open.iter().all(|q| q.qualification.id != id), "decided ones leave the default queue");

@@ -87,6 +87,9 @@ pub enum ApiErrorCode {
     OtherEntity,
     /// HR: the officer's own record or request; another officer decides it.
     OwnRecord,
+    /// HR: the request changed after the officer read it (`current_version` says which one
+    /// stands now); read it again before deciding.
+    ChangedSinceRead,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.
@@ -103,6 +106,10 @@ pub struct ApiErrorBody {
     /// With `file_not_accepted`: what is wrong with the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_problem: Option<crate::attachments::FileProblem>,
+    /// With `changed_since_read`: the version that stands now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(type = Option<f64>)]
+    pub current_version: Option<u64>,
 }
 
 /// `GET /v1/dev/accounts` (demo mode only): who can be tried.

@@ -30,6 +30,9 @@ pub struct ReviewItem {
     pub name_ar: crate::PersonName,
     pub entity: String,
     pub qualification: crate::qualification::QualificationRecord,
+    /// The request's version as read: the decision names it (`Decision::read_version`).
+    #[specta(type = f64)]
+    pub version: u64,
 }
 
 impl ReviewItem {

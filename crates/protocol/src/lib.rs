@@ -6,6 +6,7 @@
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod dates;
 pub mod digits;
 pub mod fields;
 #[cfg(any(test, feature = "test-fixtures"))]

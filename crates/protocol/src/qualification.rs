@@ -123,13 +123,30 @@ pub struct QualificationRecord {
     pub terms_version: String,
 }
 
-/// HR's decision on a qualification under review.
+/// HR's decision on a qualification under review, naming the version of the request the officer
+/// read (`ReviewItem::version`): a request changed since is not decided unseen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "decision", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Decision {
-    Verify,
-    Reject { reason: String },
+    Verify {
+        #[specta(type = f64)]
+        read_version: u64,
+    },
+    Reject {
+        #[specta(type = f64)]
+        read_version: u64,
+        reason: String,
+    },
+}
+
+impl Decision {
+    /// The version of the request the officer read before deciding.
+    pub fn read_version(&self) -> u64 {
+        match self {
+            Self::Verify { read_version } | Self::Reject { read_version, .. } => *read_version,
+        }
+    }
 }
 
 /// Longest reason HR may give.

@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::record::PersonName;
-use crate::service::Span;
+use crate::record::{EmployeeRecord, PersonName};
+use crate::service::{Span, length_of_service};
 
 /// What a statement certifies, as the server recorded it when it gave the code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -26,6 +26,34 @@ pub struct StatementFacts {
     pub decisions: u32,
 }
 
+impl StatementFacts {
+    /// What a statement of `record` certifies on `as_of`.
+    pub fn of(record: &EmployeeRecord, as_of: NaiveDate) -> Self {
+        let p = &record.profile;
+        Self {
+            masked_id: p.national_id.masked(),
+            name_ar: p.name_ar.clone(),
+            entity: p.entity.clone(),
+            job_title: p.job_title.clone(),
+            appointment_date: p.appointment_date,
+            service: length_of_service(&record.employment_events, p.appointment_date, as_of).total,
+            as_of,
+            decisions: u32::try_from(record.employment_events.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Whether `other` certifies the same record: the same person, post, appointment and
+    /// decisions (the length of service grows by itself and is not a change).
+    pub fn same_record(&self, other: &Self) -> bool {
+        self.masked_id == other.masked_id
+            && self.name_ar == other.name_ar
+            && self.entity == other.entity
+            && self.job_title == other.job_title
+            && self.appointment_date == other.appointment_date
+            && self.decisions == other.decisions
+    }
+}
+
 /// `POST /v1/me/statement-code`: a code for the record as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -35,6 +63,23 @@ pub struct StatementCode {
     pub code: String,
     pub facts: StatementFacts,
     pub issued_at: DateTime<Utc>,
+    /// After this the code no longer verifies (the server sets the period; the statement says it).
+    pub expires_at: DateTime<Utc>,
+    /// The page on the server that checks it, without signing in (`…/verify/CODE`): what the QR
+    /// code holds.
+    pub verify_url: String,
+}
+
+impl StatementCode {
+    /// Whether the code still verifies at `now`.
+    pub fn in_force(&self, now: DateTime<Utc>) -> bool {
+        now < self.expires_at
+    }
+}
+
+/// The path of a code's verification page under the server's public URL.
+pub fn verify_path(code: &str) -> String {
+    format!("/verify/{code}")
 }
 
 /// `POST /v1/statements/verify`.

@@ -9,6 +9,7 @@ use masar_protocol::attachments::AttachmentLimits;
 
 use crate::clock::{Clock, SystemClock};
 use crate::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE;
+use crate::rules::statements::{DEFAULT_VALIDITY_DAYS, DEFAULT_VERIFICATIONS_PER_MINUTE};
 
 /// The default seed of `--demo`: the same seed always gives the same employees.
 pub const DEFAULT_DEMO_SEED: u64 = 1448;
@@ -27,6 +28,10 @@ pub struct ServerConfig {
     /// a `demo` server starts, with the dev outbox as its phone.
     pub sms: Option<crate::auth::SmsSettings>,
     pub auth_requests_per_minute: u32,
+    /// Statement verifications per client address per minute (no sign-in needed to ask).
+    pub verifications_per_minute: u32,
+    /// How many days a printed statement's code verifies.
+    pub statement_validity_days: u32,
     /// The server's public URL, the built-in provider's issuer identifier (default: the address
     /// it listens on, `http://ADDR`).
     pub public_url: Option<url::Url>,
@@ -56,6 +61,8 @@ impl ServerConfig {
             demo_seed: DEFAULT_DEMO_SEED,
             sms: None,
             auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
+            verifications_per_minute: DEFAULT_VERIFICATIONS_PER_MINUTE,
+            statement_validity_days: DEFAULT_VALIDITY_DAYS,
             trusted_proxies: Vec::new(),
             public_url: None,
             oidc_audience: crate::oidc::DEFAULT_AUDIENCE.to_owned(),

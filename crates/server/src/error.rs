@@ -68,6 +68,8 @@ pub enum ApiError {
     OtherEntity,
     #[error("the officer's own record or request")]
     OwnRecord,
+    #[error("changed since read: version {current} stands")]
+    ChangedSinceRead { current: u64 },
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -138,6 +140,7 @@ impl ApiError {
             Self::NoSeats => (StatusCode::CONFLICT, ApiErrorCode::NoSeats),
             Self::OtherEntity => (StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity),
             Self::OwnRecord => (StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord),
+            Self::ChangedSinceRead { .. } => (StatusCode::CONFLICT, ApiErrorCode::ChangedSinceRead),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -192,6 +195,9 @@ impl ApiError {
             Self::OwnRecord => {
                 "لا تبت في طلباتك ولا تعدّل بياناتك الوظيفية بنفسك: يتولاها موظف موارد بشرية آخر.".into()
             }
+            Self::ChangedSinceRead { .. } => {
+                "عدّل الموظف الطلب بعد أن فتحته، فلم يصدر القرار. راجع النسخة الحالية ثم قرّر.".into()
+            }
             Self::Internal(_) => "حدث خطأ في الخادم. حاول مرة أخرى لاحقًا.".into(),
         }
     }
@@ -222,6 +228,10 @@ impl IntoResponse for ApiError {
             },
             file_problem: match self {
                 Self::FileNotAccepted(problem) => Some(problem),
+                _ => None,
+            },
+            current_version: match self {
+                Self::ChangedSinceRead { current } => Some(current),
                 _ => None,
             },
         };

@@ -54,6 +54,13 @@ pub struct AppState {
     pub verifier: Arc<auth::jwt::JwtVerifier>,
     /// Sign-in requests per client address (the state is in the store, shared by every node).
     pub sign_in_rate: RateRule,
+    /// Statement verifications per client address.
+    pub verify_rate: RateRule,
+    /// How many days a statement's code verifies.
+    pub statement_validity_days: u32,
+    /// The server's public URL, no trailing slash (`--public-url`, else the address it listens
+    /// on): what printed statements link to.
+    pub public_url: Arc<str>,
     /// Peers whose `X-Forwarded-For` names the client (load balancers, reverse proxies).
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// Upload bytes and verified blobs (a directory every node sees).
@@ -149,9 +156,10 @@ pub async fn start(
     let listener =
         TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
-    let issuer = config.public_url.as_ref().map_or_else(|| format!("http://{addr}"), ToString::to_string);
+    let public_url = config.public_url.as_ref().map_or_else(|| format!("http://{addr}"), ToString::to_string);
+    let public_url = public_url.trim_end_matches('/').to_owned();
     let keys = Arc::new(oidc::SigningKeys::new(Arc::clone(&store)));
-    let provider = Arc::new(oidc::Provider::new(&issuer, &config.oidc_audience, Arc::clone(&keys)));
+    let provider = Arc::new(oidc::Provider::new(&public_url, &config.oidc_audience, Arc::clone(&keys)));
     let (issuer, key_source): (String, Arc<dyn auth::jwt::KeySource>) = match &config.oidc_issuer {
         None => (provider.issuer.clone(), keys),
         Some(url) => {
@@ -179,6 +187,9 @@ pub async fn start(
         issuer: issuer.into(),
         verifier,
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
+        verify_rate: RateRule::per_minute(config.verifications_per_minute),
+        statement_validity_days: config.statement_validity_days,
+        public_url: public_url.into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
         limits: config.attachment_limits.clone(),

@@ -42,8 +42,15 @@ struct Args {
     /// Sign-in requests allowed per client address per minute.
     #[arg(long, env = "MASAR_AUTH_RATE", default_value_t = masar_server::rules::signin::DEFAULT_AUTH_REQUESTS_PER_MINUTE)]
     auth_rate: u32,
+    /// Statement verifications (`/verify/CODE`, no sign-in) allowed per client address per minute.
+    #[arg(long, env = "MASAR_VERIFY_RATE", default_value_t = masar_server::rules::statements::DEFAULT_VERIFICATIONS_PER_MINUTE)]
+    verify_rate: u32,
+    /// How many days the code printed on a service statement verifies (said on the statement).
+    #[arg(long, env = "MASAR_STATEMENT_VALIDITY_DAYS", default_value_t = masar_server::rules::statements::DEFAULT_VALIDITY_DAYS)]
+    statement_validity_days: u32,
     /// The server's public URL (`https://masar.example.gov.sa`): the built-in OpenID Connect
-    /// provider's issuer. Default: the address it listens on.
+    /// provider's issuer, and where printed statements are verified. Default: the address it
+    /// listens on.
     #[arg(long, env = "MASAR_PUBLIC_URL")]
     public_url: Option<url::Url>,
     /// The audience (`aud`) of the access tokens masar-server accepts and its provider issues.
@@ -113,6 +120,8 @@ async fn main() -> anyhow::Result<()> {
         demo_seed: args.demo_seed,
         sms: settings.sms,
         auth_requests_per_minute: args.auth_rate,
+        verifications_per_minute: args.verify_rate,
+        statement_validity_days: args.statement_validity_days,
         trusted_proxies: args.trusted_proxies,
         public_url: args.public_url,
         oidc_audience: args.oidc_audience,

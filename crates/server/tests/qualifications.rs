@@ -73,7 +73,14 @@ async fn queue(t: &TestServer, who: &Person, query: &str) -> reqwest::Response {
     t.http.get(t.url(&format!("/v1/hr/qualifications{query}"))).bearer_auth(&who.token).send().await.unwrap()
 }
 
-async fn decide(t: &TestServer, who: &Person, decision: serde_json::Value) -> reqwest::Response {
+/// HR's decision, naming the version of the request the officer read.
+async fn decide(
+    t: &TestServer,
+    who: &Person,
+    read: u64,
+    mut decision: serde_json::Value,
+) -> reqwest::Response {
+    decision["readVersion"] = json!(read);
     t.http
         .post(t.url(&format!("/v1/hr/qualifications/{QUALIFICATION}/decision")))
         .bearer_auth(&who.token)
@@ -136,12 +143,12 @@ async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to
     assert!(none.is_empty());
 
     // A rejection needs its reason; then the employee sees it.
-    let bare = decide(&t, &officer, json!({ "decision": "reject", "reason": "  " })).await;
+    let bare = decide(&t, &officer, 1, json!({ "decision": "reject", "reason": "  " })).await;
     expect_error(bare, StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired).await;
     let reason = "صورة الشهادة غير واضحة، أرفق نسخة أوضح.";
-    let rejected = decide(&t, &officer, json!({ "decision": "reject", "reason": reason })).await;
+    let rejected = decide(&t, &officer, 1, json!({ "decision": "reject", "reason": reason })).await;
     assert_eq!(rejected.status(), StatusCode::OK);
-    let again = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let again = decide(&t, &officer, 2, json!({ "decision": "verify" })).await;
     expect_error(again, StatusCode::CONFLICT, ApiErrorCode::AlreadyDecided).await;
     let (seen, version) = pulled(&t, &employee).await.unwrap();
     assert_eq!(
@@ -160,7 +167,7 @@ async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to
         (QualificationStatus::UnderReview, None, number)
     );
 
-    let verified = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let verified = decide(&t, &officer, 3, json!({ "decision": "verify" })).await;
     let verified: QualificationRecord = verified.json().await.unwrap();
     assert_eq!(verified.state, QualificationStatus::Verified);
     let (seen, version) = pulled(&t, &employee).await.unwrap();
@@ -176,6 +183,59 @@ async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to
     assert_eq!((kept.state, kept.receipt.as_str(), version), (QualificationStatus::Verified, "L-3", 4));
 }
 
+/// The officer decides the version they read: an employee who changes the request (or its files)
+/// after HR opened it does not have the new content decided unseen.
+#[tokio::test]
+async fn a_request_changed_after_the_officer_read_it_is_not_decided_unseen() {
+    let t = TestServer::start().await;
+    let (employee, officer) = (person(&t, Role::Employee).await, person(&t, Role::HrOfficer).await);
+    let first = pdf(30_000, "THE SCAN HR OPENED");
+    assert_eq!(t.upload(&employee.token, &first, "a.pdf").await.status(), StatusCode::NO_CONTENT);
+    let body = MutationBody::SubmitQualification(Box::new(submission("L-1", &first)));
+    assert_eq!(push(&t, &employee, 1, body).await, MutationOutcome::Applied { version: 1 });
+    let read: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert_eq!((read.len(), read[0].version), (1, 1));
+
+    // While the officer looks at version 1, the employee swaps the scan: version 2.
+    let swapped = pdf(31_000, "ANOTHER SCAN");
+    assert_eq!(t.upload(&employee.token, &swapped, "b.pdf").await.status(), StatusCode::NO_CONTENT);
+    let body = MutationBody::SubmitQualification(Box::new(submission("L-2", &swapped)));
+    assert_eq!(push(&t, &employee, 2, body).await, MutationOutcome::Applied { version: 2 });
+
+    for decision in [json!({ "decision": "verify" }), json!({ "decision": "reject", "reason": "غير واضحة" })]
+    {
+        let stale = decide(&t, &officer, 1, decision).await;
+        let error = expect_error(stale, StatusCode::CONFLICT, ApiErrorCode::ChangedSinceRead).await;
+        assert_eq!(error.current_version, Some(2));
+        assert!(error.message.contains("النسخة الحالية"), "{}", error.message);
+    }
+    let (kept, version) = pulled(&t, &employee).await.unwrap();
+    assert_eq!((kept.state, version), (QualificationStatus::UnderReview, 2), "nothing decided");
+
+    // Read again: the queue shows version 2 with the new scan, and deciding it works.
+    let reread: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert_eq!(reread[0].version, 2);
+    assert_eq!(reread[0].qualification.attachments[0].sha256, sha256_hex(&swapped));
+    let verified = decide(&t, &officer, 2, json!({ "decision": "verify" })).await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    let (seen, _) = pulled(&t, &employee).await.unwrap();
+    assert_eq!(
+        (seen.state, seen.attachments[0].sha256.clone()),
+        (QualificationStatus::Verified, sha256_hex(&swapped))
+    );
+
+    // A body without the version read is not a decision.
+    let unversioned = t
+        .http
+        .post(t.url(&format!("/v1/hr/qualifications/{QUALIFICATION}/decision")))
+        .bearer_auth(&officer.token)
+        .json(&json!({ "decision": "verify" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(unversioned.status().is_client_error(), "{}", unversioned.status());
+}
+
 /// An officer decides only the requests of their own entity's employees, and never their own:
 /// neither is in their queue, and a decision sent anyway is refused with the reason.
 #[tokio::test]
@@ -188,7 +248,7 @@ async fn hr_decides_only_its_entitys_requests_and_never_its_own() {
     assert_eq!(push(&t, &officer, 1, own).await, MutationOutcome::Applied { version: 1 });
     let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
     assert!(items.iter().all(|i| i.national_id != officer.account.national_id), "not in their own queue");
-    let refused = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let refused = decide(&t, &officer, 1, json!({ "decision": "verify" })).await;
     let body = expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await;
     assert!(body.message.contains("موظف موارد بشرية آخر"), "{}", body.message);
     assert_eq!(pulled(&t, &officer).await.unwrap().0.state, QualificationStatus::UnderReview);
@@ -217,7 +277,7 @@ async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
     assert_eq!(moved.status(), StatusCode::OK);
     let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
     assert!(items.is_empty(), "{items:?}");
-    let refused = decide(&t, &officer, json!({ "decision": "verify" })).await;
+    let refused = decide(&t, &officer, 1, json!({ "decision": "verify" })).await;
     expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
 }
 

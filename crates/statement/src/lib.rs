@@ -8,4 +8,4 @@ pub mod shape;
 pub mod statement;
 pub mod words;
 
-pub use statement::{Issue, Statement, StatementError, render};
+pub use statement::{Issue, Statement, StatementError, Verification, render};

@@ -26,7 +26,16 @@ pub enum StatementError {
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub date: NaiveDate,
-    pub verification: Option<String>,
+    pub verification: Option<Verification>,
+}
+
+/// The server's code for a statement: printed, held by the QR code as the URL of its page, and
+/// verifiable until a day the server set.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub code: String,
+    pub url: String,
+    pub until: NaiveDate,
 }
 
 const ROW: f32 = 20.0;
@@ -110,7 +119,7 @@ pub fn render(record: &EmployeeRecord, issue: &Issue) -> Result<Statement, State
             TABLE_TOP
         };
         numbered = decisions(&mut page, &fonts, top, events, numbered);
-        footer(&mut page, &fonts, index + 1, total, issue.verification.is_some());
+        footer(&mut page, &fonts, index + 1, total, issue.verification.as_ref());
         out.push(PdfPage::new(Mm(210.0), Mm(297.0), page.ops));
     }
     let pages = out.len();
@@ -133,9 +142,9 @@ fn header(
     let kingdom = "المملكة العربية السعودية";
     page.text(&fonts.bold, 12.0, gray(0.1), RIGHT, top - 12.0, Align::Right, half, kingdom);
     page.text(&fonts.regular, 11.0, gray(0.1), RIGHT, top - 30.0, Align::Right, half, &record.profile.entity);
-    if let Some(code) = &issue.verification {
-        qr(page, code, MARGIN, top - 72.0, 64.0)?;
-        page.text(&fonts.regular, 7.5, gray(0.2), MARGIN, top - 84.0, Align::Left, 120.0, code);
+    if let Some(verification) = &issue.verification {
+        qr(page, &verification.url, MARGIN, top - 72.0, 64.0)?;
+        page.text(&fonts.regular, 7.5, gray(0.2), MARGIN, top - 84.0, Align::Left, 120.0, &verification.code);
     }
     page.text(
         &fonts.bold,
@@ -153,9 +162,9 @@ fn header(
     Ok(())
 }
 
-/// The code as a QR code (medium error correction), `size` points square from (`x`, `y`).
-fn qr(page: &mut Page, code: &str, x: f32, y: f32, size: f32) -> Result<(), StatementError> {
-    let qr = qrcode::QrCode::with_error_correction_level(code, qrcode::EcLevel::M)
+/// `text` as a QR code (medium error correction), `size` points square from (`x`, `y`).
+fn qr(page: &mut Page, text: &str, x: f32, y: f32, size: f32) -> Result<(), StatementError> {
+    let qr = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
         .map_err(|_| StatementError::Qr)?;
     let width = qr.width();
     // A quiet zone of two modules on every side, as readers need.
@@ -287,16 +296,23 @@ fn decisions(page: &mut Page, fonts: &Fonts, top: f32, events: &[EmploymentEvent
     number
 }
 
-fn footer(page: &mut Page, fonts: &Fonts, number: usize, total: usize, verifiable: bool) {
+fn footer(page: &mut Page, fonts: &Fonts, number: usize, total: usize, verification: Option<&Verification>) {
     page.rule(MARGIN, RIGHT, 50.0, 0.5, gray(0.7));
     let text = format!("صفحة {number} من {total}");
     page.text(&fonts.regular, 9.0, gray(0.3), WIDTH / 2.0, 22.0, Align::Center, 120.0, &text);
-    let note = if verifiable {
-        "يتحقق من هذا البيان من يتسلمه برمز التحقق في مسار، دون تسجيل دخول"
-    } else {
-        "صدر دون رمز تحقق: لم يتصل الجهاز بمسار منذ آخر تغيير في السجل"
+    let note = match verification {
+        Some(verification) => {
+            // The page's address on its own line, left to right, where a reader types it from.
+            let url = &verification.url;
+            page.text(&fonts.regular, 7.5, gray(0.3), RIGHT, 22.0, Align::Right, 220.0, url);
+            format!(
+                "يتحقق من هذا البيان من يتسلمه دون تسجيل دخول، بمسح الرمز أو بفتح الرابط أدناه، حتى {}",
+                words::both_calendars(verification.until)
+            )
+        }
+        None => "صدر دون رمز تحقق: لم يتصل الجهاز بمسار منذ آخر تغيير في السجل".to_owned(),
     };
-    page.text(&fonts.regular, 8.0, gray(0.45), RIGHT, 36.0, Align::Right, RIGHT - MARGIN, note);
+    page.text(&fonts.regular, 8.0, gray(0.45), RIGHT, 36.0, Align::Right, RIGHT - MARGIN, &note);
     page.text(
         &fonts.regular,
         8.0,

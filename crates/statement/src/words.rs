@@ -7,47 +7,9 @@ use masar_protocol::hijri::to_hijri;
 use masar_protocol::record::EmploymentEventKind;
 use masar_protocol::service::Span;
 
-const GREGORIAN_MONTHS: [&str; 12] = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-];
-const HIJRI_MONTHS: [&str; 12] = [
-    "محرم",
-    "صفر",
-    "ربيع الأول",
-    "ربيع الآخر",
-    "جمادى الأولى",
-    "جمادى الآخرة",
-    "رجب",
-    "شعبان",
-    "رمضان",
-    "شوال",
-    "ذو القعدة",
-    "ذو الحجة",
-];
-
-fn month_name(names: &[&'static str; 12], month: u32) -> &'static str {
-    names[usize::try_from(month).unwrap_or(1).clamp(1, 12) - 1]
-}
-
 /// «14 سبتمبر 2006م — 21 شعبان 1427هـ» (the Hijri part only inside the table).
 pub fn both_calendars(date: NaiveDate) -> String {
-    let gregorian =
-        format!("{} {} {}م", date.day(), month_name(&GREGORIAN_MONTHS, date.month()), date.year());
-    match to_hijri(date) {
-        Some(h) => format!("{gregorian} — {} {} {}هـ", h.day, month_name(&HIJRI_MONTHS, h.month), h.year),
-        None => gregorian,
-    }
+    masar_protocol::dates::both_calendars_ar(date)
 }
 
 /// `30/09/2024` and `27/03/1446` for table cells.

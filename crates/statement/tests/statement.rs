@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{date, full_name, keep, pages, record, render, render_with, run, text};
+use common::{date, full_name, keep, pages, record, render, render_with, run, text, verify_url};
 use masar_protocol::service::length_of_service;
 
 #[test]
@@ -135,7 +135,7 @@ fn the_command_renders_a_record_file() {
 }
 
 #[test]
-fn the_qr_code_reads_as_the_verification_code_and_a_statement_without_one_says_so() {
+fn the_qr_code_reads_as_the_verification_page_and_a_statement_without_one_says_so() {
     let code = "MSR-ACDE-FGHJ-2346";
     let pdf = render_with(&record(5), Some(code));
     let dir = tempfile::tempdir().unwrap();
@@ -155,11 +155,15 @@ fn the_qr_code_reads_as_the_verification_code_and_a_statement_without_one_says_s
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&scanned.stdout).trim(),
-        code,
+        verify_url(code),
         "zbarimg: {}",
         String::from_utf8_lossy(&scanned.stderr)
     );
-    assert!(text(&pdf, None).contains(code), "the code is printed beside it too");
+    let printed = text(&pdf, None);
+    assert!(printed.contains(code), "the code is printed beside it too");
+    assert!(printed.contains(&verify_url(code)), "and the page's address, to type: {printed}");
+    let until: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(until.contains("27فبراير2027"), "until the day the server set: {printed}");
 
     let without = text(&render_with(&record(5), None), None);
     assert!(without.contains("صدر دون رمز تحقق"), "{without}");

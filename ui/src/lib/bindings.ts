@@ -291,8 +291,11 @@ export type ContactUpdate = {
 	address: NationalAddress,
 };
 
-/**  HR's decision on a qualification under review. */
-export type Decision = { decision: "verify" } | { decision: "reject"; reason: string };
+/**
+ *  HR's decision on a qualification under review, naming the version of the request the officer
+ *  read (`ReviewItem::version`): a request changed since is not decided unseen.
+ */
+export type Decision = { decision: "verify"; readVersion: number | null } | { decision: "reject"; readVersion: number | null; reason: string };
 
 /**
  *  HR verified or rejected a qualification the employee sent, or the training administration
@@ -529,7 +532,9 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  HR: the employee belongs to another entity than the officer's. */
 "other_entity" | 
 /**  HR: the officer's own record or request; another officer decides it. */
-"own_record" | "text_size_out_of_range" | 
+"own_record" | 
+/**  HR: the employee changed the request after the officer read it; nothing was decided. */
+"changed_since_read" | "text_size_out_of_range" | 
 /**
  *  A chosen file cannot be read (moved, no permission), or the store cannot be written
  *  (the disk is full).
@@ -1136,6 +1141,8 @@ export type ReviewItem_Deserialize = {
 	nameAr: PersonName,
 	entity: string,
 	qualification: QualificationRecord_Deserialize,
+	/**  The request's version as read: the decision names it (`Decision::read_version`). */
+	version: number | null,
 };
 
 /**  One qualification in HR's review queue, with whose it is. */
@@ -1144,6 +1151,8 @@ export type ReviewItem_Serialize = {
 	nameAr: PersonName,
 	entity: string,
 	qualification: QualificationRecord_Serialize,
+	/**  The request's version as read: the decision names it (`Decision::read_version`). */
+	version: number | null,
 };
 
 /**  What an account may do on the server. */

@@ -14,7 +14,7 @@ mod endpoints;
 pub mod keys;
 mod logout;
 pub mod pages;
-mod respond;
+pub(crate) mod respond;
 pub mod tokens;
 
 use std::sync::Arc;
@@ -81,5 +81,10 @@ pub fn router() -> Router<AppState> {
         .route("/oidc/userinfo", get(endpoints::userinfo).post(endpoints::userinfo))
         .route("/oidc/revoke", post(endpoints::revoke))
         .route("/oidc/logout", get(logout::by_query).post(logout::by_form))
-        .route("/oidc/assets/{name}", get(endpoints::asset))
+}
+
+/// The style sheet and fonts of the server's pages (the provider's and the statement
+/// verification's), served whichever issuer is trusted.
+pub fn assets() -> Router<AppState> {
+    Router::new().route("/oidc/assets/{name}", get(endpoints::asset))
 }

@@ -30,7 +30,7 @@ impl Lang {
         }
     }
 
-    fn other(self) -> Self {
+    pub(crate) fn other(self) -> Self {
         match self {
             Self::Ar => Self::En,
             Self::En => Self::Ar,
@@ -87,6 +87,19 @@ impl Problem {
 }
 
 fn layout(lang: Lang, title: &str, switch_to: Option<String>, body: &str) -> String {
+    let service = lang.pick("النفاذ الوطني الموحد · مسار", "National Single Sign-On · Masar");
+    branded(lang, service, title, switch_to, body)
+}
+
+/// A whole page under `service`'s bar, with the language switch to `switch_to` (the server's
+/// other pages, the statement verification, share the look).
+pub(crate) fn branded(
+    lang: Lang,
+    service: &str,
+    title: &str,
+    switch_to: Option<String>,
+    body: &str,
+) -> String {
     let switch = switch_to.map_or_else(String::new, |href| {
         let other = lang.other();
         format!(
@@ -119,7 +132,7 @@ fn layout(lang: Lang, title: &str, switch_to: Option<String>, body: &str) -> Str
         lang = lang.code(),
         dir = lang.dir(),
         title = escape(title),
-        service = lang.pick("النفاذ الوطني الموحد · مسار", "National Single Sign-On · Masar"),
+        service = escape(service),
         skip = lang.pick("انتقل إلى المحتوى", "Skip to content"),
     )
 }
@@ -296,6 +309,17 @@ button.link { background: none; color: var(--green-dark); text-decoration: under
 .summary ul { margin: 0; padding-inline-start: 1.25rem; }
 .notice { border-inline-start: 4px solid var(--green); padding: .5rem .75rem; background: #e7f3ed; }
 .problem { font-size: 1.1rem; }
+.verdict { border: 3px solid; border-radius: .25rem; padding: .75rem 1rem; margin-bottom: 1rem; }
+.verdict h2 { font-size: 1.2rem; margin: 0 0 .25rem; }
+.verdict p { margin: 0; }
+.verdict.genuine { border-color: var(--green); background: #e7f3ed; }
+.verdict.changed { border-color: #8a5a00; background: #fff4dc; }
+.verdict.refused { border-color: var(--error); background: #fdecea; }
+.mark { font-weight: 700; }
+dl.facts { margin: 0; }
+dl.facts > div { display: flex; flex-wrap: wrap; gap: .1rem 1rem; padding-block: .4rem; border-bottom: 1px solid #e5e7eb; }
+dl.facts dt { font-weight: 700; flex: 0 0 9rem; }
+dl.facts dd { margin: 0; flex: 1 1 12rem; }
 "#;
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(super) const COOKIE_NAME: &str = "masar_oidc";
 
 /// A page, with the headers every page carries. `redirect_to` is the client's redirect URI when
 /// the page's form may end in a redirect to it (the policy's `form-action` must allow it).
-pub(super) fn page(status: StatusCode, html: String, redirect_to: Option<&str>) -> Response {
+pub(crate) fn page(status: StatusCode, html: String, redirect_to: Option<&str>) -> Response {
     let form_action = redirect_to
         .and_then(|uri| url::Url::parse(uri).ok())
         .map(|url| format!(" {}", url.origin().ascii_serialization()))

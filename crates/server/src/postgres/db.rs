@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_oidc_provider.sql"),
     include_str!("../../migrations/postgres/0004_vault_keys.sql"),
     include_str!("../../migrations/postgres/0005_no_opaque_access_tokens.sql"),
+    include_str!("../../migrations/postgres/0006_statement_expiry.sql"),
 ];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.

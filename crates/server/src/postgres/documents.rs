@@ -280,11 +280,16 @@ pub async fn for_review(tx: &impl GenericClient, filter: &ReviewFilter) -> anyho
     let found = rows(tx, &sql, &[&state.as_str()]).await?;
     let mut items = Vec::new();
     for row in &found {
-        let Stored { record: qualification, owner, .. } = qualification_row(row)?;
+        let Stored { record: qualification, owner, version } = qualification_row(row)?;
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(tx, &national_id, false).await? else { continue };
-        let item =
-            ReviewItem { national_id, name_ar: profile.name_ar, entity: profile.entity, qualification };
+        let item = ReviewItem {
+            national_id,
+            name_ar: profile.name_ar,
+            entity: profile.entity,
+            qualification,
+            version,
+        };
         if rules::shown(filter, &item) {
             items.push(item);
         }

@@ -102,7 +102,7 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn statement_code(&self, code: &str) -> anyhow::Result<Option<StatementCode>> {
+    async fn statement_code(&self, code: &str) -> anyhow::Result<Option<crate::storage::IssuedStatement>> {
         Ok(on_client!(self, |client| records::statement(client, code).await?))
     }
 

@@ -13,6 +13,7 @@ use tokio_postgres::types::Json;
 
 use super::db::{exec, one, opt, rows, unsigned};
 use crate::demo::{DemoData, demo_password};
+use crate::storage::IssuedStatement;
 
 /// The record beside the profile: seeded, read whole.
 #[derive(Debug, Serialize, Deserialize)]
@@ -156,19 +157,29 @@ pub async fn save_statement(
 ) -> anyhow::Result<()> {
     exec(
         tx,
-        "INSERT INTO statement_codes (code, national_id, facts, issued_at) VALUES ($1, $2, $3, $4)",
-        &[&code.code, &employee.as_str(), &Json(&code.facts), &code.issued_at.timestamp_millis()],
+        "INSERT INTO statement_codes (code, national_id, facts, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &code.code,
+            &employee.as_str(),
+            &Json(&code.facts),
+            &code.issued_at.timestamp_millis(),
+            &code.expires_at.timestamp_millis(),
+        ],
     )
     .await?;
     Ok(())
 }
 
-pub async fn statement(tx: &impl GenericClient, code: &str) -> anyhow::Result<Option<StatementCode>> {
-    let row = opt(tx, "SELECT facts, issued_at FROM statement_codes WHERE code = $1", &[&code]).await?;
-    Ok(row.map(|row| StatementCode {
+pub async fn statement(tx: &impl GenericClient, code: &str) -> anyhow::Result<Option<IssuedStatement>> {
+    let sql = "SELECT national_id, facts, issued_at, expires_at FROM statement_codes WHERE code = $1";
+    let Some(row) = opt(tx, sql, &[&code]).await? else { return Ok(None) };
+    Ok(Some(IssuedStatement {
+        holder: NationalId::parse(row.get::<_, &str>(0))?,
         code: code.to_owned(),
-        facts: row.get::<_, Json<masar_protocol::statement::StatementFacts>>(0).0,
-        issued_at: chrono::DateTime::from_timestamp_millis(row.get(1)).unwrap_or_default(),
+        facts: row.get::<_, Json<masar_protocol::statement::StatementFacts>>(1).0,
+        issued_at: chrono::DateTime::from_timestamp_millis(row.get(2)).unwrap_or_default(),
+        expires_at: chrono::DateTime::from_timestamp_millis(row.get(3)).unwrap_or_default(),
     }))
 }
 

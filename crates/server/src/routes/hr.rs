@@ -93,7 +93,7 @@ pub async fn qualifications(
         (status = 400, description = "A rejection without its reason (or over 500 characters)", body = masar_protocol::ApiErrorBody),
         (status = 403, description = "Not an HR officer, an employee of another entity, or the officer's own request", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such qualification", body = masar_protocol::ApiErrorBody),
-        (status = 409, description = "Decided already", body = masar_protocol::ApiErrorBody),
+        (status = 409, description = "Decided already, or changed since the officer read it (`current_version`)", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn decide(
     State(state): State<AppState>,
@@ -109,6 +109,7 @@ pub async fn decide(
         Decided::ReasonRequired => Err(ApiError::ReasonRequired),
         Decided::NoSeats => Err(ApiError::Internal(anyhow::anyhow!("seats do not limit a qualification"))),
         Decided::Refused(refusal) => Err(refusal.into()),
+        Decided::ChangedSinceRead { current } => Err(ApiError::ChangedSinceRead { current }),
     }
 }
 

@@ -8,6 +8,7 @@ mod record;
 mod statements;
 mod training;
 mod vault_keys;
+mod verify;
 
 use std::time::Duration;
 
@@ -44,7 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/hr/attachments/{sha256}", get(hr::attachment))
         .route("/hr/applications", get(training::applicants))
         .route("/hr/applications/{id}/decision", post(training::decide_application));
-    let mut root = Router::new();
+    let mut root =
+        Router::new().route("/verify/{code}", get(verify::verify_page)).merge(crate::oidc::assets());
     if state.builtin_issuer {
         // The built-in provider exists only when it is the issuer.
         root = root.merge(crate::oidc::router());

@@ -54,5 +54,8 @@ pub async fn decide_application(
         Decided::ReasonRequired => Err(ApiError::ReasonRequired),
         Decided::NoSeats => Err(ApiError::NoSeats),
         Decided::Refused(refusal) => Err(refusal.into()),
+        Decided::ChangedSinceRead { .. } => {
+            Err(ApiError::Internal(anyhow::anyhow!("an application's decision names no version")))
+        }
     }
 }

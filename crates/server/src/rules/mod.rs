@@ -22,6 +22,7 @@ pub mod qualifications;
 pub mod records;
 pub mod signin;
 pub mod signin_rows;
+pub mod statements;
 pub mod sync;
 
 pub use records::{Audit, RecordRows};

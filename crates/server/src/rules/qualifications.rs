@@ -90,11 +90,15 @@ pub fn shown(filter: &ReviewFilter, item: &ReviewItem) -> bool {
         && query.as_deref().is_none_or(|q| item.matches(q))
 }
 
-/// What HR's decision does to a qualification in `state`.
+/// What HR's decision does to a qualification in `state` at `version`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// Only one under review is decided: this one was decided already.
     AlreadyDecided,
+    /// The employee sent a new version after the officer read theirs: nothing is decided unseen.
+    ChangedSinceRead {
+        current: u64,
+    },
     /// A rejection needs its reason (trimmed, 1–500 characters).
     ReasonRequired,
     Set {
@@ -103,13 +107,16 @@ pub enum Verdict {
     },
 }
 
-pub fn verdict(state: QualificationStatus, decision: &Decision) -> Verdict {
+pub fn verdict(state: QualificationStatus, version: u64, decision: &Decision) -> Verdict {
     if state != QualificationStatus::UnderReview {
         return Verdict::AlreadyDecided;
     }
+    if decision.read_version() != version {
+        return Verdict::ChangedSinceRead { current: version };
+    }
     match decision {
-        Decision::Verify => Verdict::Set { state: QualificationStatus::Verified, reason: None },
-        Decision::Reject { reason } => match qualification::reason(reason) {
+        Decision::Verify { .. } => Verdict::Set { state: QualificationStatus::Verified, reason: None },
+        Decision::Reject { reason, .. } => match qualification::reason(reason) {
             Some(reason) => {
                 Verdict::Set { state: QualificationStatus::Rejected, reason: Some(reason.to_owned()) }
             }
@@ -182,8 +189,18 @@ pub async fn decide(
         return Ok(Decided::Refused(refusal));
     }
     let Some(current) = rows.qualification(id).await? else { return Ok(Decided::Missing) };
-    let (state, reason) = match verdict(current.record.state, decision) {
+    let (state, reason) = match verdict(current.record.state, current.version, decision) {
         Verdict::AlreadyDecided => return Ok(Decided::AlreadyDecided(Box::new(current.record))),
+        Verdict::ChangedSinceRead { current: version } => {
+            rows.audit(Audit::of(
+                caller,
+                "qualification_decision",
+                "refused_changed_since_read",
+                Some(officer),
+            ))
+            .await?;
+            return Ok(Decided::ChangedSinceRead { current: version });
+        }
         Verdict::ReasonRequired => return Ok(Decided::ReasonRequired),
         Verdict::Set { state, reason } => (state, reason),
     };
@@ -215,8 +232,14 @@ mod tests {
     use super::*;
     use QualificationStatus::{Rejected, UnderReview, Verified};
 
+    const READ: u64 = 3;
+
+    fn verify() -> Decision {
+        Decision::Verify { read_version: READ }
+    }
+
     fn reject(reason: &str) -> Decision {
-        Decision::Reject { reason: reason.to_owned() }
+        Decision::Reject { read_version: READ, reason: reason.to_owned() }
     }
 
     #[test]
@@ -224,7 +247,7 @@ mod tests {
         let long = "س".repeat(501);
         let longest = "س".repeat(500);
         let table = [
-            (UnderReview, Decision::Verify, Verdict::Set { state: Verified, reason: None }),
+            (UnderReview, verify(), Verdict::Set { state: Verified, reason: None }),
             (
                 UnderReview,
                 reject("  الشهادة غير مصدقة  "),
@@ -234,12 +257,31 @@ mod tests {
             (UnderReview, reject("   "), Verdict::ReasonRequired),
             (UnderReview, reject(""), Verdict::ReasonRequired),
             (UnderReview, reject(&long), Verdict::ReasonRequired),
-            (Verified, Decision::Verify, Verdict::AlreadyDecided),
+            (Verified, verify(), Verdict::AlreadyDecided),
             (Rejected, reject("مرة أخرى"), Verdict::AlreadyDecided),
             (Verified, reject(""), Verdict::AlreadyDecided),
         ];
         for (state, decision, expected) in table {
-            assert_eq!(verdict(state, &decision), expected, "{state:?} {decision:?}");
+            assert_eq!(verdict(state, READ, &decision), expected, "{state:?} {decision:?}");
         }
+    }
+
+    #[test]
+    fn a_decision_on_a_version_the_officer_did_not_read_is_not_made() {
+        // The employee sent version 4 after the officer opened version 3: neither verified nor
+        // rejected, whatever the reason; the answer names the version that stands.
+        for decision in [verify(), reject("الشهادة غير مصدقة"), reject("")] {
+            assert_eq!(
+                verdict(UnderReview, READ + 1, &decision),
+                Verdict::ChangedSinceRead { current: READ + 1 }
+            );
+        }
+        // An older version than the one read cannot be current either.
+        assert_eq!(
+            verdict(UnderReview, READ - 1, &verify()),
+            Verdict::ChangedSinceRead { current: READ - 1 }
+        );
+        // Decided meanwhile: that is the answer, not the version.
+        assert_eq!(verdict(Verified, READ + 1, &verify()), Verdict::AlreadyDecided);
     }
 }

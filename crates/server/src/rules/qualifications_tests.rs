@@ -115,6 +115,7 @@ fn item() -> ReviewItem {
             decided_at: None,
             terms_version: submitted.terms_version,
         },
+        version: 1,
     }
 }
 

@@ -111,10 +111,7 @@ impl Store for SqliteStore {
         self.db.call(move |conn| statements::save(conn, &employee, &code)).await
     }
 
-    async fn statement_code(
-        &self,
-        code: &str,
-    ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>> {
+    async fn statement_code(&self, code: &str) -> anyhow::Result<Option<crate::storage::IssuedStatement>> {
         let code = code.to_owned();
         self.db.call(move |conn| statements::find(conn, &code)).await
     }

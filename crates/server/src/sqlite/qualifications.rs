@@ -138,11 +138,16 @@ pub fn for_review(conn: &Connection, filter: &ReviewFilter) -> anyhow::Result<Ve
     let rows: Vec<Stored<QualificationRecord>> =
         conn.prepare(&sql)?.query_map([state.as_str()], from_row)?.collect::<Result<_, _>>()?;
     let mut items = Vec::new();
-    for Stored { record: qualification, owner, .. } in rows {
+    for Stored { record: qualification, owner, version } in rows {
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(conn, &national_id)? else { continue };
-        let item =
-            ReviewItem { national_id, name_ar: profile.name_ar, entity: profile.entity, qualification };
+        let item = ReviewItem {
+            national_id,
+            name_ar: profile.name_ar,
+            entity: profile.entity,
+            qualification,
+            version,
+        };
         if rules::shown(filter, &item) {
             items.push(item);
         }

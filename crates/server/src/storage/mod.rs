@@ -14,6 +14,7 @@
 //! - Nothing relies on the process (no in-memory state): several nodes may share one store.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 pub mod messages;
 pub mod oidc;
@@ -187,6 +188,20 @@ pub enum Decided<T> {
     NoSeats,
     /// Outside the officer's authority (another entity, or their own request).
     Refused(Refusal),
+    /// The request changed after the officer read it: `current` is the version that stands.
+    ChangedSinceRead {
+        current: u64,
+    },
+}
+
+/// A statement code as kept: what it certified, for whom, and until when it verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedStatement {
+    pub holder: NationalId,
+    pub code: String,
+    pub facts: masar_protocol::statement::StatementFacts,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 #[async_trait]
@@ -208,11 +223,8 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         code: &masar_protocol::statement::StatementCode,
     ) -> anyhow::Result<()>;
 
-    /// What a code certified, if it was given.
-    async fn statement_code(
-        &self,
-        code: &str,
-    ) -> anyhow::Result<Option<masar_protocol::statement::StatementCode>>;
+    /// What a code certified, for whom and until when, if it was given.
+    async fn statement_code(&self, code: &str) -> anyhow::Result<Option<IssuedStatement>>;
 
     /// The escrow key of `employee`'s vault `vault_id`: `fresh` is kept if the vault has none
     /// yet; the key kept is returned (the same one every time after the first).

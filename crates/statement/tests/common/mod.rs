@@ -89,8 +89,18 @@ pub fn render(record: &EmployeeRecord) -> Vec<u8> {
     render_with(record, Some("MSR-ACDE-FGHJ-2346"))
 }
 
+/// The page a test code's QR code links to.
+pub fn verify_url(code: &str) -> String {
+    format!("https://masar.example.gov.sa/verify/{code}")
+}
+
 pub fn render_with(record: &EmployeeRecord, code: Option<&str>) -> Vec<u8> {
-    let issue = masar_statement::Issue { date: date("2026-11-29"), verification: code.map(str::to_owned) };
+    let verification = code.map(|code| masar_statement::Verification {
+        code: code.to_owned(),
+        url: verify_url(code),
+        until: date("2027-02-27"),
+    });
+    let issue = masar_statement::Issue { date: date("2026-11-29"), verification };
     masar_statement::render(record, &issue).unwrap().pdf
 }
 
