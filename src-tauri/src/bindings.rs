@@ -44,6 +44,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             qualifications::save_qualification,
             qualifications::send_qualification,
             qualifications::amend_qualification,
+            qualifications::record_qualifications,
+            qualifications::start_qualification_update,
             review::review_queue,
             review::review_decide,
             commands::career,

@@ -94,6 +94,25 @@ pub async fn send_qualification(
     qualifications.send(id, form).await.map_err(UiError::from)
 }
 
+/// The qualifications on the employee's record, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_qualifications(
+    qualifications: State<'_, Qualifications>,
+) -> Result<Vec<masar_protocol::Qualification>, UiError> {
+    qualifications.on_record().await.map_err(UiError::from)
+}
+
+/// تحديث المؤهل: a new draft filled from the record's qualification `id`, naming it.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_qualification_update(
+    qualifications: State<'_, Qualifications>,
+    id: String,
+) -> Result<masar_core::qualifications::UpdateDraft, UiError> {
+    qualifications.start_update(id).await.map_err(UiError::from)
+}
+
 /// A rejected qualification back in the form, with what the server holds.
 #[tauri::command]
 #[specta::specta]

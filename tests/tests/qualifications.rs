@@ -52,8 +52,12 @@ async fn officer_opens(app: &App, server: &Server, number: &str) -> anyhow::Resu
         server.accounts().await?.into_iter().find(|a| a.role == Role::HrOfficer).context("no HR officer")?;
     app.sign_in(&officer).await?;
     app.click("[data-testid=nav-review]").await?;
-    let item = app.wait_for("[data-testid=review-item]").await?.text().await?;
-    assert!(item.contains(number), "the queue lists the request: {item}");
+    // The demo's own requests wait in the queue too: the officer searches by the number.
+    app.wait_for("[data-testid=review-item]").await?;
+    app.type_into("[data-testid=review-query]", number).await?;
+    app.click("[data-testid=review-search]").await?;
+    let item = app.wait_for_text_where("[data-testid=review-item]", |t| t.contains(number)).await?;
+    assert_eq!(app.count("[data-testid=review-item]").await?, 1, "the queue lists the request: {item}");
     app.click("[data-testid=review-open]").await?;
     app.wait_for("[data-testid=review-dialog]").await?;
     Ok(officer)
@@ -273,5 +277,66 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     app.screenshot("qualification-uploading-ar").await?;
 
     app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.close().await
+}
+
+/// تحديث المؤهل: the employee sees the qualifications on the record (the demo's, in their
+/// states), updates a verified one with a corrected GPA and a new scan; the HR officer sees what
+/// changed against the record and verifies; the employee's record shows the new GPA.
+#[tokio::test]
+async fn a_qualification_on_the_record_is_updated_and_hr_sees_what_changed() -> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let record = server.record_of(&account).await?;
+    let verified = record
+        .qualifications
+        .iter()
+        .filter(|q| q.status == masar_protocol::QualificationStatus::Verified)
+        .max_by_key(|q| q.graduation_date)
+        .context("a verified qualification on the demo record")?
+        .clone();
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&account).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.wait_for("[data-testid=record-qualification]").await?;
+    assert_eq!(app.count("[data-testid=record-qualification]").await?, record.qualifications.len());
+    let row = format!("[data-testid=record-qualification][data-id={}]", verified.id);
+    let graduated = app.text(&format!("{row} [data-testid=record-qualification-graduated]")).await?;
+    assert!(graduated.contains("هـ"), "both calendars: {graduated}");
+    app.screenshot("qualifications-on-record-ar").await?;
+
+    app.click(&format!("{row} [data-testid=record-qualification-update]")).await?;
+    app.wait_for("[data-testid=qualification-update-note]").await?;
+    let major = app.find("[data-testid=qualification-major]").await?.prop("value").await?.unwrap_or_default();
+    assert_eq!(major, verified.major, "filled from the record");
+    app.set_value("[data-testid=qualification-gpa]", "").await?;
+    app.type_into("[data-testid=qualification-gpa]", "4.95").await?;
+    app.set_value("[data-testid=qualification-grade]", "excellent").await?;
+    let scan = fixture("transcript.pdf");
+    app.will_pick(&[&scan])?;
+    app.click("[data-testid=qualification-attach]").await?;
+    app.wait_for("[data-testid=attachment]").await?;
+    app.check("[data-testid=qualification-terms]").await?;
+    app.screenshot("qualification-update-form-ar").await?;
+    app.click("[data-testid=qualification-send]").await?;
+    app.wait_for("[data-testid=qualification-notice]").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
+    app.wait_for(&format!("{row} [data-testid=record-qualification-pending]")).await?;
+
+    officer_opens(&app, &server, &number).await?;
+    app.wait_for("[data-testid=review-change]").await?;
+    let changes = app.text("[data-testid=review-changes]").await?;
+    assert!(changes.contains("4.95") && changes.contains(&format!("{}", verified.gpa)), "{changes}");
+    app.screenshot("review-update-changes-ar").await?;
+    app.click("[data-testid=review-verify]").await?;
+    app.wait_for("[data-testid=review-notice]").await?;
+
+    employee_back(&app, &account).await?;
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.wait_for_text_where(&format!("{row} [data-testid=record-qualification-gpa]"), |t| t.contains("4.95"))
+        .await?;
+    app.wait_for(&format!("{row} [data-testid=record-qualification-update]")).await?;
+    app.screenshot("qualifications-on-record-updated-ar").await?;
     app.close().await
 }

@@ -11,8 +11,8 @@ use masar_core::{AuthState, ErrorCode};
 use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::auth::Role;
 use masar_protocol::hr::ReviewFilter;
-use masar_protocol::qualification::AttachmentRole;
 use masar_protocol::qualification::Decision;
+use masar_protocol::qualification::{AttachmentRole, QualificationStatus};
 use masar_test_support::documents::{MARKER, bachelor_form, certificate_pdf, send_qualification};
 use masar_test_support::{Fault, World};
 
@@ -138,7 +138,9 @@ async fn the_officer_rejects_with_a_reason_only_once_and_an_employee_cannot_revi
     let (_dir, officer) = world.officer_app().await;
     let filter =
         ReviewFilter { query: Some(world.account.national_id.to_string()), ..ReviewFilter::default() };
-    assert_eq!(officer.review().queue(filter).await.unwrap().len(), 1, "found by the employee's ID");
+    let found = officer.review().queue(filter).await.unwrap();
+    assert!(found.iter().all(|q| q.national_id == world.account.national_id), "{found:?}");
+    assert!(found.iter().any(|q| q.qualification.id == id), "found by the employee's ID");
     // A decision on a version the officer did not read is not made, and the window says why.
     let stale = officer.review().decide(id.clone(), Decision::Verify { read_version: 7 }).await.unwrap_err();
     assert_eq!(stale.to_ui().code, ErrorCode::ChangedSinceRead, "{stale:?}");
@@ -322,4 +324,48 @@ async fn a_chunk_damaged_every_time_is_left_for_the_next_round() {
     world.proxy.set(Fault::Pass);
     world.app.sync().round().await;
     assert_eq!(item(&world, &id).await.state, ItemState::UnderReview);
+}
+
+/// تحديث المؤهل: the record's qualifications listed; one updated with a new scan through a draft
+/// filled from it; HR sees the record's one beside the request and verifies; the record changes.
+#[tokio::test]
+async fn a_qualification_on_the_record_is_updated_through_hr() {
+    let world = World::signed_in().await;
+    let qualifications = world.app.qualifications();
+    let on_record = qualifications.on_record().await.unwrap();
+    assert!(on_record.len() >= 2, "the demo's record has its qualifications: {on_record:?}");
+    assert!(on_record.windows(2).all(|w| w[0].graduation_date >= w[1].graduation_date), "newest first");
+    let chosen = on_record.iter().find(|q| q.status == QualificationStatus::Verified).unwrap().clone();
+    let draft = qualifications.start_update(chosen.id.clone()).await.unwrap();
+    assert_eq!(draft.form.updates.as_deref(), Some(chosen.id.as_str()));
+    assert_eq!((draft.form.major.as_str(), draft.form.attachments.len()), (chosen.major.as_str(), 0));
+    assert_eq!(item(&world, &draft.id).await.state, ItemState::Draft, "kept as a draft at once");
+    let missing = qualifications.start_update("Q999".into()).await.unwrap_err();
+    assert_eq!(missing.to_ui().code, ErrorCode::NotFound);
+
+    let scan = world.app_dir.path().join("corrected.pdf");
+    std::fs::write(&scan, certificate_pdf(8)).unwrap();
+    let attached = qualifications.attach(scan, AttachmentRole::Certificate).await.unwrap();
+    let form = QualificationForm {
+        institution: format!("{} (فرع الرياض)", chosen.institution),
+        attachments: vec![attached],
+        terms_accepted: true,
+        ..draft.form
+    };
+    qualifications.send(draft.id.clone(), form).await.unwrap();
+    world.app.sync().round().await;
+    world.app.sync().round().await;
+    assert_eq!(item(&world, &draft.id).await.state, ItemState::UnderReview);
+
+    let (_dir, officer) = world.officer_app().await;
+    let queue = officer.review().queue(ReviewFilter::default()).await.unwrap();
+    let request = queue.iter().find(|q| q.qualification.id == draft.id).unwrap();
+    assert_eq!(request.on_record.as_ref(), Some(&chosen), "HR compares with the record");
+    let read = request.version;
+    officer.review().decide(draft.id.clone(), Decision::Verify { read_version: read }).await.unwrap();
+
+    let after = qualifications.on_record().await.unwrap();
+    let updated = after.iter().find(|q| q.id == chosen.id).unwrap();
+    assert_eq!(updated.institution, format!("{} (فرع الرياض)", chosen.institution));
+    assert_eq!(after.len(), on_record.len(), "updated in place");
 }

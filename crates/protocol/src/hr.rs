@@ -22,7 +22,7 @@ impl EmploymentChange {
 }
 
 /// One qualification in HR's review queue, with whose it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewItem {
@@ -33,6 +33,8 @@ pub struct ReviewItem {
     /// The request's version as read: the decision names it (`Decision::read_version`).
     #[specta(type = f64)]
     pub version: u64,
+    /// For an update (تحديث المؤهل): the qualification as the record holds it now, to compare.
+    pub on_record: Option<crate::record::Qualification>,
 }
 
 impl ReviewItem {

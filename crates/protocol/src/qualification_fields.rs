@@ -43,6 +43,9 @@ pub enum QualificationField {
     /// The record's id, chosen by the app.
     #[serde(rename = "id")]
     Id,
+    /// The qualification on the record an update (تحديث المؤهل) names.
+    #[serde(rename = "updates")]
+    Updates,
 }
 
 crate::wire_names!(QualificationField {
@@ -61,6 +64,7 @@ crate::wire_names!(QualificationField {
     Attachments => "attachments",
     Terms => "terms",
     Id => "id",
+    Updates => "updates",
 });
 
 impl QualificationField {

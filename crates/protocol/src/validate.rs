@@ -58,6 +58,8 @@ pub enum FieldProblem {
     AppliedAlready,
     /// The qualification was verified: it is final, and a change to it is a new request.
     AlreadyVerified,
+    /// An update names a qualification that is not on the employee's record.
+    NotOnRecord,
 }
 
 /// One field's problem: which field, which rule, and the rule's number if it has one.

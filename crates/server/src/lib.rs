@@ -145,7 +145,12 @@ pub async fn start(
         // The data is dated as of the day it is seeded: a demo that stays seeded for months
         // keeps those dates (and its deadlines pass, as real ones do).
         let today = config.clock.now().date_naive();
-        let seeded = store.seed_if_empty(demo::generate(config.demo_seed, today), config.demo_seed).await?;
+        let data = demo::generate(config.demo_seed, today);
+        let requests = demo::review_requests(&data, config.clock.now_ms());
+        let seeded = store.seed_if_empty(data, config.demo_seed).await?;
+        if seeded {
+            store.seed_requests(requests).await?;
+        }
         tracing::info!(seeded, seed = config.demo_seed, "demo data ready");
     }
     let sms: Arc<dyn SmsGateway> = match &config.sms {

@@ -55,6 +55,7 @@ fn submission(receipt: &str, file: &[u8]) -> QualificationSubmission {
         }],
         terms_version: TERMS_VERSION.into(),
         accepted_at: Utc::now(),
+        updates: None,
     }
 }
 
@@ -74,6 +75,61 @@ async fn queue(t: &TestServer, who: &Person, query: &str) -> reqwest::Response {
 }
 
 /// HR's decision, naming the version of the request the officer read.
+/// The queue's items for the request this file's tests send (the demo's own requests aside).
+async fn sent(queue: reqwest::Response) -> Vec<ReviewItem> {
+    let items: Vec<ReviewItem> = queue.json().await.unwrap();
+    items.into_iter().filter(|item| item.qualification.id == QUALIFICATION).collect()
+}
+
+/// The demo's qualifications under review are in HR's queue as updates of the record's ones,
+/// for the officer's entity only, oldest first; deciding one changes the record.
+#[tokio::test]
+async fn the_demos_qualifications_under_review_are_in_hrs_queue() {
+    let t = TestServer::start().await;
+    let officer = person(&t, Role::HrOfficer).await;
+    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    assert!(!items.is_empty(), "the demo's own requests wait for HR");
+    let entity = &items[0].entity;
+    for item in &items {
+        let on_record = item.on_record.as_ref().unwrap();
+        assert_eq!(item.qualification.updates.as_deref(), Some(on_record.id.as_str()));
+        assert_eq!((on_record.status, &item.entity), (QualificationStatus::UnderReview, entity));
+        assert_eq!(
+            item.qualification.details,
+            QualificationDetails::of_record(on_record),
+            "as on the record"
+        );
+        assert_ne!(item.national_id, officer.account.national_id);
+    }
+    assert!(items.windows(2).all(|w| w[0].qualification.submitted_at <= w[1].qualification.submitted_at));
+    let first = &items[0];
+    let response = t
+        .http
+        .post(t.url(&format!("/v1/hr/qualifications/{}/decision", first.qualification.id)))
+        .bearer_auth(&officer.token)
+        .json(&json!({ "decision": "reject", "readVersion": first.version, "reason": "أرفق صورة الشهادة" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let record: masar_protocol::EmployeeRecord = t
+        .http
+        .get(t.url(&format!("/v1/hr/employees/{}/record", first.national_id)))
+        .bearer_auth(&officer.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let on_record =
+        record.qualifications.iter().find(|q| Some(&q.id) == first.qualification.updates.as_ref()).unwrap();
+    assert_eq!(
+        (on_record.status, on_record.rejection_reason.as_deref()),
+        (QualificationStatus::Rejected, Some("أرفق صورة الشهادة"))
+    );
+}
+
 async fn decide(
     t: &TestServer,
     who: &Person,
@@ -126,7 +182,7 @@ async fn a_qualification_goes_from_submission_through_rejection_and_amendment_to
     // HR's queue: an employee may not see it; the officer finds it by the employee's name.
     expect_error(queue(&t, &employee, "").await, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
     let family = &employee.account.name_ar.family;
-    let items: Vec<ReviewItem> = queue(&t, &officer, &format!("?query={family}")).await.json().await.unwrap();
+    let items = sent(queue(&t, &officer, &format!("?query={family}")).await).await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].national_id, employee.account.national_id);
     let sha = &items[0].qualification.attachments[0].sha256;
@@ -193,7 +249,7 @@ async fn a_request_changed_after_the_officer_read_it_is_not_decided_unseen() {
     assert_eq!(t.upload(&employee.token, &first, "a.pdf").await.status(), StatusCode::NO_CONTENT);
     let body = MutationBody::SubmitQualification(Box::new(submission("L-1", &first)));
     assert_eq!(push(&t, &employee, 1, body).await, MutationOutcome::Applied { version: 1 });
-    let read: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    let read = sent(queue(&t, &officer, "").await).await;
     assert_eq!((read.len(), read[0].version), (1, 1));
 
     // While the officer looks at version 1, the employee swaps the scan: version 2.
@@ -213,7 +269,7 @@ async fn a_request_changed_after_the_officer_read_it_is_not_decided_unseen() {
     assert_eq!((kept.state, version), (QualificationStatus::UnderReview, 2), "nothing decided");
 
     // Read again: the queue shows version 2 with the new scan, and deciding it works.
-    let reread: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    let reread = sent(queue(&t, &officer, "").await).await;
     assert_eq!(reread[0].version, 2);
     assert_eq!(reread[0].qualification.attachments[0].sha256, sha256_hex(&swapped));
     let verified = decide(&t, &officer, 2, json!({ "decision": "verify" })).await;
@@ -234,6 +290,59 @@ async fn a_request_changed_after_the_officer_read_it_is_not_decided_unseen() {
         .await
         .unwrap();
     assert!(unversioned.status().is_client_error(), "{}", unversioned.status());
+}
+
+async fn record_of(t: &TestServer, who: &Person) -> masar_protocol::EmployeeRecord {
+    let response = t.http.get(t.url("/v1/me/record")).bearer_auth(&who.token).send().await.unwrap();
+    response.error_for_status().unwrap().json().await.unwrap()
+}
+
+/// تحديث المؤهل: a request names a qualification on the record; HR sees the record's one beside
+/// it, and verifying it changes the record (a rejection would leave a verified one as it was).
+#[tokio::test]
+async fn an_update_of_a_qualification_on_the_record_changes_the_record_once_verified() {
+    let t = TestServer::start().await;
+    let (employee, officer) = (person(&t, Role::Employee).await, person(&t, Role::HrOfficer).await);
+    let before = record_of(&t, &employee).await;
+    let on_record = before.qualifications.iter().find(|q| q.status == QualificationStatus::Verified).unwrap();
+    let scan = pdf(40_000, "THE CORRECTED CERTIFICATE");
+    assert_eq!(t.upload(&employee.token, &scan, "corrected.pdf").await.status(), StatusCode::NO_CONTENT);
+    let details = QualificationDetails {
+        gpa: "4.8".into(),
+        gpa_scale: GpaScale::Five,
+        grade: Grade::Excellent,
+        ..QualificationDetails::of_record(on_record)
+    };
+    let update = QualificationSubmission {
+        details: details.clone(),
+        updates: Some(on_record.id.clone()),
+        ..submission("L-1", &scan)
+    };
+
+    // Naming a qualification that is not on this employee's record is refused at `updates`.
+    let stranger = QualificationSubmission { updates: Some("Q999".into()), ..update.clone() };
+    let refused = push(&t, &employee, 1, MutationBody::SubmitQualification(Box::new(stranger))).await;
+    let MutationOutcome::Rejected { errors } = refused else { panic!("{refused:?}") };
+    assert_eq!((errors[0].field.as_str(), errors[0].problem), ("updates", FieldProblem::NotOnRecord));
+
+    let sent = push(&t, &employee, 2, MutationBody::SubmitQualification(Box::new(update))).await;
+    assert_eq!(sent, MutationOutcome::Applied { version: 1 });
+    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    let item = items.iter().find(|i| i.qualification.id == QUALIFICATION).unwrap();
+    assert_eq!(item.qualification.updates.as_deref(), Some(on_record.id.as_str()));
+    assert_eq!(item.on_record.as_ref(), Some(on_record), "HR compares with the record as it is");
+    assert_eq!(record_of(&t, &employee).await.qualifications, before.qualifications, "nothing before HR");
+
+    let verified = decide(&t, &officer, 1, json!({ "decision": "verify" })).await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    let after = record_of(&t, &employee).await;
+    let changed = after.qualifications.iter().find(|q| q.id == on_record.id).unwrap();
+    assert_eq!(
+        (changed.gpa, changed.grade, changed.status),
+        (4.8, Grade::Excellent, QualificationStatus::Verified)
+    );
+    assert_eq!(changed.major, on_record.major);
+    assert_eq!(after.qualifications.len(), before.qualifications.len(), "updated in place, not added");
 }
 
 /// An officer decides only the requests of their own entity's employees, and never their own:
@@ -262,7 +371,7 @@ async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
     assert_eq!(t.upload(&employee.token, &certificate, "c.pdf").await.status(), StatusCode::NO_CONTENT);
     let body = MutationBody::SubmitQualification(Box::new(submission("L-1", &certificate)));
     assert_eq!(push(&t, &employee, 1, body).await, MutationOutcome::Applied { version: 1 });
-    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    let items = sent(queue(&t, &officer, "").await).await;
     assert_eq!(items.len(), 1, "their colleague's request is in the queue");
     // The employee moves to another entity: their requests are that entity's HR's now.
     let elsewhere = common::another_entity(&items[0].entity);
@@ -275,7 +384,7 @@ async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
         .await
         .unwrap();
     assert_eq!(moved.status(), StatusCode::OK);
-    let items: Vec<ReviewItem> = queue(&t, &officer, "").await.json().await.unwrap();
+    let items = sent(queue(&t, &officer, "").await).await;
     assert!(items.is_empty(), "{items:?}");
     let refused = decide(&t, &officer, 1, json!({ "decision": "verify" })).await;
     expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;

@@ -55,6 +55,10 @@ export const commands = {
 	sendQualification: (id: string, form: QualificationForm_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("send_qualification", { id, form })),
 	/**  A rejected qualification back in the form, with what the server holds. */
 	amendQualification: (id: string) => typedError<QualificationForm_Serialize, UiError_Serialize>(__TAURI_INVOKE("amend_qualification", { id })),
+	/**  The qualifications on the employee's record, newest first. */
+	recordQualifications: () => typedError<Qualification_Serialize[], UiError_Serialize>(__TAURI_INVOKE("record_qualifications")),
+	/**  تحديث المؤهل: a new draft filled from the record's qualification `id`, naming it. */
+	startQualificationUpdate: (id: string) => typedError<UpdateDraft_Serialize, UiError_Serialize>(__TAURI_INVOKE("start_qualification_update", { id })),
 	reviewQueue: (filter: ReviewFilter_Deserialize) => typedError<ReviewItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("review_queue", { filter })),
 	/**  Verify, or reject with the reason. */
 	reviewDecide: (id: string, decision: Decision) => typedError<QualificationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("review_decide", { id, decision })),
@@ -653,7 +657,9 @@ export type FieldProblem =
 /**  The employee has applied for this opportunity already. */
 "applied_already" | 
 /**  The qualification was verified: it is final, and a change to it is a new request. */
-"already_verified";
+"already_verified" | 
+/**  An update names a qualification that is not on the employee's record. */
+"not_on_record";
 
 /**  How far one attached file has uploaded. */
 export type FileProgress = {
@@ -931,6 +937,8 @@ export type ProfileSummary_Serialize = {
 	previous: PreviousCopy_Serialize[],
 };
 
+export type Qualification = Qualification_Serialize | Qualification_Deserialize;
+
 /**  What the employee declares. */
 export type QualificationDetails = QualificationDetails_Serialize | QualificationDetails_Deserialize;
 
@@ -977,7 +985,9 @@ export type QualificationField = "level" | "major" | "institution" | "country" |
 /**  The terms and conditions (accepted in their current version). */
 "terms" | 
 /**  The record's id, chosen by the app. */
-"id";
+"id" | 
+/**  The qualification on the record an update (تحديث المؤهل) names. */
+"updates";
 
 export type QualificationForm = QualificationForm_Serialize | QualificationForm_Deserialize;
 
@@ -998,6 +1008,8 @@ export type QualificationForm_Deserialize = {
 	equivalencyDate: string,
 	attachments: AttachmentRef[],
 	termsAccepted: boolean,
+	/**  تحديث المؤهل: the qualification on the record this one updates (none: a new one). */
+	updates?: string | null,
 };
 
 export type QualificationForm_Serialize = {
@@ -1017,6 +1029,8 @@ export type QualificationForm_Serialize = {
 	equivalencyDate: string,
 	attachments: AttachmentRef[],
 	termsAccepted: boolean,
+	/**  تحديث المؤهل: the qualification on the record this one updates (none: a new one). */
+	updates: string | null,
 };
 
 export type QualificationItem = QualificationItem_Serialize | QualificationItem_Deserialize;
@@ -1066,6 +1080,8 @@ export type QualificationRecord_Deserialize = {
 	submittedAt: string,
 	decidedAt?: string | null,
 	termsVersion: string,
+	/**  The qualification on the record this request updates, if it is an update. */
+	updates?: string | null,
 };
 
 /**
@@ -1085,9 +1101,49 @@ export type QualificationRecord_Serialize = {
 	submittedAt: string,
 	decidedAt: string | null,
 	termsVersion: string,
+	/**  The qualification on the record this request updates, if it is an update. */
+	updates?: string,
 };
 
 export type QualificationStatus = "under_review" | "verified" | "rejected";
+
+export type Qualification_Deserialize = {
+	id: string,
+	level: QualificationLevel,
+	major: string,
+	institution: string,
+	country: string,
+	studyMode: StudyMode,
+	startDate: string,
+	graduationDate: string,
+	gpa: number | null,
+	/**  4, 5 or 100. */
+	gpaScale: number,
+	grade: Grade,
+	equivalency?: Equivalency | null,
+	status: QualificationStatus,
+	/**  Set when HR rejected it: what to fix. */
+	rejectionReason?: string | null,
+};
+
+export type Qualification_Serialize = {
+	id: string,
+	level: QualificationLevel,
+	major: string,
+	institution: string,
+	country: string,
+	studyMode: StudyMode,
+	startDate: string,
+	graduationDate: string,
+	gpa: number | null,
+	/**  4, 5 or 100. */
+	gpaScale: number,
+	grade: Grade,
+	equivalency: Equivalency | null,
+	status: QualificationStatus,
+	/**  Set when HR rejected it: what to fix. */
+	rejectionReason: string | null,
+};
 
 /**  What recovering a previous copy did. */
 export type Recovery = {
@@ -1143,6 +1199,8 @@ export type ReviewItem_Deserialize = {
 	qualification: QualificationRecord_Deserialize,
 	/**  The request's version as read: the decision names it (`Decision::read_version`). */
 	version: number | null,
+	/**  For an update (تحديث المؤهل): the qualification as the record holds it now, to compare. */
+	onRecord?: Qualification_Deserialize | null,
 };
 
 /**  One qualification in HR's review queue, with whose it is. */
@@ -1153,6 +1211,8 @@ export type ReviewItem_Serialize = {
 	qualification: QualificationRecord_Serialize,
 	/**  The request's version as read: the decision names it (`Decision::read_version`). */
 	version: number | null,
+	/**  For an update (تحديث المؤهل): the qualification as the record holds it now, to compare. */
+	onRecord: Qualification_Serialize | null,
 };
 
 /**  What an account may do on the server. */
@@ -1405,6 +1465,21 @@ export type UnsentWork = {
 	edits: number,
 	/**  Forms typed into and not yet saved. */
 	drafts: number,
+};
+
+/**  A new update request: its draft's id and the form filled from the record. */
+export type UpdateDraft = UpdateDraft_Serialize | UpdateDraft_Deserialize;
+
+/**  A new update request: its draft's id and the form filled from the record. */
+export type UpdateDraft_Deserialize = {
+	id: string,
+	form: QualificationForm_Deserialize,
+};
+
+/**  A new update request: its draft's id and the form filled from the record. */
+export type UpdateDraft_Serialize = {
+	id: string,
+	form: QualificationForm_Serialize,
 };
 
 export type UploadProgress = UploadProgress_Serialize | UploadProgress_Deserialize;

@@ -29,6 +29,9 @@ pub struct QualificationForm {
     pub equivalency_date: String,
     pub attachments: Vec<AttachmentRef>,
     pub terms_accepted: bool,
+    /// تحديث المؤهل: the qualification on the record this one updates (none: a new one).
+    #[serde(default)]
+    pub updates: Option<String>,
 }
 
 fn date(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -53,7 +56,15 @@ fn required<T: Copy>(field: &str, value: Option<T>, errors: &mut Vec<FieldError>
 impl QualificationForm {
     /// The form as the server holds the qualification (to amend it).
     pub fn from_record(record: &QualificationRecord) -> Self {
-        let d = &record.details;
+        Self {
+            attachments: record.attachments.clone(),
+            updates: record.updates.clone(),
+            ..Self::from_details(&record.details)
+        }
+    }
+
+    /// The form filled with `d`, nothing attached, the terms not yet accepted.
+    pub fn from_details(d: &QualificationDetails) -> Self {
         Self {
             level: Some(d.level),
             major: d.major.clone(),
@@ -67,8 +78,9 @@ impl QualificationForm {
             grade: Some(d.grade),
             equivalency_number: d.equivalency.as_ref().map(|e| e.number.clone()).unwrap_or_default(),
             equivalency_date: d.equivalency.as_ref().map(|e| e.date.to_string()).unwrap_or_default(),
-            attachments: record.attachments.clone(),
+            attachments: Vec::new(),
             terms_accepted: false,
+            updates: None,
         }
     }
 
@@ -192,6 +204,7 @@ mod tests {
             submitted_at: chrono::Utc::now(),
             decided_at: None,
             terms_version: qualification::TERMS_VERSION.into(),
+            updates: None,
         };
         let back = QualificationForm::from_record(&record);
         assert_eq!(back.details().unwrap(), record.details);

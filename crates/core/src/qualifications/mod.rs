@@ -5,6 +5,7 @@
 
 pub mod form;
 pub mod kind;
+mod on_record;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::vault::VaultError;
 use crate::vault::db::{DraftState, UploadState};
 use crate::vault::handle::VaultAccess;
 pub use form::QualificationForm;
+pub use on_record::UpdateDraft;
 
 /// What a sent qualification was sent with (kept until the server has it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -292,6 +294,7 @@ pub(crate) fn submission(id: &str, sent: Sent) -> Result<(MutationBody, Vec<Stri
         attachments: form.attachments,
         terms_version: masar_protocol::qualification::TERMS_VERSION.into(),
         accepted_at,
+        updates: form.updates,
     };
     Ok((MutationBody::SubmitQualification(Box::new(submission)), blobs))
 }
@@ -343,10 +346,7 @@ fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionEr
             id: record.id.clone(),
             receipt: Some(record.receipt.clone()),
             transaction_number: Some(record.transaction_number.clone()),
-            form: QualificationForm {
-                attachments: record.attachments.clone(),
-                ..QualificationForm::default()
-            },
+            form: QualificationForm::from_record(record),
             state: server_state(record),
             updated_at: record.decided_at.unwrap_or(record.submitted_at),
         });

@@ -46,7 +46,7 @@ pub(super) fn qualifications(
         level: QualificationLevel::Secondary,
         major: "العلوم الطبيعية".into(),
         institution: (*rng.pick(SECONDARY_SCHOOLS)).into(),
-        country: "المملكة العربية السعودية".into(),
+        country: "SA".into(),
         study_mode: StudyMode::Regular,
         start_date: date(birth.year() + 15, 9, 1),
         graduation_date: graduated_school,
@@ -68,7 +68,7 @@ pub(super) fn qualifications(
         } else {
             (*rng.pick(SAUDI_UNIVERSITIES)).into()
         },
-        country: "المملكة العربية السعودية".into(),
+        country: "SA".into(),
         study_mode: StudyMode::Regular,
         start_date: date(graduated_school.year(), 9, 1),
         graduation_date: first_degree_end,
@@ -85,11 +85,8 @@ pub(super) fn qualifications(
         let abroad = rng.percent(50);
         let start = add_months(appointment, rng.range(24, 60));
         let graduation = add_months(start, rng.range(20, 30));
-        let (institution, country) = if abroad {
-            *rng.pick(FOREIGN_UNIVERSITIES)
-        } else {
-            (*rng.pick(SAUDI_UNIVERSITIES), "المملكة العربية السعودية")
-        };
+        let (institution, country) =
+            if abroad { *rng.pick(FOREIGN_UNIVERSITIES) } else { (*rng.pick(SAUDI_UNIVERSITIES), "SA") };
         let status = match index % 3 {
             0 => QualificationStatus::UnderReview,
             _ => QualificationStatus::Rejected,

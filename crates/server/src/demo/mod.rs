@@ -3,6 +3,7 @@
 mod calendar;
 mod documents;
 pub mod generate;
+mod requests;
 pub mod rng;
 pub mod vocabulary;
 
@@ -14,3 +15,4 @@ pub fn demo_password(id: &NationalId) -> String {
 }
 
 pub use generate::{DEMO_EMPLOYEES, DemoData, HR_OFFICER_TITLE, generate};
+pub use requests::{SeededRequest, review_requests};

@@ -157,12 +157,9 @@ pub const SAUDI_UNIVERSITIES: &[&str] = &[
 ];
 
 /// (institution, country).
-pub const FOREIGN_UNIVERSITIES: &[Pair] = &[
-    ("جامعة ولاية أريزونا", "الولايات المتحدة الأمريكية"),
-    ("جامعة مانشستر", "المملكة المتحدة"),
-    ("جامعة موناش", "أستراليا"),
-    ("جامعة أوتاوا", "كندا"),
-];
+/// A university abroad and its country (ISO 3166-1 alpha-2, as the qualification form has it).
+pub const FOREIGN_UNIVERSITIES: &[Pair] =
+    &[("جامعة ولاية أريزونا", "US"), ("جامعة مانشستر", "GB"), ("جامعة موناش", "AU"), ("جامعة أوتاوا", "CA")];
 
 pub const SECONDARY_SCHOOLS: &[&str] =
     &["الثانوية الأولى", "ثانوية الملك عبدالعزيز", "ثانوية اليرموك", "الثانوية السابعة عشرة"];

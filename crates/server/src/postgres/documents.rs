@@ -4,12 +4,12 @@
 
 use anyhow::Context;
 use deadpool_postgres::GenericClient;
-use masar_protocol::NationalId;
 use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{
     AttachmentRef, QualificationDetails, QualificationRecord, QualificationStatus, QualificationSubmission,
 };
+use masar_protocol::{NationalId, Qualification};
 use tokio_postgres::Row;
 use tokio_postgres::types::Json;
 
@@ -165,7 +165,7 @@ pub async fn attached_blob(tx: &impl GenericClient, sha256: &str) -> anyhow::Res
 // Qualifications.
 
 const QUALIFICATION: &str = "id, receipt, transaction_number, details, attachments, state, reason, \
-    submitted_ms, decided_ms, terms_version, version, owner";
+    submitted_ms, decided_ms, terms_version, version, owner, updates";
 
 fn qualification_row(row: &Row) -> anyhow::Result<Stored<QualificationRecord>> {
     let state: String = row.get(5);
@@ -180,6 +180,7 @@ fn qualification_row(row: &Row) -> anyhow::Result<Stored<QualificationRecord>> {
         submitted_at: time(row.get(7)),
         decided_at: row.get::<_, Option<i64>>(8).map(time),
         terms_version: row.get(9),
+        updates: row.get(12),
     };
     Ok(Stored { record, version: unsigned(row.get(10)), owner: row.get(11) })
 }
@@ -214,8 +215,8 @@ impl<C: GenericClient + Sync> QualificationRows for PgRows<'_, C> {
         exec(
             self.0,
             "INSERT INTO qualification_records (id, owner, number_seq, transaction_number, receipt, details,
-                 attachments, state, terms_version, accepted_ms, submitted_ms, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'under_review', $8, $9, $10, 1)",
+                 attachments, state, terms_version, accepted_ms, submitted_ms, version, updates)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'under_review', $8, $9, $10, 1, $11)",
             &[
                 &submission.id,
                 &new.owner.as_str(),
@@ -227,6 +228,7 @@ impl<C: GenericClient + Sync> QualificationRows for PgRows<'_, C> {
                 &submission.terms_version,
                 &submission.accepted_at.timestamp_millis(),
                 &new.now_ms,
+                &submission.updates,
             ],
         )
         .await?;
@@ -243,7 +245,7 @@ impl<C: GenericClient + Sync> QualificationRows for PgRows<'_, C> {
             self.0,
             "UPDATE qualification_records SET receipt = $2, details = $3, attachments = $4, state = 'under_review',
                  reason = NULL, terms_version = $5, accepted_ms = $6, submitted_ms = $7, decided_ms = NULL,
-                 decided_by = NULL, version = $8
+                 decided_by = NULL, version = $8, updates = $9
              WHERE id = $1",
             &[
                 &submission.id,
@@ -254,10 +256,23 @@ impl<C: GenericClient + Sync> QualificationRows for PgRows<'_, C> {
                 &submission.accepted_at.timestamp_millis(),
                 &now_ms,
                 &signed(version),
+                &submission.updates,
             ],
         )
         .await?;
         Ok(())
+    }
+
+    async fn record_qualifications(&self, owner: &NationalId) -> anyhow::Result<Vec<Qualification>> {
+        Ok(records::load_record(self.0, owner).await?.map(|record| record.qualifications).unwrap_or_default())
+    }
+
+    async fn replace_record_qualification(
+        &self,
+        owner: &NationalId,
+        qualification: &Qualification,
+    ) -> anyhow::Result<()> {
+        records::replace_qualification(self.0, owner, qualification).await
     }
 
     async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()> {
@@ -283,12 +298,19 @@ pub async fn for_review(tx: &impl GenericClient, filter: &ReviewFilter) -> anyho
         let Stored { record: qualification, owner, version } = qualification_row(row)?;
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(tx, &national_id, false).await? else { continue };
+        let on_record = match &qualification.updates {
+            Some(updated) => records::load_record(tx, &national_id)
+                .await?
+                .and_then(|record| record.qualifications.into_iter().find(|q| &q.id == updated)),
+            None => None,
+        };
         let item = ReviewItem {
             national_id,
             name_ar: profile.name_ar,
             entity: profile.entity,
             qualification,
             version,
+            on_record,
         };
         if rules::shown(filter, &item) {
             items.push(item);

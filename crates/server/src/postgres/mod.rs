@@ -85,6 +85,11 @@ impl Store for PgStore {
         Ok(in_tx!(self, |tx| records::seed(&tx, &data, &hashes, seed).await?))
     }
 
+    async fn seed_requests(&self, requests: Vec<crate::demo::SeededRequest>) -> anyhow::Result<()> {
+        in_tx!(self, |tx| rules::qualifications::seed_requests(&PgRows(&tx), &requests).await?);
+        Ok(())
+    }
+
     async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>> {
         Ok(on_client!(self, |client| records::demo_accounts(client).await?))
     }

@@ -115,6 +115,28 @@ pub async fn load_record(tx: &impl GenericClient, id: &NationalId) -> anyhow::Re
     }))
 }
 
+/// A qualification on the record written back under its id (a decision on its update), inside
+/// the transaction that holds the employee's lock.
+pub async fn replace_qualification(
+    tx: &impl GenericClient,
+    id: &NationalId,
+    qualification: &Qualification,
+) -> anyhow::Result<()> {
+    let Some(record) = load_record(tx, id).await? else { return Ok(()) };
+    let list: Vec<Qualification> = record
+        .qualifications
+        .into_iter()
+        .map(|q| if q.id == qualification.id { qualification.clone() } else { q })
+        .collect();
+    exec(
+        tx,
+        "UPDATE employees SET history = jsonb_set(history, '{qualifications}', $2) WHERE national_id = $1",
+        &[&id.as_str(), &Json(&list)],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn opportunities(tx: &impl GenericClient) -> anyhow::Result<Vec<Opportunity>> {
     let rows = rows(tx, "SELECT doc FROM opportunities ORDER BY deadline, id", &[]).await?;
     Ok(rows.iter().map(|row| row.get::<_, Json<Opportunity>>(0).0).collect())

@@ -10,11 +10,12 @@ use masar_protocol::qualification::{
 use masar_protocol::qualification_fields::QualificationField;
 use masar_protocol::sync::{MutationOutcome, RecordKind};
 use masar_protocol::validate::{FieldError, FieldProblem};
-use masar_protocol::{NationalId, RecordId};
+use masar_protocol::{NationalId, Qualification, RecordId};
 
 use super::hr_authority::{Act, authorize};
 use super::records::{Audit, RecordRows};
 use super::{DecisionRow, Stored, transaction_number, utc};
+use crate::demo::SeededRequest;
 use crate::storage::{Blob, Caller, Decided};
 
 /// A new qualification as stored.
@@ -52,6 +53,16 @@ pub trait QualificationRows: RecordRows {
     ) -> anyhow::Result<()>;
 
     async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()>;
+
+    /// The qualifications on the employee's record (seeded with it, changed by verified updates).
+    async fn record_qualifications(&self, owner: &NationalId) -> anyhow::Result<Vec<Qualification>>;
+
+    /// One of them written back under its id, as a decision on its update leaves it.
+    async fn replace_record_qualification(
+        &self,
+        owner: &NationalId,
+        qualification: &Qualification,
+    ) -> anyhow::Result<()>;
 }
 
 /// What is wrong with a submission: its content by the shared rules on the server's date, its id,
@@ -125,6 +136,32 @@ pub fn verdict(state: QualificationStatus, version: u64, decision: &Decision) ->
     }
 }
 
+/// What HR's decision on an update (تحديث المؤهل) does to the qualification on the record:
+/// verified, it takes the request's details and is verified; rejected, one that was itself
+/// waiting for review is rejected with the reason, one already verified stays as it was.
+pub fn record_after(
+    decided: QualificationStatus,
+    reason: Option<&str>,
+    request: &qualification::QualificationDetails,
+    on_record: &Qualification,
+) -> Option<Qualification> {
+    match decided {
+        QualificationStatus::Verified => Some(Qualification {
+            status: QualificationStatus::Verified,
+            rejection_reason: None,
+            ..request.onto_record(on_record)
+        }),
+        QualificationStatus::Rejected if on_record.status == QualificationStatus::UnderReview => {
+            Some(Qualification {
+                status: QualificationStatus::Rejected,
+                rejection_reason: reason.map(str::to_owned),
+                ..on_record.clone()
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The employee's submission (new, or amending the same id), stored under review.
 pub async fn submit(
     rows: &impl QualificationRows,
@@ -137,7 +174,13 @@ pub async fn submit(
     for attachment in &submission.attachments {
         sent.push(rows.owned_blob(&attachment.sha256, employee).await?);
     }
-    let errors = problems(submission, limits, caller.now_ms, &sent);
+    let mut errors = problems(submission, limits, caller.now_ms, &sent);
+    if let Some(updated) = &submission.updates {
+        // An update names a qualification of this employee's own record.
+        if !rows.record_qualifications(employee).await?.iter().any(|q| &q.id == updated) {
+            errors.push(FieldError::new(QualificationField::Updates.as_str(), FieldProblem::NotOnRecord));
+        }
+    }
     if !errors.is_empty() {
         rows.audit(Audit::of(caller, "qualification_submitted", "rejected", Some(employee))).await?;
         return Ok(MutationOutcome::Rejected { errors });
@@ -168,6 +211,21 @@ pub async fn submit(
     rows.note_change(employee.as_str(), kind, Some(&submission.id), version, caller.now_ms).await?;
     rows.audit(Audit::of(caller, "qualification_submitted", "under_review", Some(employee))).await?;
     Ok(MutationOutcome::Applied { version })
+}
+
+/// The demo's requests under review (details as on the record, no files), stored as if sent at
+/// their time, each a change the employee's next pull brings.
+pub async fn seed_requests(rows: &impl QualificationRows, requests: &[SeededRequest]) -> anyhow::Result<()> {
+    for request in requests {
+        let seq = rows.next_qualification_seq().await?;
+        let number = transaction_number("", request.submitted_ms, seq);
+        let (owner, submission) = (&request.owner, &request.submission);
+        let new = NewQualification { owner, submission, seq, number, now_ms: request.submitted_ms };
+        rows.insert_qualification(&new).await?;
+        let kind = RecordKind::Qualification;
+        rows.note_change(owner.as_str(), kind, Some(&submission.id), 1, request.submitted_ms).await?;
+    }
+    Ok(())
 }
 
 /// HR verifies or rejects a qualification under review (the owner's lock held, so a second
@@ -213,6 +271,14 @@ pub async fn decide(
         version,
     };
     rows.decide_qualification(id, &row).await?;
+    if let Some(updated) = &current.record.updates {
+        let on_record = rows.record_qualifications(&owner_id).await?.into_iter().find(|q| &q.id == updated);
+        if let Some(after) =
+            on_record.and_then(|q| record_after(state, reason.as_deref(), &current.record.details, &q))
+        {
+            rows.replace_record_qualification(&owner_id, &after).await?;
+        }
+    }
     rows.note_change(&current.owner, RecordKind::Qualification, Some(id), version, caller.now_ms).await?;
     let event = format!("qualification_{}", state.as_str());
     rows.audit(Audit::of(caller, &event, id, Some(officer))).await?;
@@ -228,60 +294,5 @@ pub async fn decide(
 mod submission_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use QualificationStatus::{Rejected, UnderReview, Verified};
-
-    const READ: u64 = 3;
-
-    fn verify() -> Decision {
-        Decision::Verify { read_version: READ }
-    }
-
-    fn reject(reason: &str) -> Decision {
-        Decision::Reject { read_version: READ, reason: reason.to_owned() }
-    }
-
-    #[test]
-    fn only_a_qualification_under_review_is_decided_and_a_rejection_needs_its_reason() {
-        let long = "س".repeat(501);
-        let longest = "س".repeat(500);
-        let table = [
-            (UnderReview, verify(), Verdict::Set { state: Verified, reason: None }),
-            (
-                UnderReview,
-                reject("  الشهادة غير مصدقة  "),
-                Verdict::Set { state: Rejected, reason: Some("الشهادة غير مصدقة".to_owned()) },
-            ),
-            (UnderReview, reject(&longest), Verdict::Set { state: Rejected, reason: Some(longest.clone()) }),
-            (UnderReview, reject("   "), Verdict::ReasonRequired),
-            (UnderReview, reject(""), Verdict::ReasonRequired),
-            (UnderReview, reject(&long), Verdict::ReasonRequired),
-            (Verified, verify(), Verdict::AlreadyDecided),
-            (Rejected, reject("مرة أخرى"), Verdict::AlreadyDecided),
-            (Verified, reject(""), Verdict::AlreadyDecided),
-        ];
-        for (state, decision, expected) in table {
-            assert_eq!(verdict(state, READ, &decision), expected, "{state:?} {decision:?}");
-        }
-    }
-
-    #[test]
-    fn a_decision_on_a_version_the_officer_did_not_read_is_not_made() {
-        // The employee sent version 4 after the officer opened version 3: neither verified nor
-        // rejected, whatever the reason; the answer names the version that stands.
-        for decision in [verify(), reject("الشهادة غير مصدقة"), reject("")] {
-            assert_eq!(
-                verdict(UnderReview, READ + 1, &decision),
-                Verdict::ChangedSinceRead { current: READ + 1 }
-            );
-        }
-        // An older version than the one read cannot be current either.
-        assert_eq!(
-            verdict(UnderReview, READ - 1, &verify()),
-            Verdict::ChangedSinceRead { current: READ - 1 }
-        );
-        // Decided meanwhile: that is the answer, not the version.
-        assert_eq!(verdict(Verified, READ + 1, &verify()), Verdict::AlreadyDecided);
-    }
-}
+#[path = "qualifications_decision_tests.rs"]
+mod decision_tests;

@@ -49,6 +49,7 @@ fn submission(id: &str) -> QualificationSubmission {
         }],
         terms_version: TERMS_VERSION.to_owned(),
         accepted_at: utc(NOW),
+        updates: None,
     }
 }
 
@@ -114,8 +115,10 @@ fn item() -> ReviewItem {
             submitted_at: utc(NOW),
             decided_at: None,
             terms_version: submitted.terms_version,
+            updates: None,
         },
         version: 1,
+        on_record: None,
     }
 }
 

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_vault_keys.sql"),
     include_str!("../../migrations/0014_no_opaque_access_tokens.sql"),
     include_str!("../../migrations/0015_statement_expiry.sql"),
+    include_str!("../../migrations/0016_qualification_updates.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -89,6 +89,12 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn seed_requests(&self, requests: Vec<crate::demo::SeededRequest>) -> anyhow::Result<()> {
+        self.db
+            .call_tx(move |tx| finish(rules::qualifications::seed_requests(&SqliteRows(tx), &requests)))
+            .await
+    }
+
     async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>> {
         self.db.call(|conn| records::demo_accounts(conn)).await
     }

@@ -1,9 +1,9 @@
 //! Qualifications in SQLite (migration 0007): the rows `rules::qualifications` reads and writes,
 //! HR's queue, and the record as pull carries it.
 
-use masar_protocol::NationalId;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{QualificationRecord, QualificationStatus, QualificationSubmission};
+use masar_protocol::{NationalId, Qualification};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::records;
@@ -14,7 +14,7 @@ use crate::rules::{DecisionRow, Stored, utc as time};
 use crate::storage::Blob;
 
 const COLUMNS: &str = "id, receipt, transaction_number, details, attachments, state, reason, \
-    submitted_ms, decided_ms, terms_version, version, owner";
+    submitted_ms, decided_ms, terms_version, version, owner, updates";
 
 /// A stored state this server does not know: an error, never a guess.
 pub fn unknown_state(index: usize, text: &str) -> rusqlite::Error {
@@ -40,6 +40,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Stored<QualificationRecord>> {
         submitted_at: time(row.get(7)?),
         decided_at: row.get::<_, Option<i64>>(8)?.map(time),
         terms_version: row.get(9)?,
+        updates: row.get(12)?,
     };
     Ok(Stored { record: qualification, version: row.get(10)?, owner: row.get(11)? })
 }
@@ -78,8 +79,8 @@ impl QualificationRows for SqliteRows<'_> {
         let submission = new.submission;
         self.0.execute(
             "INSERT INTO qualification_records (id, owner, number_seq, transaction_number, receipt, details,
-                 attachments, state, terms_version, accepted_ms, submitted_ms, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'under_review', ?8, ?9, ?10, 1)",
+                 attachments, state, terms_version, accepted_ms, submitted_ms, version, updates)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'under_review', ?8, ?9, ?10, 1, ?11)",
             params![
                 submission.id,
                 new.owner.as_str(),
@@ -90,7 +91,8 @@ impl QualificationRows for SqliteRows<'_> {
                 serde_json::to_string(&submission.attachments)?,
                 submission.terms_version,
                 submission.accepted_at.timestamp_millis(),
-                new.now_ms
+                new.now_ms,
+                submission.updates
             ],
         )?;
         Ok(())
@@ -105,7 +107,7 @@ impl QualificationRows for SqliteRows<'_> {
         self.0.execute(
             "UPDATE qualification_records SET receipt = ?2, details = ?3, attachments = ?4, state = 'under_review',
                  reason = NULL, terms_version = ?5, accepted_ms = ?6, submitted_ms = ?7, decided_ms = NULL,
-                 decided_by = NULL, version = ?8
+                 decided_by = NULL, version = ?8, updates = ?9
              WHERE id = ?1",
             params![
                 submission.id,
@@ -115,10 +117,23 @@ impl QualificationRows for SqliteRows<'_> {
                 submission.terms_version,
                 submission.accepted_at.timestamp_millis(),
                 now_ms,
-                version
+                version,
+                submission.updates
             ],
         )?;
         Ok(())
+    }
+
+    async fn record_qualifications(&self, owner: &NationalId) -> anyhow::Result<Vec<Qualification>> {
+        Ok(records::load_record(self.0, owner)?.map(|record| record.qualifications).unwrap_or_default())
+    }
+
+    async fn replace_record_qualification(
+        &self,
+        owner: &NationalId,
+        qualification: &Qualification,
+    ) -> anyhow::Result<()> {
+        records::replace_qualification(self.0, owner, qualification)
     }
 
     async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()> {
@@ -141,12 +156,18 @@ pub fn for_review(conn: &Connection, filter: &ReviewFilter) -> anyhow::Result<Ve
     for Stored { record: qualification, owner, version } in rows {
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(conn, &national_id)? else { continue };
+        let on_record = match &qualification.updates {
+            Some(updated) => records::load_record(conn, &national_id)?
+                .and_then(|record| record.qualifications.into_iter().find(|q| &q.id == updated)),
+            None => None,
+        };
         let item = ReviewItem {
             national_id,
             name_ar: profile.name_ar,
             entity: profile.entity,
             qualification,
             version,
+            on_record,
         };
         if rules::shown(filter, &item) {
             items.push(item);

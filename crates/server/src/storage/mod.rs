@@ -209,6 +209,9 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
     async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool>;
 
+    /// After seeding: the demo's requests under review, in HR's queue.
+    async fn seed_requests(&self, requests: Vec<crate::demo::SeededRequest>) -> anyhow::Result<()>;
+
     /// Every account with its demo password and role (demo servers only).
     async fn demo_accounts(&self) -> anyhow::Result<Vec<DemoAccount>>;
 

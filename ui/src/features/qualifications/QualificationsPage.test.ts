@@ -15,7 +15,7 @@ const item: Item = {
   form: {
     level: "bachelor", major: "نظم المعلومات", institution: "جامعة الملك سعود", country: "SA", studyMode: "regular",
     startDate: "2012-09-01", graduationDate: "2016-06-15", gpa: "4.2", gpaScale: "5", grade: null,
-    equivalencyNumber: "", equivalencyDate: "", attachments: [], termsAccepted: true,
+    equivalencyNumber: "", equivalencyDate: "", attachments: [], termsAccepted: true, updates: null,
   },
   state: {
     state: "waiting",
@@ -37,7 +37,42 @@ const chunk = (sha256: string | null, sentBytes: number): Progress => ({
   bytesPerSecond: 10_000,
 });
 
+const onRecord = (id: string, major: string, status: "verified" | "under_review" | "rejected") => ({
+  id, level: "bachelor", major, institution: "جامعة الملك سعود", country: "SA", studyMode: "regular",
+  startDate: "2008-09-01", graduationDate: "2012-06-14", gpa: 4.5, gpaScale: 5, grade: "excellent",
+  equivalency: null, status, rejectionReason: status === "rejected" ? "الشهادة غير واضحة" : null,
+});
+
 describe("QualificationsPage", () => {
+  it("lists the record's qualifications, and offers an update only where none is open", async () => {
+    const updating: Item = { ...item, form: { ...item.form, updates: "Q102" }, state: { state: "under_review" } };
+    const started: string[] = [];
+    mockIPC((command, args) => {
+      if (command === "record_qualifications") {
+        return [onRecord("Q102", "نظم المعلومات", "verified"), onRecord("Q101", "العلوم الطبيعية", "rejected")];
+      }
+      if (command === "qualifications") return [updating];
+      if (command === "start_qualification_update") {
+        started.push((args as { id: string }).id);
+        return { id: "f".repeat(32), form: { ...item.form, attachments: [], termsAccepted: false, updates: "Q101" } };
+      }
+      return command === "sync_status" ? { state: "idle" } : null;
+    });
+    render(QualificationsPage);
+    await waitFor(() => expect(screen.getAllByTestId("record-qualification")).toHaveLength(2));
+    const [first, second] = screen.getAllByTestId("record-qualification");
+    expect(first.dataset.state).toBe("verified");
+    expect(first.textContent).toContain("14 يونيو 2012 — 24 رجب 1433 هـ");
+    expect(first.querySelector("[data-testid=record-qualification-pending]")).not.toBeNull();
+    expect(first.querySelector("[data-testid=record-qualification-update]")).toBeNull();
+    expect(second.textContent).toContain("الشهادة غير واضحة");
+    expect(screen.getByTestId("qualification-updates").textContent).toBe("طلب تحديث لمؤهل في السجل");
+    (second.querySelector("[data-testid=record-qualification-update]") as HTMLButtonElement).click();
+    await waitFor(() => expect(screen.getByTestId("qualification-update-note")).toBeTruthy());
+    expect(started).toEqual(["Q101"]);
+    expect(screen.getByTestId("page-heading").textContent).toBe("تحديث المؤهل");
+  });
+
   afterEach(() => {
     clearMocks();
     uploads.heard(chunk(null, 0));

@@ -121,4 +121,5 @@ export const problemsAr: Record<FieldProblem, string> = {
   rank_below_minimum: "تتطلب هذه الفرصة المرتبة {limit} على الأقل.",
   applied_already: "قدّمت على هذه الفرصة من قبل.",
   already_verified: "وُثّق هذا المؤهل واعتُمد نهائيا. لتغييره أرسل طلبا جديدا.",
+  not_on_record: "هذا المؤهل ليس في سجلك الوظيفي، فلا يمكن تحديثه. أضفه مؤهلا جديدا.",
 };

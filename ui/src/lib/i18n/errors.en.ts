@@ -119,4 +119,5 @@ export const problemsEn: Record<FieldProblem, string> = {
   rank_below_minimum: "This opportunity needs rank {limit} or above.",
   applied_already: "You have applied for this opportunity already.",
   already_verified: "This qualification was verified and is final. To change it, send a new request.",
+  not_on_record: "This qualification is not on your employment record, so it cannot be updated. Add it as a new qualification.",
 };
