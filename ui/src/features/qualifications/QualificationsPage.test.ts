@@ -1,5 +1,5 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { QualificationItem_Serialize as Item, UploadProgress_Serialize as Progress } from "../../lib/backend";
 import { uploads } from "../../lib/uploads.svelte";
@@ -47,6 +47,8 @@ describe("QualificationsPage", () => {
   it("lists the record's qualifications, and offers an update only where none is open", async () => {
     const updating: Item = { ...item, form: { ...item.form, updates: "Q102" }, state: { state: "under_review" } };
     const started: string[] = [];
+    // The editor listens for files dropped on the window.
+    mockWindows("main");
     mockIPC((command, args) => {
       if (command === "record_qualifications") {
         return [onRecord("Q102", "نظم المعلومات", "verified"), onRecord("Q101", "العلوم الطبيعية", "rejected")];
