@@ -66,7 +66,7 @@ async fn a_statement_is_verified_by_whoever_holds_it_genuine_changed_expired_or_
     let promoted = reqwest::Client::new()
         .put(format!("{}/v1/hr/employees/{}/employment", server.url, moved.national_id))
         .bearer_auth(token)
-        .json(&serde_json::json!({ "baseVersion": 1, "entity": changed.facts.entity, "jobTitle": "رئيس قسم الموارد البشرية" }))
+        .json(&serde_json::json!({ "baseVersion": 1, "entity": changed.facts.entity, "jobTitle": "رئيس قسم الموارد البشرية", "reason": "قرار إداري" }))
         .send()
         .await?;
     ensure!(promoted.status().is_success(), "HR's change: {}", promoted.status());

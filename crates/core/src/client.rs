@@ -2,6 +2,7 @@
 //! happened: no route to the server, no answer in time, a server error, or an answer that is not
 //! from a Masar server at all.
 
+mod activity;
 mod hr;
 mod issuer;
 mod tus;
@@ -331,13 +332,26 @@ async fn error_from(mut response: reqwest::Response) -> ClientError {
 }
 
 async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    Ok(send_json_tagged(request).await?.0)
+}
+
+/// [`send_json`], and the answer's `ETag` (unquoted) if it has one.
+async fn send_json_tagged<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<(T, Option<String>), ClientError> {
     let mut response = request.send().await.map_err(|e| ClientError::from_reqwest(&e))?;
     let status = response.status();
+    let tag = response
+        .headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|value| value.to_str().ok())
+        .map(|tag| tag.trim_start_matches("W/").trim_matches('"').to_owned());
     let body = read_body(&mut response).await?;
     if !status.is_success() {
         return Err(error_of(status, &body));
     }
-    serde_json::from_slice(&body).map_err(|e| ClientError::BadResponse(e.to_string()))
+    let value = serde_json::from_slice(&body).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+    Ok((value, tag))
 }
 
 fn error_of(status: StatusCode, body: &[u8]) -> ClientError {

@@ -5,13 +5,47 @@
 
 use std::sync::Arc;
 
-use masar_protocol::hr::{ReviewFilter, ReviewItem};
+use masar_protocol::activity::ActivityEntry;
+use masar_protocol::hr::{EmploymentChange, ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::sync::MutationOutcome;
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
+use masar_protocol::validate::FieldError;
+use masar_protocol::{EmployeeRecord, NationalId};
+use serde::Serialize;
 
 use crate::active::SessionError;
 use crate::client::Document;
 use crate::context::Context;
+
+/// An employee as HR opens them: the record, and the version an edit is made on.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HrEmployee {
+    pub record: EmployeeRecord,
+    #[specta(type = f64)]
+    pub version: u64,
+}
+
+/// What HR's change of employment data came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "outcome", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum EmploymentSaved {
+    Applied {
+        #[specta(type = f64)]
+        version: u64,
+    },
+    /// A value is not accepted (per field).
+    Rejected { errors: Vec<FieldError> },
+    /// Someone changed the same data since the officer opened it: what it is now.
+    Conflict {
+        fields: Vec<String>,
+        entity: String,
+        job_title: String,
+        #[specta(type = f64)]
+        version: u64,
+    },
+}
 
 #[derive(Debug, Clone)]
 pub struct Review {
@@ -47,6 +81,57 @@ impl Review {
         // The officer's own record may list this qualification too; it comes with the next pull.
         self.cx.wake_sync.notify_one();
         Ok(record)
+    }
+
+    /// An employee of the officer's entity: their record as the server holds it (the read is
+    /// audited there), to change their employment data on its current version.
+    pub async fn employee(&self, id: NationalId) -> Result<HrEmployee, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let (client, id) = (&*client, &id);
+        let (record, version) = active
+            .with_token(client, |token| async move { client.employee_record(&token, id).await })
+            .await?;
+        Ok(HrEmployee { record, version })
+    }
+
+    /// HR changes an employee's entity and job title, with the reason (in the employee's trail).
+    pub async fn update_employment(
+        &self,
+        id: NationalId,
+        change: EmploymentChange,
+    ) -> Result<EmploymentSaved, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let (client, id, change) = (&*client, &id, &change);
+        let outcome = active
+            .with_token(client, |token| async move { client.update_employment(&token, id, change).await })
+            .await?;
+        Ok(match outcome {
+            MutationOutcome::Applied { version } => EmploymentSaved::Applied { version },
+            MutationOutcome::Rejected { errors } => EmploymentSaved::Rejected { errors },
+            MutationOutcome::Conflict { fields, server, version } => EmploymentSaved::Conflict {
+                fields,
+                entity: server.entity,
+                job_title: server.job_title,
+                version,
+            },
+            MutationOutcome::IdReused => {
+                return Err(SessionError::Task("an HR change has no mutation id to reuse".into()));
+            }
+        })
+    }
+
+    /// An employee's trail, as HR reads it.
+    pub async fn employee_activity(&self, id: NationalId) -> Result<Vec<ActivityEntry>, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let (client, id) = (&*client, &id);
+        active.with_token(client, |token| async move { client.employee_activity(&token, id).await }).await
+    }
+
+    /// The signed-in employee's own trail (سجل النشاط): the server's, so online only.
+    pub async fn my_activity(&self) -> Result<Vec<ActivityEntry>, SessionError> {
+        let (active, client) = (self.cx.active()?, self.cx.client());
+        let client = &*client;
+        active.with_token(client, |token| async move { client.my_activity(&token).await }).await
     }
 
     /// Applications for training and scholarships (the training administration's list).

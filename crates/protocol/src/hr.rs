@@ -6,13 +6,17 @@ use crate::sync::EmploymentUpdate;
 
 /// `PUT /v1/hr/employees/{id}/employment`: the employment data as HR sets it, on the record
 /// version it was read at (a change to the same field since then is a conflict).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EmploymentChange {
+    #[specta(type = f64)]
     pub base_version: u64,
     pub entity: String,
     pub job_title: String,
+    /// Why HR changes it (required, at most 500 characters): in the employee's trail.
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl EmploymentChange {

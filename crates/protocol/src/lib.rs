@@ -3,6 +3,7 @@
 //! Everything here is plain data plus the validators both sides must agree on (national ID,
 //! digit normalisation). No I/O.
 
+pub mod activity;
 pub mod api;
 pub mod attachments;
 pub mod auth;

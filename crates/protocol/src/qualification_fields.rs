@@ -93,7 +93,7 @@ mod tests {
             let serde = serde_json::to_value(field).unwrap();
             assert_eq!(serde.as_str(), Some(field.as_str()));
         }
-        assert_eq!(QualificationField::ALL.len(), 15);
+        assert_eq!(QualificationField::ALL.len(), 16);
         let table = [
             ("major", Some(QualificationField::Major)),
             ("equivalency.date", Some(QualificationField::EquivalencyDate)),

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{TestServer, expect_error};
+use masar_protocol::activity::{Activity, ActivityEntry, ChangedValue};
 use masar_protocol::auth::Role;
 use masar_protocol::sync::{Change, MutationOutcome, PullResponse};
 use masar_protocol::{ApiErrorCode, DemoAccount, EmployeeRecord};
@@ -43,7 +44,7 @@ async fn an_employee_is_refused_the_hr_routes_with_403_and_a_reason() {
     let (_, employee) = officer_and_employee(&t).await;
     let tokens = t.sign_in(&employee).await;
     let token = tokens.access_token.expose();
-    let body = json!({ "baseVersion": 1, "entity": "وزارة", "jobTitle": "مدير" });
+    let body = json!({ "baseVersion": 1, "entity": "وزارة", "jobTitle": "مدير", "reason": "قرار إداري" });
     let response = put_employment(&t, token, employee.national_id.as_str(), body).await;
     let refusal = expect_error(response, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
     assert!(refusal.message.contains("الموارد البشرية"), "{}", refusal.message);
@@ -52,7 +53,7 @@ async fn an_employee_is_refused_the_hr_routes_with_403_and_a_reason() {
     let anonymous = t
         .http
         .put(t.url(&format!("/v1/hr/employees/{}/employment", employee.national_id)))
-        .json(&json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y" }))
+        .json(&json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y", "reason": "قرار إداري" }))
         .send()
         .await
         .unwrap();
@@ -71,7 +72,7 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
     assert_eq!(record.profile.national_id, employee.national_id);
 
     let entity = record.profile.entity.clone();
-    let change = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "مدير إدارة الموازنة" });
+    let change = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "مدير إدارة الموازنة", "reason": "قرار إداري" });
     let applied: MutationOutcome = put_employment(&t, hr_token, id, change).await.json().await.unwrap();
     assert_eq!(applied, MutationOutcome::Applied { version: 2 });
 
@@ -92,17 +93,18 @@ async fn hr_changes_employment_data_and_the_employee_pulls_it_and_a_stale_edit_i
 
     // Read at version 1, sent after version 2 changed the same field: a conflict, not a silent
     // overwrite of the colleague's change.
-    let stale = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "محلل مالي" });
+    let stale =
+        json!({ "baseVersion": 1, "entity": entity, "jobTitle": "محلل مالي", "reason": "قرار إداري" });
     let conflict: MutationOutcome = put_employment(&t, hr_token, id, stale).await.json().await.unwrap();
     let MutationOutcome::Conflict { fields, version, .. } = conflict else { panic!("{conflict:?}") };
     assert_eq!((fields, version), (vec!["jobTitle".to_owned()], 2));
 
-    let invalid = json!({ "baseVersion": 2, "entity": " ", "jobTitle": "محلل مالي" });
+    let invalid = json!({ "baseVersion": 2, "entity": " ", "jobTitle": "محلل مالي", "reason": "قرار إداري" });
     let rejected: MutationOutcome = put_employment(&t, hr_token, id, invalid).await.json().await.unwrap();
     assert!(matches!(rejected, MutationOutcome::Rejected { .. }), "{rejected:?}");
 
     let nobody = common::stranger_id();
-    let body = json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y" });
+    let body = json!({ "baseVersion": 1, "entity": "x", "jobTitle": "y", "reason": "قرار إداري" });
     expect_error(
         put_employment(&t, hr_token, &nobody, body).await,
         StatusCode::NOT_FOUND,
@@ -122,8 +124,7 @@ async fn an_officer_acts_within_their_entity_and_never_on_their_own_employment_d
 
     // Their own record they may read; their own employment data they may not change.
     let own: EmployeeRecord = get_record(&t, token, officer.national_id.as_str()).await.json().await.unwrap();
-    let body =
-        json!({ "baseVersion": 1, "entity": own.profile.entity, "jobTitle": "مدير عام الموارد البشرية" });
+    let body = json!({ "baseVersion": 1, "entity": own.profile.entity, "jobTitle": "مدير عام الموارد البشرية", "reason": "قرار إداري" });
     let refused = put_employment(&t, token, officer.national_id.as_str(), body).await;
     let message = expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await.message;
     assert!(message.contains("بياناتك الوظيفية"), "{message}");
@@ -133,11 +134,12 @@ async fn an_officer_acts_within_their_entity_and_never_on_their_own_employment_d
     let record: EmployeeRecord = get_record(&t, token, id).await.json().await.unwrap();
     assert_eq!(record.profile.entity, own.profile.entity);
     let elsewhere = common::another_entity(&own.profile.entity);
-    let transfer = json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي" });
+    let transfer =
+        json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي", "reason": "قرار إداري" });
     let applied: MutationOutcome = put_employment(&t, token, id, transfer).await.json().await.unwrap();
     assert_eq!(applied, MutationOutcome::Applied { version: 2 });
     expect_error(get_record(&t, token, id).await, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
-    let back = json!({ "baseVersion": 2, "entity": own.profile.entity, "jobTitle": "محلل مالي" });
+    let back = json!({ "baseVersion": 2, "entity": own.profile.entity, "jobTitle": "محلل مالي", "reason": "قرار إداري" });
     expect_error(put_employment(&t, token, id, back).await, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity)
         .await;
     let db = t.database();
@@ -160,4 +162,85 @@ async fn an_officer_acts_within_their_entity_and_never_on_their_own_employment_d
             ("hr_update", "refused_other_entity"),
         ]
     );
+}
+
+async fn trail(t: &TestServer, token: &str, path: &str) -> Vec<ActivityEntry> {
+    let response = t.http.get(t.url(path)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.unwrap()
+}
+
+/// سجل النشاط: HR's change needs its reason and shows in the employee's trail with the value
+/// before and after, the reason and the officer (masked); the employee's own edit shows as theirs;
+/// HR reads the same trail (the read itself in it), an employee cannot read another's.
+#[tokio::test]
+async fn every_change_to_a_record_is_in_its_trail_with_who_why_and_the_values() {
+    let t = TestServer::start().await;
+    let (officer, employee) = officer_and_employee(&t).await;
+    let hr_token = t.sign_in(&officer).await.access_token.expose().to_owned();
+    let own_token = t.sign_in(&employee).await.access_token.expose().to_owned();
+    let id = employee.national_id.as_str();
+    let record: EmployeeRecord = get_record(&t, &hr_token, id).await.json().await.unwrap();
+    let entity = record.profile.entity.clone();
+
+    for reason in ["", "   ", &"س".repeat(501)] {
+        let body = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "رئيس قسم", "reason": reason });
+        let refused = put_employment(&t, &hr_token, id, body).await;
+        expect_error(refused, StatusCode::BAD_REQUEST, ApiErrorCode::ReasonRequired).await;
+    }
+    let body = json!({ "baseVersion": 1, "entity": entity, "jobTitle": "رئيس قسم", "reason": " قرار الترقية رقم 4471 " });
+    assert_eq!(put_employment(&t, &hr_token, id, body).await.status(), StatusCode::OK);
+    let edit = json!({ "id": 1, "baseVersion": 2, "fields": ["mobile"], "name": "update_contact", "args": {
+        "mobile": "0555123456", "email": record.profile.email, "address": record.profile.address } });
+    let pushed = t
+        .http
+        .post(t.url("/v1/sync/push"))
+        .bearer_auth(&own_token)
+        .json(&json!({ "clientId": "0123456789abcdef0123456789abcdef", "mutations": [edit] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pushed.status(), StatusCode::OK, "{}", pushed.text().await.unwrap());
+
+    let mine = trail(&t, &own_token, "/v1/me/activity").await;
+    let changes: Vec<&ActivityEntry> =
+        mine.iter().filter(|e| e.activity == Activity::RecordChanged).collect();
+    assert_eq!(changes.len(), 2, "{mine:?}");
+    let (own, hr) = (changes[0], changes[1]);
+    assert_eq!((own.by_self, own.officer.as_deref(), own.reason.as_deref()), (true, None, None));
+    assert_eq!(own.changes[0].field, "mobile");
+    assert_eq!(
+        (own.changes[0].before.as_str(), own.changes[0].after.as_str()),
+        (record.profile.mobile.as_str(), "+966555123456")
+    );
+    assert!(!hr.by_self);
+    assert_eq!(hr.officer, Some(officer.national_id.masked()));
+    assert_eq!(hr.reason.as_deref(), Some("قرار الترقية رقم 4471"));
+    assert_eq!(
+        hr.changes,
+        [ChangedValue {
+            field: "jobTitle".into(),
+            before: record.profile.job_title.clone(),
+            after: "رئيس قسم".into()
+        }]
+    );
+    assert!(
+        mine.iter().any(|e| e.activity == Activity::RecordRead && e.officer.is_some()),
+        "HR's read is there"
+    );
+    assert!(mine.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+
+    let as_hr = trail(&t, &hr_token, &format!("/v1/hr/employees/{id}/activity")).await;
+    assert_eq!(as_hr.iter().filter(|e| e.activity == Activity::RecordChanged).count(), 2);
+    let again = trail(&t, &hr_token, &format!("/v1/hr/employees/{id}/activity")).await;
+    let reads = again.iter().filter(|e| e.activity == Activity::RecordRead).count();
+    assert_eq!(reads, 1, "the record was opened once; reading the trail is audited apart: {again:?}");
+    let other = t
+        .http
+        .get(t.url(&format!("/v1/hr/employees/{id}/activity")))
+        .bearer_auth(&own_token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(other, StatusCode::FORBIDDEN, ApiErrorCode::Forbidden).await;
 }

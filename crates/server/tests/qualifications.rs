@@ -379,7 +379,7 @@ async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
         .http
         .put(t.url(&format!("/v1/hr/employees/{}/employment", employee.account.national_id)))
         .bearer_auth(&officer.token)
-        .json(&json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي" }))
+        .json(&json!({ "baseVersion": 1, "entity": elsewhere, "jobTitle": "محلل مالي", "reason": "قرار إداري" }))
         .send()
         .await
         .unwrap();

@@ -118,7 +118,7 @@ async fn the_page_the_qr_code_opens_says_genuine_then_changed_since_then_expired
         .http
         .put(t.url(&format!("/v1/hr/employees/{}/employment", employee.account.national_id)))
         .bearer_auth(&officer.token)
-        .json(&json!({ "baseVersion": 1, "entity": given.facts.entity, "jobTitle": "رئيس قسم" }))
+        .json(&json!({ "baseVersion": 1, "entity": given.facts.entity, "jobTitle": "رئيس قسم", "reason": "قرار إداري" }))
         .send()
         .await
         .unwrap();

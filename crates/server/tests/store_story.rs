@@ -8,6 +8,7 @@
 
 mod common;
 
+use masar_protocol::activity::{Activity, ChangedValue};
 use masar_protocol::auth::Role;
 use masar_protocol::sync::{
     Change, ContactUpdate, EmploymentUpdate, Mutation, MutationBody, MutationOutcome, MutationResult,
@@ -279,17 +280,40 @@ async fn sync_story(
         entity: first.entity.clone(),
         job_title: "مدير إدارة".into(),
     });
-    let hr = store.hr_update(officer, me, 3, employment, &at(T0 + 4)).await.unwrap();
+    let hr = store.hr_update(officer, me, 3, employment, "قرار ترقية", &at(T0 + 4)).await.unwrap();
     assert_eq!(hr, Ok(Some(MutationOutcome::Applied { version: 4 })));
-    let hr = store.hr_update(officer, me, 4, contact(first, "0555000400"), &at(T0 + 5)).await.unwrap();
+    let hr = store
+        .hr_update(officer, me, 4, contact(first, "0555000400"), "طلب الموظف", &at(T0 + 5))
+        .await
+        .unwrap();
     assert_eq!(hr, Ok(Some(MutationOutcome::Applied { version: 5 })));
     // The officer's own employment data is another officer's to change.
     let own = MutationBody::UpdateEmployment(EmploymentUpdate {
         entity: first.entity.clone(),
         job_title: "مدير".into(),
     });
-    let refused = store.hr_update(officer, officer, 1, own, &at(T0 + 5)).await.unwrap();
+    let refused = store.hr_update(officer, officer, 1, own, "ترقية", &at(T0 + 5)).await.unwrap();
     assert_eq!(refused, Err(Refusal::OwnRecord));
+    // The employee's trail: HR's two changes, newest first, each value before and after, the
+    // reason, and the officer masked; the refusal is in the officer's own trail, not here.
+    let trail = store.activity(me, 50).await.unwrap();
+    let changed: Vec<_> =
+        trail.iter().filter(|e| e.activity == Activity::RecordChanged && !e.by_self).collect();
+    assert_eq!(changed.len(), 2, "{trail:?}");
+    assert_eq!(
+        changed[1].changes,
+        [ChangedValue {
+            field: "jobTitle".into(),
+            before: first.job_title.clone(),
+            after: "مدير إدارة".into()
+        }]
+    );
+    assert_eq!(
+        (changed[1].reason.as_deref(), changed[0].reason.as_deref()),
+        (Some("قرار ترقية"), Some("طلب الموظف"))
+    );
+    assert_eq!(changed[0].officer, Some(officer.masked()));
+    assert!(store.activity(officer, 50).await.unwrap().iter().any(|e| e.activity == Activity::Refused));
     let late =
         store.push(me, client, vec![mobile_edit(3, 4, first, "0555000103")], &at(T0 + 6)).await.unwrap();
     let late = outcomes(&late);
@@ -312,6 +336,7 @@ async fn sync_story(
                 &masar_protocol::NationalId::with_check_digit("111111111").unwrap(),
                 1,
                 contact(first, "0555000401"),
+                "تصحيح",
                 &at(T0)
             )
             .await

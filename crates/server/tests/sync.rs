@@ -77,13 +77,18 @@ impl Session {
             .unwrap()
     }
 
+    /// The profile, its version, and the cursor after everything pulled so far (the demo's own
+    /// requests of this employee come with the first pull too).
     async fn profile(&self) -> (EmployeeProfile, u64, u64) {
         let pulled = self.pull(0).await;
-        let Change::Profile { seq, id, version, profile } = pulled.changes.into_iter().next().unwrap() else {
-            panic!("the profile comes first")
+        let cursor = pulled.cursor;
+        let Some(Change::Profile { id, version, profile, .. }) =
+            pulled.changes.into_iter().find(|c| matches!(c, Change::Profile { .. }))
+        else {
+            panic!("the profile is pulled")
         };
         assert_eq!(id, profile.national_id.to_string(), "a profile's id is the national ID");
-        (*profile, version, seq)
+        (*profile, version, cursor)
     }
 }
 

@@ -62,6 +62,14 @@ export const commands = {
 	reviewQueue: (filter: ReviewFilter_Deserialize) => typedError<ReviewItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("review_queue", { filter })),
 	/**  Verify, or reject with the reason. */
 	reviewDecide: (id: string, decision: Decision) => typedError<QualificationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("review_decide", { id, decision })),
+	/**  An employee of the officer's entity, by national ID. */
+	hrEmployee: (nationalId: string) => typedError<HrEmployee_Serialize, UiError_Serialize>(__TAURI_INVOKE("hr_employee", { nationalId })),
+	/**  HR changes the employee's entity and job title, with the reason. */
+	hrUpdateEmployment: (nationalId: string, change: EmploymentChange_Deserialize) => typedError<EmploymentSaved_Serialize, UiError_Serialize>(__TAURI_INVOKE("hr_update_employment", { nationalId, change })),
+	/**  An employee's trail, as HR reads it. */
+	hrEmployeeActivity: (nationalId: string) => typedError<ActivityEntry_Serialize[], UiError_Serialize>(__TAURI_INVOKE("hr_employee_activity", { nationalId })),
+	/**  سجل النشاط: the signed-in employee's trail. */
+	myActivity: () => typedError<ActivityEntry_Serialize[], UiError_Serialize>(__TAURI_INVOKE("my_activity")),
 	/**  The employment record and the length of service, from the local copy. */
 	career: () => typedError<Career_Serialize, UiError_Serialize>(__TAURI_INVOKE("career")),
 	/**  Sick-leave reports, from the local copy. */
@@ -101,6 +109,44 @@ export const QUALIFICATION_STATES = ["under_review","verified","rejected"] as co
 export const UMM_AL_QURA = {"firstDay":"1924-08-01","firstYear":1343,"months":[[30,29,30,30,29,30,30,30,28,30,30,30],[29,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,31,29,30,28,30,30,29,30],[29,29,30,30,29,30,30,29,29,30,30,29],[29,29,30,30,29,30,30,29,30,30,29,29],[30,29,30,29,30,29,30,30,29,29,31,28],[30,29,30,29,30,29,30,30,30,28,31,30],[29,30,29,30,29,29,30,29,30,30,29,30],[30,29,30,29,30,29,29,29,30,30,29,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,30,29,30,30,29,29,30],[29,30,29,30,29,30,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,29,30,29,30,29,30,30,29,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,30,29,30,29,29,30,29,29,30,30,29],[30,30,30,29,30,29,29,30,29,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,28,30,30,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,30,29,30,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,29,30,29,30,29,30,30,30],[29,30,29,30,29,30,29,29,30,29,30,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,30,29,29,30,30],[30,29,30,29,30,29,30,29,29,30,30,29],[29,30,29,29,30,30,30,29,30,29,30,29],[30,29,29,30,29,30,29,30,30,29,30,30],[30,29,30,29,30,29,30,29,30,29,30,29],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,30,29,29,30,29,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,29],[30,29,30,30,29,29,30,29,30,30,30,29],[30,30,29,29,30,29,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[29,30,30,29,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,30,29,30,29,29],[30,29,30,29,30,29,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[30,29,30,29,29,29,30,29,30,29,30,30],[30,29,30,29,30,29,30,29,29,30,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,30,29,30,29,29,30,29,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,30,29,30,29,30],[29,30,29,30,29,30,29,30,29,30,30,29],[30,30,29,30,29,29,30,29,30,29,30,30],[29,30,29,30,29,30,29,29,30,29,30,29],[30,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,30,29,30,29,30,29,29,30,29],[29,30,30,29,30,30,30,29,30,29,29,30],[29,29,30,30,29,30,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,29,30,29,30,29,29,30,29,30],[30,29,30,30,29,30,29,30,29,29,30,29],[30,29,30,30,30,29,30,29,30,29,29,30],[29,30,29,30,30,29,30,30,29,30,29,29],[30,29,29,30,30,29,30,30,30,29,30,29],[29,30,29,29,30,30,29,30,30,29,30,30],[29,29,30,29,29,30,29,30,30,30,29,30],[29,30,29,30,29,29,30,29,30,30,29,30],[30,29,30,29,30,29,30,29,29,30,29,30],[30,29,30,29,30,30,29,30,29,30,29,29],[30,29,30,29,30,30,30,29,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,30],[29,30,29,29,30,29,30,30,30,30,29,30],[29,29,30,29,29,29,30,30,30,30,29,30],[30,29,29,30,29,29,29,30,30,30,29,30],[30,29,30,29,30,29,29,30,29,30,29,30],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,29,30,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,30],[29,29,30,29,30,29,30,30,29,30,30,29],[30,29,29,30,29,29,30,30,30,29,30,30],[29,30,29,29,30,29,29,30,30,29,30,30],[29,30,30,29,29,30,29,30,29,30,29,30],[29,30,30,29,30,29,30,29,30,29,29,30],[29,30,30,30,29,30,29,30,29,30,29,29],[30,29,30,30,29,30,30,29,30,29,30,29],[29,30,29,30,29,30,30,29,30,30,29,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,30,29,30,29,30,29,30,29,30],[30,29,30,30,29,29,30,29,30,29,29,30],[30,29,30,30,30,29,29,30,29,29,30,29],[30,29,30,30,30,29,30,29,30,29,29,30],[29,30,29,30,30,30,29,30,29,30,29,29],[30,29,30,29,30,30,29,30,30,29,30,29],[29,30,29,30,29,30,29,30,30,29,30,29],[30,29,30,29,30,29,30,29,30,29,30,30],[29,30,29,30,30,29,29,30,29,30,29,30],[29,30,30,30,29,30,29,29,30,29,29,30],[29,30,30,30,29,30,30,29,29,30,29,29],[30,29,30,30,30,29,30,29,30,29,30,29],[29,30,29,30,30,29,30,30,29,30,29,30],[29,29,30,29,30,29,30,30,29,30,30,29],[30,29,30,29,29,30,29,30,29,30,30,29],[30,30,29,30,29,29,30,29,30,29,30,29],[30,30,30,29,30,29,29,30,29,30,29,30],[29,30,30,30,29,29,30,29,30,29,30,29],[29,30,30,30,29,30,29,30,29,30,29,30],[29,29,30,30,29,30,29,30,30,29,30,29],[30,29,29,30,29,30,29,30,30,30,29,30],[29,30,29,29,30,29,29,30,30,29,30,30],[30,29,30,29,29,30,29,29,30,30,29,30],[30,30,29,30,29,29,30,29,29,30,30,29],[30,30,29,30,29,30,29,30,29,29,30,30],[29,30,29,30,30,29,30,29,30,29,30,29],[30,29,30,29,30,29,30,29,30,30,29,30],[29,30,29,29,30,29,30,30,29,30,30,29],[30,29,30,29,29,30,29,30,29,30,30,30],[29,30,29,30,29,29,30,29,29,30,30,30],[30,29,30,29,30,29,29,30,29,30,29,30],[30,29,30,30,29,30,29,29,30,29,30,29],[30,29,30,30,29,30,29,30,29,30,29,30],[29,29,30,30,29,30,30,29,30,30,29,29],[30,29,29,30,30,29,30,29,30,30,30,29],[29,30,29,29,30,29,30,30,29,30,30,29],[30,29,30,29,30,29,29,30,29,30,30,29],[30,29,30,30,29,30,29,29,30,29,30,29],[30,30,29,30,30,29,30,29,29,30,29,30],[29,30,29,30,30,30,29,30,29,29,30,29],[29,30,29,30,30,30,29,30,30,29,29,30],[29,29,30,29,30,30,29,30,30,30,29,29],[30,29,29,30,29,30,30,29,30,30,29,30],[29,30,29,29,30,29,30,29,30,30,29,30],[29,30,30,29,29,30,29,30,29,30,29,30],[29,30,30,29,30,30,29,30,29,29,30,29],[30,29,30,30,29,30,30,29,30,29,29,30],[29,29,30,30,29,30,30,30,29,30,29,29],[30,29,29,30,30,29,30,30,29,30,30,29],[29,30,29,29,30,30,29,30,29,30,30,30],[29,29,30,29,30,29,30,29,30,29,30,30],[29,30,29,30,29,30,29,29,30,29,30,30],[29,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,30,29,30,29,30,29,29,30,29],[30,29,30,30,29,30,30,29,30,29,29,30],[29,30,29,30,29,30,30,29,30,29,30,30],[29,29,30,29,30,29,30,29,30,30,29,30],[30,29,29,30,29,30,29,29,30,30,29,30],[30,30,29,29,30,29,29,30,29,30,29,30],[30,30,29,30,29,30,29,29,30,29,30,29],[30,30,30,29,30,29,30,29,29,30,29,30],[29,30,30,29,30,30,29,29,30,29,30,29],[30,29,30,29,30,30,29,30,29,30,29,30],[29,30,29,30,29,30,29,30,29,30,30,29],[30,30,29,29,30,29,29,30,29,30,30,30]]} as const;
 
 /* Types */
+/**  What was done. */
+export type Activity = 
+/**  Data on the record changed (by the employee, or by HR with a reason). */
+"record_changed" | 
+/**  An HR officer opened the record. */
+"record_read" | "qualification_submitted" | "qualification_verified" | "qualification_rejected" | "application_submitted" | "application_accepted" | "application_declined" | 
+/**  An officer's attempt outside their authority (another entity, their own record), refused. */
+"refused";
+
+/**  One entry of an employee's trail, newest first in a list. */
+export type ActivityEntry = ActivityEntry_Serialize | ActivityEntry_Deserialize;
+
+/**  One entry of an employee's trail, newest first in a list. */
+export type ActivityEntry_Deserialize = {
+	at: string,
+	activity: Activity,
+	/**  The employee did it themself; otherwise an HR officer did. */
+	bySelf: boolean,
+	/**  The officer who acted, masked (`1********8`). */
+	officer?: string | null,
+	changes: ChangedValue[],
+	/**  HR's reason (a change of employment data, a rejection, a declined application). */
+	reason?: string | null,
+};
+
+/**  One entry of an employee's trail, newest first in a list. */
+export type ActivityEntry_Serialize = {
+	at: string,
+	activity: Activity,
+	/**  The employee did it themself; otherwise an HR officer did. */
+	bySelf: boolean,
+	/**  The officer who acted, masked (`1********8`). */
+	officer: string | null,
+	changes: ChangedValue[],
+	/**  HR's reason (a change of employment data, a rejection, a declined application). */
+	reason: string | null,
+};
+
 /**
  *  An administrative transaction (معاملة إدارية), looked up by incoming number or by
  *  registration number + date + entity.
@@ -255,6 +301,16 @@ export type Career_Serialize = {
 	length: ServiceLength,
 	/**  When the server gave this copy. */
 	fetchedAt: string,
+};
+
+/**
+ *  One value that changed: the field's wire name (as the field registry names it), before and
+ *  after.
+ */
+export type ChangedValue = {
+	field: string,
+	before: string,
+	after: string,
 };
 
 /**  The connection to the server changed (online ⇄ offline, or another reason). */
@@ -415,6 +471,29 @@ export type EmployeeProfile = {
 	address: NationalAddress,
 };
 
+/**  Everything Masar keeps about one employee. */
+export type EmployeeRecord = EmployeeRecord_Serialize | EmployeeRecord_Deserialize;
+
+/**  Everything Masar keeps about one employee. */
+export type EmployeeRecord_Deserialize = {
+	profile: EmployeeProfile,
+	/**  Oldest first. */
+	employmentEvents: EmploymentEvent_Deserialize[],
+	qualifications: Qualification_Deserialize[],
+	transactions: AdminTransaction[],
+	sickLeaves: SickLeave[],
+};
+
+/**  Everything Masar keeps about one employee. */
+export type EmployeeRecord_Serialize = {
+	profile: EmployeeProfile,
+	/**  Oldest first. */
+	employmentEvents: EmploymentEvent_Serialize[],
+	qualifications: Qualification_Serialize[],
+	transactions: AdminTransaction[],
+	sickLeaves: SickLeave[],
+};
+
 /**  The employee's data as shown, and where it came from. */
 export type EmployeeView = EmployeeView_Serialize | EmployeeView_Deserialize;
 
@@ -436,6 +515,36 @@ export type EmployeeView_Serialize = {
 	cachedAt: string | null,
 	/**  The last edit of each form and where it stands. */
 	forms: FormEdit_Serialize[],
+};
+
+/**
+ *  `PUT /v1/hr/employees/{id}/employment`: the employment data as HR sets it, on the record
+ *  version it was read at (a change to the same field since then is a conflict).
+ */
+export type EmploymentChange = EmploymentChange_Serialize | EmploymentChange_Deserialize;
+
+/**
+ *  `PUT /v1/hr/employees/{id}/employment`: the employment data as HR sets it, on the record
+ *  version it was read at (a change to the same field since then is a conflict).
+ */
+export type EmploymentChange_Deserialize = {
+	baseVersion: number | null,
+	entity: string,
+	jobTitle: string,
+	/**  Why HR changes it (required, at most 500 characters): in the employee's trail. */
+	reason?: string,
+};
+
+/**
+ *  `PUT /v1/hr/employees/{id}/employment`: the employment data as HR sets it, on the record
+ *  version it was read at (a change to the same field since then is a conflict).
+ */
+export type EmploymentChange_Serialize = {
+	baseVersion: number | null,
+	entity: string,
+	jobTitle: string,
+	/**  Why HR changes it (required, at most 500 characters): in the employee's trail. */
+	reason: string,
 };
 
 /**  One decision in the employment record (السجل الوظيفي). */
@@ -470,6 +579,23 @@ export type EmploymentEvent_Serialize = {
 	step: number,
 	entity: string,
 };
+
+/**  What HR's change of employment data came to. */
+export type EmploymentSaved = EmploymentSaved_Serialize | EmploymentSaved_Deserialize;
+
+/**  What HR's change of employment data came to. */
+export type EmploymentSaved_Deserialize = { outcome: "applied"; version: number | null } | 
+/**  A value is not accepted (per field). */
+{ outcome: "rejected"; errors: FieldError_Deserialize[] } | 
+/**  Someone changed the same data since the officer opened it: what it is now. */
+{ outcome: "conflict"; fields: string[]; entity: string; jobTitle: string; version: number | null };
+
+/**  What HR's change of employment data came to. */
+export type EmploymentSaved_Serialize = { outcome: "applied"; version: number | null } | 
+/**  A value is not accepted (per field). */
+{ outcome: "rejected"; errors: FieldError_Serialize[] } | 
+/**  Someone changed the same data since the officer opened it: what it is now. */
+{ outcome: "conflict"; fields: string[]; entity: string; jobTitle: string; version: number | null };
 
 /**  Ministry of Education equivalency of a foreign degree (معادلة الشهادة). */
 export type Equivalency = {
@@ -701,6 +827,21 @@ export type Gender = "male" | "female";
 export type GpaScale = "4" | "5" | "100";
 
 export type Grade = "excellent" | "very_good" | "good" | "pass";
+
+/**  An employee as HR opens them: the record, and the version an edit is made on. */
+export type HrEmployee = HrEmployee_Serialize | HrEmployee_Deserialize;
+
+/**  An employee as HR opens them: the record, and the version an edit is made on. */
+export type HrEmployee_Deserialize = {
+	record: EmployeeRecord_Deserialize,
+	version: number | null,
+};
+
+/**  An employee as HR opens them: the record, and the version an edit is made on. */
+export type HrEmployee_Serialize = {
+	record: EmployeeRecord_Serialize,
+	version: number | null,
+};
 
 /**  Why an employee may not apply. */
 export type Ineligible = 

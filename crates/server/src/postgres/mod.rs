@@ -278,20 +278,31 @@ impl Store for PgStore {
         employee: &NationalId,
         base_version: u64,
         body: MutationBody,
+        reason: &str,
         caller: &Caller,
     ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>> {
         Ok(in_tx!(self, |tx| {
-            rules::records::hr_update(&PgRows(&tx), officer, employee, base_version, &body, caller).await?
+            rules::records::hr_update(&PgRows(&tx), officer, employee, base_version, &body, reason, caller)
+                .await?
         }))
+    }
+
+    async fn activity(
+        &self,
+        employee: &NationalId,
+        limit: u32,
+    ) -> anyhow::Result<Vec<masar_protocol::activity::ActivityEntry>> {
+        Ok(on_client!(self, |client| sync::activity(client, employee, limit).await?))
     }
 
     async fn hr_open_record(
         &self,
         officer: &NationalId,
         employee: &NationalId,
+        read: crate::rules::hr_authority::HrRead,
         caller: &Caller,
-    ) -> anyhow::Result<Result<(), Refusal>> {
-        Ok(in_tx!(self, |tx| rules::hr_authority::open_record(&PgRows(&tx), officer, employee, caller)
+    ) -> anyhow::Result<Result<u64, Refusal>> {
+        Ok(in_tx!(self, |tx| rules::hr_authority::open_record(&PgRows(&tx), officer, employee, read, caller)
             .await?))
     }
 

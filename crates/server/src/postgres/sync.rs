@@ -11,6 +11,7 @@ use tokio_postgres::types::Json;
 
 use super::db::{exec, one, opt, rows, signed, unsigned};
 use super::records;
+use crate::rules::activity::{AuditRow, MAX_ENTRIES, entry_of};
 use crate::rules::edits::FieldChange;
 use crate::rules::sync::{ChangeRow, StoredResult, SyncRows};
 use crate::rules::{Audit, RecordRows};
@@ -28,8 +29,17 @@ impl<C> std::fmt::Debug for PgRows<'_, C> {
 pub async fn audit(client: &impl GenericClient, entry: Audit<'_>) -> anyhow::Result<()> {
     exec(
         client,
-        "INSERT INTO audit_log (at, event, outcome, national_id, client) VALUES ($1, $2, $3, $4, $5)",
-        &[&entry.at_ms, &entry.event, &entry.outcome, &entry.subject.map(NationalId::as_str), &entry.client],
+        "INSERT INTO audit_log (at, event, outcome, national_id, client, subject, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &entry.at_ms,
+            &entry.event,
+            &entry.outcome,
+            &entry.subject.map(NationalId::as_str),
+            &entry.client,
+            &entry.about.map(NationalId::as_str),
+            &entry.detail,
+        ],
     )
     .await?;
     Ok(())
@@ -191,4 +201,30 @@ impl<C: GenericClient + Sync> SyncRows for PgRows<'_, C> {
         .await?
         .get(0))
     }
+}
+
+/// The trail of `employee`'s record, newest first.
+pub async fn activity(
+    client: &impl GenericClient,
+    employee: &NationalId,
+    limit: u32,
+) -> anyhow::Result<Vec<masar_protocol::activity::ActivityEntry>> {
+    let found = rows(
+        client,
+        "SELECT at, event, outcome, national_id, detail FROM audit_log WHERE subject = $1
+         ORDER BY at DESC, id DESC LIMIT $2",
+        &[&employee.as_str(), &i64::from(limit.min(MAX_ENTRIES))],
+    )
+    .await?;
+    Ok(found
+        .iter()
+        .map(|row| AuditRow {
+            at_ms: row.get(0),
+            event: row.get(1),
+            outcome: row.get(2),
+            actor: row.get(3),
+            detail: row.get(4),
+        })
+        .filter_map(|row| entry_of(employee, &row))
+        .collect())
 }

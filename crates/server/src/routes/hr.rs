@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use masar_protocol::NationalId;
+use masar_protocol::activity::ActivityEntry;
 use masar_protocol::hr::EmploymentChange;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
@@ -14,13 +15,17 @@ use masar_protocol::sync::{MutationBody, MutationOutcome};
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
+use crate::rules::activity::MAX_ENTRIES;
+use crate::rules::hr_authority::HrRead;
 use crate::storage::{Caller, Decided};
 
-/// An employee's record, as HR sees it (to edit it on the current version).
+/// An employee's record, as HR sees it, its profile's version in `ETag` (what an edit of the
+/// employment data names as `baseVersion`).
 #[utoipa::path(get, path = "/v1/hr/employees/{national_id}/record", tag = "hr", security(("access_token" = [])),
     params(("national_id" = String, Path, description = "The employee's national ID")),
     responses(
-        (status = 200, description = "The employee's record (the read is audited)", body = masar_protocol::EmployeeRecord),
+        (status = 200, description = "The employee's record (the read is audited); `ETag` is the profile's version", body = masar_protocol::EmployeeRecord,
+            headers(("etag" = String, description = "The profile's version, quoted"))),
         (status = 403, description = "Not an HR officer, or an employee of another entity", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
     ))]
@@ -29,10 +34,32 @@ pub async fn employee_record(
     caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(national_id): Path<String>,
-) -> Result<Json<masar_protocol::EmployeeRecord>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
-    state.store.hr_open_record(&officer, &id, &caller).await??;
-    state.store.record(&id).await?.map(Json).ok_or(ApiError::NotFound)
+    let version = state.store.hr_open_record(&officer, &id, HrRead::Record, &caller).await??;
+    let record = state.store.record(&id).await?.ok_or(ApiError::NotFound)?;
+    Ok(([(header::ETAG, format!("\"{version}\""))], Json(record)).into_response())
+}
+
+/// An employee's trail (سجل النشاط), as HR reads it: who changed what and when, decisions and
+/// their reasons, who opened the record, attempts refused (the read is audited).
+#[utoipa::path(get, path = "/v1/hr/employees/{national_id}/activity", tag = "hr", security(("access_token" = [])),
+    params(("national_id" = String, Path, description = "The employee's national ID")),
+    responses(
+        (status = 200, description = "The trail, newest first", body = Vec<ActivityEntry>),
+        (status = 403, description = "Not an HR officer, or an employee of another entity", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn employee_activity(
+    State(state): State<AppState>,
+    caller: Caller,
+    HrOfficer(officer): HrOfficer,
+    Path(national_id): Path<String>,
+) -> Result<Json<Vec<ActivityEntry>>, ApiError> {
+    let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
+    state.store.record(&id).await?.ok_or(ApiError::NotFound)?;
+    state.store.hr_open_record(&officer, &id, HrRead::Trail, &caller).await??;
+    Ok(Json(state.store.activity(&id, MAX_ENTRIES).await?))
 }
 
 /// HR changes an employee's employment data (entity, job title). A change made on the record
@@ -42,6 +69,7 @@ pub async fn employee_record(
     request_body = EmploymentChange,
     responses(
         (status = 200, description = "Applied, rejected (per field) or in conflict with a change since the base version", body = MutationOutcome),
+        (status = 400, description = "No reason given (or over 500 characters)", body = masar_protocol::ApiErrorBody),
         (status = 403, description = "Not an HR officer, an employee of another entity, or the officer's own record", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such employee", body = masar_protocol::ApiErrorBody),
     ))]
@@ -53,10 +81,11 @@ pub async fn update_employment(
     Json(change): Json<EmploymentChange>,
 ) -> Result<Json<MutationOutcome>, ApiError> {
     let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
+    let reason = masar_protocol::qualification::reason(&change.reason).ok_or(ApiError::ReasonRequired)?;
     let body = MutationBody::UpdateEmployment(change.update());
     state
         .store
-        .hr_update(&officer, &id, change.base_version, body, &caller)
+        .hr_update(&officer, &id, change.base_version, body, reason, &caller)
         .await??
         .map(Json)
         .ok_or(ApiError::NotFound)

@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::health::health,
         super::record::my_record,
+        super::record::my_activity,
         super::record::opportunities,
         super::statements::statement_code,
         super::statements::verify_statement,
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         crate::sync::handlers::pull_handler,
         super::hr::employee_record,
         super::hr::update_employment,
+        super::hr::employee_activity,
         super::hr::qualifications,
         super::hr::decide,
         super::hr::attachment,

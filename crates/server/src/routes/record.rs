@@ -18,6 +18,21 @@ pub async fn me(signed_in: SignedIn) -> Json<masar_protocol::auth::Me> {
     Json(masar_protocol::auth::Me { national_id: signed_in.national_id, role: signed_in.role })
 }
 
+/// سجل النشاط: the signed-in employee's trail: who changed what on their record and when (their
+/// own changes and HR's, with HR's reasons), decisions on what they sent, HR opening the record.
+#[utoipa::path(get, path = "/v1/me/activity", tag = "records", security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The trail, newest first", body = Vec<masar_protocol::activity::ActivityEntry>),
+        (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
+    ))]
+pub async fn my_activity(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<Vec<masar_protocol::activity::ActivityEntry>>, ApiError> {
+    let limit = crate::rules::activity::MAX_ENTRIES;
+    Ok(Json(state.store.activity(&signed_in.national_id, limit).await?))
+}
+
 #[utoipa::path(get, path = "/v1/me/record", tag = "records", security(("access_token" = [])),
     responses(
         (status = 200, description = "The signed-in employee's whole record", body = EmployeeRecord),

@@ -3,6 +3,7 @@
 //! training administration's decision within the opportunity's seats.
 
 use masar_protocol::NationalId;
+use masar_protocol::activity::ActivityDetail;
 use masar_protocol::qualification;
 use masar_protocol::record::Opportunity;
 use masar_protocol::sync::{MutationOutcome, RecordKind};
@@ -126,7 +127,8 @@ pub async fn apply(
     rows.insert_application(&NewApplication { owner: employee, request, seq, number, now_ms: caller.now_ms })
         .await?;
     rows.note_change(employee.as_str(), RecordKind::Application, Some(&request.id), 1, caller.now_ms).await?;
-    rows.audit(Audit::of(caller, "application_submitted", "received", Some(employee))).await?;
+    rows.audit(Audit::of(caller, "application_submitted", "received", Some(employee)).about(employee))
+        .await?;
     Ok(MutationOutcome::Applied { version: 1 })
 }
 
@@ -167,7 +169,8 @@ pub async fn decide(
     rows.decide_application(id, &row).await?;
     rows.note_change(&current.owner, RecordKind::Application, Some(id), version, caller.now_ms).await?;
     let event = format!("application_{}", state.as_str());
-    rows.audit(Audit::of(caller, &event, id, Some(officer))).await?;
+    let detail = ActivityDetail { changes: Vec::new(), reason: reason.clone() };
+    rows.audit(Audit::of(caller, &event, id, Some(officer)).about(&owner_id).with(&detail)?).await?;
     let decided =
         rows.application(id).await?.ok_or_else(|| anyhow::anyhow!("the application just decided is gone"))?;
     Ok(Decided::Done(Box::new(decided.record)))

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use masar_protocol::EmployeeProfile;
+use masar_protocol::activity::ChangedValue;
 use masar_protocol::fields;
 use masar_protocol::sync::MutationBody;
 use masar_protocol::validate::FieldError;
@@ -101,6 +102,22 @@ pub fn plan(
     } else {
         EditPlan::Write(changed)
     }
+}
+
+/// Each of `values` (wire name, value as stored) beside what `profile` held before.
+pub fn before_and_after(profile: &EmployeeProfile, values: &[(&'static str, String)]) -> Vec<ChangedValue> {
+    let mut before = profile.clone();
+    values
+        .iter()
+        .filter_map(|(wire, after)| {
+            let field = fields::field(wire)?;
+            Some(ChangedValue {
+                field: (*wire).to_owned(),
+                before: (field.slot)(&mut before).clone(),
+                after: after.clone(),
+            })
+        })
+        .collect()
 }
 
 /// `profile` with `values` set (wire name, value as stored).

@@ -52,24 +52,43 @@ pub async fn authorize(
     let verdict = may(act, officer, &officer_entity, subject, &subject_profile.entity);
     if let Err(refusal) = verdict {
         tracing::warn!(officer = %officer.masked(), employee = %subject.masked(), refusal = refusal.label(), "an HR request outside the officer's authority");
-        rows.audit(Audit::of(caller, event, refusal.label(), Some(officer))).await?;
+        rows.audit(Audit::of(caller, event, refusal.label(), Some(officer)).about(subject)).await?;
     }
     Ok(verdict)
 }
 
+/// What an officer reads of an employee: the record (in the employee's trail as «اطلاع على
+/// السجل»), or the trail itself (audited, but not an entry of the trail it reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HrRead {
+    Record,
+    Trail,
+}
+
+impl HrRead {
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::Record => "hr_read",
+            Self::Trail => "hr_read_trail",
+        }
+    }
+}
+
 /// An officer opens an employee's record through HR's screens: within their entity only, and
-/// audited either way (who read whose record is part of the trail).
+/// audited either way (who read whose record is part of the trail). The profile's version as
+/// read (what an edit is made on), 0 when there is no such employee.
 pub async fn open_record(
     rows: &impl RecordRows,
     officer: &NationalId,
     subject: &NationalId,
+    read: HrRead,
     caller: &Caller,
-) -> anyhow::Result<Result<(), Refusal>> {
-    let verdict = authorize(rows, Act::Read, officer, subject, "hr_read", caller).await?;
-    if verdict.is_ok() {
-        rows.audit(Audit::of(caller, "hr_read", "ok", Some(officer))).await?;
+) -> anyhow::Result<Result<u64, Refusal>> {
+    if let Err(refusal) = authorize(rows, Act::Read, officer, subject, read.event(), caller).await? {
+        return Ok(Err(refusal));
     }
-    Ok(verdict)
+    rows.audit(Audit::of(caller, read.event(), "ok", Some(officer)).about(subject)).await?;
+    Ok(Ok(rows.profile(subject, false).await?.map_or(0, |(_, version)| version)))
 }
 
 #[cfg(test)]

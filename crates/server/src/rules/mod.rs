@@ -13,6 +13,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use masar_protocol::NationalId;
 
+pub mod activity;
 pub mod applications;
 pub mod edits;
 pub mod hr_authority;

@@ -2,6 +2,7 @@
 //! verified and sent by this employee) and stored under review with a transaction number, and
 //! HR's decision on it.
 
+use masar_protocol::activity::ActivityDetail;
 use masar_protocol::attachments::AttachmentLimits;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{
@@ -209,7 +210,8 @@ pub async fn submit(
     };
     let kind = RecordKind::Qualification;
     rows.note_change(employee.as_str(), kind, Some(&submission.id), version, caller.now_ms).await?;
-    rows.audit(Audit::of(caller, "qualification_submitted", "under_review", Some(employee))).await?;
+    rows.audit(Audit::of(caller, "qualification_submitted", "under_review", Some(employee)).about(employee))
+        .await?;
     Ok(MutationOutcome::Applied { version })
 }
 
@@ -250,13 +252,9 @@ pub async fn decide(
     let (state, reason) = match verdict(current.record.state, current.version, decision) {
         Verdict::AlreadyDecided => return Ok(Decided::AlreadyDecided(Box::new(current.record))),
         Verdict::ChangedSinceRead { current: version } => {
-            rows.audit(Audit::of(
-                caller,
-                "qualification_decision",
-                "refused_changed_since_read",
-                Some(officer),
-            ))
-            .await?;
+            let refused = "refused_changed_since_read";
+            rows.audit(Audit::of(caller, "qualification_decision", refused, Some(officer)).about(&owner_id))
+                .await?;
             return Ok(Decided::ChangedSinceRead { current: version });
         }
         Verdict::ReasonRequired => return Ok(Decided::ReasonRequired),
@@ -281,7 +279,8 @@ pub async fn decide(
     }
     rows.note_change(&current.owner, RecordKind::Qualification, Some(id), version, caller.now_ms).await?;
     let event = format!("qualification_{}", state.as_str());
-    rows.audit(Audit::of(caller, &event, id, Some(officer))).await?;
+    let detail = ActivityDetail { changes: Vec::new(), reason: reason.clone() };
+    rows.audit(Audit::of(caller, &event, id, Some(officer)).about(&owner_id).with(&detail)?).await?;
     let decided = rows
         .qualification(id)
         .await?

@@ -132,14 +132,15 @@ async fn apply(
         }
         body => {
             let actor = Actor::Employee { client: client_id };
-            records::edit_profile(
+            let author = records::Author { by: employee, reason: None, caller };
+            records::edit_profile_by(
                 rows,
                 employee,
                 mutation.base_version,
                 body,
                 &mutation.fields,
                 actor,
-                caller.now_ms,
+                author,
             )
             .await?
             .ok_or_else(|| anyhow::anyhow!("the signed-in employee has no record"))

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_no_opaque_access_tokens.sql"),
     include_str!("../../migrations/0015_statement_expiry.sql"),
     include_str!("../../migrations/0016_qualification_updates.sql"),
+    include_str!("../../migrations/0017_audit_subject.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

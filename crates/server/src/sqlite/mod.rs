@@ -331,33 +331,47 @@ impl Store for SqliteStore {
         employee: &NationalId,
         base_version: u64,
         body: MutationBody,
+        reason: &str,
         caller: &Caller,
     ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>> {
-        let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
+        let (officer, employee, reason, caller) =
+            (officer.clone(), employee.clone(), reason.to_owned(), caller.clone());
         self.db
             .call_tx(move |tx| {
+                let rows = SqliteRows(tx);
                 finish(rules::records::hr_update(
-                    &SqliteRows(tx),
+                    &rows,
                     &officer,
                     &employee,
                     base_version,
                     &body,
+                    &reason,
                     &caller,
                 ))
             })
             .await
     }
 
+    async fn activity(
+        &self,
+        employee: &NationalId,
+        limit: u32,
+    ) -> anyhow::Result<Vec<masar_protocol::activity::ActivityEntry>> {
+        let employee = employee.clone();
+        self.db.call(move |conn| rows::activity(conn, &employee, limit)).await
+    }
+
     async fn hr_open_record(
         &self,
         officer: &NationalId,
         employee: &NationalId,
+        read: crate::rules::hr_authority::HrRead,
         caller: &Caller,
-    ) -> anyhow::Result<Result<(), Refusal>> {
+    ) -> anyhow::Result<Result<u64, Refusal>> {
         let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());
         self.db
             .call_tx(move |tx| {
-                finish(rules::hr_authority::open_record(&SqliteRows(tx), &officer, &employee, &caller))
+                finish(rules::hr_authority::open_record(&SqliteRows(tx), &officer, &employee, read, &caller))
             })
             .await
     }

@@ -12,6 +12,7 @@ use masar_protocol::{EmployeeProfile, NationalId};
 use rusqlite::{Connection, params};
 
 use super::records;
+use crate::rules::activity::{AuditRow, MAX_ENTRIES, entry_of};
 use crate::rules::edits::{Actor, FieldChange};
 use crate::rules::records::edit_profile;
 use crate::rules::{Audit, RecordRows};
@@ -145,8 +146,41 @@ impl RecordRows for SqliteRows<'_> {
 /// One line of the audit log (see [`Audit`]).
 pub fn audit(conn: &Connection, entry: Audit<'_>) -> anyhow::Result<()> {
     conn.execute(
-        "INSERT INTO audit_log (at, event, outcome, national_id, client) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![entry.at_ms, entry.event, entry.outcome, entry.subject.map(NationalId::as_str), entry.client],
+        "INSERT INTO audit_log (at, event, outcome, national_id, client, subject, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            entry.at_ms,
+            entry.event,
+            entry.outcome,
+            entry.subject.map(NationalId::as_str),
+            entry.client,
+            entry.about.map(NationalId::as_str),
+            entry.detail
+        ],
     )?;
     Ok(())
+}
+
+/// The trail of `employee`'s record, newest first.
+pub fn activity(
+    conn: &Connection,
+    employee: &NationalId,
+    limit: u32,
+) -> anyhow::Result<Vec<masar_protocol::activity::ActivityEntry>> {
+    let found = conn
+        .prepare(
+            "SELECT at, event, outcome, national_id, detail FROM audit_log WHERE subject = ?1
+             ORDER BY at DESC, id DESC LIMIT ?2",
+        )?
+        .query_map(params![employee.as_str(), limit.min(MAX_ENTRIES)], |row| {
+            Ok(AuditRow {
+                at_ms: row.get(0)?,
+                event: row.get(1)?,
+                outcome: row.get(2)?,
+                actor: row.get(3)?,
+                detail: row.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(found.iter().filter_map(|row| entry_of(employee, row)).collect())
 }

