@@ -52,6 +52,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             review::hr_update_employment,
             review::hr_employee_activity,
             review::my_activity,
+            review::hr_applicants,
+            review::hr_decide_application,
             commands::career,
             commands::sick_leaves,
             commands::transactions,

@@ -7,6 +7,7 @@ use masar_protocol::activity::ActivityEntry;
 use masar_protocol::hr::EmploymentChange;
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
+use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 use tauri::State;
 
 #[tauri::command]
@@ -47,6 +48,27 @@ pub async fn hr_employee_activity(
 ) -> Result<Vec<ActivityEntry>, UiError> {
     let id = NationalId::parse(&national_id).map_err(|_| UiError::new(ErrorCode::NotFound))?;
     review.employee_activity(id).await.map_err(UiError::from)
+}
+
+/// The applications of the officer's entity (one opportunity's, in a state, or all).
+#[tauri::command]
+#[specta::specta]
+pub async fn hr_applicants(
+    review: State<'_, Review>,
+    filter: ApplicantFilter,
+) -> Result<Vec<Applicant>, UiError> {
+    review.applicants(filter).await.map_err(UiError::from)
+}
+
+/// Accept an application (while a seat is left), or decline it with the reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn hr_decide_application(
+    review: State<'_, Review>,
+    id: String,
+    decision: ApplicationDecision,
+) -> Result<ApplicationRecord, UiError> {
+    review.decide_application(id, decision).await.map_err(UiError::from)
 }
 
 /// سجل النشاط: the signed-in employee's trail.

@@ -2,7 +2,10 @@
 //! employee of their entity by national ID, is stopped without a reason (the summary says so),
 //! changes the job title with the reason, and sees it in the employee's trail; the employee signs
 //! in on the same workstation and reads in «سجل النشاط» who changed what, the value before and
-//! after, the reason, and that HR opened the record. Both screens pass axe-core in both languages.
+//! after, the reason, and that HR opened the record. The officer also declines the employee's
+//! training application on the training applications screen (seats left shown, the reason
+//! required), and the employee's log shows that too. Every screen passes axe-core in both
+//! languages.
 
 use anyhow::Context;
 use masar_e2e::{App, Server};
@@ -19,6 +22,19 @@ async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_t
     let before = server.record_of(&employee).await?.profile.job_title;
 
     let app = App::launch(&server.url).await?;
+    // The employee applies for a course first (online: received at once).
+    app.sign_in(&employee).await?;
+    app.click("[data-testid=nav-opportunities]").await?;
+    let open = "[data-testid=opportunity][data-eligible=true][data-application=none]";
+    app.wait_for(open).await?;
+    let opportunity = app.find(open).await?.attr("data-id").await?.unwrap_or_default();
+    let card = format!("[data-testid=opportunity][data-id={opportunity}]");
+    app.click(&format!("{card} [data-testid=opp-apply]")).await?;
+    app.click("[data-testid=apply-confirm]").await?;
+    app.wait_for(&format!("{card}[data-application=received]")).await?;
+    app.click("[data-testid=sign-out-button]").await?;
+    app.wait_for("[data-testid=profile-tile]").await?;
+
     app.sign_in(&officer).await?;
     app.click("[data-testid=nav-hr]").await?;
     app.type_into("[data-testid=hr-query]", employee.national_id.as_str()).await?;
@@ -49,6 +65,26 @@ async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_t
     app.screenshot("hr-employee-changed-ar").await?;
     assert_eq!(server.record_of(&employee).await?.profile.job_title, "رئيس قسم الرواتب");
 
+    // The training applications: the course's applicants of the officer's entity with the seats
+    // left; declining needs the reason.
+    app.click("[data-testid=nav-training]").await?;
+    app.set_value("#training-hr-opportunity", &opportunity).await?;
+    app.wait_for("[data-testid=training-hr-applicant][data-state=received]").await?;
+    let seats =
+        app.find("[data-testid=training-hr-seats]").await?.attr("data-left").await?.unwrap_or_default();
+    assert!(seats.parse::<u32>().is_ok_and(|left| left > 0), "seats left: {seats}");
+    app.screenshot("training-hr-applicants-ar").await?;
+    app.click("[data-testid=training-hr-applicant][data-state=received] [data-testid=training-hr-decline]")
+        .await?;
+    app.wait_for("[data-testid=training-decline-dialog]").await?;
+    app.click("[data-testid=training-decline-confirm]").await?;
+    app.wait_focused("training-decline-error").await?;
+    app.type_into("[data-testid=training-reason]", "اكتمل عدد المرشحين من الإدارة").await?;
+    app.screenshot("training-hr-decline-dialog-ar").await?;
+    app.click("[data-testid=training-decline-confirm]").await?;
+    app.wait_focused("training-hr-notice").await?;
+    app.wait_for("[data-testid=training-hr-applicant][data-state=declined]").await?;
+
     // The employee signs in here: «سجل النشاط» says who changed what, and why.
     app.click("[data-testid=sign-out-button]").await?;
     app.wait_for("[data-testid=profile-tile]").await?;
@@ -63,6 +99,8 @@ async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_t
     assert!(changed.contains(&before) && changed.contains("رئيس قسم الرواتب"), "{changed}");
     assert!(changed.contains("قرار الترقية رقم 4471"), "{changed}");
     app.wait_for("[data-testid=activity] [data-activity=record_read]").await?;
+    let declined = app.text("[data-testid=activity] [data-activity=application_declined]").await?;
+    assert!(declined.contains("اكتمل عدد المرشحين من الإدارة"), "{declined}");
     app.screenshot("activity-log-ar").await?;
     app.close().await
 }

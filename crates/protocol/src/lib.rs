@@ -17,6 +17,7 @@ pub mod hr;
 pub mod national_id;
 pub mod qualification;
 pub mod qualification_fields;
+mod qualification_on_record;
 pub mod record;
 pub mod record_id;
 pub mod secret;

@@ -89,6 +89,10 @@ pub struct Applicant {
     pub national_id: crate::NationalId,
     pub name_ar: crate::record::PersonName,
     pub rank: u8,
+    /// The applicant's entity (the officer's list holds their own entity's only).
+    pub entity: String,
+    /// The opportunity's seats not yet taken (by anyone, of any entity).
+    pub seats_left: u16,
     pub application: ApplicationRecord,
 }
 

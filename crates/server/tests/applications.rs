@@ -199,6 +199,12 @@ async fn acceptance_stops_when_the_seats_are_taken() {
         MutationOutcome::Applied { version: 1 }
     );
 
+    // The officer's list: their entity's applications, never their own, with the seats left.
+    let for_it = format!("?opportunity={}", opportunity.id);
+    let listed: Vec<Applicant> = applicants(&t, &officer, &for_it).await.json().await.unwrap();
+    assert_eq!(listed.iter().map(|a| a.application.id.as_str()).collect::<Vec<_>>(), [FIRST, SECOND]);
+    assert!(listed.iter().all(|a| a.seats_left == 1 && a.entity == listed[0].entity), "{listed:?}");
+
     // Nobody decides their own application: the officer's is not in their list, and refused.
     let own = decide(&t, &officer, THIRD, json!({ "decision": "accept" })).await;
     expect_error(own, StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord).await;
@@ -209,4 +215,14 @@ async fn acceptance_stops_when_the_seats_are_taken() {
     assert_eq!(accepted.state, ApplicationStatus::Accepted);
     let waiting: Vec<Applicant> = applicants(&t, &officer, "?state=received").await.json().await.unwrap();
     assert_eq!(waiting.iter().map(|a| a.application.id.as_str()).collect::<Vec<_>>(), [SECOND]);
+    let listed: Vec<Applicant> = applicants(&t, &officer, &for_it).await.json().await.unwrap();
+    assert!(listed.iter().all(|a| a.seats_left == 0), "the one seat is taken: {listed:?}");
+    // The colleague moves to another entity: their application is that entity's HR's now.
+    db.execute(
+        "UPDATE employees SET entity = 'جهة أخرى' WHERE national_id = ?1",
+        [colleague.account.national_id.as_str()],
+    )
+    .unwrap();
+    let listed: Vec<Applicant> = applicants(&t, &officer, &for_it).await.json().await.unwrap();
+    assert_eq!(listed.iter().map(|a| a.application.id.as_str()).collect::<Vec<_>>(), [FIRST]);
 }

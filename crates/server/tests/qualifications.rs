@@ -388,6 +388,15 @@ async fn a_request_of_another_entitys_employee_is_not_the_officers_to_decide() {
     assert!(items.is_empty(), "{items:?}");
     let refused = decide(&t, &officer, 1, json!({ "decision": "verify" })).await;
     expect_error(refused, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
+    // Nor are the request's documents the officer's to open any more.
+    let document = t
+        .http
+        .get(t.url(&format!("/v1/hr/attachments/{}", sha256_hex(&certificate))))
+        .bearer_auth(&officer.token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(document, StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity).await;
 }
 
 #[tokio::test]

@@ -70,6 +70,10 @@ export const commands = {
 	hrEmployeeActivity: (nationalId: string) => typedError<ActivityEntry_Serialize[], UiError_Serialize>(__TAURI_INVOKE("hr_employee_activity", { nationalId })),
 	/**  سجل النشاط: the signed-in employee's trail. */
 	myActivity: () => typedError<ActivityEntry_Serialize[], UiError_Serialize>(__TAURI_INVOKE("my_activity")),
+	/**  The applications of the officer's entity (one opportunity's, in a state, or all). */
+	hrApplicants: (filter: ApplicantFilter_Deserialize) => typedError<Applicant_Serialize[], UiError_Serialize>(__TAURI_INVOKE("hr_applicants", { filter })),
+	/**  Accept an application (while a seat is left), or decline it with the reason. */
+	hrDecideApplication: (id: string, decision: ApplicationDecision) => typedError<ApplicationRecord_Serialize, UiError_Serialize>(__TAURI_INVOKE("hr_decide_application", { id, decision })),
 	/**  The employment record and the length of service, from the local copy. */
 	career: () => typedError<Career_Serialize, UiError_Serialize>(__TAURI_INVOKE("career")),
 	/**  Sick-leave reports, from the local copy. */
@@ -169,6 +173,86 @@ export type AppInfo = {
 	serverSetByAdministrator: boolean,
 };
 
+/**  An application in the administration's list, with the applicant. */
+export type Applicant = Applicant_Serialize | Applicant_Deserialize;
+
+/**  `GET /v1/hr/applications`: which ones (both filters optional). */
+export type ApplicantFilter = ApplicantFilter_Serialize | ApplicantFilter_Deserialize;
+
+/**  `GET /v1/hr/applications`: which ones (both filters optional). */
+export type ApplicantFilter_Deserialize = {
+	/**  One opportunity's applications. */
+	opportunity?: string | null,
+	/**  Only those in this state. */
+	state?: ApplicationStatus | null,
+};
+
+/**  `GET /v1/hr/applications`: which ones (both filters optional). */
+export type ApplicantFilter_Serialize = {
+	/**  One opportunity's applications. */
+	opportunity: string | null,
+	/**  Only those in this state. */
+	state: ApplicationStatus | null,
+};
+
+/**  An application in the administration's list, with the applicant. */
+export type Applicant_Deserialize = {
+	nationalId: NationalId,
+	nameAr: PersonName,
+	rank: number,
+	/**  The applicant's entity (the officer's list holds their own entity's only). */
+	entity: string,
+	/**  The opportunity's seats not yet taken (by anyone, of any entity). */
+	seatsLeft: number,
+	application: ApplicationRecord_Deserialize,
+};
+
+/**  An application in the administration's list, with the applicant. */
+export type Applicant_Serialize = {
+	nationalId: NationalId,
+	nameAr: PersonName,
+	rank: number,
+	/**  The applicant's entity (the officer's list holds their own entity's only). */
+	entity: string,
+	/**  The opportunity's seats not yet taken (by anyone, of any entity). */
+	seatsLeft: number,
+	application: ApplicationRecord_Serialize,
+};
+
+/**  The training administration's decision on a received application. */
+export type ApplicationDecision = { decision: "accept" } | { decision: "decline"; reason: string };
+
+/**  An application as the server holds it (the sync record of kind `application`). */
+export type ApplicationRecord = ApplicationRecord_Serialize | ApplicationRecord_Deserialize;
+
+/**  An application as the server holds it (the sync record of kind `application`). */
+export type ApplicationRecord_Deserialize = {
+	id: string,
+	opportunityId: string,
+	receipt: string,
+	/**  The server's transaction number (رقم المعاملة), given when it received the application. */
+	transactionNumber: string,
+	state: ApplicationStatus,
+	/**  The training administration's reason when declined. */
+	reason?: string | null,
+	submittedAt: string,
+	decidedAt?: string | null,
+};
+
+/**  An application as the server holds it (the sync record of kind `application`). */
+export type ApplicationRecord_Serialize = {
+	id: string,
+	opportunityId: string,
+	receipt: string,
+	/**  The server's transaction number (رقم المعاملة), given when it received the application. */
+	transactionNumber: string,
+	state: ApplicationStatus,
+	/**  The training administration's reason when declined. */
+	reason: string | null,
+	submittedAt: string,
+	decidedAt: string | null,
+};
+
 /**  Where an application stands, as the opportunity shows it. */
 export type ApplicationState = ApplicationState_Serialize | ApplicationState_Deserialize;
 
@@ -197,6 +281,9 @@ export type ApplicationState_Serialize =
 { state: "declined"; reason: string } | 
 /**  Not accepted by the server's rules (closed on its date, say); nothing was stored there. */
 { state: "refused"; errors: FieldError_Serialize[] };
+
+/**  Where an application stands: تم الاستلام, then مقبول or معتذر. */
+export type ApplicationStatus = "received" | "accepted" | "declined";
 
 export type ApplicationView = ApplicationView_Serialize | ApplicationView_Deserialize;
 

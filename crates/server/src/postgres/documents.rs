@@ -149,17 +149,25 @@ pub async fn owned_blob(
     Ok(row.and_then(|row| blob(row.get(0), row.get(1), row.get(2))))
 }
 
-/// A blob attached to some qualification (what HR may open).
-pub async fn attached_blob(tx: &impl GenericClient, sha256: &str) -> anyhow::Result<Option<Blob>> {
-    let row = opt(
+/// A blob attached to some qualification, and whose qualifications attach it (what HR may open).
+pub async fn attached_blob(
+    tx: &impl GenericClient,
+    sha256: &str,
+) -> anyhow::Result<Option<(Blob, Vec<NationalId>)>> {
+    let owners = rows(
         tx,
-        "SELECT b.sha256, b.size, b.kind FROM blobs b
-             WHERE b.sha256 = $1 AND EXISTS (SELECT 1 FROM qualification_records q
-                 WHERE q.attachments @> jsonb_build_array(jsonb_build_object('sha256', $1::text)))",
+        "SELECT DISTINCT owner FROM qualification_records
+             WHERE attachments @> jsonb_build_array(jsonb_build_object('sha256', $1::text))",
         &[&sha256],
     )
     .await?;
-    Ok(row.and_then(|row| blob(row.get(0), row.get(1), row.get(2))))
+    let owners =
+        owners.iter().map(|row| NationalId::parse(row.get::<_, &str>(0))).collect::<Result<Vec<_>, _>>()?;
+    if owners.is_empty() {
+        return Ok(None);
+    }
+    let row = opt(tx, "SELECT b.sha256, b.size, b.kind FROM blobs b WHERE b.sha256 = $1", &[&sha256]).await?;
+    Ok(row.and_then(|row| blob(row.get(0), row.get(1), row.get(2))).map(|blob| (blob, owners)))
 }
 
 // Qualifications.

@@ -268,7 +268,7 @@ impl Store for PgStore {
         Ok(on_client!(self, |client| shared::sms_for(client, employee).await?))
     }
 
-    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>> {
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<(Blob, Vec<NationalId>)>> {
         Ok(on_client!(self, |client| documents::attached_blob(client, sha256).await?))
     }
 
@@ -299,7 +299,7 @@ impl Store for PgStore {
         &self,
         officer: &NationalId,
         employee: &NationalId,
-        read: crate::rules::hr_authority::HrRead,
+        read: crate::storage::HrRead,
         caller: &Caller,
     ) -> anyhow::Result<Result<u64, Refusal>> {
         Ok(in_tx!(self, |tx| rules::hr_authority::open_record(&PgRows(&tx), officer, employee, read, caller)

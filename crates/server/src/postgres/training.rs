@@ -120,7 +120,22 @@ pub async fn applicants(tx: &impl GenericClient, filter: &ApplicantFilter) -> an
         let Stored { record: application, owner, .. } = application(row)?;
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(tx, &national_id, false).await? else { continue };
-        out.push(Applicant { national_id, name_ar: profile.name_ar, rank: profile.rank, application });
+        let seats_left = seats_left(tx, &application.opportunity_id).await?;
+        let (name_ar, rank, entity) = (profile.name_ar, profile.rank, profile.entity);
+        out.push(Applicant { national_id, name_ar, rank, entity, seats_left, application });
     }
     Ok(out)
+}
+
+/// The opportunity's seats nobody has taken yet (read, not held: the decision holds them).
+async fn seats_left(tx: &impl GenericClient, opportunity: &str) -> anyhow::Result<u16> {
+    let row = one(
+        tx,
+        "SELECT COALESCE((SELECT (doc->>'seats')::bigint FROM opportunities WHERE id = $1), 0),
+                (SELECT count(*) FROM applications WHERE opportunity_id = $1 AND state = 'accepted')",
+        &[&opportunity],
+    )
+    .await?;
+    let (total, accepted): (i64, i64) = (row.get(0), row.get(1));
+    Ok(u16::try_from((total - accepted).max(0)).unwrap_or(u16::MAX))
 }

@@ -16,8 +16,8 @@ use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
 use crate::rules::activity::MAX_ENTRIES;
-use crate::rules::hr_authority::HrRead;
-use crate::storage::{Caller, Decided};
+use crate::rules::hr_authority::{Act, may};
+use crate::storage::{Caller, Decided, HrRead};
 
 /// An employee's record, as HR sees it, its profile's version in `ETag` (what an edit of the
 /// employment data names as `baseVersion`).
@@ -147,15 +147,28 @@ pub async fn decide(
     params(("sha256" = String, Path, description = "The file's SHA-256 (hex), as the qualification lists it")),
     responses(
         (status = 200, description = "The file, with its type", content_type = "application/octet-stream"),
-        (status = 403, description = "Not an HR officer", body = masar_protocol::ApiErrorBody),
+        (status = 403, description = "Not an HR officer, or attached only by employees of other entities", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "No such file attached to a qualification", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn attachment(
     State(state): State<AppState>,
-    _officer: HrOfficer,
+    HrOfficer(officer): HrOfficer,
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
-    let blob = state.store.attached_blob(&sha256).await?.ok_or(ApiError::NotFound)?;
+    let (blob, owners) = state.store.attached_blob(&sha256).await?.ok_or(ApiError::NotFound)?;
+    // A document is opened for a request of the officer's entity (the same file may be attached
+    // by several employees: one of theirs is enough).
+    let entity_of =
+        |record: Option<masar_protocol::EmployeeRecord>| record.map(|r| r.profile.entity).unwrap_or_default();
+    let entity = entity_of(state.store.record(&officer).await?);
+    let mut allowed = false;
+    for owner in &owners {
+        let owner_entity = entity_of(state.store.record(owner).await?);
+        allowed |= may(Act::Read, &officer, &entity, owner, &owner_entity).is_ok();
+    }
+    if !allowed {
+        return Err(ApiError::OtherEntity);
+    }
     let bytes = state.blobs.read(&blob.sha256).await.map_err(anyhow::Error::from)?;
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(bytes));
     Ok((

@@ -8,6 +8,7 @@ use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, 
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
+use crate::rules::hr_authority::{Act, may};
 use crate::storage::{Caller, Decided};
 
 /// Applications for training courses and scholarships, oldest first, with each applicant's rank.
@@ -23,8 +24,9 @@ pub async fn applicants(
     Query(filter): Query<ApplicantFilter>,
 ) -> Result<Json<Vec<Applicant>>, ApiError> {
     let mut applicants = state.store.applicants(&filter).await?;
-    // Nobody decides their own application: it is not in their list.
-    applicants.retain(|applicant| applicant.national_id != officer);
+    // Only those the officer may decide: their own entity's, never their own application.
+    let entity = state.store.record(&officer).await?.map(|record| record.profile.entity).unwrap_or_default();
+    applicants.retain(|a| may(Act::Change, &officer, &entity, &a.national_id, &a.entity).is_ok());
     Ok(Json(applicants))
 }
 

@@ -6,7 +6,7 @@
 use masar_protocol::NationalId;
 
 use super::records::{Audit, RecordRows};
-use crate::storage::{Caller, Refusal};
+use crate::storage::{Caller, HrRead, Refusal};
 
 /// What the officer means to do: read an employee's data, or change or decide it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,23 +55,6 @@ pub async fn authorize(
         rows.audit(Audit::of(caller, event, refusal.label(), Some(officer)).about(subject)).await?;
     }
     Ok(verdict)
-}
-
-/// What an officer reads of an employee: the record (in the employee's trail as «اطلاع على
-/// السجل»), or the trail itself (audited, but not an entry of the trail it reads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HrRead {
-    Record,
-    Trail,
-}
-
-impl HrRead {
-    pub fn event(self) -> &'static str {
-        match self {
-            Self::Record => "hr_read",
-            Self::Trail => "hr_read_trail",
-        }
-    }
 }
 
 /// An officer opens an employee's record through HR's screens: within their entity only, and

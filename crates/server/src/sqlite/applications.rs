@@ -126,7 +126,20 @@ pub fn applicants(conn: &Connection, filter: &ApplicantFilter) -> anyhow::Result
     for Stored { record: application, owner, .. } in rows {
         let national_id = NationalId::parse(&owner)?;
         let Some((profile, _)) = records::load_profile(conn, &national_id)? else { continue };
-        out.push(Applicant { national_id, name_ar: profile.name_ar, rank: profile.rank, application });
+        let seats_left = seats_left(conn, &application.opportunity_id)?;
+        let (name_ar, rank, entity) = (profile.name_ar, profile.rank, profile.entity);
+        out.push(Applicant { national_id, name_ar, rank, entity, seats_left, application });
     }
     Ok(out)
+}
+
+/// The opportunity's seats nobody has taken yet.
+fn seats_left(conn: &Connection, opportunity: &str) -> anyhow::Result<u16> {
+    let (accepted, total): (i64, Option<i64>) = conn.query_row(
+        "SELECT (SELECT count(*) FROM applications WHERE opportunity_id = ?1 AND state = 'accepted'),
+                (SELECT seats FROM opportunities WHERE id = ?1)",
+        [opportunity],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(u16::try_from((total.unwrap_or(0) - accepted).max(0)).unwrap_or(u16::MAX))
 }

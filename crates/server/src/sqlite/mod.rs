@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 mod oidc;
 mod qualifications;
+mod record_qualifications;
 pub mod records;
 pub mod rows;
 pub mod shared;
@@ -320,7 +321,7 @@ impl Store for SqliteStore {
         self.db.call(move |conn| shared::sms_for(conn, &employee)).await
     }
 
-    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>> {
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<(Blob, Vec<NationalId>)>> {
         let sha256 = sha256.to_owned();
         self.db.call(move |conn| uploads::attached(conn, &sha256)).await
     }
@@ -365,7 +366,7 @@ impl Store for SqliteStore {
         &self,
         officer: &NationalId,
         employee: &NationalId,
-        read: crate::rules::hr_authority::HrRead,
+        read: crate::storage::HrRead,
         caller: &Caller,
     ) -> anyhow::Result<Result<u64, Refusal>> {
         let (officer, employee, caller) = (officer.clone(), employee.clone(), caller.clone());

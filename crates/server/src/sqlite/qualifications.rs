@@ -133,7 +133,7 @@ impl QualificationRows for SqliteRows<'_> {
         owner: &NationalId,
         qualification: &Qualification,
     ) -> anyhow::Result<()> {
-        records::replace_qualification(self.0, owner, qualification)
+        super::record_qualifications::replace(self.0, owner, qualification)
     }
 
     async fn decide_qualification(&self, id: &str, decision: &DecisionRow<'_>) -> anyhow::Result<()> {
@@ -174,14 +174,4 @@ pub fn for_review(conn: &Connection, filter: &ReviewFilter) -> anyhow::Result<Ve
         }
     }
     Ok(items)
-}
-
-/// Whether a blob is attached to any qualification (what HR may open).
-pub fn is_attached(conn: &Connection, sha256: &str) -> anyhow::Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM qualification_records q, json_each(q.attachments) a
-                        WHERE json_extract(a.value, '$.sha256') = ?1)",
-        [sha256],
-        |row| row.get(0),
-    )?)
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Stores a serde value whose wire form is a string (enums, [`NationalId`]) as that string.
-struct Wire<T>(T);
+pub(super) struct Wire<T>(pub(super) T);
 
 impl<T: Serialize> ToSql for Wire<T> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -109,7 +109,7 @@ pub fn insert_record(conn: &Connection, record: &EmployeeRecord) -> anyhow::Resu
         .context("insert employment event")?;
     }
     for q in &record.qualifications {
-        insert_qualification(conn, p.national_id.as_str(), q)?;
+        super::record_qualifications::insert(conn, p.national_id.as_str(), q)?;
     }
     for t in &record.transactions {
         conn.execute(
@@ -217,45 +217,6 @@ pub fn load_profile(conn: &Connection, id: &NationalId) -> anyhow::Result<Option
     })
     .optional()
     .context("load profile")
-}
-
-/// One qualification on an employee's record.
-pub fn insert_qualification(conn: &Connection, id: &str, q: &Qualification) -> anyhow::Result<()> {
-    conn.execute(
-        "INSERT INTO qualifications (id, national_id, level, major, institution, country,
-            study_mode, start_date, graduation_date, gpa, gpa_scale, grade,
-            equivalency_number, equivalency_date, status, rejection_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
-            q.id,
-            id,
-            Wire(q.level),
-            q.major,
-            q.institution,
-            q.country,
-            Wire(q.study_mode),
-            q.start_date,
-            q.graduation_date,
-            f64::from(q.gpa),
-            q.gpa_scale,
-            Wire(q.grade),
-            q.equivalency.as_ref().map(|e| e.number.as_str()),
-            q.equivalency.as_ref().map(|e| e.date),
-            Wire(q.status),
-            q.rejection_reason
-        ],
-    )
-    .context("insert qualification")?;
-    Ok(())
-}
-
-/// A qualification on the record written back (a decision on its update).
-pub fn replace_qualification(conn: &Connection, id: &NationalId, q: &Qualification) -> anyhow::Result<()> {
-    conn.execute(
-        "DELETE FROM qualifications WHERE id = ?1 AND national_id = ?2",
-        params![q.id, id.as_str()],
-    )?;
-    insert_qualification(conn, id.as_str(), q)
 }
 
 /// The whole record of one employee, or `None` if there is no such employee.

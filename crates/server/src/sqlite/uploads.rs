@@ -125,16 +125,24 @@ pub fn owned_blob(conn: &Connection, sha256: &str, owner: &NationalId) -> anyhow
 }
 
 /// A verified blob that some qualification attaches (what HR may open).
-pub fn attached(conn: &Connection, sha256: &str) -> anyhow::Result<Option<Blob>> {
-    if !super::qualifications::is_attached(conn, sha256)? {
+pub fn attached(conn: &Connection, sha256: &str) -> anyhow::Result<Option<(Blob, Vec<NationalId>)>> {
+    let owners: Vec<String> = conn
+        .prepare(
+            "SELECT DISTINCT q.owner FROM qualification_records q, json_each(q.attachments) a
+             WHERE json_extract(a.value, '$.sha256') = ?1",
+        )?
+        .query_map([sha256], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    if owners.is_empty() {
         return Ok(None);
     }
+    let owners = owners.iter().map(|owner| NationalId::parse(owner)).collect::<Result<Vec<_>, _>>()?;
     let found = conn
         .query_row("SELECT size, kind FROM blobs WHERE sha256 = ?1", [sha256], |row| {
             Ok((row.get::<_, u64>(0)?, row.get::<_, String>(1)?))
         })
         .optional()?;
     Ok(found.and_then(|(size, kind)| {
-        Some(Blob { sha256: sha256.to_owned(), size, kind: AttachmentKind::parse(&kind)? })
+        Some((Blob { sha256: sha256.to_owned(), size, kind: AttachmentKind::parse(&kind)? }, owners))
     }))
 }

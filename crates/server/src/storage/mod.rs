@@ -14,17 +14,20 @@
 //! - Nothing relies on the process (no in-memory state): several nodes may share one store.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
+mod hr;
 pub mod messages;
 pub mod oidc;
 pub mod rate;
+mod statements;
 
+pub use hr::{Decided, HrRead, Refusal};
 pub use masar_protocol::auth::Role;
 use masar_protocol::sync::{Mutation, MutationBody, MutationOutcome, MutationResult, PullResponse};
 use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireSecret};
 pub use messages::SmsMessage;
 pub use rate::RateRule;
+pub use statements::IssuedStatement;
 
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
@@ -154,54 +157,6 @@ pub struct Blob {
     pub sha256: String,
     pub size: u64,
     pub kind: masar_protocol::attachments::AttachmentKind,
-}
-
-/// Why an officer may not act on an employee's data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// The employee belongs to another entity than the officer's.
-    OtherEntity,
-    /// The officer's own record or request: another officer decides it.
-    OwnRecord,
-}
-
-impl Refusal {
-    /// The audit log's word for it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::OtherEntity => "refused_other_entity",
-            Self::OwnRecord => "refused_own_record",
-        }
-    }
-}
-
-/// What an HR officer's decision on a qualification or an application found.
-#[derive(Debug)]
-pub enum Decided<T> {
-    Done(Box<T>),
-    Missing,
-    /// Decided already (a second click, another officer).
-    AlreadyDecided(Box<T>),
-    /// A rejection needs its reason (at most 500 characters).
-    ReasonRequired,
-    /// Accepting an application: every seat of the opportunity is taken.
-    NoSeats,
-    /// Outside the officer's authority (another entity, or their own request).
-    Refused(Refusal),
-    /// The request changed after the officer read it: `current` is the version that stands.
-    ChangedSinceRead {
-        current: u64,
-    },
-}
-
-/// A statement code as kept: what it certified, for whom, and until when it verifies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IssuedStatement {
-    pub holder: NationalId,
-    pub code: String,
-    pub facts: masar_protocol::statement::StatementFacts,
-    pub issued_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
 }
 
 #[async_trait]
@@ -360,8 +315,9 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
     /// The dev outbox's last messages to `employee`, newest last.
     async fn dev_sms(&self, employee: &NationalId) -> anyhow::Result<Vec<DevSms>>;
 
-    /// A verified blob attached to some qualification (what HR may open).
-    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<Blob>>;
+    /// A verified blob attached to some qualification, and whose qualifications attach it (HR
+    /// opens it for an employee of the officer's entity).
+    async fn attached_blob(&self, sha256: &str) -> anyhow::Result<Option<(Blob, Vec<NationalId>)>>;
 
     /// An HR officer's edit of an employee's data (employment data included); conflicts with a
     /// change after `base_version` as an employee's edit does. `None` when there is no such
@@ -389,7 +345,7 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
         &self,
         officer: &NationalId,
         employee: &NationalId,
-        read: crate::rules::hr_authority::HrRead,
+        read: HrRead,
         caller: &Caller,
     ) -> anyhow::Result<Result<u64, Refusal>>;
 
