@@ -52,16 +52,19 @@ fn env_path(name: &str) -> Result<PathBuf> {
         .with_context(|| format!("{name} is not set: run the end-to-end tests through `cargo xtask test`"))
 }
 
-/// The desktop notification titled `summary`, as the run's notification server received it over
-/// the session bus (the app's real path: the notification plugin, D-Bus, the server).
-pub async fn desktop_notification(summary: &str) -> Result<serde_json::Value> {
+/// The newest desktop notification titled `summary` whose body holds `containing` (what tells
+/// this test's from another test's in the same run), as the run's notification server received
+/// it over the session bus (the app's real path: the notification plugin, D-Bus, the server).
+pub async fn desktop_notification(summary: &str, containing: &str) -> Result<serde_json::Value> {
     let path = PathBuf::from(std::env::var("MASAR_E2E_ARTIFACTS")?).join("notifications.jsonl");
     for _ in 0..100 {
         let lines = std::fs::read_to_string(&path).unwrap_or_default();
         let found = lines
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|n| n["summary"].as_str() == Some(summary));
+            .filter(|n| n["summary"].as_str() == Some(summary))
+            .filter(|n| n["body"].as_str().is_some_and(|body| body.contains(containing)))
+            .last();
         if let Some(found) = found {
             return Ok(found);
         }

@@ -1,5 +1,6 @@
-//! HR's employee screen and the employee's «سجل النشاط» in a real window: the HR officer opens an
-//! employee of their entity by national ID, is stopped without a reason (the summary says so),
+//! HR's employee screen and the employee's «سجل النشاط» in a real window: the HR officer is
+//! refused an employee of another entity (the summary says why), opens an employee of their
+//! entity by national ID, is stopped without a reason (the summary says so),
 //! changes the job title with the reason, and sees it in the employee's trail; the employee signs
 //! in on the same workstation and reads in «سجل النشاط» who changed what, the value before and
 //! after, the reason, and that HR opened the record. The officer also declines the employee's
@@ -9,7 +10,26 @@
 
 use anyhow::Context;
 use masar_e2e::{App, Server};
+use masar_protocol::DemoAccount;
 use masar_protocol::auth::Role;
+
+/// An employee the officer may not open (another entity's), found by asking the server as HR.
+async fn other_entitys_employee(
+    server: &Server,
+    officer: &DemoAccount,
+    accounts: &[DemoAccount],
+) -> anyhow::Result<DemoAccount> {
+    let token = server.access_token(officer).await?;
+    for account in accounts.iter().filter(|a| a.role == Role::Employee) {
+        let url = format!("{}/v1/hr/employees/{}/record", server.url, account.national_id);
+        if reqwest::Client::new().get(url).bearer_auth(&token).send().await?.status()
+            == reqwest::StatusCode::FORBIDDEN
+        {
+            return Ok(account.clone());
+        }
+    }
+    anyhow::bail!("every demo employee is of the officer's entity")
+}
 
 #[tokio::test]
 async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_the_activity_log()
@@ -37,6 +57,16 @@ async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_t
 
     app.sign_in(&officer).await?;
     app.click("[data-testid=nav-hr]").await?;
+    // An employee of another entity is not this officer's: refused, and the window says why.
+    let stranger = other_entitys_employee(&server, &officer, &accounts).await?;
+    app.type_into("[data-testid=hr-query]", stranger.national_id.as_str()).await?;
+    app.click("[data-testid=hr-open]").await?;
+    app.wait_focused("hr-error").await?;
+    let refused = app.text("[data-testid=hr-error]").await?;
+    assert!(refused.contains("جهة أخرى"), "{refused}");
+    assert_eq!(app.count("[data-testid=hr-employment-form]").await?, 0);
+    app.screenshot("hr-employee-other-entity-ar").await?;
+    app.set_value("[data-testid=hr-query]", "").await?;
     app.type_into("[data-testid=hr-query]", employee.national_id.as_str()).await?;
     app.click("[data-testid=hr-open]").await?;
     app.wait_for("[data-testid=hr-employment-form]").await?;

@@ -154,7 +154,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     employee_back(&app, &account).await?;
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("وُثّق مؤهلك") && told.contains(&receipt), "{told}");
-    let shown = masar_e2e::desktop_notification("وُثّق مؤهلك").await?;
+    let shown = masar_e2e::desktop_notification("وُثّق مؤهلك", &receipt).await?;
     assert!(shown["body"].as_str().is_some_and(|b| b.contains(&receipt)), "{shown}");
     app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "موثق").await?;
@@ -211,7 +211,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     employee_back(&app, &employee).await?;
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("رُفض مؤهلك") && told.contains(reason), "{told}");
-    let shown = masar_e2e::desktop_notification("رُفض مؤهلك").await?;
+    let shown = masar_e2e::desktop_notification("رُفض مؤهلك", reason).await?;
     assert!(shown["body"].as_str().is_some_and(|b| b.contains(reason)), "{shown}");
     app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "مرفوض").await?;

@@ -83,7 +83,7 @@ async fn applied_offline_synced_when_the_server_returns_then_declined_with_the_r
     assert!(app.text(&format!("{card} [data-testid=opp-reason]")).await?.contains(reason));
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("لم يُقبل طلبك") && told.contains(&receipt) && told.contains(reason), "{told}");
-    let shown = desktop_notification("لم يُقبل طلبك").await?;
+    let shown = desktop_notification("لم يُقبل طلبك", reason).await?;
     assert!(shown["body"].as_str().is_some_and(|b| b.contains(&title) && b.contains(reason)), "{shown}");
     app.screenshot("opportunity-declined-ar").await?;
     app.close().await
