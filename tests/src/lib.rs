@@ -62,9 +62,10 @@ pub async fn desktop_notification(summary: &str, containing: &str) -> Result<ser
         let found = lines
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|n| n["summary"].as_str() == Some(summary))
-            .filter(|n| n["body"].as_str().is_some_and(|body| body.contains(containing)))
-            .last();
+            .rfind(|n| {
+                n["summary"].as_str() == Some(summary)
+                    && n["body"].as_str().is_some_and(|body| body.contains(containing))
+            });
         if let Some(found) = found {
             return Ok(found);
         }
