@@ -123,6 +123,14 @@ pub async fn lock(auth: State<'_, Auth>) -> Result<AuthState, UiError> {
     Ok(auth.lock().await)
 }
 
+/// The employee gave input in the window: the idle lock (kept by the core) counts again from
+/// now. Reported at most every few seconds; the page does not decide when to lock.
+#[tauri::command]
+#[specta::specta]
+pub fn input_seen(core: State<'_, Arc<MasarCore>>) {
+    core.touch();
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock(auth: State<'_, Auth>, passphrase: String) -> Result<AuthState, UiError> {

@@ -39,6 +39,42 @@ pub fn content_blocked(report: BlockedContent) {
 mod tests {
     use super::bounded;
 
+    /// The window's policy as `tauri.conf.json` sets it: each directive and its sources.
+    fn policy() -> Vec<(String, Vec<String>)> {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), std::path::PathBuf::from);
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("tauri.conf.json")).unwrap()).unwrap();
+        let csp = config["app"]["security"]["csp"].as_str().expect("a content security policy");
+        csp.split(';')
+            .filter_map(|directive| {
+                let mut words = directive.split_whitespace().map(str::to_owned);
+                Some((words.next()?, words.collect()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_window_s_policy_allows_only_the_app_s_own_content() {
+        let policy = policy();
+        let sources =
+            |name: &str| policy.iter().find(|(directive, _)| directive == name).map(|(_, s)| s.clone());
+        for locked in ["base-uri", "form-action", "object-src", "frame-ancestors"] {
+            assert_eq!(sources(locked), Some(vec!["'none'".to_owned()]), "{locked}");
+        }
+        assert_eq!(sources("default-src"), Some(vec!["'self'".to_owned()]));
+        assert_eq!(sources("style-src"), Some(vec!["'self'".to_owned()]));
+        assert_eq!(sources("script-src"), None, "scripts fall back to default-src 'self'");
+        for (directive, allowed) in &policy {
+            for source in allowed {
+                assert!(
+                    !source.contains("unsafe") && source != "*" && !source.starts_with("https:"),
+                    "{directive} allows {source}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn text_from_the_page_is_cut_at_200_characters() {
         assert_eq!(bounded("style-src-attr"), "style-src-attr");

@@ -2,6 +2,8 @@
 //! typed commands and events, and forwards the connection monitor to the window. No business
 //! rule lives here.
 
+#[cfg(test)]
+mod app_commands;
 mod bindings;
 mod browser;
 mod cli;
@@ -9,6 +11,7 @@ mod commands;
 mod csp;
 mod documents;
 mod events;
+mod handles;
 mod notify;
 mod picker;
 mod qualifications;
@@ -61,6 +64,9 @@ pub fn run() {
         .manage(core.inquiries().clone())
         .manage(core.opportunities().clone())
         .manage(core.applications().clone())
+        .manage(handles::SavedStatements::default())
+        .manage(handles::DroppedFiles::default())
+        .on_window_event(record_dropped_files)
         .setup(move |app| {
             builder.mount_events(app);
             Ok(())
@@ -77,11 +83,26 @@ pub fn run() {
                 forward_sync_status(app.clone(), Arc::clone(&core));
                 forward_uploads(app.clone(), Arc::clone(&core));
                 forward_decisions(app.clone(), Arc::clone(&core));
+                forward_idle_locks(app.clone(), Arc::clone(&core));
             }
         })
         .run(tauri::generate_context!());
     if let Err(error) = result {
         exit_with(&format!("the window could not be opened: {error}"));
+    }
+}
+
+/// Files dropped on the window, as the system's drag-and-drop event names them: kept here, and
+/// the page told their handle (it never sees or sends a path).
+fn record_dropped_files(window: &tauri::Window, event: &tauri::WindowEvent) {
+    use tauri::Manager;
+    let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event else { return };
+    let count = u32::try_from(paths.len()).unwrap_or(u32::MAX);
+    let kept = window.state::<handles::DroppedFiles>().0.keep(paths.clone());
+    match kept.map(|handle| events::FilesDropped { handle, count }.emit(window)) {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "cannot tell the window of the dropped files"),
+        Err(error) => tracing::warn!(?error.code, "cannot keep the dropped files"),
     }
 }
 
@@ -147,6 +168,20 @@ fn forward_decisions(app: tauri::AppHandle, core: Arc<MasarCore>) {
                     tracing::warn!(missed, "decisions came faster than the window took them");
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Runs the idle lock and tells the window at each lock (it shows the lock screen).
+fn forward_idle_locks(app: tauri::AppHandle, core: Arc<MasarCore>) {
+    tauri::async_runtime::spawn(async move {
+        let _idle = core.spawn_idle_lock();
+        let mut locks = core.subscribe_idle_locks();
+        while locks.changed().await.is_ok() {
+            let _count = *locks.borrow_and_update();
+            if let Err(error) = events::IdleLocked(core.auth().state()).emit(&app) {
+                tracing::warn!(%error, "cannot tell the window of the idle lock");
             }
         }
     });

@@ -8,6 +8,8 @@ use masar_protocol::qualification::{AttachmentRef, AttachmentRole};
 use serde::Serialize;
 use tauri::State;
 
+use crate::handles::DroppedFiles;
+
 /// What choosing files gave: the attached ones, and each refused one with why.
 #[derive(Debug, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -50,15 +52,18 @@ pub async fn choose_attachments(
     Ok(attach_all(&qualifications, paths, role).await)
 }
 
-/// Files dropped on the form.
+/// Files dropped on the form, named by the handle the native drop event was recorded under
+/// (see [`crate::events::FilesDropped`]).
 #[tauri::command]
 #[specta::specta]
 pub async fn attach_dropped(
     qualifications: State<'_, Qualifications>,
-    paths: Vec<String>,
+    dropped: State<'_, DroppedFiles>,
+    handle: String,
     role: AttachmentRole,
 ) -> Result<Attached, UiError> {
-    Ok(attach_all(&qualifications, paths.into_iter().map(PathBuf::from).collect(), role).await)
+    let paths = dropped.0.take(&handle)?;
+    Ok(attach_all(&qualifications, paths, role).await)
 }
 
 async fn attach_all(qualifications: &Qualifications, paths: Vec<PathBuf>, role: AttachmentRole) -> Attached {

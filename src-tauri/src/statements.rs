@@ -8,9 +8,15 @@ use masar_core::{ErrorCode, UiError};
 use serde::Serialize;
 use tauri::State;
 
+use crate::handles::SavedStatements;
+
 #[derive(Debug, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedStatement {
+    /// Names the saved file for [`open_statement`]: the page never holds a path it could hand
+    /// back.
+    pub handle: String,
+    /// Where it was saved, to show the employee.
     pub path: String,
     pub pages: u32,
     /// Printed with the server's verification code (else made offline without one).
@@ -24,6 +30,7 @@ pub struct SavedStatement {
 pub async fn save_statement(
     window: tauri::Window,
     careers: State<'_, Careers>,
+    saved: State<'_, SavedStatements>,
     title: String,
 ) -> Result<Option<SavedStatement>, UiError> {
     let (record, code) = careers.statement().await.map_err(UiError::from)?;
@@ -52,15 +59,25 @@ pub async fn save_statement(
             tracing::warn!(%error, "cannot save the statement");
             UiError::new(ErrorCode::FileUnreadable)
         })?;
-    Ok(Some(SavedStatement { path: path.to_string_lossy().into_owned(), pages, verifiable }))
+    let shown = path.to_string_lossy().into_owned();
+    let handle = saved.0.keep(vec![path])?;
+    Ok(Some(SavedStatement { handle, path: shown, pages, verifiable }))
 }
 
-/// Opens a saved statement in the system's PDF viewer (where it prints).
+/// Opens a statement saved this session (named by its handle) in the system's PDF viewer,
+/// where it prints.
 #[tauri::command]
 #[specta::specta]
-pub fn open_statement(app: tauri::AppHandle, path: String) -> Result<(), UiError> {
+pub fn open_statement(
+    app: tauri::AppHandle,
+    saved: State<'_, SavedStatements>,
+    handle: String,
+) -> Result<(), UiError> {
     use tauri_plugin_opener::OpenerExt;
-    app.opener().open_path(path, None::<&str>).map_err(|error| {
+    let Some(path) = saved.0.paths(&handle)?.into_iter().next() else {
+        return Err(UiError::new(ErrorCode::NotFound));
+    };
+    app.opener().open_path(path.to_string_lossy(), None::<&str>).map_err(|error| {
         tracing::warn!(%error, "cannot open the statement");
         UiError::new(ErrorCode::FileUnreadable)
     })

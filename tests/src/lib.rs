@@ -804,6 +804,12 @@ impl App {
         Ok(())
     }
 
+    /// Runs `script` in the window as the page's own script would, with `arguments[0]` the
+    /// value given and `arguments[1]` the callback to answer with (for promises).
+    pub async fn run_async(&self, script: &str, argument: serde_json::Value) -> Result<serde_json::Value> {
+        Ok(self.client.execute_async(script, vec![argument]).await?)
+    }
+
     /// What has the keyboard focus: its `data-testid`, else its id, else its tag.
     pub async fn focused(&self) -> Result<String> {
         let value = self

@@ -203,7 +203,9 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     let summary = app.text("[data-testid=review-error]").await?;
     assert!(summary.contains("اكتب سبب الرفض"), "{summary}");
     app.screenshot("review-reason-required-ar").await?;
-    let reason = "صورة الشهادة غير واضحة، أرفق نسخة أوضح.";
+    // Markup in a reason is text everywhere: on the page, and escaped in the desktop
+    // notification (whose server reads the body as markup).
+    let reason = "صورة الشهادة <b>غير واضحة</b>، أرفق نسخة أوضح.";
     app.type_into("[data-testid=review-reason]", reason).await?;
     app.click("[data-testid=review-reject]").await?;
     app.wait_for("[data-testid=review-notice]").await?;
@@ -211,8 +213,9 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     employee_back(&app, &employee).await?;
     let told = app.wait_for("[data-testid=decision-notice]").await?.text().await?;
     assert!(told.contains("رُفض مؤهلك") && told.contains(reason), "{told}");
-    let shown = masar_e2e::desktop_notification("رُفض مؤهلك", reason).await?;
-    assert!(shown["body"].as_str().is_some_and(|b| b.contains(reason)), "{shown}");
+    let escaped = "صورة الشهادة &lt;b&gt;غير واضحة&lt;/b&gt;، أرفق نسخة أوضح.";
+    let shown = masar_e2e::desktop_notification("رُفض مؤهلك", escaped).await?;
+    assert!(shown["body"].as_str().is_some_and(|b| b.contains(escaped)), "{shown}");
     app.click("[data-testid=nav-qualifications]").await?;
     app.wait_for_text("[data-testid=qualification-state]", "مرفوض").await?;
     let shown = app.text("[data-testid=qualification-reason]").await?;

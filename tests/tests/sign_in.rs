@@ -4,7 +4,7 @@
 //! loopback port, the first sign-on asks for a passphrase; signing out; offline with the
 //! passphrase; the automatic lock; a sign-on again over the open page when the session ends.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
@@ -207,6 +207,35 @@ async fn the_app_locks_itself_when_idle_and_the_passphrase_unlocks_it() -> Resul
     app.type_into("[data-testid=unlock-password]", &account.password).await?;
     app.click("[data-testid=unlock-submit]").await?;
     app.wait_for_text("[data-testid=employee-name]", &account.name_ar.full()).await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn the_idle_lock_closes_the_vault_behind_an_open_re_authentication() -> Result<()> {
+    let mut server = Server::start_demo()?;
+    let account = server.first_account().await?;
+    let app = App::launch_with(
+        &server.url,
+        Launch { data_dir: None, idle_lock_seconds: Some(8), ..Launch::default() },
+    )
+    .await?;
+    app.sign_in(&account).await?;
+    // The server forgets every session; the employee keeps working (a key now and then) until
+    // the re-authentication dialog asks them to sign on again.
+    server.replace_with_fresh()?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app.count("[data-testid=reauth]").await? == 0 {
+        ensure!(Instant::now() < deadline, "no re-authentication dialog");
+        ensure!(app.count("[data-testid=unlock-form]").await? == 0, "locked while the employee worked");
+        app.key(fantoccini::key::Key::Shift).await?;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    // Then nobody touches anything: the core locks the vault with the dialog still open (the
+    // page no longer counted the time while it was).
+    app.wait_for("[data-testid=unlock-form]").await?;
+    ensure!(app.count("[data-testid=reauth]").await? == 0, "the dialog went with the vault");
+    ensure!(app.count("[data-testid=employee-name]").await? == 0, "the record is not on screen");
+    app.screenshot("idle-locked-behind-reauth-ar").await?;
     app.close().await
 }
 

@@ -113,9 +113,9 @@ impl ActiveSession {
     pub async fn token(
         &self,
         client: &MasarClient,
-        force_refresh: bool,
+        refused: Option<&SecretString>,
     ) -> Result<SecretString, SessionError> {
-        let (token, refreshed) = self.tokens.token(client, force_refresh).await?;
+        let (token, refreshed) = self.tokens.token(client, refused).await?;
         if refreshed {
             self.set_online(true);
         }
@@ -134,7 +134,7 @@ impl ActiveSession {
 
     /// A token to make several calls with (a sync round, an upload).
     pub async fn lease<'a>(&'a self, client: &'a MasarClient) -> Result<TokenLease<'a>, SessionError> {
-        let token = self.token(client, false).await?;
+        let token = self.token(client, None).await?;
         Ok(TokenLease { active: self, client, token })
     }
 
@@ -178,7 +178,7 @@ impl<'a> TokenLease<'a> {
     {
         match call(self.token.clone()).await {
             Err(error) if is_session_error(&error) => {
-                self.token = self.active.token(self.client, true).await?;
+                self.token = self.active.token(self.client, Some(&self.token)).await?;
                 Ok(call(self.token.clone()).await?)
             }
             other => Ok(other?),

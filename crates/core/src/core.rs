@@ -89,6 +89,7 @@ pub struct MasarCore {
     policy: Option<Policy>,
     cx: Arc<Context>,
     idle_lock_seconds: Option<u32>,
+    idle: crate::idle::IdleWatch,
     auth: Auth,
     records: Records,
     outbox: Outbox,
@@ -145,6 +146,7 @@ impl MasarCore {
             store,
             policy,
             idle_lock_seconds: options.idle_lock_seconds,
+            idle: crate::idle::IdleWatch::default(),
             auth: Auth::new(Arc::clone(&cx)),
             records: Records::new(Arc::clone(&cx)),
             outbox: Outbox::new(Arc::clone(&cx)),
@@ -306,6 +308,29 @@ impl MasarCore {
                     () = core.cx.recheck.notified() => {},
                 }
             }
+        })
+    }
+
+    /// The employee gave input in the window (the idle lock starts counting again).
+    pub fn touch(&self) {
+        self.idle.touch();
+    }
+
+    /// Counts the idle locks; the shell tells the window at each.
+    pub fn subscribe_idle_locks(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.idle.subscribe()
+    }
+
+    /// The idle lock (see [`crate::idle`]): runs until the handle is aborted.
+    pub fn spawn_idle_lock(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let core = Arc::clone(self);
+        tokio::spawn(async move {
+            let limit = || Duration::from_secs(u64::from(core.app_info().idle_lock_seconds));
+            let open = || core.cx.signin.is_open();
+            let lock = || async {
+                core.auth.lock().await;
+            };
+            core.idle.run(limit, open, lock).await;
         })
     }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod failure;
 pub mod files;
 pub mod i18n;
+pub mod idle;
 pub mod ids;
 pub mod inquiries;
 pub mod keychain;

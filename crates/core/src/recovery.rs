@@ -89,7 +89,7 @@ impl PreviousCopies {
         };
         let mut recovery = Recovery { sent: 0, to_review: 0, drafts: 0, removed: false };
         let client = self.cx.client();
-        let token = active.token(&client, false).await.map_err(network)?;
+        let token = active.token(&client, None).await.map_err(network)?;
         loop {
             let (client_id, batch) = old
                 .run(|vault| Ok::<_, RecoveryError>((vault.db.client_id()?, vault.db.pending(PUSH_BATCH)?)))

@@ -124,6 +124,11 @@ impl TokenSource {
         access.as_ref().filter(|(_, expires)| Instant::now() < *expires).map(|(token, _)| token.clone())
     }
 
+    /// The current token unless it is the refused one.
+    fn usable(&self, refused: Option<&SecretString>) -> Option<SecretString> {
+        self.current().filter(|token| refused.is_none_or(|r| r.expose_secret() != token.expose_secret()))
+    }
+
     pub fn set_access(&self, access: Access) {
         *self.access.lock().unwrap_or_else(PoisonError::into_inner) = Some(access);
     }
@@ -132,21 +137,20 @@ impl TokenSource {
         *self.access.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
-    /// A valid access token and whether it was just refreshed.
+    /// A valid access token and whether it was just refreshed. `refused` is the token the
+    /// server has just refused: a current token that differs from it (another caller refreshed,
+    /// or the employee signed on again meanwhile) is used as it is; only the refused one is
+    /// renewed, so a late refusal of an old token never spends the new session's refresh token.
     pub async fn token(
         &self,
         client: &MasarClient,
-        force_refresh: bool,
+        refused: Option<&SecretString>,
     ) -> Result<(SecretString, bool), SessionError> {
-        if !force_refresh && let Some(token) = self.current() {
-            return Ok((token, false));
+        if let Some(token) = self.usable(refused) {
+            return Ok((token, refused.is_some()));
         }
-        let stale = self.current();
         let _single_flight = self.refreshing.lock().await;
-        // Another caller refreshed while this one waited: use its token.
-        if let Some(token) = self.current()
-            && stale.as_ref().map(|s| s.expose_secret()) != Some(token.expose_secret())
-        {
+        if let Some(token) = self.usable(refused) {
             return Ok((token, true));
         }
         let tokens = self.refresh(client).await?;

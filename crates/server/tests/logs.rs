@@ -31,6 +31,16 @@ async fn sign_in_logs_hold_no_secret() {
     // Reuse: refused, the family revoked, logged as a warning.
     let reused = t.refresh(tokens.refresh_token.expose()).await;
     assert_eq!(reused.status(), reqwest::StatusCode::BAD_REQUEST, "the reuse path ran");
+    // HR opens an employee's record and trail: routes with the national ID in their path.
+    let accounts = t.accounts().await;
+    let officer = accounts.iter().find(|a| a.role == masar_protocol::auth::Role::HrOfficer).unwrap();
+    let hr = t.sign_in(officer).await;
+    for route in ["record", "activity"] {
+        let path = format!("/v1/hr/employees/{}/{route}", account.national_id.as_str());
+        let opened = t.http.get(t.url(&path)).bearer_auth(hr.access_token.expose()).send().await.unwrap();
+        // Allowed or refused (another entity's employee), the request is logged by its route.
+        assert!(!opened.status().is_server_error(), "{path}: {}", opened.status());
+    }
     let revoked = t.revoke(rotated.refresh_token.expose()).await;
     assert!(revoked.status().is_success(), "{}", revoked.status());
     t.server.shutdown().await.unwrap();
@@ -40,6 +50,7 @@ async fn sign_in_logs_hold_no_secret() {
     assert!(logs.contains("verification code sent"), "{logs}");
     assert!(logs.contains("session revoked"), "{logs}");
     assert!(logs.contains("/oidc/authorize/code"), "{logs}");
+    assert!(logs.contains("/v1/hr/employees/{national_id}/record"), "the route, not the path: {logs}");
     for secret in [
         account.password.as_str(),
         "a-wrong-password",

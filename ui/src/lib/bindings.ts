@@ -25,6 +25,11 @@ export const commands = {
 	/**  A profile of the start screen opened with its passphrase (works offline). */
 	openOffline: (profileId: string, passphrase: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("open_offline", { profileId, passphrase })),
 	lock: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("lock")),
+	/**
+	 *  The employee gave input in the window: the idle lock (kept by the core) counts again from
+	 *  now. Reported at most every few seconds; the page does not decide when to lock.
+	 */
+	inputSeen: () => __TAURI_INVOKE<void>("input_seen"),
 	unlock: (passphrase: string) => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("unlock", { passphrase })),
 	signOut: () => typedError<AuthState_Serialize, UiError_Serialize>(__TAURI_INVOKE("sign_out")),
 	employee: () => typedError<EmployeeView_Serialize, UiError_Serialize>(__TAURI_INVOKE("employee")),
@@ -48,8 +53,11 @@ export const commands = {
 	newQualification: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("new_qualification")),
 	/**  The system's file dialog, then each chosen file into the encrypted store. */
 	chooseAttachments: (role: AttachmentRole, title: string) => typedError<Attached_Serialize, UiError_Serialize>(__TAURI_INVOKE("choose_attachments", { role, title })),
-	/**  Files dropped on the form. */
-	attachDropped: (paths: string[], role: AttachmentRole) => typedError<Attached_Serialize, UiError_Serialize>(__TAURI_INVOKE("attach_dropped", { paths, role })),
+	/**
+	 *  Files dropped on the form, named by the handle the native drop event was recorded under
+	 *  (see [`crate::events::FilesDropped`]).
+	 */
+	attachDropped: (handle: string, role: AttachmentRole) => typedError<Attached_Serialize, UiError_Serialize>(__TAURI_INVOKE("attach_dropped", { handle, role })),
 	saveQualification: (id: string, form: QualificationForm_Deserialize) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("save_qualification", { id, form })),
 	/**  إرسال: the local receipt number. */
 	sendQualification: (id: string, form: QualificationForm_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("send_qualification", { id, form })),
@@ -89,8 +97,11 @@ export const commands = {
 	 *  employee closed the dialog.
 	 */
 	saveStatement: (title: string) => typedError<SavedStatement | null, UiError_Serialize>(__TAURI_INVOKE("save_statement", { title })),
-	/**  Opens a saved statement in the system's PDF viewer (where it prints). */
-	openStatement: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_statement", { path })),
+	/**
+	 *  Opens a statement saved this session (named by its handle) in the system's PDF viewer,
+	 *  where it prints.
+	 */
+	openStatement: (handle: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_statement", { handle })),
 	/**  Shows a notification; returns whether the system took it. */
 	notifyDesktop: (title: string, body: string) => __TAURI_INVOKE<boolean>("notify_desktop", { title, body }),
 };
@@ -99,6 +110,8 @@ export const commands = {
 export const events = {
 	connectionChanged: makeEvent<ConnectionChanged_Serialize, ConnectionChanged_Deserialize>("connection-changed"),
 	decisionEvent: makeEvent<DecisionEvent_Serialize, DecisionEvent_Deserialize>("decision-event"),
+	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
+	idleLocked: makeEvent<IdleLocked_Serialize, IdleLocked_Deserialize>("idle-locked"),
 	syncChanged: makeEvent<SyncChanged_Serialize, SyncChanged_Deserialize>("sync-changed"),
 	uploadsChanged: makeEvent<UploadsChanged_Serialize, UploadsChanged_Deserialize>("uploads-changed"),
 };
@@ -882,6 +895,15 @@ export type FileProgress = {
 	totalBytes: number | null,
 };
 
+/**
+ *  Files were dropped on the window: the native event's paths are kept in Rust under `handle`,
+ *  which the form passes to `attach_dropped`.
+ */
+export type FilesDropped = {
+	handle: string,
+	count: number,
+};
+
 export type Form = "contact" | "personal" | "employment" | 
 /**  توثيق المؤهل (its own record kind; not part of the profile's view). */
 "qualification" | 
@@ -929,6 +951,15 @@ export type HrEmployee_Serialize = {
 	record: EmployeeRecord_Serialize,
 	version: number | null,
 };
+
+/**  The core locked the vault after the idle time: the window shows the lock screen. */
+export type IdleLocked = IdleLocked_Serialize | IdleLocked_Deserialize;
+
+/**  The core locked the vault after the idle time: the window shows the lock screen. */
+export type IdleLocked_Deserialize = AuthState_Deserialize;
+
+/**  The core locked the vault after the idle time: the window shows the lock screen. */
+export type IdleLocked_Serialize = AuthState_Serialize;
 
 /**  Why an employee may not apply. */
 export type Ineligible = 
@@ -1451,6 +1482,12 @@ export type Role =
 "hr_officer";
 
 export type SavedStatement = {
+	/**
+	 *  Names the saved file for [`open_statement`]: the page never holds a path it could hand
+	 *  back.
+	 */
+	handle: string,
+	/**  Where it was saved, to show the employee. */
 	path: string,
 	pages: number,
 	/**  Printed with the server's verification code (else made offline without one). */

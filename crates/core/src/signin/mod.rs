@@ -292,8 +292,25 @@ impl SignIn {
         Ok(enter::activate(&self.vaults, client, vault, None, None).await?)
     }
 
+    /// Whether a vault is open (signed in, not locked).
+    pub fn is_open(&self) -> bool {
+        matches!(&*self.state(), State::Active(_))
+    }
+
     /// Idle lock: closes the vault and forgets the access token; the employee stays chosen.
     pub async fn lock(&self) {
+        // A re-authentication under way was for the open vault: it ends with it.
+        let renewing = {
+            let mut flow = self.flow();
+            if flow.as_ref().is_some_and(|f| f.started.purpose == SignOnPurpose::Renew) {
+                flow.take()
+            } else {
+                None
+            }
+        };
+        if let Some(flow) = renewing {
+            flow.cancelled.notify_one();
+        }
         let previous = std::mem::take(&mut *self.state());
         let next = match previous {
             State::Active(active) => {

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use masar_protocol::NationalId;
@@ -15,6 +15,7 @@ use masar_protocol::sync::{MutationBody, MutationOutcome};
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
+use crate::routes::body::{JsonBody, QueryParams};
 use crate::rules::activity::MAX_ENTRIES;
 use crate::rules::hr_authority::{Act, may};
 use crate::storage::{Caller, Decided, HrRead};
@@ -78,7 +79,7 @@ pub async fn update_employment(
     caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(national_id): Path<String>,
-    Json(change): Json<EmploymentChange>,
+    JsonBody(change): JsonBody<EmploymentChange>,
 ) -> Result<Json<MutationOutcome>, ApiError> {
     let id = NationalId::parse(&national_id).map_err(|_| ApiError::NotFound)?;
     let reason = masar_protocol::qualification::reason(&change.reason).ok_or(ApiError::ReasonRequired)?;
@@ -102,7 +103,7 @@ pub async fn update_employment(
 pub async fn qualifications(
     State(state): State<AppState>,
     HrOfficer(officer): HrOfficer,
-    Query(filter): Query<ReviewFilter>,
+    QueryParams(filter): QueryParams<ReviewFilter>,
 ) -> Result<Json<Vec<ReviewItem>>, ApiError> {
     let entity = state.store.record(&officer).await?.map(|record| record.profile.entity).unwrap_or_default();
     let mut items = state.store.qualifications_for_review(&filter).await?;
@@ -129,7 +130,7 @@ pub async fn decide(
     caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(id): Path<String>,
-    Json(decision): Json<Decision>,
+    JsonBody(decision): JsonBody<Decision>,
 ) -> Result<Json<QualificationRecord>, ApiError> {
     match state.store.decide_qualification(&officer, &id, &decision, &caller).await? {
         Decided::Done(qualification) => Ok(Json(*qualification)),

@@ -1,5 +1,6 @@
 //! The HTTP API under `/v1`.
 
+pub mod body;
 mod dev;
 mod health;
 mod hr;
@@ -59,9 +60,19 @@ pub fn router(state: AppState) -> Router {
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
         .fallback(|| async { ApiError::NotFound })
-        // The span names the path only: query strings can carry personal data.
+        // The span names the route, not the path: paths carry national IDs (HR's routes),
+        // statement codes and upload ids, and query strings can carry personal data.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+            tracing::debug_span!("request", method = %request.method(), route = route_of(request))
         }))
         .with_state(state)
+}
+
+/// The route template a request matched (`/v1/hr/employees/{national_id}/record`), or
+/// `unmatched`: never the path itself.
+fn route_of(request: &Request<Body>) -> &str {
+    request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", axum::extract::MatchedPath::as_str)
 }

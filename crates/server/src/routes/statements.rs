@@ -10,6 +10,7 @@ use masar_protocol::statement::{
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
+use crate::routes::body::JsonBody;
 use crate::rules::statements::{expiry, rate_key_of};
 use crate::secrets::new_statement_code;
 use crate::storage::{Caller, IssuedStatement};
@@ -52,7 +53,7 @@ pub async fn statement_code(
 pub async fn verify_statement(
     State(state): State<AppState>,
     caller: Caller,
-    Json(request): Json<VerifyStatement>,
+    JsonBody(request): JsonBody<VerifyStatement>,
 ) -> Result<Json<StatementCode>, ApiError> {
     admit(&state, &caller).await?.map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let code = normalise_code(&request.code);

@@ -2,12 +2,13 @@
 //! scholarships, and the decision on each (accepted within the seats, or declined with the reason).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
+use crate::routes::body::{JsonBody, QueryParams};
 use crate::rules::hr_authority::{Act, may};
 use crate::storage::{Caller, Decided};
 
@@ -21,7 +22,7 @@ use crate::storage::{Caller, Decided};
 pub async fn applicants(
     State(state): State<AppState>,
     HrOfficer(officer): HrOfficer,
-    Query(filter): Query<ApplicantFilter>,
+    QueryParams(filter): QueryParams<ApplicantFilter>,
 ) -> Result<Json<Vec<Applicant>>, ApiError> {
     let mut applicants = state.store.applicants(&filter).await?;
     // Only those the officer may decide: their own entity's, never their own application.
@@ -47,7 +48,7 @@ pub async fn decide_application(
     caller: Caller,
     HrOfficer(officer): HrOfficer,
     Path(id): Path<String>,
-    Json(decision): Json<ApplicationDecision>,
+    JsonBody(decision): JsonBody<ApplicationDecision>,
 ) -> Result<Json<ApplicationRecord>, ApiError> {
     match state.store.decide_application(&officer, &id, &decision, &caller).await? {
         Decided::Done(application) => Ok(Json(*application)),

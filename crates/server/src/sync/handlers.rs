@@ -6,6 +6,7 @@ use super::{DEFAULT_PULL, MAX_PULL, MAX_PUSH};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
+use crate::routes::body::JsonBody;
 use crate::storage::{Caller, PushError};
 
 fn valid_client_id(id: &str) -> bool {
@@ -22,7 +23,7 @@ pub async fn push_handler(
     State(state): State<AppState>,
     caller: Caller,
     signed_in: SignedIn,
-    Json(request): Json<PushRequest>,
+    JsonBody(request): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if !valid_client_id(&request.client_id) {
         return Err(ApiError::BadRequest("معرّف الجهاز غير صالح."));
@@ -50,7 +51,7 @@ pub async fn push_handler(
 pub async fn pull_handler(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Json(request): Json<PullRequest>,
+    JsonBody(request): JsonBody<PullRequest>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let limit = request.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
     let response = state.store.pull(&signed_in.national_id, request.cursor, limit).await?;

@@ -20,7 +20,7 @@ use masar_protocol::{EmployeeProfile, EmployeeRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
-use crate::secret::{ExposeSecret, Key, SecretString};
+use crate::secret::{ExposeSecret, Key};
 
 /// The vault's schema, oldest first; append only. An upgrade migrates in place and keeps the
 /// outbox, so unsynced edits survive app updates (tested).
@@ -65,14 +65,28 @@ impl std::fmt::Debug for VaultDb {
     }
 }
 
+/// `PRAGMA key = "x'<hex>'";` in a buffer wiped on drop.
+fn key_pragma(key: &[u8]) -> zeroize::Zeroizing<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut sql = zeroize::Zeroizing::new(String::with_capacity(key.len() * 2 + 20));
+    sql.push_str("PRAGMA key = \"x'");
+    for byte in key {
+        sql.push(char::from(HEX[usize::from(byte >> 4)]));
+        sql.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    sql.push_str("'\";");
+    sql
+}
+
 impl VaultDb {
     /// Opens (creating if needed) the encrypted database with `key`.
     pub fn open(path: &Path, key: &Key) -> Result<Self, VaultDbError> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "cipher_log_level", "NONE").ok();
-        let pragma = SecretString::from(format!("x'{}'", hex::encode(key.expose_secret())));
-        conn.pragma_update(None, "key", pragma.expose_secret())?;
-        drop(pragma); // wiped as it goes
+        // The statement is written into one buffer that is wiped when dropped: no hex string
+        // of the key is left behind in freed memory (`hex::encode` and `format!` would leave two,
+        // and rusqlite's pragma builder a third).
+        conn.execute_batch(&key_pragma(key.expose_secret()))?;
         // A wrong key only shows on the first read.
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)) {
             Ok(_) => {}

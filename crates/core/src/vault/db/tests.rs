@@ -359,3 +359,13 @@ fn a_submission_an_earlier_version_left_waiting_joins_the_outbox_once() {
     assert_eq!(states, [("q1".to_owned(), DraftState::Queued), ("q2".to_owned(), DraftState::Draft)]);
     assert_eq!((db.unsent_work().unwrap().edits, db.unsent_work().unwrap().drafts), (1, 1));
 }
+
+#[test]
+fn the_key_statement_is_written_in_one_buffer_that_never_grows() {
+    let sql = super::key_pragma(&[0x00, 0xab, 0xff]);
+    assert_eq!(sql.as_str(), "PRAGMA key = \"x'00abff'\";");
+    // Grown, the buffer would have been copied, and the copy left unwiped.
+    let full = super::key_pragma(&[0x5a; 32]);
+    assert_eq!(full.len(), 19 + 64);
+    assert!(full.len() <= full.capacity() && full.capacity() == 32 * 2 + 20);
+}
