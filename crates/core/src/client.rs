@@ -159,6 +159,7 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::OtherEntity => ErrorCode::OtherEntity,
         ApiErrorCode::OwnRecord => ErrorCode::OwnRecord,
         ApiErrorCode::ChangedSinceRead => ErrorCode::ChangedSinceRead,
+        ApiErrorCode::UploadQuota => ErrorCode::UploadQuota,
     }
 }
 

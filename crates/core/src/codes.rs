@@ -97,6 +97,8 @@ pub enum ErrorCode {
     OwnRecord,
     /// HR: the employee changed the request after the officer read it; nothing was decided.
     ChangedSinceRead,
+    /// The server's upload quota for this employee is used: the files go later by themselves.
+    UploadQuota,
     TextSizeOutOfRange,
     /// A chosen file cannot be read (moved, no permission), or the store cannot be written
     /// (the disk is full).

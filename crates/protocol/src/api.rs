@@ -90,6 +90,9 @@ pub enum ApiErrorCode {
     /// HR: the request changed after the officer read it (`current_version` says which one
     /// stands now); read it again before deciding.
     ChangedSinceRead,
+    /// Uploads: this employee's quota is used (unfinished uploads, or the bytes of the last 24
+    /// hours); `Retry-After` says when the day's quota has room again.
+    UploadQuota,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.

@@ -47,6 +47,27 @@ pub struct AttachmentLimits {
     #[specta(type = f64)]
     pub max_image_pixels: u64,
     pub kinds: Vec<AttachmentKind>,
+    /// Bytes of one employee's unfinished uploads together.
+    #[specta(type = f64)]
+    #[serde(default = "default_in_flight_bytes")]
+    pub max_in_flight_bytes: u64,
+    /// Bytes one employee may start uploading in 24 hours.
+    #[specta(type = f64)]
+    #[serde(default = "default_daily_bytes")]
+    pub max_daily_bytes: u64,
+}
+
+/// Five files of the largest size at once.
+pub const DEFAULT_IN_FLIGHT_BYTES: u64 = 100 * 1024 * 1024;
+/// Ten full submissions a day.
+pub const DEFAULT_DAILY_BYTES: u64 = 500 * 1024 * 1024;
+
+fn default_in_flight_bytes() -> u64 {
+    DEFAULT_IN_FLIGHT_BYTES
+}
+
+fn default_daily_bytes() -> u64 {
+    DEFAULT_DAILY_BYTES
 }
 
 impl Default for AttachmentLimits {
@@ -57,6 +78,8 @@ impl Default for AttachmentLimits {
             max_files: 10,
             max_image_pixels: DEFAULT_MAX_IMAGE_PIXELS,
             kinds: AttachmentKind::ALL.to_vec(),
+            max_in_flight_bytes: DEFAULT_IN_FLIGHT_BYTES,
+            max_daily_bytes: DEFAULT_DAILY_BYTES,
         }
     }
 }

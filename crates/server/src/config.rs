@@ -48,6 +48,10 @@ pub struct ServerConfig {
     /// What a submission may attach (announced to clients, enforced on every upload).
     pub attachment_limits: AttachmentLimits,
     pub upload_expiry: Duration,
+    /// An unused blob (no qualification attaches it) is removed this long after it was last sent.
+    pub blob_grace: Duration,
+    /// How often the collector runs.
+    pub collect_every: Duration,
 }
 
 impl ServerConfig {
@@ -71,6 +75,8 @@ impl ServerConfig {
             clock: Arc::new(SystemClock),
             attachment_limits: AttachmentLimits::default(),
             upload_expiry: crate::uploads::DEFAULT_EXPIRY,
+            blob_grace: crate::uploads::collector::DEFAULT_GRACE,
+            collect_every: crate::uploads::collector::DEFAULT_EVERY,
         }
     }
 

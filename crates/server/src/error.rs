@@ -70,6 +70,8 @@ pub enum ApiError {
     OwnRecord,
     #[error("changed since read: version {current} stands")]
     ChangedSinceRead { current: u64 },
+    #[error("upload quota used: {0:?}")]
+    UploadQuota(crate::rules::uploads::QuotaUsed),
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -141,6 +143,7 @@ impl ApiError {
             Self::OtherEntity => (StatusCode::FORBIDDEN, ApiErrorCode::OtherEntity),
             Self::OwnRecord => (StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord),
             Self::ChangedSinceRead { .. } => (StatusCode::CONFLICT, ApiErrorCode::ChangedSinceRead),
+            Self::UploadQuota(_) => (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::UploadQuota),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -195,6 +198,7 @@ impl ApiError {
             Self::OwnRecord => {
                 "لا تبت في طلباتك ولا تعدّل بياناتك الوظيفية بنفسك: يتولاها موظف موارد بشرية آخر.".into()
             }
+            Self::UploadQuota(used) => crate::rules::uploads::quota_message(used),
             Self::ChangedSinceRead { .. } => {
                 "عدّل الموظف الطلب بعد أن فتحته، فلم يصدر القرار. راجع النسخة الحالية ثم قرّر.".into()
             }
@@ -207,6 +211,7 @@ impl ApiError {
             Self::Locked { retry_after }
             | Self::ResendTooSoon { retry_after }
             | Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::UploadQuota(used) => used.retry_after(),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod oidc;
 pub mod postgres;
 pub mod routes;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub limits: masar_protocol::attachments::AttachmentLimits,
     /// An upload nobody writes to for this long is removed.
     pub upload_expiry: std::time::Duration,
+    /// An unused blob is removed this long after it was last sent.
+    pub blob_grace: std::time::Duration,
 }
 
 /// A server that is accepting connections. Dropping it does not stop it: call [`Self::shutdown`].
@@ -199,10 +202,12 @@ pub async fn start(
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,
+        blob_grace: config.blob_grace,
     };
     let (stop, stopped) = oneshot::channel::<()>();
+    let collector = uploads::collector::run(state.clone(), config.collect_every);
     let app = routes::router(state);
-    let task = tokio::spawn(async move {
+    let serve = async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 tokio::select! {
@@ -212,6 +217,13 @@ pub async fn start(
                 tracing::info!("shutting down");
             })
             .await
+    };
+    // The collector lives as long as the server does: the task drops it when serving ends.
+    let task = tokio::spawn(async move {
+        tokio::select! {
+            served = serve => served,
+            () = collector => Ok(()),
+        }
     });
     tracing::info!(%addr, demo = config.demo, "listening");
     Ok(RunningServer { addr, stop: Some(stop), task })

@@ -78,6 +78,15 @@ struct Args {
     /// Hours after which an upload nobody writes to is removed.
     #[arg(long, env = "MASAR_UPLOAD_EXPIRY_HOURS", default_value_t = 24)]
     upload_expiry_hours: u64,
+    /// Largest total of one employee's unfinished uploads, in MiB.
+    #[arg(long, env = "MASAR_UPLOAD_IN_FLIGHT_MB", default_value_t = masar_protocol::attachments::DEFAULT_IN_FLIGHT_BYTES / MIB)]
+    upload_in_flight_mb: u64,
+    /// What one employee may start uploading in 24 hours, in MiB.
+    #[arg(long, env = "MASAR_UPLOAD_DAILY_MB", default_value_t = masar_protocol::attachments::DEFAULT_DAILY_BYTES / MIB)]
+    upload_daily_mb: u64,
+    /// Days an uploaded document that no qualification attaches is kept after it was last sent.
+    #[arg(long, env = "MASAR_UNUSED_BLOB_DAYS", default_value_t = 30)]
+    unused_blob_days: u64,
     /// Log filter, e.g. `info` or `masar_server=debug,tower_http=debug`.
     #[arg(long, env = "MASAR_LOG", default_value = "info")]
     log: String,
@@ -134,9 +143,13 @@ async fn main() -> anyhow::Result<()> {
         attachment_limits: AttachmentLimits {
             max_file_bytes: args.max_file_mb.saturating_mul(MIB),
             max_submission_bytes: args.max_submission_mb.saturating_mul(MIB),
+            max_in_flight_bytes: args.upload_in_flight_mb.saturating_mul(MIB),
+            max_daily_bytes: args.upload_daily_mb.saturating_mul(MIB),
             ..AttachmentLimits::default()
         },
         upload_expiry: Duration::from_secs(args.upload_expiry_hours.saturating_mul(3600)),
+        blob_grace: Duration::from_secs(args.unused_blob_days.saturating_mul(24 * 3600)),
+        collect_every: masar_server::uploads::collector::DEFAULT_EVERY,
     };
     let server = masar_server::start(&config, shutdown_signal()).await?;
     println!("masar-server listening on {}", server.base_url());

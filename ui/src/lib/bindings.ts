@@ -102,7 +102,11 @@ export const commands = {
 	 *  where it prints.
 	 */
 	openStatement: (handle: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_statement", { handle })),
-	/**  Shows a notification; returns whether the system took it. */
+	/**
+	 *  Shows a notification; returns whether the system took it. The body can carry text from
+	 *  others (HR's reason): notification servers read it as markup, so it goes escaped, and a link
+	 *  or an image in a reason stays text.
+	 */
 	notifyDesktop: (title: string, body: string) => __TAURI_INVOKE<boolean>("notify_desktop", { title, body }),
 };
 
@@ -764,7 +768,9 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  HR: the officer's own record or request; another officer decides it. */
 "own_record" | 
 /**  HR: the employee changed the request after the officer read it; nothing was decided. */
-"changed_since_read" | "text_size_out_of_range" | 
+"changed_since_read" | 
+/**  The server's upload quota for this employee is used: the files go later by themselves. */
+"upload_quota" | "text_size_out_of_range" | 
 /**
  *  A chosen file cannot be read (moved, no permission), or the store cannot be written
  *  (the disk is full).

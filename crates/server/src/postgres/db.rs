@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0006_statement_expiry.sql"),
     include_str!("../../migrations/postgres/0007_qualification_updates.sql"),
     include_str!("../../migrations/postgres/0008_audit_subject.sql"),
+    include_str!("../../migrations/postgres/0009_upload_quotas.sql"),
 ];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.

@@ -18,7 +18,7 @@ use super::records;
 use super::sync::{PgRows, audit};
 use crate::rules::qualifications::{self as rules, NewQualification, QualificationRows};
 use crate::rules::{Audit, DecisionRow, Stored, utc as time};
-use crate::storage::{Blob, Caller, Lease, Upload};
+use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadUsage};
 
 // Uploads.
 
@@ -55,7 +55,63 @@ pub async fn create_upload(tx: &impl GenericClient, u: &Upload, caller: &Caller)
         ],
     )
     .await?;
+    exec(
+        tx,
+        "INSERT INTO upload_history (owner, started_ms, bytes) VALUES ($1, $2, $3)",
+        &[&u.owner.as_str(), &caller.now_ms, &signed(u.length)],
+    )
+    .await?;
     audit(tx, Audit::of(caller, "upload_created", "ok", Some(&u.owner))).await
+}
+
+pub async fn upload_usage(
+    tx: &impl GenericClient,
+    owner: &NationalId,
+    now_ms: i64,
+    since_ms: i64,
+) -> anyhow::Result<UploadUsage> {
+    let in_flight = one(
+        tx,
+        "SELECT COALESCE(SUM(length), 0)::BIGINT FROM uploads WHERE owner = $1 AND NOT done AND expires_ms > $2",
+        &[&owner.as_str(), &now_ms],
+    )
+    .await?;
+    let day = one(
+        tx,
+        "SELECT COALESCE(SUM(bytes), 0)::BIGINT, MIN(started_ms) FROM upload_history WHERE owner = $1 AND started_ms > $2",
+        &[&owner.as_str(), &since_ms],
+    )
+    .await?;
+    Ok(UploadUsage {
+        in_flight: unsigned(in_flight.get(0)),
+        last_day: unsigned(day.get(0)),
+        oldest_ms: day.get(1),
+    })
+}
+
+/// See the SQLite store's `collect`: history out of the window, blobs nobody attaches or sent.
+pub async fn collect_unused(
+    tx: &impl GenericClient,
+    history_before_ms: i64,
+    blobs_before_ms: i64,
+) -> anyhow::Result<Collected> {
+    let history_rows =
+        exec(tx, "DELETE FROM upload_history WHERE started_ms < $1", &[&history_before_ms]).await?;
+    let unused = rows(
+        tx,
+        "SELECT b.sha256 FROM blobs b
+         WHERE b.created_ms < $1
+           AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = b.sha256 AND o.created_ms >= $1)
+           AND NOT EXISTS (SELECT 1 FROM qualification_records q
+                           WHERE q.attachments @> jsonb_build_array(jsonb_build_object('sha256', b.sha256)))
+         FOR UPDATE OF b",
+        &[&blobs_before_ms],
+    )
+    .await?;
+    let blobs: Vec<String> = unused.iter().map(|row| row.get(0)).collect();
+    exec(tx, "DELETE FROM blob_owners WHERE sha256 = ANY($1)", &[&blobs]).await?;
+    exec(tx, "DELETE FROM blobs WHERE sha256 = ANY($1)", &[&blobs]).await?;
+    Ok(Collected { blobs, history_rows })
 }
 
 pub async fn find_upload(
@@ -113,7 +169,7 @@ pub async fn complete(tx: &impl GenericClient, id: &str, blob: &Blob, caller: &C
     exec(
         tx,
         "INSERT INTO blob_owners (sha256, owner, filename, created_ms) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (sha256, owner) DO NOTHING",
+         ON CONFLICT (sha256, owner) DO UPDATE SET created_ms = excluded.created_ms",
         &[&blob.sha256, &owner, &filename, &caller.now_ms],
     )
     .await?;

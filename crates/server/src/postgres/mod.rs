@@ -25,9 +25,10 @@ pub use db::PgDb;
 use crate::demo::{DemoData, demo_password};
 use crate::rules::signin_rows::SigninRows;
 use crate::rules::{self, signin_rows};
+use crate::storage::Collected;
 use crate::storage::{
     Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Refusal, Resent,
-    SmsMessage, Store, Upload,
+    SmsMessage, Store, Upload, UploadUsage,
 };
 use sync::PgRows;
 
@@ -219,6 +220,23 @@ impl Store for PgStore {
 
     async fn expired_uploads(&self, now_ms: i64) -> anyhow::Result<Vec<String>> {
         Ok(on_client!(self, |client| documents::expired_uploads(client, now_ms).await?))
+    }
+
+    async fn upload_usage(
+        &self,
+        owner: &NationalId,
+        now_ms: i64,
+        since_ms: i64,
+    ) -> anyhow::Result<UploadUsage> {
+        Ok(on_client!(self, |client| documents::upload_usage(client, owner, now_ms, since_ms).await?))
+    }
+
+    async fn collect_unused(
+        &self,
+        history_before_ms: i64,
+        blobs_before_ms: i64,
+    ) -> anyhow::Result<Collected> {
+        Ok(in_tx!(self, |tx| documents::collect_unused(&tx, history_before_ms, blobs_before_ms).await?))
     }
 
     async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {

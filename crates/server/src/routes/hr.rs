@@ -15,7 +15,7 @@ use masar_protocol::sync::{MutationBody, MutationOutcome};
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
-use crate::routes::body::{JsonBody, QueryParams};
+use crate::extract::{JsonBody, QueryParams};
 use crate::rules::activity::MAX_ENTRIES;
 use crate::rules::hr_authority::{Act, may};
 use crate::storage::{Caller, Decided, HrRead};

@@ -1,6 +1,5 @@
 //! The HTTP API under `/v1`.
 
-pub mod body;
 mod dev;
 mod health;
 mod hr;

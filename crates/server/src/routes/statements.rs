@@ -10,7 +10,7 @@ use masar_protocol::statement::{
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
-use crate::routes::body::JsonBody;
+use crate::extract::JsonBody;
 use crate::rules::statements::{expiry, rate_key_of};
 use crate::secrets::new_statement_code;
 use crate::storage::{Caller, IssuedStatement};

@@ -8,7 +8,7 @@ use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, 
 use crate::AppState;
 use crate::auth::HrOfficer;
 use crate::error::ApiError;
-use crate::routes::body::{JsonBody, QueryParams};
+use crate::extract::{JsonBody, QueryParams};
 use crate::rules::hr_authority::{Act, may};
 use crate::storage::{Caller, Decided};
 

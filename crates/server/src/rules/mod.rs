@@ -25,6 +25,7 @@ pub mod signin;
 pub mod signin_rows;
 pub mod statements;
 pub mod sync;
+pub mod uploads;
 
 pub use records::{Audit, RecordRows};
 

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_statement_expiry.sql"),
     include_str!("../../migrations/0016_qualification_updates.sql"),
     include_str!("../../migrations/0017_audit_subject.sql"),
+    include_str!("../../migrations/0018_upload_quotas.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -30,8 +30,8 @@ use masar_protocol::qualification::{Decision, QualificationRecord};
 use masar_protocol::training::{Applicant, ApplicantFilter, ApplicationDecision, ApplicationRecord};
 
 use crate::storage::{
-    Blob, Caller, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Refusal, Resent, Role,
-    SmsMessage, Store, Upload,
+    Blob, Caller, Collected, Decided, Lease, PasswordCheck, PushError, RateRule, RefreshOutcome, Refusal,
+    Resent, Role, SmsMessage, Store, Upload, UploadUsage,
 };
 use masar_protocol::auth::DevSms;
 
@@ -259,6 +259,15 @@ impl Store for SqliteStore {
         self.db.call(move |conn| uploads::expired(conn, now_ms)).await
     }
 
+    async fn upload_usage(&self, owner: &NationalId, now: i64, since: i64) -> anyhow::Result<UploadUsage> {
+        let owner = owner.clone();
+        self.db.call(move |conn| uploads::usage(conn, &owner, now, since)).await
+    }
+
+    async fn collect_unused(&self, history_before: i64, blobs_before: i64) -> anyhow::Result<Collected> {
+        self.db.call_tx(move |tx| uploads::collect(tx, history_before, blobs_before)).await
+    }
+
     async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>> {
         let (sha256, owner) = (sha256.to_owned(), owner.clone());
         self.db.call(move |conn| uploads::owned_blob(conn, &sha256, &owner)).await
@@ -379,11 +388,6 @@ impl Store for SqliteStore {
 
     async fn role_of(&self, id: &NationalId) -> anyhow::Result<Option<Role>> {
         let id = id.clone();
-        self.db.call(move |conn| role_of(conn, &id)).await
+        self.db.call(move |conn| Ok(auth::account(conn, &id)?.map(|account| account.role))).await
     }
-}
-
-/// The role of an account (tests and the demo hints).
-pub fn role_of(conn: &rusqlite::Connection, id: &NationalId) -> anyhow::Result<Option<Role>> {
-    Ok(auth::account(conn, id)?.map(|account| account.role))
 }

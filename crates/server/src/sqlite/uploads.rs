@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::audit;
 use crate::rules::Audit;
-use crate::storage::{Blob, Caller, Lease, Upload};
+use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadUsage};
 
 const COLUMNS: &str = "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done";
 
@@ -41,6 +41,10 @@ pub fn create(conn: &Connection, upload: &Upload, caller: &Caller) -> anyhow::Re
             caller.now_ms,
             upload.expires_ms
         ],
+    )?;
+    conn.execute(
+        "INSERT INTO upload_history (owner, started_ms, bytes) VALUES (?1, ?2, ?3)",
+        params![upload.owner.as_str(), caller.now_ms, upload.length],
     )?;
     audit(conn, Audit::of(caller, "upload_created", "ok", Some(&upload.owner)))
 }
@@ -93,7 +97,7 @@ pub fn complete(conn: &Connection, id: &str, blob: &Blob, caller: &Caller) -> an
     )?;
     conn.execute(
         "INSERT INTO blob_owners (sha256, owner, filename, created_ms) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (sha256, owner) DO NOTHING",
+         ON CONFLICT (sha256, owner) DO UPDATE SET created_ms = excluded.created_ms",
         params![blob.sha256, owner, filename, caller.now_ms],
     )?;
     let owner = NationalId::parse(&owner).ok();
@@ -145,4 +149,44 @@ pub fn attached(conn: &Connection, sha256: &str) -> anyhow::Result<Option<(Blob,
     Ok(found.and_then(|(size, kind)| {
         Some((Blob { sha256: sha256.to_owned(), size, kind: AttachmentKind::parse(&kind)? }, owners))
     }))
+}
+
+pub fn usage(
+    conn: &Connection,
+    owner: &NationalId,
+    now_ms: i64,
+    since_ms: i64,
+) -> anyhow::Result<UploadUsage> {
+    let in_flight: u64 = conn.query_row(
+        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE owner = ?1 AND done = 0 AND expires_ms > ?2",
+        params![owner.as_str(), now_ms],
+        |row| row.get(0),
+    )?;
+    let (last_day, oldest_ms): (u64, Option<i64>) = conn.query_row(
+        "SELECT COALESCE(SUM(bytes), 0), MIN(started_ms) FROM upload_history WHERE owner = ?1 AND started_ms > ?2",
+        params![owner.as_str(), since_ms],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(UploadUsage { in_flight, last_day, oldest_ms })
+}
+
+/// Blobs no qualification attaches (in any state) and nobody sent since `blobs_before_ms`.
+const UNUSED_BLOBS: &str = "SELECT b.sha256 FROM blobs b
+    WHERE NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = b.sha256 AND o.created_ms >= ?1)
+      AND b.created_ms < ?1
+      AND NOT EXISTS (SELECT 1 FROM qualification_records q, json_each(q.attachments) a
+                      WHERE json_extract(a.value, '$.sha256') = b.sha256)";
+
+pub fn collect(conn: &Connection, history_before_ms: i64, blobs_before_ms: i64) -> anyhow::Result<Collected> {
+    let history_rows =
+        conn.execute("DELETE FROM upload_history WHERE started_ms < ?1", [history_before_ms])?;
+    let blobs: Vec<String> = conn
+        .prepare(UNUSED_BLOBS)?
+        .query_map([blobs_before_ms], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for sha256 in &blobs {
+        conn.execute("DELETE FROM blob_owners WHERE sha256 = ?1", [sha256])?;
+        conn.execute("DELETE FROM blobs WHERE sha256 = ?1", [sha256])?;
+    }
+    Ok(Collected { blobs, history_rows: u64::try_from(history_rows).unwrap_or(u64::MAX) })
 }

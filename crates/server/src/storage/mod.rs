@@ -139,6 +139,24 @@ pub struct Upload {
     pub done: bool,
 }
 
+/// What one employee's uploads take (see [`crate::rules::uploads`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UploadUsage {
+    /// Bytes of unfinished, unexpired uploads.
+    pub in_flight: u64,
+    /// Bytes of the uploads started in the window.
+    pub last_day: u64,
+    /// When the window's oldest upload started.
+    pub oldest_ms: Option<i64>,
+}
+
+/// What the collector removed from the database: blobs whose bytes may now go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Collected {
+    pub blobs: Vec<String>,
+    pub history_rows: u64,
+}
+
 /// What taking an upload for one PATCH found.
 #[derive(Debug)]
 pub enum Lease {
@@ -272,6 +290,20 @@ pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
 
     /// Uploads whose expiry has passed (to be removed with their bytes).
     async fn expired_uploads(&self, now_ms: i64) -> anyhow::Result<Vec<String>>;
+
+    /// What this employee's uploads take now: unfinished ones, and those started since
+    /// `since_ms` (creating an upload records it).
+    async fn upload_usage(
+        &self,
+        owner: &NationalId,
+        now_ms: i64,
+        since_ms: i64,
+    ) -> anyhow::Result<UploadUsage>;
+
+    /// One transaction: forgets upload history older than `history_before_ms`, and removes the
+    /// rows of blobs no qualification attaches and nobody sent since `blobs_before_ms`.
+    async fn collect_unused(&self, history_before_ms: i64, blobs_before_ms: i64)
+    -> anyhow::Result<Collected>;
 
     /// A verified blob this employee has sent.
     async fn owned_blob(&self, sha256: &str, owner: &NationalId) -> anyhow::Result<Option<Blob>>;

@@ -6,7 +6,7 @@ use super::{DEFAULT_PULL, MAX_PULL, MAX_PUSH};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
-use crate::routes::body::JsonBody;
+use crate::extract::JsonBody;
 use crate::storage::{Caller, PushError};
 
 fn valid_client_id(id: &str) -> bool {

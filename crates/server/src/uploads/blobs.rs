@@ -47,6 +47,8 @@ pub trait BlobStore: std::fmt::Debug + Send + Sync {
     async fn promote(&self, id: &str, sha256: &str) -> std::io::Result<()>;
     /// Drops an upload's bytes (ended, refused or expired); none is fine.
     async fn remove(&self, id: &str) -> std::io::Result<()>;
+    /// Drops a blob nothing uses any more (see the collector); none is fine.
+    async fn remove_blob(&self, sha256: &str) -> std::io::Result<()>;
     /// A verified blob's bytes.
     async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
 }
@@ -155,6 +157,13 @@ impl BlobStore for BlobDir {
 
     async fn remove(&self, id: &str) -> std::io::Result<()> {
         match fs::remove_file(self.partial(id)?).await {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn remove_blob(&self, sha256: &str) -> std::io::Result<()> {
+        match fs::remove_file(self.blob(sha256)?).await {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
             other => other,
         }

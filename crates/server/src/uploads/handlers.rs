@@ -49,6 +49,7 @@ pub async fn limits(State(state): State<AppState>) -> Json<AttachmentLimits> {
         (status = 412, description = "Not tus 1.0.0", body = masar_protocol::ApiErrorBody),
         (status = 413, description = "Larger than `Tus-Max-Size`", body = masar_protocol::ApiErrorBody),
         (status = 415, description = "An empty file", body = masar_protocol::ApiErrorBody),
+        (status = 429, description = "This employee's upload quota is used (unfinished uploads together, or the last 24 hours'; see `/v1/attachments/limits`); `Retry-After` for the daily one", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -84,6 +85,9 @@ pub async fn create(
 
     let now_ms = caller.now_ms;
     sweep_expired(&state, now_ms).await;
+    let since_ms = now_ms - crate::rules::uploads::DAY_MS;
+    let usage = state.store.upload_usage(&signed_in.national_id, now_ms, since_ms).await?;
+    crate::rules::uploads::check(&usage, length, &state.limits, now_ms).map_err(ApiError::UploadQuota)?;
     let upload = Upload {
         id: new_upload_id()?,
         owner: signed_in.national_id,
@@ -167,8 +171,8 @@ pub async fn drop_upload(state: &AppState, id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Abandoned uploads go with their bytes (on each creation: cheap, and no timer to run).
-async fn sweep_expired(state: &AppState, now_ms: i64) {
+/// Abandoned uploads go with their bytes (on each creation, and by the collector).
+pub(crate) async fn sweep_expired(state: &AppState, now_ms: i64) {
     let expired = match state.store.expired_uploads(now_ms).await {
         Ok(ids) => ids,
         Err(error) => {

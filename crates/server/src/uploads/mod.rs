@@ -8,6 +8,7 @@
 //! blob. Offsets are in the database and the bytes fsynced first, so they survive a restart.
 
 mod blobs;
+pub mod collector;
 pub(crate) mod handlers;
 pub(crate) mod patch;
 pub mod tus;

@@ -69,6 +69,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   no_seats: "Every seat of this opportunity is taken.",
   other_entity: "This employee belongs to another entity: the HR officers of that entity handle their requests.",
   own_record: "You do not decide your own requests or change your own employment data: another HR officer does.",
+  upload_quota: "Your attachments sent today have reached the limit Masar allows you. Your files stay saved on this workstation and are sent by themselves when there is room again; there is nothing to do.",
   changed_since_read: "The employee changed the request after you opened it, so nothing was decided. The current version is shown now: review it, then decide.",
   reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
   file_unreadable: "The file could not be read or stored on this workstation (moved, not readable, or the disk is full). Check it and try again; what you typed in the form stays.",
