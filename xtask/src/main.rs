@@ -210,6 +210,7 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         let postgres = postgres::Postgres::start("postgres-test", false)?;
         ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
             // More of the randomized fault scenarios and of the SIGKILL rounds than a quick
             // `cargo test` runs; `cargo xtask soak` runs far more.
             .env("MASAR_SOAK", "20")
@@ -219,10 +220,12 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         // and the randomized sync soak (half of it on two nodes) against it.
         ws.cargo(&["test", "-p", "masar-server", "--locked"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
             .env("MASAR_TEST_STORE", "postgres")
             .status_ok()?;
         ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--locked", "randomized"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
             .env("MASAR_TEST_STORE", "postgres")
             .env("MASAR_SOAK", "10")
             .status_ok()

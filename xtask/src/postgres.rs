@@ -12,10 +12,13 @@ use anyhow::{Context, Result, bail};
 use crate::process::{Guarded, on_free_ports, still_running};
 use crate::workspace::StatusOk;
 
-/// A running cluster; its URL names the `postgres` database of the `postgres` user.
+/// A running cluster; its URL names the `postgres` database of the `postgres` user. It speaks
+/// TLS with a certificate for 127.0.0.1 from a certificate authority of its own (`ca_file`), so
+/// the server's connections are tested encrypted and checked as a deployment makes them.
 #[derive(Debug)]
 pub struct Postgres {
     pub url: String,
+    pub ca_file: PathBuf,
     server: Guarded,
     dir: PathBuf,
 }
@@ -75,11 +78,16 @@ impl Postgres {
             initdb.arg("--no-sync");
         }
         initdb.stdout(std::process::Stdio::null()).status_ok().context("initdb")?;
+        let ca_file = make_certificates(&dir)?;
         let (guarded, port) = on_free_ports("PostgreSQL", 1, |ports| {
             let port = ports[0];
             let mut server = as_owner(&bin.join("postgres"));
             server.arg("-D").arg(&data).args(["-p", &port.to_string(), "-k"]).arg(&dir);
             server.args(["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"]);
+            server
+                .args(["-c", "ssl=on", "-c"])
+                .arg(format!("ssl_cert_file={}", dir.join("server.crt").display()));
+            server.arg("-c").arg(format!("ssl_key_file={}", dir.join("server.key").display()));
             if !durable {
                 server.args([
                     "-c",
@@ -114,6 +122,83 @@ impl Postgres {
                 std::thread::sleep(Duration::from_millis(100));
             }
         })?;
-        Ok(Self { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), server: guarded, dir })
+        Ok(Self {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            ca_file,
+            server: guarded,
+            dir,
+        })
     }
+}
+
+/// A certificate authority of the cluster's own (`ca.crt`) and the server's certificate it
+/// signs (`server.crt`, `server.key`), named for the IP address 127.0.0.1 only: a client that
+/// checks it against another name refuses it. Made with openssl, valid two days.
+fn make_certificates(dir: &Path) -> Result<PathBuf> {
+    let openssl = |args: &[&str]| -> Result<()> {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().context("openssl")?;
+        if !out.status.success() {
+            bail!("openssl {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    };
+    let p256 = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    let ca = [
+        &["req", "-x509"][..],
+        &p256,
+        &[
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Masar test PostgreSQL CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ],
+    ]
+    .concat();
+    openssl(&ca).context("the test cluster's certificate authority")?;
+    openssl(
+        &[&["req"][..], &p256, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]]
+            .concat(),
+    )
+    .context("the test cluster's certificate request")?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt",
+    ])
+    .context("the test cluster's certificate")?;
+    // PostgreSQL takes a key only its own user can read.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o600))?;
+    if is_root() {
+        Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(dir.join("server.key"))
+            .arg(dir.join("server.crt"))
+            .status_ok()?;
+    }
+    Ok(dir.join("ca.crt"))
 }

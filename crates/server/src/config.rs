@@ -22,6 +22,11 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// `postgres://…`: the PostgreSQL store instead of the embedded SQLite file.
     pub database_url: Option<String>,
+    /// The certificate authorities (PEM) PostgreSQL's certificate must come from: with it the
+    /// connection is TLS, the certificate and the host name checked (`verify-full`).
+    pub database_ca: Option<PathBuf>,
+    /// The server's own certificate and key: it then speaks HTTPS only.
+    pub tls: Option<crate::tls::TlsFiles>,
     pub demo: bool,
     pub demo_seed: u64,
     /// The SMS provider that sends verification codes (from the settings file). Without one only
@@ -61,6 +66,8 @@ impl ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.into(),
             database_url: None,
+            database_ca: None,
+            tls: None,
             demo: true,
             demo_seed: DEFAULT_DEMO_SEED,
             sms: None,

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod sqlite;
 pub mod storage;
 pub mod sync;
+pub mod tls;
 pub mod uploads;
 
 use std::net::SocketAddr;
@@ -77,6 +78,8 @@ pub struct AppState {
 #[derive(Debug)]
 pub struct RunningServer {
     addr: SocketAddr,
+    /// `https` with the server's own TLS, else `http`.
+    scheme: &'static str,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -86,9 +89,9 @@ impl RunningServer {
         self.addr
     }
 
-    /// `http://ADDR`, the base URL clients use.
+    /// `http://ADDR` (`https://` with the server's own TLS), the base URL clients use.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
@@ -120,7 +123,7 @@ pub fn log_filter(directives: &str) -> anyhow::Result<tracing_subscriber::EnvFil
 pub async fn open_store(config: &ServerConfig) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match &config.database_url {
         Some(url) => Arc::new(
-            postgres::PgStore::new(postgres::PgDb::connect(url).await?)
+            postgres::PgStore::new(postgres::PgDb::connect(url, config.database_ca.as_deref()).await?)
                 .with_limits(config.attachment_limits.clone()),
         ),
         None => Arc::new(
@@ -164,7 +167,10 @@ pub async fn start(
     let listener =
         TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
-    let public_url = config.public_url.as_ref().map_or_else(|| format!("http://{addr}"), ToString::to_string);
+    let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let public_url =
+        config.public_url.as_ref().map_or_else(|| format!("{scheme}://{addr}"), ToString::to_string);
     let public_url = public_url.trim_end_matches('/').to_owned();
     let keys = Arc::new(oidc::SigningKeys::new(Arc::clone(&store)));
     let provider = Arc::new(oidc::Provider::new(&public_url, &config.oidc_audience, Arc::clone(&keys)));
@@ -207,16 +213,21 @@ pub async fn start(
     let (stop, stopped) = oneshot::channel::<()>();
     let collector = uploads::collector::run(state.clone(), config.collect_every);
     let app = routes::router(state);
+    let shutdown = async move {
+        tokio::select! {
+            _ = stopped => {},
+            () = extra_shutdown => {},
+        }
+        tracing::info!("shutting down");
+    };
     let serve = async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                tokio::select! {
-                    _ = stopped => {},
-                    () = extra_shutdown => {},
-                }
-                tracing::info!("shutting down");
-            })
-            .await
+        let app = app.into_make_service_with_connect_info::<tls::PeerAddr>();
+        match tls {
+            Some(tls) => {
+                axum::serve(tls::TlsListener::new(listener, tls)?, app).with_graceful_shutdown(shutdown).await
+            }
+            None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+        }
     };
     // The collector lives as long as the server does: the task drops it when serving ends.
     let task = tokio::spawn(async move {
@@ -225,6 +236,6 @@ pub async fn start(
             () = collector => Ok(()),
         }
     });
-    tracing::info!(%addr, demo = config.demo, "listening");
-    Ok(RunningServer { addr, stop: Some(stop), task })
+    tracing::info!(%addr, demo = config.demo, tls = scheme == "https", "listening");
+    Ok(RunningServer { addr, scheme, stop: Some(stop), task })
 }

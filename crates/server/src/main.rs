@@ -25,6 +25,18 @@ struct Args {
     /// SQLite file: for several server nodes on the same data.
     #[arg(long, env = "MASAR_DATABASE_URL", hide_env_values = true)]
     database: Option<String>,
+    /// The certificate authorities (PEM file) PostgreSQL's certificate must come from: the
+    /// connection is then TLS, the certificate and the URL's host name checked (`verify-full`).
+    /// For a publicly trusted database certificate: `/etc/ssl/certs/ca-certificates.crt`.
+    #[arg(long, env = "MASAR_DATABASE_CA", requires = "database")]
+    database_ca: Option<PathBuf>,
+    /// The server's certificate chain (PEM): it then speaks HTTPS only (with --tls-key). Behind
+    /// a TLS proxy (the usual deployment, see the README) neither is needed.
+    #[arg(long, env = "MASAR_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "MASAR_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Seed demo employees into an empty database and print how to try them.
     #[arg(long, env = "MASAR_DEMO")]
     demo: bool,
@@ -125,6 +137,8 @@ async fn main() -> anyhow::Result<()> {
         bind: args.bind,
         data_dir: args.data_dir,
         database_url: args.database,
+        database_ca: args.database_ca,
+        tls: args.tls_cert.zip(args.tls_key).map(|(cert, key)| masar_server::tls::TlsFiles { cert, key }),
         demo: args.demo,
         demo_seed: args.demo_seed,
         sms: settings.sms,

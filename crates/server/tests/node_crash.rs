@@ -60,6 +60,10 @@ fn spawn_node(data_dir: &Path, database: Option<&str>) -> Node {
     command.args(["--public-url", "http://127.0.0.1"]);
     if let Some(url) = database {
         command.args(["--database", url]);
+        // The binary's own flag: the nodes reach the cluster over TLS, checked.
+        if let Some(ca) = common::postgres_ca() {
+            command.arg("--database-ca").arg(ca);
+        }
     }
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();

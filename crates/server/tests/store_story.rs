@@ -369,7 +369,8 @@ async fn the_sqlite_store_passes_the_story() {
 #[tokio::test]
 async fn the_postgres_store_passes_the_story() {
     let url = common::postgres_database().await;
-    let store =
-        masar_server::postgres::PgStore::new(masar_server::postgres::PgDb::connect(&url).await.unwrap());
+    let store = masar_server::postgres::PgStore::new(
+        masar_server::postgres::PgDb::connect(&url, common::postgres_ca().as_deref()).await.unwrap(),
+    );
     story(&store).await;
 }

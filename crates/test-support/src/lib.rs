@@ -76,6 +76,7 @@ impl World {
         let mut config = ServerConfig::demo_on_loopback(server_dir.path());
         if std::env::var("MASAR_TEST_STORE").as_deref() == Ok("postgres") {
             config.database_url = Some(postgres_database().await);
+            config.database_ca = masar_test_utils::postgres_ca();
         }
         // The app reaches the nodes through the proxy: that is their public address, and the
         // issuer of the tokens either node gives.

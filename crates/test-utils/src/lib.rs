@@ -94,6 +94,12 @@ pub async fn postgres_database() -> String {
     format!("{server}/{name}")
 }
 
+/// The certificate authority of the run's throw-away cluster (`MASAR_TEST_POSTGRES_CA`, set by
+/// `cargo xtask test`): with it the server reaches PostgreSQL over TLS, checked.
+pub fn postgres_ca() -> Option<std::path::PathBuf> {
+    std::env::var_os("MASAR_TEST_POSTGRES_CA").map(Into::into)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,6 @@
 //! role (a JWT of the configured issuer, its role Masar's own data);
 //! [`HrOfficer`] is a signed-in HR officer (anyone else gets 403).
 
-use std::net::SocketAddr;
-
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -16,6 +14,7 @@ use super::jwt::{JwtCheck, looks_like_jwt};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::storage::Caller;
+use crate::tls::PeerAddr;
 
 /// The one place a request's address and time are taken: every handler that audits or limits
 /// asks for a [`Caller`].
@@ -23,9 +22,9 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ConnectInfo(peer) = parts
+        let ConnectInfo(PeerAddr(peer)) = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
+            .get::<ConnectInfo<PeerAddr>>()
             .copied()
             .ok_or_else(|| anyhow::anyhow!("the server was started without the peer's address"))?;
         let forwarded =

@@ -6,6 +6,7 @@ use anyhow::Context;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::Row;
+use tokio_postgres::config::SslMode;
 
 /// The schema, oldest first; append only.
 const MIGRATIONS: &[&str] = &[
@@ -39,11 +40,32 @@ impl std::fmt::Debug for PgDb {
 }
 
 impl PgDb {
-    /// Connects to `url` (`postgres://user@host:port/database`) and migrates the schema.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let config: tokio_postgres::Config = url.parse().context("not a PostgreSQL URL")?;
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    /// Connects to `url` (`postgres://user@host:port/database`) and migrates the schema. With
+    /// `ca_file` every connection is TLS, PostgreSQL's certificate checked against those
+    /// authorities and the host name of the URL (`sslmode=verify-full`); without it the URL must
+    /// not ask for TLS, and the connection is in clear (a socket or loopback on the same host).
+    pub async fn connect(url: &str, ca_file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let mut config: tokio_postgres::Config = url.parse().context("not a PostgreSQL URL")?;
+        let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match ca_file {
+            Some(ca_file) => {
+                config.ssl_mode(SslMode::Require);
+                let tls = tokio_postgres_rustls::MakeRustlsConnect::new(crate::tls::client_config(ca_file)?);
+                Manager::from_config(config, tls, recycling)
+            }
+            None => {
+                anyhow::ensure!(
+                    config.get_ssl_mode() != SslMode::Require,
+                    "the database URL asks for TLS: give the certificate authorities to check PostgreSQL's certificate with --database-ca"
+                );
+                if !config.get_hosts().iter().all(is_local) {
+                    tracing::warn!(
+                        "PostgreSQL is reached without TLS: give --database-ca to encrypt and check the connection"
+                    );
+                }
+                Manager::from_config(config, NoTls, recycling)
+            }
+        };
         let pool = Pool::builder(manager).max_size(POOL_SIZE).build().context("connection pool")?;
         let db = Self { pool };
         db.migrate().await?;
@@ -75,6 +97,16 @@ impl PgDb {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A Unix socket or a loopback address: traffic that stays on this host.
+fn is_local(host: &tokio_postgres::config::Host) -> bool {
+    match host {
+        tokio_postgres::config::Host::Unix(_) => true,
+        tokio_postgres::config::Host::Tcp(name) => {
+            name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
     }
 }
 

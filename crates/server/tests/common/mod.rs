@@ -7,7 +7,7 @@ mod pages;
 pub use pages::*;
 
 #[allow(unused_imports, reason = "each test binary uses its own part of this module")]
-pub use masar_test_utils::{postgres_database, sha256_hex, sized_pdf as pdf};
+pub use masar_test_utils::{postgres_ca, postgres_database, sha256_hex, sized_pdf as pdf};
 use std::sync::Arc;
 
 use chrono::TimeZone;
@@ -52,6 +52,9 @@ impl TestServer {
         let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
         let mut config = ServerConfig::demo_on_loopback(dir.path());
         config.clock = clock.clone();
+        if database_url.is_some() {
+            config.database_ca = postgres_ca();
+        }
         config.database_url = database_url;
         adjust(&mut config);
         let server = masar_server::start(&config, std::future::pending()).await.unwrap();
