@@ -8,6 +8,7 @@ mod e2e;
 mod postgres;
 mod process;
 mod setup;
+mod supply_chain;
 mod workspace;
 
 use anyhow::Result;
@@ -48,6 +49,9 @@ enum Command {
     Browser,
     /// Regenerate the UI's TypeScript bindings from the Rust types.
     Bindings,
+    /// Only the supply chain's check (a stage of `test`): `cargo deny check` with the RustSec
+    /// database (cloned, or the snapshot in xtask/supply-chain/).
+    Deny,
     /// Regenerate the committed OpenAPI description (`crates/server/openapi.json`).
     Openapi,
     /// The sync fault tests at scale: N randomized scenarios through the fault proxy, and N/10
@@ -84,6 +88,7 @@ fn main() -> Result<()> {
         Command::Run => run_app(&ws),
         Command::Test { no_e2e } => test(&ws, !no_e2e),
         Command::Browser => browser::run(&ws),
+        Command::Deny => supply_chain::run(&ws),
         Command::Bench { runs } => {
             setup::run(&ws)?;
             bench::startup(&ws, runs.max(1))?;
@@ -205,6 +210,7 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     ws.stage("clippy", || {
         ws.cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]).status_ok()
     })?;
+    ws.stage("supply chain (cargo deny: advisories, licences, sources, bans)", || supply_chain::run(ws))?;
     ws.stage("cargo tests", || {
         // The PostgreSQL store's tests run on a throw-away cluster, stopped after the stage.
         let postgres = postgres::Postgres::start("postgres-test", false)?;
