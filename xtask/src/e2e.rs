@@ -61,7 +61,7 @@ pub fn run_installed(ws: &Workspace, packages: &Packages) -> Result<()> {
         "apt-get remove left /usr/bin/masar-desktop"
     );
     println!("installed, signed in against the installed binaries, removed");
-    Ok(())
+    crate::clean_root::run(ws, packages)
 }
 
 /// What the packages put in place: binaries, the desktop entry (valid, with the Arabic name),

@@ -3,6 +3,7 @@
 
 mod bench;
 mod browser;
+mod clean_root;
 mod dist;
 mod e2e;
 mod postgres;
@@ -248,6 +249,9 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     })?;
     ws.stage("OpenID Connect standard client (authlib)", || {
         standard_client(ws, "oidc-client-data", "xtask/scripts/oidc_authlib_client.py")
+    })?;
+    ws.stage("API fuzzed against its OpenAPI description (schemathesis, 40 examples per operation)", || {
+        standard_client(ws, "api-fuzz-data", "xtask/scripts/api_fuzz.py")
     })?;
     ws.stage("identity provider's pages in Chromium (keyboard, axe-core, 200 % text)", || browser::run(ws))?;
     if with_e2e {

@@ -42,6 +42,7 @@ const APT_PACKAGES: &[&str] = &[
     "desktop-file-utils",
     "adduser",
     "rpm",
+    "mmdebstrap",
     // The identity provider's pages are checked in a real browser.
     "chromium",
     "chromium-driver",
@@ -56,6 +57,7 @@ const PYTHON_TOOLS: &[(&str, &str)] = &[
     ("tusclient", "tuspy==1.1.0"),
     ("dbus_next", "dbus-next==0.2.3"),
     ("authlib", "authlib==1.9.6"),
+    ("schemathesis", "schemathesis==4.32.5"),
 ];
 
 pub fn run(ws: &Workspace) -> Result<()> {

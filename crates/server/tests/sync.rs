@@ -143,6 +143,16 @@ async fn a_pushed_edit_is_applied_once_and_pulled_in_server_order() {
 }
 
 #[tokio::test]
+async fn a_cursor_past_every_change_number_pulls_nothing_rather_than_failing() {
+    // Change numbers are BIGINTs: 2^63 and more (found by the API fuzzing) is past all of them.
+    let s = Session::new().await;
+    for cursor in [i64::MAX.unsigned_abs(), i64::MAX.unsigned_abs() + 1, u64::MAX] {
+        let pulled = s.pull(cursor).await;
+        assert!(pulled.changes.is_empty() && !pulled.has_more, "{cursor}: {pulled:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_reused_id_with_other_content_is_refused() {
     let s = Session::new().await;
     let (profile, version, _) = s.profile().await;

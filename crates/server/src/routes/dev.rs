@@ -1,7 +1,7 @@
 //! Endpoints that exist only on a `--demo` server, for people trying the app and for tests.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use masar_protocol::auth::DevSms;
 use masar_protocol::{DemoAccount, NationalId};
 use serde::Deserialize;
@@ -27,7 +27,7 @@ pub struct SmsQuery {
     responses((status = 200, description = "Dev outbox only: the SMS sent to this employee, newest last", body = Vec<DevSms>)))]
 pub async fn sms(
     State(state): State<AppState>,
-    Query(query): Query<SmsQuery>,
+    crate::extract::QueryParams(query): crate::extract::QueryParams<SmsQuery>,
 ) -> Result<Json<Vec<DevSms>>, ApiError> {
     let id =
         NationalId::parse(&query.national_id).map_err(|_| ApiError::BadRequest("رقم الهوية غير صالح."))?;

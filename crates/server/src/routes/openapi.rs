@@ -78,23 +78,88 @@ impl Modify for AccessToken {
                 SecurityScheme::OpenIdConnect(OpenIdConnect::new("/.well-known/openid-configuration")),
             );
         }
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in &mut openapi.paths.paths {
+            // The tus routes (OPTIONS aside: it needs no `Tus-Resumable`).
+            let tus = path.starts_with("/v1/uploads");
             let operations = [
                 &mut item.get,
                 &mut item.put,
                 &mut item.post,
                 &mut item.delete,
-                &mut item.options,
                 &mut item.head,
                 &mut item.patch,
             ];
+            if let Some(options) = item.options.as_mut() {
+                document_refusals(options, false);
+            }
             for operation in operations.into_iter().flatten() {
                 if let Some(security) = operation.security.as_mut().filter(|s| !s.is_empty()) {
                     security.push(SecurityRequirement::new("openid", ["openid"]));
                 }
+                document_refusals(operation, tus);
             }
         }
     }
+}
+
+/// The refusals every route of a kind can answer, written once here rather than on each route:
+/// without a valid token 401; a body that is not the JSON the route takes 400, or 415 when it
+/// does not say it is JSON (`crate::extract`); a path naming nothing 404. Each in the API's error
+/// shape, so a standard client (and the fuzzing in `cargo xtask test`) finds every answer here.
+fn document_refusals(operation: &mut utoipa::openapi::path::Operation, tus: bool) {
+    use utoipa::openapi::path::ParameterIn;
+    let authenticated = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| body.content.keys().any(|kind| kind.starts_with("application/json")));
+    let in_query = operation
+        .parameters
+        .as_ref()
+        .is_some_and(|parameters| parameters.iter().any(|p| p.parameter_in == ParameterIn::Query));
+    let in_path = operation
+        .parameters
+        .as_ref()
+        .is_some_and(|parameters| parameters.iter().any(|p| p.parameter_in == ParameterIn::Path));
+    let mut add = |status: &str, description: &str| {
+        if !operation.responses.responses.contains_key(status) {
+            operation.responses.responses.insert(status.to_owned(), error_response(description));
+        }
+    };
+    if authenticated {
+        add(
+            "401",
+            "No access token, or one that is not valid (expired, another issuer or audience): sign in or refresh",
+        );
+    }
+    if json_body {
+        add("400", "The body is not the JSON this route takes (code `bad_request`)");
+        add("415", "The body does not say it is JSON (`Content-Type: application/json`)");
+    }
+    if in_query {
+        add("400", "The query string is not one this route takes (code `bad_request`)");
+    }
+    if in_path {
+        add("404", "Nothing of this caller's under that name");
+    }
+    if tus {
+        add(
+            "412",
+            "Not tus 1.0.0: `Tus-Resumable` missing or of another version (`Tus-Version` lists the one spoken)",
+        );
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiErrorBody"))).build(),
+        )
+        .build()
+        .into()
 }
 
 /// The description as the server publishes it.

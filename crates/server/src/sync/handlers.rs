@@ -54,6 +54,8 @@ pub async fn pull_handler(
     JsonBody(request): JsonBody<PullRequest>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let limit = request.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
-    let response = state.store.pull(&signed_in.national_id, request.cursor, limit).await?;
+    // Change numbers are BIGINTs in both stores: a cursor past them is past every change.
+    let cursor = request.cursor.min(i64::MAX.unsigned_abs());
+    let response = state.store.pull(&signed_in.national_id, cursor, limit).await?;
     Ok(Json(response))
 }
