@@ -133,63 +133,17 @@ impl Postgres {
 
 /// A certificate authority of the cluster's own (`ca.crt`) and the server's certificate it
 /// signs (`server.crt`, `server.key`), named for the IP address 127.0.0.1 only: a client that
-/// checks it against another name refuses it. Made with openssl, valid two days.
+/// checks it against another name refuses it (`xtask/scripts/test_certificates.sh`).
 fn make_certificates(dir: &Path) -> Result<PathBuf> {
-    let openssl = |args: &[&str]| -> Result<()> {
-        let out = Command::new("openssl").args(args).current_dir(dir).output().context("openssl")?;
-        if !out.status.success() {
-            bail!("openssl {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(())
-    };
-    let p256 = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-    let ca = [
-        &["req", "-x509"][..],
-        &p256,
-        &[
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Masar test PostgreSQL CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-        ],
-    ]
-    .concat();
-    openssl(&ca).context("the test cluster's certificate authority")?;
-    openssl(
-        &[&["req"][..], &p256, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]]
-            .concat(),
-    )
-    .context("the test cluster's certificate request")?;
-    std::fs::write(
-        dir.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
-    )?;
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.crt",
-    ])
-    .context("the test cluster's certificate")?;
+    // This checkout's script (cargo sets the variable when it runs xtask), not the one of a
+    // checkout a reused build was made in.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+    let script = manifest.join("scripts/test_certificates.sh");
+    let out = Command::new("sh").arg(&script).arg(dir).output().context("test_certificates.sh")?;
+    if !out.status.success() {
+        bail!("the test cluster's certificates: {}", String::from_utf8_lossy(&out.stderr));
+    }
     // PostgreSQL takes a key only its own user can read.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o600))?;

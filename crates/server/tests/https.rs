@@ -11,52 +11,14 @@ use std::process::Command;
 use masar_server::ServerConfig;
 use masar_server::tls::TlsFiles;
 
-/// A certificate authority (`ca.crt`) and a certificate for 127.0.0.1 it signs.
+/// A certificate authority (`ca.crt`) and a certificate for 127.0.0.1 it signs, made with
+/// openssl by the script the test PostgreSQL cluster's certificates come from too.
 fn certificates(dir: &Path) -> TlsFiles {
-    let run = |args: &[&str]| {
-        let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-    run(&[
-        &["req", "-x509", "-days", "2", "-subj", "/CN=Masar test CA"][..],
-        &key,
-        &[
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-        ],
-    ]
-    .concat());
-    run(&[&["req", "-subj", "/CN=127.0.0.1"][..], &key, &["-keyout", "server.key", "-out", "server.csr"]]
-        .concat());
-    std::fs::write(
-        dir.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.crt",
-    ]);
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), std::path::PathBuf::from);
+    let script = manifest.join("../../xtask/scripts/test_certificates.sh");
+    let out = Command::new("sh").arg(script).arg(dir).output().unwrap();
+    assert!(out.status.success(), "test_certificates.sh: {}", String::from_utf8_lossy(&out.stderr));
     TlsFiles { cert: dir.join("server.crt"), key: dir.join("server.key") }
 }
 

@@ -8,14 +8,14 @@
 
 mod common;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use common::{Person, TestServer, expect_error, pdf, person, push, sha256_hex};
 use masar_protocol::attachments::AttachmentKind;
 use masar_protocol::auth::Role;
 use masar_protocol::hr::ReviewItem;
 use masar_protocol::qualification::{
-    AttachmentRef, AttachmentRole, GpaScale, Grade, Level, QualificationDetails, QualificationRecord,
-    QualificationStatus, QualificationSubmission, StudyMode, TERMS_VERSION,
+    AttachmentRef, AttachmentRole, GpaScale, Grade, QualificationDetails, QualificationRecord,
+    QualificationStatus, QualificationSubmission, TERMS_VERSION,
 };
 use masar_protocol::sync::{Change, MutationBody, MutationOutcome};
 use masar_protocol::validate::FieldProblem;
@@ -26,19 +26,7 @@ use serde_json::json;
 const QUALIFICATION: &str = "00112233445566778899aabbccddeeff";
 
 fn details() -> QualificationDetails {
-    QualificationDetails {
-        level: Level::Master,
-        major: "علوم الحاسب".into(),
-        institution: "جامعة الملك فهد للبترول والمعادن".into(),
-        country: "SA".into(),
-        study_mode: StudyMode::Regular,
-        start_date: NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
-        graduation_date: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap(),
-        gpa: "3.9".into(),
-        gpa_scale: GpaScale::Four,
-        grade: Grade::Excellent,
-        equivalency: None,
-    }
+    common::master_s_degree()
 }
 
 fn submission(receipt: &str, file: &[u8]) -> QualificationSubmission {

@@ -11,14 +11,11 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use common::{Person, TestServer, pdf, person, push, sha256_hex, tus_metadata};
 use masar_protocol::attachments::{AttachmentKind, AttachmentLimits};
 use masar_protocol::auth::Role;
-use masar_protocol::qualification::{
-    AttachmentRef, AttachmentRole, GpaScale, Grade, Level, QualificationDetails, QualificationSubmission,
-    StudyMode, TERMS_VERSION,
-};
+use masar_protocol::qualification::{AttachmentRef, AttachmentRole, QualificationSubmission, TERMS_VERSION};
 use masar_protocol::sync::{MutationBody, MutationOutcome};
 use masar_protocol::{ApiErrorBody, ApiErrorCode};
 use reqwest::StatusCode;
@@ -122,19 +119,7 @@ fn submission(id: &str, file: &[u8]) -> QualificationSubmission {
     QualificationSubmission {
         id: id.into(),
         receipt: "L-1".into(),
-        details: QualificationDetails {
-            level: Level::Master,
-            major: "علوم الحاسب".into(),
-            institution: "جامعة الملك فهد للبترول والمعادن".into(),
-            country: "SA".into(),
-            study_mode: StudyMode::Regular,
-            start_date: NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
-            graduation_date: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap(),
-            gpa: "3.9".into(),
-            gpa_scale: GpaScale::Four,
-            grade: Grade::Excellent,
-            equivalency: None,
-        },
+        details: common::master_s_degree(),
         attachments: vec![AttachmentRef {
             sha256: sha256_hex(file),
             name: "شهادة.pdf".into(),

@@ -194,6 +194,24 @@ impl TestServer {
     }
 }
 
+/// A master's degree as an employee documents it (the details of the tests' requests).
+pub fn master_s_degree() -> masar_protocol::qualification::QualificationDetails {
+    use masar_protocol::qualification::{GpaScale, Grade, Level, QualificationDetails, StudyMode};
+    QualificationDetails {
+        level: Level::Master,
+        major: "علوم الحاسب".into(),
+        institution: "جامعة الملك فهد للبترول والمعادن".into(),
+        country: "SA".into(),
+        study_mode: StudyMode::Regular,
+        start_date: chrono::NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
+        graduation_date: chrono::NaiveDate::from_ymd_opt(2020, 6, 30).unwrap(),
+        gpa: "3.9".into(),
+        gpa_scale: GpaScale::Four,
+        grade: Grade::Excellent,
+        equivalency: None,
+    }
+}
+
 /// A signed-in demo account.
 pub struct Person {
     pub account: DemoAccount,
