@@ -34,6 +34,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "discard_draft",
     "recover_previous",
     "unsent_work",
+    "outgoing",
     "qualifications",
     "new_qualification",
     "choose_attachments",

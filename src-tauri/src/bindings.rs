@@ -38,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::discard_draft,
             commands::recover_previous,
             commands::unsent_work,
+            commands::outgoing,
             qualifications::qualifications,
             qualifications::new_qualification,
             qualifications::choose_attachments,

@@ -257,6 +257,13 @@ pub async fn unsent_work(outbox: State<'_, Outbox>) -> Result<Option<UnsentWork>
     outbox.unsent_work().await.map_err(UiError::from)
 }
 
+/// «الصادر»: everything sent from this workstation and where each item stands.
+#[tauri::command]
+#[specta::specta]
+pub async fn outgoing(outbox: State<'_, Outbox>) -> Result<Vec<masar_core::outgoing::OutgoingItem>, UiError> {
+    outbox.outgoing().await.map_err(UiError::from)
+}
+
 /// The employment record and the length of service, from the local copy.
 #[tauri::command]
 #[specta::specta]

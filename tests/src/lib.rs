@@ -17,6 +17,7 @@ use masar_protocol::DemoAccount;
 use masar_test_utils::provider::{Person, ProviderBrowser, sign_in_for_tokens};
 
 pub mod browser;
+pub mod forms;
 pub mod oracle;
 pub mod slow_link;
 
@@ -747,6 +748,9 @@ impl App {
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
+        if let Some(scrolled) = self.window_scrolled().await? {
+            bail!("{name}: the window itself scrolled ({scrolled}); only the main region may");
+        }
         self.check_accessibility(name).await?;
         // The same screen in the other language, when the language switch is at hand.
         if self.switch_language().await? {
@@ -755,6 +759,29 @@ impl App {
             checked?;
         }
         Ok(path)
+    }
+
+    /// Whether the document (not its main region) is scrolled or taller than the window: the
+    /// header, the navigation and the status bar must always stay in view.
+    async fn window_scrolled(&self) -> Result<Option<String>> {
+        let found = self
+            .client
+            .execute(
+                "const root = document.documentElement;
+                 const app = document.getElementById('app');
+                 const moved = [root, document.body, app].filter(e => e && e.scrollTop > 0);
+                 if (moved.length === 0 && root.scrollHeight <= root.clientHeight + 1) return null;
+                 const tall = [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().bottom > root.clientHeight + 1)
+                   .filter(e => !e.closest('main') || ['absolute', 'fixed'].includes(getComputedStyle(e).position))
+                   .slice(0, 6)
+                   .map(e => e.tagName.toLowerCase() + '.' + e.className + '@' + Math.round(e.getBoundingClientRect().bottom));
+                 return `scrollTop ${moved.map(e => e.tagName.toLowerCase() + '=' + e.scrollTop).join(', ')}; `
+                   + `height ${root.scrollHeight}/${root.clientHeight}; below the window: ${tall.join(', ')}`;",
+                vec![],
+            )
+            .await?;
+        Ok(found.as_str().map(str::to_owned))
     }
 
     /// Flips the language with the header's switch (a script click: no focus moves), if it is
@@ -789,9 +816,9 @@ impl App {
         Ok(true)
     }
 
-    /// Runs axe-core (the npm package, injected into the page) against WCAG 2.0–2.2 A and AA on
-    /// the screen as it is; writes every finding to `NAME.axe.json` in the artifacts and fails
-    /// on any serious or critical one.
+    /// Runs axe-core (the npm package, injected into the page) against WCAG 2.0–2.2 A and AA and
+    /// its best practices on the screen as it is; writes every finding to `NAME.axe.json` in the
+    /// artifacts and fails on any serious or critical one.
     pub async fn check_accessibility(&self, name: &str) -> Result<()> {
         axe_check(&self.client, name).await
     }
@@ -937,9 +964,10 @@ impl App {
     }
 }
 
-/// Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page `client` shows: its findings are kept
-/// as `NAME.axe.json` among the artifacts, a serious or critical violation fails the test, and what
-/// axe could not decide is listed for a person to look at.
+/// Runs axe-core (WCAG 2.0–2.2 A and AA rules, and its best practices) on the page `client` shows:
+/// its findings, with what it could not decide ("incomplete"), are kept as `NAME.axe.json` among
+/// the artifacts; a serious or critical finding of either kind fails the test, and what axe could
+/// not decide is listed for a person to look at.
 pub async fn axe_check(client: &Client, name: &str) -> Result<()> {
     let loaded = client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
     if loaded.as_bool() != Some(true) {
@@ -952,7 +980,7 @@ pub async fn axe_check(client: &Client, name: &str) -> Result<()> {
              const brief = list => list.map(v => ({ id: v.id, impact: v.impact, help: v.help,
                  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }));
              axe.run(document, { runOnly: { type: 'tag', values:
-                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
                  resultTypes: ['violations', 'incomplete'] })
                .then(r => done({ violations: brief(r.violations), incomplete: brief(r.incomplete) }))
                .catch(e => done({ violations: [{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }],

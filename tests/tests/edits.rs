@@ -53,7 +53,7 @@ async fn bad_input_is_explained_next_to_the_fields_and_markup_stays_text() -> an
     app.wait_for_text("[data-testid='contact-value-address.street']", "<img src=x onerror=alert(1)>شارع")
         .await?;
     assert_eq!(app.count("[data-testid='contact-value-address.street'] img").await?, 0);
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     // What the server now holds, read from it: the text as typed, the mobile in its stored form.
     let stored = server.record_of(&account).await?.profile;
     assert_eq!(stored.address.street, "<img src=x onerror=alert(1)>شارع");
@@ -69,7 +69,7 @@ async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settl
     server.kill()?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
     app.submit_mobile("0555000555").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text_where("[data-testid=edit-status]", |t| t.starts_with("محفوظ على الجهاز")).await?;
 
     // Meanwhile HR changes the same field on the server.
     let db = rusqlite::Connection::open(server.database())?;
@@ -92,7 +92,7 @@ async fn the_same_field_changed_by_hr_meanwhile_is_a_conflict_the_employee_settl
     app.screenshot("contact-conflict-ar").await?;
 
     app.click("[data-testid=keep-mine]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000555").await?;
     app.close().await?;
     let db = rusqlite::Connection::open(server.database())?;
@@ -135,7 +135,7 @@ async fn what_was_typed_but_not_saved_is_back_after_a_restart() -> anyhow::Resul
 
 /// Offline, the employee changes the mobile, notices a typo and changes it again: both edits
 /// carry the same base version. When the network returns both are applied, the last one wins,
-/// and the form says «تمت المزامنة», never «تعارض» (the first edit is the employee's own).
+/// and the form says «وصل إلى مسار», never «تعارض» (the first edit is the employee's own).
 #[tokio::test]
 async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first_one() -> anyhow::Result<()> {
     let (_workstation, mut server, account, app) = on_contact_data().await?;
@@ -146,11 +146,11 @@ async fn a_corrected_offline_edit_is_not_a_conflict_with_the_employees_own_first
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000711").await?;
     app.submit_mobile("0555000712").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000712").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text_where("[data-testid=edit-status]", |t| t.starts_with("محفوظ على الجهاز")).await?;
     app.screenshot("contact-corrected-offline-ar").await?;
 
     let server = server.start_again()?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     assert_eq!(app.count("[data-testid=conflict-mine]").await?, 0, "no conflict panel");
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555000712").await?;
     app.screenshot("contact-corrected-synced-ar").await?;

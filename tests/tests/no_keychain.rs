@@ -38,7 +38,7 @@ async fn without_a_keychain_the_employee_signs_in_works_and_signs_in_again_offli
     app.click("[data-testid=key-notice-seen]").await?;
     app.wait_gone("[data-testid=key-notice]").await?;
     app.submit_mobile("0555000901").await?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     let profiles = workstation.path().join("profiles");
     let sealed = files_under(&profiles)?.into_iter().any(|p| p.ends_with("refresh-token.sealed"));
     assert!(sealed, "the session's refresh token is kept sealed beside the copy");

@@ -23,7 +23,7 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     app.type_into("[data-testid='contact-address.postalCode']", "٦٥٤٣٢").await?;
     app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text_where("[data-testid=edit-status]", |t| t.starts_with("محفوظ على الجهاز")).await?;
     app.wait_for_text("[data-testid='contact-value-address.postalCode']", "65432").await?;
     app.screenshot("offline-edit-pending-ar").await?;
     app.close().await?;
@@ -33,16 +33,16 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     app.open_from_tile(&account.password).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text_where("[data-testid=edit-status]", |t| t.starts_with("محفوظ على الجهاز")).await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555123987").await?;
     let waiting =
-        app.wait_for_text_where("[data-testid=sync-status]", |t| t.contains("بانتظار المزامنة")).await?;
-    assert_eq!(waiting, "تعديل واحد بانتظار المزامنة", "one edit, in the singular");
+        app.wait_for_text_where("[data-testid=sync-status]", |t| t.contains("بانتظار الإرسال")).await?;
+    assert_eq!(waiting, "بانتظار الإرسال: تعديل واحد", "one edit, in the singular");
     app.screenshot("offline-edit-after-restart-ar").await?;
 
     // The server is back; nobody touches anything.
     let server = server.start_again()?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     app.wait_for_text_where("[data-testid=sync-status]", |t| t.starts_with("تمت المزامنة")).await?;
     app.screenshot("offline-edit-synced-ar").await?;
     app.close().await?;

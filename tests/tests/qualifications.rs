@@ -7,30 +7,12 @@
 //! shows it to the employee, and the qualification is amended and sent again. On a slow line each
 //! file shows its progress with the speed and time left. A program renamed .pdf is refused.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
+use masar_e2e::forms::{attach_certificate_and_transcript, fill_bachelor, fixture};
 use masar_e2e::slow_link::{SlowLink, large_pdf};
 use masar_e2e::{App, Server};
 use masar_protocol::DemoAccount;
 use masar_protocol::auth::Role;
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
-
-async fn fill_bachelor(app: &App) -> anyhow::Result<()> {
-    app.set_value("[data-testid=qualification-level]", "bachelor").await?;
-    app.type_into("[data-testid=qualification-major]", "نظم المعلومات").await?;
-    app.type_into("[data-testid=qualification-institution]", "جامعة الملك سعود").await?;
-    app.set_value("[data-testid=qualification-studyMode]", "regular").await?;
-    app.set_value("[data-testid=qualification-startDate]", "2012-09-01").await?;
-    app.set_value("[data-testid=qualification-graduationDate]", "2016-06-15").await?;
-    app.type_into("[data-testid=qualification-gpa]", "4.65").await?;
-    app.set_value("[data-testid=qualification-gpaScale]", "5").await?;
-    app.set_value("[data-testid=qualification-grade]", "excellent").await?;
-    Ok(())
-}
 
 /// An employee signed in, on a new qualification's form with a bachelor's degree filled in.
 async fn new_bachelor_form(server: &Server) -> anyhow::Result<App> {
@@ -103,15 +85,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     app.screenshot("qualification-form-errors-ar").await?;
 
     fill_bachelor(&app).await?;
-    let scan = fixture("certificate-scan.jpg");
-    let transcript = fixture("transcript.pdf");
-    app.will_pick(&[&scan, &transcript])?;
-    app.click("[data-testid=qualification-attach]").await?;
-    app.wait_for("[data-testid=attachment]:nth-of-type(2)").await?;
-    let roles = app.find("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]").await?;
-    app.set_value("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]", "transcript")
-        .await?;
-    drop(roles);
+    attach_certificate_and_transcript(&app).await?;
     app.check("[data-testid=qualification-terms]").await?;
     app.screenshot("qualification-form-filled-ar").await?;
     app.click("[data-testid=qualification-send]").await?;
@@ -120,7 +94,8 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     assert!(notice.contains("رقم الإيصال المحلي"), "{notice}");
     let receipt = app.text("[data-testid=qualification-receipt]").await?;
     assert!(notice.contains(&receipt), "the receipt is said at once: {notice}");
-    assert_eq!(app.text("[data-testid=qualification-state]").await?, "بانتظار المزامنة");
+    let state = app.text("[data-testid=qualification-state]").await?;
+    assert_eq!(state, "محفوظ على الجهاز · بانتظار الاتصال", "saved here, waiting for the network");
     app.screenshot("qualification-sent-offline-ar").await?;
 
     // The server is back. The sign-in was offline (no session on the server): the app asks for
@@ -130,7 +105,7 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     app.click("[data-testid=connection] button").await?;
     app.wait_for("[data-testid=reauth]").await?;
     app.sign_in_again(&account).await?;
-    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "وصل إلى مسار، قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
     assert!(number.starts_with("20"), "{number}");
     assert_eq!(app.text("[data-testid=qualification-receipt]").await?, receipt, "both numbers stay");
@@ -191,7 +166,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.wait_for("[data-testid=attachment]").await?;
     app.check("[data-testid=qualification-terms]").await?;
     app.click("[data-testid=qualification-send]").await?;
-    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "وصل إلى مسار، قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
 
     // The officer rejects it in the app: without a reason the form says what is missing.
@@ -234,7 +209,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
     app.check("[data-testid=qualification-terms]").await?;
     app.click("[data-testid=qualification-send]").await?;
     app.wait_for("[data-testid=qualification-notice]").await?;
-    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "وصل إلى مسار، قيد المراجعة").await?;
     assert_eq!(app.text("[data-testid=qualification-transaction]").await?, number, "the same transaction");
     app.screenshot("qualification-amended-ar").await?;
     app.close().await
@@ -244,7 +219,7 @@ async fn a_rejected_qualification_shows_the_reason_and_is_amended_and_sent_again
 async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
     let account = server.first_account().await?;
-    // 2 MB/s from the app: a 10 MB scan takes about five seconds.
+    // 2 MB/s from the app: a 16 MB scan takes about eight seconds.
     let link = SlowLink::start(server.url.trim_start_matches("http://").to_owned(), 2_000_000).await?;
     let app = App::launch(&link.url).await?;
     app.sign_in(&account).await?;
@@ -253,7 +228,7 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     fill_bachelor(&app).await?;
     let dir = tempfile::tempdir()?;
     let scan = dir.path().join("شهادة-ممسوحة.pdf");
-    std::fs::write(&scan, large_pdf(10 * 1024 * 1024))?;
+    std::fs::write(&scan, large_pdf(16 * 1024 * 1024))?;
     app.will_pick(&[&scan, &fixture("transcript.pdf")])?;
     app.click("[data-testid=qualification-attach]").await?;
     app.wait_for("[data-testid=attachment]:nth-of-type(2)").await?;
@@ -276,10 +251,21 @@ async fn on_a_slow_line_each_file_shows_its_progress_and_the_speed_and_time_left
     let measured: f64 = measured.unwrap_or_default().parse()?;
     assert!((1_000_000.0..=2_500_000.0).contains(&measured), "{measured} B/s on a 2,000,000 B/s line");
     assert_eq!(app.count("[data-testid=file-progress]").await?, 2);
-    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جاري الرفع")).await?;
+    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جاري الإرسال")).await?;
+    // «الصادر» says the same of it meanwhile.
+    app.click("[data-testid=nav-outgoing]").await?;
+    let sending = "[data-testid=outgoing-item][data-kind=qualification][data-stage=sending]";
+    let said = app
+        .wait_for_text_where(&format!("{sending} [data-testid=outgoing-stage]"), |t| {
+            t.starts_with("جاري الإرسال")
+        })
+        .await?;
+    assert!(said.ends_with('%'), "with its share: {said}");
+    app.click("[data-testid=nav-qualifications]").await?;
+    app.wait_for_text_where("[data-testid=qualification-state]", |t| t.starts_with("جاري الإرسال")).await?;
     app.screenshot("qualification-uploading-ar").await?;
 
-    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "وصل إلى مسار، قيد المراجعة").await?;
     app.close().await
 }
 
@@ -323,7 +309,7 @@ async fn a_qualification_on_the_record_is_updated_and_hr_sees_what_changed() -> 
     app.screenshot("qualification-update-form-ar").await?;
     app.click("[data-testid=qualification-send]").await?;
     app.wait_for("[data-testid=qualification-notice]").await?;
-    app.wait_for_text("[data-testid=qualification-state]", "قيد المراجعة").await?;
+    app.wait_for_text("[data-testid=qualification-state]", "وصل إلى مسار، قيد المراجعة").await?;
     let number = app.wait_for("[data-testid=qualification-transaction]").await?.text().await?;
     app.wait_for(&format!("{row} [data-testid=record-qualification-pending]")).await?;
 

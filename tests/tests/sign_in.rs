@@ -262,6 +262,6 @@ async fn signing_on_again_over_the_page_keeps_an_open_form_and_what_was_typed_in
     app.check("[data-testid=contact-terms]").await?;
     app.click("[data-testid=contact-submit]").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555111222").await?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     app.close().await
 }

@@ -1,5 +1,5 @@
 //! التقديم على فرص التدريب in a real window: applied for with the server stopped (a receipt
-//! number at once, «بانتظار المزامنة»), sent when the server returns (تم الاستلام with the
+//! number at once, «محفوظ على الجهاز»), sent when the server returns (تم الاستلام with the
 //! transaction number), then declined by the training administration with its reason, which
 //! the employee sees on the card, in the window's notice and as a desktop notification.
 //! Screenshots in both languages with axe-core.
@@ -41,7 +41,8 @@ async fn applied_offline_synced_when_the_server_returns_then_declined_with_the_r
     let notice = app.text("[data-testid=opp-notice]").await?;
     assert!(notice.contains(&receipt) && notice.contains(&title), "{notice}");
     app.wait_for(&format!("{card}[data-application=waiting]")).await?;
-    assert_eq!(app.text(&format!("{card} [data-testid=opp-application-state]")).await?, "بانتظار المزامنة");
+    let state = app.text(&format!("{card} [data-testid=opp-application-state]")).await?;
+    assert_eq!(state, "محفوظ على الجهاز · بانتظار الاتصال", "saved here, waiting for the network");
     assert_eq!(app.count(&format!("{card} [data-testid=opp-apply]")).await?, 0, "applied once");
     app.screenshot("opportunity-applied-offline-ar").await?;
 

@@ -7,7 +7,7 @@ use masar_e2e::{App, Launch, Server};
 use masar_protocol::DemoAccount;
 
 /// Signed in on a workstation in `dir`; then the server goes away and the mobile is changed:
-/// the edit waits («بانتظار المزامنة»).
+/// the edit waits («محفوظ على الجهاز»).
 async fn edit_mobile_offline(
     server: &mut Server,
     account: &DemoAccount,
@@ -24,7 +24,7 @@ async fn edit_mobile_offline(
     server.kill()?;
     app.wait_for("[data-testid=connection][data-state=offline]").await?;
     app.submit_mobile(mobile).await?;
-    app.wait_for_text("[data-testid=edit-status]", "بانتظار المزامنة").await?;
+    app.wait_for_text_where("[data-testid=edit-status]", |t| t.starts_with("محفوظ على الجهاز")).await?;
     Ok(app)
 }
 
@@ -72,7 +72,7 @@ async fn after_five_wrong_passphrases_the_sign_on_opens_the_same_copy_and_its_ed
     app.sign_on_at_provider(&url, &account).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
     app.wait_for_text("[data-testid='contact-value-mobile']", "0555700701").await?;
     app.screenshot("locked-profile-edit-synced-ar").await?;
     app.close().await?;
@@ -102,7 +102,7 @@ async fn a_forgotten_passphrase_is_a_new_one_after_a_sign_on_and_the_waiting_edi
     app.choose_passphrase("a new passphrase 2026").await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.click("[data-testid=nav-contact]").await?;
-    app.wait_for_text("[data-testid=edit-status]", "تمت المزامنة").await?;
+    app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;
 
     // From now on the new passphrase unlocks, and the old one does not.
     app.click("[data-testid=lock-button]").await?;

@@ -225,7 +225,8 @@ fn run_tests(ws: &Workspace, under: &Under<'_>, filter: Option<&str>) -> Result<
     // Chromium, for the tests that fill the identity provider's pages in a real browser.
     let (_chromedriver, chromedriver_port) = crate::browser::start_chromedriver(&artifacts)?;
 
-    let mut args = vec!["test", "-p", "masar-e2e", "--locked"];
+    // Every test binary runs even after one fails: a run reports all that broke at once.
+    let mut args = vec!["test", "-p", "masar-e2e", "--locked", "--no-fail-fast"];
     args.extend(under.cargo_args);
     args.extend(["--", "--test-threads=1"]);
     args.extend(filter);

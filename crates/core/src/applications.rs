@@ -18,6 +18,7 @@ use crate::codes::{ErrorCode, UiError};
 use crate::context::Context;
 use crate::failure::SessionError;
 use crate::notices::{DecisionNotice, Subject};
+use crate::stage::Stage;
 use crate::vault::VaultError;
 use crate::vault::db::{EditState, OutboxRow, VaultDb, VaultDbError};
 
@@ -45,7 +46,22 @@ pub struct ApplicationView {
     /// The server's transaction number, once it received the application.
     pub transaction_number: Option<String>,
     pub state: ApplicationState,
+    /// Where it stands in the model every screen shares.
+    pub stage: Stage,
     pub applied_at: DateTime<Utc>,
+}
+
+impl ApplicationState {
+    /// Saved here while queued; reached Masar once received; then accepted or declined.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Self::Waiting => Stage::Saved,
+            Self::Received => Stage::Reached,
+            Self::Accepted => Stage::Accepted,
+            Self::Declined { reason } => Stage::Declined { reason: reason.clone() },
+            Self::Refused { errors } => Stage::Refused { reasons: errors.clone() },
+        }
+    }
 }
 
 impl ApplicationView {
@@ -73,6 +89,7 @@ pub fn views(server: &[ApplicationRecord], outbox: &[OutboxRow]) -> HashMap<Stri
             id: request.id.clone(),
             receipt: request.receipt.clone(),
             transaction_number: None,
+            stage: state.stage(),
             state,
             applied_at: row.created_at,
         };
@@ -97,6 +114,7 @@ pub fn views(server: &[ApplicationRecord], outbox: &[OutboxRow]) -> HashMap<Stri
                 id: record.id.clone(),
                 receipt: record.receipt.clone(),
                 transaction_number: Some(record.transaction_number.clone()),
+                stage: state.stage(),
                 state,
                 applied_at,
             },
@@ -188,6 +206,7 @@ impl Applications {
                     receipt: request.receipt,
                     transaction_number: None,
                     state: ApplicationState::Waiting,
+                    stage: Stage::Saved,
                     applied_at: now,
                 }))
             })
@@ -214,7 +233,15 @@ mod tests {
     }
 
     fn row(id: u64, body: MutationBody, state: EditState) -> OutboxRow {
-        OutboxRow { id, base_version: 0, fields: vec![], body, state, created_at: Utc::now() }
+        OutboxRow {
+            id,
+            base_version: 0,
+            fields: vec![],
+            body,
+            state,
+            created_at: Utc::now(),
+            answered_at: None,
+        }
     }
 
     fn record(id: &str, opportunity: &str, state: ApplicationStatus) -> ApplicationRecord {

@@ -8,6 +8,7 @@ use masar_protocol::validate::FieldError;
 use serde::Serialize;
 
 use crate::active::{ActiveSession, SessionError};
+use crate::stage::Stage;
 use crate::vault::VaultError;
 use crate::vault::db::{EditState, OutboxRow, VaultDb};
 
@@ -77,6 +78,8 @@ pub struct FormEdit {
     pub form: Form,
     pub fields: Vec<String>,
     pub status: EditStatus,
+    /// Where it stands in the model every screen shares.
+    pub stage: Stage,
     pub created_at: DateTime<Utc>,
 }
 
@@ -148,7 +151,20 @@ fn form_edit(row: &OutboxRow, server_version: u64) -> FormEdit {
         form: form_of(&row.body),
         fields: row.fields.clone(),
         status,
+        stage: stage_of(&row.state),
         created_at: row.created_at,
+    }
+}
+
+/// An edit's stage: saved here until Masar answers; applied, it has reached Masar (the end for
+/// an edit of the profile).
+pub fn stage_of(state: &EditState) -> Stage {
+    match state {
+        EditState::Pending => Stage::Saved,
+        EditState::Applied { .. } => Stage::Reached,
+        EditState::Rejected { errors } => Stage::Refused { reasons: errors.clone() },
+        EditState::Conflict { .. } => Stage::Conflict,
+        EditState::Refused => Stage::Refused { reasons: Vec::new() },
     }
 }
 

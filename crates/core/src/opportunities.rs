@@ -195,6 +195,7 @@ mod tests {
             receipt: "20261129-0003".into(),
             transaction_number: None,
             state: applications::ApplicationState::Waiting,
+            stage: crate::stage::Stage::Saved,
             applied_at: chrono::Utc::now(),
         };
         let applied = HashMap::from([("a".to_owned(), view.clone())]);

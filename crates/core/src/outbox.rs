@@ -11,6 +11,7 @@ use crate::codes::{ErrorCode, UiError};
 use crate::context::Context;
 use crate::edits::{EmployeeView, form_of, local_view};
 use crate::failure::SessionError;
+use crate::outgoing::OutgoingItem;
 use crate::vault::UnsentWork;
 use crate::vault::db::EditState;
 
@@ -131,6 +132,17 @@ impl Outbox {
         }
         let active = self.cx.active()?;
         Ok(Some(active.vault(|vault| Ok(vault.unsent_work()?)).await?))
+    }
+
+    /// «الصادر»: everything sent from here and where each stands, the newest first.
+    pub async fn outgoing(&self) -> Result<Vec<OutgoingItem>, SessionError> {
+        let active = self.cx.active()?;
+        active
+            .vault(|vault| {
+                let qualifications = crate::qualifications::list(vault)?;
+                crate::outgoing::list(vault.db, qualifications)
+            })
+            .await
     }
 
     /// The last edit id this vault ever handed out (the crash test numbers its edits from it).

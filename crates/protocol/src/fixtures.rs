@@ -56,3 +56,34 @@ pub fn sample_record() -> EmployeeRecord {
         sick_leaves: Vec::new(),
     }
 }
+
+/// A bachelor's degree under review, as the server stores a submitted qualification.
+pub fn sample_qualification_record() -> crate::qualification::QualificationRecord {
+    use crate::qualification::{GpaScale, QualificationDetails, QualificationRecord, QualificationStatus};
+    use crate::record::{Grade, QualificationLevel, StudyMode};
+    QualificationRecord {
+        id: "0".repeat(32),
+        receipt: "20261129-0001".into(),
+        transaction_number: "2026-000001".into(),
+        details: QualificationDetails {
+            level: QualificationLevel::Bachelor,
+            major: "نظم المعلومات".into(),
+            institution: "جامعة الملك سعود".into(),
+            country: "SA".into(),
+            study_mode: StudyMode::Regular,
+            start_date: day(2012, 9, 1),
+            graduation_date: day(2016, 6, 15),
+            gpa: "4.65".into(),
+            gpa_scale: GpaScale::Five,
+            grade: Grade::Excellent,
+            equivalency: None,
+        },
+        attachments: Vec::new(),
+        state: QualificationStatus::UnderReview,
+        reason: None,
+        submitted_at: chrono::Utc::now(),
+        decided_at: None,
+        terms_version: crate::qualification::TERMS_VERSION.into(),
+        updates: None,
+    }
+}

@@ -49,6 +49,8 @@ export const commands = {
 	recoverPrevious: (copyId: string, previousPassword: string) => typedError<Recovery, UiError_Serialize>(__TAURI_INVOKE("recover_previous", { copyId, previousPassword })),
 	/**  What signing out would leave unsent, to warn first. */
 	unsentWork: () => typedError<UnsentWork | null, UiError_Serialize>(__TAURI_INVOKE("unsent_work")),
+	/**  «الصادر»: everything sent from this workstation and where each item stands. */
+	outgoing: () => typedError<OutgoingItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("outgoing")),
 	qualifications: () => typedError<QualificationItem_Serialize[], UiError_Serialize>(__TAURI_INVOKE("qualifications")),
 	newQualification: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("new_qualification")),
 	/**  The system's file dialog, then each chosen file into the encrypted store. */
@@ -310,6 +312,8 @@ export type ApplicationView_Deserialize = {
 	/**  The server's transaction number, once it received the application. */
 	transactionNumber?: string | null,
 	state: ApplicationState_Deserialize,
+	/**  Where it stands in the model every screen shares. */
+	stage: Stage_Deserialize,
 	appliedAt: string,
 };
 
@@ -319,6 +323,8 @@ export type ApplicationView_Serialize = {
 	/**  The server's transaction number, once it received the application. */
 	transactionNumber: string | null,
 	state: ApplicationState_Serialize,
+	/**  Where it stands in the model every screen shares. */
+	stage: Stage_Serialize,
 	appliedAt: string,
 };
 
@@ -924,6 +930,8 @@ export type FormEdit_Deserialize = {
 	form: Form,
 	fields: string[],
 	status: EditStatus_Deserialize,
+	/**  Where it stands in the model every screen shares. */
+	stage: Stage_Deserialize,
 	createdAt: string,
 };
 
@@ -933,6 +941,8 @@ export type FormEdit_Serialize = {
 	form: Form,
 	fields: string[],
 	status: EditStatus_Serialize,
+	/**  Where it stands in the model every screen shares. */
+	stage: Stage_Serialize,
 	createdAt: string,
 };
 
@@ -1099,6 +1109,51 @@ export type OpportunityList_Serialize = {
 	cities: string[],
 	/**  False when shown from the copy kept here (the server did not answer). */
 	fresh: boolean,
+};
+
+/**  One thing the employee sent. */
+export type OutgoingItem = OutgoingItem_Serialize | OutgoingItem_Deserialize;
+
+/**  One thing the employee sent. */
+export type OutgoingItem_Deserialize = {
+	/**  Unique over every kind: `edit:<id>`, `qualification:<id>`, `application:<id>`. */
+	key: string,
+	kind: Form,
+	/**  What it is about: the qualification's major, the opportunity's title; none for an edit. */
+	subject?: string | null,
+	/**  For an edit, the fields it changes (wire names). */
+	fields: string[],
+	stage: Stage_Deserialize,
+	/**  رقم الإيصال, given here when it was sent. */
+	receipt?: string | null,
+	/**  رقم المعاملة, given by Masar when it took the item. */
+	transactionNumber?: string | null,
+	savedAt: string,
+	/**  When Masar took it (none before). */
+	reachedAt?: string | null,
+	/**  When it was decided (verified, rejected, accepted, declined). */
+	decidedAt?: string | null,
+};
+
+/**  One thing the employee sent. */
+export type OutgoingItem_Serialize = {
+	/**  Unique over every kind: `edit:<id>`, `qualification:<id>`, `application:<id>`. */
+	key: string,
+	kind: Form,
+	/**  What it is about: the qualification's major, the opportunity's title; none for an edit. */
+	subject: string | null,
+	/**  For an edit, the fields it changes (wire names). */
+	fields: string[],
+	stage: Stage_Serialize,
+	/**  رقم الإيصال, given here when it was sent. */
+	receipt: string | null,
+	/**  رقم المعاملة, given by Masar when it took the item. */
+	transactionNumber: string | null,
+	savedAt: string,
+	/**  When Masar took it (none before). */
+	reachedAt: string | null,
+	/**  When it was decided (verified, rejected, accepted, declined). */
+	decidedAt: string | null,
 };
 
 /**
@@ -1307,6 +1362,8 @@ export type QualificationItem_Deserialize = {
 	transactionNumber?: string | null,
 	form: QualificationForm_Deserialize,
 	state: ItemState,
+	/**  Where it stands in the model every screen shares; none for a draft (never sent). */
+	stage?: Stage_Deserialize | null,
 	updatedAt: string,
 };
 
@@ -1317,6 +1374,8 @@ export type QualificationItem_Serialize = {
 	transactionNumber: string | null,
 	form: QualificationForm_Serialize,
 	state: ItemState,
+	/**  Where it stands in the model every screen shares; none for a draft (never sent). */
+	stage: Stage_Serialize | null,
 	updatedAt: string,
 };
 
@@ -1640,6 +1699,55 @@ export type Span = {
 	months: number,
 	days: number,
 };
+
+/**  Where an item stands. */
+export type Stage = Stage_Serialize | Stage_Deserialize;
+
+/**  Where an item stands. */
+export type Stage_Deserialize = 
+/**  محفوظ على الجهاز: not taken by Masar yet (no network, or the next round has not come). */
+{ stage: "saved" } | 
+/**  Its files are on their way: the share (0–100) the server has. */
+{ stage: "sending"; percent: number } | 
+/**  وصل إلى مسار. For an edit of the profile this is the end: Masar applied it. */
+{ stage: "reached" } | 
+/**  موثق. */
+{ stage: "verified" } | 
+/**  مرفوض, with HR's reason. */
+{ stage: "rejected"; reason: string } | 
+/**  مقبول. */
+{ stage: "accepted" } | 
+/**  معتذر, with the administration's reason. */
+{ stage: "declined"; reason: string } | 
+/**  تعارض: the same field changed in Masar meanwhile; the employee chooses on the form's page. */
+{ stage: "conflict" } | 
+/**  Not accepted by Masar's rules (nothing was stored there), with the reasons per field. */
+{ stage: "refused"; reasons: FieldError_Deserialize[] } | 
+/**  One of its files was refused: the employee replaces it and sends again. */
+{ stage: "file_refused"; name: string };
+
+/**  Where an item stands. */
+export type Stage_Serialize = 
+/**  محفوظ على الجهاز: not taken by Masar yet (no network, or the next round has not come). */
+{ stage: "saved" } | 
+/**  Its files are on their way: the share (0–100) the server has. */
+{ stage: "sending"; percent: number } | 
+/**  وصل إلى مسار. For an edit of the profile this is the end: Masar applied it. */
+{ stage: "reached" } | 
+/**  موثق. */
+{ stage: "verified" } | 
+/**  مرفوض, with HR's reason. */
+{ stage: "rejected"; reason: string } | 
+/**  مقبول. */
+{ stage: "accepted" } | 
+/**  معتذر, with the administration's reason. */
+{ stage: "declined"; reason: string } | 
+/**  تعارض: the same field changed in Masar meanwhile; the employee chooses on the form's page. */
+{ stage: "conflict" } | 
+/**  Not accepted by Masar's rules (nothing was stored there), with the reasons per field. */
+{ stage: "refused"; reasons: FieldError_Serialize[] } | 
+/**  One of its files was refused: the employee replaces it and sends again. */
+{ stage: "file_refused"; name: string };
 
 /**  A stretch of days, `from` included, `until` not. */
 export type Stretch = {

@@ -54,11 +54,30 @@ export function localMobile(e164: string): string {
   return e164.startsWith("+966") ? `0${e164.slice(4)}` : e164;
 }
 
-/** A time of day in the user's locale. */
-export function timeOfDay(isoDateTime: string, locale: string): string {
+/** A time of day on the 24-hour clock (no «ص / م», which could be read as ميلادي), with seconds
+ * when `seconds`. */
+export function timeOfDay(isoDateTime: string, locale: string, seconds = true): string {
   const date = new Date(isoDateTime);
   if (Number.isNaN(date.getTime())) return isoDateTime;
-  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
+    hourCycle: "h23",
+    numberingSystem: "latn",
+  }).format(date);
+}
+
+export interface DateTimeParts {
+  gregorian: string;
+  hijri: string;
+  time: string;
+}
+
+/** A moment as the app shows it everywhere: its local day in both calendars and its time. */
+export function dateTimeParts(isoDateTime: string, locale: string): DateTimeParts {
+  const { gregorian, hijri } = dualDate(localDay(isoDateTime), locale);
+  return { gregorian, hijri, time: timeOfDay(isoDateTime, locale, false) };
 }
 
 /** Left-to-right text (a number with hyphens) isolated inside a sentence of either direction. */

@@ -45,5 +45,6 @@ export function formatHijri(iso: string, locale: string): string | null {
   if (!hijri) return null;
   const arabic = locale.startsWith("ar");
   const month = MONTHS[arabic ? "ar" : "en"][hijri.month - 1];
-  return arabic ? `${hijri.day} ${month} ${hijri.year} هـ` : `${hijri.day} ${month} ${hijri.year} AH`;
+  // A no-break space keeps «هـ» / «AH» with its year: never alone at the start of a line.
+  return arabic ? `${hijri.day} ${month} ${hijri.year}\u00a0هـ` : `${hijri.day} ${month} ${hijri.year}\u00a0AH`;
 }

@@ -18,6 +18,7 @@ const kept = new Map<string, unknown>();
 /** Forgets every kept answer: at sign-out, lock and a change of server, nothing stays in memory. */
 export function forgetResources(): void {
   kept.clear();
+  sync.lastSynced = null;
 }
 
 export class Resource<T> {

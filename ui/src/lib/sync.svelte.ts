@@ -4,8 +4,13 @@ import { Followed } from "./followed";
 
 class SyncStore {
   status = $state<SyncStatus>({ state: "idle" });
+  /** When the last round that reached Masar finished in this session (the offline banner says it). */
+  lastSynced = $state<string | null>(null);
   #listening = false;
-  #followed = new Followed<SyncStatus>((status) => (this.status = status));
+  #followed = new Followed<SyncStatus>((status) => {
+    this.status = status;
+    if (status.state === "synced") this.lastSynced = status.at;
+  });
   /** Called after every change, so views can reload what the vault now holds. */
   onChange: ((status: SyncStatus) => void) | null = null;
 

@@ -27,6 +27,7 @@ use crate::attachments::{ImportError, store_of};
 use crate::client::Document;
 use crate::codes::{ErrorCode, ErrorDetail, ErrorParams, UiError};
 use crate::context::Context;
+use crate::stage::Stage;
 use crate::vault::VaultError;
 use crate::vault::db::{DraftState, UploadState};
 use crate::vault::handle::VaultAccess;
@@ -87,7 +88,27 @@ pub struct QualificationItem {
     pub transaction_number: Option<String>,
     pub form: QualificationForm,
     pub state: ItemState,
+    /// Where it stands in the model every screen shares; none for a draft (never sent).
+    pub stage: Option<Stage>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ItemState {
+    /// The stage of a qualification in this state: saved here until its files start going up,
+    /// sending them, then reached Masar (under HR's review) and decided.
+    pub fn stage(&self) -> Option<Stage> {
+        Some(match self {
+            Self::Draft => return None,
+            Self::Waiting { sent_bytes, total_bytes, .. } if *sent_bytes > 0.0 => {
+                Stage::sending(*sent_bytes, *total_bytes)
+            }
+            Self::Waiting { .. } | Self::Queued => Stage::Saved,
+            Self::FileRefused { name } => Stage::FileRefused { name: name.clone() },
+            Self::UnderReview => Stage::Reached,
+            Self::Verified => Stage::Verified,
+            Self::Rejected { reason } => Stage::Rejected { reason: reason.clone() },
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -299,7 +320,7 @@ pub(crate) fn submission(id: &str, sent: Sent) -> Result<(MutationBody, Vec<Stri
     Ok((MutationBody::SubmitQualification(Box::new(submission)), blobs))
 }
 
-fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionError> {
+pub(crate) fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionError> {
     let mut items = Vec::new();
     let server: Vec<QualificationRecord> = vault
         .db
@@ -336,6 +357,7 @@ fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionEr
             receipt: row.receipt.clone(),
             transaction_number: on_server.map(|q| q.transaction_number.clone()),
             form,
+            stage: state.stage(),
             state,
             updated_at: row.updated_at,
         });
@@ -347,6 +369,7 @@ fn list(vault: &mut VaultAccess<'_>) -> Result<Vec<QualificationItem>, SessionEr
             receipt: Some(record.receipt.clone()),
             transaction_number: Some(record.transaction_number.clone()),
             form: QualificationForm::from_record(record),
+            stage: server_state(record).stage(),
             state: server_state(record),
             updated_at: record.decided_at.unwrap_or(record.submitted_at),
         });

@@ -24,6 +24,7 @@ const waiting: ApplicationView = {
   receipt: "20261129-0002",
   transactionNumber: null,
   state: { state: "waiting" },
+  stage: { stage: "saved" },
   appliedAt: "2026-11-29T09:00:00Z",
 };
 
@@ -34,12 +35,12 @@ function list(applied: boolean): OpportunityList {
       {
         opportunity: opportunity("OPP-002", "القيادة الإدارية"),
         ineligible: null,
-        application: { ...waiting, id: "f".repeat(32), receipt: "20261120-0001", transactionNumber: "TR-2026-000004", state: { state: "declined", reason: "اكتملت المقاعد." } },
+        application: { ...waiting, id: "f".repeat(32), receipt: "20261120-0001", transactionNumber: "TR-2026-000004", state: { state: "declined", reason: "اكتملت المقاعد." }, stage: { stage: "declined", reason: "اكتملت المقاعد." } },
       },
       {
         opportunity: opportunity("OPP-003", "تحليل البيانات"),
         ineligible: null,
-        application: { ...waiting, id: "e".repeat(32), receipt: "20261121-0001", state: { state: "refused", errors: [{ field: "opportunity", problem: "applications_closed", limit: null }] } },
+        application: { ...waiting, id: "e".repeat(32), receipt: "20261121-0001", state: { state: "refused", errors: [{ field: "opportunity", problem: "applications_closed", limit: null }] }, stage: { stage: "refused", reasons: [{ field: "opportunity", problem: "applications_closed", limit: null }] } },
       },
       { opportunity: opportunity("OPP-004", "الأمن السيبراني"), ineligible: "rank", application: null },
     ],
@@ -59,7 +60,7 @@ describe("OpportunitiesPage", () => {
     await waitFor(() => expect(screen.getAllByTestId("opportunity")).toHaveLength(4));
     expect(within(card("OPP-001")).getByTestId("opp-apply").textContent?.trim()).toBe("تقديم");
     const declined = card("OPP-002");
-    expect(within(declined).getByTestId("opp-application-state").textContent).toBe("غير مقبول");
+    expect(within(declined).getByTestId("opp-application-state").textContent).toBe("معتذر");
     expect(within(declined).getByTestId("opp-transaction").textContent).toBe("TR-2026-000004");
     expect(within(declined).getByTestId("opp-reason").textContent).toContain("اكتملت المقاعد.");
     expect(within(declined).queryByTestId("opp-apply")).toBeNull();
@@ -90,7 +91,7 @@ describe("OpportunitiesPage", () => {
     expect(within(card("OPP-001")).getByTestId("opp-receipt").textContent).toBe("20261129-0002");
   });
 
-  it("a refusal stays in the dialog's summary; confirmed, the receipt is announced and the card says بانتظار المزامنة", async () => {
+  it("a refusal stays in the dialog's summary; confirmed, the receipt is announced and the card says محفوظ على الجهاز", async () => {
     const refusal: UiError = { code: "invalid_input", params: {}, fields: [{ field: "opportunity", problem: "applied_already", limit: null }] };
     let attempts = 0;
     let applied = false;
@@ -122,7 +123,7 @@ describe("OpportunitiesPage", () => {
     expect(notice.textContent).toContain("20261129-0002");
     expect(notice.querySelector("bdi[dir=ltr]")?.textContent).toBe("20261129-0002");
     await waitFor(() => expect(document.activeElement).toBe(notice));
-    expect(within(card("OPP-001")).getByTestId("opp-application-state").textContent).toBe("بانتظار المزامنة");
+    expect(within(card("OPP-001")).getByTestId("opp-application-state").textContent).toBe("محفوظ على الجهاز");
     expect(within(card("OPP-001")).queryByTestId("opp-apply")).toBeNull();
   });
 

@@ -26,6 +26,7 @@ const item: Item = {
       { sha256: transcript, name: "transcript.pdf", sentBytes: 0, totalBytes: 20_000 },
     ],
   },
+  stage: { stage: "saved" },
   updatedAt: "2026-12-06T09:00:00Z",
 };
 
@@ -64,7 +65,7 @@ describe("QualificationsPage", () => {
     await waitFor(() => expect(screen.getAllByTestId("record-qualification")).toHaveLength(2));
     const [first, second] = screen.getAllByTestId("record-qualification");
     expect(first.dataset.state).toBe("verified");
-    expect(first.textContent).toContain("14 يونيو 2012 — 24 رجب 1433 هـ");
+    expect(first.textContent).toContain("14 يونيو 2012 — 24 رجب 1433\u00a0هـ");
     expect(first.querySelector("[data-testid=record-qualification-pending]")).not.toBeNull();
     expect(first.querySelector("[data-testid=record-qualification-update]")).toBeNull();
     expect(second.textContent).toContain("الشهادة غير واضحة");
@@ -90,13 +91,13 @@ describe("QualificationsPage", () => {
       return command === "sync_status" ? { state: "idle" } : null;
     });
     render(QualificationsPage);
-    await waitFor(() => expect(screen.getByTestId("qualification-state").textContent).toBe("بانتظار المزامنة"));
+    await waitFor(() => expect(screen.getByTestId("qualification-state").textContent).toBe("محفوظ على الجهاز"));
     const before = reads;
 
     uploads.heard(chunk(certificate, 2_000));
     await waitFor(() => expect(reads).toBe(before + 1));
     for (const sent of [6_000, 10_000, 14_000]) uploads.heard(chunk(certificate, sent));
-    await waitFor(() => expect(screen.getByTestId("qualification-state").textContent).toBe("جاري الرفع 35%"));
+    await waitFor(() => expect(screen.getByTestId("qualification-state").textContent).toBe("جاري الإرسال 35%"));
     const files = screen.getAllByTestId("file-progress").map((li) => li.textContent?.trim());
     expect(files).toEqual(["certificate.pdf — 70%", "transcript.pdf — 0%"]);
     expect(reads).toBe(before + 1);

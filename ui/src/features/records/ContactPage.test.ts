@@ -60,19 +60,19 @@ describe("ContactPage", () => {
     expect(sent).toMatchObject({ edit: { changed: ["address.postalCode"], values: { mobile: "0591544275" } } });
   });
 
-  it("after تحديث shows the queued value with بانتظار المزامنة", async () => {
+  it("after تحديث shows the queued value as محفوظ على الجهاز, and the notice says the same", async () => {
     mockIPC((command) => {
       if (command !== "update_contact") return null;
       const next = structuredClone(data);
       next.profile.address.postalCode = "12345";
-      next.forms = [{ id: 1, form: "contact", fields: ["address.postalCode"], status: { state: "pending" }, createdAt: "2026-11-28T09:00:00Z" }];
+      next.forms = [{ id: 1, form: "contact", fields: ["address.postalCode"], status: { state: "pending" }, stage: { stage: "saved" }, createdAt: "2026-11-28T09:00:00Z" }];
       return next;
     });
     render(ContactPage);
     await editPostalCode("12345");
     await fireEvent.click(screen.getByTestId("contact-terms"));
     await fireEvent.click(screen.getByTestId("contact-submit"));
-    await waitFor(() => expect(screen.getByTestId("edit-status").textContent).toBe("بانتظار المزامنة"));
+    await waitFor(() => expect(screen.getByTestId("edit-status").textContent).toBe("محفوظ على الجهاز"));
     await waitFor(() =>
       expect(screen.getByTestId("contact-value-address.postalCode").textContent?.trim()).toBe("12345"),
     );
@@ -101,7 +101,7 @@ describe("ContactPage drafts", () => {
     expect(saved[0]).toMatchObject({ form: "contact", values: { "address.district": "حي النخيل", mobile: "0591544275" } });
   });
 
-  it("shows a refusal by the server as «مرفوض» with the server's reasons, and dismisses it", async () => {
+  it("shows a refusal by the server as «لم يُقبل» (red) with the server's reasons, and dismisses it", async () => {
     const reason = "الشارع يحتوي على رموز غير مسموحة.";
     const refused: EmployeeData = {
       ...structuredClone(data),
@@ -111,6 +111,7 @@ describe("ContactPage drafts", () => {
           form: "contact",
           fields: ["address.street"],
           status: { state: "rejected", errors: [{ field: "address.street", problem: "control_characters", limit: null }] },
+          stage: { stage: "refused", reasons: [{ field: "address.street", problem: "control_characters", limit: null }] },
           createdAt: "2026-11-28T08:00:00Z",
         },
       ],
@@ -125,8 +126,9 @@ describe("ContactPage drafts", () => {
       return null;
     });
     render(ContactPage);
-    expect(screen.getByTestId("edit-status").textContent).toBe("مرفوض");
-    expect(screen.getByTestId("edit-status").dataset.state).toBe("rejected");
+    expect(screen.getByTestId("edit-status").textContent).toBe("لم يُقبل");
+    expect(screen.getByTestId("edit-status").dataset.stage).toBe("refused");
+    expect(screen.getByTestId("edit-status").dataset.tone).toBe("danger");
     expect(screen.getByTestId("contact-rejected").textContent).toContain(reason);
     const dismiss = screen.getByTestId("contact-rejected").querySelector("button");
     expect(dismiss).not.toBeNull();

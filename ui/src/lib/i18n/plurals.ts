@@ -2,7 +2,7 @@
 // many, other; English two), chosen by Intl.PluralRules. `{count}` is the number.
 import type { Language } from "../bindings";
 
-export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days" | "pages" | "reports" | "transactions" | "opportunities";
+export type Counted = "edits" | "drafts" | "waiting" | "qualifications" | "files" | "years" | "months" | "days" | "pages" | "reports" | "transactions" | "opportunities" | "applications";
 type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export const plurals: Record<Language, Record<Counted, Forms>> = {
@@ -54,6 +54,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     reports: { zero: "لا تقارير", one: "تقرير واحد", two: "تقريران", few: "{count} تقارير", many: "{count} تقريرا", other: "{count} تقرير" },
     transactions: { zero: "لا معاملات", one: "معاملة واحدة", two: "معاملتان", few: "{count} معاملات", many: "{count} معاملة", other: "{count} معاملة" },
     opportunities: { zero: "لا فرص", one: "فرصة واحدة", two: "فرصتان", few: "{count} فرص", many: "{count} فرصة", other: "{count} فرصة" },
+    applications: { zero: "لا طلبات", one: "طلب واحد", two: "طلبان", few: "{count} طلبات", many: "{count} طلبا", other: "{count} طلب" },
   },
   en: {
     edits: { zero: "no edits", one: "1 edit", other: "{count} edits" },
@@ -68,6 +69,7 @@ export const plurals: Record<Language, Record<Counted, Forms>> = {
     reports: { zero: "no reports", one: "1 report", other: "{count} reports" },
     transactions: { zero: "no transactions", one: "1 transaction", other: "{count} transactions" },
     opportunities: { zero: "no opportunities", one: "1 opportunity", other: "{count} opportunities" },
+    applications: { zero: "no applications", one: "1 application", other: "{count} applications" },
   },
 };
 

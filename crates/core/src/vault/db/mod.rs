@@ -35,6 +35,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_records.sql"),
     include_str!("migrations/0005_qualifications.sql"),
     include_str!("migrations/0006_outbox_files.sql"),
+    include_str!("migrations/0007_answered_at.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -98,6 +98,8 @@ pub struct OutboxRow {
     pub body: MutationBody,
     pub state: EditState,
     pub created_at: DateTime<Utc>,
+    /// When the server answered it (none while pending).
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 impl OutboxRow {
@@ -234,11 +236,12 @@ impl VaultDb {
                 row.get::<_, String>("state")?,
                 row.get::<_, Option<String>>("result")?,
                 row.get::<_, String>("created_at")?,
+                row.get::<_, Option<String>>("answered_at")?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, base_version, fields, body, state, result, created_at) = row?;
+            let (id, base_version, fields, body, state, result, created_at, answered_at) = row?;
             out.push(OutboxRow {
                 id,
                 base_version,
@@ -246,6 +249,7 @@ impl VaultDb {
                 body: serde_json::from_str(&body)?,
                 state: EditState::read(&state, result.as_deref()).ok_or(VaultDbError::UnreadableEdit(id))?,
                 created_at: time(&created_at),
+                answered_at: answered_at.as_deref().map(time),
             });
         }
         Ok(out)
@@ -273,12 +277,13 @@ impl VaultDb {
 
     /// Stores the server's answers in one transaction.
     pub fn record_results(&mut self, results: &[MutationResult]) -> Result<(), VaultDbError> {
+        let answered_at = Utc::now().to_rfc3339();
         let tx = self.conn.transaction()?;
         for result in results {
             let (state, _) = EditState::from(result.outcome.clone()).stored();
             tx.execute(
-                "UPDATE outbox SET state = ?2, result = ?3 WHERE id = ?1 AND state = 'pending'",
-                params![result.id, state, serde_json::to_string(&result.outcome)?],
+                "UPDATE outbox SET state = ?2, result = ?3, answered_at = ?4 WHERE id = ?1 AND state = 'pending'",
+                params![result.id, state, serde_json::to_string(&result.outcome)?, answered_at],
             )?;
         }
         tx.commit()?;
@@ -317,8 +322,8 @@ impl VaultDb {
         let tx = self.conn.transaction()?;
         let id = Self::next_id(&tx)?;
         tx.execute(
-            "INSERT INTO outbox (id, body, fields, base_version, state, result, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO outbox (id, body, fields, base_version, state, result, created_at, answered_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id,
                 serde_json::to_string(&row.body)?,
@@ -326,7 +331,8 @@ impl VaultDb {
                 row.base_version,
                 state,
                 serde_json::to_string(&outcome)?,
-                row.created_at.to_rfc3339()
+                row.created_at.to_rfc3339(),
+                row.answered_at.map(|at| at.to_rfc3339())
             ],
         )?;
         Self::set_setting(&tx, "last_mutation_id", &id.to_string())?;
