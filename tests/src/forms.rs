@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::App;
 
@@ -37,4 +37,32 @@ pub async fn attach_certificate_and_transcript(app: &App) -> Result<()> {
     app.set_value("[data-testid=attachment]:nth-of-type(2) [data-testid=attachment-role]", "transcript")
         .await?;
     Ok(())
+}
+
+/// The transaction number Masar gave the qualification just sent on the open page, once its
+/// notice says it reached Masar (the list may still show other requests first meanwhile).
+pub async fn reached_number(app: &App) -> Result<String> {
+    let notice = app
+        .wait_for_text_where("[data-testid=qualification-notice]", |t| t.contains("وصل الطلب إلى مسار"))
+        .await?;
+    transaction_number_in(&notice).with_context(|| format!("no transaction number in {notice:?}"))
+}
+
+/// The first `YYYY-NNNNNN` in `text`.
+fn transaction_number_in(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '-')).find_map(|word| {
+        let (year, number) = word.split_once('-')?;
+        (year.len() == 4 && number.len() == 6 && number.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| word.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_transaction_number_is_found_beside_a_receipt_number() {
+        let notice = "وصل الطلب إلى مسار برقم المعاملة \u{2066}2026-000006\u{2069}، رقم الإيصال المحلي: \u{2066}20261207-0001\u{2069}";
+        assert_eq!(super::transaction_number_in(notice).as_deref(), Some("2026-000006"));
+        assert_eq!(super::transaction_number_in("رقم الإيصال 20261207-0001"), None);
+    }
 }

@@ -26,12 +26,33 @@ pub mod slow_link;
 /// With the driver it runs on.
 static OPEN_SESSION: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
 
-/// Ends a session a failed test left open.
+/// Where the open session is also written down: each test file is its own process, and a
+/// session the previous file's failed test left open must be ended by the next file.
+fn session_note() -> Option<PathBuf> {
+    std::env::var_os("MASAR_E2E_ARTIFACTS").map(|dir| PathBuf::from(dir).join(".open-webdriver-session"))
+}
+
+fn note_session(open: Option<(&str, &str)>) {
+    let Some(note) = session_note() else { return };
+    let _ = match open {
+        Some((driver, id)) => std::fs::write(&note, format!("{driver}\n{id}")),
+        None => std::fs::remove_file(&note),
+    };
+}
+
+/// Ends a session a failed test left open (in this process or in an earlier test file's).
 async fn close_stale_session() {
-    let stale = OPEN_SESSION.lock().map(|mut open| open.take()).unwrap_or(None);
-    if let Some((driver, id)) = stale {
+    let mut stale: Vec<(String, String)> =
+        OPEN_SESSION.lock().map(|mut open| open.take()).unwrap_or(None).into_iter().collect();
+    if let Some(text) = session_note().and_then(|note| std::fs::read_to_string(note).ok()) {
+        if let Some((driver, id)) = text.split_once('\n') {
+            stale.push((driver.to_owned(), id.to_owned()));
+        }
+    }
+    for (driver, id) in stale {
         let _ = reqwest::Client::new().delete(format!("{driver}/session/{id}")).send().await;
     }
+    note_session(None);
 }
 
 /// A WebDriver error with its W3C error code, which fantoccini's own message leaves out (WebKit
@@ -396,6 +417,7 @@ impl App {
             .await
             .context("cannot open a WebDriver session on tauri-driver")?;
         if let (Ok(Some(id)), Ok(mut open)) = (client.session_id().await, OPEN_SESSION.lock()) {
+            note_session(Some((&driver, &id)));
             *open = Some((driver.clone(), id));
         }
         let app = Self { client, dirs, checked: std::sync::Mutex::new(String::new()) };
@@ -761,6 +783,22 @@ impl App {
         Ok(path)
     }
 
+    /// The share of the window's height the main region has (the rest is the header, the
+    /// navigation, banners and the status bar).
+    pub async fn main_region_share(&self) -> Result<f64> {
+        let share = self
+            .client
+            .execute(
+                // Both heights from the same kind of measure (the text size is a CSS zoom).
+                "const main = document.querySelector('main');
+                 const app = document.getElementById('app');
+                 return main && app ? main.getBoundingClientRect().height / app.getBoundingClientRect().height : 0;",
+                vec![],
+            )
+            .await?;
+        share.as_f64().context("the share of the main region is not a number")
+    }
+
     /// Whether the document (not its main region) is scrolled or taller than the window: the
     /// header, the navigation and the status bar must always stay in view.
     async fn window_scrolled(&self) -> Result<Option<String>> {
@@ -828,6 +866,7 @@ impl App {
         if let Ok(mut open) = OPEN_SESSION.lock() {
             *open = None;
         }
+        note_session(None);
         Ok(())
     }
 

@@ -43,6 +43,12 @@ async fn the_app_signs_in_at_an_identity_provider_it_did_not_write() -> Result<(
     browser.find(Locator::Css("input[name=password]")).await?.send_keys("any-password").await?;
     screenshot(&browser, "outside-issuer-sign-in").await?;
     browser.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    // The consent page, once the sign-in form has gone (its own submit button would match too).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while browser.find(Locator::Css("input[name=login]")).await.is_ok() {
+        ensure!(std::time::Instant::now() < deadline, "the provider did not leave its sign-in form");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let consent = browser
         .wait()
         .at_most(Duration::from_secs(10))

@@ -42,14 +42,17 @@ const ROW: f32 = 20.0;
 const RIGHT: f32 = WIDTH - MARGIN;
 const TEXT: f32 = 10.5;
 /// The decision table's columns from the right: heading and width in points (511.28 in all).
-const COLUMNS: [(&str, f32); 8] = [
+/// Rank and step have a column each: a single «10 / 3» cell reads in the wrong order from the
+/// right.
+const COLUMNS: [(&str, f32); 9] = [
     ("م", 18.0),
-    ("القرار", 64.0),
-    ("رقم القرار", 60.0),
+    ("القرار", 58.0),
+    ("رقم القرار", 56.0),
     ("التاريخ م", 56.0),
     ("التاريخ هـ", 56.0),
-    ("المسمى الوظيفي", 124.0),
-    ("المرتبة/الدرجة", 50.0),
+    ("المسمى الوظيفي", 116.0),
+    ("المرتبة", 34.0),
+    ("الدرجة", 34.0),
     ("الجهة", 83.28),
 ];
 /// Where the table starts: on the first page below the employee's data and the length of
@@ -282,7 +285,8 @@ fn decisions(page: &mut Page, fonts: &Fonts, top: f32, events: &[EmploymentEvent
             gregorian,
             hijri.unwrap_or_default(),
             event.job_title.clone(),
-            format!("{} / {}", event.rank, event.step),
+            event.rank.to_string(),
+            event.step.to_string(),
             event.entity.clone(),
         ];
         let mut x = RIGHT;

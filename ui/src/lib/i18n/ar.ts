@@ -391,7 +391,7 @@ export const ar = {
   "statement.save": "طباعة بيان خدمة (حفظ PDF)",
   "statement.saving": "جاري إعداد البيان…",
   "statement.dialogTitle": "حفظ بيان الخدمة",
-  "statement.saved": "حفظ البيان ({pages}) في:",
+  "statement.saved": "حُفظ البيان ({pages}) باسم",
   "statement.open": "فتح البيان للطباعة",
   "statement.verifiable": "يحمل رمز تحقق ورمز QR يتأكد بهما من يتسلمه.",
   "statement.notVerifiable": "صدر دون رمز تحقق: لم يتصل الجهاز بمسار منذ آخر تغيير في السجل. أعد إصداره عند الاتصال.",
@@ -554,4 +554,6 @@ export const ar = {
   "qual.reached": "وصل الطلب إلى مسار برقم المعاملة {number}، وهو قيد المراجعة لدى الموارد البشرية. رقم الإيصال المحلي: {receipt}",
   "qual.updatedAt": "آخر تغيير",
   "outgoing.tableLabel": "جدول ما أرسلته",
+  "statement.inFolder": "في المجلد",
+  "nav.menu": "القائمة",
 } as const;

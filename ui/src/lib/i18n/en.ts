@@ -392,7 +392,7 @@ export const en: Messages = {
   "statement.save": "Print a service statement (save PDF)",
   "statement.saving": "Preparing the statement…",
   "statement.dialogTitle": "Save the service statement",
-  "statement.saved": "The statement ({pages}) is saved in:",
+  "statement.saved": "The statement ({pages}) is saved as",
   "statement.open": "Open the statement to print",
   "statement.verifiable": "It carries a verification code and a QR code for whoever receives it to check.",
   "statement.notVerifiable": "Made without a verification code: this workstation has not reached Masar since the record last changed. Issue it again when connected.",
@@ -555,4 +555,6 @@ export const en: Messages = {
   "qual.reached": "The request reached Masar with transaction number {number} and is under review by HR. Local receipt number: {receipt}",
   "qual.updatedAt": "Last change",
   "outgoing.tableLabel": "Table of what you sent",
+  "statement.inFolder": "in the folder",
+  "nav.menu": "Menu",
 };
