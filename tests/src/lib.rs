@@ -44,10 +44,10 @@ fn note_session(open: Option<(&str, &str)>) {
 async fn close_stale_session() {
     let mut stale: Vec<(String, String)> =
         OPEN_SESSION.lock().map(|mut open| open.take()).unwrap_or(None).into_iter().collect();
-    if let Some(text) = session_note().and_then(|note| std::fs::read_to_string(note).ok()) {
-        if let Some((driver, id)) = text.split_once('\n') {
-            stale.push((driver.to_owned(), id.to_owned()));
-        }
+    if let Some(text) = session_note().and_then(|note| std::fs::read_to_string(note).ok())
+        && let Some((driver, id)) = text.split_once('\n')
+    {
+        stale.push((driver.to_owned(), id.to_owned()));
     }
     for (driver, id) in stale {
         let _ = reqwest::Client::new().delete(format!("{driver}/session/{id}")).send().await;
