@@ -17,8 +17,8 @@ pub async fn fill_bachelor(app: &App) -> Result<()> {
     app.type_into("[data-testid=qualification-major]", "نظم المعلومات").await?;
     app.type_into("[data-testid=qualification-institution]", "جامعة الملك سعود").await?;
     app.set_value("[data-testid=qualification-studyMode]", "regular").await?;
-    app.set_value("[data-testid=qualification-startDate]", "2012-09-01").await?;
-    app.set_value("[data-testid=qualification-graduationDate]", "2016-06-15").await?;
+    app.set_date("qualification-startDate", "2012-09-01").await?;
+    app.set_date("qualification-graduationDate", "2016-06-15").await?;
     app.type_into("[data-testid=qualification-gpa]", "4.65").await?;
     app.set_value("[data-testid=qualification-gpaScale]", "5").await?;
     app.set_value("[data-testid=qualification-grade]", "excellent").await?;

@@ -714,6 +714,20 @@ impl App {
         Ok(())
     }
 
+    /// Types `iso` (`YYYY-MM-DD`, Gregorian) into the date field `testid`: its day, month and
+    /// year, as an employee does.
+    pub async fn set_date(&self, testid: &str, iso: &str) -> Result<()> {
+        let mut parts = iso.split('-');
+        let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("{iso} is not YYYY-MM-DD");
+        };
+        let number = |text: &str| text.trim_start_matches('0').to_owned();
+        self.set_value(&format!("[data-testid={testid}-day]"), &number(day)).await?;
+        self.set_value(&format!("[data-testid={testid}-month]"), &number(month)).await?;
+        self.set_value(&format!("[data-testid={testid}-year]"), year).await?;
+        Ok(())
+    }
+
     /// From the start screen: the employee's tile, then `passphrase` (works offline). What comes
     /// after is the caller's to wait for.
     pub async fn open_from_tile(&self, passphrase: &str) -> Result<()> {

@@ -55,7 +55,7 @@ async fn sick_leave_reports_and_transactions_answer_online_and_offline() -> anyh
     let wanted = &record.transactions[record.transactions.len() / 2];
     app.click("[data-testid=transactions-by-registration]").await?;
     app.type_into("[data-testid=transaction-registration]", &wanted.registration_number).await?;
-    app.set_value("[data-testid=transaction-date]", &wanted.date.to_string()).await?;
+    app.set_date("transaction-date", &wanted.date.to_string()).await?;
     app.click("[data-testid=transactions-search]").await?;
     app.wait_focused("transactions-count").await?;
     assert_eq!(app.count("[data-testid=transaction]").await?, 1);

@@ -34,7 +34,20 @@ export function toHijri(iso: string): HijriDate | null {
   return null;
 }
 
-const MONTHS: Record<"ar" | "en", string[]> = {
+/** The Gregorian `YYYY-MM-DD` of a Hijri date; null when the day is not in that month or the
+ * date is outside the table. */
+export function fromHijri(year: number, month: number, day: number): string | null {
+  const index = year - UMM_AL_QURA.firstYear;
+  const months = UMM_AL_QURA.months[index];
+  if (!months || month < 1 || month > 12 || day < 1 || day > (months[month - 1] ?? 0)) return null;
+  let days = 0;
+  for (let y = 0; y < index; y++) days += (UMM_AL_QURA.months[y] ?? []).reduce((a, b) => a + b, 0);
+  for (let m = 0; m < month - 1; m++) days += months[m] ?? 0;
+  const date = new Date((FIRST_DAY + days + day - 1) * DAY_MS);
+  return date.toISOString().slice(0, 10);
+}
+
+export const MONTHS: Record<"ar" | "en", string[]> = {
   ar: ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
   en: ["Muharram", "Safar", "Rabiʻ I", "Rabiʻ II", "Jumada I", "Jumada II", "Rajab", "Shaʻban", "Ramadan", "Shawwal", "Dhuʻl-Qiʻdah", "Dhuʻl-Hijjah"],
 };

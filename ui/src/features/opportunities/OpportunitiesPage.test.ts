@@ -130,8 +130,13 @@ describe("OpportunitiesPage", () => {
   it("an end date before the start date is said at the field", async () => {
     mockIPC((command) => (command === "opportunities" ? list(false) : command === "sync_status" ? { state: "idle" } : null));
     render(OpportunitiesPage);
-    await fireEvent.input(screen.getByTestId("opp-from"), { target: { value: "2027-02-01" } });
-    await fireEvent.input(screen.getByTestId("opp-until"), { target: { value: "2027-01-01" } });
+    const typeDate = async (id: string, day: string, month: string, year: string): Promise<void> => {
+      await fireEvent.input(screen.getByTestId(`${id}-day`), { target: { value: day } });
+      await fireEvent.change(screen.getByTestId(`${id}-month`), { target: { value: month } });
+      await fireEvent.input(screen.getByTestId(`${id}-year`), { target: { value: year } });
+    };
+    await typeDate("opp-from", "1", "2", "2027");
+    await typeDate("opp-until", "1", "1", "2027");
     expect(screen.getByTestId("opp-until-error").textContent).toBe("تاريخ النهاية قبل تاريخ البداية.");
   });
 });

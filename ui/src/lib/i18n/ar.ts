@@ -556,4 +556,11 @@ export const ar = {
   "outgoing.tableLabel": "جدول ما أرسلته",
   "statement.inFolder": "في المجلد",
   "nav.menu": "القائمة",
+  "date.day": "اليوم",
+  "date.month": "الشهر",
+  "date.year": "السنة",
+  "date.chooseMonth": "اختر",
+  "date.calendar": "التقويم",
+  "date.gregorian": "ميلادي",
+  "date.hijri": "هجري",
 } as const;

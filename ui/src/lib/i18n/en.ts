@@ -557,4 +557,11 @@ export const en: Messages = {
   "outgoing.tableLabel": "Table of what you sent",
   "statement.inFolder": "in the folder",
   "nav.menu": "Menu",
+  "date.day": "Day",
+  "date.month": "Month",
+  "date.year": "Year",
+  "date.chooseMonth": "Choose",
+  "date.calendar": "Calendar",
+  "date.gregorian": "Gregorian",
+  "date.hijri": "Hijri",
 };
