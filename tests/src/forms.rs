@@ -57,6 +57,18 @@ fn transaction_number_in(text: &str) -> Option<String> {
     })
 }
 
+/// An opportunity the signed-in employee may apply for, from the opportunities page (opened
+/// here): its card's selector and its title.
+pub async fn first_open_opportunity(app: &App) -> Result<(String, String)> {
+    const OPEN: &str = "[data-testid=opportunity][data-eligible=true][data-application=none]";
+    app.click("[data-testid=nav-opportunities]").await?;
+    app.wait_for(OPEN).await?;
+    let opportunity = app.find(OPEN).await?.attr("data-id").await?.unwrap_or_default();
+    let card = format!("[data-testid=opportunity][data-id={opportunity}]");
+    let title = app.text(&format!("{card} .record-title bdi")).await?;
+    Ok((card, title))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,11 +7,9 @@
 //! «الصادر» alike.
 
 use anyhow::Context;
-use masar_e2e::forms::{attach_certificate_and_transcript, fill_bachelor};
+use masar_e2e::forms::{attach_certificate_and_transcript, fill_bachelor, first_open_opportunity};
 use masar_e2e::{App, Server};
 use masar_protocol::auth::Role;
-
-const OPEN: &str = "[data-testid=opportunity][data-eligible=true][data-application=none]";
 
 fn item(kind: &str) -> String {
     format!("[data-testid=outgoing-item][data-kind={kind}]")
@@ -42,11 +40,7 @@ async fn what_is_sent_offline_goes_saved_reached_decided_on_its_page_and_in_outg
     let app = App::launch(&server.url).await?;
     app.sign_in(&account).await?;
     // The training opportunities are read once while online (kept for offline).
-    app.click("[data-testid=nav-opportunities]").await?;
-    app.wait_for(OPEN).await?;
-    let opportunity = app.find(OPEN).await?.attr("data-id").await?.unwrap_or_default();
-    let card = format!("[data-testid=opportunity][data-id={opportunity}]");
-    let title = app.text(&format!("{card} .record-title bdi")).await?;
+    let (card, title) = first_open_opportunity(&app).await?;
 
     // The network drops mid-session: nobody touches anything, the banner comes on this page.
     app.click("[data-testid=nav-overview]").await?;

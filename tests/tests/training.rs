@@ -4,10 +4,8 @@
 //! the employee sees on the card, in the window's notice and as a desktop notification.
 //! Screenshots in both languages with axe-core.
 
+use masar_e2e::forms::first_open_opportunity;
 use masar_e2e::{App, Server, desktop_notification};
-
-/// The card of the first opportunity this employee may apply for and has not.
-const OPEN: &str = "[data-testid=opportunity][data-eligible=true][data-application=none]";
 
 #[tokio::test]
 async fn applied_offline_synced_when_the_server_returns_then_declined_with_the_reason() -> anyhow::Result<()>
@@ -17,11 +15,7 @@ async fn applied_offline_synced_when_the_server_returns_then_declined_with_the_r
     let account = accounts.first().cloned().ok_or_else(|| anyhow::anyhow!("no demo employees"))?;
     let app = App::launch(&server.url).await?;
     app.sign_in(&account).await?;
-    app.click("[data-testid=nav-opportunities]").await?;
-    app.wait_for(OPEN).await?;
-    let opportunity = app.find(OPEN).await?.attr("data-id").await?.unwrap_or_default();
-    let card = format!("[data-testid=opportunity][data-id={opportunity}]");
-    let title = app.text(&format!("{card} .record-title bdi")).await?;
+    let (card, title) = first_open_opportunity(&app).await?;
 
     // The server stops; the kept list still offers تقديم.
     let mut server = server;
