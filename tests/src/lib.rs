@@ -797,6 +797,24 @@ impl App {
         Ok(path)
     }
 
+    /// Whether the element matching `css` is wholly inside the window (not scrolled out of view
+    /// nor pushed below it).
+    pub async fn in_view(&self, css: &str) -> Result<bool> {
+        let element = self.wait_for(css).await?;
+        let inside = self
+            .client
+            .execute(
+                "const r = arguments[0].getBoundingClientRect();
+                 const root = document.documentElement.getBoundingClientRect();
+                 const app = document.getElementById('app').getBoundingClientRect();
+                 return r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
+                   && r.left >= root.left - 1 && r.right <= app.right + 1;",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        Ok(inside.as_bool() == Some(true))
+    }
+
     /// The share of the window's height the main region has (the rest is the header, the
     /// navigation, banners and the status bar).
     pub async fn main_region_share(&self) -> Result<f64> {

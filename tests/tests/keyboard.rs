@@ -31,7 +31,11 @@ async fn a_keyboard_only_journey_signs_in_fixes_an_error_saves_and_locks() -> an
     app.key(Key::Enter).await?;
     app.wait_for("[data-testid=signed-in-user]").await?;
     app.wait_focused("page-heading").await?;
-    assert_eq!(app.text("[data-testid=page-heading]").await?, "بيانات الموظف");
+    assert_eq!(
+        app.text("[data-testid=page-heading]").await?,
+        "نظرة عامة",
+        "the heading is the navigation's word"
+    );
 
     // Contact data: a wrong mobile, the summary, the link to the field.
     app.tab_to("nav-contact", true).await?;

@@ -42,6 +42,14 @@ async fn officer_opens(app: &App, server: &Server, number: &str) -> anyhow::Resu
     assert_eq!(app.count("[data-testid=review-item]").await?, 1, "the queue lists the request: {item}");
     app.click("[data-testid=review-open]").await?;
     app.wait_for("[data-testid=review-dialog]").await?;
+    // The documents are drawn beside the data; the decision stays in view below both.
+    app.wait_for("[data-testid=review-document-view]").await?;
+    for decision in ["review-verify", "review-reject"] {
+        anyhow::ensure!(
+            app.in_view(&format!("[data-testid={decision}]")).await?,
+            "{decision} is out of view"
+        );
+    }
     Ok(officer)
 }
 

@@ -6,6 +6,7 @@
 pub mod form;
 pub mod kind;
 mod on_record;
+mod state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use crate::vault::db::{DraftState, UploadState};
 use crate::vault::handle::VaultAccess;
 pub use form::QualificationForm;
 pub use on_record::UpdateDraft;
+pub use state::{FileProgress, ItemState};
 
 /// What a sent qualification was sent with (kept until the server has it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,42 +43,6 @@ pub struct Sent {
     pub receipt: String,
     pub form: QualificationForm,
     pub accepted_at: DateTime<Utc>,
-}
-
-/// Where a qualification stands, as the list shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum ItemState {
-    /// مسودة.
-    Draft,
-    /// بانتظار المزامنة: sent here, its files not all on the server yet.
-    Waiting {
-        sent_bytes: f64,
-        total_bytes: f64,
-        /// Each file's own progress, in the form's order.
-        files: Vec<FileProgress>,
-    },
-    /// A file was refused by the server: replace it and send again.
-    FileRefused {
-        name: String,
-    },
-    /// In the outbox, on its way.
-    Queued,
-    UnderReview,
-    Verified,
-    Rejected {
-        reason: String,
-    },
-}
-
-/// How far one attached file has uploaded.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct FileProgress {
-    pub sha256: String,
-    pub name: String,
-    pub sent_bytes: f64,
-    pub total_bytes: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -91,24 +57,6 @@ pub struct QualificationItem {
     /// Where it stands in the model every screen shares; none for a draft (never sent).
     pub stage: Option<Stage>,
     pub updated_at: DateTime<Utc>,
-}
-
-impl ItemState {
-    /// The stage of a qualification in this state: saved here until its files start going up,
-    /// sending them, then reached Masar (under HR's review) and decided.
-    pub fn stage(&self) -> Option<Stage> {
-        Some(match self {
-            Self::Draft => return None,
-            Self::Waiting { sent_bytes, total_bytes, .. } if *sent_bytes > 0.0 => {
-                Stage::sending(*sent_bytes, *total_bytes)
-            }
-            Self::Waiting { .. } | Self::Queued => Stage::Saved,
-            Self::FileRefused { name } => Stage::FileRefused { name: name.clone() },
-            Self::UnderReview => Stage::Reached,
-            Self::Verified => Stage::Verified,
-            Self::Rejected { reason } => Stage::Rejected { reason: reason.clone() },
-        })
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -78,3 +78,26 @@ describe("error catalogs", () => {
     expect(i18n.problem("required", "الشارع", null)).toBe("أدخل الشارع.");
   });
 });
+
+describe("navigation and headings", () => {
+  // Each page's entry in the navigation says what its heading says: a clerk who picks one finds
+  // the same words at the top of the page.
+  const pairs = [
+    ["nav.overview", "overview.heading"],
+    ["nav.qualifications", "qual.heading"],
+    ["nav.career", "career.heading"],
+    ["nav.sick", "sick.heading"],
+    ["nav.transactions", "tx.heading"],
+    ["nav.opportunities", "opp.heading"],
+    ["nav.trainingHr", "trainingHr.heading"],
+    ["nav.activity", "activity.heading"],
+    ["nav.review", "review.heading"],
+    ["nav.hr", "hr.heading"],
+    ["nav.settings", "settings.heading"],
+  ] as const;
+
+  it.each(["ar", "en"] as const)("match in %s", (lang) => {
+    const messages = catalog(lang);
+    for (const [nav, heading] of pairs) expect(messages[nav], nav).toBe(messages[heading]);
+  });
+});
