@@ -798,16 +798,18 @@ impl App {
     }
 
     /// Whether the element matching `css` is wholly inside the window (not scrolled out of view
-    /// nor pushed below it).
+    /// nor pushed below it) and shows all of itself (not squeezed smaller than what it holds).
     pub async fn in_view(&self, css: &str) -> Result<bool> {
         let element = self.wait_for(css).await?;
         let inside = self
             .client
             .execute(
-                "const r = arguments[0].getBoundingClientRect();
+                "const e = arguments[0];
+                 const r = e.getBoundingClientRect();
                  const root = document.documentElement.getBoundingClientRect();
                  const app = document.getElementById('app').getBoundingClientRect();
-                 return r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
+                 const whole = e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1;
+                 return whole && r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
                    && r.left >= root.left - 1 && r.right <= app.right + 1;",
                 vec![serde_json::to_value(&element)?],
             )
