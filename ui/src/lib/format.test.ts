@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bothCalendars, dualDate, isolatedLtr, localDay, localMobile, ltrParts } from "./format";
+import { bothCalendars, directionOf, dualDate, isolatedLtr, localDay, localMobile, ltrParts } from "./format";
 
 describe("dualDate", () => {
   // Expected Hijri dates are the official Umm al-Qura table's (as published by the King
@@ -81,5 +81,14 @@ describe("left-to-right parts of a message", () => {
       { text: " الآن", ltr: false },
     ]);
     expect(ltrParts("بلا أرقام")).toEqual([{ text: "بلا أرقام", ltr: false }]);
+  });
+});
+
+describe("the direction of a value shown alone", () => {
+  it("is left to right for numbers and signs, right to left with Arabic letters", () => {
+    expect(directionOf("4.95 / 5")).toBe("ltr");
+    expect(directionOf("munira@mof.gov.sa")).toBe("ltr");
+    expect(directionOf("ممتاز")).toBe("rtl");
+    expect(directionOf("5 / 4.06 — جيد جدا")).toBe("rtl");
   });
 });

@@ -104,3 +104,13 @@ export function ltrParts(text: string): { text: string; ltr: boolean }[] {
 export function withoutMarks(text: string): string {
   return text.replace(/[\u064B-\u064D\u0650]/gu, "");
 }
+
+/**
+ * The direction a value reads in: right to left when it holds Arabic letters, else left to right
+ * («4.95 / 5», an e-mail, a number with hyphens). For a value shown alone (a table cell, a
+ * before / after pair), where `dir="auto"` would leave a line of only numbers and signs to the
+ * page's direction and turn «4.95 / 5» into «5 / 4.95».
+ */
+export function directionOf(text: string): "rtl" | "ltr" {
+  return /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/u.test(text) ? "rtl" : "ltr";
+}
