@@ -788,13 +788,25 @@ impl App {
             bail!("{name}: the window itself scrolled ({scrolled}); only the main region may");
         }
         self.check_accessibility(name).await?;
-        // The same screen in the other language, when the language switch is at hand.
+        // The same screen in the other language, when the language switch is at hand: saved
+        // beside it and checked the same way.
         if self.switch_language().await? {
-            let checked = self.check_accessibility(&format!("{name}.other-language")).await;
+            let checked = self.other_language(&dir, name).await;
             self.switch_language().await?;
             checked?;
         }
         Ok(path)
+    }
+
+    /// The screen just switched to the other language: its PNG as `NAME.other-language.png`, the
+    /// window not scrolled, axe-core.
+    async fn other_language(&self, dir: &Path, name: &str) -> Result<()> {
+        let name = format!("{name}.other-language");
+        std::fs::write(dir.join(format!("{name}.png")), self.client.screenshot().await?)?;
+        if let Some(scrolled) = self.window_scrolled().await? {
+            bail!("{name}: the window itself scrolled ({scrolled}); only the main region may");
+        }
+        self.check_accessibility(&name).await
     }
 
     /// Whether the element matching `css` is wholly inside the window (not scrolled out of view
@@ -1022,6 +1034,32 @@ impl App {
             self.client.perform_actions(press).await?;
         }
         bail!("{testid} is not reachable with the Tab key (focus is on {:?})", self.focused().await?)
+    }
+
+    /// Ctrl+= until the text is at 200 %, as a person presses again when a press did not take
+    /// (one sent while the page was still settling can be lost); never past 200.
+    pub async fn text_at_200_percent(&self) -> Result<()> {
+        for _ in 0..10 {
+            if self.root_attribute("data-text-size").await? == "200" {
+                break;
+            }
+            self.ctrl('=').await?;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.wait_for("html[data-text-size='200']").await.map(drop)
+    }
+
+    /// Opens a page at large text sizes as a keyboard user does: the menu button (the
+    /// navigation is folded behind it), then the page's entry `nav`. Zoomed, WebDriver's pointer
+    /// lands beside small targets; the keyboard is what a person at 200 % uses anyway.
+    pub async fn open_from_menu(&self, nav: &str) -> Result<()> {
+        use fantoccini::key::Key;
+        self.tab_to("nav-menu", true).await?;
+        self.key(Key::Enter).await?;
+        self.wait_for("[data-testid=nav-menu][aria-expanded=true]").await?;
+        self.tab_to(nav, false).await?;
+        self.key(Key::Enter).await?;
+        self.wait_for("[data-testid=nav-menu][aria-expanded=false]").await.map(drop)
     }
 
     /// Waits until nothing matches `css`.

@@ -115,6 +115,22 @@ async fn hr_changes_employment_data_with_a_reason_and_the_employee_reads_it_in_t
     app.wait_focused("training-hr-notice").await?;
     app.wait_for("[data-testid=training-hr-applicant][data-state=declined]").await?;
 
+    // HR's three screens at 200 % text: the navigation folds, the tables scroll inside their
+    // own regions, nothing scrolls sideways.
+    app.text_at_200_percent().await?;
+    for (nav, shown, name) in [
+        ("nav-training", "[data-testid=training-hr]", "training-hr-200-ar"),
+        ("nav-hr", "[data-testid=hr-employee]", "hr-employee-200-ar"),
+        ("nav-review", "[data-testid=review-item]", "review-queue-200-ar"),
+    ] {
+        app.open_from_menu(nav).await?;
+        app.wait_for(shown).await?;
+        app.screenshot(name).await?;
+        assert_eq!(app.overflow().await?, None, "{nav}'s page scrolls sideways at 200 %");
+    }
+    app.ctrl('0').await?;
+    app.wait_for("html[data-text-size='100']").await?;
+
     // The employee signs in here: «سجل النشاط» says who changed what, and why.
     app.click("[data-testid=sign-out-button]").await?;
     app.wait_for("[data-testid=profile-tile]").await?;

@@ -40,6 +40,19 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     assert_eq!(waiting, "بانتظار الإرسال: تعديل واحد", "one edit, in the singular");
     app.screenshot("offline-edit-after-restart-ar").await?;
 
+    // Signing out now would leave the edit behind: the warning says so, and staying is the
+    // primary action, with the focus on it; staying keeps everything.
+    app.click("[data-testid=sign-out-button]").await?;
+    let note = app.text("[data-testid=confirm-sign-out-note]").await?;
+    assert!(note.contains("تعديل واحد"), "the warning names what waits: {note}");
+    app.wait_focused("sign-out-stay").await?;
+    let stay = app.find("[data-testid=sign-out-stay]").await?.attr("class").await?.unwrap_or_default();
+    assert!(!stay.contains("secondary"), "staying is the primary button: {stay}");
+    app.screenshot("sign-out-warning-ar").await?;
+    app.click("[data-testid=sign-out-stay]").await?;
+    app.wait_gone("[data-testid=confirm-sign-out]").await?;
+    app.wait_for("[data-testid=signed-in-user]").await?;
+
     // The server is back; nobody touches anything.
     let server = server.start_again()?;
     app.wait_for_text("[data-testid=edit-status]", "وصل إلى مسار").await?;

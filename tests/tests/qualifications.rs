@@ -40,6 +40,9 @@ async fn officer_opens(app: &App, server: &Server, number: &str) -> anyhow::Resu
     app.click("[data-testid=review-search]").await?;
     let item = app.wait_for_text_where("[data-testid=review-item]", |t| t.contains(number)).await?;
     assert_eq!(app.count("[data-testid=review-item]").await?, 1, "the queue lists the request: {item}");
+    // Each state's button counts what the search finds in it: the one request, under review.
+    app.wait_for_text("[data-testid=review-state-count-under_review]", "1").await?;
+    app.screenshot("review-queue-ar").await?;
     app.click("[data-testid=review-open]").await?;
     app.wait_for("[data-testid=review-dialog]").await?;
     // The documents are drawn beside the data; the decision stays in view below both.
@@ -132,6 +135,12 @@ async fn a_qualification_sent_offline_uploads_when_the_server_returns_and_comes_
     assert!(notice.contains("وُثّق المؤهل") && notice.contains(&number), "{notice}");
     app.wait_focused("review-notice").await?;
     app.screenshot("review-verified-ar").await?;
+    // The request left «under review» for «verified»: the counts follow, and it is listed there.
+    app.wait_for_text("[data-testid=review-state-count-under_review]", "0").await?;
+    app.wait_for_text("[data-testid=review-state-count-verified]", "1").await?;
+    app.click("[data-testid=review-state-verified]").await?;
+    let verified = app.wait_for_text_where("[data-testid=review-item]", |t| t.contains(&number)).await?;
+    assert!(verified.contains("موثق"), "the verified list shows the request as verified: {verified}");
 
     // The employee signs in again: the pull brings موثق, and says so (window and desktop).
     employee_back(&app, &account).await?;

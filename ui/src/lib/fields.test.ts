@@ -18,6 +18,16 @@ describe("the field registry in the UI", () => {
     ]);
   });
 
+  it("sizes the boxes of short values to them and leaves the others the column's width", () => {
+    const chars = Object.fromEntries(formFields("contact").map((field) => [field.name, field.chars]));
+    expect(chars["address.postalCode"]).toBe(5);
+    expect(chars["address.buildingNumber"]).toBe(4);
+    // Room for the +966 form of the mobile too.
+    expect(chars.mobile).toBeGreaterThanOrEqual("+966591544275".length);
+    expect(chars.email).toBeUndefined();
+    expect(chars["address.street"]).toBeUndefined();
+  });
+
   it("builds each form from the registry, with a label for every field", () => {
     const contact = formFields("contact");
     expect(contact.map((f) => f.name)).toEqual([

@@ -90,9 +90,20 @@ export interface FormFieldSpec {
   label: MessageKey;
   hint?: MessageKey;
   ltr?: boolean;
+  /** How many characters the value holds at most, so the box is as wide as its content. */
+  chars?: number;
 }
+
+/** Fields whose values are short and of a known length: their boxes are sized to them (with
+ *  room for the +966 form of the mobile), the others take the column's width. */
+const widths: Partial<Record<Wire, number>> = {
+  mobile: 13,
+  "address.buildingNumber": 4,
+  "address.postalCode": 5,
+  "address.additionalNumber": 4,
+};
 
 /** A form's fields as the shared edit form takes them. */
 export function formFields(section: Section): FormFieldSpec[] {
-  return sectionFields(section).map((wire) => ({ name: wire, label: labels[wire], hint: hints[wire], ltr: latin.has(wire) }));
+  return sectionFields(section).map((wire) => ({ name: wire, label: labels[wire], hint: hints[wire], ltr: latin.has(wire), chars: widths[wire] }));
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Form, OutgoingItem, Stage } from "./backend";
 import { applyLanguage } from "./i18n/index.svelte";
-import { stageText, stageTone, waitingText } from "./stage";
+import { recordStage, stageText, stageTone, waitingText } from "./stage";
 
 function item(key: string, kind: Form, stage: Stage): OutgoingItem {
   return {
@@ -56,5 +56,14 @@ describe("one status model for everything sent", () => {
     expect(stageTone({ stage: "verified" }, "qualification")).toBe("success");
     expect(stageTone({ stage: "rejected", reason: "x" }, "qualification")).toBe("danger");
     expect(stageTone({ stage: "refused", reasons: [] }, "application")).toBe("danger");
+  });
+});
+
+describe("a qualification on the record in the same model", () => {
+  it("is reached while HR reviews it, and HR's decision after", () => {
+    expect(recordStage("under_review", null)).toEqual({ stage: "reached" });
+    expect(recordStage("verified", null)).toEqual({ stage: "verified" });
+    expect(recordStage("rejected", "صورة غير واضحة")).toEqual({ stage: "rejected", reason: "صورة غير واضحة" });
+    expect(stageTone(recordStage("rejected", "x"), "qualification")).toBe("danger");
   });
 });

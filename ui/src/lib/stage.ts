@@ -1,7 +1,7 @@
 // One status model for everything the employee sends (see the core's `stage.rs`): how each
 // stage is worded for each kind, its tone (colours by meaning), and how the waiting items are
 // counted for the status bar and the offline banner.
-import type { Form, OutgoingItem, Stage } from "./backend";
+import type { Form, OutgoingItem, QualificationStatus, Stage } from "./backend";
 import { i18n, type MessageKey } from "./i18n/index.svelte";
 import type { Counted } from "./i18n/plurals";
 
@@ -80,4 +80,12 @@ export function waitingText(items: OutgoingItem[]): string {
 /** The kind in words («تعديل بيانات التواصل», «توثيق مؤهل», «طلب تدريب»). */
 export function kindText(kind: Form): string {
   return i18n.t(`outgoing.kind.${kind}` as MessageKey);
+}
+
+/** A qualification on the record in the same model: under review has reached Masar and waits for
+ *  HR; verified and rejected are HR's decisions. */
+export function recordStage(status: QualificationStatus, reason: string | null): Stage {
+  if (status === "verified") return { stage: "verified" };
+  if (status === "rejected") return { stage: "rejected", reason: reason ?? "" };
+  return { stage: "reached" };
 }

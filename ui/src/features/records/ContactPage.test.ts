@@ -35,6 +35,23 @@ describe("ContactPage", () => {
     expect(calls).toBe(0);
   });
 
+  it("links the terms: they open in a dialog whose «أوافق» ticks the box and gives the focus back", async () => {
+    mockIPC(() => null);
+    render(ContactPage);
+    await editPostalCode("12345");
+    const box = screen.getByTestId("contact-terms") as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    const read = screen.getByTestId("contact-terms-read");
+    read.focus();
+    await fireEvent.click(read);
+    const dialog = await waitFor(() => screen.getByTestId("contact-terms-dialog"));
+    expect(dialog.textContent).toContain("أن البيانات التي أدخلتها صحيحة");
+    await fireEvent.click(screen.getByTestId("contact-terms-accept"));
+    await waitFor(() => expect(screen.queryByTestId("contact-terms-dialog")).toBeNull());
+    expect(box.checked).toBe(true);
+    expect(document.activeElement).toBe(read);
+  });
+
   it("shows the field messages next to their fields and keeps what was typed", async () => {
     const refusal: UiError = {
       code: "invalid_input",

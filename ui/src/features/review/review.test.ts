@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Qualification_Serialize as Qualification, QualificationDetails_Serialize as Details } from "../../lib/backend";
-import { changes } from "./review";
+import type { Qualification_Serialize as Qualification, QualificationDetails_Serialize as Details, ReviewItem_Serialize as ReviewItem, UiError } from "../../lib/backend";
+import { byState, changes } from "./review";
 
 const onRecord: Qualification = {
   id: "Q102", level: "bachelor", major: "المحاسبة", institution: "جامعة الملك سعود", country: "SA", studyMode: "regular",
@@ -27,5 +27,28 @@ describe("what an update changes", () => {
       { label: "qual.grade", before: "qual.grade.very_good", after: "qual.grade.excellent" },
       { label: "qual.equivalencyNumber", before: "—", after: "م/123456 — [2013-01-10]" },
     ]);
+  });
+});
+
+describe("the queue by state", () => {
+  const item = (id: string) => ({ qualification: { id } }) as unknown as ReviewItem;
+
+  it("asks for each state and keeps each answer under its state", async () => {
+    const asked: string[] = [];
+    const answer = await byState(async (state) => {
+      asked.push(state);
+      return { status: "ok", data: state === "verified" ? [item("a"), item("b")] : [item(state)] };
+    });
+    expect(asked).toEqual(["under_review", "verified", "rejected"]);
+    expect(answer.status).toBe("ok");
+    if (answer.status !== "ok") return;
+    expect(answer.data.verified.map((i) => i.qualification.id)).toEqual(["a", "b"]);
+    expect(answer.data.rejected.map((i) => i.qualification.id)).toEqual(["rejected"]);
+  });
+
+  it("answers with the failure when one state cannot be asked", async () => {
+    const error = { kind: "offline" } as unknown as UiError;
+    const answer = await byState(async (state) => (state === "rejected" ? { status: "error", error } : { status: "ok", data: [] }));
+    expect(answer).toEqual({ status: "error", error });
   });
 });

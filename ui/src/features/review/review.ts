@@ -1,4 +1,5 @@
-import type { PersonName, Qualification_Serialize as Qualification, QualificationDetails_Serialize as QualificationDetails, QualificationLevel } from "../../lib/backend";
+import { QUALIFICATION_STATES } from "../../lib/backend";
+import type { PersonName, Qualification_Serialize as Qualification, QualificationDetails_Serialize as QualificationDetails, QualificationLevel, QualificationStatus, ReviewItem_Serialize as ReviewItem, UiError } from "../../lib/backend";
 import type { MessageKey } from "../../lib/i18n/index.svelte";
 
 export const LEVELS: QualificationLevel[] = ["secondary", "diploma", "bachelor", "higher_diploma", "master", "doctorate"];
@@ -35,4 +36,21 @@ export function changes(request: QualificationDetails, onRecord: Qualification, 
     { label: "qual.equivalencyNumber", before: equivalency(onRecord.equivalency), after: equivalency(request.equivalency) },
   ];
   return rows.filter((row) => row.before !== row.after);
+}
+
+type Answer<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
+
+/** HR's queue in every state at once, so the filter can say how many each holds. */
+export type QueueByState = Record<QualificationStatus, ReviewItem[]>;
+
+/** Asks for each state side by side (the level and words read before the first wait, so a
+ *  resource follows them) and answers with all three, or the first failure. */
+export async function byState(ask: (state: QualificationStatus) => Promise<Answer<ReviewItem[]>>): Promise<Answer<QueueByState>> {
+  const answers = await Promise.all(QUALIFICATION_STATES.map((state) => ask(state)));
+  const queue: QueueByState = { under_review: [], verified: [], rejected: [] };
+  for (const [index, answer] of answers.entries()) {
+    if (answer.status === "error") return { status: "error", error: answer.error };
+    queue[QUALIFICATION_STATES[index]] = answer.data;
+  }
+  return { status: "ok", data: queue };
 }
