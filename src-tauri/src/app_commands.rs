@@ -58,6 +58,8 @@ pub const APP_COMMANDS: &[&str] = &[
     "opportunities",
     "apply_for_opportunity",
     "save_statement",
+    "export_unsent",
+    "import_sealed",
     "open_statement",
     "notify_desktop",
 ];

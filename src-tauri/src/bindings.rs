@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, csp, events, notify, qualifications, review, statements};
+use crate::{commands, csp, events, exports, notify, qualifications, review, statements};
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -63,6 +63,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::apply_for_opportunity,
             statements::save_statement,
             statements::open_statement,
+            exports::export_unsent,
+            exports::import_sealed,
             notify::notify_desktop,
         ])
         .events(collect_events![

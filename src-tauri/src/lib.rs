@@ -11,6 +11,7 @@ mod commands;
 mod csp;
 mod documents;
 mod events;
+mod exports;
 mod handles;
 mod notify;
 mod picker;
@@ -64,6 +65,7 @@ pub fn run() {
         .manage(core.inquiries().clone())
         .manage(core.opportunities().clone())
         .manage(core.applications().clone())
+        .manage(core.exports().clone())
         .manage(handles::SavedStatements::default())
         .manage(handles::DroppedFiles::default())
         .on_window_event(record_dropped_files)

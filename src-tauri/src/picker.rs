@@ -31,6 +31,43 @@ pub async fn save_pdf(window: &tauri::Window, title: &str, name: &str) -> Option
         .map(|file| file.path().to_owned())
 }
 
+/// Where to save a sealed export of unsent work (none when the dialog was closed).
+#[cfg(not(feature = "e2e-picker"))]
+pub async fn save_sealed(window: &tauri::Window, title: &str, name: &str) -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        .set_parent(window)
+        .set_file_name(name)
+        .add_filter("Masar", &[masar_protocol::sealed::EXTENSION])
+        .save_file()
+        .await
+        .map(|file| file.path().to_owned())
+}
+
+/// A sealed export to import (none when the dialog was closed).
+#[cfg(not(feature = "e2e-picker"))]
+pub async fn pick_sealed(window: &tauri::Window, title: &str) -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        .set_parent(window)
+        .add_filter("Masar", &[masar_protocol::sealed::EXTENSION])
+        .pick_file()
+        .await
+        .map(|file| file.path().to_owned())
+}
+
+/// The first path listed in the pick-list file (the test's answer to a save or open dialog).
+#[cfg(feature = "e2e-picker")]
+pub async fn save_sealed(window: &tauri::Window, title: &str, _name: &str) -> Option<PathBuf> {
+    pick_documents(window, title).await.into_iter().next()
+}
+
+/// The first path listed in the pick-list file.
+#[cfg(feature = "e2e-picker")]
+pub async fn pick_sealed(window: &tauri::Window, title: &str) -> Option<PathBuf> {
+    pick_documents(window, title).await.into_iter().next()
+}
+
 /// The first path listed in the pick-list file (the test's answer to the save dialog).
 #[cfg(feature = "e2e-picker")]
 pub async fn save_pdf(window: &tauri::Window, title: &str, _name: &str) -> Option<PathBuf> {

@@ -593,6 +593,15 @@ impl App {
         Ok(())
     }
 
+    /// The attribute `name` of every element matching `css`, in the page's order.
+    pub async fn attrs(&self, css: &str, name: &str) -> Result<Vec<String>> {
+        let mut values = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            values.push(element.attr(name).await?.unwrap_or_default());
+        }
+        Ok(values)
+    }
+
     /// How many elements match now.
     pub async fn count(&self, css: &str) -> Result<usize> {
         Ok(self.client.find_all(Locator::Css(css)).await?.len())

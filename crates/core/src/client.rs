@@ -3,6 +3,7 @@
 //! from a Masar server at all.
 
 mod activity;
+mod exports;
 mod hr;
 mod issuer;
 mod tus;
@@ -10,6 +11,7 @@ mod tus;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+pub use exports::ImportDoor;
 pub use hr::Document;
 pub use issuer::SignOnConfig;
 pub use tus::NewUpload;
@@ -52,7 +54,12 @@ pub enum ClientError {
         remaining: Option<u32>,
         /// With `file_not_accepted`: what is wrong with the file.
         file_problem: Option<masar_protocol::attachments::FileProblem>,
+        /// With `import_refused`: why the sealed file was refused.
+        import_problem: Option<masar_protocol::imports::ImportProblem>,
     },
+    /// A file on this workstation cannot be read (moved, no permission).
+    #[error("a local file cannot be read: {0}")]
+    LocalFile(String),
     #[error("the answer is not from a Masar server: {0}")]
     BadResponse(String),
     /// The identity provider: discovery, the sign-on, a refresh or a revocation.
@@ -89,8 +96,9 @@ impl ClientError {
                 );
             }
             Self::BadResponse(_) => ErrorCode::BadServerResponse,
+            Self::LocalFile(_) => ErrorCode::FileUnreadable,
             Self::SignOn(error) => sign_on_code(error),
-            Self::Api { code, retry_after, remaining, .. } => {
+            Self::Api { code, retry_after, remaining, import_problem, .. } => {
                 let code = api_code(*code);
                 let params = match code {
                     ErrorCode::AccountLocked => ErrorParams {
@@ -103,6 +111,10 @@ impl ClientError {
                     ErrorCode::CodeIncorrect => {
                         ErrorParams { remaining: Some(remaining.unwrap_or(0)), ..ErrorParams::default() }
                     }
+                    ErrorCode::ImportRefused => ErrorParams {
+                        detail: import_problem.map(exports::import_detail),
+                        ..ErrorParams::default()
+                    },
                     _ => ErrorParams::default(),
                 };
                 return UiError::with(code, params);
@@ -160,6 +172,7 @@ fn api_code(code: ApiErrorCode) -> ErrorCode {
         ApiErrorCode::OwnRecord => ErrorCode::OwnRecord,
         ApiErrorCode::ChangedSinceRead => ErrorCode::ChangedSinceRead,
         ApiErrorCode::UploadQuota => ErrorCode::UploadQuota,
+        ApiErrorCode::ImportRefused => ErrorCode::ImportRefused,
     }
 }
 
@@ -363,6 +376,7 @@ fn error_of(status: StatusCode, body: &[u8]) -> ClientError {
             retry_after: api.retry_after_seconds,
             remaining: api.remaining_attempts,
             file_problem: api.file_problem,
+            import_problem: api.import_problem,
         },
         Err(_) if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::GATEWAY_TIMEOUT => {
             ClientError::Timeout

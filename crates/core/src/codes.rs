@@ -99,6 +99,14 @@ pub enum ErrorCode {
     ChangedSinceRead,
     /// The server's upload quota for this employee is used: the files go later by themselves.
     UploadQuota,
+    /// A sealed export was refused whole (not one, damaged, another employee's, too old…):
+    /// nothing of it was applied.
+    ImportRefused,
+    /// Nothing waits on this workstation: there is nothing to export.
+    NothingToExport,
+    /// This workstation has not reached the server since exports exist: it does not know the key
+    /// to seal to. One connection mends it.
+    ExportNeedsConnection,
     TextSizeOutOfRange,
     /// A chosen file cannot be read (moved, no permission), or the store cannot be written
     /// (the disk is full).
@@ -127,6 +135,15 @@ pub enum ErrorDetail {
     FileTooLarge,
     FileName,
     FileChanged,
+    /// Why a sealed file was refused whole (`import_refused`).
+    ImportNotSealed,
+    ImportOtherServer,
+    ImportDamaged,
+    ImportBadSignature,
+    ImportUnregisteredDevice,
+    ImportOtherEmployee,
+    ImportTooOld,
+    ImportTooLarge,
 }
 
 /// The numbers a message needs; the sentence itself lives in the UI's catalogs.

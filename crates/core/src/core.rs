@@ -18,6 +18,7 @@ use crate::connection::ConnectionStatus;
 use crate::context::Context;
 use crate::drafts::Drafts;
 use crate::error::{CoreError, UiError};
+use crate::exports::Exports;
 use crate::i18n::Language;
 use crate::inquiries::Inquiries;
 use crate::keychain::Keychain;
@@ -102,6 +103,7 @@ pub struct MasarCore {
     inquiries: Inquiries,
     opportunities: Opportunities,
     applications: Applications,
+    exports: Exports,
 }
 
 fn data_dir() -> PathBuf {
@@ -158,6 +160,7 @@ impl MasarCore {
             careers: Careers::new(Arc::clone(&cx)),
             inquiries: Inquiries::new(Arc::clone(&cx)),
             opportunities: Opportunities::new(Arc::clone(&cx)),
+            exports: Exports::new(Arc::clone(&cx)),
             applications: Applications::new(Arc::clone(&cx)),
             cx,
         }))
@@ -211,6 +214,11 @@ impl MasarCore {
     /// Applying for them (queued through sync).
     pub fn applications(&self) -> &Applications {
         &self.applications
+    }
+
+    /// Sealed exports of unsent work, and importing them.
+    pub fn exports(&self) -> &Exports {
+        &self.exports
     }
 
     /// HR's review of qualifications (the HR officer's screen).

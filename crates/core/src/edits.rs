@@ -214,6 +214,7 @@ mod tests {
         db.record_results(&[MutationResult {
             id: refused,
             outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },
+            replayed: false,
         }])
         .unwrap();
         let next = db
@@ -246,6 +247,7 @@ mod tests {
         db.record_results(&[MutationResult {
             id: again,
             outcome: MutationOutcome::Rejected { errors: vec![FieldError::new("address.street", reason)] },
+            replayed: false,
         }])
         .unwrap();
         let (_, forms) = view(&db).unwrap();

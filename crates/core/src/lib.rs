@@ -17,6 +17,7 @@ pub mod core;
 pub mod drafts;
 pub mod edits;
 pub mod error;
+pub mod exports;
 pub mod failure;
 pub mod files;
 pub mod i18n;

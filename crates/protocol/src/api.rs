@@ -93,6 +93,8 @@ pub enum ApiErrorCode {
     /// Uploads: this employee's quota is used (unfinished uploads, or the bytes of the last 24
     /// hours); `Retry-After` says when the day's quota has room again.
     UploadQuota,
+    /// Imports: the whole file is refused and nothing of it applied (`import_problem` says why).
+    ImportRefused,
 }
 
 /// The JSON body of every non-2xx answer. `message` is Arabic: the server speaks to the employee.
@@ -113,6 +115,9 @@ pub struct ApiErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[specta(type = Option<f64>)]
     pub current_version: Option<u64>,
+    /// With `import_refused`: why the file is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_problem: Option<crate::imports::ImportProblem>,
 }
 
 /// `GET /v1/dev/accounts` (demo mode only): who can be tried.

@@ -14,12 +14,15 @@ pub mod fields;
 pub mod fixtures;
 pub mod hijri;
 pub mod hr;
+pub mod imports;
 pub mod national_id;
 pub mod qualification;
 pub mod qualification_fields;
 mod qualification_on_record;
 pub mod record;
 pub mod record_id;
+#[cfg(feature = "sealed")]
+pub mod sealed;
 pub mod secret;
 pub mod service;
 pub mod statement;

@@ -37,6 +37,8 @@ pub struct ServerConfig {
     pub verifications_per_minute: u32,
     /// How many days a printed statement's code verifies.
     pub statement_validity_days: u32,
+    /// How many days after it was written a sealed export of unsent work is still imported.
+    pub export_max_age_days: u32,
     /// The server's public URL, the built-in provider's issuer identifier (default: the address
     /// it listens on, `http://ADDR`).
     pub public_url: Option<url::Url>,
@@ -74,6 +76,7 @@ impl ServerConfig {
             auth_requests_per_minute: DEFAULT_AUTH_REQUESTS_PER_MINUTE,
             verifications_per_minute: DEFAULT_VERIFICATIONS_PER_MINUTE,
             statement_validity_days: DEFAULT_VALIDITY_DAYS,
+            export_max_age_days: crate::imports::DEFAULT_MAX_AGE_DAYS,
             trusted_proxies: Vec::new(),
             public_url: None,
             oidc_audience: crate::oidc::DEFAULT_AUDIENCE.to_owned(),

@@ -72,6 +72,8 @@ pub enum ApiError {
     ChangedSinceRead { current: u64 },
     #[error("upload quota used: {0:?}")]
     UploadQuota(crate::rules::uploads::QuotaUsed),
+    #[error("import refused: {0:?}")]
+    ImportRefused(masar_protocol::imports::ImportProblem),
     #[error("tus version not supported")]
     TusVersionUnsupported,
     #[error("internal error: {0:#}")]
@@ -98,6 +100,46 @@ fn file_problem_message(problem: FileProblem) -> String {
             format!("حجم الملف أكبر من المسموح به ({} ميغابايت).", limit.div_ceil(1024 * 1024))
         }
     }
+}
+
+/// The HTTP status of a refused file: 403 when it is a matter of who (another employee's, a
+/// key not theirs), 422 when the file itself is not one this server applies.
+fn import_status(problem: masar_protocol::imports::ImportProblem) -> StatusCode {
+    match problem {
+        masar_protocol::imports::ImportProblem::OtherEmployee
+        | masar_protocol::imports::ImportProblem::UnregisteredDevice => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// What the person importing reads (in Arabic; the app words it in the user's language by the
+/// problem's code).
+fn import_message(problem: masar_protocol::imports::ImportProblem) -> String {
+    match problem {
+        masar_protocol::imports::ImportProblem::NotSealed => {
+            "هذا الملف ليس ملف تصدير من بياناتي الوظيفية. اختر الملف الذي صدّرته (.masar)."
+        }
+        masar_protocol::imports::ImportProblem::OtherServer => {
+            "صُدّر هذا الملف لخادم مسار آخر، فلا يمكن فتحه هنا."
+        }
+        masar_protocol::imports::ImportProblem::Damaged => {
+            "الملف تالف أو عُدّل بعد تصديره، فلم يُطبَّق منه شيء. صدّره من جديد من الجهاز الذي حُفظ عليه."
+        }
+        masar_protocol::imports::ImportProblem::BadSignature => {
+            "توقيع الملف لا يطابق الجهاز الذي يذكره، فلم يُطبَّق منه شيء."
+        }
+        masar_protocol::imports::ImportProblem::UnregisteredDevice => {
+            "وُقّع الملف بجهاز غير مسجل لصاحب البيانات، فلم يُطبَّق منه شيء."
+        }
+        masar_protocol::imports::ImportProblem::OtherEmployee => {
+            "هذا الملف لموظف آخر: يستورده صاحبه بعد تسجيل دخوله، أو موظف الموارد البشرية في جهته."
+        }
+        masar_protocol::imports::ImportProblem::TooOld => {
+            "مضى على تصدير الملف أكثر من المدة المسموح بها، فلم يُطبَّق منه شيء. صدّره من جديد."
+        }
+        masar_protocol::imports::ImportProblem::TooLarge => "في الملف مرفق أكبر من الحجم المسموح به.",
+    }
+    .to_owned()
 }
 
 /// Minutes, rounded up, for messages about waits.
@@ -144,6 +186,7 @@ impl ApiError {
             Self::OwnRecord => (StatusCode::FORBIDDEN, ApiErrorCode::OwnRecord),
             Self::ChangedSinceRead { .. } => (StatusCode::CONFLICT, ApiErrorCode::ChangedSinceRead),
             Self::UploadQuota(_) => (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::UploadQuota),
+            Self::ImportRefused(problem) => (import_status(*problem), ApiErrorCode::ImportRefused),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -199,6 +242,7 @@ impl ApiError {
                 "لا تبت في طلباتك ولا تعدّل بياناتك الوظيفية بنفسك: يتولاها موظف موارد بشرية آخر.".into()
             }
             Self::UploadQuota(used) => crate::rules::uploads::quota_message(used),
+            Self::ImportRefused(problem) => import_message(*problem),
             Self::ChangedSinceRead { .. } => {
                 "عدّل الموظف الطلب بعد أن فتحته، فلم يصدر القرار. راجع النسخة الحالية ثم قرّر.".into()
             }
@@ -237,6 +281,10 @@ impl IntoResponse for ApiError {
             },
             current_version: match self {
                 Self::ChangedSinceRead { current } => Some(current),
+                _ => None,
+            },
+            import_problem: match self {
+                Self::ImportRefused(problem) => Some(problem),
                 _ => None,
             },
         };

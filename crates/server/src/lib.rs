@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod imports;
 pub mod oidc;
 pub mod postgres;
 pub mod routes;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub verify_rate: RateRule,
     /// How many days a statement's code verifies.
     pub statement_validity_days: u32,
+    /// How many days a sealed export is imported after it was written.
+    pub export_max_age_days: u32,
     /// The server's public URL, no trailing slash (`--public-url`, else the address it listens
     /// on): what printed statements link to.
     pub public_url: Arc<str>,
@@ -203,6 +206,7 @@ pub async fn start(
         sign_in_rate: RateRule::per_minute(config.auth_requests_per_minute),
         verify_rate: RateRule::per_minute(config.verifications_per_minute),
         statement_validity_days: config.statement_validity_days,
+        export_max_age_days: config.export_max_age_days,
         public_url: public_url.into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),

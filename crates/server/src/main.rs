@@ -60,6 +60,10 @@ struct Args {
     /// How many days the code printed on a service statement verifies (said on the statement).
     #[arg(long, env = "MASAR_STATEMENT_VALIDITY_DAYS", default_value_t = masar_server::rules::statements::DEFAULT_VALIDITY_DAYS)]
     statement_validity_days: u32,
+    /// How many days after it was written a sealed export of an employee's unsent work is still
+    /// imported (an older one is refused: its edits are likely stale).
+    #[arg(long, env = "MASAR_EXPORT_MAX_AGE_DAYS", default_value_t = masar_server::imports::DEFAULT_MAX_AGE_DAYS)]
+    export_max_age_days: u32,
     /// The server's public URL (`https://masar.example.gov.sa`): the built-in OpenID Connect
     /// provider's issuer, and where printed statements are verified. Default: the address it
     /// listens on.
@@ -145,6 +149,7 @@ async fn main() -> anyhow::Result<()> {
         auth_requests_per_minute: args.auth_rate,
         verifications_per_minute: args.verify_rate,
         statement_validity_days: args.statement_validity_days,
+        export_max_age_days: args.export_max_age_days,
         trusted_proxies: args.trusted_proxies,
         public_url: args.public_url,
         oidc_audience: args.oidc_audience,

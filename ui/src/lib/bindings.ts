@@ -104,6 +104,10 @@ export const commands = {
 	 *  where it prints.
 	 */
 	openStatement: (handle: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_statement", { handle })),
+	/**  Writes everything not sent into a sealed file; `None` when the employee closed the dialog. */
+	exportUnsent: (title: string) => typedError<Exported | null, UiError_Serialize>(__TAURI_INVOKE("export_unsent", { title })),
+	/**  Sends a sealed file the employee (or HR) chooses to Masar; `None` when the dialog was closed. */
+	importSealed: (door: ImportDoor, title: string) => typedError<ImportReport_Serialize | null, UiError_Serialize>(__TAURI_INVOKE("import_sealed", { door, title })),
 	/**
 	 *  Shows a notification; returns whether the system took it. The body can carry text from
 	 *  others (HR's reason): notification servers read it as markup, so it goes escaped, and a link
@@ -776,7 +780,19 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  HR: the employee changed the request after the officer read it; nothing was decided. */
 "changed_since_read" | 
 /**  The server's upload quota for this employee is used: the files go later by themselves. */
-"upload_quota" | "text_size_out_of_range" | 
+"upload_quota" | 
+/**
+ *  A sealed export was refused whole (not one, damaged, another employee's, too old…):
+ *  nothing of it was applied.
+ */
+"import_refused" | 
+/**  Nothing waits on this workstation: there is nothing to export. */
+"nothing_to_export" | 
+/**
+ *  This workstation has not reached the server since exports exist: it does not know the key
+ *  to seal to. One connection mends it.
+ */
+"export_needs_connection" | "text_size_out_of_range" | 
 /**
  *  A chosen file cannot be read (moved, no permission), or the store cannot be written
  *  (the disk is full).
@@ -786,7 +802,9 @@ export type ErrorCode = "invalid_server_url" | "invalid_national_id" | "server_u
 /**  Which rule failed, for codes with several (a server address's or a national ID's problem). */
 export type ErrorDetail = "url_empty" | "url_malformed" | "url_scheme" | "url_credentials" | "url_query_or_fragment" | "url_insecure_remote" | "id_empty" | "id_digits" | "id_prefix" | "id_checksum" | 
 /**  Why a file was not accepted. */
-"file_empty" | "file_not_a_document" | "file_truncated" | "file_too_many_pixels" | "file_too_large" | "file_name" | "file_changed";
+"file_empty" | "file_not_a_document" | "file_truncated" | "file_too_many_pixels" | "file_too_large" | "file_name" | "file_changed" | 
+/**  Why a sealed file was refused whole (`import_refused`). */
+"import_not_sealed" | "import_other_server" | "import_damaged" | "import_bad_signature" | "import_unregistered_device" | "import_other_employee" | "import_too_old" | "import_too_large";
 
 /**  The numbers a message needs; the sentence itself lives in the UI's catalogs. */
 export type ErrorParams = ErrorParams_Serialize | ErrorParams_Deserialize;
@@ -815,6 +833,18 @@ export type ErrorParams_Serialize = {
 	/**  The HTTP status of a server error. */
 	status: number | null,
 	detail: ErrorDetail | null,
+};
+
+/**  What an export wrote. */
+export type Exported = {
+	/**  The file's name and the folder it is in (shown, never a path the webview sends back). */
+	fileName: string,
+	folder: string,
+	/**  Edits, requests and applications in it. */
+	items: number,
+	/**  Attachments carried. */
+	files: number,
+	bytes: number | null,
 };
 
 /**  One field's problem: which field, which rule, and the rule's number if it has one. */
@@ -977,6 +1007,101 @@ export type IdleLocked_Deserialize = AuthState_Deserialize;
 /**  The core locked the vault after the idle time: the window shows the lock screen. */
 export type IdleLocked_Serialize = AuthState_Serialize;
 
+/**  Who sends the file in: the employee it belongs to, or an HR officer of their entity. */
+export type ImportDoor = "employee" | "hr";
+
+/**
+ *  What became of one item, as a report tells it (the server's values of a conflict stay out:
+ *  the employee sees them when they next open the record).
+ */
+export type ImportOutcome = ImportOutcome_Serialize | ImportOutcome_Deserialize;
+
+/**
+ *  What became of one item, as a report tells it (the server's values of a conflict stay out:
+ *  the employee sees them when they next open the record).
+ */
+export type ImportOutcome_Deserialize = { outcome: "applied" } | 
+/**  Invalid or not allowed; the reason per field. */
+{ outcome: "rejected"; errors: FieldError_Deserialize[] } | 
+/**  The same fields changed in Masar since the edit was made. */
+{ outcome: "conflict"; fields: string[] } | 
+/**  Its id was used before for something else on its workstation: not applied. */
+{ outcome: "id_reused" };
+
+/**
+ *  What became of one item, as a report tells it (the server's values of a conflict stay out:
+ *  the employee sees them when they next open the record).
+ */
+export type ImportOutcome_Serialize = { outcome: "applied" } | 
+/**  Invalid or not allowed; the reason per field. */
+{ outcome: "rejected"; errors: FieldError_Serialize[] } | 
+/**  The same fields changed in Masar since the edit was made. */
+{ outcome: "conflict"; fields: string[] } | 
+/**  Its id was used before for something else on its workstation: not applied. */
+{ outcome: "id_reused" };
+
+/**  What an import did, item by item. Nothing is applied from a file that is refused whole. */
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**  What an import did, item by item. Nothing is applied from a file that is refused whole. */
+export type ImportReport_Deserialize = {
+	/**  Whose work it is, masked (`1********1`). */
+	employee: string,
+	/**  When the file was written on its workstation. */
+	createdAt: string,
+	/**  The attachments stored from it (each once, whoever sent it before). */
+	files: number,
+	items: ImportedItem_Deserialize[],
+};
+
+/**  What an import did, item by item. Nothing is applied from a file that is refused whole. */
+export type ImportReport_Serialize = {
+	/**  Whose work it is, masked (`1********1`). */
+	employee: string,
+	/**  When the file was written on its workstation. */
+	createdAt: string,
+	/**  The attachments stored from it (each once, whoever sent it before). */
+	files: number,
+	items: ImportedItem_Serialize[],
+};
+
+/**  One item of an imported file and what became of it. */
+export type ImportedItem = ImportedItem_Serialize | ImportedItem_Deserialize;
+
+/**  One item of an imported file and what became of it. */
+export type ImportedItem_Deserialize = {
+	/**  The mutation's id on its workstation. */
+	id: number | null,
+	action: MutationAction,
+	/**
+	 *  Applied, refused with the reasons, or a conflict the employee settles when they next open
+	 *  the record.
+	 */
+	outcome: ImportOutcome_Deserialize,
+	/**
+	 *  It had reached Masar before (from its workstation, or an earlier import of the same work):
+	 *  the stored result, nothing applied again.
+	 */
+	alreadyApplied: boolean,
+};
+
+/**  One item of an imported file and what became of it. */
+export type ImportedItem_Serialize = {
+	/**  The mutation's id on its workstation. */
+	id: number | null,
+	action: MutationAction,
+	/**
+	 *  Applied, refused with the reasons, or a conflict the employee settles when they next open
+	 *  the record.
+	 */
+	outcome: ImportOutcome_Serialize,
+	/**
+	 *  It had reached Masar before (from its workstation, or an earlier import of the same work):
+	 *  the stored result, nothing applied again.
+	 */
+	alreadyApplied: boolean,
+};
+
 /**  Why an employee may not apply. */
 export type Ineligible = 
 /**  The deadline has passed. */
@@ -1018,6 +1143,9 @@ export type KeyProtection =
 "passwordOnly";
 
 export type Language = "ar" | "en";
+
+/**  What a mutation asks, without its values: how a report names an item. */
+export type MutationAction = "update_contact" | "update_personal" | "update_employment" | "submit_qualification" | "apply_for_opportunity";
 
 /**  العنوان الوطني. */
 export type NationalAddress = {

@@ -83,6 +83,7 @@ impl MasarClient {
                 retry_after: None,
                 remaining: None,
                 file_problem: None,
+                import_problem: None,
             }),
             status => Err(ClientError::Server { status: status.as_u16() }),
         }

@@ -78,8 +78,12 @@ fn an_edit_goes_from_saved_to_reached_or_stops_at_a_refusal_or_a_conflict() {
     let before = Utc::now();
     let reason = FieldError::new("mobile", FieldProblem::ControlCharacters);
     db.record_results(&[
-        MutationResult { id: applied, outcome: MutationOutcome::Applied { version: 2 } },
-        MutationResult { id: refused, outcome: MutationOutcome::Rejected { errors: vec![reason.clone()] } },
+        MutationResult { id: applied, outcome: MutationOutcome::Applied { version: 2 }, replayed: false },
+        MutationResult {
+            id: refused,
+            outcome: MutationOutcome::Rejected { errors: vec![reason.clone()] },
+            replayed: false,
+        },
     ])
     .unwrap();
     let items = list(&db, Vec::new()).unwrap();

@@ -139,6 +139,11 @@ async fn enter(
     let access = access_with_expiry(tokens);
     let active = activate(vaults, client, vault, Some(access), Some(me.role)).await?;
     active.renewed(tokens).await?;
+    // Sealed exports: this workstation's key registered, the server's key kept for offline use.
+    // Best effort: sign-in does not fail for it, the next online sign-in tries again.
+    if let Err(error) = super::device::register(&active, client).await {
+        tracing::warn!(%error, "the workstation's export key could not be registered");
+    }
     let record = record.clone();
     active
         .vault(move |vault| {

@@ -9,6 +9,7 @@
 //! Argon2 or the disk. Steps run one at a time (`steps`); a sign-on under way is kept beside the
 //! state (`flow`): it may renew the session of an open page without touching it.
 
+pub mod device;
 mod enter;
 pub mod listing;
 mod lock;

@@ -258,6 +258,7 @@ fn gone() -> SessionError {
         retry_after: None,
         remaining: None,
         file_problem: None,
+        import_problem: None,
     })
 }
 

@@ -120,6 +120,10 @@ pub struct MutationResult {
     pub id: u64,
     #[serde(flatten)]
     pub outcome: MutationOutcome,
+    /// Answered from the stored result: the mutation was applied before (a resend after a lost
+    /// answer, or an import of work that had reached Masar already). Absent means false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

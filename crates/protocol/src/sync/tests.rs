@@ -22,7 +22,7 @@ fn a_mutation_travels_as_id_base_version_name_and_args() {
 
 #[test]
 fn outcomes_are_tagged() {
-    let result = MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 4 } };
+    let result = MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 4 }, replayed: false };
     let json = serde_json::to_value(&result).unwrap();
     assert_eq!(json, serde_json::json!({ "id": 1, "outcome": "applied", "version": 4 }));
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0007_qualification_updates.sql"),
     include_str!("../../migrations/postgres/0008_audit_subject.sql"),
     include_str!("../../migrations/postgres/0009_upload_quotas.sql"),
+    include_str!("../../migrations/postgres/0010_sealed_exports.sql"),
 ];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.

@@ -4,6 +4,7 @@
 
 mod auth;
 mod db;
+mod devices;
 mod documents;
 mod records;
 mod shared;

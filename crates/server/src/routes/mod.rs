@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         v1 = v1.route("/dev/accounts", get(dev::accounts)).route("/dev/sms", get(dev::sms));
     }
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
-    root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()))
+    root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()).merge(crate::imports::router()))
         .fallback(|| async { ApiError::NotFound })
         // The span names the route, not the path: paths carry national IDs (HR's routes),
         // statement codes and upload ids, and query strings can carry personal data.

@@ -98,7 +98,7 @@ pub async fn push(
         let fingerprint = fingerprint(mutation)?;
         if mutation.id <= last {
             let outcome = replay(&fingerprint, rows.stored_result(client_id, mutation.id).await?)?;
-            results.push(MutationResult { id: mutation.id, outcome });
+            results.push(MutationResult { id: mutation.id, outcome, replayed: true });
             continue;
         }
         let outcome = apply(rows, employee, client_id, mutation, limits, caller).await?;
@@ -106,7 +106,7 @@ pub async fn push(
         rows.store_result(client_id, mutation.id, &stored).await?;
         rows.audit(Audit::of(caller, "sync_push", outcome.label(), Some(employee))).await?;
         last = mutation.id;
-        results.push(MutationResult { id: mutation.id, outcome });
+        results.push(MutationResult { id: mutation.id, outcome, replayed: false });
     }
     rows.set_last_mutation(client_id, last).await?;
     Ok(Some(results))

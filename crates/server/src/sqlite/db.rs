@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0016_qualification_updates.sql"),
     include_str!("../../migrations/0017_audit_subject.sql"),
     include_str!("../../migrations/0018_upload_quotas.sql"),
+    include_str!("../../migrations/0019_sealed_exports.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod auth;
 pub mod db;
+mod devices;
 mod oidc;
 mod qualifications;
 mod record_qualifications;

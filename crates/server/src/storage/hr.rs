@@ -45,6 +45,8 @@ pub enum Decided<T> {
 pub enum HrRead {
     Record,
     Trail,
+    /// A sealed export of the employee's work, brought to HR and imported there.
+    Import,
 }
 
 impl HrRead {
@@ -52,6 +54,7 @@ impl HrRead {
         match self {
             Self::Record => "hr_read",
             Self::Trail => "hr_read_trail",
+            Self::Import => "hr_import",
         }
     }
 }

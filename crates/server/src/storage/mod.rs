@@ -15,6 +15,7 @@
 
 use async_trait::async_trait;
 
+pub mod devices;
 mod hr;
 pub mod messages;
 pub mod oidc;
@@ -178,7 +179,7 @@ pub struct Blob {
 }
 
 #[async_trait]
-pub trait Store: oidc::ProviderStore + Send + Sync + std::fmt::Debug {
+pub trait Store: oidc::ProviderStore + devices::DeviceStore + Send + Sync + std::fmt::Debug {
     /// Seeds demo data unless the store already has employees; true when it seeded.
     async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool>;
 

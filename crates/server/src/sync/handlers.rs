@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::storage::{Caller, PushError};
 
-fn valid_client_id(id: &str) -> bool {
+pub(crate) fn valid_client_id(id: &str) -> bool {
     (16..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 

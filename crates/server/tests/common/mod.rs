@@ -89,6 +89,12 @@ impl TestServer {
         self.clock.advance(chrono::Duration::seconds(seconds));
     }
 
+    /// The server's "now" (the test's clock).
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use masar_server::Clock;
+        self.clock.now()
+    }
+
     pub async fn accounts(&self) -> Vec<DemoAccount> {
         self.http.get(self.url("/v1/dev/accounts")).send().await.unwrap().json().await.unwrap()
     }

@@ -69,6 +69,9 @@ export const errorsEn: Record<ErrorCode, string> = {
   no_seats: "Every seat of this opportunity is taken.",
   other_entity: "This employee belongs to another entity: the HR officers of that entity handle their requests.",
   own_record: "You do not decide your own requests or change your own employment data: another HR officer does.",
+  nothing_to_export: "Nothing is waiting to be sent on this workstation, so there is nothing to export.",
+  export_needs_connection: "This workstation has not reached Masar since exports became available, so it does not know the key to seal the file with. Connect once, then export.",
+  import_refused: "Masar refused the whole file, so nothing of it was applied. Export it again from the workstation the work was saved on.",
   upload_quota: "Your attachments sent today have reached the limit Masar allows you. Your files stay saved on this workstation and are sent by themselves when there is room again; there is nothing to do.",
   changed_since_read: "The employee changed the request after you opened it, so nothing was decided. The current version is shown now: review it, then decide.",
   reason_required: "Write the reason for the rejection (up to 500 characters) so the employee knows it.",
@@ -93,6 +96,14 @@ export const detailsEn: Record<ErrorDetail, string> = {
   file_too_large: "The file is larger than allowed. Make it smaller, then attach it.",
   file_name: "The file name is not accepted: it has a path or hidden characters. Rename it, then attach it.",
   file_changed: "The file changed while it was read. Wait until it is fully saved, then attach it again.",
+  import_not_sealed: "This file is not an export from My employment data. Choose the file you exported (.masar).",
+  import_other_server: "This file was exported for another Masar server and cannot be opened here.",
+  import_damaged: "The file is damaged or was changed after it was exported, so nothing of it was applied. Export it again from the workstation the work was saved on.",
+  import_bad_signature: "The file's signature does not match the workstation it names, so nothing of it was applied.",
+  import_unregistered_device: "The file was signed by a workstation not registered for its employee, so nothing of it was applied.",
+  import_other_employee: "This file is another employee's: they import it after signing in, or HR of their entity does.",
+  import_too_old: "The file was exported longer ago than Masar accepts, so nothing of it was applied. Export it again.",
+  import_too_large: "The file holds an attachment larger than Masar accepts.",
 };
 
 export const problemsEn: Record<FieldProblem, string> = {

@@ -3,6 +3,7 @@
 //! drafts have their own files.
 
 mod drafts;
+mod exports;
 mod outbox;
 mod qualifications;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_qualifications.sql"),
     include_str!("migrations/0006_outbox_files.sql"),
     include_str!("migrations/0007_answered_at.sql"),
+    include_str!("migrations/0008_awaiting_files.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +162,27 @@ impl VaultDb {
         let id = hex::encode(bytes);
         Self::set_setting(&self.conn, "client_id", &id)?;
         Ok(id)
+    }
+
+    /// This workstation's Ed25519 key for this employee, made on first use: it signs sealed
+    /// exports (its public half is registered with the server at each online sign-in). Kept in
+    /// the encrypted vault like the client id.
+    pub fn device_key(&self) -> Result<ed25519_dalek::SigningKey, VaultDbError> {
+        let hex_key = match self.setting("device_key")? {
+            Some(hex_key) => hex_key,
+            None => {
+                let mut bytes = zeroize::Zeroizing::new([0_u8; 32]);
+                getrandom::fill(bytes.as_mut()).map_err(|e| VaultDbError::Random(e.to_string()))?;
+                let hex_key = hex::encode(&bytes[..]);
+                Self::set_setting(&self.conn, "device_key", &hex_key)?;
+                hex_key
+            }
+        };
+        let hex_key = zeroize::Zeroizing::new(hex_key);
+        let mut bytes = zeroize::Zeroizing::new([0_u8; 32]);
+        hex::decode_to_slice(hex_key.as_str(), bytes.as_mut())
+            .map_err(|e| VaultDbError::Random(e.to_string()))?;
+        Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
     }
 
     pub fn cursor(&self) -> Result<u64, VaultDbError> {

@@ -188,8 +188,9 @@ impl VaultDb {
 
     /// The mutations waiting for their files, in the order they were queued.
     pub fn held(&self) -> Result<Vec<HeldRow>, VaultDbError> {
-        let mut statement =
-            self.conn.prepare("SELECT seq, record_id, blobs FROM outbox WHERE id IS NULL ORDER BY seq")?;
+        let mut statement = self.conn.prepare(
+            "SELECT seq, record_id, blobs FROM outbox WHERE id IS NULL OR awaiting_files = 1 ORDER BY seq",
+        )?;
         let rows = statement.query_map([], |row| {
             Ok((row.get::<_, u64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
         })?;
@@ -201,9 +202,18 @@ impl VaultDb {
         Ok(held)
     }
 
-    /// Every file of the held mutation `seq` is verified: it takes the next mutation id and goes
-    /// out with the next push. Returns the id (`None` if it is no longer held).
+    /// Every file of the held mutation `seq` is verified: it takes the next mutation id (or keeps
+    /// the one it took in a sealed export) and goes out with the next push. Returns the id
+    /// (`None` if it is no longer held).
     pub fn release(&mut self, seq: u64) -> Result<Option<u64>, VaultDbError> {
+        let exported: Option<u64> = self
+            .conn
+            .query_row("SELECT id FROM outbox WHERE seq = ?1 AND awaiting_files = 1", [seq], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = exported {
+            self.conn.execute("UPDATE outbox SET awaiting_files = 0 WHERE seq = ?1", [seq])?;
+            return Ok(Some(id));
+        }
         let tx = self.conn.transaction()?;
         let id = Self::next_id(&tx)?;
         let changed =
@@ -220,12 +230,16 @@ impl VaultDb {
     pub fn is_held(&self, record_id: &str) -> Result<bool, VaultDbError> {
         Ok(self
             .conn
-            .query_row("SELECT 1 FROM outbox WHERE record_id = ?1 AND id IS NULL", [record_id], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM outbox WHERE record_id = ?1 AND (id IS NULL OR awaiting_files = 1)",
+                [record_id],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some())
     }
 
-    fn rows(&self, sql: &str, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
+    pub(super) fn rows(&self, sql: &str, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
         let mut statement = self.conn.prepare(sql)?;
         let rows = statement.query_map([limit], |row| {
             Ok((
@@ -255,10 +269,14 @@ impl VaultDb {
         Ok(out)
     }
 
-    /// Edits not yet answered by the server, oldest first.
+    /// Edits not yet answered by the server that may go now, oldest first: none from a request
+    /// still waiting for its files (numbered by a sealed export) on, so the ids the server sees
+    /// from this workstation only grow.
     pub fn pending(&self, limit: u32) -> Result<Vec<OutboxRow>, VaultDbError> {
         self.rows(
-            "SELECT * FROM outbox WHERE state = 'pending' AND id IS NOT NULL ORDER BY id LIMIT ?1",
+            "SELECT * FROM outbox WHERE state = 'pending' AND id IS NOT NULL
+               AND id < coalesce((SELECT min(id) FROM outbox WHERE awaiting_files = 1), 9223372036854775807)
+             ORDER BY id LIMIT ?1",
             limit,
         )
     }
@@ -341,7 +359,7 @@ impl VaultDb {
     }
 
     /// The next mutation id: above every row here and every id handed out before.
-    fn next_id(tx: &rusqlite::Transaction<'_>) -> Result<u64, VaultDbError> {
+    pub(super) fn next_id(tx: &rusqlite::Transaction<'_>) -> Result<u64, VaultDbError> {
         let next: u64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM outbox", [], |row| row.get(0))?;
         let floor: u64 = tx
             .query_row("SELECT value FROM sync_state WHERE key = 'last_mutation_id'", [], |row| {

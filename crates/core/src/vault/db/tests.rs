@@ -13,7 +13,7 @@ fn key() -> Key {
     crate::secret::key([7_u8; 32])
 }
 
-fn edit(mobile: &str) -> MutationBody {
+pub(super) fn edit(mobile: &str) -> MutationBody {
     MutationBody::UpdateContact(ContactUpdate {
         mobile: mobile.into(),
         email: "a@b.sa".into(),
@@ -28,7 +28,7 @@ fn edit(mobile: &str) -> MutationBody {
     })
 }
 
-fn open_temp() -> (tempfile::TempDir, VaultDb) {
+pub(super) fn open_temp() -> (tempfile::TempDir, VaultDb) {
     let dir = tempfile::tempdir().unwrap();
     let db = VaultDb::open(&dir.path().join("vault.db"), &key()).unwrap();
     (dir, db)
@@ -60,7 +60,7 @@ fn a_busy_database_is_not_taken_for_a_wrong_key() {
 fn a_refused_id_is_kept_as_refused_and_never_sent_again() {
     let (_dir, mut db) = open_temp();
     let id = db.queue(&edit("0555000001"), &[], 1, "contact", Utc::now()).unwrap();
-    db.record_results(&[MutationResult { id, outcome: MutationOutcome::IdReused }]).unwrap();
+    db.record_results(&[MutationResult { id, outcome: MutationOutcome::IdReused, replayed: false }]).unwrap();
     assert!(db.pending(10).unwrap().is_empty());
     assert_eq!(db.outbox().unwrap()[0].state, EditState::Refused);
 }
@@ -91,8 +91,8 @@ fn an_answered_edit_taken_from_another_vault_gets_a_new_id_and_is_not_sent() {
     let rejected = MutationOutcome::Rejected { errors: vec![] };
     other
         .record_results(&[
-            MutationResult { id: 1, outcome: rejected.clone() },
-            MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 2 } },
+            MutationResult { id: 1, outcome: rejected.clone(), replayed: false },
+            MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 2 }, replayed: false },
         ])
         .unwrap();
     let conflict = MutationOutcome::Conflict {
@@ -101,7 +101,7 @@ fn an_answered_edit_taken_from_another_vault_gets_a_new_id_and_is_not_sent() {
         version: 2,
     };
     other.queue(&edit("0555000014"), &["mobile".into()], 1, "contact", Utc::now()).unwrap();
-    other.record_results(&[MutationResult { id: 4, outcome: conflict.clone() }]).unwrap();
+    other.record_results(&[MutationResult { id: 4, outcome: conflict.clone(), replayed: false }]).unwrap();
     let rows = other.outbox().unwrap();
     assert_eq!(db.adopt_answered(&rows[0]).unwrap(), 2, "after the vault's own edit 1");
     assert_eq!(db.adopt_answered(&rows[1]).unwrap(), 0, "an applied edit is not taken");
@@ -137,14 +137,19 @@ fn drafts_are_counted_as_unsent_work_with_edits_that_wait_or_conflict() {
         server: Box::new(crate::vault::tests::sample_record().profile),
         version: 2,
     };
-    db.record_results(&[MutationResult { id: 1, outcome: conflict }]).unwrap();
+    db.record_results(&[MutationResult { id: 1, outcome: conflict, replayed: false }]).unwrap();
     let work = db.unsent_work().unwrap();
     assert_eq!(
         (work.edits, work.drafts),
         (2, 1),
         "one waiting, one in conflict; the contact draft went with its edit"
     );
-    db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }]).unwrap();
+    db.record_results(&[MutationResult {
+        id: 2,
+        outcome: MutationOutcome::Applied { version: 3 },
+        replayed: false,
+    }])
+    .unwrap();
     assert_eq!(db.unsent_work().unwrap().edits, 1);
 }
 
@@ -201,7 +206,12 @@ fn ids_increase_and_answers_are_stored() {
     let second = db.queue(&edit("0555000002"), &[], 1, "contact", Utc::now()).unwrap();
     assert_eq!((first, second), (1, 2));
     assert_eq!(db.pending_count().unwrap(), 2);
-    db.record_results(&[MutationResult { id: 1, outcome: MutationOutcome::Applied { version: 2 } }]).unwrap();
+    db.record_results(&[MutationResult {
+        id: 1,
+        outcome: MutationOutcome::Applied { version: 2 },
+        replayed: false,
+    }])
+    .unwrap();
     assert_eq!(db.pending(10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
     assert_eq!(db.pending_count().unwrap(), 1);
     db.clear(2).unwrap();
@@ -209,7 +219,12 @@ fn ids_increase_and_answers_are_stored() {
     db.clear(1).unwrap();
     assert_eq!(db.outbox().unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [2], "an answered one is");
     // A cleared id is never handed out again: the server remembers it.
-    db.record_results(&[MutationResult { id: 2, outcome: MutationOutcome::Applied { version: 3 } }]).unwrap();
+    db.record_results(&[MutationResult {
+        id: 2,
+        outcome: MutationOutcome::Applied { version: 3 },
+        replayed: false,
+    }])
+    .unwrap();
     db.clear(2).unwrap();
     assert_eq!(db.queue(&edit("0555000003"), &[], 3, "contact", Utc::now()).unwrap(), 3);
 }
