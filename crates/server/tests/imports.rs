@@ -306,6 +306,13 @@ async fn another_employees_file_an_unregistered_key_and_an_old_file_are_refused(
     )
     .await;
 
+    // Nothing at all.
+    refused(
+        import(&t, "/v1/imports", &owner.token, Vec::new()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ImportProblem::NotSealed,
+    )
+    .await;
     // Not a sealed export at all.
     refused(
         import(&t, "/v1/imports", &owner.token, work.scan.clone()).await,

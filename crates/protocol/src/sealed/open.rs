@@ -68,8 +68,13 @@ impl<R: Read> std::fmt::Debug for Opened<R> {
 
 /// Decrypts `input` with the server's identity and checks the manifest's signature.
 pub fn open<R: Read>(input: R, identity: &age::x25519::Identity) -> Result<Opened<R>, OpenError> {
+    // An empty or cut-short start is no age file either; only a failure to read is an error.
     let decryptor = age::Decryptor::new(input).map_err(|error| match error {
-        age::DecryptError::Io(error) if error.kind() != io::ErrorKind::InvalidData => OpenError::Io(error),
+        age::DecryptError::Io(error)
+            if !matches!(error.kind(), io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof) =>
+        {
+            OpenError::Io(error)
+        }
         _ => OpenError::NotSealed,
     })?;
     let mut reader =

@@ -138,6 +138,9 @@ fn a_file_for_another_server_or_not_sealed_at_all_says_which() {
     let other = age::x25519::Identity::generate();
     assert!(matches!(open(bytes.as_slice(), &other), Err(OpenError::NotForThisServer)));
     assert!(matches!(open(&b"%PDF-1.7 not an export"[..], &f.server), Err(OpenError::NotSealed)));
+    // Nothing at all, or only the start of an age header.
+    assert!(matches!(open(&b""[..], &f.server), Err(OpenError::NotSealed)));
+    assert!(matches!(open(&bytes[..10], &f.server), Err(OpenError::NotSealed)));
 }
 
 #[test]
