@@ -39,48 +39,31 @@ fn memory() -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// A scan of `megabytes` that is never held whole: a PDF header, then pseudo-random bytes.
-struct Scan {
-    left: u64,
-    header: &'static [u8],
-    state: u64,
-}
+/// Pseudo-random bytes without end (xorshift).
+struct Noise(u64);
 
-impl Scan {
-    fn new(megabytes: u64, seed: u64) -> Self {
-        let header: &'static [u8] = b"%PDF-1.7\n";
-        Self {
-            left: megabytes * 1024 * 1024 + header.len() as u64,
-            header,
-            state: 0x2545_f491_4f6c_dd1d ^ seed,
-        }
-    }
-}
-
-impl Read for Scan {
+impl Read for Noise {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let n = usize::try_from(self.left.min(buffer.len() as u64)).unwrap();
-        for (i, byte) in buffer[..n].iter_mut().enumerate() {
-            if !self.header.is_empty() && i < self.header.len() {
-                *byte = self.header[i];
-                continue;
-            }
-            self.state ^= self.state << 13;
-            self.state ^= self.state >> 7;
-            self.state ^= self.state << 17;
-            *byte = (self.state >> 24) as u8;
+        for byte in buffer.iter_mut() {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            *byte = (self.0 >> 24) as u8;
         }
-        if !self.header.is_empty() {
-            self.header = &self.header[self.header.len().min(n)..];
-        }
-        self.left -= n as u64;
-        Ok(n)
+        Ok(buffer.len())
     }
+}
+
+/// A PDF scan of `megabytes` that is never held whole: its header, noise, its end marker.
+fn scan(megabytes: u64, seed: u64) -> impl Read {
+    (&b"%PDF-1.7\n"[..])
+        .chain(Noise(0x2545_f491_4f6c_dd1d ^ (seed + 1)).take(megabytes * 1024 * 1024))
+        .chain(&b"\n%%EOF\n"[..])
 }
 
 fn attachment(megabytes: u64, seed: u64, index: usize) -> SealedAttachment {
     let mut hasher = Sha256::new();
-    let mut scan = Scan::new(megabytes, seed);
+    let mut scan = scan(megabytes, seed);
     let mut buffer = vec![0_u8; 1024 * 1024];
     let mut size = 0;
     loop {
@@ -153,8 +136,7 @@ async fn main() {
     let started = Instant::now();
     let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let mut file =
-        seal(file, &recipient, &key, &manifest, |index, _| Ok(Scan::new(sizes[index], index as u64)))
-            .unwrap();
+        seal(file, &recipient, &key, &manifest, |index, _| Ok(scan(sizes[index], index as u64))).unwrap();
     file.flush().unwrap();
     drop(file);
     let written = started.elapsed().as_secs_f64();

@@ -608,4 +608,5 @@ export const en: Messages = {
   "sealed.openTitle": "Choose the export file (.masar)",
   "sealed.hrHeading": "Import an employee's file",
   "sealed.hrIntro": "A file an employee of your entity exported from a workstation that stayed offline and brought to the HR office: it is sent to Masar, what had not arrived is applied once only, and the import is recorded under your name.",
+  "sealed.reportTable": "The file's items and what became of each",
 };
