@@ -18,20 +18,6 @@ use masar_protocol::qualification::{AttachmentRole, GpaScale, Grade, Level, Stud
 use masar_server::ServerConfig;
 use masar_test_support::{open_app, sign_in};
 
-/// Resident memory and its peak so far, in KiB (`/proc/self/status`).
-fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kib| kib.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 fn write_scan(path: &std::path::Path, megabytes: u64) {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     file.write_all(b"%PDF-1.7\n").unwrap();
@@ -86,7 +72,7 @@ async fn main() {
     assert!(matches!(step, AuthState::SignedIn { .. }));
     // The peak so far (the server's seeding, the sign-in) is not the attachment path's.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let (baseline, _) = memory();
+    let (baseline, _) = masar_test_utils::memory_kib();
 
     let started = Instant::now();
     let attached = app.qualifications().attach(scan, AttachmentRole::Certificate).await.unwrap();
@@ -114,7 +100,7 @@ async fn main() {
     let uploaded = started.elapsed().as_secs_f64();
     let item = app.qualifications().list().await.unwrap().into_iter().find(|i| i.id == id).unwrap();
     assert_eq!(item.state, ItemState::UnderReview, "uploaded, verified and submitted");
-    let (_, peak) = memory();
+    let (_, peak) = masar_test_utils::memory_kib();
 
     let mb = size as f64 / (1024.0 * 1024.0);
     eprintln!("file: {mb:.0} MB");

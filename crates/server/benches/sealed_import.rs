@@ -25,20 +25,6 @@ use support::{my_record, sign_in};
 
 const FILE_MB: u64 = 256;
 
-/// Resident memory and its peak so far, in KiB (`/proc/self/status`).
-fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kib| kib.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 /// Pseudo-random bytes without end (xorshift).
 struct Noise(u64);
 
@@ -132,7 +118,7 @@ async fn main() {
 
     // Written: the files stream through the seal into the file.
     let path = dir.path().join("unsent.masar");
-    let (rss_before, _) = memory();
+    let (rss_before, _) = masar_test_utils::memory_kib();
     let started = Instant::now();
     let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let mut file =
@@ -140,7 +126,7 @@ async fn main() {
     file.flush().unwrap();
     drop(file);
     let written = started.elapsed().as_secs_f64();
-    let (_, peak_written) = memory();
+    let (_, peak_written) = masar_test_utils::memory_kib();
     let bytes = std::fs::metadata(&path).unwrap().len();
 
     // Imported: the file streams to the server, which decrypts, checks and stores as it goes.
@@ -158,7 +144,7 @@ async fn main() {
     assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
     let report: ImportReport = response.json().await.unwrap();
     let imported = started.elapsed().as_secs_f64();
-    let (_, peak_imported) = memory();
+    let (_, peak_imported) = masar_test_utils::memory_kib();
     assert_eq!(report.files as usize, sizes.len());
 
     eprintln!(

@@ -10,6 +10,21 @@ pub mod provider;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+/// The process's resident memory and its peak so far, in KiB (`/proc/self/status`): what the
+/// benchmarks report memory growth from. Zeros where that file is not there.
+pub fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
 /// A PDF by its header and trailer with `marker` on its first line and on each of `lines` more
 /// (about 30 bytes each): a test looks for the marker where the document must not be readable.
 pub fn marked_pdf(marker: &str, lines: usize) -> Vec<u8> {
