@@ -50,12 +50,12 @@ pub async fn press(client: &Client, keys: &str) -> Result<()> {
 
 /// What has the focus: its id, else its tag and text.
 pub async fn focused(client: &Client) -> Result<String> {
-    let value = client
-        .execute(
-            "const e = document.activeElement;
+    let value = crate::run_script(
+        client,
+        "const e = document.activeElement;
              return e ? (e.id || (e.tagName.toLowerCase() + ':' + (e.textContent || '').trim())) : '';",
-            vec![],
-        )
-        .await?;
+        vec![],
+    )
+    .await?;
     Ok(value.as_str().unwrap_or_default().to_owned())
 }

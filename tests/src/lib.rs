@@ -64,6 +64,27 @@ fn driver_error(error: &fantoccini::error::CmdError) -> String {
     }
 }
 
+/// Runs `body` in the page. WebKitWebDriver now and then answers «Could not parse script
+/// result» when the page's process is busy (seen once in a few hundred runs, on a slow-link test);
+/// every script the tests run is idempotent, so it is run again, at most three times.
+pub async fn run_script(
+    client: &Client,
+    body: &str,
+    args: Vec<serde_json::Value>,
+) -> Result<serde_json::Value> {
+    let mut tries = 0;
+    loop {
+        match client.execute(body, args.clone()).await {
+            Ok(value) => return Ok(value),
+            Err(error) if tries < 2 && driver_error(&error).contains("Could not parse script result") => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
 /// How long any one expected change may take before the test fails. Not a speed goal: a
 /// generous bound so a stuck UI fails the test instead of hanging it.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -509,20 +530,22 @@ impl App {
             (Err(error), _) => format!("not taken ({})", driver_error(&error)),
             (_, Err(error)) => format!("not saved ({error})"),
         };
-        let text = self
-            .client
-            .execute("return (document.querySelector('main') || document.body).innerText;", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_str().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")))
-            .unwrap_or_default();
+        let text = run_script(
+            &self.client,
+            "return (document.querySelector('main') || document.body).innerText;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .unwrap_or_default();
         let text: String = text.chars().take(600).collect();
         format!("the window showed: {text:?} (screenshot: {shot})")
     }
 
     /// Runs axe-core on the screen if it is not the one checked last (see [`SCREEN_KEY`]).
     async fn check_new_screen(&self) -> Result<()> {
-        let key = self.client.execute(SCREEN_KEY, vec![]).await?;
+        let key = run_script(&self.client, SCREEN_KEY, vec![]).await?;
         let key = key.as_str().unwrap_or_default().to_owned();
         {
             let mut checked = self.checked.lock().map_err(|_| anyhow::anyhow!("a test panicked"))?;
@@ -646,10 +669,12 @@ impl App {
 
     /// An attribute of the document element (`dir`, `lang`).
     pub async fn root_attribute(&self, name: &str) -> Result<String> {
-        let value = self
-            .client
-            .execute("return document.documentElement.getAttribute(arguments[0]);", vec![name.into()])
-            .await?;
+        let value = run_script(
+            &self.client,
+            "return document.documentElement.getAttribute(arguments[0]);",
+            vec![name.into()],
+        )
+        .await?;
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
@@ -712,14 +737,14 @@ impl App {
     /// events fire): for date fields, whose typing WebKit handles by locale.
     pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
         let element = self.wait_for(css).await?;
-        self.client
-            .execute(
-                "const el = arguments[0]; el.value = arguments[1];
+        run_script(
+            &self.client,
+            "const el = arguments[0]; el.value = arguments[1];
                  el.dispatchEvent(new Event('input', { bubbles: true }));
                  el.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![serde_json::to_value(&element)?, value.into()],
-            )
-            .await?;
+            vec![serde_json::to_value(&element)?, value.into()],
+        )
+        .await?;
         Ok(())
     }
 
@@ -822,28 +847,25 @@ impl App {
     /// nor pushed below it) and shows all of itself (not squeezed smaller than what it holds).
     pub async fn in_view(&self, css: &str) -> Result<bool> {
         let element = self.wait_for(css).await?;
-        let inside = self
-            .client
-            .execute(
-                "const e = arguments[0];
+        let inside = run_script(
+            &self.client,
+            "const e = arguments[0];
                  const r = e.getBoundingClientRect();
                  const root = document.documentElement.getBoundingClientRect();
                  const app = document.getElementById('app').getBoundingClientRect();
                  const whole = e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1;
                  return whole && r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
                    && r.left >= root.left - 1 && r.right <= app.right + 1;",
-                vec![serde_json::to_value(&element)?],
-            )
-            .await?;
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
         Ok(inside.as_bool() == Some(true))
     }
 
     /// The share of the window's height the main region has (the rest is the header, the
     /// navigation, banners and the status bar).
     pub async fn main_region_share(&self) -> Result<f64> {
-        let share = self
-            .client
-            .execute(
+        let share = run_script(&self.client,
                 // Both heights from the same kind of measure (the text size is a CSS zoom).
                 "const main = document.querySelector('main');
                  const app = document.getElementById('app');
@@ -857,9 +879,7 @@ impl App {
     /// Whether the document (not its main region) is scrolled or taller than the window: the
     /// header, the navigation and the status bar must always stay in view.
     async fn window_scrolled(&self) -> Result<Option<String>> {
-        let found = self
-            .client
-            .execute(
+        let found = run_script(&self.client,
                 "const root = document.documentElement;
                  const app = document.getElementById('app');
                  const moved = [root, document.body, app].filter(e => e && e.scrollTop > 0);
@@ -880,17 +900,16 @@ impl App {
     /// Flips the language with the header's switch (a script click: no focus moves), if it is
     /// there and not behind a dialog; waits for the page to follow. False when there is none.
     async fn switch_language(&self) -> Result<bool> {
-        let before = self
-            .client
-            .execute(
-                "const toggle = document.querySelector('[data-testid=language-toggle]');
+        let before = run_script(
+            &self.client,
+            "const toggle = document.querySelector('[data-testid=language-toggle]');
                  if (!toggle || toggle.disabled || toggle.closest('[inert]')) return null;
                  const lang = document.documentElement.lang;
                  toggle.click();
                  return lang;",
-                vec![],
-            )
-            .await?;
+            vec![],
+        )
+        .await?;
         let Some(before) = before.as_str().map(str::to_owned) else { return Ok(false) };
         let deadline = Instant::now() + PATIENCE;
         while self.root_attribute("lang").await? == before {
@@ -933,14 +952,13 @@ impl App {
 
     /// What has the keyboard focus: its `data-testid`, else its id, else its tag.
     pub async fn focused(&self) -> Result<String> {
-        let value = self
-            .client
-            .execute(
-                "const e = document.activeElement;
+        let value = run_script(
+            &self.client,
+            "const e = document.activeElement;
                  return e ? (e.dataset.testid || e.id || e.tagName.toLowerCase()) : '';",
-                vec![],
-            )
-            .await?;
+            vec![],
+        )
+        .await?;
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
@@ -991,9 +1009,7 @@ impl App {
     /// What sticks out sideways: nothing when neither the page nor its scrolling main region
     /// scrolls sideways; else the page's widths and the elements wider than the window.
     pub async fn overflow(&self) -> Result<Option<String>> {
-        let found = self
-            .client
-            .execute(
+        let found = run_script(&self.client,
                 "const fits = (e) => !e || e.scrollWidth <= e.clientWidth + 1;
                  const main = document.querySelector('main');
                  if (fits(document.documentElement) && fits(main)) return null;
@@ -1089,10 +1105,10 @@ impl App {
 /// the artifacts; a serious or critical finding of either kind fails the test, and what axe could
 /// not decide is listed for a person to look at.
 pub async fn axe_check(client: &Client, name: &str) -> Result<()> {
-    let loaded = client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
+    let loaded = run_script(client, "return typeof window.axe !== 'undefined';", vec![]).await?;
     if loaded.as_bool() != Some(true) {
         let source = std::fs::read_to_string(axe_source()?).context("axe-core is not installed in ui/")?;
-        client.execute(&format!("{source}\nreturn true;"), vec![]).await?;
+        run_script(client, &format!("{source}\nreturn true;"), vec![]).await?;
     }
     let found = client
         .execute_async(
