@@ -49,10 +49,12 @@ async fn work_carried_in_a_sealed_file_is_applied_once_wherever_it_arrives() -> 
     a.click("[data-testid=qualification-send]").await?;
     let receipt = a.text("[data-testid=qualification-receipt]").await?;
 
-    // «الصادر»: everything that waits, into one file on the stick.
-    a.click("[data-testid=nav-outgoing]").await?;
+    // From the unsent count in the status bar to «الصادر», the focus on the export: everything
+    // that waits, into one file on the stick.
+    a.click("[data-testid=status-carry]").await?;
+    a.wait_focused("sealed-export").await?;
     a.will_pick(&[&file])?;
-    a.click("[data-testid=sealed-export]").await?;
+    a.key(fantoccini::key::Key::Enter).await?;
     a.wait_focused("sealed-exported").await?;
     let saved = a.text("[data-testid=sealed-exported]").await?;
     assert!(saved.contains("masar-unsent.masar") && saved.contains("ملفان"), "{saved}");

@@ -83,3 +83,25 @@ async fn unsent_work_goes_out_in_a_sealed_file_and_counts_once() {
     assert_eq!(ui.code, ErrorCode::ImportRefused);
     assert_eq!(ui.params.detail, Some(masar_core::codes::ErrorDetail::ImportNotSealed));
 }
+
+#[tokio::test]
+async fn an_import_whose_link_drops_is_taken_up_where_it_stood() {
+    let world = World::signed_in().await;
+    world.proxy.set(Fault::Refuse);
+    let (id, _) = send_qualification(&world, "شهادة الماجستير.pdf", 2_000).await;
+    world.app.sync().round().await;
+    let path = world.app_dir.path().join("carried.masar");
+    world.app.exports().export_to(path.clone()).await.unwrap();
+
+    // Every upload chunk reaches the server, and the answer is lost on the way back.
+    world.proxy.set(Fault::LoseResponseTo("PATCH "));
+    let report = world.app.exports().import(path, ImportDoor::Employee).await.unwrap();
+    assert_eq!(report.items.len(), 1);
+    assert_eq!(report.items[0].outcome, ImportOutcome::Applied);
+    // Taken up where the server stood (HEAD), not sent again from the start.
+    assert_eq!(world.proxy.requests("PATCH "), 1, "the file's bytes went once");
+    assert!(world.proxy.requests("HEAD ") >= 1, "the client asked where the upload stood");
+    let requests = format!("SELECT count(*) FROM qualification_records WHERE id = '{id}'");
+    assert_eq!(world.count(&requests), 1);
+    assert_eq!(world.count("SELECT count(*) FROM uploads WHERE purpose = 'import'"), 0, "read once, removed");
+}

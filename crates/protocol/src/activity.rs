@@ -22,6 +22,9 @@ pub enum Activity {
     ApplicationDeclined,
     /// An officer's attempt outside their authority (another entity, their own record), refused.
     Refused,
+    /// An HR officer imported the employee's sealed export of unsent work (brought to the HR
+    /// office); what it carried shows as the employee's own changes and requests.
+    SealedFileImported,
 }
 
 /// One value that changed: the field's wire name (as the field registry names it), before and
@@ -70,6 +73,7 @@ pub fn activity_of(event: &str, outcome: &str) -> Option<Activity> {
     Some(match (event, outcome) {
         ("profile_changed", _) => Activity::RecordChanged,
         ("hr_read", "ok") => Activity::RecordRead,
+        ("hr_import", "ok") => Activity::SealedFileImported,
         ("qualification_submitted", "under_review") => Activity::QualificationSubmitted,
         ("qualification_verified", _) => Activity::QualificationVerified,
         ("qualification_rejected", _) => Activity::QualificationRejected,
@@ -89,6 +93,7 @@ mod tests {
         let table = [
             ("profile_changed", "applied", Some(Activity::RecordChanged)),
             ("hr_read", "ok", Some(Activity::RecordRead)),
+            ("hr_import", "ok", Some(Activity::SealedFileImported)),
             ("hr_read", "refused_other_entity", Some(Activity::Refused)),
             ("hr_update", "refused_own_record", Some(Activity::Refused)),
             ("qualification_submitted", "under_review", Some(Activity::QualificationSubmitted)),

@@ -10,147 +10,15 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::{Person, TestServer, pdf, person, sha256_hex};
-use ed25519_dalek::SigningKey;
-use masar_protocol::attachments::AttachmentKind;
+use common::sealed::{Workstation, import, mobile, refused, requests, sealed, unsent};
+use common::{Person, TestServer, person};
+use masar_protocol::activity::{Activity, ActivityEntry};
 use masar_protocol::auth::Role;
-use masar_protocol::imports::{ExportRecipient, ImportOutcome, ImportProblem, ImportReport, MutationAction};
-use masar_protocol::qualification::{AttachmentRef, AttachmentRole, QualificationSubmission, TERMS_VERSION};
-use masar_protocol::sealed::{Manifest, SealedAttachment, device_key_hex, seal};
-use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, PushResponse};
-use masar_protocol::{ApiErrorBody, ApiErrorCode, EmployeeRecord};
+use masar_protocol::imports::{ImportOutcome, ImportProblem, ImportReport, MutationAction};
+use masar_protocol::sync::PushResponse;
+use masar_protocol::{ApiErrorBody, ApiErrorCode};
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// A workstation: its device key and the client id its queue was kept under.
-struct Workstation {
-    key: SigningKey,
-    client_id: String,
-}
-
-impl Workstation {
-    fn new(seed: u8) -> Self {
-        Self { key: SigningKey::from_bytes(&[seed; 32]), client_id: format!("{seed:02x}").repeat(16) }
-    }
-
-    /// Registers its key for the signed-in employee, as the app does at sign-in.
-    async fn register(&self, t: &TestServer, who: &Person) {
-        let response = t
-            .http
-            .put(t.url("/v1/me/devices"))
-            .bearer_auth(&who.token)
-            .json(&json!({ "publicKey": device_key_hex(&self.key.verifying_key()) }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    }
-}
-
-/// What the workstation queued offline: a new mobile, and a master's degree with its scan.
-struct Unsent {
-    mutations: Vec<Mutation>,
-    scan: Vec<u8>,
-}
-
-async fn unsent(t: &TestServer, who: &Person) -> Unsent {
-    let record: EmployeeRecord = t.record(&who.token).await.json().await.unwrap();
-    let scan = pdf(40_000, "sealed export");
-    let contact = ContactUpdate {
-        mobile: "0555123987".into(),
-        email: record.profile.email.clone(),
-        address: record.profile.address.clone(),
-    };
-    let qualification = QualificationSubmission {
-        id: "aa112233445566778899aabbccddeeff".into(),
-        receipt: "20261128-0001".into(),
-        details: common::master_s_degree(),
-        attachments: vec![AttachmentRef {
-            sha256: sha256_hex(&scan),
-            name: "شهادة الماجستير.pdf".into(),
-            kind: AttachmentKind::Pdf,
-            size: scan.len() as u64,
-            role: AttachmentRole::Certificate,
-        }],
-        terms_version: TERMS_VERSION.into(),
-        accepted_at: t.clock_now(),
-        updates: None,
-    };
-    let mutations = vec![
-        Mutation {
-            id: 1,
-            base_version: 0,
-            fields: vec!["mobile".into()],
-            body: MutationBody::UpdateContact(contact),
-        },
-        Mutation {
-            id: 2,
-            base_version: 0,
-            fields: vec![],
-            body: MutationBody::SubmitQualification(Box::new(qualification)),
-        },
-    ];
-    Unsent { mutations, scan }
-}
-
-/// The workstation's sealed export of `unsent`, written at `at`.
-async fn sealed(
-    t: &TestServer,
-    who: &Person,
-    from: &Workstation,
-    unsent: &Unsent,
-    at: DateTime<Utc>,
-) -> Vec<u8> {
-    let recipient: ExportRecipient =
-        t.http.get(t.url("/v1/exports/recipient")).send().await.unwrap().json().await.unwrap();
-    let recipient: age::x25519::Recipient = recipient.recipient.parse().unwrap();
-    let manifest = Manifest {
-        national_id: who.account.national_id.as_str().to_owned(),
-        client_id: from.client_id.clone(),
-        device_key: device_key_hex(&from.key.verifying_key()),
-        created_at: at,
-        mutations: unsent.mutations.clone(),
-        attachments: vec![SealedAttachment {
-            sha256: sha256_hex(&unsent.scan),
-            size: unsent.scan.len() as u64,
-            name: "شهادة الماجستير.pdf".into(),
-        }],
-    };
-    seal(Vec::new(), &recipient, &from.key, &manifest, |_, _| Ok(unsent.scan.as_slice())).unwrap()
-}
-
-async fn import(t: &TestServer, path: &str, token: &str, file: Vec<u8>) -> reqwest::Response {
-    t.http
-        .post(t.url(path))
-        .bearer_auth(token)
-        .header("Content-Type", "application/octet-stream")
-        .body(file)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn refused(response: reqwest::Response, status: StatusCode, problem: ImportProblem) {
-    assert_eq!(response.status(), status);
-    let body: ApiErrorBody = response.json().await.unwrap();
-    assert_eq!(body.code, ApiErrorCode::ImportRefused);
-    assert_eq!(body.import_problem, Some(problem), "{}", body.message);
-}
-
-/// The employee's mobile and profile version as the server has them.
-async fn mobile(t: &TestServer, who: &Person) -> String {
-    let record: EmployeeRecord = t.record(&who.token).await.json().await.unwrap();
-    record.profile.mobile
-}
-
-async fn requests(t: &TestServer, who: &Person) -> usize {
-    t.count(&format!(
-        "SELECT count(*) FROM qualification_records WHERE owner = '{}'",
-        who.account.national_id.as_str()
-    ))
-    .await as usize
-}
 
 #[tokio::test]
 async fn an_export_is_applied_once_and_its_workstation_then_sends_nothing_twice() {
@@ -223,6 +91,38 @@ async fn hr_of_the_employees_entity_imports_the_file_brought_to_the_office() {
     let audited =
         t.count("SELECT count(*) FROM audit_log WHERE event = 'hr_import' AND outcome = 'ok'").await;
     assert_eq!(audited, 1, "the officer's import is in the audit log");
+    // The employee sees it in their own trail, with the officer masked.
+    let trail: Vec<ActivityEntry> = t.get_json("/v1/me/activity", &employee.token).await;
+    let imported: Vec<_> = trail.iter().filter(|e| e.activity == Activity::SealedFileImported).collect();
+    assert_eq!(imported.len(), 1, "{trail:?}");
+    assert!(!imported[0].by_self && imported[0].officer.as_deref().is_some_and(|o| o.contains('*')));
+}
+
+#[tokio::test]
+async fn hr_of_another_entity_is_refused_and_nothing_is_applied() {
+    let t = TestServer::start().await;
+    let employee = person(&t, Role::Employee).await;
+    let officer = person(&t, Role::HrOfficer).await;
+    let a = Workstation::new(0x0f);
+    a.register(&t, &employee).await;
+    let work = unsent(&t, &employee).await;
+    let file = sealed(&t, &employee, &a, &work, t.clock_now()).await;
+    // The employee moved to another entity: their file is that entity's HR's to import.
+    t.move_to_entity(&employee.account.national_id, "جهة أخرى").await;
+    let (mobile_before, requests_before) = (mobile(&t, &employee).await, requests(&t, &employee).await);
+
+    let response = import(&t, "/v1/hr/imports", &officer.token, file).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: ApiErrorBody = response.json().await.unwrap();
+    assert_ne!(body.code, ApiErrorCode::ImportRefused, "the officer's authority refuses it, not the file");
+    assert_eq!(mobile(&t, &employee).await, mobile_before);
+    assert_eq!(requests(&t, &employee).await, requests_before);
+    let audited = t
+        .count(
+            "SELECT count(*) FROM audit_log WHERE event = 'hr_import' AND outcome = 'refused_other_entity'",
+        )
+        .await;
+    assert_eq!(audited, 1, "the refused import is in the audit log");
 }
 
 #[tokio::test]

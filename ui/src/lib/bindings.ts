@@ -143,7 +143,12 @@ export type Activity =
 /**  An HR officer opened the record. */
 "record_read" | "qualification_submitted" | "qualification_verified" | "qualification_rejected" | "application_submitted" | "application_accepted" | "application_declined" | 
 /**  An officer's attempt outside their authority (another entity, their own record), refused. */
-"refused";
+"refused" | 
+/**
+ *  An HR officer imported the employee's sealed export of unsent work (brought to the HR
+ *  office); what it carried shows as the employee's own changes and requests.
+ */
+"sealed_file_imported";
 
 /**  One entry of an employee's trail, newest first in a list. */
 export type ActivityEntry = ActivityEntry_Serialize | ActivityEntry_Deserialize;

@@ -10,12 +10,13 @@ use http_body_util::BodyExt;
 use masar_protocol::NationalId;
 use masar_protocol::imports::{ImportOutcome, ImportProblem, ImportReport, ImportedItem};
 use masar_protocol::sealed::{Manifest, SealedAttachment};
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::mpsc;
 
 use super::decode::{ChannelReader, Event, decode};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::storage::{Blob, Caller, HrRead, PushError, Upload};
+use crate::storage::{Blob, Caller, HrRead, PushError, Upload, UploadPurpose};
 use crate::uploads::PartWriter;
 use crate::uploads::handlers::{drop_upload, expiry_ms};
 
@@ -41,21 +42,58 @@ struct Staged {
     sealed: SealedAttachment,
 }
 
-/// Imports the sealed export the request body carries.
+/// Where the sealed file's bytes come from.
+pub enum Source {
+    /// The request's body.
+    Body(Body),
+    /// A whole upload sent before (resumable), read once and removed after.
+    Upload { id: String, bytes: Box<dyn AsyncRead + Send + Unpin> },
+}
+
+/// Imports the sealed export `source` holds.
 pub async fn import(
     state: &AppState,
     door: Door,
     caller: &Caller,
-    body: Body,
+    source: Source,
+) -> Result<ImportReport, ApiError> {
+    let (feeder, uploaded) = {
+        let (pieces, pieces_in) = mpsc::channel(8);
+        let (feeder, uploaded) = match source {
+            Source::Body(body) => (tokio::spawn(feed(body, pieces)), None),
+            Source::Upload { id, bytes } => (tokio::spawn(feed_upload(bytes, pieces)), Some(id)),
+        };
+        (Feeder { task: feeder, pieces_in }, uploaded)
+    };
+    let result = decode_and_apply(state, &door, caller, feeder).await;
+    if let Some(id) = uploaded {
+        // Read once, whatever became of it: applied, or refused for a reason a second import
+        // would meet again.
+        if let Err(error) = drop_upload(state, &id).await {
+            tracing::warn!(%error, "cannot remove an imported upload");
+        }
+    }
+    result
+}
+
+/// The task filling the decoder's channel, and that channel's receiving end.
+struct Feeder {
+    task: tokio::task::JoinHandle<()>,
+    pieces_in: mpsc::Receiver<io::Result<Bytes>>,
+}
+
+async fn decode_and_apply(
+    state: &AppState,
+    door: &Door,
+    caller: &Caller,
+    Feeder { task: feeder, pieces_in }: Feeder,
 ) -> Result<ImportReport, ApiError> {
     let identity = super::identity(state).await?;
-    let (pieces, pieces_in) = mpsc::channel(8);
     let (events_out, mut events) = mpsc::channel(8);
-    let feeder = tokio::spawn(feed(body, pieces));
     let decoder =
         tokio::task::spawn_blocking(move || decode(ChannelReader::new(pieces_in), &identity, &events_out));
     let mut staged = Vec::new();
-    let result = receive(state, &door, caller, &mut events, &mut staged).await;
+    let result = receive(state, door, caller, &mut events, &mut staged).await;
     // Whatever happened, the decoder stops once its receiver is gone. The rest of a refused
     // file is read and dropped before the answer: a client still sending would otherwise see
     // its connection reset instead of the reason (bounded, for a client that stops sending).
@@ -96,6 +134,26 @@ async fn feed(mut body: Body, to: mpsc::Sender<io::Result<Bytes>>) {
             return;
         }
         draining = to.send(piece).await.is_err();
+    }
+}
+
+/// An upload's bytes into the decoder's channel; stops when the decoder stopped.
+async fn feed_upload(mut bytes: Box<dyn AsyncRead + Send + Unpin>, to: mpsc::Sender<io::Result<Bytes>>) {
+    loop {
+        let mut buffer = vec![0_u8; 256 * 1024];
+        match bytes.read(&mut buffer).await {
+            Ok(0) => return,
+            Ok(read) => {
+                buffer.truncate(read);
+                if to.send(Ok(Bytes::from(buffer))).await.is_err() {
+                    return;
+                }
+            }
+            Err(error) => {
+                let _ = to.send(Err(error)).await;
+                return;
+            }
+        }
     }
 }
 
@@ -247,6 +305,7 @@ async fn start_file(
         filetype: None,
         expires_ms: caller.now_ms + expiry_ms(state),
         done: false,
+        purpose: UploadPurpose::Attachment,
     };
     state.blobs.create(&upload.id).await.map_err(anyhow::Error::from)?;
     state.store.create_upload(&upload, caller).await?;

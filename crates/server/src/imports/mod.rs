@@ -7,6 +7,7 @@
 
 mod apply;
 mod decode;
+pub mod resumable;
 
 use age::secrecy::ExposeSecret;
 use axum::Json;
@@ -18,11 +19,40 @@ use axum::routing::{get, post, put};
 use masar_protocol::imports::{DeviceKey, ExportRecipient, ImportReport};
 
 pub use apply::Door;
+pub use resumable::{MAX_IMPORT_BYTES, may_be_sealed};
 
 use crate::AppState;
 use crate::auth::{HrOfficer, SignedIn};
 use crate::error::ApiError;
-use crate::storage::Caller;
+use crate::extract::QueryParams;
+use crate::storage::{Caller, UploadPurpose};
+
+/// `?upload=<id>`: import a sealed export sent before as a (resumable) upload instead of the body.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FromUpload {
+    /// An upload created at `/v1/imports/uploads` by the same person, whole.
+    upload: Option<String>,
+}
+
+/// The bytes to import: the request's body, or the whole upload it names (the person's own).
+async fn source(
+    state: &AppState,
+    who: &masar_protocol::NationalId,
+    from: FromUpload,
+    body: Body,
+) -> Result<apply::Source, ApiError> {
+    let Some(id) = from.upload else { return Ok(apply::Source::Body(body)) };
+    let upload = state.store.upload(&id, who).await?.ok_or(ApiError::NotFound)?;
+    if upload.purpose != UploadPurpose::Import {
+        return Err(ApiError::BadRequest("هذا الرفع ملف مرفق، لا ملف تصدير مختوم."));
+    }
+    if upload.offset < upload.length {
+        return Err(ApiError::UploadOffsetMismatch(upload.offset));
+    }
+    let bytes = state.blobs.read_upload(&upload.id).await.map_err(anyhow::Error::from)?;
+    Ok(apply::Source::Upload { id: upload.id, bytes })
+}
 
 /// Days after it was written that a sealed export is still imported, unless the operator says.
 pub const DEFAULT_MAX_AGE_DAYS: u32 = 30;
@@ -33,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/exports/recipient", get(recipient))
         .route("/me/devices", put(register_device))
         .route("/imports", post(import_mine))
+        .route("/imports/uploads", post(resumable::create))
         .route("/hr/imports", post(import_for_employee))
 }
 
@@ -73,38 +104,48 @@ pub async fn register_device(
 }
 
 /// The employee's door: their own sealed export, brought to another workstation.
-#[utoipa::path(post, path = "/v1/imports", tag = "sync", security(("access_token" = [])),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A sealed export (`.masar`)"),
+#[utoipa::path(post, path = "/v1/imports", tag = "sync", security(("access_token" = [])), params(FromUpload),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A sealed export (`.masar`), or nothing with `?upload=`"),
     responses(
         (status = 200, description = "Each item applied, already applied before, refused with the reasons, or a conflict", body = ImportReport),
         (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
         (status = 403, description = "Another employee's file, or signed by a key not registered for its employee (`import_problem`)", body = masar_protocol::ApiErrorBody),
+        (status = 400, description = "`?upload=` names an attachment's upload, or the query is malformed", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "`?upload=` names no upload of this person", body = masar_protocol::ApiErrorBody),
+        (status = 409, description = "`?upload=` names an upload not yet whole (`Upload-Offset` says where it stands)", body = masar_protocol::ApiErrorBody),
         (status = 422, description = "Not a sealed export, for another server, damaged or altered, badly signed, too old, or with a file too large (`import_problem`); nothing applied", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn import_mine(
     State(state): State<AppState>,
     caller: Caller,
     signed_in: SignedIn,
+    QueryParams(from): QueryParams<FromUpload>,
     body: Body,
 ) -> Result<Json<ImportReport>, ApiError> {
-    Ok(Json(apply::import(&state, Door::Employee(signed_in.national_id), &caller, body).await?))
+    let source = source(&state, &signed_in.national_id, from, body).await?;
+    Ok(Json(apply::import(&state, Door::Employee(signed_in.national_id), &caller, source).await?))
 }
 
 /// HR's door: an employee's sealed export brought to the HR office (audited).
-#[utoipa::path(post, path = "/v1/hr/imports", tag = "hr", security(("access_token" = [])),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A sealed export (`.masar`)"),
+#[utoipa::path(post, path = "/v1/hr/imports", tag = "hr", security(("access_token" = [])), params(FromUpload),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A sealed export (`.masar`), or nothing with `?upload=`"),
     responses(
         (status = 200, description = "Each item applied, already applied before, refused with the reasons, or a conflict", body = ImportReport),
         (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
         (status = 403, description = "Not an HR officer, an employee of another entity, or signed by a key not registered for its employee", body = masar_protocol::ApiErrorBody),
         (status = 404, description = "The file's employee has no record here", body = masar_protocol::ApiErrorBody),
+        (status = 400, description = "`?upload=` names an attachment's upload, or the query is malformed", body = masar_protocol::ApiErrorBody),
+        (status = 404, description = "`?upload=` names no upload of this person", body = masar_protocol::ApiErrorBody),
+        (status = 409, description = "`?upload=` names an upload not yet whole (`Upload-Offset` says where it stands)", body = masar_protocol::ApiErrorBody),
         (status = 422, description = "Not a sealed export, for another server, damaged or altered, badly signed, too old, or with a file too large (`import_problem`); nothing applied", body = masar_protocol::ApiErrorBody),
     ))]
 pub async fn import_for_employee(
     State(state): State<AppState>,
     caller: Caller,
     HrOfficer(officer): HrOfficer,
+    QueryParams(from): QueryParams<FromUpload>,
     body: Body,
 ) -> Result<Json<ImportReport>, ApiError> {
-    Ok(Json(apply::import(&state, Door::Hr(officer), &caller, body).await?))
+    let source = source(&state, &officer, from, body).await?;
+    Ok(Json(apply::import(&state, Door::Hr(officer), &caller, source).await?))
 }

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0008_audit_subject.sql"),
     include_str!("../../migrations/postgres/0009_upload_quotas.sql"),
     include_str!("../../migrations/postgres/0010_sealed_exports.sql"),
+    include_str!("../../migrations/postgres/0011_import_uploads.sql"),
 ];
 
 /// Taken while migrating: one node migrates, the others wait and find it done.

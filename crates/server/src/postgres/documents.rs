@@ -18,11 +18,12 @@ use super::records;
 use super::sync::{PgRows, audit};
 use crate::rules::qualifications::{self as rules, NewQualification, QualificationRows};
 use crate::rules::{Audit, DecisionRow, Stored, utc as time};
-use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadUsage};
+use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadPurpose, UploadUsage};
 
 // Uploads.
 
-const UPLOAD: &str = "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done";
+const UPLOAD: &str =
+    "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done, purpose";
 
 fn upload(row: &Row) -> anyhow::Result<Upload> {
     Ok(Upload {
@@ -35,14 +36,15 @@ fn upload(row: &Row) -> anyhow::Result<Upload> {
         filetype: row.get(6),
         expires_ms: row.get(7),
         done: row.get(8),
+        purpose: UploadPurpose::parse(row.get(9))?,
     })
 }
 
 pub async fn create_upload(tx: &impl GenericClient, u: &Upload, caller: &Caller) -> anyhow::Result<()> {
     exec(
         tx,
-        "INSERT INTO uploads (id, owner, length, sha256, filename, filetype, created_ms, expires_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO uploads (id, owner, length, sha256, filename, filetype, created_ms, expires_ms, purpose)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
             &u.id,
             &u.owner.as_str(),
@@ -52,9 +54,13 @@ pub async fn create_upload(tx: &impl GenericClient, u: &Upload, caller: &Caller)
             &u.filetype,
             &caller.now_ms,
             &u.expires_ms,
+            &u.purpose.as_str(),
         ],
     )
     .await?;
+    if u.purpose == UploadPurpose::Import {
+        return audit(tx, Audit::of(caller, "import_upload_created", "ok", Some(&u.owner))).await;
+    }
     exec(
         tx,
         "INSERT INTO upload_history (owner, started_ms, bytes) VALUES ($1, $2, $3)",
@@ -72,7 +78,14 @@ pub async fn upload_usage(
 ) -> anyhow::Result<UploadUsage> {
     let in_flight = one(
         tx,
-        "SELECT COALESCE(SUM(length), 0)::BIGINT FROM uploads WHERE owner = $1 AND NOT done AND expires_ms > $2",
+        "SELECT COALESCE(SUM(length), 0)::BIGINT FROM uploads
+         WHERE owner = $1 AND NOT done AND expires_ms > $2 AND purpose = 'attachment'",
+        &[&owner.as_str(), &now_ms],
+    )
+    .await?;
+    let importing = one(
+        tx,
+        "SELECT COALESCE(SUM(length), 0)::BIGINT FROM uploads WHERE owner = $1 AND expires_ms > $2 AND purpose = 'import'",
         &[&owner.as_str(), &now_ms],
     )
     .await?;
@@ -86,6 +99,7 @@ pub async fn upload_usage(
         in_flight: unsigned(in_flight.get(0)),
         last_day: unsigned(day.get(0)),
         oldest_ms: day.get(1),
+        importing: unsigned(importing.get(0)),
     })
 }
 

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         crate::imports::recipient,
         crate::imports::register_device,
         crate::imports::import_mine,
+        crate::imports::resumable::create,
         crate::imports::import_for_employee,
         super::record::me,
         crate::sync::handlers::push_handler,

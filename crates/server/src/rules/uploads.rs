@@ -81,7 +81,7 @@ mod tests {
     }
 
     fn usage(in_flight: u64, last_day: u64, oldest_ago_ms: Option<i64>) -> UploadUsage {
-        UploadUsage { in_flight, last_day, oldest_ms: oldest_ago_ms.map(|ago| NOW - ago) }
+        UploadUsage { in_flight, last_day, oldest_ms: oldest_ago_ms.map(|ago| NOW - ago), importing: 0 }
     }
 
     #[test]

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0017_audit_subject.sql"),
     include_str!("../../migrations/0018_upload_quotas.sql"),
     include_str!("../../migrations/0019_sealed_exports.sql"),
+    include_str!("../../migrations/0020_import_uploads.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -6,9 +6,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::audit;
 use crate::rules::Audit;
-use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadUsage};
+use crate::storage::{Blob, Caller, Collected, Lease, Upload, UploadPurpose, UploadUsage};
 
-const COLUMNS: &str = "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done";
+const COLUMNS: &str =
+    "id, owner, length, upload_offset, sha256, filename, filetype, expires_ms, done, purpose";
 
 fn upload_row(row: &Row<'_>) -> rusqlite::Result<Upload> {
     let owner: String = row.get(1)?;
@@ -24,13 +25,16 @@ fn upload_row(row: &Row<'_>) -> rusqlite::Result<Upload> {
         filetype: row.get(6)?,
         expires_ms: row.get(7)?,
         done: row.get(8)?,
+        purpose: UploadPurpose::parse(&row.get::<_, String>(9)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, e.into())
+        })?,
     })
 }
 
 pub fn create(conn: &Connection, upload: &Upload, caller: &Caller) -> anyhow::Result<()> {
     conn.execute(
-        "INSERT INTO uploads (id, owner, length, sha256, filename, filetype, created_ms, expires_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO uploads (id, owner, length, sha256, filename, filetype, created_ms, expires_ms, purpose)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             upload.id,
             upload.owner.as_str(),
@@ -39,9 +43,13 @@ pub fn create(conn: &Connection, upload: &Upload, caller: &Caller) -> anyhow::Re
             upload.filename,
             upload.filetype,
             caller.now_ms,
-            upload.expires_ms
+            upload.expires_ms,
+            upload.purpose.as_str()
         ],
     )?;
+    if upload.purpose == UploadPurpose::Import {
+        return audit(conn, Audit::of(caller, "import_upload_created", "ok", Some(&upload.owner)));
+    }
     conn.execute(
         "INSERT INTO upload_history (owner, started_ms, bytes) VALUES (?1, ?2, ?3)",
         params![upload.owner.as_str(), caller.now_ms, upload.length],
@@ -158,7 +166,13 @@ pub fn usage(
     since_ms: i64,
 ) -> anyhow::Result<UploadUsage> {
     let in_flight: u64 = conn.query_row(
-        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE owner = ?1 AND done = 0 AND expires_ms > ?2",
+        "SELECT COALESCE(SUM(length), 0) FROM uploads
+         WHERE owner = ?1 AND done = 0 AND expires_ms > ?2 AND purpose = 'attachment'",
+        params![owner.as_str(), now_ms],
+        |row| row.get(0),
+    )?;
+    let importing: u64 = conn.query_row(
+        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE owner = ?1 AND expires_ms > ?2 AND purpose = 'import'",
         params![owner.as_str(), now_ms],
         |row| row.get(0),
     )?;
@@ -167,7 +181,7 @@ pub fn usage(
         params![owner.as_str(), since_ms],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    Ok(UploadUsage { in_flight, last_day, oldest_ms })
+    Ok(UploadUsage { in_flight, last_day, oldest_ms, importing })
 }
 
 /// Blobs no qualification attaches (in any state) and nobody sent since `blobs_before_ms`.

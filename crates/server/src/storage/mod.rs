@@ -138,6 +138,33 @@ pub struct Upload {
     pub expires_ms: i64,
     /// The bytes are whole, verified and a blob.
     pub done: bool,
+    pub purpose: UploadPurpose,
+}
+
+/// What an upload's bytes are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadPurpose {
+    /// An attached document: inspected, then a blob.
+    Attachment,
+    /// A sealed export brought to be imported: read once by the import, then removed.
+    Import,
+}
+
+impl UploadPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Attachment => "attachment",
+            Self::Import => "import",
+        }
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        match text {
+            "attachment" => Ok(Self::Attachment),
+            "import" => Ok(Self::Import),
+            other => anyhow::bail!("an upload's purpose is {other:?}"),
+        }
+    }
 }
 
 /// What one employee's uploads take (see [`crate::rules::uploads`]).
@@ -149,6 +176,8 @@ pub struct UploadUsage {
     pub last_day: u64,
     /// When the window's oldest upload started.
     pub oldest_ms: Option<i64>,
+    /// Bytes of unexpired sealed exports brought to be imported (outside the other two).
+    pub importing: u64,
 }
 
 /// What the collector removed from the database: blobs whose bytes may now go.

@@ -51,6 +51,8 @@ pub trait BlobStore: std::fmt::Debug + Send + Sync {
     async fn remove_blob(&self, sha256: &str) -> std::io::Result<()>;
     /// A verified blob's bytes.
     async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
+    /// A whole upload's bytes that do not become a blob (a sealed export brought to be imported).
+    async fn read_upload(&self, id: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
 }
 
 #[async_trait]
@@ -171,6 +173,10 @@ impl BlobStore for BlobDir {
 
     async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> {
         Ok(Box::new(File::open(self.blob(sha256)?).await?))
+    }
+
+    async fn read_upload(&self, id: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> {
+        Ok(Box::new(File::open(self.partial(id)?).await?))
     }
 }
 

@@ -10,7 +10,7 @@ use super::tus;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
-use crate::storage::{Caller, Upload};
+use crate::storage::{Caller, Upload, UploadPurpose};
 
 /// What this server speaks (tus: `OPTIONS` needs no token).
 #[utoipa::path(options, path = "/v1/uploads", tag = "uploads",
@@ -98,6 +98,7 @@ pub async fn create(
         filetype: value("filetype"),
         expires_ms: now_ms + expiry_ms(&state),
         done: false,
+        purpose: UploadPurpose::Attachment,
     };
     state.blobs.create(&upload.id).await.map_err(anyhow::Error::from)?;
     state.store.create_upload(&upload, &caller).await?;
@@ -191,7 +192,7 @@ pub fn expiry_ms(state: &AppState) -> i64 {
     i64::try_from(state.upload_expiry.as_millis()).unwrap_or(i64::MAX / 2)
 }
 
-fn new_upload_id() -> Result<String, ApiError> {
+pub(crate) fn new_upload_id() -> Result<String, ApiError> {
     let mut bytes = [0_u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|error| anyhow::anyhow!("no randomness for an upload id: {error}"))?;

@@ -9,13 +9,14 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use masar_protocol::NationalId;
 use masar_protocol::attachments::{FileProblem, SNIFF_BYTES, sniff};
+use masar_protocol::imports::ImportProblem;
 
 use super::handlers::{drop_upload, expiry_ms, header_value};
 use super::{IDLE, LEASE, tus};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
-use crate::storage::{Blob, Caller, Lease, Upload};
+use crate::storage::{Blob, Caller, Lease, Upload, UploadPurpose};
 
 /// tus PATCH.
 #[utoipa::path(patch, path = "/v1/uploads/{id}", tag = "uploads", security(("access_token" = [])),
@@ -32,6 +33,7 @@ use crate::storage::{Blob, Caller, Lease, Upload};
         (status = 410, description = "Expired", body = masar_protocol::ApiErrorBody),
         (status = 413, description = "More bytes than `Upload-Length`", body = masar_protocol::ApiErrorBody),
         (status = 415, description = "Not `application/offset+octet-stream`, or not a document we accept", body = masar_protocol::ApiErrorBody),
+        (status = 422, description = "A sealed export's upload (`/v1/imports/uploads`) that does not begin as one (`import_problem`)", body = masar_protocol::ApiErrorBody),
         (status = 423, description = "Another PATCH of this upload is running", body = masar_protocol::ApiErrorBody),
         (status = 460, description = "The chunk's checksum, or the whole file's SHA-256, does not match", body = masar_protocol::ApiErrorBody),
     ))]
@@ -83,7 +85,10 @@ pub async fn patch(
             .into_response()),
         Err(error) => {
             // The upload goes on where it stood (a refused file is already removed).
-            if !matches!(error, ApiError::FileNotAccepted(_) | ApiError::FileHashMismatch) {
+            if !matches!(
+                error,
+                ApiError::FileNotAccepted(_) | ApiError::FileHashMismatch | ApiError::ImportRefused(_)
+            ) {
                 let _ = state.store.advance_upload(&upload.id, upload.offset, upload.expires_ms).await;
             }
             Err(error)
@@ -144,10 +149,19 @@ async fn write_chunk(
             head.extend(bytes.iter().take(must_sniff.saturating_sub(head.len())));
             if head.len() >= must_sniff {
                 sniffed = true;
-                if sniff(&head).is_none() {
+                let refusal = match upload.purpose {
+                    UploadPurpose::Attachment if sniff(&head).is_none() => {
+                        Some(ApiError::FileNotAccepted(FileProblem::NotADocument))
+                    }
+                    UploadPurpose::Import if !crate::imports::may_be_sealed(&head) => {
+                        Some(ApiError::ImportRefused(ImportProblem::NotSealed))
+                    }
+                    _ => None,
+                };
+                if let Some(refusal) = refusal {
                     drop(file);
                     drop_upload(state, &upload.id).await?;
-                    return Err(ApiError::FileNotAccepted(FileProblem::NotADocument));
+                    return Err(refusal);
                 }
             }
         }
@@ -178,13 +192,19 @@ async fn write_chunk(
     Ok(upload.length)
 }
 
-/// The last byte arrived: the server's own hash and inspection decide whether it is a blob.
+/// The last byte arrived: the server's own hash and inspection decide whether it is a blob (a
+/// sealed export waits whole for its import, which checks every byte of it).
 async fn finish(
     state: &AppState,
     upload: &Upload,
     caller: &Caller,
     owner: &NationalId,
 ) -> Result<(), ApiError> {
+    if upload.purpose == UploadPurpose::Import {
+        let expires = state.clock.now_ms() + expiry_ms(state);
+        state.store.advance_upload(&upload.id, upload.length, expires).await?;
+        return Ok(());
+    }
     let (hash, kind) = state
         .blobs
         .verify(&upload.id, upload.length, state.limits.clone())

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 mod pages;
+pub mod sealed;
 #[allow(unused_imports, reason = "each test binary uses its own part of this module")]
 pub use pages::*;
 
@@ -282,6 +283,35 @@ impl TestServer {
             }
             None => self.database().query_row(sql, [], |row| row.get(0)).unwrap(),
         }
+    }
+
+    /// Runs one statement in whichever database the server runs on (to set up what the demo
+    /// data does not hold).
+    pub async fn execute(&self, sql: &str) {
+        match &self.config.database_url {
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                client.batch_execute(sql).await.unwrap();
+            }
+            None => {
+                self.database().execute_batch(sql).unwrap();
+            }
+        }
+    }
+
+    /// Moves an employee to another entity (a column in SQLite, the profile's field in
+    /// PostgreSQL).
+    pub async fn move_to_entity(&self, employee: &masar_protocol::NationalId, entity: &str) {
+        let id = employee.as_str();
+        let sql = if self.config.database_url.is_some() {
+            format!(
+                "UPDATE employees SET profile = jsonb_set(profile, '{{entity}}', to_jsonb('{entity}'::text)) WHERE national_id = '{id}'"
+            )
+        } else {
+            format!("UPDATE employees SET entity = '{entity}' WHERE national_id = '{id}'")
+        };
+        self.execute(&sql).await;
     }
 
     /// The server's database, to set up what the demo data does not hold.

@@ -284,6 +284,7 @@ export const ar = {
   "activity.reason": "السبب: {reason}",
   "activity.record_changed": "تعديل بيانات",
   "activity.record_read": "اطلاع على السجل",
+  "activity.sealed_file_imported": "استيراد ملف مختوم بما لم يُرسل",
   "activity.qualification_submitted": "إرسال طلب توثيق مؤهل",
   "activity.qualification_verified": "توثيق مؤهل",
   "activity.qualification_rejected": "رفض مؤهل",
@@ -608,4 +609,5 @@ export const ar = {
   "sealed.hrHeading": "استيراد ملف موظف",
   "sealed.hrIntro": "ملف صدّره موظف من جهتك من جهاز بقي دون اتصال، وسلّمه إلى مكتب الموارد البشرية: يُرسل إلى مسار ويُطبَّق ما لم يصل منه مرة واحدة فقط، ويُسجَّل الاستيراد باسمك.",
   "sealed.reportTable": "عناصر الملف وما حدث لكل منها",
+  "sealed.statusLink": "نقل بملف…",
 } as const;

@@ -285,6 +285,7 @@ export const en: Messages = {
   "activity.reason": "Reason: {reason}",
   "activity.record_changed": "Data changed",
   "activity.record_read": "Record opened",
+  "activity.sealed_file_imported": "Sealed file of unsent work imported",
   "activity.qualification_submitted": "Qualification request sent",
   "activity.qualification_verified": "Qualification verified",
   "activity.qualification_rejected": "Qualification rejected",
@@ -609,4 +610,5 @@ export const en: Messages = {
   "sealed.hrHeading": "Import an employee's file",
   "sealed.hrIntro": "A file an employee of your entity exported from a workstation that stayed offline and brought to the HR office: it is sent to Masar, what had not arrived is applied once only, and the import is recorded under your name.",
   "sealed.reportTable": "The file's items and what became of each",
+  "sealed.statusLink": "Carry in a file…",
 };
