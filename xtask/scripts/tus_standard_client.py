@@ -93,7 +93,8 @@ def main():
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(content)
         file.flush()
-        client = tus_client.TusClient(f"{base}/v1/uploads", headers={"Authorization": f"Bearer {token}"})
+        # The creation URL with a trailing slash, as tus clients are often configured.
+        client = tus_client.TusClient(f"{base}/v1/uploads/", headers={"Authorization": f"Bearer {token}"})
         metadata = {"filename": "شهادة.pdf", "filetype": "application/pdf", "sha256": digest}
         uploader = client.uploader(file.name, chunk_size=256 * 1024, metadata=metadata, upload_checksum=True)
         # Two chunks, then a new uploader resumes from the server's offset (HEAD), as after a crash.
@@ -112,6 +113,41 @@ def main():
     if offset != len(content):
         sys.exit(f"the server stands at {offset} of {len(content)}")
     print(f"tuspy uploaded {len(content)} bytes in 256 KiB chunks with sha1 checksums and resumed after 2 chunks")
+    import_upload(base, token)
+
+
+def import_upload(base, token):
+    """A sealed export's upload through the same standard client, then the import naming it: a
+    file that begins as an age file but is not one sealed to this server is refused as damaged
+    (or not sealed), and the upload is gone after."""
+    content = b"age-encryption.org/v1\n-> X25519 not-a-real-stanza\n" + bytes(range(256)) * 2048
+    with tempfile.NamedTemporaryFile(suffix=".masar") as file:
+        file.write(content)
+        file.flush()
+        client = tus_client.TusClient(f"{base}/v1/imports/uploads/", headers={"Authorization": f"Bearer {token}"})
+        uploader = client.uploader(file.name, chunk_size=128 * 1024, metadata={"filename": "نقل.masar"})
+        uploader.upload()
+        url = uploader.url
+    upload_id = url.rstrip("/").rsplit("/", 1)[-1]
+    request = urllib.request.Request(f"{base}/v1/imports?upload={upload_id}", data=b"", method="POST")
+    request.add_header("Authorization", f"Bearer {token}")
+    try:
+        urllib.request.urlopen(request)
+        sys.exit("a file that is not a sealed export was imported")
+    except urllib.error.HTTPError as answer:
+        body = json.loads(answer.read())
+        if answer.code != 422 or body.get("importProblem") not in ("damaged", "not_sealed", "other_server", "bad_format"):
+            sys.exit(f"the import answered {answer.code} {body}")
+    head = urllib.request.Request(url, method="HEAD")
+    head.add_header("Authorization", f"Bearer {token}")
+    head.add_header("Tus-Resumable", "1.0.0")
+    try:
+        urllib.request.urlopen(head)
+        sys.exit("the imported upload is still there")
+    except urllib.error.HTTPError as answer:
+        if answer.code != 404:
+            sys.exit(f"HEAD of the imported upload answered {answer.code}")
+    print(f"tuspy sent a {len(content)}-byte file to /v1/imports/uploads/; its import was refused as {body['importProblem']} and the upload removed")
 
 
 if __name__ == "__main__":

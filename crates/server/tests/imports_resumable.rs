@@ -16,11 +16,12 @@ use masar_protocol::imports::{ImportOutcome, ImportProblem, ImportReport};
 use masar_protocol::{ApiErrorBody, ApiErrorCode};
 use reqwest::StatusCode;
 
-/// tus creation of an import's upload; its `Location`.
+/// tus creation of an import's upload (at `/v1/imports/uploads/`, the trailing slash as tus
+/// clients are often given it); its `Location`.
 async fn create(t: &TestServer, token: &str, length: usize) -> String {
     let response = t
         .http
-        .post(t.url("/v1/imports/uploads"))
+        .post(t.url("/v1/imports/uploads/"))
         .bearer_auth(token)
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", length.to_string())
@@ -32,6 +33,7 @@ async fn create(t: &TestServer, token: &str, length: usize) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["tus-resumable"], "1.0.0");
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 

@@ -125,6 +125,34 @@ async fn the_server_says_what_it_speaks() {
 }
 
 #[tokio::test]
+async fn creation_also_answers_at_the_collection_with_a_trailing_slash() {
+    let server = TestServer::start().await;
+    let tus = Tus::new(&server, 0).await;
+    let file = pdf(40_000, "slash");
+    let response = server
+        .http
+        .post(server.url("/v1/uploads/"))
+        .bearer_auth(&tus.token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", file.len().to_string())
+        .header("Upload-Metadata", metadata("scan.pdf", &sha256_hex(&file)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["tus-resumable"], "1.0.0");
+    // The same absolute path as without the slash: a client resolving it against either lands there.
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/v1/uploads/") && location.len() > "/v1/uploads/".len(), "{location}");
+    let answer = tus.patch(&server.url(&location), 0, &file, None).await;
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    assert_eq!(blob_files(&server).len(), 1);
+    let options =
+        server.http.request(reqwest::Method::OPTIONS, server.url("/v1/uploads/")).send().await.unwrap();
+    assert_eq!(options.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
 async fn a_file_in_checked_chunks_resumes_from_head_and_becomes_one_blob() {
     let server = TestServer::start().await;
     let tus = Tus::new(&server, 0).await;

@@ -91,25 +91,7 @@ impl MasarClient {
     ) -> Result<String, ClientError> {
         use base64::Engine;
         let metadata = format!("filename {}", base64::engine::general_purpose::STANDARD.encode(name));
-        let response = self
-            .http()?
-            .post(self.url("v1/imports/uploads")?)
-            .bearer_auth(token.expose_secret())
-            .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Length", length.to_string())
-            .header("Upload-Metadata", metadata)
-            .send()
-            .await
-            .map_err(|e| ClientError::from_reqwest(&e))?;
-        if response.status() != reqwest::StatusCode::CREATED {
-            return Err(error_from(response).await);
-        }
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ClientError::BadResponse("creation without Location".into()))?;
-        Ok(self.url(location.trim_start_matches('/'))?.to_string())
+        self.tus_create(token, "v1/imports/uploads", length, &metadata).await
     }
 }
 

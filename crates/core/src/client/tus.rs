@@ -30,7 +30,7 @@ impl MasarClient {
         super::send_json(self.http()?.get(self.url("v1/attachments/limits")?)).await
     }
 
-    /// tus creation: returns the upload's URL.
+    /// tus creation of an attachment: returns the upload's URL.
     pub async fn upload_create(
         &self,
         token: &SecretString,
@@ -42,12 +42,23 @@ impl MasarClient {
             STANDARD.encode(upload.filetype),
             STANDARD.encode(upload.sha256)
         );
+        self.tus_create(token, "v1/uploads", upload.length, &metadata).await
+    }
+
+    /// tus creation at `route` of an upload of `length` bytes: returns the upload's URL.
+    pub(super) async fn tus_create(
+        &self,
+        token: &SecretString,
+        route: &str,
+        length: u64,
+        metadata: &str,
+    ) -> Result<String, ClientError> {
         let response = self
             .http()?
-            .post(self.url("v1/uploads")?)
+            .post(self.url(route)?)
             .bearer_auth(token.expose_secret())
             .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Length", upload.length.to_string())
+            .header("Upload-Length", length.to_string())
             .header("Upload-Metadata", metadata)
             .send()
             .await

@@ -63,7 +63,9 @@ pub fn router() -> Router<AppState> {
         .route("/exports/recipient", get(recipient))
         .route("/me/devices", put(register_device))
         .route("/imports", post(import_mine))
-        .route("/imports/uploads", post(resumable::create))
+        // tus clients are often given the creation URL with a trailing slash.
+        .route("/imports/uploads", post(resumable::create).layer(crate::uploads::tus_header()))
+        .route("/imports/uploads/", post(resumable::create).layer(crate::uploads::tus_header()))
         .route("/hr/imports", post(import_for_employee))
 }
 

@@ -5,16 +5,16 @@
 //! removed, whatever became of it; an upload never imported expires like any other.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use masar_protocol::attachments::{FileProblem, check_name};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use masar_protocol::attachments::check_name;
 
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
 use crate::rules::uploads::QuotaUsed;
 use crate::storage::{Caller, Upload, UploadPurpose};
-use crate::uploads::handlers::{expiry_ms, header_value, new_upload_id, sweep_expired};
+use crate::uploads::handlers::{creation_length, expiry_ms, new_upload_id, start, sweep_expired};
 use crate::uploads::tus;
 
 /// The largest sealed export taken, and what one person may have waiting to be imported at once.
@@ -43,7 +43,7 @@ pub fn may_be_sealed(head: &[u8]) -> bool {
     ),
     responses(
         (status = 201, description = "Created; `Location` names the upload; import it with `?upload=<id>` once whole"),
-        (status = 400, description = "Missing or malformed header", body = masar_protocol::ApiErrorBody),
+        (status = 400, description = "Missing or malformed header, `Upload-Defer-Length`, or a file name with a path or hidden characters", body = masar_protocol::ApiErrorBody),
         (status = 401, description = "No valid access token", body = masar_protocol::ApiErrorBody),
         (status = 412, description = "Not tus 1.0.0", body = masar_protocol::ApiErrorBody),
         (status = 413, description = "Larger than a sealed export may be (4 GiB)", body = masar_protocol::ApiErrorBody),
@@ -56,17 +56,7 @@ pub async fn create(
     signed_in: SignedIn,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !tus::speaks_tus(&headers) {
-        return Err(ApiError::TusVersionUnsupported);
-    }
-    let length = tus::number(&headers, "upload-length")
-        .ok_or(ApiError::BadRequest("Upload-Length is required (the file's size in bytes)."))?;
-    if length == 0 {
-        return Err(ApiError::FileNotAccepted(FileProblem::Empty));
-    }
-    if length > MAX_IMPORT_BYTES {
-        return Err(ApiError::UploadTooLarge { size: length, limit: MAX_IMPORT_BYTES });
-    }
+    let length = creation_length(&headers, MAX_IMPORT_BYTES)?;
     let filename = match headers.get("upload-metadata") {
         None => None,
         Some(value) => {
@@ -98,16 +88,5 @@ pub async fn create(
         done: false,
         purpose: UploadPurpose::Import,
     };
-    state.blobs.create(&upload.id).await.map_err(anyhow::Error::from)?;
-    state.store.create_upload(&upload, &caller).await?;
-    let location = format!("{}/uploads/{}", masar_protocol::API_PREFIX, upload.id);
-    Ok((
-        StatusCode::CREATED,
-        [
-            (header::LOCATION.as_str(), header_value(&location)?),
-            ("upload-expires", header_value(&tus::http_date(upload.expires_ms))?),
-            ("tus-resumable", header_value(tus::VERSION)?),
-        ],
-    )
-        .into_response())
+    start(&state, &upload, &caller).await
 }

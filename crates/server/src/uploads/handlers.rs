@@ -57,20 +57,7 @@ pub async fn create(
     signed_in: SignedIn,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !tus::speaks_tus(&headers) {
-        return Err(ApiError::TusVersionUnsupported);
-    }
-    if headers.contains_key("upload-defer-length") {
-        return Err(ApiError::BadRequest("Upload-Defer-Length is not supported: send Upload-Length."));
-    }
-    let length = tus::number(&headers, "upload-length")
-        .ok_or(ApiError::BadRequest("Upload-Length is required (the file's size in bytes)."))?;
-    if length == 0 {
-        return Err(ApiError::FileNotAccepted(FileProblem::Empty));
-    }
-    if length > state.limits.max_file_bytes {
-        return Err(ApiError::UploadTooLarge { size: length, limit: state.limits.max_file_bytes });
-    }
+    let length = creation_length(&headers, state.limits.max_file_bytes)?;
     let metadata =
         headers.get("upload-metadata").and_then(|value| value.to_str().ok()).and_then(tus::metadata).ok_or(
             ApiError::BadRequest("Upload-Metadata is required, with sha256 and filename (values base64)."),
@@ -100,8 +87,33 @@ pub async fn create(
         done: false,
         purpose: UploadPurpose::Attachment,
     };
+    start(&state, &upload, &caller).await
+}
+
+/// tus creation's headers: the protocol's version and the length, at most `limit` bytes.
+pub(crate) fn creation_length(headers: &HeaderMap, limit: u64) -> Result<u64, ApiError> {
+    if !tus::speaks_tus(headers) {
+        return Err(ApiError::TusVersionUnsupported);
+    }
+    if headers.contains_key("upload-defer-length") {
+        return Err(ApiError::BadRequest("Upload-Defer-Length is not supported: send Upload-Length."));
+    }
+    let length = tus::number(headers, "upload-length")
+        .ok_or(ApiError::BadRequest("Upload-Length is required (the file's size in bytes)."))?;
+    if length == 0 {
+        return Err(ApiError::FileNotAccepted(FileProblem::Empty));
+    }
+    if length > limit {
+        return Err(ApiError::UploadTooLarge { size: length, limit });
+    }
+    Ok(length)
+}
+
+/// Makes the new upload's place and row; answers 201 with where to send its bytes (`Location`,
+/// an absolute path) and until when.
+pub(crate) async fn start(state: &AppState, upload: &Upload, caller: &Caller) -> Result<Response, ApiError> {
     state.blobs.create(&upload.id).await.map_err(anyhow::Error::from)?;
-    state.store.create_upload(&upload, &caller).await?;
+    state.store.create_upload(upload, caller).await?;
     let location = format!("{}/uploads/{}", masar_protocol::API_PREFIX, upload.id);
     Ok((
         StatusCode::CREATED,

@@ -36,14 +36,21 @@ const IDLE: Duration = Duration::from_secs(30);
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/uploads", post(handlers::create).options(handlers::options))
+        // tus clients are often given the creation URL with a trailing slash.
+        .route("/uploads/", post(handlers::create).options(handlers::options))
         .route(
             "/uploads/{id}",
             axum::routing::head(handlers::head).patch(patch::patch).delete(handlers::terminate),
         )
         .route("/attachments/limits", get(handlers::limits))
         .layer(DefaultBodyLimit::disable())
-        .layer(SetResponseHeaderLayer::overriding(
-            axum::http::HeaderName::from_static(tus::RESUMABLE),
-            HeaderValue::from_static(tus::VERSION),
-        ))
+        .layer(tus_header())
+}
+
+/// `Tus-Resumable: 1.0.0` on every answer of a tus route.
+pub fn tus_header() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        axum::http::HeaderName::from_static(tus::RESUMABLE),
+        HeaderValue::from_static(tus::VERSION),
+    )
 }
