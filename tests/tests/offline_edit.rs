@@ -49,6 +49,17 @@ async fn an_offline_edit_waits_through_a_restart_and_syncs_by_itself() -> anyhow
     let stay = app.find("[data-testid=sign-out-stay]").await?.attr("class").await?.unwrap_or_default();
     assert!(!stay.contains("secondary"), "staying is the primary button: {stay}");
     app.screenshot("sign-out-warning-ar").await?;
+    // Before leaving the workstation, the edit can be carried out in a sealed file from the
+    // warning itself; staying or leaving is still the employee's choice.
+    let stick = tempfile::tempdir()?;
+    let file = stick.path().join("masar-unsent.masar");
+    app.will_pick(&[&file])?;
+    app.click("[data-testid=sign-out-export]").await?;
+    app.wait_focused("sign-out-exported").await?;
+    let saved = app.text("[data-testid=sign-out-exported]").await?;
+    assert!(saved.contains("masar-unsent.masar"), "{saved}");
+    assert!(std::fs::read(&file)?.starts_with(b"age-encryption.org/v1\n"), "a sealed file was written");
+    app.screenshot("sign-out-exported-ar").await?;
     app.click("[data-testid=sign-out-stay]").await?;
     app.wait_gone("[data-testid=confirm-sign-out]").await?;
     app.wait_for("[data-testid=signed-in-user]").await?;

@@ -42,6 +42,8 @@ describe("ConfirmSignOut", () => {
     const notice = await waitFor(() => screen.getByTestId("sign-out-exported"));
     expect(exports).toBe(1);
     expect(notice.textContent).toContain("masar-unsent-1xxxxxxxx1-20261207-1432.masar");
+    expect(notice.textContent).toContain("وفيه ما لم يُرسل.");
+    expect(notice.textContent).not.toContain("ملفات");
     await waitFor(() => expect(document.activeElement).toBe(notice));
     // Exported once: the offer goes; signing out stays the employee's choice.
     expect(screen.queryByTestId("sign-out-export")).toBeNull();

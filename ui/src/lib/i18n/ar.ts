@@ -587,6 +587,7 @@ export const ar = {
   "sealed.importing": "جاري الاستيراد…",
   "sealed.nothingWaits": "لا شيء بانتظار الإرسال على هذا الجهاز الآن.",
   "sealed.exported": "حُفظ الملف «{name}»، وفيه ما لم يُرسل و{files}.",
+  "sealed.exportedNoFiles": "حُفظ الملف «{name}»، وفيه ما لم يُرسل.",
   "sealed.folder": "المجلد",
   "sealed.exportedNext": "انقله إلى جهاز متصل واستورده من «الصادر»، أو سلّمه لموظف الموارد البشرية في جهتك.",
   "sealed.reportHeading": "نتيجة الاستيراد",

@@ -588,6 +588,7 @@ export const en: Messages = {
   "sealed.importing": "Importing…",
   "sealed.nothingWaits": "Nothing is waiting to be sent on this workstation now.",
   "sealed.exported": "The file «{name}» was saved with the unsent work and {files}.",
+  "sealed.exportedNoFiles": "The file «{name}» was saved with the unsent work.",
   "sealed.folder": "Folder",
   "sealed.exportedNext": "Take it to a connected workstation and import it from «Sent items», or hand it to HR of your entity.",
   "sealed.reportHeading": "What the import did",
