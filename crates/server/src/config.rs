@@ -17,6 +17,9 @@ pub const DEFAULT_DEMO_SEED: u64 = 1448;
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub bind: SocketAddr,
+    /// Where `/metrics` (and the probes) are served for Prometheus, apart from the public
+    /// listener; no metrics listener without it.
+    pub metrics_bind: Option<SocketAddr>,
     /// Upload bytes and blobs (every node must see the same directory); the SQLite file too when
     /// there is no `database_url`.
     pub data_dir: PathBuf,
@@ -66,6 +69,7 @@ impl ServerConfig {
     pub fn demo_on_loopback(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics_bind: None,
             data_dir: data_dir.into(),
             database_url: None,
             database_ca: None,

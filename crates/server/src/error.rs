@@ -266,6 +266,7 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         if let Self::Internal(error) = &self {
             tracing::error!(error = %format!("{error:#}"), "request failed");
+            crate::ops::metrics::server_failure(error);
         }
         let body = ApiErrorBody {
             code,

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod imports;
 pub mod oidc;
+pub mod ops;
 pub mod postgres;
 pub mod routes;
 pub mod rules;
@@ -83,6 +84,8 @@ pub struct RunningServer {
     addr: SocketAddr,
     /// `https` with the server's own TLS, else `http`.
     scheme: &'static str,
+    /// Where `/metrics` is served, when it is.
+    metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -95,6 +98,11 @@ impl RunningServer {
     /// `http://ADDR` (`https://` with the server's own TLS), the base URL clients use.
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
+    }
+
+    /// `http://ADDR` of the metrics listener (`/metrics`, `/livez`, `/readyz`), when there is one.
+    pub fn metrics_url(&self) -> Option<String> {
+        self.metrics_addr.map(|addr| format!("http://{addr}"))
     }
 
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
@@ -214,8 +222,19 @@ pub async fn start(
         upload_expiry: config.upload_expiry,
         blob_grace: config.blob_grace,
     };
+    ops::metrics::install();
     let (stop, stopped) = oneshot::channel::<()>();
     let collector = uploads::collector::run(state.clone(), config.collect_every);
+    let (metrics, metrics_addr) = match config.metrics_bind {
+        Some(bind) => {
+            let listener = TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {bind}"))?;
+            let addr = listener.local_addr()?;
+            (Some((listener, ops::metrics_router(state.clone()))), Some(addr))
+        }
+        None => (None, None),
+    };
     let app = routes::router(state);
     let shutdown = async move {
         tokio::select! {
@@ -223,6 +242,13 @@ pub async fn start(
             () = extra_shutdown => {},
         }
         tracing::info!("shutting down");
+    };
+    // The metrics listener ends with the server (its task is dropped when serving ends).
+    let metrics = async move {
+        match metrics {
+            Some((listener, router)) => axum::serve(listener, router).await,
+            None => std::future::pending().await,
+        }
     };
     let serve = async move {
         let app = app.into_make_service_with_connect_info::<tls::PeerAddr>();
@@ -238,8 +264,9 @@ pub async fn start(
         tokio::select! {
             served = serve => served,
             () = collector => Ok(()),
+            served = metrics => served,
         }
     });
-    tracing::info!(%addr, demo = config.demo, tls = scheme == "https", "listening");
-    Ok(RunningServer { addr, scheme, stop: Some(stop), task })
+    tracing::info!(%addr, ?metrics_addr, demo = config.demo, tls = scheme == "https", "listening");
+    Ok(RunningServer { addr, scheme, metrics_addr, stop: Some(stop), task })
 }

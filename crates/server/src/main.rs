@@ -17,6 +17,10 @@ struct Args {
     /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
     #[arg(long, env = "MASAR_BIND", default_value = "127.0.0.1:0")]
     bind: SocketAddr,
+    /// Where Prometheus scrapes `/metrics` (with `/livez` and `/readyz`): a separate listener,
+    /// kept off the public one (for example `127.0.0.1:9464`). No metrics listener without it.
+    #[arg(long, env = "MASAR_METRICS_BIND")]
+    metrics_bind: Option<SocketAddr>,
     /// Directory of the uploaded documents, and of the SQLite file without --database (created if
     /// missing). With several nodes, one directory every node sees.
     #[arg(long, env = "MASAR_DATA_DIR", default_value = "masar-data")]
@@ -139,6 +143,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let config = ServerConfig {
         bind: args.bind,
+        metrics_bind: args.metrics_bind,
         data_dir: args.data_dir,
         database_url: args.database,
         database_ca: args.database_ca,

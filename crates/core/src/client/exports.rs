@@ -64,7 +64,7 @@ impl MasarClient {
             let chunk = read_chunk(&mut file, offset, length).await.map_err(local)?;
             offset = match self.upload_chunk(token, &location, offset, chunk).await {
                 Ok(next) => next,
-                Err(error) if crate::failure::is_network(&error) && resumed < MAX_RESUMES => {
+                Err(ClientError::Unreachable(_) | ClientError::Timeout) if resumed < MAX_RESUMES => {
                     resumed += 1;
                     tracing::info!(resumed, "the link dropped during an import's upload; taking it up again");
                     tokio::time::sleep(RESUME_PAUSE * resumed).await;

@@ -38,6 +38,14 @@ pub const MAX_MANIFEST_BYTES: u32 = 16 * 1024 * 1024;
 pub const SIGNATURE_BYTES: usize = 64;
 /// The file name's extension.
 pub const EXTENSION: &str = "masar";
+/// The first bytes of every sealed export: the age format's header line.
+pub const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
+
+/// Whether the first bytes of a file (however few) may begin a sealed export.
+pub fn may_be_sealed(head: &[u8]) -> bool {
+    let n = head.len().min(AGE_HEADER.len());
+    head[..n] == AGE_HEADER[..n]
+}
 
 /// What the file holds besides the files' bytes. Signed whole by the device key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -197,3 +197,13 @@ fn attachments_stream_through_the_standard_read_trait() {
     // Finishing before the last attachment was read is not a whole file.
     assert!(matches!(opened.finish(), Err(OpenError::BadFormat)));
 }
+
+#[test]
+fn a_sealed_file_is_known_by_its_first_bytes() {
+    let f = fixture();
+    let bytes = sealed(&f);
+    assert!(may_be_sealed(&bytes[..8]) && may_be_sealed(&bytes));
+    assert!(may_be_sealed(b""), "nothing yet says otherwise");
+    assert!(!may_be_sealed(b"%PDF-1.7"));
+    assert!(!may_be_sealed(b"age-encryption.org/v2\n"));
+}

@@ -19,7 +19,7 @@ use axum::routing::{get, post, put};
 use masar_protocol::imports::{DeviceKey, ExportRecipient, ImportReport};
 
 pub use apply::Door;
-pub use resumable::{MAX_IMPORT_BYTES, may_be_sealed};
+pub use resumable::MAX_IMPORT_BYTES;
 
 use crate::AppState;
 use crate::auth::{HrOfficer, SignedIn};

@@ -24,15 +24,6 @@ pub const MAX_IMPORT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// seal authenticates every byte of the file; the import checks it.
 const NO_DECLARED_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The first bytes of every sealed export (the age format's header line).
-const SEALED_MAGIC: &[u8] = b"age-encryption.org/v1\n";
-
-/// Whether the first bytes of an upload may begin a sealed export.
-pub fn may_be_sealed(head: &[u8]) -> bool {
-    let n = head.len().min(SEALED_MAGIC.len());
-    head[..n] == SEALED_MAGIC[..n]
-}
-
 /// tus creation of a sealed export's upload: `Upload-Length` (at most 4 GiB), `Upload-Metadata`
 /// optional (`filename`). Answers 201 with `Location` (where to HEAD and PATCH).
 #[utoipa::path(post, path = "/v1/imports/uploads", tag = "sync", security(("access_token" = [])),

@@ -79,6 +79,22 @@ impl PgDb {
         self.pool.get().await.context("no PostgreSQL connection")
     }
 
+    /// PostgreSQL answers on a connection of the pool and has exactly this server's schema.
+    pub async fn check_schema(&self) -> anyhow::Result<()> {
+        let client = self.client().await?;
+        let done: i32 =
+            client.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
+        let known = i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX);
+        anyhow::ensure!(done == known, "the database has schema version {done}, this server {known}");
+        Ok(())
+    }
+
+    /// How the connection pool is used now.
+    pub fn pool_use(&self) -> crate::storage::health::PoolUse {
+        let status = self.pool.status();
+        crate::storage::health::PoolUse { open: status.size, idle: status.available, max: status.max_size }
+    }
+
     async fn migrate(&self) -> anyhow::Result<()> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;

@@ -6,6 +6,7 @@ mod auth;
 mod db;
 mod devices;
 mod documents;
+mod health;
 mod records;
 mod shared;
 mod sync;

@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
     }
     let v1 = v1.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
     root.nest(masar_protocol::API_PREFIX, v1.merge(crate::uploads::router()).merge(crate::imports::router()))
+        .merge(crate::ops::probes())
+        .route_layer(axum::middleware::from_fn(crate::ops::metrics::track))
         .fallback(|| async { ApiError::NotFound })
         // The span names the route, not the path: paths carry national IDs (HR's routes),
         // statement codes and upload ids, and query strings can carry personal data.

@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         super::health::health,
+        crate::ops::ready::livez,
+        crate::ops::ready::readyz,
         super::record::my_record,
         super::record::my_activity,
         super::record::opportunities,

@@ -109,7 +109,7 @@ pub async fn reserve_password_check(
 ) -> anyhow::Result<PasswordCheck> {
     match signin::reserve(rows.failures(id).await?, caller.now_ms) {
         Reservation::Refused { retry_after } => {
-            rows.audit(Audit::of(caller, "login", "locked", Some(id))).await?;
+            audited(rows, Audit::of(caller, "login", "locked", Some(id))).await?;
             Ok(PasswordCheck::Refused { retry_after })
         }
         Reservation::Check(reserved) => {
@@ -131,7 +131,7 @@ pub async fn password_wrong(
     rows.set_failures(id, settled).await?;
     let locked = signin::locked(settled.locked_until, caller.now_ms);
     let outcome = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
-    rows.audit(Audit::of(caller, "login", outcome, Some(id))).await?;
+    audited(rows, Audit::of(caller, "login", outcome, Some(id))).await?;
     Ok(locked.map(|until| signin::seconds_until(caller.now_ms, until)))
 }
 
@@ -144,7 +144,7 @@ pub async fn abandon_challenge(
 ) -> anyhow::Result<()> {
     rows.close_challenge(challenge_id).await?;
     // The gateway failed, not the client: no address.
-    rows.audit(Audit { client: "", ..Audit::of(caller, "sms", "failed", Some(id)) }).await
+    audited(rows, Audit { client: "", ..Audit::of(caller, "sms", "failed", Some(id)) }).await
 }
 
 /// The password was right: its reservation given back, earlier attempts closed, a new one waiting
@@ -161,7 +161,7 @@ pub async fn begin_challenge(
     let expires_at = signin::code_expiry(caller.now_ms);
     rows.open_attempt(&challenge_id, id, &code_digest(&challenge_id, code), caller.now_ms, expires_at)
         .await?;
-    rows.audit(Audit::of(caller, "login", "code_sent", Some(id))).await?;
+    audited(rows, Audit::of(caller, "login", "code_sent", Some(id))).await?;
     Ok(challenge_id)
 }
 
@@ -182,14 +182,14 @@ pub async fn judge_code(
     if let (Some(challenge), Some(until)) = (&challenge, signin::locked(failures.locked_until, caller.now_ms))
     {
         rows.close_challenge(challenge_id).await?;
-        rows.audit(Audit::of(caller, "verify", "locked", Some(&challenge.national_id))).await?;
+        audited(rows, Audit::of(caller, "verify", "locked", Some(&challenge.national_id))).await?;
         return Ok(Err(Verified::Locked { retry_after: signin::seconds_until(caller.now_ms, until) }));
     }
     let matches =
         challenge.as_ref().is_some_and(|c| same_digest(&c.code_hash, &code_digest(challenge_id, code)));
     let verdict = signin::check_code(challenge.as_ref().map(|c| c.attempt), matches, caller.now_ms);
     let who = challenge.map(|c| c.national_id);
-    rows.audit(Audit::of(caller, "verify", verdict.label(), who.as_ref())).await?;
+    audited(rows, Audit::of(caller, "verify", verdict.label(), who.as_ref())).await?;
     let Some(who) = who else { return Ok(Err(Verified::Invalid)) };
     let (attempts, code_remaining) = match verdict {
         CodeVerdict::Unknown => return Ok(Err(Verified::Invalid)),
@@ -225,13 +225,13 @@ pub async fn resend(
         ResendVerdict::Send { expires_at } => expires_at,
         ResendVerdict::TooSoon { retry_after } => return Ok(Resent::TooSoon { retry_after }),
         ResendVerdict::Limit => {
-            rows.audit(Audit::of(caller, "resend", "limit", Some(&challenge.national_id))).await?;
+            audited(rows, Audit::of(caller, "resend", "limit", Some(&challenge.national_id))).await?;
             return Ok(Resent::Limit);
         }
     };
     let Some(account) = rows.account(&challenge.national_id).await? else { return Ok(Resent::Invalid) };
     rows.replace_code(challenge_id, &code_digest(challenge_id, code), expires_at, caller.now_ms).await?;
-    rows.audit(Audit::of(caller, "resend", "code_sent", Some(&challenge.national_id))).await?;
+    audited(rows, Audit::of(caller, "resend", "code_sent", Some(&challenge.national_id))).await?;
     Ok(Resent::Sent { national_id: challenge.national_id, mobile: account.mobile })
 }
 
@@ -292,7 +292,7 @@ pub async fn refresh(
         RefreshOutcome::Reused(_) => "reused_family_revoked",
         RefreshOutcome::Invalid => "invalid",
     };
-    rows.audit(Audit::of(caller, "refresh", label, who.as_ref())).await?;
+    audited(rows, Audit::of(caller, "refresh", label, who.as_ref())).await?;
     Ok(outcome)
 }
 
@@ -303,5 +303,11 @@ pub async fn logout(rows: &impl SigninRows, refresh_token: &str, caller: &Caller
         rows.revoke_family(&token.family, caller.now_ms).await?;
     }
     let outcome = if token.is_some() { "ok" } else { "unknown_token" };
-    rows.audit(Audit::of(caller, "logout", outcome, token.as_ref().map(|t| &t.national_id))).await
+    audited(rows, Audit::of(caller, "logout", outcome, token.as_ref().map(|t| &t.national_id))).await
+}
+
+/// A step of signing in written to the audit log and counted in the metrics.
+async fn audited(rows: &impl SigninRows, entry: Audit<'_>) -> anyhow::Result<()> {
+    crate::ops::metrics::sign_in_step(entry.event, entry.outcome);
+    rows.audit(entry).await
 }

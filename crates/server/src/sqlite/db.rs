@@ -114,6 +114,17 @@ impl Db {
     }
 }
 
+/// The database has exactly this server's schema: every migration it knows, and none newer.
+pub fn check_schema(conn: &mut Connection) -> anyhow::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    anyhow::ensure!(
+        usize::try_from(version).ok() == Some(MIGRATIONS.len()),
+        "the database has schema version {version}, this server {}",
+        MIGRATIONS.len()
+    );
+    Ok(())
+}
+
 /// A database written by a newer server has migrations we do not know: refuse it rather than
 /// run old code on a new schema.
 fn refuse_newer_schema(conn: &Connection) -> anyhow::Result<()> {

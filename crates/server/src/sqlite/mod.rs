@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod db;
 mod devices;
+mod health;
 mod oidc;
 mod qualifications;
 mod record_qualifications;

@@ -16,11 +16,13 @@
 use async_trait::async_trait;
 
 pub mod devices;
+pub mod health;
 mod hr;
 pub mod messages;
 pub mod oidc;
 pub mod rate;
 mod statements;
+mod uploads;
 
 pub use hr::{Decided, HrRead, Refusal};
 pub use masar_protocol::auth::Role;
@@ -29,6 +31,7 @@ use masar_protocol::{DemoAccount, EmployeeRecord, NationalId, Opportunity, WireS
 pub use messages::SmsMessage;
 pub use rate::RateRule;
 pub use statements::IssuedStatement;
+pub use uploads::{Upload, UploadPurpose, UploadUsage};
 
 use masar_protocol::hr::{ReviewFilter, ReviewItem};
 use masar_protocol::qualification::{Decision, QualificationRecord};
@@ -124,62 +127,6 @@ pub enum PushError {
     Storage(#[from] anyhow::Error),
 }
 
-/// A resumable upload as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Upload {
-    pub id: String,
-    pub owner: NationalId,
-    pub length: u64,
-    pub offset: u64,
-    /// The whole file's SHA-256 as declared at creation (hex).
-    pub sha256: String,
-    pub filename: String,
-    pub filetype: Option<String>,
-    pub expires_ms: i64,
-    /// The bytes are whole, verified and a blob.
-    pub done: bool,
-    pub purpose: UploadPurpose,
-}
-
-/// What an upload's bytes are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadPurpose {
-    /// An attached document: inspected, then a blob.
-    Attachment,
-    /// A sealed export brought to be imported: read once by the import, then removed.
-    Import,
-}
-
-impl UploadPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Attachment => "attachment",
-            Self::Import => "import",
-        }
-    }
-
-    pub fn parse(text: &str) -> anyhow::Result<Self> {
-        match text {
-            "attachment" => Ok(Self::Attachment),
-            "import" => Ok(Self::Import),
-            other => anyhow::bail!("an upload's purpose is {other:?}"),
-        }
-    }
-}
-
-/// What one employee's uploads take (see [`crate::rules::uploads`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct UploadUsage {
-    /// Bytes of unfinished, unexpired uploads.
-    pub in_flight: u64,
-    /// Bytes of the uploads started in the window.
-    pub last_day: u64,
-    /// When the window's oldest upload started.
-    pub oldest_ms: Option<i64>,
-    /// Bytes of unexpired sealed exports brought to be imported (outside the other two).
-    pub importing: u64,
-}
-
 /// What the collector removed from the database: blobs whose bytes may now go.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Collected {
@@ -208,7 +155,9 @@ pub struct Blob {
 }
 
 #[async_trait]
-pub trait Store: oidc::ProviderStore + devices::DeviceStore + Send + Sync + std::fmt::Debug {
+pub trait Store:
+    oidc::ProviderStore + devices::DeviceStore + health::Health + Send + Sync + std::fmt::Debug
+{
     /// Seeds demo data unless the store already has employees; true when it seeded.
     async fn seed_if_empty(&self, data: DemoData, seed: u64) -> anyhow::Result<bool>;
 

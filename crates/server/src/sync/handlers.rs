@@ -40,6 +40,7 @@ pub async fn push_handler(
         Err(PushError::ForeignClient) => return Err(ApiError::BadRequest("معرّف الجهاز مستخدم لموظف آخر.")),
         Err(PushError::Storage(error)) => return Err(error.into()),
     };
+    crate::ops::metrics::pushed(&results);
     Ok(Json(PushResponse { results }))
 }
 

@@ -53,6 +53,9 @@ pub trait BlobStore: std::fmt::Debug + Send + Sync {
     async fn read(&self, sha256: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
     /// A whole upload's bytes that do not become a blob (a sealed export brought to be imported).
     async fn read_upload(&self, id: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>>;
+    /// Whether bytes can be written and made durable now (readiness): a small file written,
+    /// synced and removed.
+    async fn probe(&self) -> std::io::Result<()>;
 }
 
 #[async_trait]
@@ -177,6 +180,22 @@ impl BlobStore for BlobDir {
 
     async fn read_upload(&self, id: &str) -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> {
         Ok(Box::new(File::open(self.partial(id)?).await?))
+    }
+
+    async fn probe(&self) -> std::io::Result<()> {
+        let dir = self.root.join("partial");
+        fs::create_dir_all(&dir).await?;
+        let mut name = [0_u8; 8];
+        getrandom::fill(&mut name).map_err(std::io::Error::other)?;
+        let path = dir.join(format!("probe-{}", hex::encode(name)));
+        let mut file = File::create(&path).await?;
+        let written = async {
+            file.write_all(b"ready").await?;
+            file.sync_all().await
+        }
+        .await;
+        let removed = fs::remove_file(&path).await;
+        written.and(removed)
     }
 }
 

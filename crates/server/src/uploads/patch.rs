@@ -153,7 +153,7 @@ async fn write_chunk(
                     UploadPurpose::Attachment if sniff(&head).is_none() => {
                         Some(ApiError::FileNotAccepted(FileProblem::NotADocument))
                     }
-                    UploadPurpose::Import if !crate::imports::may_be_sealed(&head) => {
+                    UploadPurpose::Import if !masar_protocol::sealed::may_be_sealed(&head) => {
                         Some(ApiError::ImportRefused(ImportProblem::NotSealed))
                     }
                     _ => None,
@@ -183,6 +183,7 @@ async fn write_chunk(
         });
     }
     file.finish().await.map_err(io)?;
+    metrics::counter!(crate::ops::metrics::UPLOAD_BYTES).increment(written - offset);
     if written < upload.length {
         let expires = state.clock.now_ms() + expiry_ms(state);
         state.store.advance_upload(&upload.id, written, expires).await?;
@@ -210,7 +211,11 @@ async fn finish(
         .verify(&upload.id, upload.length, state.limits.clone())
         .await
         .map_err(anyhow::Error::from)?;
+    let verified = |outcome: &'static str| {
+        metrics::counter!(crate::ops::metrics::UPLOAD_VERIFICATIONS, "outcome" => outcome).increment(1);
+    };
     if hash != upload.sha256 {
+        verified("hash_mismatch");
         tracing::info!(employee = %owner.masked(), "an upload's bytes do not have the declared SHA-256");
         drop_upload(state, &upload.id).await?;
         return Err(ApiError::FileHashMismatch);
@@ -218,10 +223,12 @@ async fn finish(
     let kind = match kind {
         Ok(kind) => kind,
         Err(problem) => {
+            verified("refused");
             drop_upload(state, &upload.id).await?;
             return Err(ApiError::FileNotAccepted(problem));
         }
     };
+    verified("blob");
     state.blobs.promote(&upload.id, &hash).await.map_err(anyhow::Error::from)?;
     let blob = Blob { sha256: hash, size: upload.length, kind };
     state.store.complete_upload(&upload.id, &blob, caller).await?;
