@@ -3,6 +3,7 @@
 //! (`--database postgres://…`); `--demo` seeds realistic employees.
 
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -7,13 +7,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use masar_protocol::attachments::AttachmentLimits;
 use masar_server::{ServerConfig, config::DEFAULT_DEMO_SEED};
 
 #[derive(Debug, Parser)]
 #[command(name = "masar-server", version, about = "The Masar back end for Masar Desktop")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
     #[arg(long, env = "MASAR_BIND", default_value = "127.0.0.1:0")]
     bind: SocketAddr,
@@ -117,6 +119,26 @@ struct Args {
 
 const MIB: u64 = 1024 * 1024;
 
+/// Instead of serving: the data directory's backup and restore (the embedded SQLite deployment;
+/// PostgreSQL's procedure is in the README).
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// A consistent copy of the database and every document it references, with SHA256SUMS,
+    /// taken while the server runs.
+    Backup {
+        /// A new (or empty) directory for the backup.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Puts a backup in place in --data-dir, which must hold no database (the server stopped,
+    /// its old data moved away); every checksum is verified first.
+    Restore {
+        /// The backup's directory.
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LogFormat {
     Text,
@@ -137,6 +159,27 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
+    if let Some(command) = &args.command {
+        anyhow::ensure!(
+            args.database.is_none(),
+            "backup and restore here are for the embedded SQLite file; for PostgreSQL use pg_dump and pg_restore with the documents directory, in the order the README gives"
+        );
+        let summary = match command {
+            Command::Backup { to } => masar_server::backup::backup(&args.data_dir, to)?,
+            Command::Restore { from } => masar_server::backup::restore(from, &args.data_dir)?,
+        };
+        println!(
+            "{}: database {} bytes, {} documents ({} bytes), checksums verified",
+            match command {
+                Command::Backup { to } => format!("backed up into {}", to.display()),
+                Command::Restore { from } => format!("restored from {}", from.display()),
+            },
+            summary.database_bytes,
+            summary.blobs,
+            summary.blob_bytes
+        );
+        return Ok(());
+    }
     let settings = match &args.settings {
         Some(path) => masar_server::settings::SettingsFile::read(path)?,
         None => masar_server::settings::SettingsFile::default(),

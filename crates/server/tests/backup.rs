@@ -1,0 +1,201 @@
+//! Backup and restore of the embedded SQLite deployment, against the real server on
+//! 127.0.0.1:0: pushes from several employees under way, a backup taken while they run, the
+//! server stopped and its data directory removed, the backup restored and a server started on
+//! it — every push acknowledged before the backup began is there (sent again, it is answered from
+//! its stored result), and every document checks against its SHA-256. A damaged backup is not
+//! restored, nor one over a data directory that still holds a database.
+
+// Test helpers: a panic is how a failed step reports itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{TestServer, pdf, sha256_hex, tus_metadata};
+use masar_protocol::auth::Role;
+use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, MutationOutcome, PushResponse};
+use masar_protocol::{DemoAccount, EmployeeRecord};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// One employee's pushes: mutation `id` sets the mobile to a number made from it.
+#[derive(Clone)]
+struct Pusher {
+    url: String,
+    token: String,
+    client_id: String,
+    record: EmployeeRecord,
+}
+
+impl Pusher {
+    fn mutation(&self, id: u64) -> Mutation {
+        Mutation {
+            id,
+            base_version: 0,
+            fields: vec!["mobile".into()],
+            body: MutationBody::UpdateContact(ContactUpdate {
+                mobile: format!("05{:08}", 55_000_000 + id),
+                email: self.record.profile.email.clone(),
+                address: self.record.profile.address.clone(),
+            }),
+        }
+    }
+
+    async fn push(&self, http: &reqwest::Client, id: u64) -> masar_protocol::sync::MutationResult {
+        let body = json!({ "clientId": self.client_id, "mutations": [self.mutation(id)] });
+        let response = http
+            .post(format!("{}/v1/sync/push", self.url))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<PushResponse>().await.unwrap().results.remove(0)
+    }
+}
+
+async fn pushers(t: &TestServer, accounts: &[DemoAccount]) -> Vec<Pusher> {
+    let mut found = Vec::new();
+    for account in accounts {
+        let token = t.sign_in(account).await.access_token.expose().to_owned();
+        let record: EmployeeRecord = t.record(&token).await.json().await.unwrap();
+        let client_id = format!("{:0>32}", account.national_id.as_str());
+        found.push(Pusher { url: t.server.base_url(), token, client_id, record });
+    }
+    found
+}
+
+/// A document uploaded whole (tus), so the backup has a blob to carry.
+async fn upload(t: &TestServer, token: &str, bytes: &[u8]) {
+    let created = t
+        .http
+        .post(t.url("/v1/uploads"))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Metadata", tus_metadata("scan.pdf", &sha256_hex(bytes)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let patched = t
+        .http
+        .patch(t.url(&location))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", "0")
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_backup_taken_under_load_restores_every_acknowledged_push_and_document() {
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
+    let accounts: Vec<DemoAccount> =
+        t.accounts().await.into_iter().filter(|a| a.role == Role::Employee).take(3).collect();
+    let employees = pushers(&t, &accounts).await;
+    let scans = [pdf(60_000, "first scan"), pdf(90_000, "second scan")];
+    for scan in &scans {
+        upload(&t, &employees[0].token, scan).await;
+    }
+
+    // Three employees push one edit after another, each answer noted with when it came.
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut load = Vec::new();
+    for pusher in employees.clone() {
+        let stop = Arc::clone(&stop);
+        load.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut acknowledged = Vec::new();
+            let mut id = 1;
+            while !stop.load(Ordering::SeqCst) {
+                let result = pusher.push(&http, id).await;
+                assert!(matches!(result.outcome, MutationOutcome::Applied { .. }), "{result:?}");
+                acknowledged.push((id, Instant::now()));
+                id += 1;
+            }
+            acknowledged
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let backup_dir = tempfile::tempdir().unwrap();
+    let to = backup_dir.path().join("masar-backup");
+    let data_dir = t.dir.path().to_owned();
+    let began = Instant::now();
+    let (from_dir, into) = (data_dir.clone(), to.clone());
+    let summary = tokio::task::spawn_blocking(move || masar_server::backup::backup(&from_dir, &into))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::SeqCst);
+    let mut acknowledged = Vec::new();
+    for task in load {
+        acknowledged.push(task.await.unwrap());
+    }
+    assert_eq!(summary.blobs, 2);
+    let before: usize =
+        acknowledged.iter().map(|acks| acks.iter().filter(|(_, at)| *at < began).count()).sum();
+    assert!(before >= 6, "the load was under way when the backup began ({before} pushes)");
+
+    // The server stops; its data directory is lost; the backup comes back.
+    let TestServer { server, dir: _kept, .. } = t;
+    server.shutdown().await.unwrap();
+    for entry in std::fs::read_dir(&data_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap()
+        } else {
+            std::fs::remove_file(&path).unwrap()
+        }
+    }
+    let restored = masar_server::backup::restore(&to, &data_dir).unwrap();
+    assert_eq!((restored.blobs, restored.blob_bytes), (summary.blobs, summary.blob_bytes));
+
+    // A server on the restored data: each push acknowledged before the backup began is known.
+    let restored_dir = data_dir.clone();
+    let t2 = TestServer::start_on_sqlite_with(move |config| config.data_dir = restored_dir).await;
+    let employees = pushers(&t2, &accounts).await;
+    let http = reqwest::Client::new();
+    for (pusher, acks) in employees.iter().zip(&acknowledged) {
+        for (id, _) in acks.iter().filter(|(_, at)| *at < began) {
+            let result = pusher.push(&http, *id).await;
+            assert!(result.replayed, "push {id} acknowledged before the backup was lost: {result:?}");
+        }
+    }
+    for scan in &scans {
+        let path = data_dir.join("blobs/sha256").join(&sha256_hex(scan)[..2]).join(sha256_hex(scan));
+        assert_eq!(sha256_hex(&std::fs::read(path).unwrap()), sha256_hex(scan));
+    }
+}
+
+#[tokio::test]
+async fn a_damaged_backup_or_a_data_directory_in_use_is_not_restored() {
+    let t = TestServer::start_on_sqlite_with(|_| {}).await;
+    let backup_dir = tempfile::tempdir().unwrap();
+    let to = backup_dir.path().join("b");
+    masar_server::backup::backup(t.dir.path(), &to).unwrap();
+    // Over a data directory that still holds a database.
+    let refused = masar_server::backup::restore(&to, t.dir.path()).unwrap_err();
+    assert!(format!("{refused:#}").contains("already holds a database"), "{refused:#}");
+    // A byte changed in the database copy.
+    let mut bytes = std::fs::read(to.join("masar.db")).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(to.join("masar.db"), bytes).unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let damaged = masar_server::backup::restore(&to, empty.path()).unwrap_err();
+    assert!(format!("{damaged:#}").contains("damaged"), "{damaged:#}");
+    assert!(!empty.path().join("masar.db").exists(), "nothing is put in place from a damaged backup");
+    // Into a directory that already has something: refused, a backup is never mixed.
+    assert!(masar_server::backup::backup(t.dir.path(), &to).is_err());
+}
