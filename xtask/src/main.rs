@@ -228,6 +228,8 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         ws.cargo(&["test", "-p", "masar-server", "--locked"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
             .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
+            // The backup test follows the README's procedure with the cluster's pg_dump.
+            .env("MASAR_TEST_POSTGRES_BIN", postgres::bin_dir()?)
             .env("MASAR_TEST_STORE", "postgres")
             .status_ok()?;
         ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--locked", "randomized"])

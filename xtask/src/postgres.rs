@@ -31,7 +31,7 @@ impl Drop for Postgres {
 }
 
 /// The newest installed server's `bin` directory.
-fn bin_dir() -> Result<PathBuf> {
+pub fn bin_dir() -> Result<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .context("PostgreSQL is not installed: run `cargo xtask setup`")?
         .filter_map(Result::ok)

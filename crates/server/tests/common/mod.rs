@@ -300,6 +300,11 @@ impl TestServer {
         }
     }
 
+    /// The PostgreSQL database this server runs on; `None` on SQLite.
+    pub fn database_url(&self) -> Option<&str> {
+        self.config.database_url.as_deref()
+    }
+
     /// Moves an employee to another entity (a column in SQLite, the profile's field in
     /// PostgreSQL).
     pub async fn move_to_entity(&self, employee: &masar_protocol::NationalId, entity: &str) {
