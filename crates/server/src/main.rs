@@ -120,9 +120,17 @@ struct Args {
 const MIB: u64 = 1024 * 1024;
 
 /// Instead of serving: the data directory's backup and restore (the embedded SQLite deployment;
-/// PostgreSQL's procedure is in the README).
+/// PostgreSQL's procedure is in the README), or waiting for a server to be ready.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Waits until the server at --url answers 200 on /readyz (systemd's ExecStartPost: the unit
+    /// counts as started only once the node can serve); fails after --seconds.
+    WaitReady {
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        url: url::Url,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// A consistent copy of the database and every document it references, with SHA256SUMS,
     /// taken while the server runs.
     Backup {
@@ -160,25 +168,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     if let Some(command) = &args.command {
-        anyhow::ensure!(
-            args.database.is_none(),
-            "backup and restore here are for the embedded SQLite file; for PostgreSQL use pg_dump and pg_restore with the documents directory, in the order the README gives"
-        );
-        let summary = match command {
-            Command::Backup { to } => masar_server::backup::backup(&args.data_dir, to)?,
-            Command::Restore { from } => masar_server::backup::restore(from, &args.data_dir)?,
-        };
-        println!(
-            "{}: database {} bytes, {} documents ({} bytes), checksums verified",
-            match command {
-                Command::Backup { to } => format!("backed up into {}", to.display()),
-                Command::Restore { from } => format!("restored from {}", from.display()),
-            },
-            summary.database_bytes,
-            summary.blobs,
-            summary.blob_bytes
-        );
-        return Ok(());
+        return run_command(&args, command).await;
     }
     let settings = match &args.settings {
         Some(path) => masar_server::settings::SettingsFile::read(path)?,
@@ -224,6 +214,58 @@ async fn main() -> anyhow::Result<()> {
         print_demo_hints(&config).await?;
     }
     server.wait().await
+}
+
+/// A command instead of serving.
+async fn run_command(args: &Args, command: &Command) -> anyhow::Result<()> {
+    let sqlite_only = || {
+        anyhow::ensure!(
+            args.database.is_none(),
+            "backup and restore here are for the embedded SQLite file; for PostgreSQL use pg_dump and pg_restore with the documents directory, in the order the README gives"
+        );
+        Ok(())
+    };
+    let (done, summary) = match command {
+        Command::WaitReady { url, seconds } => return wait_ready(url, Duration::from_secs(*seconds)).await,
+        Command::Backup { to } => {
+            sqlite_only()?;
+            (format!("backed up into {}", to.display()), masar_server::backup::backup(&args.data_dir, to)?)
+        }
+        Command::Restore { from } => {
+            sqlite_only()?;
+            (
+                format!("restored from {}", from.display()),
+                masar_server::backup::restore(from, &args.data_dir)?,
+            )
+        }
+    };
+    println!(
+        "{done}: database {} bytes, {} documents ({} bytes), checksums verified",
+        summary.database_bytes, summary.blobs, summary.blob_bytes
+    );
+    Ok(())
+}
+
+/// Asks `/readyz` every half second until it answers 200, at most `patience`.
+async fn wait_ready(url: &url::Url, patience: Duration) -> anyhow::Result<()> {
+    let readyz = url.join("/readyz").context("not a base URL")?;
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build()?;
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        let answer = http.get(readyz.clone()).send().await;
+        if answer.as_ref().is_ok_and(|a| a.status().is_success()) {
+            println!("ready: {readyz}");
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let why = match answer {
+                Ok(answer) => answer.text().await.unwrap_or_default(),
+                Err(error) => error.to_string(),
+            };
+            anyhow::bail!("{readyz} is not ready after {} s: {why}", patience.as_secs());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 async fn print_demo_hints(config: &ServerConfig) -> anyhow::Result<()> {
