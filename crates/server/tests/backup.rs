@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{TestServer, pdf, sha256_hex, tus_metadata};
+use common::{TestServer, pdf, sha256_hex};
 use masar_protocol::auth::Role;
 use masar_protocol::sync::{ContactUpdate, Mutation, MutationBody, MutationOutcome, PushResponse};
 use masar_protocol::{DemoAccount, EmployeeRecord};
@@ -70,34 +70,6 @@ async fn pushers(t: &TestServer, accounts: &[DemoAccount]) -> Vec<Pusher> {
     found
 }
 
-/// A document uploaded whole (tus), so the backup has a blob to carry.
-async fn upload(t: &TestServer, token: &str, bytes: &[u8]) {
-    let created = t
-        .http
-        .post(t.url("/v1/uploads"))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", bytes.len().to_string())
-        .header("Upload-Metadata", tus_metadata("scan.pdf", &sha256_hex(bytes)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
-    let patched = t
-        .http
-        .patch(t.url(&location))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), StatusCode::NO_CONTENT);
-}
-
 #[tokio::test]
 async fn a_backup_taken_under_load_restores_every_acknowledged_push_and_document() {
     let t = TestServer::start().await;
@@ -106,7 +78,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_push_and_document
     let employees = pushers(&t, &accounts).await;
     let scans = [pdf(60_000, "first scan"), pdf(90_000, "second scan")];
     for scan in &scans {
-        upload(&t, &employees[0].token, scan).await;
+        assert_eq!(t.upload(&employees[0].token, scan, "scan.pdf").await.status(), StatusCode::NO_CONTENT);
     }
 
     // Three employees push one edit after another, each answer noted with when it came.
