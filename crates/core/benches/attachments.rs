@@ -58,6 +58,9 @@ async fn main() {
     config.attachment_limits = AttachmentLimits {
         max_file_bytes: 4 << 30,
         max_submission_bytes: 4 << 30,
+        // The per-employee quotas (100 MB in flight, 500 MB a day) would refuse the large scan.
+        max_in_flight_bytes: 4 << 30,
+        max_daily_bytes: 4 << 30,
         ..AttachmentLimits::default()
     };
     config.auth_requests_per_minute = 1000;

@@ -72,6 +72,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// Upload bytes and verified blobs (a directory every node sees).
     pub blobs: Arc<dyn uploads::BlobStore>,
+    /// The SHA-256 of each upload whose chunks arrive at this node, as they arrive.
+    pub hashing: Arc<uploads::hashing::Hashing>,
     pub limits: masar_protocol::attachments::AttachmentLimits,
     /// An upload nobody writes to for this long is removed.
     pub upload_expiry: std::time::Duration,
@@ -219,6 +221,7 @@ pub async fn start(
         public_url: public_url.into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         blobs: Arc::new(uploads::BlobDir::new(config.data_dir.join("blobs"))),
+        hashing: Arc::default(),
         limits: config.attachment_limits.clone(),
         upload_expiry: config.upload_expiry,
         blob_grace: config.blob_grace,

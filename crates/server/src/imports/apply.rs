@@ -321,7 +321,8 @@ async fn keep_files(state: &AppState, staged: &[Staged], caller: &Caller) -> Res
     for file in staged {
         let (hash, kind) = state
             .blobs
-            .verify(&file.upload, file.sealed.size, state.limits.clone())
+            // Every byte was checked against the signed manifest's SHA-256 as it was written.
+            .verify(&file.upload, file.sealed.size, state.limits.clone(), Some(file.sealed.sha256.clone()))
             .await
             .map_err(anyhow::Error::from)?;
         match kind {

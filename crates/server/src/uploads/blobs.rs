@@ -36,12 +36,14 @@ pub trait BlobStore: std::fmt::Debug + Send + Sync {
     async fn open_at(&self, id: &str, offset: u64) -> std::io::Result<Box<dyn PartWriter>>;
     /// Cuts the upload back to `offset` (a chunk that failed its checksum).
     async fn cut(&self, id: &str, offset: u64) -> std::io::Result<()>;
-    /// The whole upload's SHA-256 (hex) and what it is.
+    /// The whole upload's SHA-256 (hex) and what it is. `known`: its hash as computed while its
+    /// bytes were written (then not read again).
     async fn verify(
         &self,
         id: &str,
         size: u64,
         limits: AttachmentLimits,
+        known: Option<String>,
     ) -> std::io::Result<(String, Result<AttachmentKind, FileProblem>)>;
     /// The verified upload becomes the blob of its hash.
     async fn promote(&self, id: &str, sha256: &str) -> std::io::Result<()>;
@@ -133,12 +135,16 @@ impl BlobStore for BlobDir {
         id: &str,
         size: u64,
         limits: AttachmentLimits,
+        known: Option<String>,
     ) -> std::io::Result<(String, Result<AttachmentKind, FileProblem>)> {
         let path = self.partial(id)?;
         tokio::task::spawn_blocking(move || {
             let mut file = std::fs::File::open(&path)?;
             let kind = inspect(&mut file, size, &limits)?;
-            let hash = hash_file(&path)?;
+            let hash = match known {
+                Some(hash) => hash,
+                None => hash_file(&path)?,
+            };
             Ok((hash, kind))
         })
         .await

@@ -179,6 +179,7 @@ pub async fn terminate(
 
 /// Removes an upload's row and its partial bytes.
 pub async fn drop_upload(state: &AppState, id: &str) -> Result<(), ApiError> {
+    state.hashing.forget(id);
     state.store.remove_upload(id).await?;
     state.blobs.remove(id).await.map_err(anyhow::Error::from)?;
     Ok(())

@@ -10,6 +10,7 @@
 mod blobs;
 pub mod collector;
 pub(crate) mod handlers;
+pub mod hashing;
 pub(crate) mod patch;
 pub mod tus;
 

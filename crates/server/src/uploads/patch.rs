@@ -119,6 +119,12 @@ async fn write_chunk(
     }
     let io = |error: std::io::Error| ApiError::Internal(error.into());
     let mut file = state.blobs.open_at(&upload.id, offset).await.map_err(io)?;
+    // The whole file's hash goes on from where this node left it (a sealed export's is checked
+    // by its import instead).
+    let mut whole = match upload.purpose {
+        UploadPurpose::Attachment => state.hashing.take(&upload.id, offset),
+        UploadPurpose::Import => None,
+    };
     let mut written = offset;
     // The first bytes say what the file is: a program is refused before the rest is sent.
     let mut head = Vec::new();
@@ -168,6 +174,9 @@ async fn write_chunk(
         if let Some(checksum) = checksum.as_mut() {
             checksum.update(&bytes);
         }
+        if let Some(whole) = whole.as_mut() {
+            sha2::Digest::update(whole, &bytes);
+        }
         file.write(&bytes).await.map_err(io)?;
         written += bytes.len() as u64;
     }
@@ -187,9 +196,13 @@ async fn write_chunk(
     if written < upload.length {
         let expires = state.clock.now_ms() + expiry_ms(state);
         state.store.advance_upload(&upload.id, written, expires).await?;
+        if let Some(whole) = whole {
+            state.hashing.keep(&upload.id, written, whole);
+        }
         return Ok(written);
     }
-    finish(state, upload, caller, owner).await?;
+    let hashed = whole.map(|whole| hex::encode(sha2::Digest::finalize(whole)));
+    finish(state, upload, caller, owner, hashed).await?;
     Ok(upload.length)
 }
 
@@ -200,6 +213,7 @@ async fn finish(
     upload: &Upload,
     caller: &Caller,
     owner: &NationalId,
+    hashed: Option<String>,
 ) -> Result<(), ApiError> {
     if upload.purpose == UploadPurpose::Import {
         let expires = state.clock.now_ms() + expiry_ms(state);
@@ -208,7 +222,7 @@ async fn finish(
     }
     let (hash, kind) = state
         .blobs
-        .verify(&upload.id, upload.length, state.limits.clone())
+        .verify(&upload.id, upload.length, state.limits.clone(), hashed)
         .await
         .map_err(anyhow::Error::from)?;
     let verified = |outcome: &'static str| {
