@@ -26,7 +26,7 @@ const NO_DECLARED_HASH: &str = "000000000000000000000000000000000000000000000000
 
 /// tus creation of a sealed export's upload: `Upload-Length` (at most 4 GiB), `Upload-Metadata`
 /// optional (`filename`). Answers 201 with `Location` (where to HEAD and PATCH).
-#[utoipa::path(post, path = "/v1/imports/uploads", tag = "sync", security(("access_token" = [])),
+#[utoipa::path(post, path = "/v1/imports/uploads", tag = "sync", operation_id = "create_import_upload", security(("access_token" = [])),
     params(
         ("Tus-Resumable" = String, Header, description = "1.0.0"),
         ("Upload-Length" = u64, Header, description = "The sealed file's size in bytes"),
