@@ -5,15 +5,17 @@
 include!("src/app_commands.rs");
 
 fn main() {
-    println!("cargo:rerun-if-changed=tauri.conf.json");
+    println!("cargo:rerun-if-changed=../tauri.conf.json");
     println!("cargo:rerun-if-changed=capabilities");
     println!("cargo:rerun-if-changed=src/app_commands.rs");
     println!("cargo:rerun-if-changed=../ui/dist");
     println!("cargo:rerun-if-changed=../icons");
     write_command_set().unwrap_or_else(|error| panic!("cannot write the app's permission set: {error}"));
     let manifest = tauri_build::AppManifest::new().commands(APP_COMMANDS);
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
-        .unwrap_or_else(|error| panic!("tauri build step failed: {error:#}"));
+    // The one configuration, at the top level beside the workspace's Cargo.toml; the paths in it
+    // are relative to it.
+    let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest);
+    tauri_build::try_build(attributes).unwrap_or_else(|error| panic!("tauri build step failed: {error:#}"));
 }
 
 /// `permissions/app-commands.toml`: the set of every app command's `allow-…` permission. Written

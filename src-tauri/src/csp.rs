@@ -39,12 +39,12 @@ pub fn content_blocked(report: BlockedContent) {
 mod tests {
     use super::bounded;
 
-    /// The window's policy as `tauri.conf.json` sets it: each directive and its sources.
+    /// The window's policy as the top-level `tauri.conf.json` sets it: each directive and its sources.
     fn policy() -> Vec<(String, Vec<String>)> {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR")
             .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), std::path::PathBuf::from);
         let config: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("tauri.conf.json")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(dir.join("../tauri.conf.json")).unwrap()).unwrap();
         let csp = config["app"]["security"]["csp"].as_str().expect("a content security policy");
         csp.split(';')
             .filter_map(|directive| {

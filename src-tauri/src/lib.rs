@@ -88,7 +88,7 @@ pub fn run() {
                 forward_idle_locks(app.clone(), Arc::clone(&core));
             }
         })
-        .run(tauri::generate_context!());
+        .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {
         exit_with(&format!("the window could not be opened: {error}"));
     }

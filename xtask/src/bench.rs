@@ -18,9 +18,10 @@ use crate::workspace::{StatusOk, Workspace};
 
 /// A pixel in the header's top padding, painted `--color-primary` with the window's first frame.
 const PROBE: (u32, u32) = (600, 6);
-/// A pixel of Masar Desktop's «تسجيل الدخول» button, the same green once the app itself is drawn
-/// (the first frame is the header bar alone, from index.html).
-const SIGN_IN_PROBE: (u32, u32) = (600, 510);
+/// A pixel of Masar Desktop's «الدخول عبر النفاذ الوطني الموحد» button (its start, beside the
+/// label), the same green once the app itself is drawn (the first frame is the header bar alone,
+/// from index.html).
+const SIGN_IN_PROBE: (u32, u32) = (420, 318);
 const HEADER_COLOUR: &str = "srgb(27,131,84)";
 /// How long a started window sits idle before its memory is read.
 const IDLE: Duration = Duration::from_secs(10);
@@ -36,12 +37,8 @@ struct Sample {
 
 pub fn startup(ws: &Workspace, runs: usize) -> Result<()> {
     ws.npm(&["run", "build"]).status_ok()?;
-    // The binary the packages ship: built by the Tauri CLI as `cargo xtask dist` builds it.
-    Command::new(ws.ui_dir().join("node_modules/.bin/tauri"))
-        .args(["build", "--no-bundle", "--ci"])
-        .current_dir(&ws.root)
-        .status_ok()?;
-    ws.cargo(&["build", "-p", "masar-server", "--locked"]).status_ok()?;
+    // The binary the packages ship, built as `cargo xtask dist` builds it.
+    crate::dist::build_release(ws)?;
     let bare = build_bare_window(ws)?;
     let app = ws.target_dir.join("release/masar-desktop");
     for binary in [&app, &bare] {
@@ -51,7 +48,7 @@ pub fn startup(ws: &Workspace, runs: usize) -> Result<()> {
 
     let data = ws.target_dir.join("bench-data");
     let _ = std::fs::remove_dir_all(&data);
-    let server = DemoServer::start(&ws.binary("masar-server"), &data, false)?;
+    let server = DemoServer::start(&ws.target_dir.join("release/masar-server"), &data, false)?;
     let (mut xvfb, display) = start_xvfb()?;
 
     let (mut ours, mut floor) = (Vec::with_capacity(runs), Vec::with_capacity(runs));

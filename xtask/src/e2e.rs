@@ -40,10 +40,12 @@ pub fn run(ws: &Workspace, filter: Option<&str>) -> Result<()> {
 /// install` of the .debs, what they put in place checked, the sign-in tests run against `/usr/bin/masar-desktop` and
 /// `/usr/bin/masar-server`, then `apt-get remove` (also when a test failed).
 pub fn run_installed(ws: &Workspace, packages: &Packages) -> Result<()> {
-    rpm_contents(&packages.app_rpm)?;
+    let config = crate::dist::AppConfig::read(ws)?;
+    let entry = config.desktop_entry();
+    rpm_contents(&packages.app_rpm, &entry)?;
     let debs = [&packages.app_deb, &packages.server_deb];
     Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(debs).status_ok()?;
-    let tested = installed_files().and_then(|()| {
+    let tested = installed_files(&entry).and_then(|()| {
         let under = Under {
             app: PathBuf::from("/usr/bin/masar-desktop"),
             server: PathBuf::from("/usr/bin/masar-server"),
@@ -64,18 +66,22 @@ pub fn run_installed(ws: &Workspace, packages: &Packages) -> Result<()> {
     crate::clean_root::run(ws, packages)
 }
 
-/// What the packages put in place: binaries, the desktop entry (valid, with the Arabic name),
-/// icons, the fonts' licences, the service unit and its settings.
-fn installed_files() -> Result<()> {
+/// What the packages put in place: binaries, the desktop entry named by the app's identifier
+/// (valid, with the Arabic name), icons, the fonts' licences, the service unit and its settings.
+fn installed_files(desktop: &str) -> Result<()> {
     let listed = |package: &str| -> Result<String> {
         let output = Command::new("dpkg").args(["-L", package]).output()?;
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     };
     let app = listed("masar-desktop")?;
-    let desktop = app
+    let entries: Vec<&str> = app
         .lines()
-        .find(|line| line.starts_with("/usr/share/applications/") && line.ends_with(".desktop"))
-        .context("masar-desktop installs no desktop entry")?;
+        .filter(|line| line.starts_with("/usr/share/applications/") && line.ends_with(".desktop"))
+        .collect();
+    anyhow::ensure!(
+        entries == [desktop],
+        "masar-desktop installs the desktop entries {entries:?}, not {desktop}"
+    );
     Command::new("desktop-file-validate").arg(desktop).status_ok()?;
     let entry = std::fs::read_to_string(desktop)?;
     anyhow::ensure!(
@@ -117,7 +123,7 @@ fn installed_files() -> Result<()> {
 /// The .rpm, read with `rpm` itself (a Debian machine cannot install it): its payload's digests,
 /// its name, the same files as the .deb's, and what it needs from the system (WebKitGTK 4.1 and
 /// GTK 3 from the binary, OpenSSL and D-Bus declared).
-fn rpm_contents(rpm: &Path) -> Result<()> {
+fn rpm_contents(rpm: &Path, desktop: &str) -> Result<()> {
     let query = |args: &[&str]| -> Result<String> {
         let output = Command::new("rpm").args(args).arg(rpm).output().context("cannot run rpm")?;
         anyhow::ensure!(
@@ -140,10 +146,7 @@ fn rpm_contents(rpm: &Path) -> Result<()> {
     ] {
         anyhow::ensure!(files.lines().any(|line| line == expected), "the .rpm does not hold {expected}");
     }
-    anyhow::ensure!(
-        files.lines().any(|line| line.starts_with("/usr/share/applications/") && line.ends_with(".desktop")),
-        "the .rpm holds no desktop entry"
-    );
+    anyhow::ensure!(files.lines().any(|line| line == desktop), "the .rpm does not hold {desktop}");
     let requires = query(&["-qpR"])?;
     for needed in ["libwebkit2gtk-4.1.so.0()(64bit)", "libgtk-3.so.0()(64bit)", "openssl-libs", "dbus-libs"] {
         anyhow::ensure!(

@@ -71,6 +71,8 @@ enum Command {
         /// How many starts to time.
         #[arg(long, default_value_t = 11)]
         runs: usize,
+        /// Only these measurements (startup, unlock, attachments, statement, sync); all by default.
+        only: Vec<String>,
     },
     /// The installable packages in <target>/dist: Masar Desktop as .deb and .rpm (release build,
     /// Tauri's bundler), masar-server as its own .deb with its systemd unit. Prints their sizes.
@@ -90,13 +92,23 @@ fn main() -> Result<()> {
         Command::Test { no_e2e } => test(&ws, !no_e2e),
         Command::Browser => browser::run(&ws),
         Command::Deny => supply_chain::run(&ws),
-        Command::Bench { runs } => {
+        Command::Bench { runs, only } => {
             setup::run(&ws)?;
-            bench::startup(&ws, runs.max(1))?;
-            ws.cargo(&["bench", "-p", "masar-core", "--bench", "unlock"]).status_ok()?;
-            ws.cargo(&["bench", "-p", "masar-core", "--bench", "attachments"]).status_ok()?;
-            ws.cargo(&["bench", "-p", "masar-statement", "--bench", "statement"]).status_ok()?;
-            ws.cargo(&["bench", "-p", "masar-server", "--bench", "sync"]).status_ok()
+            let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+            if wanted("startup") {
+                bench::startup(&ws, runs.max(1))?;
+            }
+            for (package, bench) in [
+                ("masar-core", "unlock"),
+                ("masar-core", "attachments"),
+                ("masar-statement", "statement"),
+                ("masar-server", "sync"),
+            ] {
+                if wanted(bench) {
+                    ws.cargo(&["bench", "-p", package, "--bench", bench]).status_ok()?;
+                }
+            }
+            Ok(())
         }
         Command::Dist => {
             setup::run(&ws)?;
@@ -203,7 +215,14 @@ fn fresh_dir(ws: &workspace::Workspace, name: &str) -> Result<std::path::PathBuf
 
 fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     let started = std::time::Instant::now();
-    setup::run(ws)?;
+    let result = test_stages(ws, with_e2e);
+    let outcome = if result.is_ok() { "all stages passed" } else { "FAILED" };
+    println!("xtask test: {outcome} in {:.0} s ({})", started.elapsed().as_secs_f64(), ws.stage_times());
+    result
+}
+
+fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
+    ws.stage("set-up", || setup::run(ws))?;
     ws.stage("formatting", || ws.cargo(&["fmt", "--all", "--", "--check"]).status_ok())?;
     ws.stage("UI type check", || ws.npm(&["run", "check"]).status_ok())?;
     ws.stage("UI unit tests", || ws.npm(&["test"]).status_ok())?;
@@ -263,7 +282,6 @@ fn test(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             e2e::run_installed(ws, &packages)
         })?;
     }
-    println!("xtask test: all stages passed in {:.0?}", started.elapsed());
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -10,6 +11,8 @@ use anyhow::{Context, Result};
 pub struct Workspace {
     pub root: PathBuf,
     pub target_dir: PathBuf,
+    /// Each stage's name and time, for the summary line.
+    timings: Mutex<Vec<(String, Duration)>>,
 }
 
 impl Workspace {
@@ -28,7 +31,7 @@ impl Workspace {
                 PathBuf::from(metadata["target_directory"].as_str().context("no target_directory")?)
             }
         };
-        Ok(Self { root, target_dir })
+        Ok(Self { root, target_dir, timings: Mutex::new(Vec::new()) })
     }
 
     pub fn ui_dir(&self) -> PathBuf {
@@ -73,8 +76,26 @@ impl Workspace {
         println!("\n==> {name}");
         let started = Instant::now();
         let result = body().with_context(|| format!("stage failed: {name}"));
-        println!("<== {name}: {} in {:.1?}", if result.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
+        let took = started.elapsed();
+        println!("<== {name}: {} in {took:.1?}", if result.is_ok() { "ok" } else { "FAILED" });
+        if let Ok(mut timings) = self.timings.lock() {
+            timings.push((name.split(" (").next().unwrap_or(name).to_owned(), took));
+        }
         result
+    }
+
+    /// Every stage run so far with its time, in order: `formatting 3 s, clippy 120 s, …`.
+    pub fn stage_times(&self) -> String {
+        self.timings
+            .lock()
+            .map(|timings| {
+                timings
+                    .iter()
+                    .map(|(name, took)| format!("{name} {:.0} s", took.as_secs_f64()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
     }
 }
 

@@ -1,20 +1,25 @@
 //! `cargo xtask dist`: the installable packages, into `<target>/dist/`.
 //!
-//! - Masar Desktop: a release build bundled by Tauri's own bundler (`@tauri-apps/cli`, pinned in
-//!   the UI's package.json) as a .deb and an .rpm: the app's Arabic and English names in the
-//!   desktop entry, icons from 16 to 512 px, the shipped fonts' licences, and the libraries it
-//!   needs declared (WebKitGTK, GTK, libsecret for the Secret Service; a keyring daemon
-//!   recommended — the app works without one, see the README).
+//! - Masar Desktop (`desktop.rs`, `rpm.rs`): the release build as a .deb and an .rpm made from the
+//!   top-level `tauri.conf.json`: the desktop entry `sa.gov.masar.desktop.desktop` with the app's
+//!   Arabic and English names, icons from 16 to 512 px, the shipped fonts' licences, and the
+//!   libraries it needs declared (those the binary links, by the packages that hold them, plus
+//!   OpenSSL and D-Bus; a keyring daemon recommended — the app works without one, see the README).
 //! - masar-server: its own .deb (made here with dpkg-deb): the binary, the hardened systemd unit
 //!   from `deploy/`, its settings as a conffile, and a system user; not started until the
 //!   administrator has set it up.
 
+mod desktop;
+mod rpm;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::workspace::{StatusOk, Workspace};
+
+pub use desktop::AppConfig;
 
 /// What `dist` made.
 #[derive(Debug)]
@@ -30,23 +35,9 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
     std::fs::create_dir_all(&dist)?;
 
     ws.npm(&["run", "build"]).status_ok()?;
-    let bundle = ws.target_dir.join("release/bundle");
-    let _ = std::fs::remove_dir_all(&bundle);
-    // The CLI finds src-tauri/tauri.conf.json from the workspace root and builds with cargo
-    // (release, the custom-protocol feature), into the same target directory.
-    Command::new(ws.ui_dir().join("node_modules/.bin/tauri"))
-        .args(["build", "--bundles", "deb,rpm", "--ci"])
-        .current_dir(&ws.root)
-        .status_ok()
-        .context("the Tauri bundler failed")?;
-    let version = version(ws)?;
-    let app_deb =
-        copy_one(&bundle.join("deb"), "deb", &dist.join(format!("masar-desktop_{version}_amd64.deb")))?;
-    let app_rpm =
-        copy_one(&bundle.join("rpm"), "rpm", &dist.join(format!("masar-desktop-{version}-1.x86_64.rpm")))?;
-
-    ws.cargo(&["build", "--release", "--locked", "-p", "masar-server"]).status_ok()?;
-    let server_deb = server_deb(ws, &version, &dist)?;
+    build_release(ws)?;
+    let (app_deb, app_rpm) = desktop::packages(ws, &dist)?;
+    let server_deb = server_deb(ws, &version(ws)?, &dist)?;
 
     for binary in ["masar-desktop", "masar-server"] {
         report(&ws.target_dir.join("release").join(binary))?;
@@ -57,27 +48,18 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
     Ok(Packages { app_deb, app_rpm, server_deb })
 }
 
+/// Both release binaries in one cargo run (their shared dependencies built once, side by side).
+/// The app's default `custom-protocol` feature serves the built UI from the binary.
+pub fn build_release(ws: &Workspace) -> Result<()> {
+    ws.cargo(&["build", "--release", "--locked", "-p", "masar-desktop", "-p", "masar-server"]).status_ok()
+}
+
 fn report(path: &Path) -> Result<()> {
     let bytes = std::fs::metadata(path).with_context(|| format!("{} is missing", path.display()))?.len();
     #[allow(clippy::cast_precision_loss)]
     let mib = bytes as f64 / (1024.0 * 1024.0);
     println!("{:>10} bytes ({mib:.1} MiB)  {}", bytes, path.display());
     Ok(())
-}
-
-/// Copies the one `.ext` file the bundler left in `dir` to `target` (the bundler names it after
-/// the product, with a space; the packages go by the package's name).
-fn copy_one(dir: &Path, ext: &str, target: &Path) -> Result<PathBuf> {
-    let found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("the bundler made no {}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == ext))
-        .collect();
-    let [package] = found.as_slice() else {
-        bail!("expected one .{ext} in {}, found {found:?}", dir.display())
-    };
-    std::fs::copy(package, target)?;
-    Ok(target.to_owned())
 }
 
 /// The workspace's version (the packages carry it).
@@ -150,15 +132,21 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// The Debian packages that hold the shared libraries `binary` needs directly (its ELF `NEEDED`
-/// entries, as dpkg-shlibdeps reads them), with the version installed here as the lowest.
-fn library_packages(binary: &Path) -> Result<Vec<String>> {
+/// The shared objects `binary` links directly: its ELF `NEEDED` entries.
+fn needed_libraries(binary: &Path) -> Result<Vec<String>> {
     let dynamic = Command::new("readelf").arg("-d").arg(binary).output().context("cannot run readelf")?;
-    let needed: Vec<String> = String::from_utf8_lossy(&dynamic.stdout)
+    anyhow::ensure!(dynamic.status.success(), "readelf cannot read {}", binary.display());
+    Ok(String::from_utf8_lossy(&dynamic.stdout)
         .lines()
         .filter(|line| line.contains("(NEEDED)"))
         .filter_map(|line| Some(line.split('[').nth(1)?.trim_end_matches(']').to_owned()))
-        .collect();
+        .collect())
+}
+
+/// The Debian packages that hold the shared libraries `binary` needs directly (its ELF `NEEDED`
+/// entries, as dpkg-shlibdeps reads them), with the version installed here as the lowest.
+fn library_packages(binary: &Path) -> Result<Vec<String>> {
+    let needed = needed_libraries(binary)?;
     let resolved = Command::new("ldd").arg(binary).output().context("cannot run ldd")?;
     let mut packages = std::collections::BTreeSet::new();
     for line in String::from_utf8_lossy(&resolved.stdout).lines() {
