@@ -54,6 +54,20 @@ mod tests {
             .collect()
     }
 
+    /// `'sha256-…'` of the one inline `<style>` in the built page (ui/dist/index.html, which the
+    /// build embeds): the first frame's, drawn before any style sheet has loaded.
+    fn first_frame_style_hash() -> String {
+        use base64::Engine;
+        use sha2::Digest;
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let page = std::fs::read_to_string(dir.join("../ui/dist/index.html")).expect("the UI is built");
+        let styles: Vec<&str> =
+            page.split("<style>").skip(1).filter_map(|rest| rest.split_once("</style>").map(|(s, _)| s)).collect();
+        assert_eq!(styles.len(), 1, "the page has one inline style, the first frame's");
+        let digest = sha2::Sha256::digest(styles[0].as_bytes());
+        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    }
+
     #[test]
     fn the_window_s_policy_allows_only_the_app_s_own_content() {
         let policy = policy();
@@ -63,7 +77,11 @@ mod tests {
             assert_eq!(sources(locked), Some(vec!["'none'".to_owned()]), "{locked}");
         }
         assert_eq!(sources("default-src"), Some(vec!["'self'".to_owned()]));
-        assert_eq!(sources("style-src"), Some(vec!["'self'".to_owned()]));
+        assert_eq!(
+            sources("style-src"),
+            Some(vec!["'self'".to_owned(), first_frame_style_hash()]),
+            "style sheets of the app's own, and the first frame's inline style only"
+        );
         assert_eq!(sources("script-src"), None, "scripts fall back to default-src 'self'");
         for (directive, allowed) in &policy {
             for source in allowed {
