@@ -61,8 +61,11 @@ mod tests {
         use sha2::Digest;
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let page = std::fs::read_to_string(dir.join("../ui/dist/index.html")).expect("the UI is built");
-        let styles: Vec<&str> =
-            page.split("<style>").skip(1).filter_map(|rest| rest.split_once("</style>").map(|(s, _)| s)).collect();
+        let styles: Vec<&str> = page
+            .split("<style>")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("</style>").map(|(s, _)| s))
+            .collect();
         assert_eq!(styles.len(), 1, "the page has one inline style, the first frame's");
         let digest = sha2::Sha256::digest(styles[0].as_bytes());
         format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))

@@ -10,9 +10,10 @@ mod postgres;
 mod process;
 mod setup;
 mod supply_chain;
+mod test_binaries;
 mod workspace;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use workspace::StatusOk;
 
@@ -234,6 +235,7 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     ws.stage("cargo tests", || {
         // The PostgreSQL store's tests run on a throw-away cluster, stopped after the stage.
         let postgres = postgres::Postgres::start("postgres-test", false)?;
+        let binaries = test_binaries::build(ws)?;
         ws.cargo(&["test", "--workspace", "--exclude", "masar-e2e", "--locked"])
             .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
             .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
@@ -243,20 +245,9 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             .env("MASAR_CRASH_ROUNDS", "20")
             .status_ok()?;
         // The server's tests again, on PostgreSQL (those that look into the SQLite file stay there),
-        // and the randomized sync soak (half of it on two nodes) against it.
-        ws.cargo(&["test", "-p", "masar-server", "--locked"])
-            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
-            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
-            // The backup test follows the README's procedure with the cluster's pg_dump.
-            .env("MASAR_TEST_POSTGRES_BIN", postgres::bin_dir()?)
-            .env("MASAR_TEST_STORE", "postgres")
-            .status_ok()?;
-        ws.cargo(&["test", "-p", "masar-core", "--test", "sync", "--locked", "randomized"])
-            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
-            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
-            .env("MASAR_TEST_STORE", "postgres")
-            .env("MASAR_SOAK", "10")
-            .status_ok()
+        // and the randomized sync soak (half of it on two nodes) against it, side by side: the
+        // executables the first run compiled, started directly.
+        on_postgres(&binaries, &postgres)
     })?;
     ws.stage("OpenAPI description (openapi-spec-validator)", || {
         std::process::Command::new("python3")
@@ -283,6 +274,46 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+/// The PostgreSQL pass of the cargo tests stage: masar-server's test executables one after the
+/// other (the backup test follows the README's procedure with the cluster's pg_dump), while the
+/// randomized sync soak runs beside them; the soak's output is printed once it has finished.
+fn on_postgres(binaries: &[test_binaries::TestBinary], postgres: &postgres::Postgres) -> Result<()> {
+    let on_cluster = |binary: &test_binaries::TestBinary| {
+        let mut command = binary.command();
+        command
+            .env("MASAR_TEST_POSTGRES_URL", &postgres.url)
+            .env("MASAR_TEST_POSTGRES_CA", &postgres.ca_file)
+            .env("MASAR_TEST_STORE", "postgres");
+        command
+    };
+    let soak = binaries
+        .iter()
+        .find(|b| b.package == "masar-core" && b.target == "sync")
+        .context("no masar-core sync test executable")?;
+    let server: Vec<&test_binaries::TestBinary> =
+        binaries.iter().filter(|b| b.package == "masar-server").collect();
+    let bin_dir = postgres::bin_dir()?;
+    std::thread::scope(|scope| {
+        let soak_run = scope.spawn(|| on_cluster(soak).env("MASAR_SOAK", "10").arg("randomized").output());
+        let mut server_result = Ok(());
+        for binary in &server {
+            println!("masar-server {} on PostgreSQL", binary.target);
+            let run = on_cluster(binary).env("MASAR_TEST_POSTGRES_BIN", &bin_dir).status_ok();
+            if let Err(error) = run {
+                server_result = Err(error.context(format!("masar-server's {} on PostgreSQL", binary.target)));
+                break;
+            }
+        }
+        let soak_output = soak_run.join().map_err(|_| anyhow::anyhow!("the soak's thread panicked"))??;
+        println!("masar-core sync (randomized) on PostgreSQL:");
+        // Its stderr (the tests' logs) after its stdout, both on stdout: they are one report.
+        print!("{}", String::from_utf8_lossy(&soak_output.stdout));
+        print!("{}", String::from_utf8_lossy(&soak_output.stderr));
+        anyhow::ensure!(soak_output.status.success(), "the randomized sync soak on PostgreSQL failed");
+        server_result
+    })
 }
 
 /// Runs a standard client (a Python script given the server's URL) against a fresh demo server.
