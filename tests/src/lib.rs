@@ -844,7 +844,8 @@ impl App {
     }
 
     /// Whether the element matching `css` is wholly inside the window (not scrolled out of view
-    /// nor pushed below it) and shows all of itself (not squeezed smaller than what it holds).
+    /// nor pushed below it), shows all of itself (not squeezed smaller than what it holds) and is
+    /// not drawn over (a status bar or a banner over its top, middle or foot).
     pub async fn in_view(&self, css: &str) -> Result<bool> {
         let element = self.wait_for(css).await?;
         let inside = run_script(
@@ -854,7 +855,16 @@ impl App {
                  const root = document.documentElement.getBoundingClientRect();
                  const app = document.getElementById('app').getBoundingClientRect();
                  const whole = e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1;
-                 return whole && r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
+                 // The text size is a CSS zoom on the root: rectangles may be in its unzoomed
+                 // pixels while elementFromPoint takes the window's. The app fills the window's
+                 // height, so their ratio is the scale between the two.
+                 const scale = window.innerHeight / app.height;
+                 const shows = (y) => {
+                   const hit = document.elementFromPoint((r.left + r.right) / 2 * scale, y * scale);
+                   return hit !== null && (hit === e || e.contains(hit));
+                 };
+                 const uncovered = shows(r.top + 3) && shows((r.top + r.bottom) / 2) && shows(r.bottom - 3);
+                 return whole && uncovered && r.height > 0 && r.top >= app.top - 1 && r.bottom <= app.bottom + 1
                    && r.left >= root.left - 1 && r.right <= app.right + 1;",
             vec![serde_json::to_value(&element)?],
         )

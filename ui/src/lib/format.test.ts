@@ -5,16 +5,16 @@ describe("dualDate", () => {
   // Expected Hijri dates are the official Umm al-Qura table's (as published by the King
   // Abdulaziz City for Science and Technology; read here through the `hijridate` package, which
   // carries that table), not what the runtime's own calendar returns: outside about 1420–1450 AH
-  // that is a day off on some days (1984-12-26 is 4 Rabiʻ II 1405 in the table, 3 in the
+  // that is a day off on some days (1984-12-26 is 4 Rabi’ II 1405 in the table, 3 in the
   // runtime). The conversion is the table's, shared with the core.
   const table: [string, string, string][] = [
     ["2026-11-28", "18 جمادى الآخرة 1448\u00a0هـ", "18 Jumada II 1448\u00a0AH"],
     ["2000-01-01", "24 رمضان 1420\u00a0هـ", "24 Ramadan 1420\u00a0AH"],
-    ["2006-09-14", "21 شعبان 1427\u00a0هـ", "21 Shaʻban 1427\u00a0AH"],
+    ["2006-09-14", "21 شعبان 1427\u00a0هـ", "21 Sha’ban 1427\u00a0AH"],
     ["2020-05-24", "1 شوال 1441\u00a0هـ", "1 Shawwal 1441\u00a0AH"],
     ["2024-03-11", "1 رمضان 1445\u00a0هـ", "1 Ramadan 1445\u00a0AH"],
-    ["1984-12-26", "4 ربيع الآخر 1405\u00a0هـ", "4 Rabiʻ II 1405\u00a0AH"],
-    ["1955-07-20", "30 ذو القعدة 1374\u00a0هـ", "30 Dhuʻl-Qiʻdah 1374\u00a0AH"],
+    ["1984-12-26", "4 ربيع الآخر 1405\u00a0هـ", "4 Rabi’ II 1405\u00a0AH"],
+    ["1955-07-20", "30 ذو القعدة 1374\u00a0هـ", "30 Dhu’l-Qi’dah 1374\u00a0AH"],
     ["1926-12-06", "31 جمادى الأولى 1345\u00a0هـ", "31 Jumada I 1345\u00a0AH"],
   ];
   it.each(table)("gives %s as the Umm al-Qura table does: %s", (iso, arabic, english) => {

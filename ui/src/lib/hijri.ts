@@ -49,7 +49,7 @@ export function fromHijri(year: number, month: number, day: number): string | nu
 
 export const MONTHS: Record<"ar" | "en", string[]> = {
   ar: ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
-  en: ["Muharram", "Safar", "Rabiʻ I", "Rabiʻ II", "Jumada I", "Jumada II", "Rajab", "Shaʻban", "Ramadan", "Shawwal", "Dhuʻl-Qiʻdah", "Dhuʻl-Hijjah"],
+  en: ["Muharram", "Safar", "Rabi’ I", "Rabi’ II", "Jumada I", "Jumada II", "Rajab", "Sha’ban", "Ramadan", "Shawwal", "Dhu’l-Qi’dah", "Dhu’l-Hijjah"],
 };
 
 /** «18 جمادى الآخرة 1448 هـ» / «18 Jumada II 1448 AH»; null outside the table. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Form, OutgoingItem, Stage } from "./backend";
 import { applyLanguage } from "./i18n/index.svelte";
-import { recordStage, stageText, stageTone, waitingText } from "./stage";
+import { applicationStage, recordStage, stageText, stageTone, waitingText } from "./stage";
 
 function item(key: string, kind: Form, stage: Stage): OutgoingItem {
   return {
@@ -65,5 +65,10 @@ describe("a qualification on the record in the same model", () => {
     expect(recordStage("verified", null)).toEqual({ stage: "verified" });
     expect(recordStage("rejected", "صورة غير واضحة")).toEqual({ stage: "rejected", reason: "صورة غير واضحة" });
     expect(stageTone(recordStage("rejected", "x"), "qualification")).toBe("danger");
+    expect(applicationStage("received", null)).toEqual({ stage: "reached" });
+    expect(applicationStage("accepted", null)).toEqual({ stage: "accepted" });
+    expect(applicationStage("declined", "اكتمل العدد")).toEqual({ stage: "declined", reason: "اكتمل العدد" });
+    expect(stageTone(applicationStage("declined", "x"), "application")).toBe("danger");
+    expect(stageTone(applicationStage("received", null), "application")).toBe("info");
   });
 });

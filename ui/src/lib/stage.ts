@@ -89,3 +89,11 @@ export function recordStage(status: QualificationStatus, reason: string | null):
   if (status === "rejected") return { stage: "rejected", reason: reason ?? "" };
   return { stage: "reached" };
 }
+
+/** An application as HR's list holds it, in the same model: received has reached Masar and waits
+ *  for the administration; accepted and declined are its decisions. */
+export function applicationStage(state: string, reason: string | null): Stage {
+  if (state === "accepted") return { stage: "accepted" };
+  if (state === "declined") return { stage: "declined", reason: reason ?? "" };
+  return { stage: "reached" };
+}

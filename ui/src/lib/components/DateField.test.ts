@@ -22,7 +22,7 @@ describe("the date field", () => {
     await fireEvent.click(screen.getByTestId("when-calendar-hijri"));
     await type("10", "9", "1437");
     expect(screen.getByTestId("value").textContent).toBe("2016-06-15");
-    // A 30th of Shaʻban 1437 (29 days in the table) is no date: passed on for the form's check to name.
+    // A 30th of Sha’ban 1437 (29 days in the table) is no date: passed on for the form's check to name.
     await type("30", "8", "1437");
     expect(screen.getByTestId("value").textContent).not.toMatch(/^\d{4}-\d{2}-\d{2}$/u);
   });
