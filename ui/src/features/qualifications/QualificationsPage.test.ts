@@ -102,4 +102,30 @@ describe("QualificationsPage", () => {
     expect(files).toEqual(["certificate.pdf — 70%", "transcript.pdf — 0%"]);
     expect(reads).toBe(before + 1);
   });
+  it("asks to choose what is chosen from a list or a calendar, and to enter what is typed", async () => {
+    mockWindows("main");
+    mockIPC((command) => {
+      if (command === "record_qualifications" || command === "qualifications") return [];
+      if (command === "new_qualification") return { id: "f".repeat(32), form: { ...item.form, level: null, major: "", graduationDate: "", termsAccepted: false } };
+      if (command === "send_qualification") {
+        // A refusal as the core sends it: an object, not an exception of the page's own.
+        throw {
+          code: "invalid_input",
+          params: {},
+          fields: [
+            { field: "level", problem: "required", limit: null },
+            { field: "major", problem: "required", limit: null },
+            { field: "graduationDate", problem: "required", limit: null },
+          ],
+        };
+      }
+      return command === "sync_status" ? { state: "idle" } : null;
+    });
+    render(QualificationsPage);
+    (await screen.findByTestId("qualification-add")).click();
+    (await screen.findByTestId("qualification-send")).click();
+    await waitFor(() => expect(screen.getByText("اختر المستوى.", { selector: ".field-error, .field-error *" })).toBeTruthy());
+    expect(screen.getAllByText("أدخل التخصص.").length).toBeGreaterThan(0);
+    expect(screen.getAllByText("اختر تاريخ التخرج.").length).toBeGreaterThan(0);
+  });
 });
