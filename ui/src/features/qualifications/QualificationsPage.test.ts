@@ -3,6 +3,7 @@ import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { QualificationItem_Serialize as Item, UploadProgress_Serialize as Progress } from "../../lib/backend";
 import { uploads } from "../../lib/uploads.svelte";
+import { applyLanguage } from "../../lib/i18n/index.svelte";
 import QualificationsPage from "./QualificationsPage.svelte";
 
 const certificate = "a".repeat(64);
@@ -127,5 +128,27 @@ describe("QualificationsPage", () => {
     await waitFor(() => expect(screen.getByText("اختر المستوى.", { selector: ".field-error, .field-error *" })).toBeTruthy());
     expect(screen.getAllByText("أدخل التخصص.").length).toBeGreaterThan(0);
     expect(screen.getAllByText("اختر تاريخ التخرج.").length).toBeGreaterThan(0);
+  });
+  it("words the notice of a sent request in the language the window is switched to", async () => {
+    mockWindows("main");
+    mockIPC((command) => {
+      if (command === "record_qualifications" || command === "qualifications") return [];
+      if (command === "new_qualification") return { id: "f".repeat(32), form: item.form };
+      if (command === "send_qualification") return "20261207-0001";
+      return command === "sync_status" ? { state: "idle" } : null;
+    });
+    render(QualificationsPage);
+    (await screen.findByTestId("qualification-add")).click();
+    (await screen.findByTestId("qualification-send")).click();
+    const notice = await screen.findByTestId("qualification-notice");
+    expect(notice.textContent).toContain("20261207-0001");
+    expect(notice.textContent).toMatch(/[\u0600-\u06FF]/);
+    applyLanguage("en");
+    try {
+      await waitFor(() => expect(screen.getByTestId("qualification-notice").textContent).not.toMatch(/[\u0600-\u06FF]/));
+      expect(screen.getByTestId("qualification-notice").textContent).toContain("20261207-0001");
+    } finally {
+      applyLanguage("ar");
+    }
   });
 });

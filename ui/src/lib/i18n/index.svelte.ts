@@ -8,6 +8,8 @@ import { countOf, type Counted } from "./plurals";
 
 export type MessageKey = keyof typeof ar;
 export type Messages = Record<MessageKey, string>;
+/** A notice kept as its key and values (not its words), so that it follows a change of language. */
+export type Message = { key: MessageKey; vars?: Record<string, string | number> };
 
 const catalogs: Record<Language, Messages> = { ar, en };
 
@@ -50,6 +52,11 @@ class I18n {
   /** The message `key`, with `{name}` placeholders filled from `vars`. */
   t(key: MessageKey, vars: Record<string, string | number> = {}): string {
     return fill(catalogs[this.lang][key], vars);
+  }
+
+  /** A message kept to be shown later, in the language shown then. */
+  say(message: Message): string {
+    return this.t(message.key, message.vars);
   }
 
   /** `count` things, in the plural form the language asks for. */
