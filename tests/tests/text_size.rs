@@ -12,6 +12,18 @@ async fn page_keeps_the_window(app: &App, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The screen as it is now, saved as `name`: no sideways scrolling, and `action` in view and not
+/// drawn over.
+async fn fits_with(app: &App, name: &str, action: &str) -> anyhow::Result<()> {
+    app.screenshot(name).await?;
+    anyhow::ensure!(app.overflow().await?.is_none(), "{name} scrolls sideways at 200 %");
+    anyhow::ensure!(
+        app.in_view(&format!("[data-testid={action}]")).await?,
+        "{name}: {action} is out of view"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn at_200_percent_text_every_screen_reflows_without_sideways_scrolling() -> anyhow::Result<()> {
     let server = Server::start_demo()?;
@@ -80,9 +92,7 @@ async fn at_200_percent_the_sign_in_the_lock_screen_and_the_dialogs_fit_in_both_
     app.wait_for("[data-testid=sign-on-start]").await?;
     app.text_at_200_percent().await?;
     // Saved with its English twin beside it (the language switch is on this screen too).
-    app.screenshot("sign-in-200-ar").await?;
-    assert_eq!(app.overflow().await?, None, "the sign-in screen scrolls sideways at 200 %");
-    assert!(app.in_view("[data-testid=sign-on-start]").await?, "the sign-on button is out of view at 200 %");
+    fits_with(&app, "sign-in-200-ar", "sign-on-start").await?;
     // WebDriver's pointer misses zoomed elements: sign in at 100 %, as the harness does.
     app.ctrl('0').await?;
     app.wait_for("html[data-text-size='100']").await?;
@@ -96,9 +106,7 @@ async fn at_200_percent_the_sign_in_the_lock_screen_and_the_dialogs_fit_in_both_
         // The list of keyboard shortcuts (F1).
         app.key(Key::F1).await?;
         app.wait_focused("shortcuts-close").await?;
-        app.screenshot(&format!("shortcuts-200-{lang}")).await?;
-        assert_eq!(app.overflow().await?, None, "the shortcuts ({lang}) scroll sideways at 200 %");
-        assert!(app.in_view("[data-testid=shortcuts-close]").await?, "the shortcuts' close button ({lang})");
+        fits_with(&app, &format!("shortcuts-200-{lang}"), "shortcuts-close").await?;
         app.key(Key::Escape).await?;
         app.wait_gone("[data-testid=shortcuts]").await?;
 
@@ -108,24 +116,14 @@ async fn at_200_percent_the_sign_in_the_lock_screen_and_the_dialogs_fit_in_both_
         app.tab_to("opp-apply", false).await?;
         app.key(Key::Enter).await?;
         app.wait_focused("apply-confirm").await?;
-        app.screenshot(&format!("apply-dialog-200-{lang}")).await?;
-        assert_eq!(app.overflow().await?, None, "the apply dialog ({lang}) scrolls sideways at 200 %");
-        assert!(
-            app.in_view("[data-testid=apply-confirm]").await?,
-            "the apply button ({lang}) is out of view"
-        );
+        fits_with(&app, &format!("apply-dialog-200-{lang}"), "apply-confirm").await?;
         app.key(Key::Escape).await?;
         app.wait_gone("[data-testid=apply-dialog]").await?;
 
         // The lock screen (Ctrl+L), then the passphrase opens it again.
         app.ctrl('l').await?;
         app.wait_focused("unlock-password").await?;
-        app.screenshot(&format!("lock-200-{lang}")).await?;
-        assert_eq!(app.overflow().await?, None, "the lock screen ({lang}) scrolls sideways at 200 %");
-        assert!(
-            app.in_view("[data-testid=unlock-submit]").await?,
-            "the unlock button ({lang}) is out of view"
-        );
+        fits_with(&app, &format!("lock-200-{lang}"), "unlock-submit").await?;
         app.keys(&account.password).await?;
         app.key(Key::Enter).await?;
         app.wait_for("[data-testid=signed-in-user]").await?;
