@@ -374,6 +374,21 @@ pub struct App {
 }
 
 /// Screens checked with axe-core as the tests waited on them, over the whole run (for names).
+/// Watches where the next click lands: set before the driver clicks `arguments[0]`.
+const WATCH_CLICK: &str = "const el = arguments[0];
+    if (!window.__e2eClick) {
+      window.__e2eClick = { el: null, hit: false };
+      document.addEventListener('click', (e) => {
+        const watch = window.__e2eClick;
+        if (watch.el && e.target instanceof Node && watch.el.contains(e.target)) watch.hit = true;
+      }, true);
+    }
+    window.__e2eClick.el = el;
+    window.__e2eClick.hit = false;";
+
+/// Whether the watched click reached its element.
+const CLICK_ARRIVED: &str = "return !window.__e2eClick || window.__e2eClick.hit;";
+
 static SCREENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// What tells one screen from another: the page (its title and heading), an open dialog, the
@@ -587,7 +602,8 @@ impl App {
     /// lies over its centre — a layout still settling, or a bar over the bottom of the page — so
     /// a click lands on it as a person's would. A control that stays covered (one drawn over by
     /// its own label, say) is then clicked as it is.
-    async fn bring_into_view(&self, element: &Element) -> Result<()> {
+    /// Whether it stood clear: a click aimed at it then reaches it unless the page moves.
+    async fn bring_into_view(&self, element: &Element) -> Result<bool> {
         // Clear when nothing covers its centre and it stays where it is over two frames: a click
         // computed while the page still moves (a notice going, a form opening) lands elsewhere.
         for _ in 0..20 {
@@ -609,11 +625,11 @@ impl App {
                 )
                 .await?;
             if clear.as_bool() == Some(true) {
-                return Ok(());
+                return Ok(true);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Ok(())
+        Ok(false)
     }
 
     /// The attribute `name` of every element matching `css`, in the page's order.
@@ -632,24 +648,46 @@ impl App {
 
     /// Clicks the element, found again if the page redrew it between finding and clicking
     /// (WebKitWebDriver then answers with an error for the element it had, while bringing it
-    /// into view or clicking).
+    /// into view or clicking), and again if the click never reached it although it stood clear:
+    /// the page moved between the driver's aim and its press (the element's own click handler
+    /// did not run, so clicking again repeats nothing).
     pub async fn click(&self, css: &str) -> Result<()> {
         let mut tries = 0;
         loop {
             let element = self.wait_for(css).await?;
             let clicked = async {
-                self.bring_into_view(&element).await?;
+                let clear = self.bring_into_view(&element).await?;
+                run_script(&self.client, WATCH_CLICK, vec![serde_json::to_value(&element)?]).await?;
                 element.click().await?;
-                anyhow::Ok(())
+                anyhow::Ok(clear)
             }
             .await;
             match clicked {
-                Ok(()) => return Ok(()),
+                Ok(true) if tries < 2 && !self.click_arrived().await => {
+                    tries += 1;
+                    println!("the click on {css} landed beside it while the page moved; clicked again");
+                }
+                Ok(_) => return Ok(()),
                 Err(_) if tries < 2 => {
                     tries += 1;
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Whether the last watched click reached its element. A page that went away with the click
+    /// (the window closed) counts as reached.
+    async fn click_arrived(&self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            match run_script(&self.client, CLICK_ARRIVED, vec![]).await {
+                Ok(serde_json::Value::Bool(false)) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Ok(serde_json::Value::Bool(false)) => return false,
+                _ => return true,
             }
         }
     }
