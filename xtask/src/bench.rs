@@ -36,7 +36,7 @@ struct Sample {
 }
 
 pub fn startup(ws: &Workspace, runs: usize) -> Result<()> {
-    ws.npm(&["run", "build"]).status_ok()?;
+    ws.build_ui()?;
     // The binary the packages ship, built as `cargo xtask dist` builds it.
     crate::dist::build_release(ws)?;
     let bare = build_bare_window(ws)?;

@@ -8,6 +8,7 @@ mod dist;
 mod e2e;
 mod postgres;
 mod process;
+mod release_build;
 mod setup;
 mod supply_chain;
 mod test_binaries;
@@ -137,7 +138,6 @@ fn main() -> Result<()> {
                 let packages = dist::run(&ws)?;
                 return e2e::run_installed(&ws, &packages);
             }
-            ws.npm(&["run", "build"]).status_ok()?;
             e2e::run(&ws, filter.as_deref())
         }
         Command::Bindings => ws
@@ -227,7 +227,7 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     ws.stage("formatting", || ws.cargo(&["fmt", "--all", "--", "--check"]).status_ok())?;
     ws.stage("UI type check", || ws.npm(&["run", "check"]).status_ok())?;
     ws.stage("UI unit tests", || ws.npm(&["test"]).status_ok())?;
-    ws.stage("UI build", || ws.npm(&["run", "build"]).status_ok())?;
+    ws.stage("UI build", || ws.build_ui())?;
     ws.stage("clippy", || {
         ws.cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]).status_ok()
     })?;
@@ -255,6 +255,9 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
             .arg(ws.root.join("crates/server/openapi.json"))
             .status_ok()
     })?;
+    // From here the stages leave a core idle much of the time: the release binaries the
+    // installed-packages stage needs are built beside them, at the lowest priority.
+    let release = if with_e2e { Some(release_build::ReleaseBuild::start(ws)?) } else { None };
     // The standard clients run against the masar-server binary the cargo tests stage built for the
     // server's integration tests: a `cargo build -p masar-server` would resolve the features anew
     // and compile part of the tree again (a minute on a cold target directory).
@@ -268,9 +271,11 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
         standard_client(ws, "api-fuzz-data", "xtask/scripts/api_fuzz.py")
     })?;
     ws.stage("identity provider's pages in Chromium (keyboard, axe-core, 200 % text)", || browser::run(ws))?;
-    if with_e2e {
+    if let Some(release) = release {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;
         ws.stage("installed packages (cargo xtask dist, apt-get install, sign-in tests, remove)", || {
+            let (ran, _) = release.finish()?;
+            ws.ran_beside("release build", ran);
             let packages = dist::run(ws)?;
             e2e::run_installed(ws, &packages)
         })?;

@@ -13,6 +13,11 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// Each stage's name and time, for the summary line.
     timings: Mutex<Vec<(String, Duration)>>,
+    /// Work that ran beside the stages (the release build), with its time.
+    beside: Mutex<Vec<(String, Duration)>>,
+    /// The UI bundle is built once per run: each build rewrites `ui/dist`, which the app's
+    /// build script watches, so a second one would compile the app again.
+    ui_built: std::sync::OnceLock<()>,
 }
 
 impl Workspace {
@@ -31,7 +36,13 @@ impl Workspace {
                 PathBuf::from(metadata["target_directory"].as_str().context("no target_directory")?)
             }
         };
-        Ok(Self { root, target_dir, timings: Mutex::new(Vec::new()) })
+        Ok(Self {
+            root,
+            target_dir,
+            timings: Mutex::new(Vec::new()),
+            beside: Mutex::new(Vec::new()),
+            ui_built: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn ui_dir(&self) -> PathBuf {
@@ -55,6 +66,16 @@ impl Workspace {
         command
     }
 
+    /// The UI bundle (`ui/dist`), once per run of xtask.
+    pub fn build_ui(&self) -> Result<()> {
+        if self.ui_built.get().is_some() {
+            return Ok(());
+        }
+        self.npm(&["run", "build"]).status_ok()?;
+        let _ = self.ui_built.set(());
+        Ok(())
+    }
+
     /// The UI bundle, then the app and the server (the app embeds the bundle).
     pub fn build_app(&self) -> Result<()> {
         self.build_app_with(&[])
@@ -62,7 +83,7 @@ impl Workspace {
 
     /// The app with extra cargo features (the end-to-end build replaces the file dialog).
     pub fn build_app_with(&self, features: &[&str]) -> Result<()> {
-        self.npm(&["run", "build"]).status_ok()?;
+        self.build_ui()?;
         let mut args = vec!["build", "-p", "masar-desktop", "-p", "masar-server"];
         let features = features.join(",");
         if !features.is_empty() {
@@ -84,18 +105,30 @@ impl Workspace {
         result
     }
 
-    /// Every stage run so far with its time, in order: `formatting 3 s, clippy 120 s, …`.
+    /// Records work that ran beside the stages, for the summary line.
+    pub fn ran_beside(&self, name: &str, took: Duration) {
+        if let Ok(mut beside) = self.beside.lock() {
+            beside.push((name.to_owned(), took));
+        }
+    }
+
+    /// Every stage run so far with its time, in order, then what ran beside them:
+    /// `formatting 3 s, clippy 120 s, …; beside them: release build 400 s`.
     pub fn stage_times(&self) -> String {
-        self.timings
-            .lock()
-            .map(|timings| {
-                timings
-                    .iter()
-                    .map(|(name, took)| format!("{name} {:.0} s", took.as_secs_f64()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
+        let list = |times: &Mutex<Vec<(String, Duration)>>| {
+            times
+                .lock()
+                .map(|times| {
+                    times
+                        .iter()
+                        .map(|(name, took)| format!("{name} {:.0} s", took.as_secs_f64()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        let (stages, beside) = (list(&self.timings), list(&self.beside));
+        if beside.is_empty() { stages } else { format!("{stages}; beside them: {beside}") }
     }
 }
 
@@ -115,7 +148,7 @@ fn workspace_root() -> Result<PathBuf> {
     Ok(Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask lives inside the workspace")?.to_owned())
 }
 
-fn cargo() -> String {
+pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
@@ -133,6 +166,34 @@ impl StatusOk for Command {
             self.get_program(),
             self.get_args().collect::<Vec<_>>()
         );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> Workspace {
+        Workspace {
+            root: PathBuf::from("."),
+            target_dir: PathBuf::from("target"),
+            timings: Mutex::new(Vec::new()),
+            beside: Mutex::new(Vec::new()),
+            ui_built: std::sync::OnceLock::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_names_each_stage_then_what_ran_beside_them() -> Result<()> {
+        let ws = workspace();
+        ws.stage("clippy (all targets)", || Ok(()))?;
+        assert!(ws.stage("cargo tests", || anyhow::bail!("one failed")).is_err());
+        assert!(!ws.stage_times().contains("beside"), "{}", ws.stage_times());
+        ws.ran_beside("release build", Duration::from_secs(412));
+        let summary = ws.stage_times();
+        assert!(summary.starts_with("clippy 0 s, cargo tests 0 s; "), "{summary}");
+        assert!(summary.ends_with("; beside them: release build 412 s"), "{summary}");
         Ok(())
     }
 }

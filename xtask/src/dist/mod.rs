@@ -34,7 +34,7 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
 
-    ws.npm(&["run", "build"]).status_ok()?;
+    ws.build_ui()?;
     build_release(ws)?;
     let (app_deb, app_rpm) = desktop::packages(ws, &dist)?;
     let server_deb = server_deb(ws, &version(ws)?, &dist)?;
@@ -51,8 +51,12 @@ pub fn run(ws: &Workspace) -> Result<Packages> {
 /// Both release binaries in one cargo run (their shared dependencies built once, side by side).
 /// The app's default `custom-protocol` feature serves the built UI from the binary.
 pub fn build_release(ws: &Workspace) -> Result<()> {
-    ws.cargo(&["build", "--release", "--locked", "-p", "masar-desktop", "-p", "masar-server"]).status_ok()
+    ws.cargo(RELEASE_BUILD).status_ok()
 }
+
+/// The cargo arguments of the release build (also run beside the test stages).
+pub const RELEASE_BUILD: &[&str] =
+    &["build", "--release", "--locked", "-p", "masar-desktop", "-p", "masar-server"];
 
 fn report(path: &Path) -> Result<()> {
     let bytes = std::fs::metadata(path).with_context(|| format!("{} is missing", path.display()))?.len();
