@@ -26,13 +26,41 @@ const HEADER_COLOUR: &str = "srgb(27,131,84)";
 /// How long a started window sits idle before its memory is read.
 const IDLE: Duration = Duration::from_secs(10);
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Sample {
     first_paint: Duration,
     /// Masar Desktop only: the sign-in form drawn.
     ready: Option<Duration>,
     rss_kib: u64,
     processes: usize,
+    /// Each process's resident memory by kind, to see where a difference lies.
+    parts: Vec<ProcessMemory>,
+}
+
+/// One process's resident memory (`/proc/PID/status`): its own pages, file pages (the
+/// binary and libraries, shared with other processes but counted in each) and shared memory.
+#[derive(Debug, Clone)]
+struct ProcessMemory {
+    name: String,
+    anon_kib: u64,
+    file_kib: u64,
+    shmem_kib: u64,
+}
+
+impl ProcessMemory {
+    fn read(pid: u32) -> Self {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |key: &str| -> u64 {
+            status
+                .lines()
+                .find(|line| line.starts_with(key))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+                .unwrap_or(0)
+        };
+        let name =
+            status.lines().find_map(|line| line.strip_prefix("Name:")).unwrap_or("?").trim().to_owned();
+        Self { name, anon_kib: field("RssAnon:"), file_kib: field("RssFile:"), shmem_kib: field("RssShmem:") }
+    }
 }
 
 pub fn startup(ws: &Workspace, runs: usize) -> Result<()> {
@@ -91,10 +119,25 @@ fn describe(sample: &Sample) -> String {
     #[allow(clippy::cast_precision_loss)]
     let mib = sample.rss_kib as f64 / 1024.0;
     let ready = sample.ready.map(|d| format!(", sign-in form {} ms", d.as_millis())).unwrap_or_default();
+    let whole = |kib: u64| kib / 1024;
+    let parts: Vec<String> = sample
+        .parts
+        .iter()
+        .map(|p| {
+            format!(
+                "{} anon {} + file {} + shmem {}",
+                p.name,
+                whole(p.anon_kib),
+                whole(p.file_kib),
+                whole(p.shmem_kib)
+            )
+        })
+        .collect();
     format!(
-        "first paint {} ms{ready}, RSS {mib:.1} MiB in {} processes",
+        "first paint {} ms{ready}, RSS {mib:.1} MiB in {} processes ({} MiB)",
         sample.first_paint.as_millis(),
-        sample.processes
+        sample.processes,
+        parts.join("; ")
     )
 }
 
@@ -119,10 +162,11 @@ fn measure(
     std::thread::sleep(IDLE);
     let tree = process_tree(process.child.id());
     let rss_kib = tree.iter().map(|pid| rss_kib(*pid)).sum();
+    let parts = tree.iter().map(|pid| ProcessMemory::read(*pid)).collect();
     process.terminate();
     // The screen goes back to black before the next start.
     std::thread::sleep(Duration::from_millis(500));
-    Ok(Sample { first_paint, ready, rss_kib, processes: tree.len() })
+    Ok(Sample { first_paint, ready, rss_kib, processes: tree.len(), parts })
 }
 
 /// `root` and every process descended from it (the WebKit web and network processes).
