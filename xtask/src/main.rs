@@ -274,7 +274,7 @@ fn test_stages(ws: &workspace::Workspace, with_e2e: bool) -> Result<()> {
     if let Some(release) = release {
         ws.stage("end-to-end tests", || e2e::run(ws, None))?;
         ws.stage("installed packages (cargo xtask dist, apt-get install, sign-in tests, remove)", || {
-            let (ran, _) = release.finish()?;
+            let ran = release.finish()?;
             ws.ran_beside("release build", ran);
             let packages = dist::run(ws)?;
             e2e::run_installed(ws, &packages)

@@ -39,9 +39,8 @@ impl ReleaseBuild {
         Ok(Self { process, log, started: Instant::now() })
     }
 
-    /// Waits for the build; its output is printed when it failed. Returns how long it ran and
-    /// how much of that was waited for here.
-    pub fn finish(mut self) -> Result<(Duration, Duration)> {
+    /// Waits for the build; its output is printed when it failed. Returns how long it ran.
+    pub fn finish(mut self) -> Result<Duration> {
         let waiting = Instant::now();
         let status = self.process.child.wait().context("the release build cannot be waited for")?;
         let (ran, waited) = (self.started.elapsed(), waiting.elapsed());
@@ -55,6 +54,6 @@ impl ReleaseBuild {
             ran.as_secs_f64(),
             waited.as_secs_f64()
         );
-        Ok((ran, waited))
+        Ok(ran)
     }
 }
